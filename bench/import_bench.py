@@ -1,0 +1,358 @@
+"""Benchmark ``sightline import`` on a synthetic ACLED CSV against a pandas baseline.
+
+Usage::
+
+    python bench/import_bench.py [--rows N] [--keep] [--timeout SECONDS]
+
+``--rows`` defaults to 1,000,000 (the size the targets are defined for); use
+``--rows 20000`` for a quick smoke run.  Steps:
+
+1. Generate the CSV (``bench/acled_gen.py``) into a temp dir, or reuse
+   ``bench/.cache/acled_N.csv`` if present.  ``--keep`` saves a freshly
+   generated CSV into that cache and keeps the temp dir with both SQLite files.
+2. Time ``sightline import FILE --project NEW.sqlite --json`` (run as
+   ``[sys.executable, "-m", "desktop_app", "import", ...]`` from the repo root)
+   and read the imported/rejected counts from the JSON it prints.
+3. Time ``SELECT count(*) FROM event WHERE start_s BETWEEN ? AND ?`` for the
+   year 2021 on the resulting file and compare with the generator's count.
+4. Baseline: ``pandas.read_csv(FILE).to_sql("events", ...)`` plus an index on
+   ``event_date``, in its own process.
+5. Print a table (seconds, peak MB, targets, PASS/MISS) and the ratio
+   baseline/sightline.  Targets: sightline import <= 8 s and <= 1500 MB peak
+   (defined for 1,000,000 rows).  Always exits 0: it is a benchmark, not a test.
+
+Each timed step runs under a tiny wrapper process that starts the command,
+waits for it, and reports wall time plus its own
+``getrusage(RUSAGE_CHILDREN).ru_maxrss``, so each step's peak memory is
+measured in isolation.  ``ru_maxrss`` is the peak RSS of the largest single
+process in the step's tree (a worker pool is not summed).  MB = 10**6 bytes.
+
+Environment:
+
+``SIGHTLINE_BENCH_CMD``
+    Command prefix to use instead of ``python -m desktop_app`` (split with
+    ``shlex``); the bench appends ``import FILE --project OUT --json``.  Useful
+    to exercise this script before ``desktop_app`` exists, e.g.
+    ``SIGHTLINE_BENCH_CMD="python /tmp/fake_sightline.py"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import json
+import os
+import shlex
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+CACHE_DIR = BENCH_DIR / ".cache"
+TARGET_ROWS = 1_000_000
+TARGET_SECONDS = 8.0
+TARGET_PEAK_MB = 1500.0
+QUERY_YEAR = 2021
+
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+from acled_gen import write_acled_csv  # noqa: E402
+
+# Runs one command, then reports its wall time and peak RSS (RUSAGE_CHILDREN
+# of this otherwise idle process covers exactly that command's process tree).
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+res_path, out_path, err_path, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+t0 = time.perf_counter()
+with open(out_path, "wb") as out, open(err_path, "wb") as err:
+    try:
+        rc = subprocess.run(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL).returncode
+    except OSError as exc:
+        err.write(f"cannot start {cmd!r}: {exc}\n".encode())
+        rc = 127
+wall = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(res_path, "w") as fh:
+    json.dump({"rc": rc, "seconds": wall, "maxrss": ru.ru_maxrss,
+               "cpu": ru.ru_utime + ru.ru_stime}, fh)
+"""
+
+BASELINE = r"""
+import sqlite3, sys
+import pandas as pd
+src, dst = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(dst)
+pd.read_csv(src).to_sql("events", con, index=False)
+con.execute("CREATE INDEX events_event_date ON events(event_date)")
+con.commit()
+con.close()
+"""
+
+
+@dataclass
+class StepResult:
+    """Outcome of one timed subprocess step."""
+
+    name: str
+    rc: int
+    seconds: float
+    peak_mb: float | None
+    cpu_seconds: float | None
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        """True if the command exited 0."""
+        return self.rc == 0
+
+
+def _maxrss_to_mb(maxrss: int) -> float:
+    """Convert ``ru_maxrss`` (KiB on Linux, bytes on macOS) to MB."""
+    return maxrss / 1e6 if sys.platform == "darwin" else maxrss * 1024 / 1e6
+
+
+def run_step(name: str, cmd: list[str], workdir: Path, timeout: float) -> StepResult:
+    """Run ``cmd`` under the measuring wrapper (own process group) and collect results."""
+    tag = name.replace(" ", "_")
+    res, out, err = (workdir / f"{tag}.{ext}" for ext in ("res.json", "out", "err"))
+    have_resource = os.name == "posix"
+    full = ([sys.executable, "-c", WRAPPER, str(res), str(out), str(err), *cmd]
+            if have_resource else cmd)
+    t0 = time.perf_counter()
+    rc = -1
+    if have_resource:
+        proc = subprocess.Popen(full, cwd=REPO_ROOT, start_new_session=True)
+    else:
+        proc = subprocess.Popen(full, cwd=REPO_ROOT, stdout=open(out, "wb"),
+                                stderr=open(err, "wb"))
+    try:
+        rc = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if have_resource:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+        proc.wait()
+        rc = -9
+    wall = time.perf_counter() - t0
+    peak: float | None = None
+    cpu: float | None = None
+    if have_resource and res.exists():
+        info = json.loads(res.read_text())
+        rc, wall, peak, cpu = (info["rc"], info["seconds"], _maxrss_to_mb(info["maxrss"]),
+                               info["cpu"])
+    read = (lambda p: p.read_text(errors="replace") if p.exists() else "")
+    stderr = read(err)
+    if rc == -9:
+        stderr += f"\n[bench] killed after {timeout:g} s timeout"
+    return StepResult(name, rc, wall, peak, cpu, read(out), stderr)
+
+
+def sightline_cmd() -> list[str]:
+    """Command prefix for the sightline CLI (``SIGHTLINE_BENCH_CMD`` overrides)."""
+    override = os.environ.get("SIGHTLINE_BENCH_CMD", "").strip()
+    return shlex.split(override) if override else [sys.executable, "-m", "desktop_app"]
+
+
+def parse_json_output(text: str) -> Any:
+    """Parse the CLI's JSON: the whole stdout, else the last line that parses."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    for line in reversed(text.strip().splitlines()):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return None
+
+
+def find_count(obj: Any, key: str) -> int | None:
+    """Find ``key`` at the top level or one level down; lists count as their length."""
+    if not isinstance(obj, dict):
+        return None
+    candidates = [obj] + [v for v in obj.values() if isinstance(v, dict)]
+    for d in candidates:
+        if key in d:
+            v = d[key]
+            if isinstance(v, bool):
+                return None
+            if isinstance(v, int):
+                return v
+            if isinstance(v, (list, tuple)):
+                return len(v)
+            if isinstance(v, dict) and isinstance(v.get("count"), int):
+                return int(v["count"])
+    return None
+
+
+def time_query(db: Path, sql: str, params: tuple[Any, ...]) -> tuple[float, int]:
+    """Open ``db`` read-only and time one scalar query (open + execute + fetch)."""
+    t0 = time.perf_counter()
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        (count,) = con.execute(sql, params).fetchone()
+    finally:
+        con.close()
+    return time.perf_counter() - t0, int(count)
+
+
+def prepare_csv(rows: int, workdir: Path) -> tuple[Path, dict[int, int] | None, bool]:
+    """Return (csv path, rows per year if known, freshly generated?)."""
+    cached = CACHE_DIR / f"acled_{rows}.csv"
+    sidecar = cached.with_suffix(".json")
+    if cached.exists():
+        per_year = None
+        if sidecar.exists():
+            per_year = {int(k): v for k, v in json.loads(sidecar.read_text()).items()}
+        size = cached.stat().st_size
+        print(f"CSV: reusing cached {cached} ({size / 1e6:.1f} MB, {size / rows:.0f} B/row)")
+        return cached, per_year, False
+    path = workdir / f"acled_{rows}.csv"
+    st = write_acled_csv(path, rows, seed=0)
+    print(f"CSV: generated {rows:,} rows, {st.bytes / 1e6:.1f} MB ({st.bytes / rows:.0f} B/row) "
+          f"in {st.seconds:.2f} s ({rows / st.seconds:,.0f} rows/s) -> {path}")
+    return path, st.rows_per_year, True
+
+
+def _fmt(v: float | None, spec: str) -> str:
+    """Format an optional number, right-aligned to the width in ``spec``."""
+    width = int(spec.split(".")[0] or 0)
+    return ("-" if v is None else format(v, spec)).rjust(width)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the report; always returns 0."""
+    ap = argparse.ArgumentParser(description="Benchmark `sightline import` on ACLED-shaped CSV.")
+    ap.add_argument("--rows", type=int, default=TARGET_ROWS, help="rows to generate")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temp dir and save a generated CSV to bench/.cache/")
+    ap.add_argument("--timeout", type=float, default=1800.0, help="per-step timeout, seconds")
+    args = ap.parse_args(argv)
+    if args.rows < 1:
+        ap.error("--rows must be >= 1")
+
+    workdir = Path(tempfile.mkdtemp(prefix="sightline-bench-"))
+    print(f"work dir: {workdir}")
+    gen_t0 = time.perf_counter()
+    csv_path, per_year, fresh = prepare_csv(args.rows, workdir)
+    gen_seconds = time.perf_counter() - gen_t0 if fresh else None
+
+    # 2. sightline import
+    project = workdir / "sightline.sqlite"
+    cmd = [*sightline_cmd(), "import", str(csv_path), "--project", str(project), "--json"]
+    print(f"\n$ {shlex.join(cmd)}")
+    imp = run_step("sightline import", cmd, workdir, args.timeout)
+    imported = rejected = None
+    if not imp.ok:
+        print(f"  FAILED (exit {imp.rc}); stderr tail:")
+        for line in imp.stderr.strip().splitlines()[-15:]:
+            print(f"    {line}")
+    data = parse_json_output(imp.stdout)
+    if data is None:
+        if imp.stdout.strip():
+            print(f"  stdout was not JSON: {imp.stdout.strip()[:300]!r}")
+    else:
+        imported, rejected = find_count(data, "imported"), find_count(data, "rejected")
+        print(f"  imported={imported} rejected={rejected} (CSV rows {args.rows:,})")
+        if imported is None or rejected is None:
+            print(f"  JSON: {json.dumps(data)[:500]}")
+        elif imported + rejected != args.rows:
+            print(f"  note: imported + rejected = {imported + rejected:,} != {args.rows:,}")
+
+    # 3. queryable?
+    lo = calendar.timegm((QUERY_YEAR, 1, 1, 0, 0, 0))
+    hi = calendar.timegm((QUERY_YEAR, 12, 31, 23, 59, 59))
+    expected = per_year.get(QUERY_YEAR) if per_year else None
+    q_seconds: float | None = None
+    print(f"\nquery: count events in {QUERY_YEAR} on {project.name}")
+    try:
+        if not project.exists():
+            raise FileNotFoundError(f"{project} was not created")
+        q_seconds, n = time_query(
+            project, "SELECT count(*) FROM event WHERE start_s BETWEEN ? AND ?", (lo, hi))
+        verdict = "" if expected is None else (
+            " (matches generator)" if n == expected else f" (generator wrote {expected:,})")
+        print(f"  {n:,} events in {q_seconds * 1000:.1f} ms{verdict}")
+    except Exception as exc:  # noqa: BLE001 - report and continue
+        print(f"  query failed: {type(exc).__name__}: {exc}")
+
+    # 4. baseline
+    base_db = workdir / "baseline.sqlite"
+    print("\nbaseline: pandas.read_csv(...).to_sql('events') + index on event_date")
+    base = run_step("baseline", [sys.executable, "-c", BASELINE, str(csv_path), str(base_db)],
+                    workdir, args.timeout)
+    bq_seconds: float | None = None
+    if not base.ok:
+        print(f"  FAILED (exit {base.rc}): {base.stderr.strip()[-500:]}")
+    else:
+        try:
+            bq_seconds, n = time_query(
+                base_db, "SELECT count(*) FROM events WHERE event_date BETWEEN ? AND ?",
+                (f"{QUERY_YEAR}-01-01", f"{QUERY_YEAR}-12-31"))
+            print(f"  {n:,} events in {QUERY_YEAR}, query {bq_seconds * 1000:.1f} ms")
+        except Exception as exc:  # noqa: BLE001
+            print(f"  baseline query failed: {type(exc).__name__}: {exc}")
+
+    # 5. report
+    print(f"\nresults for {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB CSV)")
+    header = f"{'step':<28}{'seconds':>10}{'peak MB':>10}{'cpu s':>9}  target"
+    print(header)
+    print("-" * (len(header) + 16))
+    target = f"<= {TARGET_SECONDS:g} s, <= {TARGET_PEAK_MB:g} MB"
+    rows_out: list[tuple[str, float | None, float | None, float | None, str]] = [
+        ("generate CSV", gen_seconds, None, None, "(cached)" if not fresh else ""),
+        ("sightline import" + ("" if imp.ok else " [FAILED]"), imp.seconds, imp.peak_mb,
+         imp.cpu_seconds, target),
+        (f"sightline query {QUERY_YEAR}", q_seconds, None, None, ""),
+        ("baseline pandas to_sql" + ("" if base.ok else " [FAILED]"), base.seconds,
+         base.peak_mb, base.cpu_seconds, ""),
+        (f"baseline query {QUERY_YEAR}", bq_seconds, None, None, ""),
+    ]
+    for name, sec, mb, cpu, tgt in rows_out:
+        print(f"{name:<28}{_fmt(sec, '10.3f')}{_fmt(mb, '10.0f')}{_fmt(cpu, '9.2f')}  {tgt}")
+
+    if imp.ok and base.ok and imp.seconds > 0:
+        mem_ratio = (f"{base.peak_mb / imp.peak_mb:.2f}x" if imp.peak_mb and base.peak_mb
+                     else "n/a")
+        print(f"\nbaseline/sightline: time {base.seconds / imp.seconds:.2f}x, "
+              f"peak memory {mem_ratio}")
+    else:
+        print("\nbaseline/sightline: n/a (a step failed)")
+
+    if args.rows != TARGET_ROWS:
+        print(f"(targets are defined for {TARGET_ROWS:,} rows; this run used {args.rows:,})")
+    time_ok = imp.ok and imp.seconds <= TARGET_SECONDS
+    mem_ok = imp.ok and imp.peak_mb is not None and imp.peak_mb <= TARGET_PEAK_MB
+    why = "" if imp.ok else " (import failed)"
+    print(f"{'PASS' if time_ok else 'MISS'}  sightline import time <= {TARGET_SECONDS:g} s: "
+          f"{imp.seconds:.2f} s{why}")
+    print(f"{'PASS' if mem_ok else 'MISS'}  sightline import peak <= {TARGET_PEAK_MB:g} MB: "
+          f"{_fmt(imp.peak_mb, '.0f')} MB{why}")
+
+    if args.keep:
+        if fresh:
+            CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            cached = CACHE_DIR / csv_path.name
+            shutil.move(str(csv_path), cached)
+            if per_year is not None:
+                cached.with_suffix(".json").write_text(json.dumps(per_year))
+            print(f"\ncached CSV: {cached}")
+        print(f"kept work dir: {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""NATO/Admiralty grading: source reliability A-F and information credibility 1-6."""
+
+from __future__ import annotations
+
+RELIABILITY = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+CREDIBILITY = {
+    1: "Confirmed by other sources",
+    2: "Probably true",
+    3: "Possibly true",
+    4: "Doubtful",
+    5: "Improbable",
+    6: "Truth cannot be judged",
+}
+
+
+def normalise_reliability(text: str) -> str | None:
+    """'b', ' B ' -> 'B'; '' -> None; anything else raises ValueError."""
+    value = text.strip().upper()
+    if not value:
+        return None
+    if value not in RELIABILITY:
+        raise ValueError(f"source reliability must be one of A-F, not {text!r}")
+    return value
+
+
+def normalise_credibility(text: str) -> int | None:
+    """'2', '2.0' -> 2; '' -> None; anything else raises ValueError."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if number not in CREDIBILITY:
+        raise ValueError(f"information credibility must be 1-6, not {text!r}")
+    return int(number)
+
+
+def describe_grade(reliability: str | None, credibility: int | None) -> str:
+    """'B2 (usually reliable, probably true)'; '' when ungraded."""
+    if reliability is None and credibility is None:
+        return ""
+    code = f"{reliability or '-'}{credibility or '-'}"
+    words = [
+        RELIABILITY[reliability].lower() if reliability else "reliability not graded",
+        CREDIBILITY[credibility].lower() if credibility else "credibility not graded",
+    ]
+    return f"{code} ({', '.join(words)})"

@@ -1,0 +1,1 @@
+"""Import: readers, presets, validation, location resolution and the import pipeline."""

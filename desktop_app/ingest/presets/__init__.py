@@ -1,0 +1,53 @@
+"""Presets: how the files of a known tool map onto events. Chosen from the header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop_app.ingest.presets import acled, gdelt, generic, timelinejs, timemap
+from desktop_app.ingest.presets.base import Draft, Options
+from desktop_app.ingest.readers import RawTable, UnreadableFile
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    score: Callable[[RawTable], float]
+    normalize: Callable[[RawTable, Options], Draft]
+
+
+PRESETS = {
+    p.name: p
+    for p in (
+        Preset("acled", "ACLED export", acled.score, acled.normalize),
+        Preset("gdelt_v1", "GDELT 1.0 events (57/58 columns)", gdelt.score, gdelt.normalize),
+        Preset("gdelt_v2", "GDELT 2.0 events (61 columns)", gdelt.score, gdelt.normalize),
+        Preset("timelinejs", "TimelineJS sheet", timelinejs.score, timelinejs.normalize),
+        Preset("timemap", "timemap sheet", timemap.score, timemap.normalize),
+        Preset("generic", "Your own sheet (columns by name)", generic.score, generic.normalize),
+    )
+}
+ALIASES = {"gdelt": "gdelt_v2", "gdelt1": "gdelt_v1", "gdelt2": "gdelt_v2", "own": "generic"}
+
+
+def choose(table: RawTable, name: str | None = None) -> Preset:
+    """The preset asked for, or the one whose header fits best."""
+    if name:
+        key = ALIASES.get(name.lower(), name.lower())
+        if key not in PRESETS:
+            raise UnreadableFile(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+        if key.startswith("gdelt"):
+            return PRESETS[gdelt.version(table)]
+        return PRESETS[key]
+    scored = [(p.score(table), p) for p in PRESETS.values()]
+    best_score, best = max(scored, key=lambda s: s[0])
+    if best_score <= 0:
+        raise UnreadableFile(
+            "no usable date column: the header does not match a known tool and names no "
+            "date/start column (columns are: " + ", ".join(table.columns[:20]) + ")"
+        )
+    if best.name.startswith("gdelt"):
+        return PRESETS[gdelt.version(table)]
+    return best

@@ -1,0 +1,63 @@
+"""An analyst's own sheet: columns recognised by name (see ``ingest/columns.py``)."""
+
+from __future__ import annotations
+
+from desktop_app.ingest.columns import guess_mapping
+from desktop_app.ingest.countries import iso_from_text
+from desktop_app.ingest.presets.base import (
+    Draft, ListColumn, Options, SourceColumn, extra_columns, first_words, parse_column, text,
+)
+from desktop_app.ingest.readers import RawTable, UnreadableFile
+
+NAME = "generic"
+
+
+def score(table: RawTable) -> float:
+    return 0.1 if "start" in guess_mapping(table.columns) else 0.0
+
+
+def normalize(table: RawTable, options: Options) -> Draft:
+    f = table.frame
+    mapping = dict(options.mapping) if options.mapping else guess_mapping(f.columns)
+    missing = [c for c in mapping.values() if c not in f.columns]
+    if missing:
+        raise UnreadableFile(f"the mapping names columns the file does not have: {missing}")
+    if "start" not in mapping:
+        raise UnreadableFile(
+            "no usable date column: name one date/start column (columns are: "
+            + ", ".join(f.columns[:20]) + ")"
+        )
+    warnings: list[str] = []
+    col = mapping.get
+    date = text(f, col("start"))
+    if col("time"):
+        clock = text(f, col("time"))
+        date = (date + " " + clock).str.strip().where(date != "", "")
+    start = parse_column(date, col("start") or "", options.date_order, None, warnings)
+    end = (parse_column(text(f, col("end")), col("end") or "", start.order.order if start.order
+                        and start.order.order else options.date_order, None, warnings)
+           if col("end") else None)
+    description = text(f, col("description"))
+    title = text(f, col("title")) if col("title") else first_words(description)
+    if col("title"):
+        title = title.where(title != "", first_words(description))
+    sep = ";"
+    urls = text(f, col("source_url")) if col("source_url") else None
+    return Draft(
+        table=table, preset=NAME, mapping=mapping,
+        start=start, end=end, title=title, description=description,
+        external_id=text(f, col("external_id")) if col("external_id") else None,
+        category=text(f, col("category")) if col("category") else None,
+        place=text(f, col("place")) if col("place") else None,
+        country=iso_from_text(text(f, col("country"))) if col("country") else None,
+        latitude=text(f, col("latitude")) if col("latitude") else None,
+        longitude=text(f, col("longitude")) if col("longitude") else None,
+        coord_columns=(col("latitude") or "latitude", col("longitude") or "longitude"),
+        actors=[ListColumn(text(f, col("actors")), sep)] if col("actors") else [],
+        sources=[SourceColumn(text(f, col("source")), sep, urls=urls)] if col("source") else (
+            [SourceColumn(urls, None, urls=urls)] if urls is not None else []),
+        tags=[ListColumn(text(f, col("tags")), sep)] if col("tags") else [],
+        reliability=text(f, col("reliability")) if col("reliability") else None,
+        credibility=text(f, col("credibility")) if col("credibility") else None,
+        attributes=extra_columns(f, set(mapping.values())), warnings=warnings,
+    )

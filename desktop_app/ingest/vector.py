@@ -1,0 +1,134 @@
+"""Column helpers that stay fast at a million rows.
+
+Event files repeat themselves: a million ACLED rows hold a few thousand dates, actors
+and places. Work on the distinct values and expand by their codes; leave per-row string
+work to pyarrow's compute kernels rather than Python loops.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def map_distinct(values: pd.Series, func: Callable[[Any], Any], dtype: str = "object",
+                 missing: Any = None) -> pd.Series:
+    """``values.map(func)``, calling ``func`` once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([func(u) for u in uniques] + [missing], dtype=object)
+    out = mapped[np.where(codes < 0, len(uniques), codes)]
+    return pd.Series(out, index=values.index).astype(dtype)
+
+
+def to_float(values: pd.Series) -> np.ndarray:
+    """Numbers from text ('' and non-numbers are NaN; a decimal comma is accepted)."""
+    arr = pa.array(values.astype("string").fillna(""), type=pa.string())
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    try:
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        text = pd.Series(arr.to_pandas(), dtype="string").str.replace(",", ".", regex=False)
+        return pd.to_numeric(text, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+
+
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+
+
+def json_string(arr: pa.Array) -> pa.Array:
+    """Each value as a JSON string literal (with its quotes)."""
+    out = arr
+    if pc.any(pc.match_substring_regex(arr, '["\\\\\\n\\r\\t]')).as_py():
+        for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"),
+                             ("\t", "\\t")):
+            out = pc.replace_substring(out, raw, escaped)
+    out = pc.binary_join_element_wise('"', out, '"', "")
+    odd = pc.match_substring_regex(arr, _CONTROL)
+    if pc.any(odd).as_py():  # rare control characters: let json do them
+        fixed = [json.dumps(v, ensure_ascii=False) if o else None
+                 for v, o in zip(arr.to_pylist(), odd.to_pylist(), strict=True)]
+        out = pc.if_else(odd, pa.array(fixed, pa.string()), out)
+    return out
+
+
+def _flat(values: pd.Series) -> pa.Array:
+    """A text column as one contiguous pyarrow string array ('' for missing)."""
+    arr = pa.array(values.astype("string").fillna(""), type=pa.string())
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def json_objects(frame: pd.DataFrame) -> pd.Series:
+    """One JSON object per row of text columns; empty cells are left out; {} -> None."""
+    n = len(frame)
+    if frame.shape[1] == 0:
+        return pd.Series([None] * n, dtype=object)
+    pieces = []
+    for column in frame.columns:
+        arr = _flat(frame[column])
+        key = json.dumps(str(column), ensure_ascii=False) + ":"
+        # most columns repeat a few values: build each member once, then take
+        encoded = pc.dictionary_encode(arr)
+        if len(encoded.dictionary) < len(arr) // 2:
+            words = encoded.dictionary
+            members = pc.if_else(pc.equal(words, ""), "",
+                                 pc.binary_join_element_wise(key, json_string(words), ",", ""))
+            pieces.append(pc.take(members, encoded.indices))
+        else:
+            member = pc.binary_join_element_wise(key, json_string(arr), ",", "")
+            pieces.append(pc.if_else(pc.equal(arr, ""), "", member))
+    body = pc.binary_join_element_wise(*pieces, "")
+    body = pc.utf8_slice_codeunits(body, 0, -1)  # the trailing comma
+    obj = pc.binary_join_element_wise("{", body, "}", "")
+    obj = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), obj)
+    return pd.Series(obj.to_pandas(types_mapper=lambda _t: pd.StringDtype()), dtype="string")
+
+
+def explode_names(values: pd.Series, separator: str | None) -> pd.DataFrame:
+    """(row, name) pairs for the names in each cell, split on ``separator``.
+
+    ``row`` is the position of the cell in ``values``; blank names are dropped.
+    """
+    codes, uniques = pd.factorize(values.reset_index(drop=True))
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    if not separator:  # one name per cell: no join needed
+        names = distinct.astype("string").str.strip().to_numpy(dtype=object, na_value="")
+        names = np.append(names, "")
+        picked = names[np.where(codes < 0, len(names) - 1, codes)]
+        rows = np.flatnonzero(picked != "")
+        return pd.DataFrame({"row": rows, "name": picked[rows]})
+    parts = distinct.str.split(separator).explode().astype("string").str.strip()
+    parts = parts[parts.notna() & (parts != "")]
+    names = pd.DataFrame({"code": parts.index.to_numpy(np.int64), "name": parts.to_numpy()})
+    rows = pd.DataFrame({"row": np.arange(len(codes)), "code": codes})
+    rows = rows[rows.code >= 0]
+    return rows.merge(names, on="code")[["row", "name"]]
+
+
+def json_lists(columns: list[tuple[pd.Series, str | None]], n: int) -> pd.Series:
+    """Per row, a JSON list of the distinct names across the given columns, or None."""
+    if not columns:
+        return pd.Series([None] * n, dtype=object)
+    if len(columns) == 1:
+        values, separator = columns[0]
+    else:  # join the columns into one cell per row, then treat it as one column
+        separator = "\x1f"
+        parts = [v.astype("string").fillna("") if s is None else
+                 v.astype("string").fillna("").str.replace(s, separator, regex=False)
+                 for v, s in columns]
+        values = parts[0]
+        for p in parts[1:]:
+            values = values + separator + p
+
+    def as_json(cell: Any) -> str | None:
+        if cell is None or cell is pd.NA:
+            return None
+        names = [p.strip() for p in (str(cell).split(separator) if separator else [str(cell)])]
+        names = list(dict.fromkeys(p for p in names if p))
+        return json.dumps(names, ensure_ascii=False) if names else None
+
+    return map_distinct(values.reset_index(drop=True), as_json)

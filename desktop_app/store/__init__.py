@@ -1,0 +1,1 @@
+"""The event store: SQLAlchemy models, Alembic migrations, projects and bulk writing."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the project schema (run programmatically by Project)."""

@@ -1,0 +1,209 @@
+"""A Sightline project: one database (a SQLite file by default) with a managed schema.
+
+Opening a project runs the Alembic migrations it needs: a new file gets the whole
+schema; a file from an older version is first copied to a backup next to it and then
+upgraded; a file from a newer version is refused with a clear message.
+Any SQLAlchemy URL goes through the same code; SQLite files get WAL mode and foreign
+keys on every connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop_app.store.schema import Setting
+
+APP_NAME = "sightline"
+PROJECT_SUFFIX = ".sightline"
+
+
+class ProjectError(Exception):
+    """A project cannot be opened; the message says why, for the analyst."""
+
+
+class SchemaTooNew(ProjectError):
+    """The project was written by a newer Sightline than this one."""
+
+
+def user_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_project_path() -> Path:
+    return user_data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def to_url(target: str | Path) -> str:
+    """A path becomes a SQLite URL; anything with '://' is taken as a SQLAlchemy URL."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, None for other databases or in-memory SQLite."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
+        return Path(url[len(prefix):])
+    return None
+
+
+@contextmanager
+def _alembic_config() -> Iterator[Config]:
+    with as_file(files("desktop_app.store").joinpath("migrations")) as location:
+        config = Config()
+        config.set_main_option("script_location", str(location))
+        yield config
+
+
+def schema_head() -> str:
+    with _alembic_config() as config:
+        head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions start (DDL and
+        # ATTACH behave), as the SQLAlchemy docs recommend for pysqlite.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+class Project:
+    """An open project. Use :meth:`open`; close it with :meth:`close` (or ``with``)."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self.path = sqlite_path(url)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.backup_path: Path | None = None  # set when opening made a backup
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, target: str | Path | None = None, *, create: bool = True) -> Project:
+        """Open (and migrate) the project at a path or URL; the default one if None."""
+        url = to_url(target if target is not None else default_project_path())
+        path = sqlite_path(url)
+        if path is not None:
+            if not path.exists() and not create:
+                raise ProjectError(f"No project at {path}")
+            if path.exists() and path.is_dir():
+                raise ProjectError(f"{path} is a folder, not a project file")
+            if path.exists() and path.stat().st_size > 0 and not _is_sqlite(path):
+                raise ProjectError(f"{path} is not a Sightline project (not a SQLite file)")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+        project = cls(engine, url)
+        try:
+            project._migrate()
+        except Exception:
+            engine.dispose()
+            raise
+        return project
+
+    def _migrate(self) -> None:
+        with _alembic_config() as config:
+            script = ScriptDirectory.from_config(config)
+            head = script.get_current_head()
+            known = {rev.revision for rev in script.walk_revisions()}
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+                tables = set(inspect(conn).get_table_names())
+            if current is None and tables - {"alembic_version"}:
+                raise ProjectError(
+                    f"{self.path or self.url} holds tables but no Sightline schema version; "
+                    "it is not a Sightline project"
+                )
+            if current is not None and current not in known:
+                raise SchemaTooNew(
+                    f"This project was written by a newer version of Sightline (schema "
+                    f"{current}); this version knows schemas up to {head}. "
+                    "Open it with a newer Sightline."
+                )
+            if current == head:
+                return
+            if current is not None and self.path is not None:
+                self.backup_path = self._backup(current)
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+
+    def _backup(self, revision: str) -> Path:
+        """Copy the database (consistently, WAL included) before upgrading it."""
+        assert self.path is not None
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(
+            f"{self.path.stem}.backup-schema{revision}-{stamp}{self.path.suffix}"
+        )
+        source = sqlite3.connect(self.path)
+        try:
+            copy = sqlite3.connect(target)
+            with copy:
+                source.backup(copy)
+            copy.close()
+        finally:
+            source.close()
+        return target
+
+    # ------------------------------------------------------------------ use
+    def session(self) -> Session:
+        return self._sessions()
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def get_setting(self, key: str, default: str = "") -> str:
+        with self.session() as session:
+            value = session.scalar(select(Setting.value).where(Setting.key == key))
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.session() as session, session.begin():
+            session.merge(Setting(key=key, value=value))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _is_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"

@@ -1,0 +1,91 @@
+"""Full-text search over event titles and descriptions.
+
+On SQLite this is an FTS5 external-content index (created by migration 0002). It is
+filled incrementally: ``setting['fts_indexed_upto']`` is the highest event id indexed,
+and :func:`refresh_index` indexes the rest. A big import therefore does not wait for it;
+the first search (or the window, in the background) catches up. Code that deletes or
+edits events must call :func:`forget_events` first, while the old text is still there.
+Other databases search with a case-insensitive LIKE.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from desktop_app.store.project import Project
+
+WATERMARK = "fts_indexed_upto"
+
+
+def _has_fts(conn: Connection) -> bool:
+    if conn.dialect.name != "sqlite":
+        return False
+    return conn.execute(text(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='event_fts'")).first() is not None
+
+
+def _watermark(conn: Connection) -> int:
+    value = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": WATERMARK}).scalar()
+    return int(value) if value is not None else 0
+
+
+def refresh_index(project: Project) -> int:
+    """Index events added since the last refresh; returns how many were indexed."""
+    with project.engine.begin() as conn:
+        if not _has_fts(conn):
+            return 0
+        mark = _watermark(conn)
+        top = conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
+        if top <= mark:
+            return 0
+        added = conn.execute(text(
+            "INSERT INTO event_fts(rowid, title, description) "
+            "SELECT id, title, coalesce(description, '') FROM event WHERE id > :m"),
+            {"m": mark}).rowcount
+        conn.execute(text(
+            "INSERT INTO setting(key, value) VALUES (:k, :v) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+            {"k": WATERMARK, "v": str(top)})
+        return int(added)
+
+
+def forget_events(conn: Connection, where: str, params: dict[str, Any]) -> None:
+    """Take events matching ``where`` (SQL on table event) out of the index."""
+    if not _has_fts(conn):
+        return
+    mark = _watermark(conn)
+    conn.execute(text(
+        "INSERT INTO event_fts(event_fts, rowid, title, description) "
+        "SELECT 'delete', id, title, coalesce(description, '') FROM event "
+        f"WHERE ({where}) AND id <= :_mark"), {**params, "_mark": mark})
+
+
+def _fts_query(query: str) -> str:
+    """User text -> an FTS5 query: every word must occur, as a word prefix."""
+    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def search_ids(project: Project, query: str) -> np.ndarray:
+    """Ids of events whose title or description contains every word of ``query``."""
+    if not query.strip():
+        return np.zeros(0, np.int64)
+    refresh_index(project)
+    with project.engine.connect() as conn:
+        if _has_fts(conn):
+            fts = _fts_query(query)
+            if not fts:
+                return np.zeros(0, np.int64)
+            rows = conn.execute(text("SELECT rowid FROM event_fts WHERE event_fts MATCH :q"),
+                                {"q": fts}).scalars()
+        else:
+            pattern = f"%{query.strip().lower()}%"
+            rows = conn.execute(text(
+                "SELECT id FROM event WHERE lower(title) LIKE :p OR lower(description) LIKE :p"),
+                {"p": pattern}).scalars()
+        return np.fromiter(rows, np.int64)
