@@ -1,0 +1,1 @@
+"""The sample dataset, shipped inside the package as desktop_app.sample_data."""

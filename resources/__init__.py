@@ -1,0 +1,1 @@
+"""Sightline assets, shipped inside the package as desktop_app.resources."""
