@@ -165,12 +165,26 @@ def batch_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWrite
 
 # ---------------------------------------------------------------- any SQLAlchemy URL
 class CoreWriter(BatchWriter):
+    """Inserts with SQLAlchemy Core, parents before children (foreign keys are checked)."""
+
+    ORDER = ("location", "actor", "source", "event", "event_actor", "event_source")
+
     def __init__(self, conn: Any, chunk: int = 50_000) -> None:
         super().__init__()
         self.conn = conn
         self.chunk = chunk
+        self.pending: dict[str, list[pd.DataFrame]] = {name: [] for name in self.ORDER}
 
     def _insert(self, name: str, frame: pd.DataFrame) -> None:
+        self.pending[name].append(frame)
+
+    def flush(self) -> None:
+        for name in self.ORDER:
+            for frame in self.pending[name]:
+                self._write(name, frame)
+            self.pending[name].clear()
+
+    def _write(self, name: str, frame: pd.DataFrame) -> None:
         records = frame.astype(object).where(frame.notna(), None).to_dict("records")
         for column in _JSON_COLUMNS.get(name, ()):  # SQLAlchemy's JSON type wants objects
             for record in records:
@@ -191,6 +205,7 @@ def _core_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWrite
             top = conn.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one()
             writer.bases[kind] = int(top) + 1
         yield writer
+        writer.flush()
         if writer.final_counts:
             conn.execute(ImportBatch.__table__.update()
                          .where(ImportBatch.id == writer.batch_id).values(**writer.final_counts))

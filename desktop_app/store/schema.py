@@ -74,7 +74,9 @@ class Location(Base):
     gazetteer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # what the source file said about the place beyond name and coordinates
     # (ACLED's region and admin1-3, GDELT's feature id ...)
-    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
     batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL"), nullable=True
     )
@@ -148,10 +150,12 @@ class Event(Base):
     # at every big import. Store code that deletes places re-points their events first;
     # tests check that no event points at a missing place.
     location_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    tags: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    tags: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     reliability: Mapped[str | None] = mapped_column(String(1), nullable=True)
     credibility: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
 
     location: Mapped[Location | None] = relationship(
         lazy="joined", viewonly=True,
