@@ -1,0 +1,252 @@
+"""EventFrame: every event of a project as columns, for filtering and drawing at speed.
+
+Rows are sorted by start. Event ids (database keys) map to rows through
+:meth:`EventFrame.rows_of`; views and state only ever exchange ids, never rows.
+Multi-valued fields (actors, tags, sources) are kept as (row, code) link arrays.
+No Qt here: the frame is plain numpy, loaded once and reloaded after a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+
+from desktop_app.domain.dates import span_end_seconds
+from desktop_app.store.project import Project
+
+FACETS = ("category", "actor", "country", "tag", "source", "reliability", "credibility",
+          "precision")
+PRECISION_NAMES = ["", "year", "month", "day", "minute"]
+
+
+@dataclass
+class Links:
+    """A multi-valued field: for each link, the event row and the value's code."""
+
+    rows: np.ndarray  # int64 event rows
+    codes: np.ndarray  # int32 codes into names
+    names: list[str]
+
+    def mask_for(self, n_rows: int, wanted_codes: np.ndarray) -> np.ndarray:
+        hit = np.isin(self.codes, wanted_codes)
+        mask = np.zeros(n_rows, bool)
+        mask[self.rows[hit]] = True
+        return mask
+
+    def counts(self, row_mask: np.ndarray) -> np.ndarray:
+        keep = row_mask[self.rows]
+        return np.bincount(self.codes[keep], minlength=len(self.names))
+
+
+@dataclass
+class EventFrame:
+    ids: np.ndarray  # int64, sorted by start
+    start: np.ndarray  # int64 civil seconds
+    end: np.ndarray  # int64 exclusive end of the span (the precision's span if no end)
+    precision: np.ndarray  # int8 (domain.dates.Precision)
+    has_end: np.ndarray  # bool: the event has its own end
+    lat: np.ndarray  # float64, NaN where unlocated
+    lon: np.ndarray
+    location_id: np.ndarray  # int64, -1 where none
+    title: np.ndarray  # object (str)
+    place: np.ndarray  # object (str): location name or ""
+    single: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
+    multi: dict[str, Links] = field(default_factory=dict)
+    _id_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def __post_init__(self) -> None:
+        self._id_order = np.argsort(self.ids, kind="stable")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # ------------------------------------------------------------------ ids <-> rows
+    def rows_of(self, ids: Any) -> np.ndarray:
+        """Rows of the given event ids (ids not in the frame are dropped)."""
+        wanted = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, np.int64)
+        if not len(wanted) or not len(self.ids):
+            return np.zeros(0, np.int64)
+        sorted_ids = self.ids[self._id_order]
+        pos = np.searchsorted(sorted_ids, wanted)
+        pos = np.clip(pos, 0, len(sorted_ids) - 1)
+        found = sorted_ids[pos] == wanted
+        return np.sort(self._id_order[pos[found]])
+
+    def row_of(self, event_id: int) -> int | None:
+        rows = self.rows_of([event_id])
+        return int(rows[0]) if len(rows) else None
+
+    def ids_mask(self, ids: Any) -> np.ndarray:
+        mask = np.zeros(len(self), bool)
+        mask[self.rows_of(ids)] = True
+        return mask
+
+    @property
+    def located(self) -> np.ndarray:
+        return ~np.isnan(self.lat)
+
+    # ------------------------------------------------------------------ filters
+    def time_mask(self, t0: int | None, t1: int | None) -> np.ndarray:
+        """Events whose span overlaps [t0, t1)."""
+        mask = np.ones(len(self), bool)
+        if t1 is not None:
+            mask &= self.start < t1
+        if t0 is not None:
+            mask &= self.end > t0
+        return mask
+
+    def facet_values(self, facet: str) -> list[str]:
+        if facet in self.multi:
+            return self.multi[facet].names
+        return self.single[facet][1]
+
+    def facet_mask(self, facet: str, values: set[str]) -> np.ndarray:
+        """Events having any of ``values`` in ``facet``."""
+        names = self.facet_values(facet)
+        wanted = np.array([i for i, n in enumerate(names) if n in values], np.int32)
+        if facet in self.multi:
+            return self.multi[facet].mask_for(len(self), wanted)
+        codes = self.single[facet][0]
+        return np.isin(codes, wanted)
+
+    def facet_counts(self, facet: str, mask: np.ndarray) -> list[tuple[str, int]]:
+        """(value, count among ``mask``), most frequent first, zero counts left out."""
+        names = self.facet_values(facet)
+        if facet in self.multi:
+            counts = self.multi[facet].counts(mask)
+        else:
+            codes = self.single[facet][0][mask]
+            counts = np.bincount(codes[codes >= 0], minlength=len(names))
+        order = np.argsort(-counts, kind="stable")
+        return [(names[i], int(counts[i])) for i in order if counts[i] > 0]
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def empty(cls) -> EventFrame:
+        z = np.zeros(0, np.int64)
+        return cls(z, z, z, np.zeros(0, np.int8), np.zeros(0, bool), np.zeros(0), np.zeros(0),
+                   z, np.zeros(0, object), np.zeros(0, object),
+                   {f: (np.zeros(0, np.int32), []) for f in
+                    ("category", "country", "reliability", "credibility", "precision")},
+                   {f: Links(z, np.zeros(0, np.int32), []) for f in ("actor", "tag", "source")})
+
+    @classmethod
+    def load(cls, project: Project) -> EventFrame:
+        """Read every event (and its links) from the store.
+
+        Joins are done here in numpy on integer keys: asking SQLite to join a million
+        events to their places and names costs seconds more than reading the tables.
+        """
+        events = _query(project, (
+            "SELECT id, start_s, end_s, precision, title, category, reliability, "
+            "credibility, location_id FROM event"))
+        if events.empty:
+            return cls.empty()
+        order = np.lexsort((events["id"].to_numpy(np.int64), events["start_s"].to_numpy(np.int64)))
+        events = events.iloc[order].reset_index(drop=True)
+        places = _query(project, "SELECT id, latitude, longitude, country, name FROM location")
+        start = events["start_s"].to_numpy(np.int64)
+        precision = events["precision"].to_numpy(np.int8)
+        own_end = pd.to_numeric(events["end_s"], errors="coerce").to_numpy(np.float64)
+        has_end = ~np.isnan(own_end)
+        end = np.where(has_end, np.nan_to_num(own_end).astype(np.int64),
+                       span_end_seconds(start, precision))
+        ids = events["id"].to_numpy(np.int64)
+        location_id = pd.to_numeric(events["location_id"], errors="coerce").fillna(-1).to_numpy(
+            np.int64)
+        at = _lookup(places["id"].to_numpy(np.int64), location_id)  # place row or -1
+        lat = np.where(at >= 0, places["latitude"].to_numpy(np.float64, na_value=np.nan)[at],
+                       np.nan)
+        lon = np.where(at >= 0, places["longitude"].to_numpy(np.float64, na_value=np.nan)[at],
+                       np.nan)
+        place_names = np.append(places["name"].to_numpy(dtype=object), "")
+        countries = np.append(places["country"].fillna("").to_numpy(dtype=object), "")
+        credibility = pd.to_numeric(events["credibility"], errors="coerce")
+        single = {
+            "category": _codes(events["category"]),
+            "country": _codes(pd.Series(countries[at])),
+            "reliability": _codes(events["reliability"]),
+            "credibility": _codes(pd.Series(np.where(
+                credibility.isna(), "", credibility.fillna(0).astype(int).astype(str)))),
+            "precision": _codes(pd.Series(np.array(PRECISION_NAMES, object)[precision])),
+        }
+        multi = {
+            "actor": _links(project, ids, "SELECT event_id, actor_id FROM event_actor",
+                            "SELECT id, name FROM actor"),
+            "source": _links(project, ids, "SELECT event_id, source_id FROM event_source",
+                             "SELECT id, title FROM source"),
+            "tag": _tag_links(project, ids),
+        }
+        return cls(
+            ids=ids, start=start, end=np.maximum(end, start + 1), precision=precision,
+            has_end=has_end, lat=lat, lon=lon, location_id=location_id,
+            title=events["title"].to_numpy(dtype=object), place=place_names[at],
+            single=single, multi=multi,
+        )
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Row of each wanted key in ``keys`` (any order), or -1 where absent."""
+    if not len(keys):
+        return np.full(len(wanted), -1, np.int64)
+    order = np.argsort(keys, kind="stable")
+    pos = np.clip(np.searchsorted(keys[order], wanted), 0, len(keys) - 1)
+    return np.where(keys[order][pos] == wanted, order[pos], -1)
+
+
+_TAGS_SQL = {"sqlite": "SELECT e.id, j.value FROM event e, json_each(e.tags) j "
+                       "WHERE e.tags IS NOT NULL"}
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes with "" (missing) as -1, and the names sorted alphabetically."""
+    text_values = values.astype("string").fillna("")
+    codes, names = pd.factorize(text_values, sort=True)
+    names_list = [str(n) for n in names]
+    if "" in names_list:
+        blank = names_list.index("")
+        codes = np.where(codes == blank, -1, codes - (codes > blank))
+        names_list.pop(blank)
+    return codes.astype(np.int32), names_list
+
+
+def _links(project: Project, ids: np.ndarray, pairs_sql: str, names_sql: str) -> Links:
+    """(event, value) links by integer id, with the values named and sorted by name."""
+    pairs = _query(project, pairs_sql)
+    names = _query(project, names_sql)
+    if pairs.empty or names.empty:
+        return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
+    by_name = names.sort_values(names.columns[1], kind="stable").reset_index(drop=True)
+    code = _lookup(by_name.iloc[:, 0].to_numpy(np.int64), pairs.iloc[:, 1].to_numpy(np.int64))
+    rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
+    keep = (code >= 0) & (rows >= 0)
+    return Links(rows[keep], code[keep].astype(np.int32),
+                 [str(n) for n in by_name.iloc[:, 1].to_numpy(dtype=object)])
+
+
+def _tag_links(project: Project, ids: np.ndarray) -> Links:
+    sql = _TAGS_SQL.get(project.engine.dialect.name)
+    pairs = _query(project, sql) if sql else pd.DataFrame()
+    if pairs.empty:
+        return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
+    rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
+    codes, names = pd.factorize(pairs.iloc[:, 1].astype("string"), sort=True)
+    keep = rows >= 0
+    return Links(rows[keep], codes[keep].astype(np.int32), [str(n) for n in names])
+
+
+def _query(project: Project, sql: str) -> pd.DataFrame:
+    """A query as a DataFrame: through ADBC/Arrow for SQLite files, else SQLAlchemy."""
+    if project.engine.dialect.name == "sqlite" and project.path is not None:
+        import adbc_driver_sqlite.dbapi as adbc
+
+        with adbc.connect(str(project.path)) as conn, conn.cursor() as cur:
+            cur.execute(sql)
+            table = cur.fetch_arrow_table()
+        return table.to_pandas()
+    with project.engine.connect() as conn:
+        return pd.read_sql(text(sql), conn)
