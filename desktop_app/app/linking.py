@@ -1,0 +1,105 @@
+"""The composition root's wiring: frame + filters -> what every pane shows.
+
+This is the one place that knows all panes. It recomputes the visible mask when the
+filters change, hands it to every view, and computes facet counts for the filters pane.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.frame import FACETS, EventFrame
+from desktop_app.frame.visible import SearchFn
+from desktop_app.state.models import FilterModel
+from desktop_app.views.filters import FiltersView
+
+
+class View(Protocol):
+    def set_frame(self, frame: EventFrame) -> None: ...
+    def set_visible(self, mask: np.ndarray) -> None: ...
+
+
+class Linker(QObject):
+    """Signals:
+    refiltered(int visible, float ms): every pane has been given the new visible mask.
+    """
+
+    refiltered = Signal(int, float)
+
+    def __init__(self, filters: FilterModel, filters_view: FiltersView, views: Iterable[View],
+                 search: SearchFn | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.filters = filters
+        self.filters_view = filters_view
+        self.views = list(views)
+        self.search: SearchFn | None = search
+        self.frame = EventFrame.empty()
+        self.visible = np.zeros(0, bool)
+        self._search_cache: tuple[str, np.ndarray] | None = None
+        filters.changed.connect(lambda _source: self.refilter())
+
+    def set_search(self, search: SearchFn | None) -> None:
+        self.search = search
+        self._search_cache = None
+
+    def set_frame(self, frame: EventFrame) -> None:
+        self.frame = frame
+        self._search_cache = None
+        for view in self.views:
+            view.set_frame(frame)
+        self.refilter()
+
+    def _search(self, text: str) -> np.ndarray:
+        if self._search_cache is None or self._search_cache[0] != text:
+            ids = self.search(text) if self.search else np.zeros(0, np.int64)
+            self._search_cache = (text, ids)
+        return self._search_cache[1]
+
+    def masks(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The time+text mask, and one mask per active facet."""
+        f = self.filters.filters
+        base = self.frame.time_mask(f.t0, f.t1)
+        if f.text.strip() and self.search is not None:
+            base &= self.frame.ids_mask(self._search(f.text))
+        facet_masks = {facet: self.frame.facet_mask(facet, set(values))
+                       for facet, values in f.facets.items() if values}
+        return base, facet_masks
+
+    def refilter(self) -> None:
+        started = time.perf_counter()
+        base, facet_masks = self.masks()
+        visible = base.copy()
+        for mask in facet_masks.values():
+            visible &= mask
+        self.visible = visible
+        for view in self.views:
+            view.set_visible(visible)
+        counts = {}
+        for facet in FACETS:
+            # a facet's own counts ignore its own choice, so siblings stay pickable
+            if facet in facet_masks:
+                mask = base.copy()
+                for other, other_mask in facet_masks.items():
+                    if other != facet:
+                        mask &= other_mask
+            else:
+                mask = visible
+            counts[facet] = self.frame.facet_counts(facet, mask)
+        self.filters_view.show_counts(int(visible.sum()), len(self.frame), counts)
+        self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
+
+
+def search_function(project_getter: Callable[[], object]) -> SearchFn:
+    """Full-text search through the open project's index."""
+    from desktop_app.store.search import search_ids
+
+    def search(text: str) -> np.ndarray:
+        project = project_getter()
+        return search_ids(project, text) if project is not None else np.zeros(0, np.int64)  # type: ignore[arg-type]
+
+    return search

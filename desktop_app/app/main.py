@@ -1,0 +1,108 @@
+"""Starting the window, and rendering it to a PNG (``sightline screenshot``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from desktop_app.store.project import Project, default_project_path
+
+
+def open_or_create(target: str | None) -> Project:
+    """The project asked for; with none, the default one, created with the sample data."""
+    if target is not None:
+        return Project.open(target)
+    path = default_project_path()
+    fresh = not path.exists()
+    project = Project.open(path)
+    if fresh:
+        from desktop_app.ingest.sample import load_sample
+
+        load_sample(project)
+    return project
+
+
+def _application(offscreen: bool = False) -> object:
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # Chromium refuses root with a sandbox
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Sightline")
+    app.setOrganizationName("Sightline")
+    return app
+
+
+def run_window(target: str | None) -> int:
+    from desktop_app.store.project import ProjectError
+
+    app = _application()
+    try:
+        project = open_or_create(target)
+    except ProjectError as exc:
+        print(f"sightline: {exc}", file=sys.stderr)
+        return 2
+    from desktop_app.app.window import MainWindow
+
+    window = MainWindow(project)
+    window.show()
+    return int(app.exec())  # type: ignore[attr-defined]
+
+
+def screenshot(target: str | None, out: Path, select: list[int], size: str = "1600x1000",
+               timeout_s: float = 60.0) -> int:
+    """Render the main window offscreen, once every pane (the map page too) is drawn."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+
+    app = _application(offscreen=True)
+    project = open_or_create(target)
+    from desktop_app.app.window import MainWindow
+
+    settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
+    width, height = (int(v) for v in size.lower().split("x"))
+    window = MainWindow(project, settings=settings)
+    window.resize(width, height)
+    window.show()
+    loop = QEventLoop()
+    state = {"loaded": False, "map": False}
+
+    def check() -> None:
+        if state["loaded"] and state["map"]:
+            loop.quit()
+
+    window.frame_loaded.connect(lambda: (state.update(loaded=True), check()))
+    window.map.ready.connect(lambda: (state.update(map=True), check()))
+    if getattr(window.map, "is_ready", False):
+        state["map"] = True
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    clock = QElapsedTimer()
+    clock.start()
+    loop.exec()
+    if not (state["loaded"] and state["map"]):
+        print("sightline: the window did not finish drawing in time", file=sys.stderr)
+        return 1
+    if select:
+        window.selection.set(select, active=select[0])
+        window.zoom_to_selection()
+    settle = QEventLoop()  # let the page draw what it was just sent
+    QTimer.singleShot(600, settle.quit)
+    settle.exec()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(out))
+    window.close()
+    settings_file = out.with_suffix(".ini")
+    if settings_file.exists():
+        settings_file.unlink()
+    del app
+    if not ok:
+        print(f"sightline: could not write {out}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({width}x{height})")
+    return 0

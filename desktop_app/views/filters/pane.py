@@ -1,0 +1,223 @@
+"""Search box, facet lists with counts, the time window and "212 of 1,000,000 events".
+
+The pane writes only to the FilterModel. Counts are computed elsewhere (the composition
+root knows the search index) and handed in with :meth:`FiltersView.show_counts`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.dates import Precision, from_seconds, iso_text, parse_date, to_seconds
+from desktop_app.state.models import FilterModel, Filters
+
+FACET_LABELS = {
+    "category": "Category", "actor": "Actor", "country": "Country", "tag": "Tag",
+    "source": "Source", "reliability": "Source reliability", "credibility": "Credibility",
+    "precision": "Date precision",
+}
+SHOWN_VALUES = 40  # per facet; the search box finds the rest
+
+
+class FacetList(QTreeWidget):
+    """Checkable values of one facet with their counts.
+
+    Signals:
+        picked(str facet, frozenset values): the checked values changed.
+    """
+
+    picked = Signal(str, frozenset)
+
+    def __init__(self, facet: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.facet = facet
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._updating = False
+        self.itemChanged.connect(self._on_item_changed)
+
+    def show_values(self, counts: list[tuple[str, int]], checked: frozenset[str]) -> None:
+        self._updating = True
+        try:
+            self.clear()
+            shown = counts[:SHOWN_VALUES]
+            names = {name for name, _ in shown}
+            shown += [(name, 0) for name in sorted(checked - names)]  # keep choices visible
+            for name, count in shown:
+                item = QTreeWidgetItem([name or "(none)", f"{count:,}"])
+                item.setData(0, Qt.ItemDataRole.UserRole, name)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(0, Qt.CheckState.Checked if name in checked
+                                   else Qt.CheckState.Unchecked)
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                item.setForeground(1, self.palette().placeholderText())
+                self.addTopLevelItem(item)
+            if len(counts) > SHOWN_VALUES:
+                more = QTreeWidgetItem([f"… {len(counts) - SHOWN_VALUES:,} more", ""])
+                more.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.addTopLevelItem(more)
+            self.resizeColumnToContents(1)
+            self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
+            rows = min(self.topLevelItemCount(), 8)
+            self.setFixedHeight(max(1, rows) * (self.sizeHintForRow(0) or 20) + 6)
+        finally:
+            self._updating = False
+
+    def checked_values(self) -> frozenset[str]:
+        out = set()
+        for i in range(self.topLevelItemCount()):
+            item = self.topLevelItem(i)
+            if item.checkState(0) == Qt.CheckState.Checked:
+                out.add(item.data(0, Qt.ItemDataRole.UserRole))
+        return frozenset(out)
+
+    def _on_item_changed(self, _item: QTreeWidgetItem, column: int) -> None:
+        if not self._updating and column == 0:
+            self.picked.emit(self.facet, self.checked_values())
+
+
+class FiltersView(QWidget):
+    """Signals:
+    use_brush_requested(): the analyst wants the timeline's brush as the time window.
+    """
+
+    use_brush_requested = Signal()
+
+    def __init__(self, filters: FilterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filters = filters
+        self.count_label = QLabel("No events")
+        self.count_label.setObjectName("visibleCount")
+        font = self.count_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.count_label.setFont(font)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles and descriptions…")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_search)
+
+        self.date_from = QLineEdit()
+        self.date_to = QLineEdit()
+        for field, hint in ((self.date_from, "from, e.g. 2023"), (self.date_to, "to, e.g. 2025-06")):
+            field.setPlaceholderText(hint)
+            field.setClearButtonEnabled(True)
+            field.editingFinished.connect(self._apply_window)
+        use_brush = QToolButton(text="Use timeline brush")
+        use_brush.setToolTip("Make the range brushed on the timeline the time window")
+        use_brush.clicked.connect(self.use_brush_requested)
+        self.window_error = QLabel()
+        self.window_error.setStyleSheet("color: #b3261e")
+        self.window_error.hide()
+
+        clear = QPushButton("Clear all filters")
+        clear.clicked.connect(lambda: self.filters.clear(source=self))
+
+        self.facets: dict[str, FacetList] = {}
+        facet_box = QWidget()
+        facet_layout = QVBoxLayout(facet_box)
+        facet_layout.setContentsMargins(0, 0, 0, 0)
+        for facet, label in FACET_LABELS.items():
+            title = QLabel(label)
+            title.setStyleSheet("font-weight: 600; margin-top: 6px")
+            facet_list = FacetList(facet)
+            facet_list.picked.connect(self._apply_facet)
+            self.facets[facet] = facet_list
+            facet_layout.addWidget(title)
+            facet_layout.addWidget(facet_list)
+        facet_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(facet_box)
+
+        window = QFormLayout()
+        window.addRow("From", self.date_from)
+        window.addRow("To", self.date_to)
+        top = QHBoxLayout()
+        top.addWidget(use_brush)
+        top.addStretch(1)
+        top.addWidget(clear)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.search)
+        layout.addLayout(window)
+        layout.addWidget(self.window_error)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        self.filters.changed.connect(self._on_filters_changed)
+
+    # ------------------------------------------------------------------ from outside
+    def show_counts(self, visible: int, total: int,
+                    facet_counts: dict[str, list[tuple[str, int]]]) -> None:
+        self.count_label.setText(f"{visible:,} of {total:,} events")
+        current = self.filters.filters
+        for facet, facet_list in self.facets.items():
+            facet_list.show_values(facet_counts.get(facet, []),
+                                   current.facets.get(facet, frozenset()))
+
+    # ------------------------------------------------------------------ to the model
+    def _apply_search(self) -> None:
+        self.filters.set_text(self.search.text().strip(), source=self)
+
+    def _apply_facet(self, facet: str, values: frozenset[str]) -> None:
+        self.filters.set_facet(facet, values, source=self)
+
+    def _apply_window(self) -> None:
+        try:
+            t0 = _parse_bound(self.date_from.text(), end=False)
+            t1 = _parse_bound(self.date_to.text(), end=True)
+        except ValueError as exc:
+            self.window_error.setText(str(exc))
+            self.window_error.show()
+            return
+        self.window_error.hide()
+        self.filters.set_time_window(t0, t1, source=self)
+
+    def _on_filters_changed(self, source: object) -> None:
+        if source is self:
+            return
+        current: Filters = self.filters.filters
+        if self.search.text().strip() != current.text:
+            self.search.blockSignals(True)
+            self.search.setText(current.text)
+            self.search.blockSignals(False)
+        self.date_from.setText(_format_bound(current.t0, end=False))
+        self.date_to.setText(_format_bound(current.t1, end=True))
+
+
+def _parse_bound(text: str, end: bool) -> int | None:
+    """'2023' as a lower bound is 2023-01-01; as an upper bound the end of 2023."""
+    text = text.strip()
+    if not text:
+        return None
+    date = parse_date(text)
+    return to_seconds(date.end if end else date.start)
+
+
+def _format_bound(seconds: int | None, end: bool) -> str:
+    if seconds is None:
+        return ""
+    moment = from_seconds(seconds - 1 if end else seconds)
+    day = moment.replace(hour=0, minute=0, second=0)
+    return iso_text(day, Precision.DAY)
