@@ -164,7 +164,7 @@ def _read_arrow(
     column_names = names if header else [f"f{i}" for i in range(len(names))]
     convert = pacsv.ConvertOptions(
         strings_can_be_null=False, quoted_strings_can_be_null=False,
-        column_types={name: pa.string() for name in column_names},
+        column_types={name: pa.large_string() for name in column_names},  # zero-copy to pandas
     )
     try:
         table = pacsv.read_csv(path, read_options=read, parse_options=parse,
