@@ -249,15 +249,12 @@ def test_years_outside_pandas_timestamp_range(text: str, start: datetime,
     assert from_seconds(to_seconds(start)) == start
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: parse_date('-0044-03-15') raises OverflowError "
-                   "(from_seconds cannot build a datetime before year 1), not the documented "
-                   "ValueError, although parse_dates accepts the value")
-def test_year_before_1_gives_value_error_or_a_date() -> None:
-    assert parse_many(["-0044-03-15"]).ok[0]  # the column parser accepts it
-    try:
+def test_year_before_1_is_a_clear_error() -> None:
+    assert not parse_many(["-0044-03-15"]).ok[0]
+    assert "year out of range" in parse_many(["-0044-03-15"]).error[0]
+    with pytest.raises(ValueError, match="year out of range"):
         parse_date("-0044-03-15")
-    except ValueError:
-        pass
+    assert parse_many(["0001-01-01", "9999-12-31"]).ok.all()
 
 
 # ---------------------------------------------------------------- describe / iso_text

@@ -374,8 +374,6 @@ def test_day_first_detected_without_warning(project: Project) -> None:
                       "Conference on maritime security": datetime(2024, 5, 11)}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: generic preset parses the End column in the "
-                   "start column's *detected* order, ignoring an explicit Options.date_order")
 def test_explicit_date_order_applies_to_end_column(project: Project, tmp_path: Path) -> None:
     """A typo (13/04) makes the start column look day-first; the user says month-first."""
     path = write_csv(tmp_path / "order.csv", "title,start,end\n"
@@ -520,9 +518,6 @@ def test_rows_count_records_not_lines(project: Project, tmp_path: Path, ragged: 
     assert by(load_events(project), "title")["A"].description == "line one\nline two\nline three"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the fast (pyarrow) CSV path drops blank lines, "
-                   "so every later reject's row number is one too small (the exact reader "
-                   "counts the blank line)")
 def test_blank_line_counts_as_a_row(project: Project, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "blank.csv", "title,date,lat,lon\n"
                      "A,2024-01-01,1,2\n"
@@ -541,12 +536,15 @@ def test_script_injection_stored_verbatim(project: Project) -> None:
             ) in stored
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dates with year <= 0 (e.g. -0044) are imported, "
-                   "but from_seconds() cannot represent them, so project_info (sightline "
-                   "info) and Event.start raise OverflowError")
-def test_year_before_1_does_not_break_the_project(project: Project, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "bc.csv", "title,date\nIdes of March,-0044-03-15\n")
-    assert import_file(project, path).imported == 1
+def test_year_before_1_is_rejected_and_does_not_break_the_project(
+        project: Project, tmp_path: Path) -> None:
+    """Years before 1 cannot be shown by the rest of the program: a clear reject."""
+    path = write_csv(tmp_path / "bc.csv", "title,date\nIdes of March,-0044-03-15\n"
+                     "Later,0044-03-15\n")
+    result = import_file(project, path)
+    assert result.imported == 1
+    assert [(r.row, r.column) for r in result.rejects] == [(2, "date")]
+    assert "year out of range" in result.rejects[0].reason
     assert project_info(project).events == 1
 
 

@@ -9,7 +9,8 @@ offset ("...T09:30+02:00") is converted to UTC wall-clock time.
 Parsing is vectorised (numpy/pandas) because imports handle a million values at once;
 :func:`parse_date` wraps the same code for a single value so there is one parser only.
 Calendar arithmetic uses the proleptic Gregorian calendar on int64 day numbers, so any
-year from -9999 to 9999 works (pandas' nanosecond timestamps stop at 1677 and 2262).
+year from 1 to 9999 works (pandas' nanosecond timestamps stop at 1677 and 2262; Python's
+datetime, which the rest of the program uses, stops at year 1).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import pandas as pd
 
 DAY_SECONDS = 86_400
 _EPOCH = datetime(1970, 1, 1)
+MIN_SECONDS = -62_135_596_800  # 0001-01-01
+MAX_SECONDS = 253_402_300_800  # 10000-01-01
 
 
 class Precision(IntEnum):
@@ -327,10 +330,14 @@ def _parse_distinct(text: pd.Series, order: DateOrder) -> ParsedDates:
     bad |= from_parts & ((hour > 23) | (minute > 59) | (second > 59))
     error[bad & (error == "")] = [f"impossible date {v!r}" for v in text[bad & (error == "")]]
     prec[bad] = 0
-
     seconds = days_from_civil(year, month, day) * DAY_SECONDS + hour * 3600 + minute * 60
     seconds += second - offset * 60
     seconds = np.where(epoch != np.iinfo(np.int64).min, epoch, seconds)
+    early = (prec > 0) & ((seconds < MIN_SECONDS) | (seconds >= MAX_SECONDS))
+    error[early & (error == "")] = [f"year out of range (1 to 9999): {v!r}"
+                                    for v in text[early & (error == "")]]
+    prec[early] = 0
+
     seconds = np.where(prec > 0, seconds, 0)
     return ParsedDates(seconds.astype(np.int64), prec, error)
 

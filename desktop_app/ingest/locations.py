@@ -86,6 +86,7 @@ def resolve(
         new_table = table[fresh].copy()
         new_table["name"] = new_table["name"].where(new_table["name"] != "",
                                                     _coordinate_names(new_table))
+        new_table["country"] = new_table["country"].replace("", None)
         new_table["alt_names"] = "[]"
         new_table["gazetteer_id"] = pd.array([pd.NA] * len(new_table), dtype="Int64")
         new_rows.append(new_table)

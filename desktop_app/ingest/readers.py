@@ -114,6 +114,7 @@ def read_delimited(
     header = True if has_header is None else has_header
     names = next(csv.reader(io.StringIO(text_sample), delimiter=delimiter), [])
     try:
+        rows = None
         try:  # fast multi-threaded parse; a quoted newline shows up as ragged rows
             frame, bad = _read_arrow(path, encoding, delimiter, header, names, False)
         except _RaggedRows:
@@ -122,16 +123,29 @@ def read_delimited(
         if encoding == "utf-8":  # a non-UTF-8 byte after the sample
             return read_delimited(path, encoding="cp1252", delimiter=delimiter, has_header=has_header)
         raise UnreadableFile(f"cannot decode the file as {encoding}: {exc}") from exc
-    except _RaggedRows:
-        frame, bad = _read_python_csv(path, encoding, delimiter, header)
+    except _RaggedRows:  # wrong field counts or blank lines: number every record exactly
+        frame, bad, rows = _read_python_csv(path, encoding, delimiter, header)
     if header and len(frame.columns) and all(c.strip() == "" for c in frame.columns):
         raise UnreadableFile("the header row is empty")
-    first = 2 if header else 1
-    rows = np.arange(first, first + len(frame) + len(bad), dtype=np.int64)
-    if bad:
-        bad_numbers = {r for r, _ in bad}
-        rows = np.array([r for r in rows if r not in bad_numbers], dtype=np.int64)
+    if rows is None:  # the fast path read every record, in order, blank lines included
+        first = 2 if header else 1
+        rows = np.arange(first, first + len(frame), dtype=np.int64)
+        frame, rows = _drop_blank(frame, rows)
     return RawTable(frame, rows, header, encoding, delimiter, bad_rows=bad)
+
+
+def _drop_blank(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Blank lines hold nothing: skip them, keeping the other rows' numbers."""
+    if frame.empty:
+        return frame, rows
+    candidate = (frame.iloc[:, 0] == "").to_numpy()
+    if candidate.any():
+        sub = frame[candidate]
+        blank = np.zeros(len(frame), bool)
+        blank[np.flatnonzero(candidate)[(sub == "").all(axis=1).to_numpy()]] = True
+        if blank.any():
+            return frame[~blank].reset_index(drop=True), rows[~blank]
+    return frame, rows
 
 
 class _RaggedRows(Exception):
@@ -159,6 +173,7 @@ def _read_arrow(
     parse = pacsv.ParseOptions(
         delimiter=delimiter, newlines_in_values=newlines_in_values,
         invalid_row_handler=on_invalid,
+        ignore_empty_lines=False,  # a blank line still counts in the row numbers
     )
     # every column as text (pyarrow would turn "007" into 7)
     column_names = names if header else [f"f{i}" for i in range(len(names))]
@@ -198,8 +213,9 @@ def _clean_header(columns: pd.Index, header: bool) -> list[str]:
 
 def _read_python_csv(
     path: Path, encoding: str, delimiter: str, header: bool
-) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    """Slow path that numbers records exactly, for files with ragged records."""
+) -> tuple[pd.DataFrame, list[tuple[int, str]], np.ndarray]:
+    """Slow path that numbers records exactly, for files with ragged records or blank
+    lines. Blank lines are skipped (they hold nothing) but keep their row numbers."""
     with path.open("r", encoding=encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         rows = list(reader)
@@ -209,16 +225,17 @@ def _read_python_csv(
     names = _clean_header(pd.Index(rows[0] if header else range(width)), header)
     body = rows[1:] if header else rows
     first = 2 if header else 1
-    good, bad = [], []
+    good, bad, numbers = [], [], []
     for i, record in enumerate(body):
+        if not any(cell.strip() for cell in record):
+            continue
         if len(record) == width:
             good.append(record)
-        elif not any(cell.strip() for cell in record):
-            bad.append((first + i, "empty row"))
+            numbers.append(first + i)
         else:
             bad.append((first + i, f"has {len(record)} fields where the header has {width}"))
     frame = pd.DataFrame(good, columns=names, dtype=pd.StringDtype())
-    return frame, bad
+    return frame, bad, np.array(numbers, dtype=np.int64)
 
 
 # ---------------------------------------------------------------- XLSX

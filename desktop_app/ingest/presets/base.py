@@ -56,6 +56,7 @@ class DateColumn:
     parsed: ParsedDates
     column: str
     order: OrderReport | None = None
+    used: DateOrder | None = None  # the day/month order the column was read in
 
 
 def _empty() -> pd.Series:
@@ -124,7 +125,8 @@ def parse_column(
             f"Dates in column {column!r} mix day-first and month-first values; read as "
             f"{chosen.value if chosen else 'day-first'}, and the others are rejected"
         )
-    return DateColumn(parse_dates(values, chosen), column, report)
+    chosen = chosen or DateOrder.DAY_FIRST
+    return DateColumn(parse_dates(values, chosen), column, report, chosen)
 
 
 def first_words(values: pd.Series, limit: int = 80) -> pd.Series:

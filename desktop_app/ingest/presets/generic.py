@@ -34,8 +34,8 @@ def normalize(table: RawTable, options: Options) -> Draft:
         clock = text(f, col("time"))
         date = (date + " " + clock).str.strip().where(date != "", "")
     start = parse_column(date, col("start") or "", options.date_order, None, warnings)
-    end = (parse_column(text(f, col("end")), col("end") or "", start.order.order if start.order
-                        and start.order.order else options.date_order, None, warnings)
+    # the end is read in the order the start was read in (chosen or detected)
+    end = (parse_column(text(f, col("end")), col("end") or "", start.used, None, warnings)
            if col("end") else None)
     description = text(f, col("description"))
     title = text(f, col("title")) if col("title") else first_words(description)
