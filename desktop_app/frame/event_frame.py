@@ -8,6 +8,7 @@ No Qt here: the frame is plain numpy, loaded once and reloaded after a change.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,14 +142,25 @@ class EventFrame:
         Joins are done here in numpy on integer keys: asking SQLite to join a million
         events to their places and names costs seconds more than reading the tables.
         """
-        events = _query(project, (
-            "SELECT id, start_s, end_s, precision, title, category, reliability, "
-            "credibility, location_id FROM event"))
+        # the queries run side by side: the driver reads without holding the GIL
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="sightline-load") as pool:
+            pending = {name: pool.submit(_query, project, sql) for name, sql in {
+                "events": "SELECT id, start_s, end_s, precision, title, category, reliability, "
+                          "credibility, location_id FROM event",
+                "places": "SELECT id, latitude, longitude, country, name FROM location",
+                "actor_pairs": "SELECT event_id, actor_id FROM event_actor",
+                "actors": "SELECT id, name FROM actor",
+                "source_pairs": "SELECT event_id, source_id FROM event_source",
+                "sources": "SELECT id, title FROM source",
+                "tags": _TAGS_SQL.get(project.engine.dialect.name, ""),
+            }.items() if sql}
+            tables = {name: future.result() for name, future in pending.items()}
+        events = tables["events"]
         if events.empty:
             return cls.empty()
         order = np.lexsort((events["id"].to_numpy(np.int64), events["start_s"].to_numpy(np.int64)))
         events = events.iloc[order].reset_index(drop=True)
-        places = _query(project, "SELECT id, latitude, longitude, country, name FROM location")
+        places = tables["places"]
         start = events["start_s"].to_numpy(np.int64)
         precision = events["precision"].to_numpy(np.int8)
         own_end = pd.to_numeric(events["end_s"], errors="coerce").to_numpy(np.float64)
@@ -175,11 +187,9 @@ class EventFrame:
             "precision": _codes(pd.Series(np.array(PRECISION_NAMES, object)[precision])),
         }
         multi = {
-            "actor": _links(project, ids, "SELECT event_id, actor_id FROM event_actor",
-                            "SELECT id, name FROM actor"),
-            "source": _links(project, ids, "SELECT event_id, source_id FROM event_source",
-                             "SELECT id, title FROM source"),
-            "tag": _tag_links(project, ids),
+            "actor": _links(ids, tables["actor_pairs"], tables["actors"]),
+            "source": _links(ids, tables["source_pairs"], tables["sources"]),
+            "tag": _tag_links(ids, tables.get("tags")),
         }
         return cls(
             ids=ids, start=start, end=np.maximum(end, start + 1), precision=precision,
@@ -193,6 +203,11 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Row of each wanted key in ``keys`` (any order), or -1 where absent."""
     if not len(keys):
         return np.full(len(wanted), -1, np.int64)
+    low, high = int(keys.min()), int(keys.max())
+    if low >= 0 and high < 4 * len(keys) + 1024:  # database ids are dense: a direct table
+        table = np.full(high + 2, -1, np.int64)
+        table[keys] = np.arange(len(keys))
+        return table[np.clip(wanted, -1, high + 1)]
     order = np.argsort(keys, kind="stable")
     pos = np.clip(np.searchsorted(keys[order], wanted), 0, len(keys) - 1)
     return np.where(keys[order][pos] == wanted, order[pos], -1)
@@ -214,10 +229,8 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int32), names_list
 
 
-def _links(project: Project, ids: np.ndarray, pairs_sql: str, names_sql: str) -> Links:
+def _links(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
     """(event, value) links by integer id, with the values named and sorted by name."""
-    pairs = _query(project, pairs_sql)
-    names = _query(project, names_sql)
     if pairs.empty or names.empty:
         return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
     by_name = names.sort_values(names.columns[1], kind="stable").reset_index(drop=True)
@@ -228,10 +241,8 @@ def _links(project: Project, ids: np.ndarray, pairs_sql: str, names_sql: str) ->
                  [str(n) for n in by_name.iloc[:, 1].to_numpy(dtype=object)])
 
 
-def _tag_links(project: Project, ids: np.ndarray) -> Links:
-    sql = _TAGS_SQL.get(project.engine.dialect.name)
-    pairs = _query(project, sql) if sql else pd.DataFrame()
-    if pairs.empty:
+def _tag_links(ids: np.ndarray, pairs: pd.DataFrame | None) -> Links:
+    if pairs is None or pairs.empty:
         return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
     rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
     codes, names = pd.factorize(pairs.iloc[:, 1].astype("string"), sort=True)
@@ -245,6 +256,7 @@ def _query(project: Project, sql: str) -> pd.DataFrame:
         import adbc_driver_sqlite.dbapi as adbc
 
         with adbc.connect(str(project.path)) as conn, conn.cursor() as cur:
+            cur.execute("PRAGMA busy_timeout=10000")  # readers opening side by side
             cur.execute(sql)
             table = cur.fetch_arrow_table()
         return table.to_pandas()
