@@ -171,10 +171,9 @@ class EventFrame:
         location_id = pd.to_numeric(events["location_id"], errors="coerce").fillna(-1).to_numpy(
             np.int64)
         at = _lookup(places["id"].to_numpy(np.int64), location_id)  # place row or -1
-        lat = np.where(at >= 0, places["latitude"].to_numpy(np.float64, na_value=np.nan)[at],
-                       np.nan)
-        lon = np.where(at >= 0, places["longitude"].to_numpy(np.float64, na_value=np.nan)[at],
-                       np.nan)
+        # each place column gets a last "no place" entry, which row -1 picks
+        lat = np.append(places["latitude"].to_numpy(np.float64, na_value=np.nan), np.nan)[at]
+        lon = np.append(places["longitude"].to_numpy(np.float64, na_value=np.nan), np.nan)[at]
         place_names = np.append(places["name"].to_numpy(dtype=object), "")
         countries = np.append(places["country"].fillna("").to_numpy(dtype=object), "")
         credibility = pd.to_numeric(events["credibility"], errors="coerce")
