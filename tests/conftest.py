@@ -18,6 +18,10 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
+from desktop_app.views.qt_workarounds import keep_none_alive  # noqa: E402
+
+keep_none_alive()  # PySide6 6.12 on Python 3.11 leaks references to None; see the module
+
 DATA = Path(__file__).parent / "data"
 
 

@@ -33,6 +33,10 @@ def _application(offscreen: bool = False) -> object:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.views.qt_workarounds import keep_none_alive
+
+    keep_none_alive()
+
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sightline")

@@ -1,0 +1,665 @@
+"""TimelineCanvas: the painted part of the timeline (axis, lanes, marks, bars, brush).
+
+The canvas owns the visible time range and turns mouse and keys into range changes,
+brushes and picks; it knows nothing of the shared state (the pane, ``TimelineView``,
+writes those). Drawing is split in two: a layer with everything that depends on the
+range, rows and selection is rendered to a pixmap when one of those changes, and
+``paintEvent`` only blits that pixmap and draws the brush over it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
+from desktop_app.frame.event_frame import EventFrame
+from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes
+from desktop_app.views.qt_workarounds import keep_none_alive
+from desktop_app.views.timeline.axis import AxisLayout, layout_axis
+from desktop_app.views.timeline.layout import (
+    POINT_SIZE,
+    DenseLayout,
+    EventItem,
+    SparseLayout,
+    Style,
+    build_sparse,
+    styles_of,
+)
+
+SPARSE_LIMIT = 1500  # at most this many events in view are drawn one by one
+BAR_PIXELS = 3  # width of a density bar
+MIN_SPAN = 10 * 60  # the deepest zoom shows ten minutes
+T_MIN = int(days_from_civil(np.array([1]), np.array([1]), np.array([1]))[0]) * DAY_SECONDS
+T_MAX = int(days_from_civil(np.array([9999]), np.array([12]), np.array([31]))[0]) * DAY_SECONDS
+LABEL_COLUMN = 150.0
+AXIS_HEIGHT = 40.0
+TOP_MARGIN = 6.0
+RIGHT_MARGIN = 10.0
+DRAG_THRESHOLD = 4.0
+
+PALETTE = [QColor(c) for c in ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1",
+                               "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#3b5b92",
+                               "#86bc86", "#d37295")]
+OTHER_COLOUR = QColor("#8c8c8c")
+HALO = QColor("#ffc400")
+BAR_COLOUR = QColor("#5b84b1")
+SELECTED_BAR = QColor("#f28e2b")
+BRUSH_FILL = QColor(66, 133, 244, 45)
+BRUSH_EDGE = QColor("#3367d6")
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+
+
+class TimelineCanvas(QWidget):
+    """Signals:
+        range_changed(qint64 t0, qint64 t1): the visible range changed by the user or code.
+        brushed(qint64 t0, qint64 t1): a range was brushed (t0 < t1).
+        brush_cleared(): the brush was removed (Esc, or a click on empty space).
+        picked(object event_id, bool additive): an event mark was clicked (ctrl adds).
+        empty_clicked(): a click hit no event.
+    """
+
+    range_changed = Signal("qint64", "qint64")
+    brushed = Signal("qint64", "qint64")
+    brush_cleared = Signal()
+    picked = Signal(object, bool)
+    empty_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        keep_none_alive()  # painting makes thousands of void calls; see views/qt_workarounds.py
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 140)
+        self._font = QFont(self.font())
+        self._bold = QFont(self._font)
+        self._bold.setBold(True)
+        self._metrics = QFontMetricsF(self._font)
+        self._bold_metrics = QFontMetricsF(self._bold)
+        self._frame = EventFrame.empty()
+        self._styles = np.zeros(0, np.int8)
+        self._visible = np.zeros(0, bool)
+        self._index = TimelineIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self._lanes = assign_lanes(np.zeros(0, np.int32), [])
+        self._selected = np.zeros(0, bool)
+        self._selected_index: TimelineIndex | None = None
+        self._selected_ids: frozenset[int] = frozenset()
+        self._active: int | None = None
+        now = int(days_from_civil(np.array([2020]), np.array([1]), np.array([1]))[0]) * DAY_SECONDS
+        self._t0, self._t1 = now, now + 10 * 365 * DAY_SECONDS
+        self._brush: tuple[int, int] | None = None
+        self.brush_mode = False  # a plain drag brushes instead of panning
+        self._press: QPointF | None = None
+        self._press_range = (self._t0, self._t1)
+        self._brushing = False
+        self._dragged = False
+        self._layout: SparseLayout | DenseLayout | None = None
+        self._axis: AxisLayout | None = None
+        self._layer: QPixmap | None = None
+
+    # ---------------------------------------------------------------- data
+    def set_frame(self, frame: EventFrame) -> None:
+        self._frame = frame
+        self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
+        self._selected = np.zeros(len(frame), bool)
+        self._selected_index = None
+        self.set_visible(np.ones(len(frame), bool))
+        self.set_selection(self._selected_ids, self._active)
+
+    def set_visible(self, mask: np.ndarray) -> None:
+        mask = np.asarray(mask, bool)
+        if len(mask) != len(self._frame):
+            raise ValueError(f"mask has {len(mask)} rows, the frame {len(self._frame)}")
+        self._visible = mask
+        self._index = TimelineIndex(self._frame.start, self._frame.end, mask)
+        codes, names = self._frame.single.get("category", (np.full(len(mask), -1), []))
+        self._lanes = assign_lanes(codes, names, mask)
+        self._selected_index = None
+        self._invalidate()
+
+    def set_selection(self, ids: frozenset[int], active: int | None) -> None:
+        self._selected_ids, self._active = frozenset(ids), active
+        self._selected = self._frame.ids_mask(ids) if ids else np.zeros(len(self._frame), bool)
+        self._selected_index = None
+        self._invalidate()
+
+    @property
+    def frame(self) -> EventFrame:
+        return self._frame
+
+    @property
+    def index(self) -> TimelineIndex:
+        return self._index
+
+    @property
+    def lanes(self) -> Lanes:
+        return self._lanes
+
+    # ---------------------------------------------------------------- range
+    @property
+    def time_range(self) -> tuple[int, int]:
+        return self._t0, self._t1
+
+    def set_range(self, t0: int, t1: int) -> None:
+        """Show [t0, t1) (clamped to years 1..9999 and at least ten minutes)."""
+        t0, t1 = int(min(t0, t1)), int(max(t0, t1))
+        span = min(max(t1 - t0, MIN_SPAN), T_MAX - T_MIN)
+        if t1 - t0 < span:
+            mid = (t0 + t1) // 2
+            t0, t1 = mid - span // 2, mid - span // 2 + span
+        if t0 < T_MIN:
+            t0, t1 = T_MIN, T_MIN + span
+        if t1 > T_MAX:
+            t0, t1 = T_MAX - span, T_MAX
+        if (t0, t1) == (self._t0, self._t1):
+            return
+        self._t0, self._t1 = t0, t1
+        self._invalidate()
+        self.range_changed.emit(t0, t1)
+
+    def zoom(self, factor: float, anchor_x: float | None = None) -> None:
+        """Zoom by ``factor`` (< 1 zooms in) keeping the time under ``anchor_x`` fixed."""
+        plot = self.plot_rect()
+        x = plot.center().x() if anchor_x is None else anchor_x
+        anchor = self.time_at(x)
+        span = max((self._t1 - self._t0) * factor, MIN_SPAN)
+        frac = (x - plot.left()) / plot.width()
+        t0 = round(anchor - frac * span)
+        self.set_range(t0, t0 + round(span))
+
+    def pan(self, fraction: float) -> None:
+        """Move the range by ``fraction`` of its width (positive: later)."""
+        shift = round((self._t1 - self._t0) * fraction)
+        self.set_range(self._t0 + shift, self._t1 + shift)
+
+    def fit(self, t0: int, t1: int, margin: float = 0.04) -> None:
+        """Show [t0, t1) with a margin, on whole days (or minutes) so the fields read well."""
+        pad = max(round((t1 - t0) * margin), 60)
+        t0, t1 = t0 - pad, t1 + pad
+        unit = DAY_SECONDS if t1 - t0 > 30 * DAY_SECONDS else 60
+        self.set_range(t0 // unit * unit, -(-t1 // unit) * unit)
+
+    def fit_all(self) -> bool:
+        extent = self._index.extent
+        if extent is None:
+            return False
+        self.fit(*extent)
+        return True
+
+    def fit_rows(self, rows: np.ndarray) -> bool:
+        rows = rows[self._visible[rows]] if len(rows) else rows
+        if not len(rows):
+            return False
+        self.fit(int(self._frame.start[rows].min()), int(self._frame.end[rows].max()))
+        return True
+
+    # ---------------------------------------------------------------- geometry
+    def plot_rect(self) -> QRectF:
+        return QRectF(LABEL_COLUMN, TOP_MARGIN,
+                      max(self.width() - LABEL_COLUMN - RIGHT_MARGIN, 10.0),
+                      max(self.height() - TOP_MARGIN - AXIS_HEIGHT, 10.0))
+
+    def x_of(self, t: float) -> float:
+        plot = self.plot_rect()
+        return plot.left() + (t - self._t0) * plot.width() / (self._t1 - self._t0)
+
+    def time_at(self, x: float) -> int:
+        plot = self.plot_rect()
+        return round(self._t0 + (x - plot.left()) * (self._t1 - self._t0) / plot.width())
+
+    # ---------------------------------------------------------------- brush & picking
+    @property
+    def brush_range(self) -> tuple[int, int] | None:
+        return self._brush
+
+    def brush(self, t0: int, t1: int) -> None:
+        """Brush [t0, t1) (either order) and announce it with ``brushed``."""
+        lo, hi = int(min(t0, t1)), int(max(t0, t1))
+        self._brush = (lo, max(hi, lo + 1))
+        self.update()
+        self.brushed.emit(*self._brush)
+
+    def clear_brush(self) -> None:
+        if self._brush is not None:
+            self._brush = None
+            self.update()
+            self.brush_cleared.emit()
+
+    def ids_overlapping(self, t0: int, t1: int) -> np.ndarray:
+        """Ids of the visible events whose span overlaps [t0, t1)."""
+        return self._frame.ids[self._index.rows_in(min(t0, t1), max(max(t0, t1), min(t0, t1) + 1))]
+
+    def event_at(self, pos: QPointF) -> int | None:
+        """The event whose mark, bar or label is under ``pos`` (the topmost one)."""
+        layout = self.current_layout()
+        if not isinstance(layout, SparseLayout):
+            return None
+        for item in reversed(layout.items):
+            if item.hit(pos.x(), pos.y()):
+                return item.event_id
+        return None
+
+    # ---------------------------------------------------------------- layout
+    def _invalidate(self) -> None:
+        self._layout = None
+        self._axis = None
+        self._layer = None
+        self.update()
+
+    @property
+    def is_dense(self) -> bool:
+        return isinstance(self.current_layout(), DenseLayout)
+
+    def current_layout(self) -> SparseLayout | DenseLayout:
+        """The layout of the current range, built when the range, rows or size changed."""
+        if self._layout is None:
+            self._layout = self._build_layout()
+        return self._layout
+
+    def axis(self) -> AxisLayout:
+        if self._axis is None:
+            plot = self.plot_rect()
+            self._axis = layout_axis(self._t0, self._t1, plot.width(),
+                                     self._metrics.horizontalAdvance,
+                                     self._bold_metrics.horizontalAdvance)
+        return self._axis
+
+    def _build_layout(self) -> SparseLayout | DenseLayout:
+        plot = self.plot_rect()
+        t0, t1 = self._t0, self._t1
+        in_view = self._index.count_in(t0, t1)
+        if in_view > SPARSE_LIMIT:
+            bins = max(int(plot.width() // BAR_PIXELS), 1)
+            counts = self._index.histogram(t0, t1, bins)
+            selected = None
+            if self._selected.any():
+                if self._selected_index is None:
+                    self._selected_index = TimelineIndex(self._frame.start, self._frame.end,
+                                                         self._selected & self._visible)
+                selected = self._selected_index.histogram(t0, t1, bins)
+            return DenseLayout(counts, selected, plot.width() / bins, in_view)
+        positions = self._index.positions(t0, t1)
+        rows = self._index.rows[positions]
+        scale = plot.width() / (t1 - t0)
+        x0 = plot.left() + (self._index.start[positions] - t0) * scale
+        x1 = plot.left() + (self._index.end[positions] - t0) * scale
+        layout = build_sparse(
+            rows, self._frame.ids, self._lanes.lane_of_row, self._lanes.names,
+            self._lanes.counts, self._styles, self._frame.title, x0, x1, plot.left(),
+            plot.top(), plot.right(), plot.height(), self._metrics.horizontalAdvance,
+            lambda text, w: self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, w))
+        for item in layout.items:
+            item.selected = bool(self._selected[item.row])
+            item.active = item.event_id == self._active
+        return layout
+
+    # ---------------------------------------------------------------- painting
+    def sizeHint(self) -> QSize:
+        return QSize(900, 320)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._invalidate()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._layer is None:
+            self._layer = self._render_layer()
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._layer)
+        if self._brush is not None:
+            self._paint_brush(painter)
+        painter.end()
+
+    def _render_layer(self) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(QSize(max(1, round(self.width() * ratio)),
+                               max(1, round(self.height() * ratio))))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(QColor("white"))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._font)
+        layout = self.current_layout()
+        plot = self.plot_rect()
+        if isinstance(layout, SparseLayout):
+            self._paint_lanes(painter, layout, plot)
+        self._paint_grid(painter, plot)
+        if isinstance(layout, SparseLayout):
+            self._paint_items(painter, layout, plot)
+        else:
+            self._paint_bars(painter, layout, plot)
+        self._paint_axis(painter, plot)
+        if not len(self._index):
+            painter.setPen(QColor("#777777"))
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter,
+                             "No events to show" if len(self._frame) else "No events loaded")
+        painter.end()
+        return pixmap
+
+    def lane_colour(self, lane: int) -> QColor:
+        names = self._lanes.names
+        if 0 <= lane < len(names) and names[lane] == "other":
+            return OTHER_COLOUR
+        return PALETTE[lane % len(PALETTE)]
+
+    def _paint_lanes(self, painter: QPainter, layout: SparseLayout, plot: QRectF) -> None:
+        for i, lane in enumerate(layout.lanes):
+            band = QRectF(0, lane.top, self.width(), lane.height)
+            if i % 2 == 0:
+                painter.fillRect(band, QColor("#f4f6f9"))
+            colour = self.lane_colour(i)
+            painter.fillRect(QRectF(6, lane.top + 4, 4, lane.height - 8), colour)
+            text = f"{lane.name}"
+            count = f"{lane.count:,}"
+            count_w = self._metrics.horizontalAdvance(count)
+            room = LABEL_COLUMN - 24 - count_w - 8
+            painter.setPen(QColor("#222222"))
+            rect = QRectF(16, lane.top, room, min(lane.height, 22))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, room))
+            painter.setPen(QColor("#8a8f98"))
+            painter.drawText(QRectF(LABEL_COLUMN - 8 - count_w - 4, lane.top, count_w + 4,
+                                    min(lane.height, 22)),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+        painter.setPen(QPen(QColor("#d5d9e0"), 1))
+        painter.drawLine(QPointF(plot.left() - 0.5, plot.top()),
+                         QPointF(plot.left() - 0.5, plot.bottom()))
+
+    def _paint_grid(self, painter: QPainter, plot: QRectF) -> None:
+        axis = self.axis()
+        painter.setPen(QPen(QColor(0, 0, 0, 22), 1))
+        for tick in axis.ticks:
+            x = plot.left() + tick.x
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        painter.setPen(QPen(QColor(0, 0, 0, 60), 1))
+        for tick in axis.context:
+            if tick.t != self._t0:
+                x = plot.left() + tick.x
+                painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+
+    def _paint_axis(self, painter: QPainter, plot: QRectF) -> None:
+        axis = self.axis()
+        y = plot.bottom()
+        painter.fillRect(QRectF(0, y, self.width(), self.height() - y), QColor("white"))
+        painter.setPen(QPen(QColor("#9aa0a8"), 1))
+        painter.drawLine(QPointF(plot.left(), y + 0.5), QPointF(plot.right(), y + 0.5))
+        painter.setClipRect(QRectF(plot.left(), y, plot.width() + RIGHT_MARGIN, AXIS_HEIGHT))
+        painter.setFont(self._font)
+        for tick in axis.ticks:
+            x = plot.left() + tick.x
+            painter.setPen(QPen(QColor("#9aa0a8"), 1))
+            painter.drawLine(QPointF(x, y), QPointF(x, y + 5))
+            if x + 3 + tick.width <= self.width():  # no half labels at the right edge
+                painter.setPen(QColor("#333333"))
+                painter.drawText(QPointF(x + 3, y + 4 + self._metrics.ascent()), tick.text)
+        painter.setFont(self._bold)
+        painter.setPen(QColor("#1f2a3a"))
+        for tick in axis.context:
+            x = plot.left() + tick.x
+            painter.drawText(QPointF(x + 3, y + 20 + self._bold_metrics.ascent()), tick.text)
+        painter.setClipping(False)
+        painter.setFont(self._font)
+        if isinstance(self._layout, DenseLayout):
+            painter.setPen(QColor("#555555"))
+            painter.drawText(QRectF(8, y + 2, LABEL_COLUMN - 16, AXIS_HEIGHT - 4),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             f"{self._layout.in_view:,} events")
+
+    def _paint_bars(self, painter: QPainter, layout: DenseLayout, plot: QRectF) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        top = max(layout.max_count, 1)
+        usable = plot.height() - 14
+        for counts, colour in ((layout.counts, BAR_COLOUR), (layout.selected, SELECTED_BAR)):
+            if counts is None:
+                continue
+            heights = counts * (usable / top)
+            bars = []
+            for i in np.flatnonzero(counts).tolist():
+                h = max(float(heights[i]), 1.0)
+                x = round(plot.left() + i * layout.bar_width)
+                x_next = round(plot.left() + (i + 1) * layout.bar_width)
+                bars.append(QRectF(x, plot.bottom() - h, max(x_next - x - 1, 1), h))
+            painter.setPen(_NO_PEN)
+            painter.setBrush(colour)
+            painter.drawRects(bars)
+        # scale in the label column
+        painter.setPen(QColor("#555555"))
+        painter.drawText(QRectF(8, plot.top(), LABEL_COLUMN - 16, 40),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                         f"Density\nmax {layout.max_count:,} per bar")
+        painter.setPen(QPen(QColor("#c8ccd2"), 1, Qt.PenStyle.DashLine))
+        painter.drawLine(QPointF(plot.left(), plot.bottom() - usable),
+                         QPointF(plot.right(), plot.bottom() - usable))
+        if layout.selected is not None:
+            painter.fillRect(QRectF(8, plot.top() + 44, 10, 10), SELECTED_BAR)
+            painter.setPen(QColor("#555555"))
+            painter.drawText(QPointF(24, plot.top() + 53), "selected")
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+    def _paint_items(self, painter: QPainter, layout: SparseLayout, plot: QRectF) -> None:
+        """Marks, bars and rough-date spans, batched per colour to keep a layer cheap."""
+        painter.save()
+        painter.setClipRect(plot.adjusted(-POINT_SIZE, 0, POINT_SIZE, 0))
+        dim = bool(self._selected_ids)
+        for item in layout.items:
+            if item.selected:
+                self._paint_halo(painter, item, plot)
+        groups: dict[tuple[int, bool], list[EventItem]] = {}
+        for item in layout.items:
+            groups.setdefault((item.lane, dim and not item.selected), []).append(item)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for (lane, faded), items in groups.items():
+            colour = QColor(self.lane_colour(lane))
+            if faded:
+                colour.setAlpha(90)
+            band = QColor("#f4f6f9") if lane % 2 == 0 else QColor("white")
+            rough = [i for i in items if i.style is Style.UNCERTAIN]
+            if rough:
+                self._paint_uncertain(painter, rough, colour, band, plot)
+            spans = [self._bar_rect(i, plot) for i in items if i.style is Style.SPAN]
+            if spans:
+                painter.setPen(QPen(colour.darker(150), 1))
+                painter.setBrush(colour)
+                painter.drawRects(spans)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for item in layout.items:
+            if item.style is Style.POINT:
+                colour = QColor(self.lane_colour(item.lane))
+                if dim and not item.selected:
+                    colour.setAlpha(90)
+                self._paint_point(painter, item, colour)
+        for item in layout.items:
+            if item.label:
+                self._paint_label(painter, item, plot, dim and not item.selected)
+        painter.restore()
+
+    @staticmethod
+    def _bar_rect(item: EventItem, plot: QRectF) -> QRectF:
+        x0 = round(max(item.x0, plot.left() - 4))
+        x1 = round(min(item.x1, plot.right() + 4))
+        return QRectF(x0, round(item.y), max(x1 - x0, 2), round(item.h))
+
+    def _paint_halo(self, painter: QPainter, item: EventItem, plot: QRectF) -> None:
+        width = 6.0 if item.active else 4.0
+        painter.setPen(QPen(HALO, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                            Qt.PenJoinStyle.RoundJoin))
+        painter.setBrush(_NO_BRUSH)
+        if item.style is Style.POINT:
+            painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE + 1))
+        else:
+            painter.drawRoundedRect(self._bar_rect(item, plot), 2, 2)
+        if item.active:
+            painter.setPen(QPen(QColor("#1b1b1b"), 1.6))
+            if item.style is Style.POINT:
+                painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE + 5))
+            else:
+                painter.drawRoundedRect(self._bar_rect(item, plot).adjusted(-3, -3, 3, 3), 3, 3)
+
+    @staticmethod
+    def _paint_point(painter: QPainter, item: EventItem, colour: QColor) -> None:
+        painter.setPen(QPen(colour.darker(150), 1))
+        painter.setBrush(colour)
+        painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE))
+
+    def _paint_uncertain(self, painter: QPainter, items: list[EventItem], colour: QColor,
+                         band: QColor, plot: QRectF) -> None:
+        """Periods known only roughly: translucent, hatched, dashed edges, faded ends.
+
+        The ends fade into the lane's background over a few pixels (a gradient of the
+        band colour laid over each visible end), so a year-only event never shows a
+        sharp start or end the data does not have.
+        """
+        rects = [self._bar_rect(i, plot) for i in items]
+        body = QColor(colour)
+        body.setAlpha(min(colour.alpha(), 70))
+        hatch = QColor(colour)
+        hatch.setAlpha(min(colour.alpha(), 120))
+        painter.setPen(_NO_PEN)
+        painter.setBrush(body)
+        painter.drawRects(rects)
+        painter.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+        painter.drawRects(rects)
+        edge = QColor(colour.darker(130))
+        edge.setAlpha(min(colour.alpha(), 200))
+        painter.setPen(QPen(edge, 1, Qt.PenStyle.DashLine))
+        painter.drawLines([line for r in rects for line in (
+            QLineF(r.left(), r.top(), r.right(), r.top()),
+            QLineF(r.left(), r.bottom(), r.right(), r.bottom()))])
+        painter.setPen(_NO_PEN)
+        opaque, clear = QColor(band), QColor(band)
+        clear.setAlpha(0)
+        for item, rect in zip(items, rects, strict=True):
+            fade = min(14.0, (item.x1 - item.x0) * 0.18)
+            if fade < 2:
+                continue
+            for edge_x, inward in ((item.x0, fade), (item.x1, -fade)):
+                if not plot.left() - fade <= edge_x <= plot.right() + fade:
+                    continue
+                gradient = QLinearGradient(edge_x, 0, edge_x + inward, 0)
+                gradient.setColorAt(0.0, opaque)
+                gradient.setColorAt(1.0, clear)
+                left = min(edge_x, edge_x + inward)
+                painter.fillRect(QRectF(left, rect.top() - 1, abs(inward), rect.height() + 2),
+                                 QBrush(gradient))
+
+    def _paint_label(self, painter: QPainter, item: EventItem, plot: QRectF, faded: bool
+                     ) -> None:
+        x = max(item.label_x, plot.left() + 2)
+        rect = QRectF(x, item.y, item.label_w - 4, item.h)
+        if item.style is not Style.UNCERTAIN:  # the hatch of a rough date stays visible
+            painter.setPen(_NO_PEN)
+            painter.setBrush(QColor(255, 255, 255, 210))
+            painter.drawRoundedRect(rect.adjusted(-2, 1, 2, -1), 2, 2)
+        painter.setPen(QColor(20, 20, 20, 110 if faded else 255))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         item.label)
+
+    def _paint_brush(self, painter: QPainter) -> None:
+        assert self._brush is not None
+        plot = self.plot_rect()
+        x0 = max(self.x_of(self._brush[0]), plot.left())
+        x1 = min(self.x_of(self._brush[1]), plot.right())
+        if x1 < plot.left() or x0 > plot.right():
+            return
+        rect = QRectF(x0, plot.top(), max(x1 - x0, 1.0), plot.height())
+        painter.fillRect(rect, BRUSH_FILL)
+        painter.setPen(QPen(BRUSH_EDGE, 1.5))
+        painter.drawLine(rect.topLeft(), rect.bottomLeft())
+        painter.drawLine(rect.topRight(), rect.bottomRight())
+
+    # ---------------------------------------------------------------- input
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self._press = event.position()
+        self._press_range = (self._t0, self._t1)
+        self._dragged = False
+        self._brushing = self.brush_mode or bool(
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is None:
+            return
+        pos = event.position()
+        if not self._dragged and abs(pos.x() - self._press.x()) < DRAG_THRESHOLD:
+            return
+        self._dragged = True
+        if self._brushing:
+            a, b = self.time_at(self._press.x()), self.time_at(pos.x())
+            self._brush = (min(a, b), max(a, b))
+            self.update()
+        else:
+            t0, t1 = self._press_range
+            shift = round((self._press.x() - pos.x()) * (t1 - t0) / self.plot_rect().width())
+            self.set_range(t0 + shift, t1 + shift)
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._press is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        press, self._press = self._press, None
+        if self._dragged and self._brushing:
+            self.brush(self.time_at(press.x()), self.time_at(event.position().x()))
+        elif not self._dragged:
+            hit = self.event_at(event.position())
+            additive = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if hit is not None:
+                self.picked.emit(hit, additive)
+            elif not additive:
+                self.clear_brush()
+                self.empty_clicked.emit()
+        event.accept()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta()
+        if delta.y():
+            self.zoom(0.85 ** (delta.y() / 120), event.position().x())
+        elif delta.x():
+            self.pan(-delta.x() / 1200)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(0.7)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom(1 / 0.7)
+        elif key == Qt.Key.Key_Left:
+            self.pan(-0.1)
+        elif key == Qt.Key.Key_Right:
+            self.pan(0.1)
+        elif key == Qt.Key.Key_Escape:
+            self.clear_brush()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+
+def _diamond(cx: float, cy: float, size: float) -> QPolygonF:
+    half = size / 2
+    return QPolygonF([QPointF(cx, cy - half), QPointF(cx + half, cy), QPointF(cx, cy + half),
+                      QPointF(cx - half, cy)])
