@@ -175,7 +175,8 @@ class EventFrame:
         lat = np.append(places["latitude"].to_numpy(np.float64, na_value=np.nan), np.nan)[at]
         lon = np.append(places["longitude"].to_numpy(np.float64, na_value=np.nan), np.nan)[at]
         place_names = np.append(places["name"].to_numpy(dtype=object), "")
-        countries = np.append(places["country"].fillna("").to_numpy(dtype=object), "")
+        countries = np.append(
+            places["country"].astype("string").fillna("").to_numpy(dtype=object), "")
         credibility = pd.to_numeric(events["credibility"], errors="coerce")
         single = {
             "category": _codes(events["category"]),

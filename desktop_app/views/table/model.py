@@ -7,6 +7,7 @@ million rows cost eight megabytes and filtering or sorting is a numpy operation.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from enum import IntEnum
 from typing import Any
 
@@ -16,12 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionRange,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
 
 from desktop_app.domain.dates import Precision, describe, from_seconds, iso_text
 from desktop_app.frame.event_frame import PRECISION_NAMES, EventFrame
@@ -42,6 +45,12 @@ class Column(IntEnum):
 HEADERS = {Column.DATE: "Date", Column.TITLE: "Title", Column.CATEGORY: "Category",
            Column.PLACE: "Place", Column.COUNTRY: "Country", Column.PRECISION: "Precision"}
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole
+# Sorting a million distinct titles takes Arrow ~0.6 s; above this size the title order
+# is worked out in a background thread as soon as the frame arrives (Arrow's sort runs
+# without the GIL), so the first click on the Title header finds it ready.
+PREPARE_TITLE_ORDER_FROM = 100_000
+_SORTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sightline-table-sort")
+DASH = "\u2013"
 
 
 class EventTableModel(QAbstractTableModel):
@@ -61,8 +70,11 @@ class EventTableModel(QAbstractTableModel):
         self._sort_column: int = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._perm_cache: dict[int, np.ndarray] = {}  # column -> frame rows, ascending
+        self._title_order: Future[np.ndarray] | None = None
         self._country_names: list[str] = []
+        self._highlight: np.ndarray | None = None  # bool per frame row, or None
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._highlight_brush = QBrush(QColor("#d4e4f7"))
 
     # ------------------------------------------------------------------ data in
     @property
@@ -80,7 +92,10 @@ class EventTableModel(QAbstractTableModel):
         """New data; every event is visible unless ``visible`` says otherwise."""
         self.beginResetModel()
         self._frame = frame
+        self._highlight = None
         self._perm_cache.clear()
+        self._title_order = (_SORTER.submit(_text_order, frame.title, False)
+                             if len(frame) >= PREPARE_TITLE_ORDER_FROM else None)
         codes_names = frame.single.get("country", (np.zeros(0, np.int32), []))[1]
         self._country_names = [country_name(c) if c else "" for c in codes_names]
         self._visible = np.ones(len(frame), bool) if visible is None else visible.astype(bool)
@@ -102,6 +117,35 @@ class EventTableModel(QAbstractTableModel):
     @property
     def visible_count(self) -> int:
         return len(self._order)
+
+    def set_highlight(self, mask: np.ndarray | None) -> None:
+        """Mark frame rows as selected by painting them (for selections too large for
+        QItemSelectionModel, whose range arithmetic is quadratic); None removes the marks."""
+        if mask is None and self._highlight is None:
+            return
+        self._highlight = None if mask is None else np.asarray(mask, bool)
+        if self._order.size:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._order) - 1, len(Column) - 1),
+                                  [Qt.ItemDataRole.BackgroundRole])
+
+    def highlighted_rows(self) -> np.ndarray:
+        """Display rows marked by :meth:`set_highlight`, sorted."""
+        if self._highlight is None:
+            return np.zeros(0, np.int64)
+        return np.flatnonzero(self._highlight[self._order]).astype(np.int64)
+
+    def row_ranges(self, firsts: np.ndarray, lasts: np.ndarray) -> QItemSelection:
+        """A selection of whole display rows, one range per (first, last) run."""
+        last_column = len(Column) - 1
+        make = self.createIndex
+        selection = QItemSelection()
+        # one bulk += rather than a select()/append() per range: one call into Qt, and
+        # not a void call per range (see views/qt_workarounds.py for the None refcount)
+        ranges = [QItemSelectionRange(make(int(a), 0), make(int(b), last_column))
+                  for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True)]
+        selection += ranges  # type: ignore[misc]
+        return selection
 
     # ------------------------------------------------------------------ rows <-> ids
     def event_id(self, row: int) -> int:
@@ -131,11 +175,9 @@ class EventTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[Column(section)]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.DATE:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if (orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column)
+                and role == Qt.ItemDataRole.DisplayRole):
+            return HEADERS[Column(section)]
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -152,17 +194,19 @@ class EventTableModel(QAbstractTableModel):
                 return self._date_words(row)
             text = self._text(row, column)
             return text or None
-        if column == Column.DATE:
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if role == Qt.ItemDataRole.FontRole:
-                return self._mono
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if self._highlight is not None and self._highlight[row]:
+                return self._highlight_brush
+            return None
+        if column == Column.DATE and role == Qt.ItemDataRole.FontRole:
+            return self._mono  # monospace: the years line up whatever the precision
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the visible rows by ``column`` (-1: frame order, i.e. by start)."""
@@ -174,6 +218,11 @@ class EventTableModel(QAbstractTableModel):
         self._sort_column, self._sort_order = column, order
         self._reorder()
         self.endResetModel()
+
+    def title_order_ready(self) -> bool:
+        """Whether sorting by title will be instant (its order was prepared or cached)."""
+        return (Column.TITLE in self._perm_cache or self._title_order is None
+                or self._title_order.done())
 
     @property
     def sort_column(self) -> int:
@@ -213,13 +262,17 @@ class EventTableModel(QAbstractTableModel):
             rank[np.array(by_label, np.int64)] = np.arange(len(labels))
             rank[-1] = len(labels)  # no value (-1) sorts last
             return np.argsort(rank[codes], kind="stable").astype(np.int64)
-        values = frame.title if column == Column.TITLE else frame.place
-        return _text_order(values)
+        if column == Column.TITLE:
+            if self._title_order is not None:
+                return self._title_order.result()
+            return _text_order(frame.title, few_distinct=False)
+        return _text_order(frame.place, few_distinct=True)
 
     def _text(self, row: int, column: int) -> str:
         frame = self._frame
         if column == Column.DATE:
-            return iso_text(from_seconds(int(frame.start[row])), Precision(int(frame.precision[row])))
+            start = from_seconds(int(frame.start[row]))
+            return iso_text(start, Precision(int(frame.precision[row])))
         if column == Column.TITLE:
             return str(frame.title[row])
         if column == Column.PLACE:
@@ -241,7 +294,7 @@ class EventTableModel(QAbstractTableModel):
         words = describe(start, Precision(int(frame.precision[row])))
         if frame.has_end[row]:
             last = from_seconds(int(frame.end[row]) - 1)
-            words += f" – until {last:%d %B %Y}".replace(" 0", " ")
+            words += f" {DASH} until {last:%d %B %Y}".replace(" 0", " ")
         return words
 
 
@@ -253,16 +306,17 @@ def _code_name(frame: EventFrame, facet: str, row: int) -> str:
     return codes_names[1][code] if code >= 0 else ""
 
 
-def _text_order(values: np.ndarray) -> np.ndarray:
+def _text_order(values: np.ndarray, few_distinct: bool) -> np.ndarray:
     """Stable, case-insensitive ascending order of a text column; blanks last.
 
     Arrow sorts strings in C++ (0.6 s for a million distinct titles, where sorting the
-    object array in Python takes several seconds).
+    object array in Python takes several seconds). A column of ``few_distinct`` values
+    (places) ranks its distinct values and sorts the rows' integer ranks instead.
     """
     if not len(values):
         return np.zeros(0, np.int64)
-    codes, uniques = pd.factorize(values)
-    if len(uniques) < len(values) // 4:  # few distinct values (places): rank the uniques
+    if few_distinct:
+        codes, uniques = pd.factorize(values)
         keys = pc.utf8_lower(pa.array(np.asarray(uniques, object), pa.string()))
         rank = np.empty(len(uniques), np.int64)
         rank[pc.sort_indices(keys).to_numpy()] = np.arange(len(uniques))
@@ -270,9 +324,9 @@ def _text_order(values: np.ndarray) -> np.ndarray:
         rank_of_row = rank[codes]
         if len(blank_code):
             rank_of_row = np.where(codes == blank_code[0], len(uniques), rank_of_row)
-        return np.argsort(rank_of_row, kind="stable").astype(np.int64)
+        return np.asarray(np.argsort(rank_of_row, kind="stable"), np.int64)
     keys = pc.utf8_lower(pa.array(values, pa.string()))
-    perm = pc.sort_indices(keys).to_numpy().astype(np.int64)
+    perm: np.ndarray = np.asarray(pc.sort_indices(keys).to_numpy(), np.int64)
     blank = (values == "")[perm]
     if blank.any():
         perm = np.concatenate([perm[~blank], perm[blank]])

@@ -1,0 +1,170 @@
+"""TableView: the visible events as a sortable table, linked to the shared selection.
+
+Selecting rows writes the ids to the :class:`SelectionModel`; a selection made in
+another pane selects the matching rows here and scrolls to the active one. Mapping
+ids to rows is vectorised (frame.rows_of + a row -> position array) and contiguous
+rows become one selection range, so a 100,000-event selection costs milliseconds,
+not a Python loop per id.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from desktop_app.frame.event_frame import EventFrame
+from desktop_app.state.models import SelectionModel, ViewState
+from desktop_app.views.table.model import Column, EventTableModel
+
+_SELECT = QItemSelectionModel.SelectionFlag
+# Above this many separate row runs a selection from another pane is painted by the
+# model instead of handed to QItemSelectionModel (its range bookkeeping is quadratic:
+# 40,000 runs take seconds). The analyst's own clicks always use the native selection.
+NATIVE_RUNS_LIMIT = 2_000
+
+
+def contiguous_runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, last) of each run of consecutive values in sorted, unique ``rows``."""
+    rows = np.asarray(rows, np.int64)
+    if not len(rows):
+        empty = np.zeros(0, np.int64)
+        return empty, empty
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    firsts = np.concatenate([rows[:1], rows[breaks + 1]])
+    lasts = np.concatenate([rows[breaks], rows[-1:]])
+    return firsts, lasts
+
+
+class TableView(QWidget):
+    """A table of the visible events; follows and writes the shared selection.
+
+    Signals: none of its own; it writes to ``selection`` (source=self) and listens to
+    ``selection.changed``.
+    """
+
+    def __init__(self, selection: SelectionModel, view_state: ViewState,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._selection = selection
+        self._view_state = view_state
+        self._applying = False  # True while this view mirrors the shared selection
+        self.model = EventTableModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("eventTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.sortByColumn(Column.DATE, Qt.SortOrder.AscendingOrder)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row sizing
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((Column.DATE, 18), (Column.CATEGORY, 18), (Column.PLACE, 16),
+                              (Column.COUNTRY, 14), (Column.PRECISION, 10)):
+            header.resizeSection(column, chars * char)
+        self.table.setStyleSheet(
+            "QTableView { border: none; selection-background-color: #2f6fb3; "
+            "alternate-background-color: #f4f6f9; background: #ffffff; }"
+            "QHeaderView::section { padding: 4px 6px; border: none; "
+            "border-bottom: 1px solid #d5d9e0; background: #fafbfc; color: #4a5361; "
+            "font-weight: 600; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.model.modelReset.connect(self._apply_selection)
+        selection.changed.connect(self._on_selection_changed)
+
+    # ------------------------------------------------------------------ view contract
+    def set_frame(self, frame: EventFrame) -> None:
+        self.model.set_frame(frame)
+
+    def set_visible(self, mask: np.ndarray) -> None:
+        self.model.set_visible(mask)
+
+    @property
+    def visible_count(self) -> int:
+        """How many events the table shows (what the filters let through)."""
+        return self.model.visible_count
+
+    # ------------------------------------------------------------------ table -> state
+    def selected_rows(self) -> np.ndarray:
+        """Display rows shown as selected (natively or painted), sorted."""
+        return np.union1d(self._native_rows(), self.model.highlighted_rows())
+
+    def _native_rows(self) -> np.ndarray:
+        ranges = self.table.selectionModel().selection()
+        parts = [np.arange(r.top(), r.bottom() + 1, dtype=np.int64)
+                 for r in ranges]  # type: ignore[attr-defined]  # iterable at run time
+        if len(parts) <= 1:
+            return parts[0] if parts else np.zeros(0, np.int64)
+        return np.unique(np.concatenate(parts))
+
+    def _on_table_selection(self, *_: object) -> None:
+        if self._applying:
+            return
+        self.model.set_highlight(None)  # the analyst's own selection replaces it
+        ids = self.model.ids_at(self._native_rows())
+        current = self.table.selectionModel().currentIndex()
+        active = self.model.event_id(current.row()) if current.isValid() else None
+        selected = set(ids.tolist())
+        self._selection.set(selected, active=active if active in selected else None,
+                            source=self)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._applying or not current.isValid():
+            return
+        event_id = self.model.event_id(current.row())
+        if event_id in self._selection.ids and event_id != self._selection.active:
+            self._selection.set(self._selection.ids, active=event_id, source=self)
+
+    # ------------------------------------------------------------------ state -> table
+    def _on_selection_changed(self, source: object) -> None:
+        if source is self:
+            return
+        self._apply_selection()
+
+    def _apply_selection(self) -> None:
+        """Select the rows of the shared selection; make the active one current and visible."""
+        ids = np.fromiter(self._selection.ids, np.int64, len(self._selection.ids))
+        rows = self.model.display_rows_of(ids)
+        firsts, lasts = contiguous_runs(rows)
+        active = self._selection.active
+        active_rows = (self.model.display_rows_of([active]) if active is not None
+                       else np.zeros(0, np.int64))
+        chooser = self.table.selectionModel()
+        self._applying = True
+        try:
+            if len(firsts) <= NATIVE_RUNS_LIMIT:
+                self.model.set_highlight(None)
+                chooser.select(self.model.row_ranges(firsts, lasts),
+                               _SELECT.ClearAndSelect | _SELECT.Rows)
+            else:
+                chooser.clearSelection()
+                self.model.set_highlight(self.model.frame.ids_mask(ids))
+                if len(active_rows):  # the active row is selected for real
+                    chooser.select(self.model.row_ranges(active_rows, active_rows),
+                                   _SELECT.Select | _SELECT.Rows)
+            if len(active_rows):
+                index = self.model.index(int(active_rows[0]), Column.TITLE)
+                chooser.setCurrentIndex(index, _SELECT.NoUpdate)
+                self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            elif len(rows):
+                self.table.scrollTo(self.model.index(int(rows[0]), Column.TITLE))
+        finally:
+            self._applying = False
