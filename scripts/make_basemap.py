@@ -16,6 +16,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -81,9 +82,32 @@ def ring(indices: list[int], arcs: list[Ring]) -> Ring:
     return out
 
 
+def unwrap(points: Ring) -> Ring:
+    """A ring made planar for Leaflet: world-atlas rings are spherical and may cross the
+    antimeridian (Russia, Fiji) or go round a pole (Antarctica). Longitudes are made
+    continuous (Chukotka then lies east of 180, where Leaflet draws it beside Russia);
+    a ring that went round the pole is closed along the pole."""
+    out: Ring = [list(points[0])]
+    shift = 0.0
+    for (lon0, _), (lon1, lat1) in itertools.pairwise(points):
+        if lon1 - lon0 > 180.0:
+            shift -= 360.0
+        elif lon0 - lon1 > 180.0:
+            shift += 360.0
+        out.append([round(lon1 + shift, 4), lat1])
+    if shift:  # round a pole: the ring ends a whole turn from where it began
+        pole = -89.999 if sum(p[1] for p in out) < 0 else 89.999
+        out = [*out[:-1], [out[-2][0], pole], [out[0][0], pole], out[0]]
+    low = min(p[0] for p in out)
+    if low >= 180.0 or low < -180.0:
+        turn = 360.0 * ((low + 180.0) // 360.0)
+        out = [[round(p[0] - turn, 4), p[1]] for p in out]
+    return out
+
+
 def polygon(rings: list[list[int]], arcs: list[Ring]) -> list[Ring]:
-    joined = [ring(r, arcs) for r in rings]
-    return [r for r in joined if len(r) >= 4]
+    joined = [unwrap(r) for r in (ring(r, arcs) for r in rings) if len(r) >= 4]
+    return joined
 
 
 def to_geojson(topology: dict[str, Any], decimals: int) -> dict[str, Any]:

@@ -15,7 +15,10 @@ import numpy as np
 MAX_LAT = 85.05112878  # Web-Mercator's limit
 TILE_PX = 256.0
 MAX_POINTS = 1500  # at most this many individual events in view, else cells
-CELL_PX = 56.0
+CELL_PX = 64  # cell side in screen pixels at an integer zoom (a power of two)
+SUB_BITS = 3  # 8x8 sub-cells per cell, for the centroid
+QBITS = 26  # world pixels: 2**26 across the world (zoom 18 at 256-px tiles)
+WORLD = 1 << QBITS
 MARGIN = 0.25  # fraction of the viewport added on each side
 MAX_SELECTED = 2000  # selected events drawn one by one; beyond, selected cells
 
@@ -77,6 +80,37 @@ def latitude_of(y: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan(np.sinh(np.pi * (1.0 - 2.0 * y))))
 
 
+def _cell_shift(zoom: float, cell_px: int) -> int:
+    """log2 of a cell's side in world pixels: ``cell_px`` screen pixels at the nearest
+    integer zoom."""
+    level = int(np.floor(zoom + 0.5))
+    return int(np.clip(QBITS - 8 - level + int(np.log2(cell_px)), SUB_BITS, QBITS))
+
+
+def _window(view: Viewport, margin: float, shift: int) -> tuple[int, int, int, int]:
+    """World-pixel window (x0, y0, width, height) around the viewport, margin included,
+    its origin on a cell corner so cells stay put while panning."""
+    world = float(WORLD)
+    x0 = float(mercator_x(view.west)) * world
+    x1 = float(mercator_x(view.east)) * world
+    y0 = float(mercator_y(view.north)) * world
+    y1 = float(mercator_y(view.south)) * world
+    dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
+    cell = 1 << shift
+    left = int(np.floor((x0 - dx) / cell)) * cell
+    top = int(np.floor(max(y0 - dy, 0.0) / cell)) * cell
+    width = min(int(np.ceil(x1 + dx)) - left, WORLD)
+    height = min(int(np.ceil(y1 + dy)), WORLD) - top
+    return left, top, max(width, 1), max(height, 1)
+
+
+def _nearest_copy(lon: np.ndarray, view: Viewport) -> np.ndarray:
+    """Longitudes moved by whole turns into the world copy nearest the viewport's centre,
+    so events east of the antimeridian draw beside those west of it."""
+    centre = (view.west + view.east) / 2.0
+    return lon + 360.0 * np.floor((centre - lon) / 360.0 + 0.5)
+
+
 def _empty_points() -> Points:
     return Points(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
@@ -87,104 +121,108 @@ def _empty_cells() -> Cells:
 
 
 class MapIndex:
-    """Frame positions projected once, answering per-viewport questions quickly."""
+    """Frame positions projected once, answering per-viewport questions quickly.
+
+    Positions are stored as int32 world pixels at ``2**QBITS`` across the world, so the
+    per-viewport work is integer arithmetic: wrapping around the antimeridian is a bit
+    mask, a cell index is a shift, and one bincount over 8x8 sub-cells gives both each
+    cell's count and (to 1/16 of a cell) its centroid.
+    """
 
     def __init__(self, lat: np.ndarray, lon: np.ndarray) -> None:
         self.lat = np.asarray(lat, np.float64)
         self.lon = np.asarray(lon, np.float64)
         self.located = ~(np.isnan(self.lat) | np.isnan(self.lon))
-        # float32 halves the memory traffic; its error (~1e-7 of the world) is far below
-        # a pixel at every zoom the map offers for cells, and points use float64 degrees
-        self.x = np.where(self.located, mercator_x(np.nan_to_num(self.lon)), -1.0).astype(
-            np.float32)
-        self.y = np.where(self.located, mercator_y(np.nan_to_num(self.lat)), -1.0).astype(
-            np.float32)
+        world = float(WORLD)
+        x = np.floor(mercator_x(np.nan_to_num(self.lon)) * world)
+        y = np.floor(mercator_y(np.nan_to_num(self.lat)) * world)
+        self.qx = np.clip(x, 0, WORLD - 1).astype(np.int32)
+        self.qy = np.clip(y, 0, WORLD - 1).astype(np.int32)
 
     def __len__(self) -> int:
         return len(self.lat)
 
-    # ------------------------------------------------------------------ geometry
-    def _window(self, view: Viewport, margin: float) -> tuple[float, float, float, float]:
-        """World-unit window (x0, y0, x1, y1) around the viewport, margin included."""
-        x0, x1 = float(mercator_x(view.west)), float(mercator_x(view.east))
-        y0, y1 = float(mercator_y(view.north)), float(mercator_y(view.south))
-        dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
-        return x0 - dx, max(y0 - dy, 0.0), x1 + dx, min(y1 + dy, 1.0)
-
-    def _in_window(self, mask: np.ndarray, window: tuple[float, float, float, float]
-                   ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Rows of ``mask`` inside the window, and their x shifted into the window's world
-        copy (None when no shift is needed)."""
-        x0, y0, x1, y1 = window
-        inside = mask & (self.y >= y0) & (self.y <= y1)
-        if x1 - x0 >= 1.0:
-            rows = np.flatnonzero(inside)
-            shifted = x0 + np.mod(self.x[rows] - x0, 1.0)
-            return rows, shifted
-        if 0.0 <= x0 and x1 <= 1.0:
-            inside &= (self.x >= x0) & (self.x <= x1)
-            return np.flatnonzero(inside), None
-        # the window crosses the antimeridian: compare in the window's own copy
-        rows = np.flatnonzero(inside)
-        shifted = x0 + np.mod(self.x[rows] - x0, 1.0)
-        keep = shifted <= x1
-        return rows[keep], shifted[keep]
-
     # ------------------------------------------------------------------ queries
     def features(self, mask: np.ndarray, view: Viewport, *, max_points: int = MAX_POINTS,
-                 cell_px: float = CELL_PX, margin: float = MARGIN) -> ViewFeatures:
+                 cell_px: int = CELL_PX, margin: float = MARGIN) -> ViewFeatures:
         """Events of ``mask`` (visible rows) in and around the viewport."""
-        rows, shifted = self._in_window(mask & self.located, self._window(view, margin))
-        if len(rows) <= max_points:
-            return ViewFeatures(self._points(rows, shifted), _empty_cells(), len(rows))
-        return ViewFeatures(_empty_points(), self._cells(rows, shifted, view.zoom, cell_px),
-                            len(rows))
+        return self._query(None, mask & self.located, view, max_points, cell_px, margin)
 
     def selected(self, selected_rows: np.ndarray, mask: np.ndarray, view: Viewport, *,
-                 max_points: int = MAX_SELECTED, cell_px: float = CELL_PX,
+                 max_points: int = MAX_SELECTED, cell_px: int = CELL_PX,
                  margin: float = MARGIN) -> ViewFeatures:
         """Selected rows that are visible, located and in view: points, or cells beyond
-        ``max_points``."""
-        sel = np.asarray(selected_rows, np.int64)
+        ``max_points``. Costs in proportion to the selection, not the frame."""
+        sel = np.unique(np.asarray(selected_rows, np.int64))
         sel = sel[(sel >= 0) & (sel < len(self))]
-        if not len(sel):
-            return ViewFeatures(_empty_points(), _empty_cells(), 0)
-        sub = np.zeros(len(self), bool)
-        sub[sel] = True
-        sub &= mask
-        return self.features(sub, view, max_points=max_points, cell_px=cell_px, margin=margin)
+        sel = sel[mask[sel] & self.located[sel]]
+        return self._query(sel, np.ones(len(sel), bool), view, max_points, cell_px, margin)
 
-    def _points(self, rows: np.ndarray, shifted: np.ndarray | None) -> Points:
-        lon = self.lon[rows]
-        if shifted is not None:
-            lon = lon + 360.0 * np.round((shifted.astype(np.float64) * 360.0 - 180.0 - lon)
-                                         / 360.0)
-        return Points(rows.astype(np.int64), self.lat[rows], lon)
+    def _query(self, subset: np.ndarray | None, ok: np.ndarray, view: Viewport,
+               max_points: int, cell_px: int, margin: float) -> ViewFeatures:
+        """Aggregate the rows ``subset`` (all rows when None) where ``ok`` holds."""
+        qx = self.qx if subset is None else self.qx[subset]
+        qy = self.qy if subset is None else self.qy[subset]
+        shift = _cell_shift(view.zoom, cell_px)
+        x0, y0, width, height = _window(view, margin, shift)
+        rel_x = (qx - np.int32(x0)) & np.int32(WORLD - 1)  # wraps around the world
+        rel_y = qy - np.int32(y0)
+        inside = ok & (rel_y >= 0) & (rel_y < height)
+        if width < WORLD:
+            inside &= rel_x < width
+        at = np.flatnonzero(inside)
+        in_view = len(at)
+        frame_rows = at if subset is None else subset[at]
+        if in_view <= max_points:
+            points = Points(frame_rows.astype(np.int64), self.lat[frame_rows],
+                            _nearest_copy(self.lon[frame_rows], view))
+            return ViewFeatures(points, _empty_cells(), in_view)
+        cells = self._cells(inside, at, frame_rows, rel_x, rel_y, x0, y0, width, height, shift)
+        cells.lon = _nearest_copy(cells.lon, view)
+        return ViewFeatures(_empty_points(), cells, in_view)
 
-    def _cells(self, rows: np.ndarray, shifted: np.ndarray | None, zoom: float,
-               cell_px: float) -> Cells:
-        size = cell_px / (TILE_PX * 2.0 ** zoom)  # cell side in world units
-        x = self.x[rows] if shifted is None else shifted
-        y = self.y[rows]
-        ix = np.floor(x / size).astype(np.int64)
-        iy = np.floor(y / size).astype(np.int64)
-        ix0, iy0 = int(ix.min()), int(iy.min())
-        ix -= ix0
-        iy -= iy0
-        nx = int(ix.max()) + 1
-        key = iy * nx + ix
-        n_keys = int(key.max()) + 1
-        count = np.bincount(key, minlength=n_keys)
-        sum_x = np.bincount(key, weights=x, minlength=n_keys)
-        sum_y = np.bincount(key, weights=y, minlength=n_keys)
-        last = np.full(n_keys, -1, np.int64)
-        last[key] = rows  # any row of the cell; the only one where count == 1
-        used = np.flatnonzero(count)
-        n = count[used]
-        cx = sum_x[used] / n
-        cy = sum_y[used] / n
-        return Cells(count=n.astype(np.int64), lat=latitude_of(cy), lon=cx * 360.0 - 180.0,
-                     single_row=np.where(n == 1, last[used], -1))
+    def _cells(self, inside: np.ndarray, at: np.ndarray, frame_rows: np.ndarray,
+               rel_x: np.ndarray, rel_y: np.ndarray, x0: int, y0: int, width: int,
+               height: int, shift: int) -> Cells:
+        sub = max(shift - SUB_BITS, 0)
+        per = 1 << (shift - sub)  # sub-cells per cell side
+        ncx = (min(width, WORLD) >> shift) + 1
+        ncy = (height >> shift) + 1
+        nfx, nfy = ncx * per, ncy * per
+        n_bins = nfx * nfy
+        if len(at) * 4 < len(inside):  # few rows inside: work on them only
+            key = (rel_y[at] >> sub) * np.int32(nfx) + (rel_x[at] >> sub)
+            fine_flat = np.bincount(key, minlength=n_bins)
+        else:  # most rows inside: one pass, rows outside counted in a spare bin
+            key = np.where(inside, (rel_y >> sub) * np.int32(nfx) + (rel_x >> sub),
+                           np.int32(n_bins))
+            fine_flat = np.bincount(key, minlength=n_bins + 1)[:n_bins]
+        # sum the sub-cells of each cell, weighting their centres for the centroid
+        blocks = fine_flat.reshape(ncy, per, ncx, per)
+        count = blocks.sum(axis=(1, 3))
+        offs = (np.arange(per) + 0.5) * (1 << sub)
+        sum_y = np.einsum("aibj,i->ab", blocks, offs)
+        sum_x = np.einsum("aibj,j->ab", blocks, offs)
+        cy_idx, cx_idx = np.nonzero(count)
+        n = count[cy_idx, cx_idx]
+        cell = float(1 << shift)
+        wx = (x0 + cx_idx * cell + sum_x[cy_idx, cx_idx] / n) / WORLD
+        wy = (y0 + cy_idx * cell + sum_y[cy_idx, cx_idx] / n) / WORLD
+        lat = latitude_of(wy)
+        lon = wx * 360.0 - 180.0
+        single = np.full(len(n), -1, np.int64)
+        if (n == 1).any():
+            # events alone in their cell: their ids and exact positions
+            cell_key = (rel_y[at] >> shift) * np.int32(ncx) + (rel_x[at] >> shift)
+            lone = count.ravel()[cell_key] == 1
+            out_of = np.full(ncx * ncy, -1, np.int64)
+            out_of[cy_idx * ncx + cx_idx] = np.arange(len(n))
+            idx = out_of[cell_key[lone]]
+            rows = frame_rows[lone]
+            single[idx] = rows
+            lat[idx] = self.lat[rows]
+            lon[idx] = self.lon[rows]
+        return Cells(count=n.astype(np.int64), lat=lat, lon=lon, single_row=single)
 
     def bounds(self, mask: np.ndarray) -> tuple[float, float, float, float] | None:
         """(south, west, north, east) of the located rows of ``mask``, None if there are none."""

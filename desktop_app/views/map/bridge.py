@@ -1,0 +1,94 @@
+"""The one object the map page sees: JSON strings in both directions, nothing else."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+
+def _parse(payload: str) -> dict[str, Any]:
+    try:
+        value = json.loads(payload)
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+class BridgeEvents(QObject):
+    """What the page reported, as Python signals (kept off the channel: QWebChannel
+    forwards every signal of a published object to JS, and these carry Python objects).
+
+    Signals:
+        page_ready(): the page has loaded and connected to the channel.
+        viewport(dict): the page's bounds and zoom changed (debounced in JS).
+        event_clicked(object event_id): an event marker was clicked.
+        box_selected(dict): a box was drawn (south, west, north, east).
+        fit_all_requested(): the page's "fit all" button was pressed.
+        draw_reported(dict): the page finished drawing a message (kind, ms, seq).
+    """
+
+    page_ready = Signal()
+    viewport = Signal(dict)
+    event_clicked = Signal(object)
+    box_selected = Signal(dict)
+    fit_all_requested = Signal()
+    draw_reported = Signal(dict)
+
+
+class MapBridge(QObject):
+    """Registered on the page's QWebChannel as ``bridge``; it holds no widget.
+
+    Slots take JSON strings (parsed and checked here) and return True to the page.
+
+    Signals:
+        message(str json): Python -> page (features, selection, fit, view).
+    """
+
+    message = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.events = BridgeEvents(self)
+
+    def send(self, kind: str, payload: dict[str, Any]) -> None:
+        self.message.emit(json.dumps({"kind": kind, **payload}, separators=(",", ":")))
+
+    @Slot(result=bool)
+    def pageReady(self) -> bool:
+        self.events.page_ready.emit()
+        return True
+
+    @Slot(str, result=bool)
+    def viewportChanged(self, payload: str) -> bool:
+        data = _parse(payload)
+        keys = ("south", "west", "north", "east", "zoom", "lat", "lon")
+        if all(isinstance(data.get(k), int | float) for k in keys):
+            self.events.viewport.emit({k: float(data[k]) for k in keys})
+        return True
+
+    @Slot(str, result=bool)
+    def eventClicked(self, payload: str) -> bool:
+        event_id = _parse(payload).get("id")
+        if isinstance(event_id, int) and not isinstance(event_id, bool):
+            self.events.event_clicked.emit(event_id)
+        return True
+
+    @Slot(str, result=bool)
+    def boxSelected(self, payload: str) -> bool:
+        data = _parse(payload)
+        keys = ("south", "west", "north", "east")
+        if all(isinstance(data.get(k), int | float) for k in keys):
+            self.events.box_selected.emit({k: float(data[k]) for k in keys})
+        return True
+
+    @Slot(result=bool)
+    def fitAllRequested(self) -> bool:
+        self.events.fit_all_requested.emit()
+        return True
+
+    @Slot(str, result=bool)
+    def drawn(self, payload: str) -> bool:
+        self.events.draw_reported.emit(_parse(payload))
+        return True

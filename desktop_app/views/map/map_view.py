@@ -1,0 +1,252 @@
+"""MapView: events on an offline Leaflet map, linked to the selection.
+
+The page (folium, local assets, Natural Earth outlines) is loaded once. Afterwards the
+widget only exchanges JSON with it through :class:`MapBridge`: the page reports its
+viewport, clicks and box selections; Python answers with what to draw for that
+viewport, computed by :class:`desktop_app.frame.map_cells.MapIndex`.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop_app.frame.event_frame import EventFrame
+from desktop_app.frame.map_cells import Cells, MapIndex, Points, ViewFeatures, Viewport
+from desktop_app.state.models import MapView as MapPosition
+from desktop_app.state.models import SelectionModel, ViewState
+from desktop_app.views.map.bridge import MapBridge
+from desktop_app.views.map.interceptor import LocalOnlyInterceptor
+from desktop_app.views.map.page import page_path
+
+TITLE_CHARS = 160  # tooltips show this much of a title
+FIT_MAX_ZOOM = 8  # fitting to a single place stops at city scale
+
+
+def _escaped(title: object) -> str:
+    text = str(title) if title is not None else ""
+    if len(text) > TITLE_CHARS:
+        text = text[: TITLE_CHARS - 1] + "\u2026"
+    return html.escape(text, quote=True)
+
+
+def unlocated_note(count: int) -> str:
+    """The map's note about events it cannot place ("" when there are none)."""
+    if count <= 0:
+        return ""
+    return f"{count:,} event{'s' if count != 1 else ''} " \
+           f"ha{'ve' if count != 1 else 's'} no location"
+
+
+class MapView(QWidget):
+    """The map pane.
+
+    Signals:
+        ready(): the page has loaded and is listening; calls made earlier were queued.
+        drawn(float ms): the page finished drawing an update, ``ms`` as timed in JS.
+    """
+
+    ready = Signal()
+    drawn = Signal(float)
+
+    def __init__(self, selection: SelectionModel, view_state: ViewState,
+                 parent: QWidget | None = None, online_basemap_url: str | None = None) -> None:
+        super().__init__(parent)
+        self._selection = selection
+        self._view_state = view_state
+        self._frame = EventFrame.empty()
+        self._index = MapIndex(self._frame.lat, self._frame.lon)
+        self._visible = np.zeros(0, bool)
+        self._viewport: Viewport | None = None
+        self._is_ready = False
+        self._queued: list[tuple[str, dict[str, Any]]] = []
+        self._seq = 0
+        self._fit_when_ready = False
+        self.last_draw_ms: float | None = None
+
+        self._web = QWebEngineView(self)
+        self._profile = QWebEngineProfile()  # off the record, this pane's alone
+        self._interceptor = LocalOnlyInterceptor(online_basemap_url is not None, self._profile)
+        self._profile.setUrlRequestInterceptor(self._interceptor)
+        self._page = QWebEnginePage(self._profile, self._web)
+        # the page's children die after the page itself: the profile must outlive it
+        self._profile.setParent(self._page)
+        settings = self._page.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+                              online_basemap_url is not None)
+        self._web.setPage(self._page)
+        self._bridge = MapBridge(self)
+        self._channel = QWebChannel(self._page)
+        self._channel.registerObject("bridge", self._bridge)
+        self._page.setWebChannel(self._channel)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._web)
+
+        self._bridge.events.page_ready.connect(self._on_page_ready)
+        self._bridge.events.viewport.connect(self._on_viewport)
+        self._bridge.events.event_clicked.connect(self._on_event_clicked)
+        self._bridge.events.box_selected.connect(self._on_box_selected)
+        self._bridge.events.fit_all_requested.connect(self.fit_all)
+        self._bridge.events.draw_reported.connect(self._on_draw_reported)
+        selection.changed.connect(self._on_selection_changed)
+        view_state.map_changed.connect(self._on_map_changed)
+
+        self._web.load(QUrl.fromLocalFile(str(page_path(online_basemap_url))))
+
+    # ------------------------------------------------------------------ public
+    @property
+    def page(self) -> QWebEnginePage:
+        return self._page
+
+    @property
+    def is_ready(self) -> bool:
+        return self._is_ready
+
+    @property
+    def blocked_requests(self) -> list[str]:
+        """URLs the page tried to fetch from outside and was refused."""
+        return list(self._interceptor.blocked)
+
+    def set_frame(self, frame: EventFrame) -> None:
+        first = len(self._frame) == 0
+        self._frame = frame
+        self._index = MapIndex(frame.lat, frame.lon)
+        self._visible = np.ones(len(frame), bool)
+        if first and self._view_state.map is None and len(frame):
+            self._fit_when_ready = True
+        self._push_features()
+        if self._fit_when_ready and self._is_ready:
+            self._fit_when_ready = False
+            self.fit_all()
+
+    def set_visible(self, mask: np.ndarray) -> None:
+        mask = np.asarray(mask, bool)
+        if mask.shape != (len(self._frame),) or np.array_equal(mask, self._visible):
+            return
+        self._visible = mask.copy()
+        self._push_features()
+
+    def fit_all(self) -> None:
+        """Show every visible located event."""
+        self._fit(self._index.bounds(self._visible))
+
+    def zoom_to_selection(self) -> None:
+        """Show the selected events (the visible ones, or all selected if none is)."""
+        selected = self._frame.ids_mask(self._selection.ids)
+        bounds = self._index.bounds(selected & self._visible) or self._index.bounds(selected)
+        self._fit(bounds)
+
+    # ------------------------------------------------------------------ to the page
+    def _send(self, kind: str, payload: dict[str, Any]) -> None:
+        if not self._is_ready:
+            self._queued.append((kind, payload))
+            return
+        self._bridge.send(kind, payload)
+
+    def _fit(self, bounds: tuple[float, float, float, float] | None) -> None:
+        if bounds is None:
+            return
+        south, west, north, east = bounds
+        self._send("fit", {"bounds": [[south, west], [north, east]], "maxZoom": FIT_MAX_ZOOM})
+
+    def _push_features(self) -> None:
+        if not self._is_ready or self._viewport is None:
+            return
+        events = self._index.features(self._visible, self._viewport)
+        self._seq += 1
+        self._bridge.send("features", {"seq": self._seq, "events": {
+            **self._payload(events),
+            "note": unlocated_note(int((self._visible & ~self._index.located).sum())),
+        }, "selected": self._payload(self._selected_features())})
+
+    def _push_selection(self) -> None:
+        if not self._is_ready or self._viewport is None:
+            return
+        self._seq += 1
+        self._bridge.send("selection", {"seq": self._seq,
+                                        "selected": self._payload(self._selected_features())})
+
+    def _selected_features(self) -> ViewFeatures:
+        assert self._viewport is not None
+        rows = self._frame.rows_of(self._selection.ids)
+        return self._index.selected(rows, self._visible, self._viewport)
+
+    def _payload(self, found: ViewFeatures) -> dict[str, list[list[Any]]]:
+        points: Points = found.points
+        cells: Cells = found.cells
+        lone = cells.single_row >= 0
+        rows = np.concatenate([points.rows, cells.single_row[lone]])
+        lat = np.round(np.concatenate([points.lat, cells.lat[lone]]), 5).tolist()
+        lon = np.round(np.concatenate([points.lon, cells.lon[lone]]), 5).tolist()
+        ids = self._frame.ids[rows].tolist()
+        titles = [_escaped(t) for t in self._frame.title[rows]]
+        many = ~lone
+        return {
+            "points": [list(p) for p in zip(ids, lat, lon, titles, strict=True)],
+            "cells": [list(c) for c in zip(np.round(cells.lat[many], 5).tolist(),
+                                           np.round(cells.lon[many], 5).tolist(),
+                                           cells.count[many].tolist(), strict=True)],
+        }
+
+    # ------------------------------------------------------------------ from the page
+    def _on_page_ready(self) -> None:
+        self._is_ready = True
+        queued, self._queued = self._queued, []
+        position = self._view_state.map
+        if position is not None:
+            self._bridge.send("view", {"lat": position.lat, "lon": position.lon,
+                                       "zoom": position.zoom})
+        for kind, payload in queued:
+            self._bridge.send(kind, payload)
+        if self._fit_when_ready:
+            self._fit_when_ready = False
+            self.fit_all()
+        self.ready.emit()
+
+    def _on_viewport(self, data: dict[str, float]) -> None:
+        self._viewport = Viewport(data["south"], data["west"], data["north"], data["east"],
+                                  data["zoom"])
+        self._view_state.set_map(MapPosition(data["lat"], data["lon"], data["zoom"]),
+                                 source=self)
+        self._push_features()
+
+    def _on_event_clicked(self, event_id: int) -> None:
+        if self._frame.row_of(event_id) is None:
+            return
+        self._selection.set([event_id], source=self)
+        self._push_selection()
+
+    def _on_box_selected(self, box: dict[str, float]) -> None:
+        rows = self._index.rows_in_box(self._visible, box["south"], box["west"], box["north"],
+                                       box["east"])
+        if len(rows):
+            self._selection.set(self._frame.ids[rows].tolist(), source=self)
+        else:
+            self._selection.clear(source=self)
+        self._push_selection()
+
+    def _on_draw_reported(self, data: dict[str, Any]) -> None:
+        ms = data.get("ms")
+        if isinstance(ms, int | float):
+            self.last_draw_ms = float(ms)
+            self.drawn.emit(float(ms))
+
+    # ------------------------------------------------------------------ from the state
+    def _on_selection_changed(self, source: object) -> None:
+        if source is not self:
+            self._push_selection()
+
+    def _on_map_changed(self, source: object) -> None:
+        position = self._view_state.map
+        if source is self or position is None:
+            return
+        self._send("view", {"lat": position.lat, "lon": position.lon, "zoom": position.zoom})

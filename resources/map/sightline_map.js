@@ -1,0 +1,362 @@
+/* Sightline map page: draws what Python sends over the QWebChannel bridge.
+ *
+ * The page is built once; afterwards only JSON messages flow:
+ *   Python -> JS  bridge.message(json): features | selection | fit | view
+ *   JS -> Python  bridge.pageReady(), viewportChanged(json), eventClicked(json),
+ *                 boxSelected(json), drawn(json)
+ * Event text is data: titles arrive HTML-escaped and are put in the page only through
+ * textContent (after turning the entities back into the characters they stand for).
+ */
+(function () {
+  'use strict';
+
+  var STYLE = {
+    land: {fillColor: '#f1efe9', fillOpacity: 1, color: '#a9a49a', weight: 0.7,
+           opacity: 1, interactive: false},
+    point: {radius: 5.5, fillColor: '#d9480f', fillOpacity: 0.9, color: '#ffffff',
+            weight: 1.2, opacity: 1},
+    cell: {fillColor: '#c2410c', fillOpacity: 0.62, color: '#7c2d12', weight: 1,
+           opacity: 0.9},
+    selected: {radius: 7, fillColor: '#1971c2', fillOpacity: 1, color: '#0b2545',
+               weight: 2, opacity: 1},
+    selectedCell: {fillColor: '#1971c2', fillOpacity: 0.85, color: '#0b2545', weight: 2,
+                   opacity: 1}
+  };
+  var VIEWPORT_DEBOUNCE_MS = 50;
+
+  var S = {};
+  window.Sightline = S;
+  var map = null;
+  var bridge = null;
+  var eventsRenderer = null;
+  var selectedRenderer = null;
+  var eventsLayer = null;
+  var selectedLayer = null;
+  var tip = null;
+  var noteBox = null;
+  var boxButton = null;
+  var boxMode = false;
+  var viewportTimer = null;
+  var suppressClick = false;
+  var byId = {};  // event id -> layer, for tests and zoom-to
+
+  /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
+  function unescapeEntities(s) {
+    return String(s).replace(/&(amp|lt|gt|quot|#x27|#39);/g, function (_, e) {
+      return {amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'"}[e];
+    });
+  }
+
+  function textElement(tag, className, text) {
+    var el = document.createElement(tag);
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
+  /* A circle marker that writes its count in its middle (canvas renderer only). */
+  var CellMarker = L.CircleMarker.extend({
+    _updatePath: function () {
+      L.CircleMarker.prototype._updatePath.call(this);
+      var ctx = this._renderer && this._renderer._ctx;
+      if (!ctx || this._empty()) { return; }
+      var p = this._point;
+      ctx.save();
+      ctx.font = '600 11px "Segoe UI", "Helvetica Neue", Arial, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(this.options.label, p.x, p.y + 0.5);
+      ctx.restore();
+    }
+  });
+
+  function compact(n) {
+    if (n >= 1e6) { return (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + 'M'; }
+    if (n >= 1e4) { return Math.round(n / 1e3) + 'k'; }
+    if (n >= 1e3) { return (n / 1e3).toFixed(1) + 'k'; }
+    return String(n);
+  }
+
+  function cellRadius(count) {
+    return Math.min(8 + 3.2 * Math.log10(count), 22);
+  }
+
+  function pointMarker(p, style, renderer) {
+    var m = L.circleMarker([p[1], p[2]], L.extend({renderer: renderer}, style));
+    m.options.eventId = p[0];
+    m.options.title = p[3];
+    return m;
+  }
+
+  function cellMarker(c, style, renderer) {
+    var m = new CellMarker([c[0], c[1]], L.extend(
+      {renderer: renderer, radius: cellRadius(c[2]), label: compact(c[2])}, style));
+    m.options.count = c[2];
+    return m;
+  }
+
+  /* ------------------------------------------------------------------ drawing */
+  function drawEvents(msg) {
+    var t0 = performance.now();
+    eventsLayer.clearLayers();
+    byId = {};
+    var i;
+    for (i = 0; i < msg.cells.length; i++) {
+      eventsLayer.addLayer(cellMarker(msg.cells[i], STYLE.cell, eventsRenderer));
+    }
+    for (i = 0; i < msg.points.length; i++) {
+      var m = pointMarker(msg.points[i], STYLE.point, eventsRenderer);
+      byId[msg.points[i][0]] = m;
+      eventsLayer.addLayer(m);
+    }
+    setNote(msg.note);
+    selectedLayer.eachLayer(function (l) { l.bringToFront(); });
+    flush(eventsRenderer);
+    return performance.now() - t0;
+  }
+
+  function drawSelection(msg) {
+    var t0 = performance.now();
+    selectedLayer.clearLayers();
+    var i;
+    for (i = 0; i < msg.cells.length; i++) {
+      selectedLayer.addLayer(cellMarker(msg.cells[i], STYLE.selectedCell, selectedRenderer));
+    }
+    for (i = 0; i < msg.points.length; i++) {
+      selectedLayer.addLayer(pointMarker(msg.points[i], STYLE.selected, selectedRenderer));
+    }
+    flush(selectedRenderer);
+    return performance.now() - t0;
+  }
+
+  /* Paint now rather than on the next animation frame, so the time measured is the
+   * real cost of the draw. */
+  function flush(renderer) {
+    if (renderer._redrawRequest) {
+      L.Util.cancelAnimFrame(renderer._redrawRequest);
+      renderer._redraw();
+    }
+  }
+
+  function setNote(text) {
+    noteBox.textContent = text || '';
+    noteBox.style.display = text ? '' : 'none';
+  }
+
+  /* ------------------------------------------------------------------ messages */
+  function onMessage(json) {
+    var msg = JSON.parse(json);
+    var ms = null;
+    if (msg.kind === 'features') {
+      ms = drawEvents(msg.events) + drawSelection(msg.selected);
+    } else if (msg.kind === 'selection') {
+      ms = drawSelection(msg.selected);
+    } else if (msg.kind === 'fit') {
+      map.fitBounds(msg.bounds, {maxZoom: msg.maxZoom, padding: [40, 40]});
+    } else if (msg.kind === 'view') {
+      map.setView([msg.lat, msg.lon], msg.zoom);
+    }
+    if (ms !== null) {
+      bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
+    }
+  }
+
+  function reportViewport() {
+    viewportTimer = null;
+    if (!bridge) { return; }
+    var b = map.getBounds();
+    var c = map.getCenter();
+    bridge.viewportChanged(JSON.stringify({
+      south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast(),
+      zoom: map.getZoom(), lat: c.lat, lon: c.lng
+    }));
+  }
+
+  function scheduleViewport() {
+    if (viewportTimer !== null) { clearTimeout(viewportTimer); }
+    viewportTimer = setTimeout(reportViewport, VIEWPORT_DEBOUNCE_MS);
+  }
+
+  /* ------------------------------------------------------------------ interaction */
+  function onLayerClick(e) {
+    L.DomEvent.stop(e);
+    if (suppressClick) { return; }
+    var o = e.layer.options;
+    if (o.eventId !== undefined) {
+      bridge.eventClicked(JSON.stringify({id: o.eventId}));
+    } else if (o.count !== undefined) {
+      map.setView(e.layer.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    }
+  }
+
+  function onLayerOver(e) {
+    var o = e.layer.options;
+    var box = document.createElement('div');
+    if (o.eventId !== undefined) {
+      box.appendChild(textElement('div', 'sl-tip-title', unescapeEntities(o.title)));
+    } else {
+      box.appendChild(textElement('div', 'sl-tip-title',
+        o.count.toLocaleString() + ' events'));
+      box.appendChild(textElement('div', 'sl-tip-hint', 'click to zoom in'));
+    }
+    tip.setLatLng(e.layer.getLatLng()).setContent(box);
+    tip.options.offset = [0, -(o.radius || 5)];
+    map.openTooltip(tip);
+  }
+
+  function onLayerOut() {
+    map.closeTooltip(tip);
+  }
+
+  function installBoxSelect() {
+    var container = map.getContainer();
+    var start = null;
+    var box = null;
+
+    function point(e) { return map.mouseEventToContainerPoint(e); }
+
+    function onMove(e) {
+      var p = point(e);
+      var min = L.point(Math.min(p.x, start.x), Math.min(p.y, start.y));
+      var max = L.point(Math.max(p.x, start.x), Math.max(p.y, start.y));
+      L.DomUtil.setPosition(box, min);
+      box.style.width = (max.x - min.x) + 'px';
+      box.style.height = (max.y - min.y) + 'px';
+    }
+
+    function onUp(e) {
+      L.DomEvent.off(document, 'mousemove', onMove);
+      L.DomEvent.off(document, 'mouseup', onUp);
+      L.DomUtil.enableTextSelection();
+      var end = point(e);
+      L.DomUtil.remove(box);
+      if (start.distanceTo(end) > 4) {
+        suppressClick = true;
+        setTimeout(function () { suppressClick = false; }, 0);
+        var a = map.containerPointToLatLng(start);
+        var b = map.containerPointToLatLng(end);
+        bridge.boxSelected(JSON.stringify({
+          south: Math.min(a.lat, b.lat), north: Math.max(a.lat, b.lat),
+          west: Math.min(a.lng, b.lng), east: Math.max(a.lng, b.lng)
+        }));
+      }
+      start = null;
+    }
+
+    L.DomEvent.on(container, 'mousedown', function (e) {
+      if (!(e.shiftKey || boxMode) || e.button !== 0 || !bridge) { return; }
+      L.DomEvent.stop(e);
+      L.DomUtil.disableTextSelection();
+      start = point(e);
+      box = L.DomUtil.create('div', 'sl-box', map.getPanes().overlayPane.parentNode);
+      box.style.position = 'absolute';
+      var origin = map.containerPointToLayerPoint([0, 0]);
+      box.style.marginLeft = origin.x + 'px';
+      box.style.marginTop = origin.y + 'px';
+      onMove(e);
+      L.DomEvent.on(document, 'mousemove', onMove);
+      L.DomEvent.on(document, 'mouseup', onUp);
+    });
+  }
+
+  function setBoxMode(on) {
+    boxMode = on;
+    if (on) { map.dragging.disable(); } else { map.dragging.enable(); }
+    L.DomUtil[on ? 'addClass' : 'removeClass'](boxButton, 'sl-on');
+    L.DomUtil[on ? 'addClass' : 'removeClass'](map.getContainer(), 'sl-box-mode');
+  }
+
+  function button(bar, text, title, onClick) {
+    var b = L.DomUtil.create('a', 'sl-button', bar);
+    b.href = '#';
+    b.title = title;
+    b.textContent = text;
+    b.setAttribute('role', 'button');
+    L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); onClick(); });
+    return b;
+  }
+
+  function installControls() {
+    var Tools = L.Control.extend({
+      options: {position: 'topleft'},
+      onAdd: function () {
+        var bar = L.DomUtil.create('div', 'leaflet-bar sl-tools');
+        button(bar, '\u2922', 'Fit all events', function () {
+          if (bridge) { bridge.fitAllRequested(); }
+        });
+        boxButton = button(bar, '\u2b1a', 'Box select (or shift-drag)', function () {
+          setBoxMode(!boxMode);
+        });
+        L.DomEvent.disableClickPropagation(bar);
+        return bar;
+      }
+    });
+    new Tools().addTo(map);
+    var Note = L.Control.extend({
+      options: {position: 'bottomleft'},
+      onAdd: function () {
+        noteBox = L.DomUtil.create('div', 'sl-note');
+        noteBox.style.display = 'none';
+        return noteBox;
+      }
+    });
+    new Note().addTo(map);
+  }
+
+  /* ------------------------------------------------------------------ start */
+  S.init = function (leafletMap, config) {
+    map = leafletMap;
+    map.boxZoom.disable();  // shift-drag selects instead
+    map.attributionControl.setPrefix(false);
+    L.DomUtil.addClass(map.getContainer(), 'sl-map');
+    map.createPane('basemap').style.zIndex = 250;
+    map.createPane('events').style.zIndex = 450;
+    if (config.onlineUrl) {
+      L.tileLayer(config.onlineUrl, {maxZoom: 19, attribution: config.onlineAttribution})
+        .addTo(map);
+    } else if (window.SIGHTLINE_BASEMAP) {
+      L.geoJSON(window.SIGHTLINE_BASEMAP, {
+        pane: 'basemap', interactive: false, style: STYLE.land,
+        renderer: L.canvas({pane: 'basemap', padding: 0.3})
+      }).addTo(map);
+      map.attributionControl.addAttribution('Natural Earth');
+    }
+    // one canvas for events and selection: a second canvas on top would swallow every
+    // mouse event meant for the first; selected markers are kept last, so on top
+    eventsRenderer = L.canvas({pane: 'events', padding: 0.3, tolerance: 3});
+    selectedRenderer = eventsRenderer;
+    eventsLayer = L.featureGroup().addTo(map);
+    selectedLayer = L.featureGroup().addTo(map);
+    [eventsLayer, selectedLayer].forEach(function (g) {
+      g.on('click', onLayerClick).on('mouseover', onLayerOver).on('mouseout', onLayerOut);
+    });
+    tip = L.tooltip({direction: 'top', className: 'sl-tip', opacity: 1});
+    installControls();
+    installBoxSelect();
+    map.on('moveend', scheduleViewport);
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.bridge;
+      bridge.message.connect(onMessage);
+      bridge.pageReady();
+      reportViewport();
+    });
+  };
+
+  /* For tests and benchmarks: where an event is drawn, in container pixels. */
+  S.eventPixel = function (id) {
+    var m = byId[id];
+    if (!m) { return null; }
+    var p = map.latLngToContainerPoint(m.getLatLng());
+    var r = map.getContainer().getBoundingClientRect();
+    return {x: p.x + r.left, y: p.y + r.top};
+  };
+  S.counts = function () {
+    return {events: eventsLayer.getLayers().length, selected: selectedLayer.getLayers().length,
+            selectedIds: selectedLayer.getLayers().map(function (l) {
+              return l.options.eventId;
+            }).filter(function (v) { return v !== undefined; }),
+            note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null};
+  };
+  S.map = function () { return map; };
+}());
