@@ -80,3 +80,34 @@ def test_facets_combine_and_count(project: Project, data_dir: Path) -> None:
 def test_empty_project_gives_empty_frame(project: Project) -> None:
     frame = EventFrame.load(project)
     assert len(frame) == 0 and frame.facet_counts("category", np.zeros(0, bool)) == []
+
+
+def test_frame_cache_is_used_only_while_current(project: Project, data_dir: Path) -> None:
+    from desktop_app.frame.cache import cache_dir, load_frame
+
+    import_file(project, data_dir / "acled_sample.csv")
+    first = load_frame(project)
+    assert len(list(cache_dir().glob("*.arrow"))) == 1
+    again = load_frame(project)  # from the cache: the same columns
+    for name in ("ids", "start", "end", "precision", "location_id", "title", "place"):
+        assert np.array_equal(getattr(first, name), getattr(again, name)), name
+    assert np.array_equal(first.lat, again.lat, equal_nan=True)
+    assert first.facet_counts("actor", first.located) == again.facet_counts("actor", again.located)
+    import_file(project, data_dir / "gdelt_v1.tsv")  # the project changed: not stale
+    fresh = load_frame(project)
+    assert len(fresh) == len(first) + 6
+    assert len(list(cache_dir().glob("*.arrow"))) == 1  # the old copy was replaced
+    from desktop_app.store.batches import undo_batch
+
+    undo_batch(project, 2)
+    assert len(load_frame(project)) == len(first)
+
+
+def test_damaged_cache_is_ignored(project: Project, data_dir: Path) -> None:
+    from desktop_app.frame.cache import cache_dir, load_frame
+
+    import_file(project, data_dir / "acled_sample.csv")
+    expected = len(load_frame(project))
+    for copy in cache_dir().glob("*.arrow"):
+        copy.write_bytes(b"not arrow at all")
+    assert len(load_frame(project)) == expected

@@ -24,6 +24,7 @@ from desktop_app import __version__
 from desktop_app.app.linking import Linker, search_function
 from desktop_app.app.tasks import Task
 from desktop_app.frame import EventFrame
+from desktop_app.frame.cache import load_frame
 from desktop_app.state.models import FilterModel, SelectionModel, ViewState
 from desktop_app.store.project import Project, ProjectError
 from desktop_app.views.details import DetailsView
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
         title = project.path.name if project.path else project.url
         self.setWindowTitle(f"{title} — Sightline")
         self.selection.clear(source=self)
-        self._run("load", EventFrame.load, project, on_success=self._frame_ready,
+        self._run("load", load_frame, project, on_success=self._frame_ready,
                   label="Loading events…")
 
     def _frame_ready(self, frame: EventFrame) -> None:

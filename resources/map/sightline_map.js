@@ -22,7 +22,7 @@
     selectedCell: {fillColor: '#1971c2', fillOpacity: 0.85, color: '#0b2545', weight: 2,
                    opacity: 1}
   };
-  var VIEWPORT_DEBOUNCE_MS = 50;
+  var VIEWPORT_DEBOUNCE_MS = 10;
 
   var S = {};
   window.Sightline = S;
