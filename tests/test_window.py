@@ -156,7 +156,7 @@ def test_filters_and_search_change_every_pane(make_main_window: Any, qtbot: Any,
     window = make_main_window(sample_project)
     frame = window.linker.frame
     total = len(frame)
-    with qtbot.waitSignal(window.linker.refiltered, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.linker.counts_shown, timeout=WAIT_MS):
         window.filters.set_facet("category", frozenset({"strategic implication"}))
     shown = _table_ids(window)
     assert len(shown) == 2 and window.table.model.rowCount() == 2

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.frame import FACETS, EventFrame
 from desktop_app.frame.visible import SearchFn
@@ -27,9 +27,12 @@ class View(Protocol):
 class Linker(QObject):
     """Signals:
     refiltered(int visible, float ms): every pane has been given the new visible mask.
+    counts_shown(): the filters pane shows the facet counts of the current filters
+        (computed on the next event-loop turn, after the panes have updated).
     """
 
     refiltered = Signal(int, float)
+    counts_shown = Signal()
 
     def __init__(self, filters: FilterModel, filters_view: FiltersView, views: Iterable[View],
                  search: SearchFn | None = None, parent: QObject | None = None) -> None:
@@ -41,6 +44,9 @@ class Linker(QObject):
         self.frame = EventFrame.empty()
         self.visible = np.zeros(0, bool)
         self._search_cache: tuple[str, np.ndarray] | None = None
+        self._masks: tuple[np.ndarray, dict[str, np.ndarray]] | None = None
+        self._counts_timer = QTimer(self, singleShot=True, interval=0)
+        self._counts_timer.timeout.connect(self._show_counts)
         filters.changed.connect(lambda _source: self.refilter())
 
     def set_search(self, search: SearchFn | None) -> None:
@@ -79,6 +85,16 @@ class Linker(QObject):
         self.visible = visible
         for view in self.views:
             view.set_visible(visible)
+        self.filters_view.show_total(int(visible.sum()), len(self.frame))
+        self._masks = (base, facet_masks)
+        self._counts_timer.start()
+        self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
+
+    def _show_counts(self) -> None:
+        if self._masks is None:
+            return
+        base, facet_masks = self._masks
+        visible = self.visible
         counts = {}
         for facet in FACETS:
             # a facet's own counts ignore its own choice, so siblings stay pickable
@@ -91,7 +107,7 @@ class Linker(QObject):
                 mask = visible
             counts[facet] = self.frame.facet_counts(facet, mask)
         self.filters_view.show_counts(int(visible.sum()), len(self.frame), counts)
-        self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
+        self.counts_shown.emit()
 
 
 def search_function(project_getter: Callable[[], object]) -> SearchFn:

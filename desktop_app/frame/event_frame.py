@@ -58,17 +58,33 @@ class EventFrame:
     single: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
     multi: dict[str, Links] = field(default_factory=dict)
     _id_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _last_rows: tuple[Any, np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         self._id_order = np.argsort(self.ids, kind="stable")
+        self._last_rows = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
     # ------------------------------------------------------------------ ids <-> rows
     def rows_of(self, ids: Any) -> np.ndarray:
-        """Rows of the given event ids (ids not in the frame are dropped)."""
-        wanted = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, np.int64)
+        """Rows of the given event ids (ids not in the frame are dropped).
+
+        The last answer is kept: every pane asks for the rows of the same selection
+        (the same frozenset object) right after it changes.
+        """
+        last = self._last_rows
+        if last is not None and last[0] is ids:
+            return last[1]
+        rows = self._rows_of(ids)
+        if isinstance(ids, frozenset):
+            self._last_rows = (ids, rows)
+        return rows
+
+    def _rows_of(self, ids: Any) -> np.ndarray:
+        wanted = (ids.astype(np.int64, copy=False) if isinstance(ids, np.ndarray)
+                  else np.fromiter(ids, np.int64, count=len(ids)))
         if not len(wanted) or not len(self.ids):
             return np.zeros(0, np.int64)
         sorted_ids = self.ids[self._id_order]

@@ -168,9 +168,12 @@ class FiltersView(QWidget):
         self.filters.changed.connect(self._on_filters_changed)
 
     # ------------------------------------------------------------------ from outside
+    def show_total(self, visible: int, total: int) -> None:
+        self.count_label.setText(f"{visible:,} of {total:,} events")
+
     def show_counts(self, visible: int, total: int,
                     facet_counts: dict[str, list[tuple[str, int]]]) -> None:
-        self.count_label.setText(f"{visible:,} of {total:,} events")
+        self.show_total(visible, total)
         current = self.filters.filters
         for facet, facet_list in self.facets.items():
             facet_list.show_values(facet_counts.get(facet, []),
