@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self._dock("timeline", "Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("table", "Table", self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.docks["timeline"], self.docks["table"], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["filters"], self.docks["details"]], [270, 340],
+        self.resizeDocks([self.docks["filters"], self.docks["details"]], [300, 360],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["timeline"], self.docks["table"]], [230, 200],
                          Qt.Orientation.Vertical)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.dates import Precision, from_seconds, iso_text, parse_date, to_seconds
+from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
+from desktop_app.ingest.countries import country_name
 from desktop_app.state.models import FilterModel, Filters
 
 FACET_LABELS = {
@@ -30,6 +33,20 @@ FACET_LABELS = {
     "precision": "Date precision",
 }
 SHOWN_VALUES = 40  # per facet; the search box finds the rest
+
+
+def value_label(facet: str, value: str) -> str:
+    """How a facet value reads to an analyst: 'Russia (RU)', 'B: usually reliable'."""
+    if not value:
+        return "(none)"
+    if facet == "country":
+        name = country_name(value)
+        return f"{name} ({value})" if name != value else value
+    if facet == "reliability" and value in RELIABILITY:
+        return f"{value}: {RELIABILITY[value].lower()}"
+    if facet == "credibility" and value.isdigit() and int(value) in CREDIBILITY:
+        return f"{value}: {CREDIBILITY[int(value)].lower()}"
+    return value
 
 
 class FacetList(QTreeWidget):
@@ -46,6 +63,10 @@ class FacetList(QTreeWidget):
         self.facet = facet
         self.setHeaderHidden(True)
         self.setColumnCount(2)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -60,7 +81,8 @@ class FacetList(QTreeWidget):
             names = {name for name, _ in shown}
             shown += [(name, 0) for name in sorted(checked - names)]  # keep choices visible
             for name, count in shown:
-                item = QTreeWidgetItem([name or "(none)", f"{count:,}"])
+                item = QTreeWidgetItem([value_label(self.facet, name), f"{count:,}"])
+                item.setToolTip(0, value_label(self.facet, name))
                 item.setData(0, Qt.ItemDataRole.UserRole, name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.CheckState.Checked if name in checked
@@ -72,8 +94,6 @@ class FacetList(QTreeWidget):
                 more = QTreeWidgetItem([f"… {len(counts) - SHOWN_VALUES:,} more", ""])
                 more.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.addTopLevelItem(more)
-            self.resizeColumnToContents(1)
-            self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
             rows = min(self.topLevelItemCount(), 8)
             self.setFixedHeight(max(1, rows) * (self.sizeHintForRow(0) or 20) + 6)
         finally:

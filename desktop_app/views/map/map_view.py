@@ -27,7 +27,7 @@ from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.page import page_path
 
 TITLE_CHARS = 160  # tooltips show this much of a title
-FIT_MAX_ZOOM = 8  # fitting to a single place stops at city scale
+FIT_MAX_ZOOM = 6  # fitting to a single place keeps its region in view
 
 
 def _escaped(title: object) -> str:

@@ -9,8 +9,8 @@ places, drops points that round onto their neighbour, and writes compact GeoJSON
 
 Usage::
 
-    python3 scripts/make_basemap.py                # npm pack world-atlas@2.0.2
-    python3 scripts/make_basemap.py --tarball world-atlas-2.0.2.tgz
+    python3 resources/basemap/make_basemap.py                # npm pack world-atlas@2.0.2
+    python3 resources/basemap/make_basemap.py --tarball world-atlas-2.0.2.tgz
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 PACKAGE = "world-atlas@2.0.2"
 MEMBER = "package/countries-50m.json"
-OUT_DIR = Path(__file__).resolve().parent.parent / "resources" / "basemap"
+OUT_DIR = Path(__file__).resolve().parent  # the script lives beside its output
 OUT_NAME = "countries-50m.geojson"
 
 Ring = list[list[float]]
