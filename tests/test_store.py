@@ -168,3 +168,27 @@ def test_failed_write_changes_nothing(project: Project, data_dir: Path,
         assert conn.execute(text("SELECT count(*) FROM event")).scalar() == before
         batches = conn.execute(select(ImportBatch.file_name)).scalars().all()
     assert batches == ["acled_sample.csv"]
+
+
+def test_search_uses_the_index_and_never_misses_unindexed_events(project: Project,
+                                                                 data_dir: Path) -> None:
+    from desktop_app.store.search import refresh_index, search_ids
+
+    import_file(project, data_dir / "acled_sample.csv")
+    assert refresh_index(project) == 7
+    with project.session() as session:
+        kyiv = {e.id for e in session.scalars(select(Event)) if "Kyiv" in e.title}
+    assert set(search_ids(project, "kyiv")) == kyiv and kyiv
+    assert set(search_ids(project, "KYI")) == kyiv  # words are prefixes, any case
+    import_file(project, data_dir / "generic_own_sheet.csv")  # not indexed yet
+    with project.session() as session:
+        taipei = {e.id for e in session.scalars(select(Event)) if "flotilla" in e.title}
+    assert taipei and set(search_ids(project, "naval flotilla")) == taipei
+    assert refresh_index(project) > 0
+    assert set(search_ids(project, "Flotilla NAVAL")) == taipei
+    # undo takes a batch's events out of the index as well
+    from desktop_app.store.batches import undo_batch
+
+    undo_batch(project, 1)
+    assert len(search_ids(project, "kyiv")) == 0
+    assert search_ids(project, "  ").size == 0

@@ -71,21 +71,30 @@ def _fts_query(query: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def search_ids(project: Project, query: str) -> np.ndarray:
-    """Ids of events whose title or description contains every word of ``query``."""
-    if not query.strip():
+def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarray:
+    """Ids of events whose title or description contains every word of ``query``.
+
+    Events the index has not reached yet (a big import indexing in the background) are
+    searched with LIKE, so a search never waits for the index and never misses an event.
+    ``refresh=True`` brings the index up to date first.
+    """
+    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    if not words:
         return np.zeros(0, np.int64)
-    refresh_index(project)
+    if refresh:
+        refresh_index(project)
     with project.engine.connect() as conn:
+        mark = 0
+        found: list[int] = []
         if _has_fts(conn):
-            fts = _fts_query(query)
-            if not fts:
-                return np.zeros(0, np.int64)
-            rows = conn.execute(text("SELECT rowid FROM event_fts WHERE event_fts MATCH :q"),
-                                {"q": fts}).scalars()
-        else:
-            pattern = f"%{query.strip().lower()}%"
-            rows = conn.execute(text(
-                "SELECT id FROM event WHERE lower(title) LIKE :p OR lower(description) LIKE :p"),
-                {"p": pattern}).scalars()
-        return np.fromiter(rows, np.int64)
+            mark = _watermark(conn)
+            found += conn.execute(text(
+                "SELECT rowid FROM event_fts WHERE event_fts MATCH :q AND rowid <= :m"),
+                {"q": _fts_query(query), "m": mark}).scalars()
+        clauses = " AND ".join(
+            f"(lower(title) LIKE :w{i} OR lower(coalesce(description, '')) LIKE :w{i})"
+            for i in range(len(words)))
+        params: dict[str, object] = {f"w{i}": f"%{w.lower()}%" for i, w in enumerate(words)}
+        found += conn.execute(text(f"SELECT id FROM event WHERE id > :m AND {clauses}"),
+                              {**params, "m": mark}).scalars()
+        return np.unique(np.fromiter(found, np.int64))
