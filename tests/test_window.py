@@ -245,3 +245,24 @@ def test_import_runs_on_a_worker_and_reloads_every_pane(make_main_window: Any, q
     qtbot.waitUntil(lambda: len(window.linker.frame) == before + 7, timeout=WAIT_MS)
     assert window.table.model.rowCount() == before + 7
     assert np.any(window.linker.frame.place == "Kyiv")
+
+
+def test_dropping_a_csv_on_the_window_imports_it(make_main_window: Any, qtbot: Any,
+                                                 sample_project: Project,
+                                                 data_dir: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    window = make_main_window(sample_project)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(data_dir / "timemap.csv")),
+                  QUrl.fromLocalFile(str(data_dir / "EXPECTED.json"))])  # not importable
+    enter = QDragEnterEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
+        window.dropEvent(drop)
+    assert finished.args[0].preset == "timemap" and finished.args[0].imported == 6
