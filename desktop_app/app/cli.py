@@ -5,6 +5,7 @@
     sightline info                  counts and date span of a project
     sightline undo-import BATCH     remove everything one import added
     sightline screenshot OUT.png    render the main window offscreen to a PNG
+    sightline --self-test           check this installation offscreen (exit 0 when it works)
 
 Errors are one line on stderr with a non-zero exit; ``--json`` prints exactly one JSON
 object on stdout.
@@ -24,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sightline", description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", help="project file (or SQLAlchemy URL); "
                                           "default: the project in your user data folder")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the sample data offscreen, draw every pane, check one "
+                             "linked selection, write a PNG; exit 0 when all of it works")
+    parser.add_argument("--self-test-out", type=Path, metavar="PNG",
+                        help="where --self-test writes its PNG (default: in the temp folder)")
     sub = parser.add_subparsers(dest="command")
 
     def project_arg(p: argparse.ArgumentParser) -> None:
@@ -72,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     project = getattr(args, "sub_project", None) or args.project
     try:
+        if args.self_test:
+            from desktop_app.app.selftest import run_self_test
+
+            return run_self_test(args.self_test_out)
         if args.command == "import":
             return _import(args, project)
         if args.command == "info":
@@ -90,10 +100,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open(project: str | None) -> object:
-    from desktop_app.store.project import Project, ProjectError
+    from desktop_app.app.main import open_or_create
+    from desktop_app.store.project import ProjectError
 
-    try:
-        return Project.open(project)
+    try:  # the default project is created with the sample data, as the window does
+        return open_or_create(project)
     except ProjectError as exc:
         raise SystemExit(_fail(str(exc))) from None
 

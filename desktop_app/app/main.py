@@ -45,9 +45,15 @@ def _application(offscreen: bool = False) -> object:
 
 
 def run_window(target: str | None) -> int:
+    from desktop_app.app.instance_lock import ProjectInUse, lock_project, report_in_use
     from desktop_app.store.project import ProjectError
 
     app = _application()
+    try:  # before opening: a second window must not migrate or load the project
+        lock = lock_project(target)
+    except ProjectInUse as exc:
+        report_in_use(exc)
+        return 2
     try:
         project = open_or_create(target)
     except ProjectError as exc:
@@ -57,7 +63,11 @@ def run_window(target: str | None) -> int:
 
     window = MainWindow(project)
     window.show()
-    return int(app.exec())  # type: ignore[attr-defined]
+    try:
+        return int(app.exec())  # type: ignore[attr-defined]
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def screenshot(target: str | None, out: Path, select: list[int], size: str = "1600x1000",
