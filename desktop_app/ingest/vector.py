@@ -131,4 +131,49 @@ def json_lists(columns: list[tuple[pd.Series, str | None]], n: int) -> pd.Series
         names = list(dict.fromkeys(p for p in names if p))
         return json.dumps(names, ensure_ascii=False) if names else None
 
-    return map_distinct(values.reset_index(drop=True), as_json)
+    codes, uniques = pd.factorize(values.reset_index(drop=True))
+    texts = pa.array([as_json(u) for u in uniques.tolist()] + [None], pa.string())
+    picked = texts.take(pa.array(np.where(codes < 0, len(uniques), codes)))
+    return pd.Series(pd.arrays.ArrowStringArray(picked))
+
+
+def split_names(values: pd.Series, separator: str | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The names in each cell, split on ``separator``, stripped, blanks dropped:
+    ``(row, code)`` per name in row order, and the distinct names the codes index
+    (in order of first appearance). ``row`` is the position of the cell in ``values``.
+
+    The same pairs as :func:`explode_names`, working once per distinct cell and name.
+    """
+    codes, uniques = pd.factorize(values.reset_index(drop=True))
+    cells = [str(u) for u in uniques.tolist()]
+    if separator:
+        pieces = [c.split(separator) for c in cells]
+        lens = np.array([len(p) for p in pieces], np.int64)
+        flat = pa.array([q for p in pieces for q in p], pa.string())
+    else:
+        lens = np.ones(len(cells), np.int64)
+        flat = pa.array(cells, pa.string())
+    stripped = pc.utf8_trim_whitespace(flat)
+    piece_codes, names = pd.factorize(pd.Series(stripped.to_pandas(), dtype=object))
+    names = [str(n) for n in names]
+    blank = names.index("") if "" in names else -1
+    # per distinct cell: its (non-blank) name codes, contiguous
+    owner = np.repeat(np.arange(len(cells)), lens)
+    good = piece_codes != blank
+    owner, piece_codes = owner[good], piece_codes[good]
+    counts_u = np.bincount(owner, minlength=len(cells) + 1).astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts_u)])
+    codes = np.where(codes < 0, len(cells), codes)  # a missing cell: no names
+    counts = counts_u[codes]
+    rows = np.repeat(np.arange(len(codes)), counts)
+    if len(rows):
+        within = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+        picked = piece_codes[np.repeat(offsets[codes], counts) + within]
+    else:
+        picked = np.zeros(0, np.int64)
+    if blank >= 0:  # renumber the names without the blank one
+        keep = np.arange(len(names)) != blank
+        remap = np.cumsum(keep) - 1
+        picked = remap[picked]
+        names = [n for n, k in zip(names, keep, strict=True) if k]
+    return rows.astype(np.int64), picked.astype(np.int64), names

@@ -16,17 +16,23 @@ class Preset:
     label: str
     score: Callable[[RawTable], float]
     normalize: Callable[[RawTable, Options], Draft]
+    # the file columns the preset's dates are read from: a big file can then be
+    # normalised in slices (None: the preset reads it whole)
+    date_sources: Callable[[RawTable, Options], list[str]] | None = None
 
 
 PRESETS = {
     p.name: p
     for p in (
-        Preset("acled", "ACLED export", acled.score, acled.normalize),
-        Preset("gdelt_v1", "GDELT 1.0 events (57/58 columns)", gdelt.score, gdelt.normalize),
-        Preset("gdelt_v2", "GDELT 2.0 events (61 columns)", gdelt.score, gdelt.normalize),
+        Preset("acled", "ACLED export", acled.score, acled.normalize, acled.date_sources),
+        Preset("gdelt_v1", "GDELT 1.0 events (57/58 columns)", gdelt.score, gdelt.normalize,
+               gdelt.date_sources),
+        Preset("gdelt_v2", "GDELT 2.0 events (61 columns)", gdelt.score, gdelt.normalize,
+               gdelt.date_sources),
         Preset("timelinejs", "TimelineJS sheet", timelinejs.score, timelinejs.normalize),
         Preset("timemap", "timemap sheet", timemap.score, timemap.normalize),
-        Preset("generic", "Your own sheet (columns by name)", generic.score, generic.normalize),
+        Preset("generic", "Your own sheet (columns by name)", generic.score, generic.normalize,
+               generic.date_sources),
     )
 }
 ALIASES = {"gdelt": "gdelt_v2", "gdelt1": "gdelt_v1", "gdelt2": "gdelt_v2", "own": "generic"}

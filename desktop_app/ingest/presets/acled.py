@@ -34,6 +34,10 @@ def score(table: RawTable) -> float:
     return sum(c in names for c in COLUMNS) / len(COLUMNS)
 
 
+def date_sources(table: RawTable, options: Options) -> list[str]:
+    return [c for c in table.columns if c.lower() == "event_date"]
+
+
 def normalize(table: RawTable, options: Options) -> Draft:
     f = table.frame.rename(columns=str.lower)
     warnings: list[str] = []

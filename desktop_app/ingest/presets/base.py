@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,7 +107,63 @@ def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
     """A column as stripped text ('' where missing); an all-'' column if absent."""
     if column is None or column not in frame.columns:
         return pd.Series([""] * len(frame), dtype="string", index=frame.index)
-    return frame[column].astype("string").fillna("").str.strip()
+    values = frame[column]
+    if isinstance(values.array, pd.arrays.ArrowStringArray):  # no pandas round trips
+        import pyarrow.compute as pc
+
+        stripped = pc.utf8_trim_whitespace(pc.fill_null(values.array.__arrow_array__(), ""))
+        return pd.Series(pd.arrays.ArrowStringArray(stripped), index=frame.index,
+                         name=values.name)
+    return values.astype("string").fillna("").str.strip()
+
+
+# A big file is normalised in slices of rows, but the day/month order of a date column
+# is decided on the whole column. The pipeline first runs the preset on the rows that
+# hold each distinct date once, recording what each parse_column call detected (in call
+# order), then replays those reports while it normalises the slices.
+_RECORDED: ContextVar[list[tuple[str, OrderReport]] | None] = ContextVar(
+    "sightline_recorded_orders", default=None)
+_REPLAY: ContextVar[list[tuple[str, OrderReport]] | None] = ContextVar(
+    "sightline_replayed_orders", default=None)
+_CALLS: ContextVar[list[int] | None] = ContextVar("sightline_order_calls", default=None)
+
+
+@contextmanager
+def recording_orders() -> Iterator[list[tuple[str, OrderReport]]]:
+    """Collect the order report of every parse_column call made inside the block."""
+    reports: list[tuple[str, OrderReport]] = []
+    token = _RECORDED.set(reports)
+    try:
+        yield reports
+    finally:
+        _RECORDED.reset(token)
+
+
+@contextmanager
+def replaying_orders(reports: list[tuple[str, OrderReport]]) -> Iterator[None]:
+    """parse_column calls inside the block use these reports (by call order) instead
+    of detecting the order on the values they are given."""
+    token, calls = _REPLAY.set(reports), _CALLS.set([0])
+    try:
+        yield
+    finally:
+        _REPLAY.reset(token)
+        _CALLS.reset(calls)
+
+
+def _order_report(values: pd.Series, column: str) -> OrderReport:
+    replay, calls = _REPLAY.get(), _CALLS.get()
+    if replay is not None and calls is not None:
+        i = calls[0]
+        calls[0] += 1
+        if i < len(replay) and replay[i][0] == column:
+            return replay[i][1]
+        raise RuntimeError(f"date column {column!r} was not planned")  # a preset bug
+    report = detect_order(values)
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded.append((column, report))
+    return report
 
 
 def parse_column(
@@ -112,7 +171,7 @@ def parse_column(
     warnings: list[str],
 ) -> DateColumn:
     """Parse a date column, deciding and reporting its day/month order."""
-    report = detect_order(values)
+    report = _order_report(values, column)
     chosen = order or report.order or default_order
     if order is None and report.ambiguous and default_order is None:
         chosen = DateOrder.DAY_FIRST

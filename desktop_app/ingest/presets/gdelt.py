@@ -68,6 +68,10 @@ def version(table: RawTable) -> str:
     return "gdelt_v2" if len(table.columns) == 61 else "gdelt_v1"
 
 
+def date_sources(table: RawTable, options: Options) -> list[str]:
+    return table.columns[1:2]  # SQLDATE
+
+
 def normalize(table: RawTable, options: Options) -> Draft:
     f = table.frame.copy()
     f.columns = WIDTHS[len(f.columns)]

@@ -16,6 +16,11 @@ def score(table: RawTable) -> float:
     return 0.1 if "start" in guess_mapping(table.columns) else 0.0
 
 
+def date_sources(table: RawTable, options: Options) -> list[str]:
+    mapping = dict(options.mapping) if options.mapping else guess_mapping(table.columns)
+    return [mapping[k] for k in ("start", "time", "end") if mapping.get(k) in table.columns]
+
+
 def normalize(table: RawTable, options: Options) -> Draft:
     f = table.frame
     mapping = dict(options.mapping) if options.mapping else guess_mapping(f.columns)
