@@ -1,5 +1,9 @@
 """``python -m desktop_app`` is the same as the ``sightline`` command."""
 
+import multiprocessing
+
 from desktop_app.app.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the guard matters: worker processes import this module
+    multiprocessing.freeze_support()
+    raise SystemExit(main())

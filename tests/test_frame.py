@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from desktop_app.domain.dates import Precision, to_seconds
 from desktop_app.frame import EventFrame
@@ -111,3 +112,18 @@ def test_damaged_cache_is_ignored(project: Project, data_dir: Path) -> None:
     for copy in cache_dir().glob("*.arrow"):
         copy.write_bytes(b"not arrow at all")
     assert len(load_frame(project)) == expected
+
+
+def test_worker_and_sqlalchemy_reads_give_the_same_frame(
+        project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.frame import event_frame
+
+    import_file(project, data_dir / "acled_sample.csv")
+    import_file(project, data_dir / "gdelt_v1.tsv")
+    small = EventFrame.load(project)  # below the threshold: SQLAlchemy
+    monkeypatch.setattr(event_frame, "ARROW_READ_FROM_ROWS", 0)
+    big = EventFrame.load(project)  # the ADBC worker process
+    for name in ("ids", "start", "end", "precision", "location_id", "title", "place"):
+        assert np.array_equal(getattr(small, name), getattr(big, name)), name
+    for facet in ("actor", "source", "tag"):
+        assert small.facet_counts(facet, small.located) == big.facet_counts(facet, big.located)

@@ -110,7 +110,8 @@ def test_any_sqlalchemy_url_goes_through_the_same_code(tmp_path: Path, data_dir:
             assert isinstance(event.attributes, dict)
 
 
-def test_both_writers_store_the_same_rows(tmp_path: Path, data_dir: Path) -> None:
+def test_both_writers_store_the_same_rows(tmp_path: Path, data_dir: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     def dump(project: Project) -> list[tuple[object, ...]]:
         def parsed(value: object) -> object:  # JSON is compared by value, not spacing
             return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
@@ -125,8 +126,12 @@ def test_both_writers_store_the_same_rows(tmp_path: Path, data_dir: Path) -> Non
                 " ON s.id = es.source_id WHERE es.event_id = e.id) "
                 "FROM event e LEFT JOIN location l ON l.id = e.location_id ORDER BY e.id"))]
 
+    from desktop_app.store import bulk
+
     with Project.open(tmp_path / "fast.sightline") as fast:
+        monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)  # the ADBC worker path
         import_file(fast, data_dir / "acled_sample.csv")
+        monkeypatch.undo()
         fast_rows = dump(fast)
     with Project.open(f"sqlite+pysqlite:///{tmp_path / 'core.sightline'}") as core:
         import_file(core, data_dir / "acled_sample.csv")
@@ -149,12 +154,16 @@ def test_no_event_points_at_a_missing_place_or_batch(project: Project, data_dir:
     assert orphans == 0 and dangling == 0
 
 
+@pytest.mark.parametrize("worker", [False, True], ids=["core-writer", "adbc-worker"])
 def test_failed_write_changes_nothing(project: Project, data_dir: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                      monkeypatch: pytest.MonkeyPatch, worker: bool) -> None:
     """A crash in the middle of writing a batch leaves the project as it was."""
     import_file(project, data_dir / "acled_sample.csv")
     from desktop_app.store import bulk
     from desktop_app.store.bulk import BatchWriteError
+
+    if worker:
+        monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)
 
     def explode(self: object, links: object) -> None:
         raise RuntimeError("disk on fire")
@@ -192,3 +201,34 @@ def test_search_uses_the_index_and_never_misses_unindexed_events(project: Projec
     undo_batch(project, 1)
     assert len(search_ids(project, "kyiv")) == 0
     assert search_ids(project, "  ").size == 0
+
+
+def test_worker_process_and_our_connections_share_the_file_safely(
+        project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ADBC (its own SQLite copy, in a worker process) writes and reads while our own
+    sqlite3 connections are pooled: no commit of either side may be lost.
+
+    Run in our process, the two SQLite copies broke each other's locks: an undo made
+    through SQLAlchemy vanished and a fresh connection got "disk I/O error".
+    """
+    from desktop_app.frame import event_frame
+    from desktop_app.frame.event_frame import EventFrame
+    from desktop_app.store import bulk
+    from desktop_app.store.batches import undo_batch
+
+    monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)
+    monkeypatch.setattr(event_frame, "ARROW_READ_FROM_ROWS", 0)
+    first = import_file(project, data_dir / "acled_sample.csv")
+    second = import_file(project, data_dir / "gdelt_v1.tsv")
+    with project.engine.connect() as held:  # one of ours stays open throughout
+        held.execute(text("SELECT count(*) FROM event")).scalar()
+        assert len(EventFrame.load(project)) == first.imported + second.imported
+        undo_batch(project, second.batch)
+        assert len(EventFrame.load(project)) == first.imported
+        third = import_file(project, data_dir / "timemap.csv")
+    assert len(EventFrame.load(project)) == first.imported + third.imported
+    fresh = sqlite3.connect(project.path)
+    assert fresh.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert fresh.execute("SELECT count(*) FROM event").fetchone() == (
+        first.imported + third.imported,)
+    fresh.close()

@@ -1,0 +1,158 @@
+"""Bulk SQLite work through the ADBC driver, in a process of its own.
+
+Why a process: the ADBC driver carries its own copy of the SQLite library. Two copies
+of SQLite in one process that open the same database file break each other's POSIX
+locks (closing one copy's file descriptor drops the locks the other holds), and one
+copy may even delete a WAL file the other still uses: committed transactions vanish
+and the file can be corrupted (sqlite.org, "How To Corrupt An SQLite Database File",
+section 2.2.1). The rest of Sightline uses Python's sqlite3 through SQLAlchemy. In a
+separate process each copy has its own locks, and SQLite's ordinary multi-process
+locking applies.
+
+The worker owns one ADBC connection (plus short-lived ones for side-by-side reads).
+Statements are answered; ``ingest`` is pipelined: the worker writes one Arrow table
+while the caller prepares the next, and an ingest error surfaces at the next call
+that waits for an answer. If the caller dies, the worker sees the pipe close and its
+open transaction is rolled back by SQLite.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+
+class WorkerError(Exception):
+    """A statement failed in the worker (the message is SQLite's), or the worker died."""
+
+
+def _ipc(table: pa.Table) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def _table(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+
+
+def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in the child
+    import adbc_driver_sqlite.dbapi as adbc
+
+    db = adbc.connect(path, autocommit=True)
+    cur = db.cursor()
+    cur.execute("PRAGMA busy_timeout=10000")
+    pending: str | None = None  # an ingest error, told at the next answered call
+
+    def read_all(sql: str) -> pa.Table:
+        with adbc.connect(path) as reader, reader.cursor() as rcur:
+            rcur.execute("PRAGMA busy_timeout=10000")
+            rcur.execute(sql)
+            return rcur.fetch_arrow_table()
+
+    try:
+        while True:
+            try:
+                op, args = conn.recv()
+            except EOFError:
+                return
+            if op == "ingest":
+                data = conn.recv_bytes()
+                if pending is None:
+                    try:
+                        cur.adbc_ingest(args, _table(data), mode="append")
+                    except Exception as exc:
+                        pending = f"{type(exc).__name__}: {exc}"
+                continue
+            if op == "close":
+                conn.send(("ok", None))
+                return
+            if pending is not None:
+                conn.send(("error", pending))
+                pending = None
+                continue
+            try:
+                if op == "execute":
+                    cur.execute(*args)
+                    rows = [tuple(r) for r in cur.fetchall()] if cur.description else []
+                    conn.send(("ok", rows))
+                elif op == "query_arrow":
+                    with ThreadPoolExecutor(max_workers=3) as pool:
+                        tables = list(pool.map(read_all, args))
+                    conn.send(("ok", len(tables)))
+                    for table in tables:
+                        conn.send_bytes(_ipc(table))
+                else:
+                    conn.send(("error", f"unknown operation {op!r}"))
+            except Exception as exc:
+                conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        cur.close()
+        db.close()
+
+
+class SqliteWorker:
+    """A child process speaking ADBC to one SQLite file. Use as a context manager."""
+
+    def __init__(self, path: Path | str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(str(path), child),
+                                        name="sightline-sqlite", daemon=True)
+        self._process.start()
+        child.close()
+
+    def _answer(self) -> Any:
+        try:
+            status, payload = self._conn.recv()
+        except EOFError:
+            self._process.join(5)
+            raise WorkerError(f"the database worker stopped (exit code "
+                              f"{self._process.exitcode})") from None
+        if status == "error":
+            raise WorkerError(payload)
+        return payload
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one statement; its rows (empty for statements without results)."""
+        self._conn.send(("execute", (sql, list(params) if params is not None else None)))
+        return self._answer()  # type: ignore[no-any-return]
+
+    def one(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        return self.execute(sql, params)[0][0]
+
+    def ingest(self, table_name: str, table: pa.Table) -> None:
+        """Append a table's rows (returns once the worker has the data, not when written)."""
+        self._conn.send(("ingest", table_name))
+        self._conn.send_bytes(_ipc(table))
+
+    def query_arrow(self, statements: Sequence[str]) -> list[pa.Table]:
+        """Run read-only queries side by side; their results as Arrow tables."""
+        self._conn.send(("query_arrow", list(statements)))
+        count = self._answer()
+        return [_table(self._conn.recv_bytes()) for _ in range(count)]
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            try:
+                self._conn.send(("close", None))
+                self._answer()
+            except (WorkerError, OSError, BrokenPipeError):
+                pass
+        self._conn.close()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+
+    def __enter__(self) -> SqliteWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
