@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
+from desktop_app.app.briefing import install_briefing
 from desktop_app.app.linking import Linker, search_function
 from desktop_app.app.tasks import Task
 from desktop_app.frame import EventFrame
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
                              search=search_function(lambda: self.project), parent=self)
         self._status()
         self._menus()
+        self.briefing = install_briefing(self)  # stories dock and Briefing menu
         self.selection.changed.connect(lambda _s: self._update_status())
         self._restore_layout()
         self.load_project(project)

@@ -195,3 +195,40 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
+
+
+class SavedView(Base):
+    """A saved picture (``state`` is a ViewSnapshot's JSON) with the analyst's title and note."""
+
+    __tablename__ = "saved_view"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Story(Base):
+    """An ordered list of saved views, presented or exported as a briefing."""
+
+    __tablename__ = "story"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order in the stories list
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StoryStep(Base):
+    """One step of a story: a saved view at a position (a view may serve several stories)."""
+
+    __tablename__ = "story_step"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"),
+                                          index=True)
+    view_id: Mapped[int] = mapped_column(ForeignKey("saved_view.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(Integer)

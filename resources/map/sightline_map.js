@@ -1,7 +1,7 @@
 /* Sightline map page: draws what Python sends over the QWebChannel bridge.
  *
  * The page is built once; afterwards only JSON messages flow:
- *   Python -> JS  bridge.message(json): features | selection | fit | view
+ *   Python -> JS  bridge.message(json): features | selection | fit | view | fly | present
  *   JS -> Python  bridge.pageReady(), viewportChanged(json), eventClicked(json),
  *                 boxSelected(json), drawn(json)
  * Event text is data: titles arrive HTML-escaped and are put in the page only through
@@ -39,6 +39,7 @@
   var viewportTimer = null;
   var suppressClick = false;
   var byId = {};  // event id -> layer, for tests and zoom-to
+  var markerScale = 1;  // presentation mode draws bigger markers
 
   /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
   function unescapeEntities(s) {
@@ -62,7 +63,8 @@
       if (!ctx || this._empty()) { return; }
       var p = this._point;
       ctx.save();
-      ctx.font = '600 11px "Segoe UI", "Helvetica Neue", Arial, sans-serif';
+      ctx.font = '600 ' + Math.round(11 * markerScale) +
+        'px "Segoe UI", "Helvetica Neue", Arial, sans-serif';
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
       ctx.fillStyle = '#ffffff';
@@ -79,11 +81,12 @@
   }
 
   function cellRadius(count) {
-    return Math.min(8 + 3.2 * Math.log10(count), 22);
+    return Math.min(8 + 3.2 * Math.log10(count), 22) * markerScale;
   }
 
   function pointMarker(p, style, renderer) {
-    var m = L.circleMarker([p[1], p[2]], L.extend({renderer: renderer}, style));
+    var m = L.circleMarker([p[1], p[2]], L.extend({renderer: renderer}, style,
+      {radius: style.radius * markerScale, weight: style.weight * Math.sqrt(markerScale)}));
     m.options.eventId = p[0];
     m.options.title = p[3];
     return m;
@@ -156,10 +159,24 @@
       map.fitBounds(msg.bounds, {maxZoom: msg.maxZoom, padding: [40, 40]});
     } else if (msg.kind === 'view') {
       map.setView([msg.lat, msg.lon], msg.zoom);
+    } else if (msg.kind === 'fly') {
+      map.flyTo([msg.lat, msg.lon], msg.zoom, {duration: msg.duration});
+    } else if (msg.kind === 'present') {
+      setPresenting(msg.scale);
     }
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
     }
+  }
+
+  /* Presentation: bigger markers, no editing controls (scale 1 restores both). */
+  function setPresenting(scale) {
+    markerScale = scale;
+    var hidden = scale !== 1;
+    var controls = map.getContainer().querySelectorAll('.leaflet-control-zoom, .sl-tools');
+    Array.prototype.forEach.call(controls, function (el) {
+      el.style.display = hidden ? 'none' : '';
+    });
   }
 
   function reportViewport() {
@@ -359,4 +376,9 @@
             note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null};
   };
   S.map = function () { return map; };
+  /* True when the map is not moving and has reported where it is. */
+  S.settled = function () {
+    return viewportTimer === null && !map._animatingZoom &&
+      !(map._panAnim && map._panAnim._inProgress);
+  };
 }());

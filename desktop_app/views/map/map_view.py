@@ -145,6 +145,23 @@ class MapView(QWidget):
         bounds = self._index.bounds(selected & self._visible) or self._index.bounds(selected)
         self._fit(bounds)
 
+    def fly_to(self, lat: float, lon: float, zoom: float, duration: float = 1.2) -> None:
+        """Move the map smoothly (Leaflet flyTo); the view state follows when it lands."""
+        self._send("fly", {"lat": lat, "lon": lon, "zoom": zoom, "duration": duration})
+
+    def set_presenting(self, scale: float) -> None:
+        """Presentation look: markers ``scale`` times bigger, editing controls hidden
+        (1 restores the normal look)."""
+        self._send("present", {"scale": scale})
+        self.redraw()
+
+    def redraw(self) -> bool:
+        """Send what to draw again (``drawn`` follows); False when the page cannot draw yet."""
+        if not self._is_ready or self._viewport is None:
+            return False
+        self._push_features()
+        return True
+
     # ------------------------------------------------------------------ to the page
     def _send(self, kind: str, payload: dict[str, Any]) -> None:
         if not self._is_ready:

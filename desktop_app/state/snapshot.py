@@ -1,0 +1,114 @@
+"""ViewSnapshot: everything needed to return to a picture, as plain JSON-able values.
+
+A saved view (and each step of a story) is one snapshot: the time window and facet
+filters, the timeline's visible range, the map's centre and zoom, the selected event
+ids, the active event, plus the analyst's title and note. Snapshots are immutable
+values; the store keeps them as JSON (see :mod:`desktop_app.store.views_repo`) and the
+app applies them to a window (:func:`desktop_app.app.briefing.apply_view`).
+Nothing here needs a running Qt application.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_app.state.models import Filters, MapView
+
+FORMAT = 1  # bumped when the JSON layout changes; older layouts are still read
+
+
+@dataclass(frozen=True)
+class ViewSnapshot:
+    """A saved picture: where the analyst was looking and what they had picked."""
+
+    title: str = ""
+    note: str = ""
+    timeline: tuple[int, int] | None = None  # civil seconds, [t0, t1)
+    map: MapView | None = None
+    filters: Filters = field(default_factory=Filters)
+    selection: frozenset[int] = frozenset()
+    active: int | None = None
+
+    def with_text(self, title: str, note: str) -> ViewSnapshot:
+        return ViewSnapshot(title, note, self.timeline, self.map, self.filters,
+                            self.selection, self.active)
+
+    # ------------------------------------------------------------------ JSON
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values only (ints, floats, strings, lists), sorted for stable output."""
+        f = self.filters
+        return {
+            "format": FORMAT,
+            "title": self.title,
+            "note": self.note,
+            "timeline": list(self.timeline) if self.timeline is not None else None,
+            "map": None if self.map is None else
+            {"lat": self.map.lat, "lon": self.map.lon, "zoom": self.map.zoom},
+            "filters": {
+                "t0": f.t0, "t1": f.t1, "text": f.text,
+                "facets": {k: sorted(v) for k, v in sorted(f.facets.items()) if v},
+            },
+            "selection": sorted(self.selection),
+            "active": self.active,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ViewSnapshot:
+        """Read what :meth:`to_dict` wrote; missing or malformed parts fall back to none."""
+        timeline = data.get("timeline")
+        span: tuple[int, int] | None = None
+        if isinstance(timeline, list | tuple) and len(timeline) == 2 \
+                and all(_is_int(v) for v in timeline) and timeline[0] < timeline[1]:
+            span = (int(timeline[0]), int(timeline[1]))
+        position = data.get("map")
+        view: MapView | None = None
+        if isinstance(position, dict) and all(_is_number(position.get(k))
+                                              for k in ("lat", "lon", "zoom")):
+            view = MapView(float(position["lat"]), float(position["lon"]),
+                           float(position["zoom"]))
+        raw = data.get("filters") if isinstance(data.get("filters"), dict) else {}
+        assert isinstance(raw, dict)
+        facets_in = raw.get("facets") if isinstance(raw.get("facets"), dict) else {}
+        assert isinstance(facets_in, dict)
+        facets = {str(k): frozenset(str(x) for x in v)
+                  for k, v in facets_in.items() if isinstance(v, list) and v}
+        filters = Filters(
+            t0=int(raw["t0"]) if _is_int(raw.get("t0")) else None,
+            t1=int(raw["t1"]) if _is_int(raw.get("t1")) else None,
+            text=str(raw.get("text") or ""),
+            facets=facets,
+        )
+        selection = data.get("selection") if isinstance(data.get("selection"), list) else []
+        assert isinstance(selection, list)
+        active = data.get("active")
+        return cls(
+            title=str(data.get("title") or ""),
+            note=str(data.get("note") or ""),
+            timeline=span,
+            map=view,
+            filters=filters,
+            selection=frozenset(int(i) for i in selection if _is_int(i)),
+            active=int(active) if _is_int(active) else None,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ViewSnapshot:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("a view snapshot is a JSON object")
+        return cls.from_dict(data)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(float(value))
