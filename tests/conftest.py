@@ -7,7 +7,9 @@ environment.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +50,46 @@ def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+
+
+@pytest.fixture()
+def sample_project(project):  # type: ignore[no-untyped-def]
+    """A project holding the sample dataset."""
+    from desktop_app.ingest.sample import load_sample
+
+    load_sample(project)
+    return project
+
+
+@pytest.fixture()
+def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Factory: a main window on a project, shown offscreen, its events loaded, its map
+    page ready, drawn and settled; closed (and deleted) after the test."""
+    import shiboken6
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.app.window import MainWindow
+    from helpers import run_js
+
+    made: list[Any] = []
+
+    def make(project: Any) -> Any:
+        settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"),
+                             QSettings.Format.IniFormat)
+        window = MainWindow(project, settings=settings)
+        made.append(window)
+        window.resize(1400, 900)
+        with qtbot.waitSignal(window.frame_loaded, timeout=30_000):
+            window.show()
+        qtbot.waitUntil(lambda: window.map.is_ready, timeout=30_000)
+        located = int((window.linker.frame.located & window.linker.visible).sum())
+        qtbot.waitUntil(lambda: run_js(qtbot, window.map.page, "Sightline.counts().events")
+                        == located and run_js(qtbot, window.map.page, "Sightline.settled()")
+                        and window.view_state.map is not None, timeout=30_000)
+        return window
+
+    yield make
+    for window in made:
+        window.project = None  # the test's own fixture closes its project
+        window.close()
+        shiboken6.delete(window)

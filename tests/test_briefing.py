@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
-from PySide6.QtCore import QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 
 from desktop_app.domain.dates import to_seconds
-from desktop_app.ingest.sample import load_sample
 from desktop_app.state.models import Filters, MapView
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.store.project import Project
+from helpers import map_at
 from desktop_app.store.views_repo import ViewsRepository
 
 WAIT_MS = 30_000
@@ -119,60 +116,6 @@ def test_steps_reorder_rename_duplicate_and_delete(project: Project) -> None:
 
 
 # ---------------------------------------------------------------------- window
-@pytest.fixture()
-def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[[Project], Any]]:
-    """Factory: a main window with the Briefing part, shown offscreen and map-ready."""
-    from desktop_app.app.briefing import install_briefing
-    from desktop_app.app.window import MainWindow
-
-    made: list[MainWindow] = []
-
-    def make(project: Project) -> MainWindow:
-        settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"),
-                             QSettings.Format.IniFormat)
-        window = MainWindow(project, settings=settings)
-        made.append(window)
-        assert install_briefing(window) is window.briefing  # installed once, by the window
-        window.resize(1400, 900)
-        with qtbot.waitSignal(window.frame_loaded, timeout=WAIT_MS):
-            window.show()
-        qtbot.waitUntil(lambda: window.map.is_ready, timeout=WAIT_MS)
-        located = int((window.linker.frame.located & window.linker.visible).sum())
-        qtbot.waitUntil(lambda: js(qtbot, window.map.page, "Sightline.counts().events")
-                        == located and js(qtbot, window.map.page, "Sightline.settled()")
-                        and window.view_state.map is not None, timeout=WAIT_MS)
-        return window
-
-    yield make
-    for window in made:
-        window.project = None
-        window.close()
-        shiboken6.delete(window)
-
-
-def js(qtbot: Any, page: Any, expression: str) -> Any:
-    with qtbot.waitCallback(timeout=10_000) as callback:
-        page.runJavaScript(f"JSON.stringify({expression})", 0, callback)
-    text = callback.args[0] if callback.args else None
-    return None if text in (None, "") else json.loads(text)
-
-
-def map_at(qtbot: Any, page: Any, target: MapView) -> bool:
-    """The page's map is centred on ``target`` (to two pixels) at its zoom."""
-    where = js(qtbot, page, "{c: Sightline.map().getCenter(), z: Sightline.map().getZoom(), "
-                            "s: Sightline.settled()}")
-    tolerance = 2 * 360.0 / (256 * 2 ** target.zoom)
-    return bool(where["s"]) and where["z"] == target.zoom \
-        and abs(where["c"]["lat"] - target.lat) < tolerance \
-        and abs(where["c"]["lng"] - target.lon) < tolerance
-
-
-@pytest.fixture()
-def sample_project(project: Project) -> Project:
-    load_sample(project)
-    return project
-
-
 def _id_of(window: Any, place: str) -> int:
     frame = window.linker.frame
     return int(frame.ids[list(frame.place).index(place)])

@@ -20,6 +20,7 @@ from desktop_app.ingest.sample import load_sample
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.store.project import Project
 from desktop_app.views.map import MapView
+from helpers import run_js
 from desktop_app.views.map.map_view import FIT_MAX_ZOOM
 from desktop_app.views.map.page import build_html, page_path
 
@@ -56,11 +57,7 @@ def make_map(qtbot: Any) -> Iterator[Callable[..., tuple[MapView, SelectionModel
 
 
 def _js(qtbot: Any, view: MapView, expression: str) -> Any:
-    """The value of a JS expression, through JSON."""
-    with qtbot.waitCallback(timeout=10_000) as callback:
-        view.page.runJavaScript(f"JSON.stringify({expression})", 0, callback)
-    text = callback.args[0] if callback.args else None
-    return None if text in (None, "") else json.loads(text)
+    return run_js(qtbot, view.page, expression)
 
 
 def _pixel(qtbot: Any, view: MapView, event_id: int) -> dict[str, float]:

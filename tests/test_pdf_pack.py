@@ -10,7 +10,6 @@ from typing import Any
 
 import pypdf
 from PySide6.QtGui import QColor, QImage
-from test_briefing import make_main_window, sample_project  # noqa: F401 (fixtures)
 from test_presentation import sample_story
 
 from desktop_app.domain.dates import Precision, to_seconds
@@ -28,8 +27,8 @@ def _pages(path: Path) -> list[str]:
             for page in reader.pages]  # NFKC: the "ﬁ" ligature reads as "fi"
 
 
-def test_pack_of_the_sample_story(make_main_window: Any, qtbot: Any,  # noqa: F811
-                                  sample_project: Project, tmp_path: Path) -> None:  # noqa: F811
+def test_pack_of_the_sample_story(make_main_window: Any, qtbot: Any,
+                                  sample_project: Project, tmp_path: Path) -> None:
     window = make_main_window(sample_project)
     story, steps = sample_story(window)
     window.briefing.set_classification(CLASSIFICATION)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from test_briefing import js, make_main_window, map_at, sample_project  # noqa: F401 (fixtures)
+from helpers import map_at, run_js
 
 from desktop_app.domain.dates import to_seconds
 from desktop_app.state.models import Filters, MapView
@@ -62,8 +62,8 @@ def shows(qtbot: Any, shown: Any, step: ViewSnapshot) -> bool:
             and map_at(qtbot, shown.map.page, step.map))
 
 
-def test_presentation_steps_with_clicker_keys(make_main_window: Any, qtbot: Any,  # noqa: F811
-                                              sample_project: Project) -> None:  # noqa: F811
+def test_presentation_steps_with_clicker_keys(make_main_window: Any, qtbot: Any,
+                                              sample_project: Project) -> None:
     window = make_main_window(sample_project)
     _story, steps = sample_story(window)
     window.briefing.set_classification("OFFICIAL - FOR TRAINING")
@@ -83,14 +83,14 @@ def test_presentation_steps_with_clicker_keys(make_main_window: Any, qtbot: Any,
     assert shown.classification_top.text() == "OFFICIAL - FOR TRAINING"
     assert shown.classification_bottom.isVisible()
     assert not shown.timeline.from_field.isVisible()
-    assert js(qtbot, shown.map.page,
+    assert run_js(qtbot, shown.map.page,
               "document.querySelector('.sl-tools').style.display") == "none"
     # the step's events are highlighted on the map
     located = {i for i in steps[0].selection
                if window.linker.frame.located[window.linker.frame.row_of(i)]}
-    qtbot.waitUntil(lambda: set(js(qtbot, shown.map.page, "Sightline.counts().selectedIds"))
+    qtbot.waitUntil(lambda: set(run_js(qtbot, shown.map.page, "Sightline.counts().selectedIds"))
                     == located, timeout=WAIT_MS)
-    assert js(qtbot, shown.map.page, "Sightline.map().getContainer()"
+    assert run_js(qtbot, shown.map.page, "Sightline.map().getContainer()"
                                      ".querySelector('canvas') !== null") is True
     layout = shown.timeline.canvas.current_layout()
     assert {item.event_id for item in layout.items if item.selected} == set(steps[0].selection)
@@ -121,9 +121,9 @@ def test_presentation_steps_with_clicker_keys(make_main_window: Any, qtbot: Any,
     assert window.briefing.stories.current_step_index() == 1  # where the talk stopped
 
 
-def test_presentation_without_animation_lands_at_once(make_main_window: Any,  # noqa: F811
+def test_presentation_without_animation_lands_at_once(make_main_window: Any,
                                                       qtbot: Any,
-                                                      sample_project: Project  # noqa: F811
+                                                      sample_project: Project
                                                       ) -> None:
     window = make_main_window(sample_project)
     story, steps = sample_story(window)
@@ -140,9 +140,9 @@ def test_presentation_without_animation_lands_at_once(make_main_window: Any,  # 
         shown.close()
 
 
-def test_presenting_an_empty_story_explains_instead(make_main_window: Any,  # noqa: F811
+def test_presenting_an_empty_story_explains_instead(make_main_window: Any,
                                                     qtbot: Any, monkeypatch: Any,
-                                                    sample_project: Project  # noqa: F811
+                                                    sample_project: Project
                                                     ) -> None:
     from PySide6.QtWidgets import QMessageBox
 

@@ -7,13 +7,10 @@ and the QWebChannel bridge.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
@@ -21,49 +18,10 @@ from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QAp
 from desktop_app.app.window import MainWindow
 from desktop_app.domain.dates import to_seconds
 from desktop_app.ingest.pipeline import import_file
-from desktop_app.ingest.sample import load_sample
 from desktop_app.store.project import Project
+from helpers import run_js
 
 WAIT_MS = 30_000
-
-
-@pytest.fixture()
-def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[[Project], MainWindow]]:
-    """Factory: a main window on a project, shown offscreen, loaded and map-ready."""
-    made: list[MainWindow] = []
-
-    def make(project: Project) -> MainWindow:
-        settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"),
-                             QSettings.Format.IniFormat)
-        window = MainWindow(project, settings=settings)
-        made.append(window)
-        window.resize(1400, 900)
-        with qtbot.waitSignal(window.frame_loaded, timeout=WAIT_MS):
-            window.show()
-        qtbot.waitUntil(lambda: window.map.is_ready, timeout=WAIT_MS)
-        located = int((window.linker.frame.located & window.linker.visible).sum())
-        qtbot.waitUntil(lambda: _js(qtbot, window, "Sightline.counts().events") == located,
-                        timeout=WAIT_MS)
-        return window
-
-    yield make
-    for window in made:
-        window.project = None  # the test's fixture closes its project
-        window.close()
-        shiboken6.delete(window)
-
-
-def _js(qtbot: Any, window: MainWindow, expression: str) -> Any:
-    with qtbot.waitCallback(timeout=10_000) as callback:
-        window.map.page.runJavaScript(f"JSON.stringify({expression})", 0, callback)
-    text = callback.args[0] if callback.args else None
-    return None if text in (None, "") else json.loads(text)
-
-
-@pytest.fixture()
-def sample_project(project: Project) -> Project:
-    load_sample(project)
-    return project
 
 
 def _id_of(window: MainWindow, place: str) -> int:
@@ -84,7 +42,7 @@ def test_sample_opens_with_every_pane_populated(make_main_window: Any, qtbot: An
     assert len(frame) >= 8
     assert window.table.model.rowCount() == len(frame)
     assert window.filters_view.count_label.text() == f"{len(frame)} of {len(frame)} events"
-    assert _js(qtbot, window, "Sightline.counts().events") == int(frame.located.sum())
+    assert run_js(qtbot, window.map.page, "Sightline.counts().events") == int(frame.located.sum())
     assert window.timeline.canvas.current_layout() is not None
     assert "No event selected" in window.details.card_text()
 
@@ -102,7 +60,7 @@ def test_brush_on_the_timeline_selects_in_every_pane(make_main_window: Any, qtbo
     assert expected and window.selection.ids == expected  # the 2023 events, year-long
     assert {window.table.model.event_id(i.row())
             for i in window.table.table.selectionModel().selectedRows()} == expected
-    qtbot.waitUntil(lambda: set(_js(qtbot, window, "Sightline.counts().selectedIds"))
+    qtbot.waitUntil(lambda: set(run_js(qtbot, window.map.page, "Sightline.counts().selectedIds"))
                     == {i for i in expected if frame.located[frame.row_of(i)]},
                     timeout=WAIT_MS)
     assert f"{len(expected)} events" in window.details.summary.toPlainText()
@@ -112,13 +70,13 @@ def test_click_on_a_map_marker_selects_in_the_other_panes(make_main_window: Any,
                                                           sample_project: Project) -> None:
     window = make_main_window(sample_project)
     manila = _id_of(window, "Manila")
-    pixel = _js(qtbot, window, f"Sightline.eventPixel({manila})")
+    pixel = run_js(qtbot, window.map.page, f"Sightline.eventPixel({manila})")
     click = (f"(function(){{var t=document.elementFromPoint({pixel['x']},{pixel['y']});"
              f"t.dispatchEvent(new MouseEvent('click',{{clientX:{pixel['x']},"
              f"clientY:{pixel['y']},bubbles:true,cancelable:true,view:window}}));"
              "return true;})()")
     with qtbot.waitSignal(window.selection.changed, timeout=WAIT_MS):
-        assert _js(qtbot, window, click) is True
+        assert run_js(qtbot, window.map.page, click) is True
     assert window.selection.ids == {manila} and window.selection.active == manila
     rows = window.table.table.selectionModel().selectedRows()
     assert [window.table.model.event_id(r.row()) for r in rows] == [manila]
@@ -140,7 +98,7 @@ def test_table_selection_shows_in_map_timeline_and_details(make_main_window: Any
         window.table.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.NoUpdate)
     assert window.selection.ids == {london}
-    assert _js(qtbot, window, "Sightline.counts().selectedIds") == [london]
+    assert run_js(qtbot, window.map.page, "Sightline.counts().selectedIds") == [london]
     layout = window.timeline.canvas.current_layout()
     assert {item.event_id for item in layout.items if item.selected} == {london}
     assert "RUSI" in window.details.card_text()
@@ -148,7 +106,7 @@ def test_table_selection_shows_in_map_timeline_and_details(make_main_window: Any
     with qtbot.waitSignal(window.map.drawn, timeout=WAIT_MS):
         window.selection.clear(source=window)
     assert window.table.table.selectionModel().selectedRows() == []
-    assert _js(qtbot, window, "Sightline.counts().selected") == 0
+    assert run_js(qtbot, window.map.page, "Sightline.counts().selected") == 0
 
 
 def test_filters_and_search_change_every_pane(make_main_window: Any, qtbot: Any,
@@ -161,7 +119,7 @@ def test_filters_and_search_change_every_pane(make_main_window: Any, qtbot: Any,
     shown = _table_ids(window)
     assert len(shown) == 2 and window.table.model.rowCount() == 2
     assert window.filters_view.count_label.text() == f"2 of {total} events"
-    qtbot.waitUntil(lambda: _js(qtbot, window, "Sightline.counts().events") == 2,
+    qtbot.waitUntil(lambda: run_js(qtbot, window.map.page, "Sightline.counts().events") == 2,
                     timeout=WAIT_MS)
     assert window.timeline.canvas.current_layout() is not None
     timeline_ids = {item.event_id for item in window.timeline.canvas.current_layout().items}
@@ -195,9 +153,9 @@ def test_events_without_location_are_noted_not_placed(make_main_window: Any, qtb
     frame = window.linker.frame
     assert int((~frame.located).sum()) == 1
     assert window.table.model.rowCount() == len(frame)  # the table lists it
-    note = _js(qtbot, window, "document.body.innerText")
+    note = run_js(qtbot, window.map.page, "document.body.innerText")
     assert "1 event has no location" in note
-    assert _js(qtbot, window, "Sightline.counts().events") == len(frame) - 1
+    assert run_js(qtbot, window.map.page, "Sightline.counts().events") == len(frame) - 1
 
 
 def test_no_network_and_event_text_is_inert(make_main_window: Any, qtbot: Any,
@@ -205,14 +163,14 @@ def test_no_network_and_event_text_is_inert(make_main_window: Any, qtbot: Any,
     import_file(project, data_dir / "script_injection.csv")
     window = make_main_window(project)
     window.select_visible()  # draws every event highlighted, detail pane lists them
-    qtbot.waitUntil(lambda: _js(qtbot, window, "Sightline.counts().selected") ==
+    qtbot.waitUntil(lambda: run_js(qtbot, window.map.page, "Sightline.counts().selected") ==
                     len(window.linker.frame), timeout=WAIT_MS)
     for event_id in window.linker.frame.ids:
         window.selection.set([int(event_id)])
         body = window.details.card.toHtml().split("<body", 1)[1].lower()
         assert "<script" not in body and "<img" not in body
     assert window.details.card.refused_resources == []
-    assert _js(qtbot, window, "window.__canary || null") is None
+    assert run_js(qtbot, window.map.page, "window.__canary || null") is None
     assert window.map.blocked_requests == []
 
 
