@@ -7,11 +7,12 @@ filters change, hands it to every view, and computes facet counts for the filter
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop_app.frame import FACETS, EventFrame
 from desktop_app.frame.visible import SearchFn
@@ -33,6 +34,7 @@ class Linker(QObject):
 
     refiltered = Signal(int, float)
     counts_shown = Signal()
+    _counted = Signal(int, object)  # (generation, counts) from the counting thread
 
     def __init__(self, filters: FilterModel, filters_view: FiltersView, views: Iterable[View],
                  search: SearchFn | None = None, parent: QObject | None = None) -> None:
@@ -44,9 +46,11 @@ class Linker(QObject):
         self.frame = EventFrame.empty()
         self.visible = np.zeros(0, bool)
         self._search_cache: tuple[str, np.ndarray] | None = None
-        self._masks: tuple[np.ndarray, dict[str, np.ndarray]] | None = None
-        self._counts_timer = QTimer(self, singleShot=True, interval=0)
-        self._counts_timer.timeout.connect(self._show_counts)
+        # facet counts are computed on a thread (numpy releases the GIL), so filtering a
+        # million events never holds the window up; stale results are dropped
+        self._counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sightline-facets")
+        self._generation = 0
+        self._counted.connect(self._on_counted)
         filters.changed.connect(lambda _source: self.refilter())
 
     def set_search(self, search: SearchFn | None) -> None:
@@ -86,15 +90,16 @@ class Linker(QObject):
         for view in self.views:
             view.set_visible(visible)
         self.filters_view.show_total(int(visible.sum()), len(self.frame))
-        self._masks = (base, facet_masks)
-        self._counts_timer.start()
+        self._generation += 1
+        self._counter.submit(self._count, self._generation, self.frame, base, facet_masks,
+                             visible)
         self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
 
-    def _show_counts(self) -> None:
-        if self._masks is None:
-            return
-        base, facet_masks = self._masks
-        visible = self.visible
+    def _count(self, generation: int, frame: EventFrame, base: np.ndarray,
+               facet_masks: dict[str, np.ndarray], visible: np.ndarray) -> None:
+        """On the counting thread: every facet's value counts under the current filters."""
+        if generation != self._generation:
+            return  # the filters changed again meanwhile
         counts = {}
         for facet in FACETS:
             # a facet's own counts ignore its own choice, so siblings stay pickable
@@ -105,9 +110,18 @@ class Linker(QObject):
                         mask &= other_mask
             else:
                 mask = visible
-            counts[facet] = self.frame.facet_counts(facet, mask)
-        self.filters_view.show_counts(int(visible.sum()), len(self.frame), counts)
+            counts[facet] = frame.facet_counts(facet, mask)
+        self._counted.emit(generation, (int(visible.sum()), len(frame), counts))
+
+    def _on_counted(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return
+        visible, total, counts = result  # type: ignore[misc]
+        self.filters_view.show_counts(visible, total, counts)
         self.counts_shown.emit()
+
+    def shutdown(self) -> None:
+        self._counter.shutdown(wait=True, cancel_futures=True)
 
 
 def search_function(project_getter: Callable[[], object]) -> SearchFn:

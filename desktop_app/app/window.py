@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         for task in self.tasks:
             task.wait(30)
+        self.linker.shutdown()
         if self.project is not None:
             self.project.close()
         super().closeEvent(event)

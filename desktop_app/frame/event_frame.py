@@ -23,6 +23,13 @@ FACETS = ("category", "actor", "country", "tag", "source", "reliability", "credi
 PRECISION_NAMES = ["", "year", "month", "day", "minute"]
 
 
+def _code_mask(codes: np.ndarray, wanted: np.ndarray, n_names: int) -> np.ndarray:
+    """codes in wanted, by a lookup table (codes may be -1 for 'none')."""
+    table = np.zeros(n_names + 1, bool)
+    table[wanted] = True
+    return table[codes]  # -1 picks the last entry, which stays False
+
+
 @dataclass
 class Links:
     """A multi-valued field: for each link, the event row and the value's code."""
@@ -32,7 +39,7 @@ class Links:
     names: list[str]
 
     def mask_for(self, n_rows: int, wanted_codes: np.ndarray) -> np.ndarray:
-        hit = np.isin(self.codes, wanted_codes)
+        hit = _code_mask(self.codes, wanted_codes, len(self.names))
         mask = np.zeros(n_rows, bool)
         mask[self.rows[hit]] = True
         return mask
@@ -127,7 +134,7 @@ class EventFrame:
         if facet in self.multi:
             return self.multi[facet].mask_for(len(self), wanted)
         codes = self.single[facet][0]
-        return np.isin(codes, wanted)
+        return _code_mask(codes, wanted, len(names))
 
     def facet_counts(self, facet: str, mask: np.ndarray) -> list[tuple[str, int]]:
         """(value, count among ``mask``), most frequent first, zero counts left out."""
