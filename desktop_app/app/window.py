@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.app.briefing import install_briefing
+from desktop_app.app.exporting import install_exports
 from desktop_app.app.linking import Linker, search_function
 from desktop_app.app.tasks import Task
 from desktop_app.frame import EventFrame
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._status()
         self._menus()
         self.briefing = install_briefing(self)  # stories dock and Briefing menu
+        self.exports = install_exports(self)  # File ▸ Export
         self.selection.changed.connect(lambda _s: self._update_status())
         self._restore_layout()
         self.load_project(project)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from desktop_app.ingest.columns import guess_mapping
 from desktop_app.ingest.countries import iso_from_text
 from desktop_app.ingest.presets.base import (
-    Draft, ListColumn, Options, SourceColumn, extra_columns, first_words, parse_column, text,
+    Draft, ListColumn, Options, SourceColumn, extra_columns, first_words, parse_column,
 )
+from desktop_app.ingest.presets.base import text as plain_text
 from desktop_app.ingest.readers import RawTable, UnreadableFile
 
 NAME = "generic"
+# a cell neutralised against spreadsheet formulas (OWASP: a quote before = + - @ tab CR),
+# as Sightline's CSV export writes it: the quote is dropped again on import
+NEUTRALISED = r"^'[=+\-@\t\r]"
+
+
+def unneutralised(values: pd.Series) -> pd.Series:
+    """Text cells with the export's formula-neutralising quote removed."""
+    hit = values.str.contains(NEUTRALISED, regex=True).fillna(False).to_numpy(bool)
+    return values.where(~hit, values.str.slice(1)) if hit.any() else values
 
 
 def score(table: RawTable) -> float:
@@ -23,6 +35,10 @@ def date_sources(table: RawTable, options: Options) -> list[str]:
 
 def normalize(table: RawTable, options: Options) -> Draft:
     f = table.frame
+
+    def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
+        return unneutralised(plain_text(frame, column))
+
     mapping = dict(options.mapping) if options.mapping else guess_mapping(f.columns)
     missing = [c for c in mapping.values() if c not in f.columns]
     if missing:

@@ -1,0 +1,324 @@
+"""File ▸ Export: the visible events as CSV, GeoJSON or KML, a standalone HTML file of
+the current view or of a story, and PNG images of the window or of one pane.
+
+``install_exports(window)`` adds the submenu to a
+:class:`~desktop_app.app.window.MainWindow` (once) and returns the :class:`Exports`
+object; its methods can be called without dialogs (the tests do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
+
+from desktop_app.app.linking import search_function
+from desktop_app.app.png_capture import DEFAULT_RATIO, PngCapture
+from desktop_app.export.csv_export import write_csv
+from desktop_app.export.geo import write_geojson, write_kml
+from desktop_app.export.html_page import HtmlStep, write_html
+from desktop_app.export.records import export_events, visible_ids
+from desktop_app.frame.visible import visible_mask
+from desktop_app.state.snapshot import ViewSnapshot
+from desktop_app.store.views_repo import ViewsRepository
+
+if TYPE_CHECKING:
+    from desktop_app.app.window import MainWindow
+
+EVENT_FORMATS: dict[str, tuple[str, str]] = {  # kind -> (file filter, suffix)
+    "csv": ("CSV (*.csv)", ".csv"),
+    "geojson": ("GeoJSON (*.geojson *.json)", ".geojson"),
+    "kml": ("KML (*.kml)", ".kml"),
+}
+
+
+class Exports(QObject):
+    """The window's exports.
+
+    Signals:
+        exported(str path, str kind): a file was written (kind: csv, geojson, kml,
+            html, png).
+    """
+
+    exported = Signal(str, str)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.captures: list[PngCapture] = []
+        self.menu = self._menu()
+
+    # ------------------------------------------------------------------ menu
+    def _menu(self) -> QMenu:
+        bar = self.window.menuBar()
+        file_menu = next((a.menu() for a in bar.actions() if a.text() == "&File"), None)
+        menu = QMenu("&Export", self.window)
+        if isinstance(file_menu, QMenu):
+            quit_action = next((a for a in file_menu.actions() if a.text() == "&Quit"), None)
+            if quit_action is not None:
+                file_menu.insertMenu(quit_action, menu)
+                file_menu.insertSeparator(quit_action)
+            else:
+                file_menu.addMenu(menu)
+        else:
+            bar.addMenu(menu)
+        self._action(menu, "Visible events as &CSV…", lambda: self.events_dialog("csv"))
+        self._action(menu, "Visible events as &GeoJSON…", lambda: self.events_dialog("geojson"))
+        self._action(menu, "Visible events as &KML…", lambda: self.events_dialog("kml"))
+        menu.addSeparator()
+        self._action(menu, "Standalone &HTML of this view…", self.html_view_dialog)
+        self._action(menu, "Standalone HTML of a &story…", self.html_story_dialog)
+        menu.addSeparator()
+        self._action(menu, "&PNG of the window…", lambda: self.png_dialog(None))
+        self._action(menu, "PNG of a p&ane…", self.png_pane_dialog)
+        return menu
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window)
+        action.triggered.connect(lambda _c=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _save_path(self, title: str, name: str, file_filter: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self.window, title, name, file_filter)
+        return Path(path) if path else None
+
+    def _done(self, path: Path, kind: str, what: str) -> None:
+        self.window.statusBar().showMessage(f"Exported {what}: {path}", 15000)
+        self.exported.emit(str(path), kind)
+
+    # ------------------------------------------------------------------ events
+    def visible_event_ids(self) -> np.ndarray:
+        linker = self.window.linker
+        return visible_ids(linker.frame, linker.visible)
+
+    def events_dialog(self, kind: str) -> None:
+        file_filter, suffix = EVENT_FORMATS[kind]
+        path = self._save_path("Export visible events", f"events{suffix}", file_filter)
+        if path is None:
+            return
+        # a million events take about a minute to write: never on the GUI thread
+        ids = self.visible_event_ids()
+        self.window._run("export", self._write_events, kind, path, ids,
+                         label=f"Exporting {path.name}…",
+                         on_success=lambda result: self._done(path, kind, result[1]))
+
+    def export_events(self, kind: str, path: Path) -> int:
+        """Write the visible events as ``kind`` (csv, geojson, kml); returns how many."""
+        count, what = self._write_events(kind, path, self.visible_event_ids())
+        if count or self.window.project is not None:
+            self._done(path, kind, what)
+        return count
+
+    def _write_events(self, kind: str, path: Path, ids: np.ndarray) -> tuple[int, str]:
+        """The writing itself (any thread: it touches no widget)."""
+        project = self.window.project
+        if project is None:
+            return 0, "nothing (no project is open)"
+        events = export_events(project, ids)
+        name = project.path.stem if project.path else "Sightline events"
+        if kind == "csv":
+            count = write_csv(path, events)
+            what = f"{count:,} events as CSV"
+        elif kind == "geojson":
+            count, located = write_geojson(path, events, name)
+            what = f"{count:,} events as GeoJSON ({located:,} with a location)"
+        elif kind == "kml":
+            count, left_out = write_kml(path, events, name)
+            what = f"{count:,} events as KML" + (
+                f" ({left_out:,} without a location are not in it)" if left_out else "")
+        else:
+            raise ValueError(f"unknown export format {kind!r}")
+        return count, what
+
+    # ------------------------------------------------------------------ HTML
+    def _classification(self) -> str:
+        briefing = getattr(self.window, "briefing", None)
+        return briefing.classification() if briefing is not None else ""
+
+    def current_step(self, title: str = "", note: str = "") -> HtmlStep:
+        window = self.window
+        map_view = window.view_state.map
+        return HtmlStep(
+            title=title, note=note, event_ids=self.visible_event_ids().tolist(),
+            timeline=window.view_state.timeline or window.timeline.time_range,
+            window=(window.filters.filters.t0, window.filters.filters.t1),
+            map=None if map_view is None else (map_view.lat, map_view.lon, map_view.zoom),
+            selection=window.selection.ids)
+
+    def html_view_dialog(self) -> None:
+        path = self._save_path("Export this view as a standalone HTML file", "view.html",
+                               "HTML (*.html)")
+        if path is not None:
+            self.export_html_view(path)
+
+    def export_html_view(self, path: Path, title: str = "") -> int:
+        """Write the current view as one offline HTML file; returns its size in bytes."""
+        project = self.window.project
+        if project is None:
+            return 0
+        step = self.current_step()
+        heading = title or (f"{project.path.stem} — Sightline" if project.path else "Sightline")
+        size = write_html(path, heading, export_events(project, step.event_ids), [step],
+                          self._classification(), story=False)
+        self._done(path, "html", f"this view as HTML ({size / 1e6:.1f} MB)")
+        return size
+
+    def story_steps(self, story_id: int) -> tuple[str, list[ViewSnapshot]]:
+        project = self.window.project
+        story = ViewsRepository(project).story(story_id) if project is not None else None
+        if story is None:
+            return "", []
+        return story.title, [ViewSnapshot.from_dict(s.view.state).with_text(s.view.title,
+                                                                           s.view.note)
+                             for s in story.steps]
+
+    def html_story_dialog(self) -> None:
+        project = self.window.project
+        if project is None:
+            return
+        stories = ViewsRepository(project).stories()
+        if not stories:
+            QMessageBox.information(self.window, "Export story", "Save a view into a story "
+                                    "first (Briefing ▸ Save view…).")
+            return
+        titles = [s.title for s in stories]
+        chosen, ok = QInputDialog.getItem(self.window, "Export story", "Story:", titles, 0,
+                                          False)
+        if not ok:
+            return
+        story = stories[titles.index(chosen)]
+        name = "".join(c if c.isalnum() or c in " -_" else "_" for c in story.title).strip()
+        path = self._save_path("Export the story as a standalone HTML file",
+                               f"{name or 'story'}.html", "HTML (*.html)")
+        if path is not None:
+            self.export_html_story(story.id, path)
+
+    def export_html_story(self, story_id: int, path: Path) -> int:
+        """Write a story (one step per saved view) as one offline HTML file."""
+        project = self.window.project
+        title, snapshots = self.story_steps(story_id)
+        if project is None or not snapshots:
+            return 0
+        frame = self.window.linker.frame
+        search = search_function(lambda: project)
+        steps: list[HtmlStep] = []
+        wanted = np.zeros(len(frame), bool)
+        for snap in snapshots:
+            f = snap.filters
+            mask = visible_mask(frame, f.t0, f.t1, f.text, f.facets, search)
+            wanted |= mask
+            steps.append(HtmlStep(
+                title=snap.title, note=snap.note, event_ids=frame.ids[mask].tolist(),
+                timeline=snap.timeline, window=(f.t0, f.t1),
+                map=None if snap.map is None else (snap.map.lat, snap.map.lon, snap.map.zoom),
+                selection=snap.selection))
+        size = write_html(path, title or "Story", export_events(project, visible_ids(frame,
+                                                                                     wanted)),
+                          steps, self._classification(), story=True)
+        self._done(path, "html", f"the story “{title}” as HTML ({size / 1e6:.1f} MB)")
+        return size
+
+    # ------------------------------------------------------------------ PNG
+    def panes(self) -> dict[str, QWidget]:
+        """The panes a PNG can be made of, by name."""
+        window = self.window
+        return {"Map": window.map, "Timeline": window.timeline, "Table": window.table,
+                "Details": window.details, "Filters": window.filters_view}
+
+    def png_pane_dialog(self) -> None:
+        names = list(self.panes())
+        name, ok = QInputDialog.getItem(self.window, "PNG of a pane", "Pane:", names, 0, False)
+        if ok:
+            self.png_dialog(self.panes()[name])
+
+    def png_dialog(self, target: QWidget | None) -> None:
+        target = target or self.window
+        dialog = PngDialog(target.size(), self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        path = self._save_path("Export PNG", "sightline.png", "PNG image (*.png)")
+        if path is not None:
+            self.export_png(target, path, dialog.chosen_size(), dialog.ratio())
+
+    def export_png(self, target: QWidget | None, path: Path, size: QSize | None = None,
+                   ratio: float = DEFAULT_RATIO) -> PngCapture:
+        """Start a PNG of ``target`` (the window when None); ``finished`` on the returned
+        capture (and ``exported`` here) tell when it is written."""
+        capture = PngCapture(self.window, target or self.window, path, size, ratio, parent=self)
+        self.captures.append(capture)
+
+        def finished(written: str, _image: object) -> None:
+            self._done(Path(written), "png", "PNG")
+            self.captures.remove(capture)
+            capture.deleteLater()
+
+        def failed(message: str) -> None:
+            self.captures.remove(capture)
+            capture.deleteLater()
+            QMessageBox.warning(self.window, "Export PNG", f"The PNG was not written: {message}")
+
+        capture.finished.connect(finished)
+        capture.failed.connect(failed)
+        capture.start()
+        return capture
+
+
+class PngDialog(QDialog):
+    """Size (in points) and pixel density of a PNG; 2x by default."""
+
+    def __init__(self, size: QSize, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("PNG size")
+        form = QFormLayout(self)
+        self.width_box = QSpinBox(minimum=50, maximum=8000, value=size.width(), suffix=" pt")
+        self.height_box = QSpinBox(minimum=50, maximum=8000, value=size.height(), suffix=" pt")
+        self.density = QComboBox()
+        for label, value in (("1x", 1.0), ("2x (default)", 2.0), ("3x", 3.0), ("4x", 4.0)):
+            self.density.addItem(label, value)
+        self.density.setCurrentIndex(1)
+        self.custom = QDoubleSpinBox(minimum=1.0, maximum=8.0, value=2.0, singleStep=0.5)
+        self.density.currentIndexChanged.connect(
+            lambda _i: self.custom.setValue(float(self.density.currentData())))
+        form.addRow("Width", self.width_box)
+        form.addRow("Height", self.height_box)
+        form.addRow("Pixel density", self.density)
+        form.addRow("Pixels per point", self.custom)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen_size(self) -> QSize:
+        return QSize(self.width_box.value(), self.height_box.value())
+
+    def ratio(self) -> float:
+        return float(self.custom.value())
+
+
+def install_exports(window: MainWindow) -> Exports:
+    """Add File ▸ Export to ``window`` (once) and return it."""
+    existing = getattr(window, "exports", None)
+    if isinstance(existing, Exports):
+        return existing
+    exports = Exports(window)
+    window.exports = exports  # type: ignore[attr-defined]
+    return exports

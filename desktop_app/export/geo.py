@@ -1,0 +1,147 @@
+"""Visible events as GeoJSON (RFC 7946) and KML 2.2, written one event at a time.
+
+GeoJSON: a FeatureCollection with one Feature per event. A located event is a Point
+``[lon, lat]``; an unlocated event is kept as a Feature with ``"geometry": null``
+(valid GeoJSON, RFC 7946 section 3.2), so the file lists the same events as the CSV and a
+GIS simply does not draw those. Properties: id, external_id, title, description, date
+(ISO text at its precision), precision, end, category, place, country, geo_precision,
+actors, tags, reliability, credibility and sources (title, publisher, url, date).
+
+KML: a Document with one Placemark per located event (KML has no place for an event
+without coordinates; unlocated events are left out, the Document's description says
+so and the writer returns how many). Name and description are text (ElementTree
+escapes them; nothing is
+written as HTML), the TimeSpan is the event's whole span at its precision (begin
+2023, end 2023 for a year-only event; xsd:gYear/gYearMonth/date/dateTime), and the
+other fields go in ExtendedData.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_app.domain.dates import Precision, from_seconds
+from desktop_app.export import records
+from desktop_app.export.records import ExportEvent
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+
+
+# ---------------------------------------------------------------------- GeoJSON
+def feature_of(event: ExportEvent) -> dict[str, Any]:
+    geometry = ({"type": "Point", "coordinates": [event.longitude, event.latitude]}
+                if event.located else None)
+    return {"type": "Feature", "id": event.id, "geometry": geometry, "properties": {
+        "id": event.id, "external_id": event.external_id, "title": event.title,
+        "description": event.description, "date": event.date,
+        "precision": event.precision_name, "end": event.end or None,
+        "category": event.category, "place": event.place, "country": event.country,
+        "geo_precision": event.geo_precision, "actors": list(event.actors),
+        "tags": list(event.tags), "reliability": event.reliability,
+        "credibility": event.credibility,
+        "sources": [{"title": s.title, "publisher": s.publisher, "url": s.url,
+                     "date": s.date} for s in event.sources],
+    }}
+
+
+def write_geojson(target: Path | TextIO, events: Iterable[ExportEvent],
+                  name: str = "Sightline events") -> tuple[int, int]:
+    """Write a FeatureCollection; returns (features, of which located)."""
+    if isinstance(target, Path):
+        with target.open("w", encoding="utf-8", newline="\n") as handle:
+            return write_geojson(handle, events, name)
+    target.write('{"type": "FeatureCollection", "name": ' + json.dumps(name)
+                 + ', "features": [\n')
+    features = located = 0
+    for event in events:
+        if features:
+            target.write(",\n")
+        target.write(json.dumps(feature_of(event), ensure_ascii=False))
+        features += 1
+        located += event.located
+    target.write("\n]}\n")
+    return features, located
+
+
+# ---------------------------------------------------------------------- KML
+def kml_time(seconds: int, precision: int, *, last: bool = False) -> str:
+    """An instant as the XML Schema type that keeps its precision (KML 2.2 TimeSpan):
+    for ``last`` the last moment of the span ending (exclusive) at ``seconds``."""
+    moment = from_seconds(int(seconds) - 1 if last else int(seconds))
+    p = Precision(int(precision))
+    if p is Precision.YEAR:
+        return f"{moment.year:04d}"
+    if p is Precision.MONTH:
+        return f"{moment.year:04d}-{moment.month:02d}"
+    if p is Precision.DAY:
+        return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    # minutes: the span's first and its (exclusive) end instant
+    return from_seconds(int(seconds)).strftime("%Y-%m-%dT%H:%M:00")
+
+
+def placemark(event: ExportEvent) -> ET.Element:
+    """The Placemark of a located event (text only: ElementTree escapes it)."""
+    mark = ET.Element("Placemark", id=f"event-{event.id}")
+    ET.SubElement(mark, "name").text = event.title
+    lines = [f"{event.date} ({event.precision_name})"
+             + (f" to {event.end}" if event.end else "")]
+    if event.place:
+        lines.append(event.place + (f", {event.country}" if event.country else ""))
+    if event.description:
+        lines.append(event.description)
+    for s in event.sources:
+        lines.append("Source: " + ", ".join(x for x in (s.title, s.publisher, s.url) if x))
+    ET.SubElement(mark, "description").text = "\n".join(lines)
+    span = ET.SubElement(mark, "TimeSpan")
+    precision = event.precision
+    ET.SubElement(span, "begin").text = kml_time(event.start_s, precision)
+    end_precision = precision if event.end_s is None else int(records.end_precision(event.end_s))
+    ET.SubElement(span, "end").text = kml_time(event.span_end_s, end_precision, last=True)
+    data = ET.SubElement(mark, "ExtendedData")
+    for key, value in (("id", str(event.id)), ("external_id", event.external_id),
+                       ("date", event.date), ("precision", event.precision_name),
+                       ("end", event.end), ("category", event.category),
+                       ("place", event.place), ("country", event.country),
+                       ("geo_precision", event.geo_precision),
+                       ("actors", "; ".join(event.actors)), ("tags", "; ".join(event.tags)),
+                       ("reliability", event.reliability),
+                       ("credibility", None if event.credibility is None
+                        else str(event.credibility)),
+                       ("sources", "; ".join(s.title for s in event.sources)),
+                       ("source_urls", " ".join(s.url for s in event.sources if s.url))):
+        if value:
+            item = ET.SubElement(data, "Data", name=key)
+            ET.SubElement(item, "value").text = value
+    point = ET.SubElement(mark, "Point")
+    ET.SubElement(point, "coordinates").text = f"{event.longitude!r},{event.latitude!r}"
+    return mark
+
+
+def write_kml(target: Path | TextIO, events: Iterable[ExportEvent],
+              name: str = "Sightline events") -> tuple[int, int]:
+    """Write a KML 2.2 document; returns (placemarks written, unlocated events left out)."""
+    if isinstance(target, Path):
+        with target.open("w", encoding="utf-8", newline="\n") as handle:
+            return write_kml(handle, events, name)
+    head = ET.Element("name")
+    head.text = name
+    note = ET.Element("description")
+    note.text = ("Events exported from Sightline with their dates, places and sources; "
+                 "events without a location are not in this file (see the CSV or GeoJSON).")
+    target.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 f'<kml xmlns="{KML_NS}">\n<Document>\n')
+    for element in (head, note):  # KML wants them before the placemarks
+        target.write(ET.tostring(element, encoding="unicode") + "\n")
+    written = left_out = 0
+    for event in events:
+        if not event.located:
+            left_out += 1
+            continue
+        target.write(ET.tostring(placemark(event), encoding="unicode") + "\n")
+        written += 1
+    target.write("</Document>\n</kml>\n")
+    return written, left_out
