@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import threading
 from contextlib import nullcontext
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
@@ -41,7 +42,7 @@ from desktop_app.ingest.readers import RawTable, UnreadableFile, read_table
 from desktop_app.ingest.vector import (
     json_lists, json_objects, map_distinct, split_names, to_float,
 )
-from desktop_app.store.bulk import EVENT_COLUMNS, BatchWriter, batch_writer
+from desktop_app.store.bulk import EVENT_COLUMNS, BatchWriteError, BatchWriter, batch_writer
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Actor, Event, Source
 
@@ -112,6 +113,46 @@ def prepare(path: Path, options: Options) -> tuple[RawTable, Draft]:
     return table, preset.normalize(table, options)
 
 
+@dataclass
+class Preview:
+    """What importing a file would do, worked out without a store (the wizard shows it).
+
+    ``error`` says why the file cannot be interpreted as asked (then ``draft`` is None and
+    nothing would be imported). Duplicates of events already in a project are only
+    known at import time.
+    """
+
+    table: RawTable
+    preset: str
+    draft: Draft | None
+    rejects: list[Reject] = field(default_factory=list)
+    accepted: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({r.row for r in self.rejects})
+
+
+def preview_table(table: RawTable, options: Options) -> Preview:
+    """Interpret and check a table already read (as :func:`read_for_import` reads it)."""
+    try:
+        preset = preset_registry.choose(table, options.preset)
+        draft = preset.normalize(table, options)
+    except UnreadableFile as exc:
+        return Preview(table, (options.preset or ""), None, error=str(exc))
+    checked = Validated.check(draft)
+    return Preview(table, draft.preset, draft, checked.rejects, int(checked.accepted.sum()),
+                   int(checked.skipped.sum()), list(draft.warnings))
+
+
+def preview(path: str | Path, options: Options) -> Preview:
+    """Read a file and say what importing it would do. Raises UnreadableFile."""
+    return preview_table(read_for_import(Path(path), options), options)
+
+
 # Rows normalised and written at a time. A big file is read whole (pyarrow, all cores),
 # then handled in slices: the store's writer thread ingests slice k while slice k+1 is
 # prepared, and the working memory is that of a slice.
@@ -121,14 +162,40 @@ CHUNK_ROWS = 100_000
 PLAN_MAX_DISTINCT = 0.25
 
 
+class ImportCancelled(Exception):
+    """The import was cancelled before it was committed; nothing was changed."""
+
+    expected = True  # not a crash: the worker prints no traceback
+
+
 def import_file(
     project: Project, path: str | Path, options: Options | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, cancel: threading.Event | None = None,
 ) -> ImportResult:
-    """Import one file into the project. Raises UnreadableFile if it cannot be read."""
+    """Import one file into the project. Raises UnreadableFile if it cannot be read.
+
+    ``cancel`` (set from any thread) stops the import at its next progress step, before
+    the commit, with :class:`ImportCancelled`; the project is left as it was.
+    """
     path = Path(path)
     options = options or Options()
-    report = progress or (lambda _stage, _fraction: None)
+    notify = progress or (lambda _stage, _fraction: None)
+
+    def report(stage: str, fraction: float) -> None:
+        notify(stage, fraction)
+        if cancel is not None and cancel.is_set() and stage != "done":
+            raise ImportCancelled("the import was cancelled; nothing was imported")
+
+    try:
+        return _import_file(project, path, options, report)
+    except BatchWriteError as exc:
+        if isinstance(exc.__cause__, ImportCancelled):  # raised inside the transaction
+            raise exc.__cause__ from None
+        raise
+
+
+def _import_file(project: Project, path: Path, options: Options,
+                 report: Progress) -> ImportResult:
     report("reading", 0.0)
     background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sightline-import")
     try:
@@ -660,5 +727,5 @@ def undo_import(project: Project, batch_id: int) -> int:
     return undo_batch(project, batch_id)
 
 
-__all__ = ["DateOrder", "ImportResult", "Options", "UnreadableFile", "import_file",
-           "prepare", "undo_import"]
+__all__ = ["DateOrder", "ImportCancelled", "ImportResult", "Options", "Preview",
+           "UnreadableFile", "import_file", "prepare", "preview", "preview_table", "undo_import"]

@@ -1,0 +1,266 @@
+"""File ▸ Import…: a wizard that shows what an import will do before it writes anything.
+
+Pages (see ``import_wizard_pages.py``): the file as read (preset, encoding, delimiter,
+sheet, first rows) -> the column mapping -> the date order with sample dates -> the rows
+that will be rejected -> the import itself (worker, progress, cancel) -> a summary.
+
+:class:`ImportWizard` holds the one shared state: the table as read, the
+:class:`~desktop_app.ingest.presets.base.Options` chosen so far and the
+:class:`~desktop_app.ingest.pipeline.Preview` they give. Every change re-interprets the
+table (no store is touched) and emits ``preview_changed``; the pages redraw from it.
+``install_import_wizard(window)`` makes the main window's File ▸ Import… open it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QWidget, QWizard
+
+from desktop_app.domain.dates import DateOrder
+from desktop_app.ingest import mapping_memory
+from desktop_app.ingest.columns import guess_mapping
+from desktop_app.ingest.pipeline import (
+    ImportResult,
+    Options,
+    Preview,
+    UnreadableFile,
+    preview_table,
+    read_for_import,
+)
+from desktop_app.ingest.readers import RawTable, list_sheets
+from desktop_app.store.project import Project
+
+if TYPE_CHECKING:
+    from desktop_app.app.window import MainWindow
+
+PREVIEW_ROWS = 50
+REMEMBERED_NOTE = "Using the mapping you saved for files with these columns."
+
+
+class ImportWizard(QWizard):
+    """Import one file into a project, step by step.
+
+    Signals:
+        preview_changed(): the table was re-read or re-interpreted; pages redraw.
+        import_started(object task): the import Task was created (not yet started).
+        imported(object result): an ImportResult; the batch is committed.
+    """
+
+    preview_changed = Signal()
+    import_started = Signal(object)
+    imported = Signal(object)
+
+    def __init__(self, project: Project, path: str | Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from desktop_app.app import import_wizard_pages as pages
+
+        self.project = project
+        self.path = Path(path)
+        self.choices = Options()
+        self.table: RawTable | None = None
+        self.read_error = ""
+        self.preview: Preview | None = None
+        self.remembered: mapping_memory.RememberedMapping | None = None
+        self.sheets: list[str] = []
+        self.import_result: ImportResult | None = None
+        self.setWindowTitle(f"Import {self.path.name}")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+        self.resize(980, 680)
+        self.source_page = pages.SourcePage(self)
+        self.mapping_page = pages.MappingPage(self)
+        self.dates_page = pages.DatesPage(self)
+        self.review_page = pages.ReviewPage(self)
+        self.import_page = pages.ImportPage(self)
+        self.summary_page = pages.SummaryPage(self)
+        for page in (self.source_page, self.mapping_page, self.dates_page, self.review_page,
+                     self.import_page, self.summary_page):
+            self.addPage(page)
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            try:
+                self.sheets = list_sheets(self.path)
+            except UnreadableFile as exc:
+                self.read_error = str(exc)
+        self.reread()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def is_spreadsheet(self) -> bool:
+        return bool(self.sheets)
+
+    @property
+    def effective_preset(self) -> str:
+        """The preset the preview used ('generic' when nothing else fits the header)."""
+        if self.preview is not None and self.preview.preset:
+            return self.preview.preset
+        return self.choices.preset or "generic"
+
+    @property
+    def using_remembered(self) -> bool:
+        return (self.remembered is not None and self.preview is not None
+                and self.preview.draft is not None
+                and self.preview.preset == self.remembered.preset
+                and (self.remembered.preset != "generic"
+                     or self.preview.draft.mapping == self.remembered.mapping))
+
+    def set_read_options(self, *, encoding: str | None = None, delimiter: str | None = None,
+                         sheet: str | None = None) -> None:
+        """Read the file again with these choices (None: detect)."""
+        self.choices = dataclasses.replace(self.choices, encoding=encoding,
+                                           delimiter=delimiter, sheet=sheet)
+        self.reread()
+
+    def reread(self) -> None:
+        """Read the file with the current options, offer a remembered mapping, preview."""
+        try:
+            self.table = read_for_import(self.path, self.choices)
+            self.read_error = ""
+        except UnreadableFile as exc:
+            self.table, self.read_error = None, str(exc)
+        self.remembered = None
+        if self.table is not None:
+            self.remembered = mapping_memory.recall(self.project, self.table.columns)
+            if self.remembered is not None:
+                r = self.remembered
+                self.choices = dataclasses.replace(
+                    self.choices, preset=r.preset, date_order=r.date_order,
+                    mapping=dict(r.mapping) if r.preset == "generic" else None)
+        self.refresh()
+
+    def set_preset(self, name: str | None) -> None:
+        """A preset by name, or None to detect it from the header."""
+        mapping = self.choices.mapping if name == "generic" else None
+        if name == "generic" and mapping is None and self.table is not None:
+            mapping = guess_mapping(self.table.columns)
+        self.choices = dataclasses.replace(self.choices, preset=name, mapping=mapping)
+        self.refresh()
+
+    def set_mapping(self, mapping: dict[str, str]) -> None:
+        """Map the columns by hand (the generic preset): target field -> column."""
+        self.choices = dataclasses.replace(self.choices, preset="generic",
+                                           mapping={k: v for k, v in mapping.items() if v})
+        self.refresh()
+
+    def map_field(self, target: str, column: str | None) -> None:
+        """Put one field on a column (None: leave it unused)."""
+        mapping = dict(self.current_mapping())
+        mapping.pop(target, None)
+        if column:
+            mapping = {k: v for k, v in mapping.items() if v != column}  # one field per column
+            mapping[target] = column
+        self.set_mapping(mapping)
+
+    def current_mapping(self) -> dict[str, str]:
+        """Target field -> file column as the preview uses it (generic) or would guess it."""
+        if self.choices.mapping is not None:
+            return dict(self.choices.mapping)
+        if self.preview is not None and self.preview.draft is not None \
+                and self.preview.preset == "generic":
+            return dict(self.preview.draft.mapping)
+        return guess_mapping(self.table.columns) if self.table is not None else {}
+
+    def set_date_order(self, order: DateOrder | None) -> None:
+        self.choices = dataclasses.replace(self.choices, date_order=order)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Interpret the table with the current options (nothing is written)."""
+        if self.table is None:
+            self.preview = None
+        else:
+            options = self.choices
+            self.preview = preview_table(self.table, options)
+            if self.preview.draft is None and options.preset is None:
+                # no known tool and no recognisable date column: map the columns by hand
+                self.choices = dataclasses.replace(
+                    options, preset="generic", mapping=guess_mapping(self.table.columns))
+                self.preview = preview_table(self.table, self.choices)
+        self.preview_changed.emit()
+
+    # ------------------------------------------------------------------ import
+    def import_options(self) -> Options:
+        """The options the import runs with: exactly those the preview used."""
+        table = self.table
+        return dataclasses.replace(
+            self.choices,
+            preset=self.effective_preset,
+            encoding=self.choices.encoding or (table.encoding if table else None),
+            delimiter=self.choices.delimiter or (table.delimiter if table else None),
+            sheet=self.choices.sheet or (table.sheet if table else None),
+        )
+
+    def finish_import(self, result: ImportResult) -> None:
+        """Remember the choices for files with these columns, then announce the result."""
+        self.import_result = result
+        if self.table is not None and self.preview is not None:
+            mapping = self.current_mapping() if result.preset == "generic" else {}
+            mapping_memory.remember(self.project, self.table.columns, mapping,
+                                    preset=result.preset, date_order=self.choices.date_order)
+        self.imported.emit(result)
+
+    def reject(self) -> None:  # Cancel / Esc: a running import is cancelled first
+        if self.import_page.running:
+            self.import_page.request_cancel()
+            self.import_page.finished.connect(super().reject)
+            return
+        super().reject()
+
+
+class ImportWizardLauncher(QObject):
+    """Opens the wizard from the main window and reloads the panes after an import.
+
+    Signals:
+        opened(object wizard): a wizard was opened.
+    """
+
+    opened = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.wizard: ImportWizard | None = None
+
+    def open(self, path: str | Path | None = None) -> ImportWizard | None:
+        """Open the wizard on a file (asked for when None)."""
+        if self.window.project is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self.window, "Import events", "",
+                "Event lists (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)")
+            if not chosen:
+                return None
+            path = chosen
+        wizard = ImportWizard(self.window.project, path, self.window)
+        wizard.imported.connect(self._imported)
+        wizard.finished.connect(wizard.deleteLater)
+        self.wizard = wizard
+        wizard.open()  # window-modal
+        self.opened.emit(wizard)
+        return wizard
+
+    def _imported(self, result: ImportResult) -> None:
+        window = self.window
+        window.statusBar().showMessage(
+            f"Imported {result.imported:,} events from {result.preset} "
+            f"({result.rejected:,} rejected, {result.duplicates:,} already there).", 15000)
+        window.import_finished.emit(result)
+        if window.project is not None:
+            window.load_project(window.project)
+
+
+def install_import_wizard(window: MainWindow) -> ImportWizardLauncher:
+    """Make File ▸ Import… (Ctrl+I) open the wizard; dropping a file still imports at once."""
+    launcher = ImportWizardLauncher(window)
+    for action in window.findChildren(QAction):
+        if action.text().replace("&", "").startswith("Import events"):
+            action.triggered.disconnect()
+            action.triggered.connect(lambda _checked=False: launcher.open())
+    return launcher

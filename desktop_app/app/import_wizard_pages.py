@@ -1,0 +1,530 @@
+"""The pages of the import wizard. Each redraws from ``ImportWizard.preview``."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop_app.app.tasks import Task
+from desktop_app.domain.dates import DateOrder, Precision, describe, from_seconds
+from desktop_app.ingest.columns import FIELD_LABELS
+from desktop_app.ingest.pipeline import ImportResult, import_file
+from desktop_app.ingest.presets import PRESETS
+
+if TYPE_CHECKING:
+    from desktop_app.app.import_wizard import ImportWizard
+
+ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]
+DELIMITERS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Pipe (|)"}
+UNUSED = "(not used)"
+DATE_SAMPLES = 12
+REJECTS_SHOWN = 1000
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+
+
+class _Page(QWizardPage):
+    def __init__(self, wizard: ImportWizard, title: str, subtitle: str) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        self._updating = False
+        wizard.preview_changed.connect(self._redraw)
+
+    def _redraw(self) -> None:
+        self._updating = True
+        try:
+            self.redraw()
+        finally:
+            self._updating = False
+        self.completeChanged.emit()
+
+    def redraw(self) -> None:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------- 1. the file
+class SourcePage(_Page):
+    """How the file is read: preset, encoding, delimiter, sheet, and the first rows."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard, "The file as read",
+                         "Check the first rows. Change the encoding, delimiter or sheet "
+                         "if they look wrong; the preview follows.")
+        self.preset = QComboBox()
+        self.preset.addItem("Detect from the header", None)
+        for preset in PRESETS.values():
+            self.preset.addItem(preset.label, preset.name)
+        self.encoding = QComboBox()
+        self.encoding.addItems(ENCODINGS)
+        self.delimiter = QComboBox()
+        for value, label in DELIMITERS.items():
+            self.delimiter.addItem(label, value)
+        self.sheet = QComboBox()
+        self.detected = QLabel()
+        self.message = QLabel(wordWrap=True)
+        self.rows = _table([])
+        form = QFormLayout()
+        form.addRow("Preset", self.preset)
+        form.addRow("Encoding", self.encoding)
+        form.addRow("Delimiter", self.delimiter)
+        form.addRow("Sheet", self.sheet)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        top.addWidget(self.detected, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.rows, 1)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.encoding.currentTextChanged.connect(self._read_chosen)
+        self.delimiter.currentIndexChanged.connect(self._read_chosen)
+        self.sheet.currentTextChanged.connect(self._read_chosen)
+        self._redraw()
+
+    def redraw(self) -> None:
+        w, table = self.owner, self.owner.table
+        self.preset.setCurrentIndex(max(0, self.preset.findData(w.choices.preset)))
+        spreadsheet = w.is_spreadsheet
+        self.encoding.setEnabled(not spreadsheet)
+        self.delimiter.setEnabled(not spreadsheet)
+        self.sheet.setEnabled(spreadsheet)
+        if self.sheet.count() != len(w.sheets):
+            self.sheet.clear()
+            self.sheet.addItems(w.sheets)
+        if table is not None:
+            if table.encoding in ENCODINGS:
+                self.encoding.setCurrentText(table.encoding)
+            self.delimiter.setCurrentIndex(max(0, self.delimiter.findData(table.delimiter)))
+            if table.sheet:
+                self.sheet.setCurrentText(table.sheet)
+        preset = PRESETS.get(w.effective_preset)
+        self.detected.setText(
+            f"Preset: <b>{preset.label if preset else '—'}</b><br>"
+            + (f"Encoding: <b>{table.encoding}</b><br>" if table is not None else "")
+            + (f"Delimiter: <b>{DELIMITERS.get(table.delimiter or '', table.delimiter)}</b><br>"
+               if table is not None and table.delimiter else "")
+            + (f"Rows: <b>{len(table.frame):,}</b>" if table is not None else ""))
+        self.message.setText(f"Cannot read the file: {w.read_error}" if w.read_error else "")
+        if table is None:
+            self.rows.setColumnCount(0)
+            self.rows.setRowCount(0)
+            return
+        from desktop_app.app.import_wizard import PREVIEW_ROWS
+
+        head = table.frame.head(PREVIEW_ROWS)
+        self.rows.setColumnCount(len(head.columns) + 1)
+        self.rows.setHorizontalHeaderLabels(["Row", *table.columns])
+        _fill(self.rows, [[str(n), *[str(v) for v in values]]
+                          for n, values in zip(table.row_numbers[:len(head)],
+                                               head.itertuples(index=False), strict=True)])
+        self.rows.resizeColumnsToContents()
+
+    def _preset_chosen(self) -> None:
+        if not self._updating:
+            self.owner.set_preset(self.preset.currentData())
+
+    def _read_chosen(self) -> None:
+        if self._updating:
+            return
+        w = self.owner
+        if w.is_spreadsheet:
+            w.set_read_options(sheet=self.sheet.currentText() or None)
+        else:
+            w.set_read_options(encoding=self.encoding.currentText(),
+                               delimiter=self.delimiter.currentData())
+
+    def isComplete(self) -> bool:
+        return self.owner.table is not None
+
+
+# ---------------------------------------------------------------------- 2. the columns
+class MappingPage(_Page):
+    """A dropdown per field: which column of the file holds it."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard, "Columns",
+                         "Choose the column that holds each field. Only the date is "
+                         "required; a title is taken from the description when missing.")
+        self.note = QLabel(wordWrap=True)
+        self.note.setStyleSheet("background: #e8f1fb; padding: 6px; border-radius: 3px;")
+        self.message = QLabel(wordWrap=True)
+        self.fields = list(FIELD_LABELS)
+        self.grid = _table(["Field", "Column in the file", "First value"])
+        self.grid.setRowCount(len(self.fields))
+        self.combos: dict[str, QComboBox] = {}
+        for r, target in enumerate(self.fields):
+            self.grid.setItem(r, 0, QTableWidgetItem(FIELD_LABELS[target]))
+            combo = QComboBox()
+            combo.currentIndexChanged.connect(lambda _i, t=target: self._chosen(t))
+            self.combos[target] = combo
+            self.grid.setCellWidget(r, 1, combo)
+        self.grid.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.setColumnWidth(1, 260)
+        self.manual = QPushButton("Map the columns myself")
+        self.manual.clicked.connect(lambda: self.owner.set_preset("generic"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(self.grid, 1)
+        layout.addWidget(self.manual)
+        self._redraw()
+
+    def redraw(self) -> None:
+        w = self.owner
+        columns = w.table.columns if w.table is not None else []
+        generic = w.effective_preset == "generic"
+        mapping = (w.current_mapping() if generic else
+                   dict(w.preview.draft.mapping) if w.preview and w.preview.draft else {})
+        first = w.table.frame.iloc[0] if w.table is not None and len(w.table.frame) else None
+        for r, target in enumerate(self.fields):
+            combo = self.combos[target]
+            combo.clear()
+            combo.addItem(UNUSED, None)
+            for column in columns:
+                combo.addItem(column, column)
+            value = mapping.get(target)
+            if value is not None and combo.findData(value) < 0:
+                combo.addItem(value, value)  # a preset's derived field, e.g. "a + b"
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.setEnabled(generic)
+            sample = str(first[value]) if first is not None and value in columns else ""
+            self.grid.setItem(r, 2, QTableWidgetItem(sample))
+        self.note.setVisible(w.using_remembered)
+        self.note.setText(f"{_remembered_note()} Change any column to map it differently."
+                          if w.using_remembered else "")
+        preset = PRESETS.get(w.effective_preset)
+        self.manual.setVisible(not generic)
+        error = w.preview.error if w.preview is not None else w.read_error
+        self.message.setText(
+            f"<span style='color:#a00'>{error}</span>" if error else
+            ("" if generic else f"The {preset.label if preset else ''} preset maps the "
+             "columns itself."))
+
+    def _chosen(self, target: str) -> None:
+        if not self._updating:
+            self.owner.map_field(target, self.combos[target].currentData())
+
+    def isComplete(self) -> bool:
+        return self.owner.preview is not None and self.owner.preview.draft is not None
+
+
+def _remembered_note() -> str:
+    from desktop_app.app.import_wizard import REMEMBERED_NOTE
+
+    return REMEMBERED_NOTE
+
+
+# ---------------------------------------------------------------------- 3. the dates
+ORDER_CHOICES: list[tuple[str, DateOrder | None]] = [
+    ("As detected", None),
+    ("Day first (03/04/2024 is 3 April 2024)", DateOrder.DAY_FIRST),
+    ("Month first (03/04/2024 is March 4, 2024)", DateOrder.MONTH_FIRST),
+]
+
+
+class DatesPage(_Page):
+    """The day/month order, and how sample dates read with it."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard, "Dates",
+                         "Numeric dates like 03/04/2024 can be read day first or month "
+                         "first. Check how the sample dates read.")
+        self.order = QComboBox()
+        for label, order in ORDER_CHOICES:  # Qt keeps a StrEnum as a plain str
+            self.order.addItem(label, order.value if order else None)
+        self.detected = QLabel(wordWrap=True)
+        self.samples = _table(["Row", "As written", "Read as", "Precision"])
+        self.warnings = QLabel(wordWrap=True)
+        form = QFormLayout()
+        form.addRow("Date order", self.order)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.detected)
+        layout.addWidget(self.samples, 1)
+        layout.addWidget(self.warnings)
+        self.order.currentIndexChanged.connect(self._chosen)
+        self._redraw()
+
+    def sample_rows(self) -> list[list[str]]:
+        """Row, text, reading and precision of the first distinct date values."""
+        w = self.owner
+        if w.preview is None or w.preview.draft is None or w.table is None:
+            return []
+        draft, frame = w.preview.draft, w.table.frame
+        start = draft.start
+        texts = frame[start.column].astype(str) if start.column in frame.columns else None
+        time_column = draft.mapping.get("time") if draft.preset == "generic" else None
+        if texts is not None and time_column in frame.columns:
+            texts = (texts + " " + frame[time_column].astype(str)).str.strip()
+        rows, seen = [], set()
+        for i in range(len(frame)):
+            text = str(texts.iloc[i]) if texts is not None else ""
+            if text in seen:
+                continue
+            seen.add(text)
+            p = start.parsed
+            if p.error[i]:
+                reading, precision = f"not a date: {p.error[i]}", ""
+            else:
+                level = Precision(int(p.precision[i]))
+                reading, precision = describe(from_seconds(int(p.seconds[i])), level), level.label
+            rows.append([str(w.table.row_numbers[i]), text, reading, precision])
+            if len(rows) >= DATE_SAMPLES:
+                break
+        return rows
+
+    def redraw(self) -> None:
+        w = self.owner
+        chosen = w.choices.date_order
+        self.order.setCurrentIndex(max(0, self.order.findData(chosen.value if chosen else None)))
+        _fill(self.samples, self.sample_rows())
+        self.samples.resizeColumnsToContents()
+        draft = w.preview.draft if w.preview is not None else None
+        if draft is None:
+            self.detected.setText("")
+            self.warnings.setText("")
+            return
+        report, used = draft.start.order, draft.start.used
+        if report is None or report.numeric_values == 0:
+            found = "The dates name their month unambiguously (no nn/nn/yyyy values)."
+        elif report.conflicting:
+            found = "The column mixes day-first and month-first values."
+        elif report.order is None:
+            found = "Every numeric date could be read either way (days and months ≤ 12)."
+        else:
+            found = f"Detected: {report.order.value.replace('first', ' first')}."
+        reading = used.value.replace("first", " first") if used else "day first"
+        self.detected.setText(f"{found} Reading <b>{reading}</b> "
+                              f"(column “{draft.start.column}”).")
+        self.warnings.setText("<br>".join(draft.warnings))
+
+    def _chosen(self) -> None:
+        if not self._updating:
+            data = self.order.currentData()
+            self.owner.set_date_order(DateOrder(data) if data else None)
+
+
+# ---------------------------------------------------------------------- 4. the rejects
+class ReviewPage(_Page):
+    """What will be imported and what will be rejected, before anything is written."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard, "Check before importing",
+                         "Nothing has been written yet. These rows will be rejected; "
+                         "go back to change the mapping or the date order.")
+        self.counts = QLabel(wordWrap=True)
+        self.rejects = _table(["Row", "Column", "Reason"])
+        self.warnings = QLabel(wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.rejects, 1)
+        layout.addWidget(self.warnings)
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Import")
+        self._redraw()
+
+    def redraw(self) -> None:
+        preview = self.owner.preview
+        if preview is None or preview.draft is None:
+            self.counts.setText("The file cannot be imported as it is mapped.")
+            _fill(self.rejects, [])
+            return
+        shown = preview.rejects[:REJECTS_SHOWN]
+        more = len(preview.rejects) - len(shown)
+        self.counts.setText(
+            f"<b>{preview.accepted:,}</b> rows will be imported and "
+            f"<b>{preview.rejected_rows:,}</b> rejected"
+            + (f", {preview.skipped:,} skipped (not events)" if preview.skipped else "")
+            + ". Events already in the project are recognised and skipped."
+            + (f" The first {REJECTS_SHOWN:,} problems are listed ({more:,} more)." if more
+               else ""))
+        _fill(self.rejects, [[str(r.row), r.column, r.reason] for r in shown])
+        self.rejects.resizeColumnsToContents()
+        self.warnings.setText("<br>".join(preview.warnings))
+
+    def isComplete(self) -> bool:
+        preview = self.owner.preview
+        return preview is not None and preview.draft is not None and preview.accepted > 0
+
+
+# ---------------------------------------------------------------------- 5. the import
+class ImportPage(_Page):
+    """Runs the import on a worker with progress; Cancel leaves the project untouched.
+
+    Signals:
+        finished(): the worker ended (imported, failed or cancelled).
+    """
+
+    finished = Signal()
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard, "Importing", "The events are written in one transaction: "
+                         "cancelling leaves the project as it was.")
+        self.setCommitPage(True)
+        self.stage = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.cancel_button = QPushButton("Cancel import")
+        self.cancel_button.clicked.connect(self.request_cancel)
+        self.task: Task | None = None
+        self.cancel = threading.Event()
+        self.outcome = ""  # "", "imported", "cancelled" or "failed"
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stage)
+        layout.addWidget(self.bar)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and self.outcome == ""
+
+    def redraw(self) -> None:
+        pass
+
+    def initializePage(self) -> None:
+        w = self.owner
+        self.cancel = threading.Event()
+        self.outcome = ""
+        self.bar.setValue(0)
+        self.stage.setText("Starting…")
+        self.cancel_button.setEnabled(True)
+        cancel, options = self.cancel, w.import_options()
+        task = Task("import", lambda: import_file(w.project, w.path, options,
+                                                  progress=task.report, cancel=cancel),
+                    parent=self)
+        task.progress.connect(self._progress)
+        task.succeeded.connect(self._succeeded)
+        task.failed.connect(self._failed)
+        task.done.connect(self._done)
+        self.task = task
+        w.import_started.emit(task)
+        task.start()
+
+    def request_cancel(self) -> None:
+        """Stop the import at its next step (safe from any thread)."""
+        self.cancel.set()
+
+    def _progress(self, stage: str, fraction: float) -> None:
+        if self.outcome:
+            return
+        self.bar.setValue(round(fraction * 100))
+        self.stage.setText("Cancelling…" if self.cancel.is_set() else f"{stage.capitalize()}…")
+        if self.cancel.is_set():
+            self.cancel_button.setEnabled(False)
+
+    def _succeeded(self, result: object) -> None:
+        assert isinstance(result, ImportResult)
+        self.outcome = "imported"
+        self.bar.setValue(100)
+        self.owner.finish_import(result)
+
+    def _failed(self, message: str) -> None:
+        self.outcome = "cancelled" if self.cancel.is_set() else "failed"
+        self.stage.setText("Cancelled: nothing was imported; the project is as it was."
+                           if self.outcome == "cancelled" else f"Nothing was imported: {message}")
+        self.bar.setValue(0)
+
+    def _done(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.completeChanged.emit()
+        self.finished.emit()
+        if self.outcome == "imported" and self.owner.currentPage() is self:
+            self.owner.next()
+
+    def isComplete(self) -> bool:
+        return self.outcome == "imported"
+
+
+# ---------------------------------------------------------------------- 6. the summary
+class SummaryPage(_Page):
+    """The counts of the import, and the rejects as a CSV file."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard, "Imported", "The panes show the new events.")
+        self.counts = QLabel(wordWrap=True)
+        self.warnings = QLabel(wordWrap=True)
+        self.save_button = QPushButton("Save and open the rejects…")
+        self.save_button.clicked.connect(self._save_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.warnings)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.setFinalPage(True)
+
+    def redraw(self) -> None:
+        pass
+
+    def initializePage(self) -> None:
+        result = self.owner.import_result
+        if result is None:
+            return
+        lines = [("Rows read", result.rows_read), ("Imported", result.imported),
+                 ("Already in the project", result.duplicates),
+                 ("Rejected", result.rejected), ("Without a location", result.unlocated)]
+        if result.skipped:
+            lines.append(("Skipped (not events)", result.skipped))
+        self.counts.setText("<table>" + "".join(
+            f"<tr><td>{name}</td><td align='right'>&nbsp;&nbsp;<b>{n:,}</b></td></tr>"
+            for name, n in lines) + f"</table><p>Batch {result.batch}, preset {result.preset}.</p>")
+        self.warnings.setText("<br>".join(result.warnings[:5]))
+        self.save_button.setEnabled(bool(result.rejects))
+
+    def save_rejects(self, path: Path, *, open_after: bool = True) -> Path:
+        """Write the rejects as CSV (row, column, reason) and open the file."""
+        result = self.owner.import_result
+        assert result is not None
+        result.write_rejects(path)
+        if open_after:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
+
+    def _save_clicked(self) -> None:
+        default = self.owner.path.with_name(f"{self.owner.path.stem}-rejects.csv")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save the rejects", str(default),
+                                                "CSV (*.csv)")
+        if chosen:
+            self.save_rejects(Path(chosen))
+
