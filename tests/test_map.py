@@ -172,7 +172,8 @@ def test_zoom_to_selection_and_fit_all(make_map: Any, qtbot: Any,
     selection.set([_id_at(sample_frame, "London")], source="table")
     view.zoom_to_selection()
     # one place: the map centres on it at the regional zoom FIT_MAX_ZOOM, not closer
-    qtbot.waitUntil(lambda: view_state.map is not None and view_state.map.zoom == FIT_MAX_ZOOM
+    qtbot.waitUntil(lambda: view_state.map is not None
+                    and view_state.map.zoom == FIT_MAX_ZOOM
                     and abs(view_state.map.lat - 51.5) < 1, timeout=LOAD_MS)
     view.fit_all()
     qtbot.waitUntil(lambda: view_state.map is not None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.app.briefing import install_briefing
+from desktop_app.app.editing import install_editing
 from desktop_app.app.exporting import install_exports
 from desktop_app.app.import_wizard import install_import_wizard
 from desktop_app.app.linking import Linker, search_function
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.briefing = install_briefing(self)  # stories dock and Briefing menu
         self.exports = install_exports(self)  # File ▸ Export
         self.import_wizard = install_import_wizard(self)  # File ▸ Import… opens the wizard
+        self.editing = install_editing(self)  # Edit ▸ Undo/Redo, edit forms, map pick
         self.selection.changed.connect(lambda _s: self._update_status())
         self._restore_layout()
         self.load_project(project)

@@ -2,8 +2,9 @@
  *
  * The page is built once; afterwards only JSON messages flow:
  *   Python -> JS  bridge.message(json): features | selection | fit | view | fly | present
+ *                 | pick (one-shot: the next click on the map reports a place)
  *   JS -> Python  bridge.pageReady(), viewportChanged(json), eventClicked(json),
- *                 boxSelected(json), drawn(json)
+ *                 boxSelected(json), drawn(json), locationPicked(json)
  * Event text is data: titles arrive HTML-escaped and are put in the page only through
  * textContent (after turning the entities back into the characters they stand for).
  */
@@ -40,6 +41,7 @@
   var suppressClick = false;
   var byId = {};  // event id -> layer, for tests and zoom-to
   var markerScale = 1;  // presentation mode draws bigger markers
+  var pickMode = false;  // the next click reports where it landed instead of selecting
 
   /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
   function unescapeEntities(s) {
@@ -148,6 +150,16 @@
   }
 
   /* ------------------------------------------------------------------ messages */
+  /* A move asked for while Leaflet is still animating a zoom can be dropped by it:
+     run it when the animation has ended. */
+  function whenIdle(move) {
+    if (map._animatingZoom) {
+      map.once('zoomend', function () { setTimeout(move, 0); });
+    } else {
+      move();
+    }
+  }
+
   function onMessage(json) {
     var msg = JSON.parse(json);
     var ms = null;
@@ -156,13 +168,17 @@
     } else if (msg.kind === 'selection') {
       ms = drawSelection(msg.selected);
     } else if (msg.kind === 'fit') {
-      map.fitBounds(msg.bounds, {maxZoom: msg.maxZoom, padding: [40, 40]});
+      whenIdle(function () {
+        map.fitBounds(msg.bounds, {maxZoom: msg.maxZoom, padding: [40, 40]});
+      });
     } else if (msg.kind === 'view') {
-      map.setView([msg.lat, msg.lon], msg.zoom);
+      whenIdle(function () { map.setView([msg.lat, msg.lon], msg.zoom); });
     } else if (msg.kind === 'fly') {
       map.flyTo([msg.lat, msg.lon], msg.zoom, {duration: msg.duration});
     } else if (msg.kind === 'present') {
       setPresenting(msg.scale);
+    } else if (msg.kind === 'pick') {
+      setPickMode(!!msg.on);
     }
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
@@ -196,9 +212,26 @@
   }
 
   /* ------------------------------------------------------------------ interaction */
+  /* Pick mode: a crosshair; the next click on the map (or on a marker) is reported. */
+  function setPickMode(on) {
+    pickMode = on;
+    L.DomUtil[on ? 'addClass' : 'removeClass'](map.getContainer(), 'sl-pick-mode');
+    map.getContainer().style.cursor = on ? 'crosshair' : '';
+  }
+
+  function reportPick(latlng) {
+    setPickMode(false);
+    bridge.locationPicked(JSON.stringify({lat: latlng.lat, lon: latlng.lng}));
+  }
+
+  function onMapClick(e) {
+    if (pickMode && bridge && !suppressClick) { reportPick(e.latlng); }
+  }
+
   function onLayerClick(e) {
     L.DomEvent.stop(e);
     if (suppressClick) { return; }
+    if (pickMode) { reportPick(e.latlng); return; }
     var o = e.layer.options;
     if (o.eventId !== undefined) {
       bridge.eventClicked(JSON.stringify({id: o.eventId}));
@@ -352,6 +385,7 @@
     installControls();
     installBoxSelect();
     map.on('moveend', scheduleViewport);
+    map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       bridge.message.connect(onMessage);
@@ -376,6 +410,7 @@
             note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null};
   };
   S.map = function () { return map; };
+  S.picking = function () { return pickMode; };
   /* True when the map is not moving and has reported where it is. */
   S.settled = function () {
     return viewportTimer === null && !map._animatingZoom &&

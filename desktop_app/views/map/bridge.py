@@ -27,6 +27,7 @@ class BridgeEvents(QObject):
         box_selected(dict): a box was drawn (south, west, north, east).
         fit_all_requested(): the page's "fit all" button was pressed.
         draw_reported(dict): the page finished drawing a message (kind, ms, seq).
+        location_picked(float lat, float lon): in pick mode, the map was clicked there.
     """
 
     page_ready = Signal()
@@ -35,6 +36,7 @@ class BridgeEvents(QObject):
     box_selected = Signal(dict)
     fit_all_requested = Signal()
     draw_reported = Signal(dict)
+    location_picked = Signal(float, float)
 
 
 class MapBridge(QObject):
@@ -91,4 +93,14 @@ class MapBridge(QObject):
     @Slot(str, result=bool)
     def drawn(self, payload: str) -> bool:
         self.events.draw_reported.emit(_parse(payload))
+        return True
+
+    @Slot(str, result=bool)
+    def locationPicked(self, payload: str) -> bool:
+        data = _parse(payload)
+        lat, lon = data.get("lat"), data.get("lon")
+        if isinstance(lat, int | float) and isinstance(lon, int | float) \
+                and not isinstance(lat, bool) and not isinstance(lon, bool):
+            # Leaflet reports longitudes beyond ±180 when the world is scrolled round
+            self.events.location_picked.emit(float(lat), (float(lon) + 180.0) % 360.0 - 180.0)
         return True

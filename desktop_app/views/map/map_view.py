@@ -51,10 +51,13 @@ class MapView(QWidget):
     Signals:
         ready(): the page has loaded and is listening; calls made earlier were queued.
         drawn(float ms): the page finished drawing an update, ``ms`` as timed in JS.
+        location_picked(float lat, float lon): after :meth:`pick_location`, where the
+            analyst clicked.
     """
 
     ready = Signal()
     drawn = Signal(float)
+    location_picked = Signal(float, float)
 
     def __init__(self, selection: SelectionModel, view_state: ViewState,
                  parent: QWidget | None = None, online_basemap_url: str | None = None) -> None:
@@ -97,6 +100,7 @@ class MapView(QWidget):
         self._bridge.events.box_selected.connect(self._on_box_selected)
         self._bridge.events.fit_all_requested.connect(self.fit_all)
         self._bridge.events.draw_reported.connect(self._on_draw_reported)
+        self._bridge.events.location_picked.connect(self.location_picked)
         selection.changed.connect(self._on_selection_changed)
         view_state.map_changed.connect(self._on_map_changed)
 
@@ -154,6 +158,11 @@ class MapView(QWidget):
         (1 restores the normal look)."""
         self._send("present", {"scale": scale})
         self.redraw()
+
+    def pick_location(self, on: bool = True) -> None:
+        """Let the next click on the map report a place (``location_picked``) instead of
+        selecting; ``on=False`` cancels."""
+        self._send("pick", {"on": on})
 
     def redraw(self) -> bool:
         """Send what to draw again (``drawn`` follows); False when the page cannot draw yet."""
