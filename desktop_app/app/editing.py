@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.app.edit_forms import EventForm, LocationForm, MergeForm, SourceForm
 from desktop_app.frame.cache import load_frame
@@ -244,21 +244,23 @@ class Editing(QObject):
         """Small buttons above the details pane, in its dock."""
         dock = self.window.docks["details"]
         details = dock.widget()
-        bar = QWidget()
+        # a tool bar folds what does not fit into its » menu, so it never forces the
+        # dock wider; its short labels stand for the Edit menu's actions
+        bar = QToolBar()
         bar.setObjectName("editingToolbar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(4, 2, 4, 2)
-        row.setSpacing(2)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setMovable(False)
         for name, text in (("new_event", "New"), ("edit_event", "Edit"),
                            ("delete_event", "Delete"), ("edit_place", "Place"),
-                           ("move_place", "Move on map"), ("merge_places", "Merge places"),
+                           ("move_place", "Move on map"), ("merge_places", "Merge"),
                            ("new_source", "Source")):
-            button = QToolButton(bar)
-            button.setDefaultAction(self.actions[name])
-            button.setText(text)
-            button.setAutoRaise(True)
-            row.addWidget(button)
-        row.addStretch(1)
+            action = self.actions[name]
+            short = QAction(text, bar)
+            short.setToolTip(action.text().replace("&", ""))
+            short.setEnabled(action.isEnabled())
+            short.triggered.connect(action.trigger)
+            action.enabledChanged.connect(short.setEnabled)
+            bar.addAction(short)
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)

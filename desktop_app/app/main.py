@@ -105,9 +105,7 @@ def screenshot(target: str | None, out: Path, select: list[int], size: str = "16
     if select:
         window.selection.set(select, active=select[0])
         window.zoom_to_selection()
-    settle = QEventLoop()  # let the page draw what it was just sent
-    QTimer.singleShot(600, settle.quit)
-    settle.exec()
+    _wait_for_map_to_settle(window, clock, timeout_s)
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(out))
     window.close()
@@ -120,3 +118,27 @@ def screenshot(target: str | None, out: Path, select: list[int], size: str = "16
         return 1
     print(f"wrote {out} ({width}x{height})")
     return 0
+
+
+def _wait_for_map_to_settle(window: object, clock: object, timeout_s: float) -> None:
+    """Wait until the map page has finished moving and drawing (its ``settled()``)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    page = window.map.page  # type: ignore[attr-defined]
+    loop = QEventLoop()
+    state = {"settled": False}
+
+    def ask() -> None:
+        page.runJavaScript("Sightline.settled()", 0, answer)
+
+    def answer(value: object) -> None:
+        if value and not state["settled"]:
+            state["settled"] = True
+            QTimer.singleShot(200, loop.quit)  # one more frame for the compositor
+        elif clock.elapsed() < timeout_s * 1000:  # type: ignore[attr-defined]
+            QTimer.singleShot(100, ask)
+        else:
+            loop.quit()
+
+    QTimer.singleShot(300, ask)  # a move sent just now has not started yet
+    loop.exec()
