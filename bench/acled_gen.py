@@ -32,13 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-COLUMNS: list[str] = (
-    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
-    "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,"
-    "interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
-    "location,latitude,longitude,geo_precision,source,source_scale,notes,"
-    "fatalities,tags,timestamp"
-).split(",")
+COLUMNS: list[str] = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
 
 FIRST_DAY = np.datetime64("2018-01-01", "D")
 LAST_DAY = np.datetime64("2025-12-31", "D")

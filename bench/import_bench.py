@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "" if expected is None else (
             " (matches generator)" if n == expected else f" (generator wrote {expected:,})")
         print(f"  {n:,} events in {q_seconds * 1000:.1f} ms{verdict}")
-    except Exception as exc:  # noqa: BLE001 - report and continue
+    except Exception as exc:
         print(f"  query failed: {type(exc).__name__}: {exc}")
 
     # 4. baseline
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                 base_db, "SELECT count(*) FROM events WHERE event_date BETWEEN ? AND ?",
                 (f"{QUERY_YEAR}-01-01", f"{QUERY_YEAR}-12-31"))
             print(f"  {n:,} events in {QUERY_YEAR}, query {bq_seconds * 1000:.1f} ms")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             print(f"  baseline query failed: {type(exc).__name__}: {exc}")
 
     # 5. report

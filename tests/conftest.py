@@ -20,7 +20,7 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-from desktop_app.views.qt_workarounds import keep_none_alive  # noqa: E402
+from desktop_app.views.qt_workarounds import keep_none_alive
 
 keep_none_alive()  # PySide6 6.12 on Python 3.11 leaks references to None; see the module
 
@@ -66,10 +66,10 @@ def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]
     """Factory: a main window on a project, shown offscreen, its events loaded, its map
     page ready, drawn and settled; closed (and deleted) after the test."""
     import shiboken6
+    from helpers import run_js
     from PySide6.QtCore import QSettings
 
     from desktop_app.app.window import MainWindow
-    from helpers import run_js
 
     made: list[Any] = []
 

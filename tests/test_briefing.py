@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import map_at
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 
 from desktop_app.domain.dates import to_seconds
 from desktop_app.state.models import Filters, MapView
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.store.project import Project
-from helpers import map_at
 from desktop_app.store.views_repo import ViewsRepository
 
 WAIT_MS = 30_000

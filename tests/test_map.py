@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import shiboken6
+from helpers import run_js
 
 # QtWebEngine must be imported before the QApplication exists
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
@@ -20,7 +21,6 @@ from desktop_app.ingest.sample import load_sample
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.store.project import Project
 from desktop_app.views.map import MapView
-from helpers import run_js
 from desktop_app.views.map.map_view import FIT_MAX_ZOOM
 from desktop_app.views.map.page import build_html, page_path
 

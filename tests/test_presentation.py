@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from helpers import map_at, run_js
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from helpers import map_at, run_js
 
 from desktop_app.domain.dates import to_seconds
 from desktop_app.state.models import Filters, MapView

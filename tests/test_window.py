@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import shiboken6
+from helpers import run_js
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 
@@ -19,7 +20,6 @@ from desktop_app.app.window import MainWindow
 from desktop_app.domain.dates import to_seconds
 from desktop_app.ingest.pipeline import import_file
 from desktop_app.store.project import Project
-from helpers import run_js
 
 WAIT_MS = 30_000
 

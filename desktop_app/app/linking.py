@@ -7,8 +7,8 @@ filters change, hands it to every view, and computes facet counts for the filter
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 import numpy as np

@@ -242,7 +242,7 @@ class PresentationWindow(QWidget):
                 shortcut.activated.connect(slot)
                 self._shortcuts.append(shortcut)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
             self._closing = True
             self.main_window.linker.refiltered.disconnect(self._sync_visible)

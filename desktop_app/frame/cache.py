@@ -16,7 +16,6 @@ import json
 import logging
 from pathlib import Path
 
-import numpy as np
 import platformdirs
 import pyarrow as pa
 import pyarrow.ipc as ipc

@@ -20,9 +20,9 @@ import csv
 import hashlib
 import itertools
 import threading
-from contextlib import nullcontext
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,11 +36,19 @@ from desktop_app.ingest import presets as preset_registry
 from desktop_app.ingest.locations import LocationRegistry, project_locations, resolve
 from desktop_app.ingest.presets import gdelt
 from desktop_app.ingest.presets.base import (
-    Draft, Options, Reject, recording_orders, replaying_orders,
+    Draft,
+    Options,
+    Reject,
+    recording_orders,
+    replaying_orders,
 )
 from desktop_app.ingest.readers import RawTable, UnreadableFile, read_table
 from desktop_app.ingest.vector import (
-    json_lists, json_objects, map_distinct, split_names, to_float,
+    json_lists,
+    json_objects,
+    map_distinct,
+    split_names,
+    to_float,
 )
 from desktop_app.store.bulk import EVENT_COLUMNS, BatchWriteError, BatchWriter, batch_writer
 from desktop_app.store.project import Project

@@ -34,7 +34,6 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.schema import CreateIndex
 
 from desktop_app.store.project import Project
-from desktop_app.store.sqlite_worker import SqliteWorker, WorkerError
 from desktop_app.store.schema import (
     Actor,
     Event,
@@ -44,6 +43,7 @@ from desktop_app.store.schema import (
     event_actor,
     event_source,
 )
+from desktop_app.store.sqlite_worker import SqliteWorker, WorkerError
 
 EVENT_COLUMNS = [
     "external_id", "fingerprint", "title", "description", "start_s", "end_s", "precision",

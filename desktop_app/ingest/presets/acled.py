@@ -5,11 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from desktop_app.domain.dates import (
-    DAY_SECONDS, DateOrder, Precision, civil_from_days, days_from_civil,
+    DAY_SECONDS,
+    DateOrder,
+    Precision,
+    civil_from_days,
+    days_from_civil,
 )
 from desktop_app.ingest.countries import iso_from_numeric, iso_from_text
 from desktop_app.ingest.presets.base import (
-    Draft, ListColumn, Options, SourceColumn, extra_columns, parse_column, text,
+    Draft,
+    ListColumn,
+    Options,
+    SourceColumn,
+    extra_columns,
+    parse_column,
+    text,
 )
 from desktop_app.ingest.readers import RawTable
 

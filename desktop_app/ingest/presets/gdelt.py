@@ -10,7 +10,12 @@ import pandas as pd
 
 from desktop_app.ingest.countries import iso_from_fips
 from desktop_app.ingest.presets.base import (
-    Draft, ListColumn, Options, SourceColumn, parse_column, text,
+    Draft,
+    ListColumn,
+    Options,
+    SourceColumn,
+    parse_column,
+    text,
 )
 from desktop_app.ingest.readers import RawTable
 

@@ -7,7 +7,13 @@ import pandas as pd
 from desktop_app.ingest.columns import guess_mapping
 from desktop_app.ingest.countries import iso_from_text
 from desktop_app.ingest.presets.base import (
-    Draft, ListColumn, Options, SourceColumn, extra_columns, first_words, parse_column,
+    Draft,
+    ListColumn,
+    Options,
+    SourceColumn,
+    extra_columns,
+    first_words,
+    parse_column,
 )
 from desktop_app.ingest.presets.base import text as plain_text
 from desktop_app.ingest.readers import RawTable, UnreadableFile

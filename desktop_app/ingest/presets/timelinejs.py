@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 
 from desktop_app.ingest.presets.base import (
-    Draft, Options, SourceColumn, extra_columns, first_words, parse_column, text,
+    Draft,
+    Options,
+    SourceColumn,
+    extra_columns,
+    first_words,
+    parse_column,
+    text,
 )
 from desktop_app.ingest.readers import RawTable
 

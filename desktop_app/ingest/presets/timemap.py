@@ -7,7 +7,14 @@ import re
 
 from desktop_app.domain.dates import DateOrder
 from desktop_app.ingest.presets.base import (
-    Draft, ListColumn, Options, SourceColumn, extra_columns, first_words, parse_column, text,
+    Draft,
+    ListColumn,
+    Options,
+    SourceColumn,
+    extra_columns,
+    first_words,
+    parse_column,
+    text,
 )
 from desktop_app.ingest.readers import RawTable
 
