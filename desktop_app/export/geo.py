@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from desktop_app.domain.dates import Precision, from_seconds
+from desktop_app.domain.dates import Precision, from_seconds, iso_text
 from desktop_app.export import records
 from desktop_app.export.records import ExportEvent
 
@@ -71,14 +71,9 @@ def write_geojson(target: Path | TextIO, events: Iterable[ExportEvent],
 def kml_time(seconds: int, precision: int, *, last: bool = False) -> str:
     """An instant as the XML Schema type that keeps its precision (KML 2.2 TimeSpan):
     for ``last`` the last moment of the span ending (exclusive) at ``seconds``."""
-    moment = from_seconds(int(seconds) - 1 if last else int(seconds))
     p = Precision(int(precision))
-    if p is Precision.YEAR:
-        return f"{moment.year:04d}"
-    if p is Precision.MONTH:
-        return f"{moment.year:04d}-{moment.month:02d}"
-    if p is Precision.DAY:
-        return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    if p is not Precision.MINUTE:  # 2023, 2023-05, 2023-05-14: the ISO text of the precision
+        return iso_text(from_seconds(int(seconds) - 1 if last else int(seconds)), p)
     # minutes: the span's first and its (exclusive) end instant
     return from_seconds(int(seconds)).strftime("%Y-%m-%dT%H:%M:00")
 
