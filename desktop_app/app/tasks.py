@@ -28,9 +28,14 @@ class Task(QObject):
     done = Signal()
 
     def __init__(self, name: str, fn: Callable[..., Any], *args: Any,
-                 parent: QObject | None = None, **kwargs: Any) -> None:
+                 parent: QObject | None = None, reports_progress: bool = False,
+                 **kwargs: Any) -> None:
+        """``reports_progress``: ``fn`` takes a ``progress(stage, fraction)`` callback,
+        which this task forwards as its ``progress`` signal."""
         super().__init__(parent)
         self.name = name
+        if reports_progress:
+            kwargs["progress"] = self.report
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._thread: threading.Thread | None = None
 

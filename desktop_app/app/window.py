@@ -364,7 +364,8 @@ class MainWindow(QMainWindow):
     def _run(self, name: str, fn: object, *args: object, label: str = "",
              on_success: object = None, on_failure: object = None,
              progress: bool = False) -> Task:
-        task = Task(name, fn, *args, parent=self)  # type: ignore[arg-type]
+        task = Task(name, fn, *args, parent=self,  # type: ignore[arg-type]
+                    reports_progress=progress)
         shown = False
 
         def show(stage: str, fraction: float) -> None:
@@ -372,7 +373,6 @@ class MainWindow(QMainWindow):
                 self._busy(f"{label} {stage}".strip(), fraction)
 
         if progress:
-            task._kwargs = {"progress": task.report}
             task.progress.connect(show)
         # a moment's work shows no progress bar; a longer one does
         timer = QTimer(self, singleShot=True, interval=300)

@@ -728,12 +728,5 @@ def _ids(values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype="Int64").where(values >= 0)
 
 
-def undo_import(project: Project, batch_id: int) -> int:
-    """Remove every event of a batch (and the places, actors and sources only it made)."""
-    from desktop_app.store.batches import undo_batch
-
-    return undo_batch(project, batch_id)
-
-
 __all__ = ["DateOrder", "ImportCancelled", "ImportResult", "Options", "Preview",
-           "UnreadableFile", "import_file", "prepare", "preview", "preview_table", "undo_import"]
+           "UnreadableFile", "import_file", "prepare", "preview", "preview_table"]
