@@ -144,11 +144,11 @@ def test_presenting_an_empty_story_explains_instead(make_main_window: Any,
                                                     qtbot: Any, monkeypatch: Any,
                                                     sample_project: Project
                                                     ) -> None:
-    from PySide6.QtWidgets import QMessageBox
+    from desktop_app.views import plain_text
 
     window = make_main_window(sample_project)
     told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    monkeypatch.setattr(plain_text, "inform", lambda *a: told.append(a[2]))
     story = window.briefing.stories.new_story("Empty")
     assert window.briefing.present(story) is None
     assert told and "no views" in told[0]

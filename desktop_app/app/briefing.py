@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEasingCurve, QObject, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu
 
 from desktop_app.state.models import FilterModel, SelectionModel, ViewState
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.store.views_repo import ViewsRepository
+from desktop_app.views import plain_text
 from desktop_app.views.map import MapView
 from desktop_app.views.stories import StoriesView
 from desktop_app.views.timeline import TimelineView
@@ -264,8 +265,8 @@ class Briefing(QObject):
 
         title, steps = self.story_steps(story_id)
         if not steps:
-            QMessageBox.information(self.window, "Present", "This story has no views yet: "
-                                    "save a view first (Briefing ▸ Save view…).")
+            plain_text.inform(self.window, "Present", "This story has no views yet: "
+                              "save a view first (Briefing ▸ Save view…).")
             return None
         if self.presentation is not None:
             self.presentation.close()
@@ -290,8 +291,8 @@ class Briefing(QObject):
         if story_id is None and self.stories.stories:
             story_id = self.stories.stories[0].id
         if story_id is None:
-            QMessageBox.information(self.window, "Export PDF pack",
-                                    "Save a view into a story first.")
+            plain_text.inform(self.window, "Export PDF pack",
+                              "Save a view into a story first.")
             return
         title, _ = self.story_steps(story_id)
         name = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
@@ -309,7 +310,7 @@ class Briefing(QObject):
                               parent=self)
         self.capture = capture
         capture.finished.connect(self._pack_done)
-        capture.failed.connect(lambda message: QMessageBox.warning(
+        capture.failed.connect(lambda message: plain_text.warn(
             self.window, "Export PDF pack", f"The pack was not written: {message}"))
         self.window.statusBar().showMessage(f"Writing the briefing pack of “{title}”…")
         capture.start()

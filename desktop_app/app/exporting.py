@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QInputDialog,
     QMenu,
-    QMessageBox,
     QSpinBox,
     QWidget,
 )
@@ -38,6 +37,7 @@ from desktop_app.export.records import export_events, visible_ids
 from desktop_app.frame.visible import visible_mask
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.store.views_repo import ViewsRepository
+from desktop_app.views import plain_text
 
 if TYPE_CHECKING:
     from desktop_app.app.window import MainWindow
@@ -196,8 +196,8 @@ class Exports(QObject):
             return
         stories = ViewsRepository(project).stories()
         if not stories:
-            QMessageBox.information(self.window, "Export story", "Save a view into a story "
-                                    "first (Briefing ▸ Save view…).")
+            plain_text.inform(self.window, "Export story", "Save a view into a story "
+                              "first (Briefing ▸ Save view…).")
             return
         titles = [s.title for s in stories]
         chosen, ok = QInputDialog.getItem(self.window, "Export story", "Story:", titles, 0,
@@ -273,7 +273,7 @@ class Exports(QObject):
         def failed(message: str) -> None:
             self.captures.remove(capture)
             capture.deleteLater()
-            QMessageBox.warning(self.window, "Export PNG", f"The PNG was not written: {message}")
+            plain_text.warn(self.window, "Export PNG", f"The PNG was not written: {message}")
 
         capture.finished.connect(finished)
         capture.failed.connect(failed)

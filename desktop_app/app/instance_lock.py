@@ -106,7 +106,9 @@ def report_in_use(error: ProjectInUse) -> None:
     print(f"sightline: {error}", file=sys.stderr)
     if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
         return
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.views import plain_text
 
     if QApplication.instance() is not None:
-        QMessageBox.warning(None, "Project already open", str(error))
+        plain_text.warn(None, "Project already open", str(error))

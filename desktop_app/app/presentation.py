@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.app.briefing import apply_view, capture_view
 from desktop_app.state.models import ViewState
 from desktop_app.state.snapshot import ViewSnapshot
+from desktop_app.views import plain_text
 from desktop_app.views.map import MapView
 from desktop_app.views.timeline import TimelineView
 
@@ -135,19 +136,19 @@ class PresentationWindow(QWidget):
         box.setObjectName("caption")
         box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         base = self.font().pointSizeF()
-        self.title_label = QLabel(box)
+        self.title_label = plain_text.label(parent=box)
         self.title_label.setObjectName("caption-title")
         self.title_label.setWordWrap(True)
         self.title_label.setFont(_sized(self.font(), base * 2.3, bold=True))
-        self.note_label = QLabel(box)
+        self.note_label = plain_text.label(parent=box)
         self.note_label.setObjectName("caption-note")
         self.note_label.setWordWrap(True)
         self.note_label.setFont(_sized(self.font(), base * 1.45))
-        self.counter_label = QLabel(box)
+        self.counter_label = plain_text.label(parent=box)
         self.counter_label.setObjectName("caption-meta")
         self.counter_label.setFont(_sized(self.font(), base * 1.2))
         self.counter_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.story_label = QLabel(self.story_title.upper(), box)
+        self.story_label = plain_text.label(self.story_title.upper(), box)
         self.story_label.setObjectName("caption-meta")
         self.story_label.setFont(_sized(self.font(), base * 0.95, bold=True))
         text = QVBoxLayout()
@@ -162,7 +163,7 @@ class PresentationWindow(QWidget):
         return box
 
     def _classification(self, text: str) -> QLabel:
-        label = QLabel(text.strip(), self)
+        label = plain_text.label(text.strip(), self)
         label.setObjectName("classification")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setFont(_sized(self.font(), self.font().pointSizeF() * 1.05, bold=True))

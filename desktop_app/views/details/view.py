@@ -13,7 +13,6 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -28,6 +27,7 @@ from desktop_app.ingest.countries import country_name
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.store.details import event_detail
 from desktop_app.store.project import Project
+from desktop_app.views import plain_text
 from desktop_app.views.details import card
 from desktop_app.views.details.browser import SafeTextBrowser
 
@@ -59,7 +59,7 @@ class DetailsView(QWidget):
         self.summary = SafeTextBrowser(self)
         self.summary.setObjectName("selectionSummary")
         self.summary.setMaximumHeight(170)
-        self.list_note = QLabel(self)
+        self.list_note = plain_text.label(parent=self)
         self.list_note.setStyleSheet(f"color: {card.MUTED}; padding: 2px 4px;")
         self.event_list = QListWidget(self)
         self.event_list.setObjectName("selectedEvents")
@@ -154,7 +154,7 @@ class DetailsView(QWidget):
                                 Precision(int(self._frame.precision[row])))
                 item = QListWidgetItem(f"{date}   {self._frame.title[row]}")
                 item.setData(EVENT_ID_ROLE, int(self._frame.ids[row]))
-                item.setToolTip(str(self._frame.title[row]))
+                item.setToolTip(plain_text.tooltip(str(self._frame.title[row])))
                 self.event_list.addItem(item)
         finally:
             self._filling = False

@@ -26,6 +26,7 @@ from desktop_app.domain.dates import Precision, from_seconds, iso_text, parse_da
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
 from desktop_app.ingest.countries import country_name
 from desktop_app.state.models import FilterModel, Filters
+from desktop_app.views import plain_text
 
 FACET_LABELS = {
     "category": "Category", "actor": "Actor", "country": "Country", "tag": "Tag",
@@ -82,7 +83,7 @@ class FacetList(QTreeWidget):
             shown += [(name, 0) for name in sorted(checked - names)]  # keep choices visible
             for name, count in shown:
                 item = QTreeWidgetItem([value_label(self.facet, name), f"{count:,}"])
-                item.setToolTip(0, value_label(self.facet, name))
+                item.setToolTip(0, plain_text.tooltip(value_label(self.facet, name)))
                 item.setData(0, Qt.ItemDataRole.UserRole, name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.CheckState.Checked if name in checked
@@ -122,7 +123,7 @@ class FiltersView(QWidget):
     def __init__(self, filters: FilterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.filters = filters
-        self.count_label = QLabel("No events")
+        self.count_label = plain_text.label("No events")
         self.count_label.setObjectName("visibleCount")
         font = self.count_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -146,7 +147,7 @@ class FiltersView(QWidget):
         use_brush = QToolButton(text="Use timeline brush")
         use_brush.setToolTip("Make the range brushed on the timeline the time window")
         use_brush.clicked.connect(self.use_brush_requested)
-        self.window_error = QLabel()
+        self.window_error = plain_text.label()
         self.window_error.setStyleSheet("color: #b3261e")
         self.window_error.hide()
 

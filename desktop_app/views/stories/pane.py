@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QSizePolicy,
     QToolButton,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.store.views_repo import StoryRecord, ViewsRepository
+from desktop_app.views import plain_text
 
 STORY_ROLE = Qt.ItemDataRole.UserRole  # story id on story items
 STEP_ROLE = Qt.ItemDataRole.UserRole + 1  # step id on step items
@@ -172,7 +172,7 @@ class StoriesView(QWidget):
                 child = QTreeWidgetItem([f"{number}. {step.view.title or 'Untitled view'}"])
                 child.setData(0, STORY_ROLE, story.id)
                 child.setData(0, STEP_ROLE, step.id)
-                child.setToolTip(0, step.view.note or step.view.title)
+                child.setToolTip(0, plain_text.tooltip(step.view.note or step.view.title))
                 item.addChild(child)
                 if step.id == step_id:
                     current = child
@@ -319,9 +319,9 @@ class StoriesView(QWidget):
             self._changed(story_id, None)
         elif story_id is not None:
             story = next(s for s in self._stories if s.id == story_id)
-            if confirm and story.steps and QMessageBox.question(
+            if confirm and story.steps and not plain_text.ask(
                     self, "Delete story", f"Delete the story “{story.title}” and its "
-                    f"{len(story.steps)} views?") != QMessageBox.StandardButton.Yes:
+                    f"{len(story.steps)} views?"):
                 return
             self._repo.delete_story(story_id)
             self._changed(None, None)

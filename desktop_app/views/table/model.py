@@ -29,6 +29,7 @@ from PySide6.QtGui import QBrush, QColor, QFontDatabase
 from desktop_app.domain.dates import Precision, describe, from_seconds, iso_text
 from desktop_app.frame.event_frame import PRECISION_NAMES, EventFrame
 from desktop_app.ingest.countries import country_name
+from desktop_app.views import plain_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -191,9 +192,8 @@ class EventTableModel(QAbstractTableModel):
             return int(self._frame.ids[row])
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.DATE:
-                return self._date_words(row)
-            text = self._text(row, column)
-            return text or None
+                return self._date_words(row)  # our own words, never event text
+            return plain_text.tooltip(self._text(row, column)) or None
         if role == Qt.ItemDataRole.BackgroundRole:
             if self._highlight is not None and self._highlight[row]:
                 return self._highlight_brush

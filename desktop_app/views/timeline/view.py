@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.dates import DAY_SECONDS, civil_from_days, parse_date, to_seconds
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.state.models import SelectionModel, ViewState
+from desktop_app.views import plain_text
 from desktop_app.views.timeline.canvas import TimelineCanvas
 
 _INVALID = "QLineEdit { background: #fde8e8; }"
@@ -111,7 +112,7 @@ class TimelineView(QWidget):
         self.brush_button.setCheckable(True)
         self.brush_button.setToolTip("Drag to select a time range (or shift+drag any time); "
                                      "Esc clears it")
-        self.status = QLabel(self)
+        self.status = plain_text.label(parent=self)
         self.status.setStyleSheet("color: #666;")
 
         bar = QHBoxLayout()
@@ -268,7 +269,7 @@ class TimelineView(QWidget):
             parsed = parse_date(text)
         except ValueError as error:
             field.setStyleSheet(_INVALID)
-            field.setToolTip(f"Not a date: {error}")
+            field.setToolTip(plain_text.tooltip(f"Not a date: {error}"))
             return current, False
         field.setStyleSheet("")
         field.setToolTip("")
