@@ -47,6 +47,7 @@ from desktop_app.store.editing import (
     SourceFields,
     check_coordinates,
 )
+from desktop_app.views import plain_text
 
 ERROR_STYLE = "color: #b42318;"
 OK_STYLE = "color: #475467;"
@@ -61,7 +62,7 @@ class _Form(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
         self.form = QFormLayout()
-        self.message = QLabel(self)
+        self.message = plain_text.label(parent=self)
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
@@ -121,7 +122,7 @@ class DateField(QWidget):
         self.optional = optional
         self.edit = QLineEdit(text, self)
         self.edit.setPlaceholderText("e.g. 2023, 2023-05, 2023-05-14, 2023-05-14 09:30")
-        self.wording = QLabel(self)
+        self.wording = plain_text.label(parent=self)
         self.wording.setObjectName("dateWording")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
