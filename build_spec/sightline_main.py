@@ -2,8 +2,8 @@
 
 import multiprocessing
 
-from desktop_app.app.cli import main
+from desktop_app.app.cli import run
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # the frozen app starts its database worker itself
-    raise SystemExit(main())
+    raise SystemExit(run())

@@ -2,8 +2,8 @@
 
 import multiprocessing
 
-from desktop_app.app.cli import main
+from desktop_app.app.cli import run
 
 if __name__ == "__main__":  # the guard matters: worker processes import this module
     multiprocessing.freeze_support()
-    raise SystemExit(main())
+    raise SystemExit(run())

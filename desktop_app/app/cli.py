@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="open the sample data offscreen, draw every pane, check one "
                              "linked selection, write a PNG; exit 0 when all of it works")
+    parser.add_argument("--log-level", default="INFO",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="how much goes to the log file (default INFO); the log lives "
+                             "in your user log folder, see Help ▸ About")
     parser.add_argument("--self-test-out", type=Path, metavar="PNG",
                         help="where --self-test writes its PNG (default: in the temp folder)")
     sub = parser.add_subparsers(dest="command")
@@ -69,14 +73,38 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _start_logging(level: str, command: str | None) -> None:
+    """The log file (crash hooks are the program's, see :func:`run`, not a library call's)."""
+    import logging
+
+    from desktop_app.app import logs
+
+    try:
+        logs.configure(level)
+    except OSError as exc:  # a read-only home must not stop the program
+        print(f"sightline: no log file ({exc})", file=sys.stderr)
+        return
+    logging.getLogger("sightline.cli").info("start: %s", command or "window")
+
+
 def _fail(message: str) -> int:
     print(f"sightline: {message}", file=sys.stderr)
     return 2
 
 
+def run() -> int:
+    """The program's entry point (``sightline``, ``python -m desktop_app``, the frozen
+    app): uncaught errors of any thread go to the log, then :func:`main` runs."""
+    from desktop_app.app import logs
+
+    logs.install_crash_hooks()
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     project = getattr(args, "sub_project", None) or args.project
+    _start_logging(args.log_level, args.command)
     try:
         if args.self_test:
             from desktop_app.app.selftest import run_self_test

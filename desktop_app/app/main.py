@@ -49,6 +49,7 @@ def run_window(target: str | None) -> int:
     from desktop_app.store.project import ProjectError
 
     app = _application()
+    _crash_dialogs()
     try:  # before opening: a second window must not migrate or load the project
         lock = lock_project(target)
     except ProjectInUse as exc:
@@ -68,6 +69,26 @@ def run_window(target: str | None) -> int:
     finally:
         if lock is not None:
             lock.release()
+
+
+def _crash_dialogs() -> None:
+    """In the window, an uncaught error is logged and then told in a dialog naming the log
+    (on stderr as well, for whoever started the program from a terminal)."""
+    from desktop_app.app import logs
+
+    def tell(message: str) -> None:
+        print(f"sightline: {message}", file=sys.stderr)
+        from PySide6.QtCore import QThread
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is None or QThread.currentThread() is not app.thread():
+            return  # a worker thread's error: the log and stderr have it
+        from desktop_app.views import plain_text
+
+        plain_text.warn(None, "Unexpected error", message)
+
+    logs.install_crash_hooks(tell)
 
 
 def screenshot(target: str | None, out: Path, select: list[int], size: str = "1600x1000",
