@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.frame import FACETS, EventFrame
-from desktop_app.frame.visible import SearchFn
+from desktop_app.frame.visible import FilterMasks, SearchFn, filter_masks
 from desktop_app.state.models import FilterModel
 from desktop_app.views.filters import FiltersView
 
@@ -53,10 +53,6 @@ class Linker(QObject):
         self._counted.connect(self._on_counted)
         filters.changed.connect(lambda _source: self.refilter())
 
-    def set_search(self, search: SearchFn | None) -> None:
-        self.search = search
-        self._search_cache = None
-
     def set_frame(self, frame: EventFrame) -> None:
         self.frame = frame
         self._search_cache = None
@@ -70,46 +66,33 @@ class Linker(QObject):
             self._search_cache = (text, ids)
         return self._search_cache[1]
 
-    def masks(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The time+text mask, and one mask per active facet."""
+    def masks(self) -> FilterMasks:
+        """The current filters as masks (frame.visible, with the search results cached)."""
         f = self.filters.filters
-        base = self.frame.time_mask(f.t0, f.t1)
-        if f.text.strip() and self.search is not None:
-            base &= self.frame.ids_mask(self._search(f.text))
-        facet_masks = {facet: self.frame.facet_mask(facet, set(values))
-                       for facet, values in f.facets.items() if values}
-        return base, facet_masks
+        return filter_masks(self.frame, f.t0, f.t1, f.text, f.facets,
+                            self._search if self.search is not None else None)
 
     def refilter(self) -> None:
         started = time.perf_counter()
-        base, facet_masks = self.masks()
-        visible = base.copy()
-        for mask in facet_masks.values():
-            visible &= mask
+        masks = self.masks()
+        visible = masks.visible()
         self.visible = visible
         for view in self.views:
             view.set_visible(visible)
         self.filters_view.show_total(int(visible.sum()), len(self.frame))
         self._generation += 1
-        self._counter.submit(self._count, self._generation, self.frame, base, facet_masks,
-                             visible)
+        self._counter.submit(self._count, self._generation, self.frame, masks, visible)
         self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
 
-    def _count(self, generation: int, frame: EventFrame, base: np.ndarray,
-               facet_masks: dict[str, np.ndarray], visible: np.ndarray) -> None:
+    def _count(self, generation: int, frame: EventFrame, masks: FilterMasks,
+               visible: np.ndarray) -> None:
         """On the counting thread: every facet's value counts under the current filters."""
         if generation != self._generation:
             return  # the filters changed again meanwhile
         counts = {}
         for facet in FACETS:
             # a facet's own counts ignore its own choice, so siblings stay pickable
-            if facet in facet_masks:
-                mask = base.copy()
-                for other, other_mask in facet_masks.items():
-                    if other != facet:
-                        mask &= other_mask
-            else:
-                mask = visible
+            mask = masks.without(facet) if facet in masks.facets else visible
             counts[facet] = frame.facet_counts(facet, mask)
         self._counted.emit(generation, (int(visible.sum()), len(frame), counts))
 

@@ -49,12 +49,6 @@ class SelectionModel(QObject):
         self._ids, self._active = new_ids, active
         self.changed.emit(source)
 
-    def set_active(self, event_id: int | None, source: object = None) -> None:
-        if event_id is None:
-            self.set(self._ids, None, source)
-        else:
-            self.set(self._ids | {event_id}, event_id, source)
-
     def clear(self, source: object = None) -> None:
         self.set((), None, source)
 
