@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu
 
 from desktop_app.state.models import FilterModel, SelectionModel, ViewState
-from desktop_app.state.snapshot import ViewSnapshot
+from desktop_app.state.snapshot import ViewSnapshot, story_steps
 from desktop_app.store.views_repo import ViewsRepository
 from desktop_app.views import plain_text
 from desktop_app.views.map import MapView
@@ -239,13 +239,7 @@ class Briefing(QObject):
 
     # ------------------------------------------------------------------ presenting
     def story_steps(self, story_id: int) -> tuple[str, list[ViewSnapshot]]:
-        repo = self.repository
-        story = repo.story(story_id) if repo is not None else None
-        if story is None:
-            return "", []
-        return story.title, [ViewSnapshot.from_dict(s.view.state).with_text(s.view.title,
-                                                                           s.view.note)
-                             for s in story.steps]
+        return story_steps(self.repository, story_id)
 
     def present_current(self) -> None:
         story_id = self.stories.current_story_id()

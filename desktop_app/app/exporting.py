@@ -35,7 +35,7 @@ from desktop_app.export.geo import write_geojson, write_kml
 from desktop_app.export.html_page import HtmlStep, write_html
 from desktop_app.export.records import export_events, visible_ids
 from desktop_app.frame.visible import visible_mask
-from desktop_app.state.snapshot import ViewSnapshot
+from desktop_app.state.snapshot import ViewSnapshot, story_steps
 from desktop_app.store.views_repo import ViewsRepository
 from desktop_app.views import plain_text
 
@@ -183,12 +183,7 @@ class Exports(QObject):
 
     def story_steps(self, story_id: int) -> tuple[str, list[ViewSnapshot]]:
         project = self.window.project
-        story = ViewsRepository(project).story(story_id) if project is not None else None
-        if story is None:
-            return "", []
-        return story.title, [ViewSnapshot.from_dict(s.view.state).with_text(s.view.title,
-                                                                           s.view.note)
-                             for s in story.steps]
+        return story_steps(ViewsRepository(project) if project is not None else None, story_id)
 
     def html_story_dialog(self) -> None:
         project = self.window.project

@@ -24,12 +24,11 @@ from desktop_app.domain.dates import (
     span_end_seconds,
     to_seconds,
 )
-from desktop_app.frame.event_frame import EventFrame
+from desktop_app.frame.event_frame import PRECISION_NAMES, EventFrame
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Actor, Event, Location, Source, event_actor, event_source
 
 CHUNK = 4000  # ids per query (well under SQLite's bound-parameter limit)
-PRECISION_NAMES = {int(p): p.name.lower() for p in Precision}
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,8 @@ class ExportEvent:
 
     @property
     def precision_name(self) -> str:
-        return PRECISION_NAMES.get(self.precision, "day")
+        known = 0 < self.precision < len(PRECISION_NAMES)
+        return PRECISION_NAMES[self.precision] if known else "day"
 
     @property
     def end(self) -> str:

@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-from desktop_app.domain.dates import span_end_seconds
+from desktop_app.domain.dates import Precision, span_end_seconds
 from desktop_app.store.project import Project
 
 FACETS = ("category", "actor", "country", "tag", "source", "reliability", "credibility",
           "precision")
-PRECISION_NAMES = ["", "year", "month", "day", "minute"]
+# a precision code -> its word ("" for none); the one table of these names
+PRECISION_NAMES = ["", *(p.name.lower() for p in Precision)]
 
 
 def _code_mask(codes: np.ndarray, wanted: np.ndarray, n_names: int) -> np.ndarray:

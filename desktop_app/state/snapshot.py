@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.state.models import Filters, MapView
+from desktop_app.store.views_repo import ViewsRepository
 
 FORMAT = 1  # bumped when the JSON layout changes; older layouts are still read
 
@@ -112,3 +113,14 @@ def _is_int(value: object) -> bool:
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) \
         and math.isfinite(float(value))
+
+
+def story_steps(repo: ViewsRepository | None, story_id: int) -> tuple[str, list[ViewSnapshot]]:
+    """A story's title and its steps as snapshots (each with its view's title and note);
+    ``("", [])`` when there is no such story."""
+    story = repo.story(story_id) if repo is not None else None
+    if story is None:
+        return "", []
+    return story.title, [ViewSnapshot.from_dict(s.view.state).with_text(s.view.title,
+                                                                       s.view.note)
+                         for s in story.steps]
