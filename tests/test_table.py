@@ -227,6 +227,7 @@ def test_large_outside_selection_is_painted_then_replaced_by_a_click(qtbot) -> N
 
 
 # ---------------------------------------------------------------------- a million rows
+@pytest.mark.slow
 def test_million_rows_benchmark(qtbot, capsys) -> None:  # type: ignore[no-untyped-def]
     """Figures at 1,000,000 events (printed, not asserted; see bench/ for the same)."""
     n = 1_000_000
