@@ -315,5 +315,5 @@ def install_exports(window: MainWindow) -> Exports:
     if isinstance(existing, Exports):
         return existing
     exports = Exports(window)
-    window.exports = exports  # type: ignore[attr-defined]
+    window.exports = exports
     return exports

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -99,7 +99,7 @@ class Linker(QObject):
     def _on_counted(self, generation: int, result: object) -> None:
         if generation != self._generation:
             return
-        visible, total, counts = result  # type: ignore[misc]
+        visible, total, counts = cast(tuple[int, int, dict[str, list[tuple[str, int]]]], result)
         self.filters_view.show_counts(visible, total, counts)
         self.counts_shown.emit()
 

@@ -112,8 +112,12 @@ def screenshot(target: str | None, out: Path, select: list[int], size: str = "16
         if state["loaded"] and state["map"]:
             loop.quit()
 
-    window.frame_loaded.connect(lambda: (state.update(loaded=True), check()))
-    window.map.ready.connect(lambda: (state.update(map=True), check()))
+    def mark(what: str) -> None:
+        state[what] = True
+        check()
+
+    window.frame_loaded.connect(lambda: mark("loaded"))
+    window.map.ready.connect(lambda: mark("map"))
     if getattr(window.map, "is_ready", False):
         state["map"] = True
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)

@@ -100,7 +100,8 @@ class PresentationWindow(QWidget):
         big.setPointSizeF(big.pointSizeF() * FONT_SCALE)
         timeline_frame.setFont(big)
         self.timeline = TimelineView(self.selection, self.view_state, timeline_frame)
-        _hide_layout_widgets(self.timeline.layout().itemAt(0).layout())  # editing toolbar
+        bar = self.timeline.layout().itemAt(0)  # type: ignore[union-attr]
+        _hide_layout_widgets(bar.layout() if bar is not None else None)  # editing toolbar
         frame_layout = QVBoxLayout(timeline_frame)
         frame_layout.setContentsMargins(12, 6, 12, 6)
         frame_layout.addWidget(self.timeline)
@@ -264,6 +265,7 @@ def _hide_layout_widgets(layout: QLayout | None) -> None:
     if layout is None:
         return
     for i in range(layout.count()):
-        widget = layout.itemAt(i).widget()
+        item = layout.itemAt(i)
+        widget = item.widget() if item is not None else None
         if widget is not None:
             widget.hide()

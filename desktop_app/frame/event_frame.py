@@ -28,7 +28,7 @@ def _code_mask(codes: np.ndarray, wanted: np.ndarray, n_names: int) -> np.ndarra
     """codes in wanted, by a lookup table (codes may be -1 for 'none')."""
     table = np.zeros(n_names + 1, bool)
     table[wanted] = True
-    return table[codes]  # -1 picks the last entry, which stays False
+    return np.asarray(table[codes])  # -1 picks the last entry, which stays False
 
 
 @dataclass
@@ -111,7 +111,7 @@ class EventFrame:
 
     @property
     def located(self) -> np.ndarray:
-        return ~np.isnan(self.lat)
+        return np.asarray(~np.isnan(self.lat))
 
     # ------------------------------------------------------------------ filters
     def time_mask(self, t0: int | None, t1: int | None) -> np.ndarray:
@@ -228,7 +228,7 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     if low >= 0 and high < 4 * len(keys) + 1024:  # database ids are dense: a direct table
         table = np.full(high + 2, -1, np.int64)
         table[keys] = np.arange(len(keys))
-        return table[np.clip(wanted, -1, high + 1)]
+        return np.asarray(table[np.clip(wanted, -1, high + 1)])
     order = np.argsort(keys, kind="stable")
     pos = np.clip(np.searchsorted(keys[order], wanted), 0, len(keys) - 1)
     return np.where(keys[order][pos] == wanted, order[pos], -1)

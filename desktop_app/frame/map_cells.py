@@ -73,7 +73,7 @@ def mercator_x(lon: np.ndarray | float) -> np.ndarray:
 def mercator_y(lat: np.ndarray | float) -> np.ndarray:
     lat = np.clip(np.asarray(lat, np.float64), -MAX_LAT, MAX_LAT)
     s = np.sin(np.radians(lat))
-    return 0.5 - np.log((1.0 + s) / (1.0 - s)) / (4.0 * np.pi)
+    return np.asarray(0.5 - np.log((1.0 + s) / (1.0 - s)) / (4.0 * np.pi))
 
 
 def latitude_of(y: np.ndarray) -> np.ndarray:

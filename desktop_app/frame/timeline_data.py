@@ -75,7 +75,7 @@ def brushed_ids(ids: np.ndarray, start: np.ndarray, end: np.ndarray, t0: int, t1
     lo, hi = min(t0, t1), max(t0, t1)
     if hi == lo:
         hi = lo + 1
-    return ids[overlapping(start, end, lo, hi, mask)]
+    return np.asarray(ids[overlapping(start, end, lo, hi, mask)])
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class TimelineIndex:
 
     def rows_in(self, t0: int, t1: int) -> np.ndarray:
         """Frame rows overlapping [t0, t1), ascending."""
-        return self.rows[self.positions(t0, t1)]
+        return np.asarray(self.rows[self.positions(t0, t1)])
 
     def count_in(self, t0: int, t1: int) -> int:
         """How many rows overlap [t0, t1)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from desktop_app.state.models import Filters, MapView
 from desktop_app.store.views_repo import ViewsRepository
@@ -106,7 +106,7 @@ class ViewSnapshot:
         return cls.from_dict(data)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

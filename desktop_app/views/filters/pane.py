@@ -104,7 +104,7 @@ class FacetList(QTreeWidget):
         out = set()
         for i in range(self.topLevelItemCount()):
             item = self.topLevelItem(i)
-            if item.checkState(0) == Qt.CheckState.Checked:
+            if item is not None and item.checkState(0) == Qt.CheckState.Checked:
                 out.add(item.data(0, Qt.ItemDataRole.UserRole))
         return frozenset(out)
 
@@ -144,7 +144,8 @@ class FiltersView(QWidget):
             field.setPlaceholderText(hint)
             field.setClearButtonEnabled(True)
             field.editingFinished.connect(self._apply_window)
-        use_brush = QToolButton(text="Use timeline brush")
+        use_brush = QToolButton()
+        use_brush.setText("Use timeline brush")
         use_brush.setToolTip("Make the range brushed on the timeline the time window")
         use_brush.clicked.connect(self.use_brush_requested)
         self.window_error = plain_text.label()

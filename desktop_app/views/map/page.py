@@ -19,7 +19,7 @@ from pathlib import Path
 
 import folium
 import xstatic.pkg.leaflet as xs_leaflet
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
@@ -29,7 +29,7 @@ _built: dict[str | None, Path] = {}
 _root: Path | None = None
 
 
-class _StartSightline(MacroElement):  # type: ignore[misc]
+class _StartSightline(MacroElement):
     """Runs ``Sightline.init`` on the folium map once the map exists."""
 
     _template = Template(
@@ -38,7 +38,7 @@ class _StartSightline(MacroElement):  # type: ignore[misc]
         "{% endmacro %}")
 
     def __init__(self, config: dict[str, object]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
         self._name = "StartSightline"
         # json.dumps, with "</" broken up so no value can end the <script> element
         self.config = json.dumps(config).replace("</", "<\\/")
@@ -58,6 +58,7 @@ def build_html(online_basemap_url: str | None = None) -> str:
     fmap.default_css = [("leaflet_css", "leaflet/leaflet.css"),
                         ("sightline_css", "sightline_map.css")]
     root = fmap.get_root()
+    assert isinstance(root, Figure)  # folium's root is always a branca Figure
     root.header.add_child(Element('<meta name="referrer" content="no-referrer">'),
                           name="sl_referrer")
     config: dict[str, object] = {"onlineUrl": online_basemap_url,

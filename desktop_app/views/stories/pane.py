@@ -10,6 +10,7 @@ signals to show a view, present a story or export it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -199,15 +200,17 @@ class StoriesView(QWidget):
     def current_step_index(self) -> int:
         """Index of the selected step in its story (0 when a story itself is selected)."""
         item = self.tree.currentItem()
-        if item is None or item.parent() is None:
-            return 0
-        return item.parent().indexOfChild(item)
+        parent = item.parent() if item is not None else None
+        return parent.indexOfChild(item) if parent is not None and item is not None else 0
 
     def select_step(self, story_id: int, index: int) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, STORY_ROLE) == story_id and 0 <= index < item.childCount():
-                self.tree.setCurrentItem(item.child(index))
+            if item is None or item.data(0, STORY_ROLE) != story_id:
+                continue
+            child = item.child(index) if 0 <= index < item.childCount() else None
+            if child is not None:
+                self.tree.setCurrentItem(child)
 
     # ------------------------------------------------------------------ actions
     def save_view(self, title: str, note: str = "", story_id: int | None = None) -> int | None:
@@ -246,6 +249,9 @@ class StoriesView(QWidget):
                                          text=f"Story {len(self._stories) + 1}")
         if ok and title.strip():
             self.new_story(title.strip())
+
+    def _add_to(self, story_id: int, _checked: bool = False) -> None:
+        self.add_to_story(story_id)
 
     def add_to_story(self, story_id: int) -> int | None:
         """Copy the selected step (its view) to the end of another story."""
@@ -348,8 +354,8 @@ class StoriesView(QWidget):
         here = self.current_story_id()
         for story in self._stories:
             if story.id != here:
-                self.add_menu.addAction(story.title,
-                                        lambda s=story.id: self.add_to_story(s))
+                action = self.add_menu.addAction(story.title.replace("&", "&&"))
+                action.triggered.connect(partial(self._add_to, story.id))
         if self.add_menu.isEmpty():
             action = self.add_menu.addAction("(make another story first)")
             action.setEnabled(False)

@@ -102,8 +102,8 @@ def _tick_times(unit: str, step: int, t0: int, t1: int) -> list[tuple[int, str]]
         for day, dd in zip(days[keep], d[keep], strict=True):
             out.append((int(day) * DAY_SECONDS, str(int(dd))))
     elif unit == "month":
-        y, m, _ = _ymd(t0)
-        month_index = y * 12 + (m - 1)
+        first_year, first_month, _ = _ymd(t0)
+        month_index = first_year * 12 + (first_month - 1)
         while True:
             yy, mm = divmod(month_index, 12)
             t = _day_start(yy, mm + 1, 1)
@@ -113,8 +113,8 @@ def _tick_times(unit: str, step: int, t0: int, t1: int) -> list[tuple[int, str]]
                 out.append((t, MONTH_NAMES[mm]))
             month_index += 1
     else:  # year, decade, century
-        y, _, _ = _ymd(t0)
-        year = -(-y // step) * step
+        first_year, _, _ = _ymd(t0)
+        year = -(-first_year // step) * step
         while True:
             t = _day_start(year, 1, 1)
             if t >= t1:

@@ -77,8 +77,9 @@ class TimelineCanvas(QWidget):
         empty_clicked(): a click hit no event.
     """
 
-    range_changed = Signal("qint64", "qint64")
-    brushed = Signal("qint64", "qint64")
+    # 64-bit times (civil seconds overflow a C++ int); PySide6's stubs only know types
+    range_changed = Signal("qint64", "qint64")  # type: ignore[arg-type]
+    brushed = Signal("qint64", "qint64")  # type: ignore[arg-type]
     brush_cleared = Signal()
     picked = Signal(object, bool)
     empty_clicked = Signal()
@@ -246,7 +247,8 @@ class TimelineCanvas(QWidget):
 
     def ids_overlapping(self, t0: int, t1: int) -> np.ndarray:
         """Ids of the visible events whose span overlaps [t0, t1)."""
-        return self._frame.ids[self._index.rows_in(min(t0, t1), max(max(t0, t1), min(t0, t1) + 1))]
+        rows = self._index.rows_in(min(t0, t1), max(max(t0, t1), min(t0, t1) + 1))
+        return np.asarray(self._frame.ids[rows])
 
     def event_at(self, pos: QPointF) -> int | None:
         """The event whose mark, bar or label is under ``pos`` (the topmost one)."""

@@ -6,6 +6,7 @@ tests read these objects to check what is on screen without scraping pixels.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -169,7 +170,7 @@ def build_sparse(rows: np.ndarray, ids: np.ndarray, lane_of_row: np.ndarray,
         by_row.setdefault((item.lane, int(sub[k])), []).append(item)
     for group in by_row.values():
         group.sort(key=lambda it: it.x0)
-        for a, b in zip(group, group[1:], strict=False):
+        for a, b in itertools.pairwise(group):
             b_start = b.centre_x - POINT_SIZE / 2 if b.style is Style.POINT else b.x0
             if a.label and a.label_x + a.label_w > b_start:
                 a.label = ""

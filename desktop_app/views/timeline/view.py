@@ -83,7 +83,7 @@ class TimelineView(QWidget):
             composition root may offer to use it as the time filter.
     """
 
-    brushed = Signal("qint64", "qint64")
+    brushed = Signal("qint64", "qint64")  # type: ignore[arg-type]  # 64-bit times
 
     def __init__(self, selection: SelectionModel, view_state: ViewState,
                  parent: QWidget | None = None) -> None:
