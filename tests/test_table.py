@@ -226,6 +226,32 @@ def test_large_outside_selection_is_painted_then_replaced_by_a_click(qtbot) -> N
     assert model.highlighted_rows().size == 0
 
 
+def test_select_all_is_painted_not_handed_to_qt(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+A in the table (and a huge selection from elsewhere) never becomes a
+    many-row Qt selection, which makes Qt call the Python flags() per cell."""
+    from PySide6.QtGui import QKeySequence
+
+    frame = synthetic_frame(30_000)
+    selection = SelectionModel()
+    view = TableView(selection, ViewState())
+    qtbot.addWidget(view)
+    view.set_frame(frame)
+    mask = np.ones(len(frame), bool)
+    mask[:5_000] = False  # only what the table shows is selected
+    view.set_visible(mask)
+    view.table.setFocus()
+    with qtbot.waitSignal(selection.changed):
+        qtbot.keySequence(view.table, QKeySequence.StandardKey.SelectAll)
+    assert selection.ids == set(frame.ids[mask].tolist())
+    native = view.table.selectionModel().selection()
+    assert sum(r.bottom() - r.top() + 1 for r in native) <= 1  # at most the active row
+    assert len(view.model.highlighted_rows()) == int(mask.sum())
+    # one contiguous range from another pane is painted too once it is large
+    selection.set(frame.ids[5_000:25_000], source="map")
+    assert len(view.model.highlighted_rows()) == 20_000
+    assert sum(r.bottom() - r.top() + 1 for r in view.table.selectionModel().selection()) <= 1
+
+
 # ---------------------------------------------------------------------- a million rows
 @pytest.mark.slow
 def test_million_rows_benchmark(qtbot, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,8 @@ not a Python loop per id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
@@ -22,6 +24,21 @@ _SELECT = QItemSelectionModel.SelectionFlag
 # model instead of handed to QItemSelectionModel (its range bookkeeping is quadratic:
 # 40,000 runs take seconds). The analyst's own clicks always use the native selection.
 NATIVE_RUNS_LIMIT = 2_000
+# Above this many rows a selection is painted too: handed to Qt, one range of a million
+# rows makes Qt ask the Python model for flags() cell by cell (35 s at 1M events).
+NATIVE_ROWS_LIMIT = 10_000
+
+
+class _EventTable(QTableView):
+    """A QTableView whose Select All (its own Ctrl+A) selects through the shared
+    selection, so it takes the painted path instead of a million-row Qt selection."""
+
+    def __init__(self, select_all: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._select_all = select_all
+
+    def selectAll(self) -> None:  # Qt override
+        self._select_all()
 
 
 def contiguous_runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +67,7 @@ class TableView(QWidget):
         self._view_state = view_state
         self._applying = False  # True while this view mirrors the shared selection
         self.model = EventTableModel(self)
-        self.table = QTableView(self)
+        self.table = _EventTable(self.select_all_visible, self)
         self.table.setObjectName("eventTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -103,6 +120,11 @@ class TableView(QWidget):
         return self.model.visible_count
 
     # ------------------------------------------------------------------ table -> state
+    def select_all_visible(self) -> None:
+        """Every event the table shows becomes the shared selection (painted here)."""
+        ids = self.model.ids_at(np.arange(self.model.rowCount(), dtype=np.int64))
+        self._selection.set(ids.tolist(), source=None)  # a still-selected active stays
+
     def selected_rows(self) -> np.ndarray:
         """Display rows shown as selected (natively or painted), sorted."""
         return np.union1d(self._native_rows(), self.model.highlighted_rows())
@@ -150,7 +172,7 @@ class TableView(QWidget):
         chooser = self.table.selectionModel()
         self._applying = True
         try:
-            if len(firsts) <= NATIVE_RUNS_LIMIT:
+            if len(firsts) <= NATIVE_RUNS_LIMIT and len(rows) <= NATIVE_ROWS_LIMIT:
                 self.model.set_highlight(None)
                 chooser.select(self.model.row_ranges(firsts, lasts),
                                _SELECT.ClearAndSelect | _SELECT.Rows)
