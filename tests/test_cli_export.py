@@ -97,6 +97,10 @@ def test_export_refuses_an_unknown_suffix_with_one_line(
     assert cli.main(["export", str(tmp_path / "no such folder" / "e.csv"),
                      "--project", str(rich_project)]) == 2
     assert "no folder" in capsys.readouterr().err
+    missing = tmp_path / "missing.sightline"
+    assert cli.main(["export", str(tmp_path / "e.csv"), "--project", str(missing)]) == 2
+    assert "no project" in capsys.readouterr().err
+    assert not missing.exists() and not (tmp_path / "e.csv").exists()
 
 
 def test_export_of_an_empty_project_is_a_valid_empty_file(tmp_path: Path,

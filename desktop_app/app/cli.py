@@ -180,6 +180,8 @@ def _export(args: argparse.Namespace, project_target: str | None) -> int:
         return _fail(str(exc))
     if not args.out.parent.is_dir():
         return _fail(f"cannot export to {args.out}: no folder {args.out.parent}")
+    if project_target and "://" not in project_target and not Path(project_target).exists():
+        return _fail(f"no project {project_target}")  # never create one to export it
     project = _open(project_target)
     try:
         what = export_all(project, args.out, kind)  # type: ignore[arg-type]
