@@ -26,8 +26,8 @@ from desktop_app.ingest.presets.base import Options
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, Location
 
-# split dates (helper presets read year/month/day columns where 0 or blank is unknown)
-DATE_FIELDS = ("start", "time", "year", "month", "day")
+# dates split over three columns (GTD's iyear/imonth/iday; 0 or blank is unknown)
+SPLIT_DATE_FIELDS = ("year", "month", "day")
 EXPORT_FORMATS = {".csv": "csv", ".geojson": "geojson", ".kml": "kml"}
 
 
@@ -50,11 +50,11 @@ class MappingRequest:
 
 
 def valid_fields() -> list[str]:
-    return list(FIELD_LABELS)
+    return list(dict.fromkeys([*FIELD_LABELS, *SPLIT_DATE_FIELDS]))
 
 
 def _check_field(name: str, where: str) -> None:
-    if name not in FIELD_LABELS:
+    if name not in valid_fields():
         raise UsageError(f"{where}: unknown field {name!r}; the fields are: "
                          + ", ".join(valid_fields()))
 
@@ -123,7 +123,7 @@ def resolve_mapping(request: MappingRequest, overrides: dict[str, str],
     if request.exact and not overrides:
         return chosen
     base = {} if request.exact else guess_mapping(columns)
-    if any(f in chosen for f in ("year", "month", "day")):  # split dates replace a guess
+    if any(f in chosen for f in SPLIT_DATE_FIELDS):  # split dates replace a guessed date
         base = {f: c for f, c in base.items() if f not in ("start", "time")}
     used = set(chosen.values())
     merged = {f: c for f, c in base.items() if f not in chosen and c not in used}
