@@ -491,9 +491,9 @@ def test_check_page_previews_which_places_resolve(make_wizard: Any, tmp_path: Pa
     page = wizard.review_page
     assert page.places.text() == (
         "Places: 3 of 7 rows will be located (1 by their coordinates, 1 at places already "
-        "in the project, 1 by place name (offline gazetteer)). 3 rows name a place that "
-        "cannot be located; they are imported without a location. 1 rows have no place "
-        "or coordinates.")
+        "in the project, 1 by place name (offline gazetteer)). Not located: 3 rows naming "
+        "a place that cannot be found (imported without a location). 1 row without a "
+        "place or coordinates.")
     shown = [[page.unresolved.item(r, c).text() for c in range(2)]
              for r in range(page.unresolved.rowCount())]
     assert shown == [["Nowhere Town", "2"], ["Zzyzx Creek Landing", "1"]]

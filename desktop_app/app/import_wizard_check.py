@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 UNRESOLVED_SHOWN = 10
 
 
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
 def places_text(places: PlacePreview | None) -> str:
     """The place preview in words (plain text: it names no place)."""
     if places is None or places.rows == 0:
@@ -48,13 +52,13 @@ def places_text(places: PlacePreview | None) -> str:
         parts.append(f"{places.project_places:,} at places already in the project")
     if places.gazetteer:
         parts.append(f"{places.gazetteer:,} by place name (offline gazetteer)")
-    text = f"Places: {places.located:,} of {places.rows:,} rows will be located (" \
+    text = f"Places: {places.located:,} of {_rows(places.rows)} will be located (" \
         + ", ".join(parts) + ")."
     if places.unresolved:
-        text += (f" {places.unresolved:,} rows name a place that cannot be located; they "
-                 "are imported without a location.")
+        text += (f" Not located: {_rows(places.unresolved)} naming a place that cannot "
+                 "be found (imported without a location).")
     if places.no_place:
-        text += f" {places.no_place:,} rows have no place or coordinates."
+        text += f" {_rows(places.no_place)} without a place or coordinates."
     return text
 
 
