@@ -519,3 +519,35 @@ def test_a_kml_file_in_the_wizard(make_wizard: Any, tmp_path: Path) -> None:
     assert wizard.preview.accepted == 1 and wizard.effective_preset == "generic"
     assert wizard.mapping_page.combos["category"].currentData() == "category"
     assert wizard.places is not None and wizard.places.by_coordinates == 1
+
+
+def test_closing_the_wizard_while_it_reads(qtbot: Any, project: Project, odd_file: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancel works while a read is held; the read ending later touches nothing."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.app import import_wizard
+
+    started, release = threading.Event(), threading.Event()
+    real = import_wizard.read_for_import
+    threads: list[threading.Thread] = []
+
+    def slow_read(path: Path, options: Options) -> Any:
+        threads.append(threading.current_thread())
+        started.set()
+        release.wait(WAIT_MS / 1000)
+        return real(path, options)
+
+    monkeypatch.setattr(import_wizard, "read_for_import", slow_read)
+    wizard = ImportWizard(project, odd_file)
+    wizard.show()
+    qtbot.waitUntil(started.is_set, timeout=WAIT_MS)
+    with qtbot.waitSignal(wizard.rejected, timeout=WAIT_MS):
+        wizard.button(QWizard.WizardButton.CancelButton).click()
+    assert not wizard.isVisible()
+    shiboken6.delete(wizard)  # as the launcher's deleteLater does
+    release.set()
+    qtbot.waitUntil(lambda: not threads[0].is_alive(), timeout=WAIT_MS)
+    QApplication.processEvents()  # deliver whatever the worker queued: nothing breaks
+    assert _counts(project) == (0, 0)
