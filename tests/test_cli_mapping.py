@@ -49,7 +49,8 @@ def test_map_names_the_date_and_title_columns(odd_file: Path, tmp_path: Path,
     target = tmp_path / "p.sightline"
     # without a mapping the file has no date column
     assert cli.main(["import", str(odd_file), "--project", str(target), "--json"]) == 2
-    assert "no usable date column" in capsys.readouterr().err
+    line = _one_line(capsys.readouterr().err)
+    assert "no usable date column" in line and "--map start=COLUMN" in line
     code = cli.main(["import", str(odd_file), "--project", str(target), "--json",
                      "--monthfirst", "--map", "start=Occurred On", "--map", "title=Heading",
                      "--map", "latitude=Y", "--map", "longitude=X"])

@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--project", dest="sub_project", help=argparse.SUPPRESS
                        if p is None else "project file or SQLAlchemy URL")
 
-    imp = sub.add_parser("import", help="import a CSV, TSV or XLSX file")
+    imp = sub.add_parser("import", help="import a CSV, TSV, XLSX, KML, KMZ or GeoJSON file")
     imp.add_argument("file", type=Path)
     project_arg(imp)
     imp.add_argument("--preset", help="acled, gdelt_v1, gdelt_v2, timelinejs, timemap, generic "
@@ -125,7 +125,7 @@ def _open(project: str | None) -> object:
 
 
 def _import(args: argparse.Namespace, project_target: str | None) -> int:
-    from desktop_app.app.cli_commands import UsageError, with_mapping
+    from desktop_app.app.cli_commands import UsageError, mapping_hint, with_mapping
     from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file
     from desktop_app.store.bulk import BatchWriteError
 
@@ -141,7 +141,7 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
     try:
         result = import_file(project, args.file, options)  # type: ignore[arg-type]
     except UnreadableFile as exc:
-        return _fail(f"cannot import {args.file}: {exc}")
+        return _fail(f"cannot import {args.file}: {exc}{mapping_hint(str(exc))}")
     except BatchWriteError as exc:
         return _fail(str(exc))
     finally:
