@@ -1,7 +1,9 @@
 """The ``sightline`` command line.
 
     sightline                       start the window (the default project if none given)
-    sightline import FILE ...       import a CSV/TSV/XLSX file
+    sightline import FILE ...       import a CSV/TSV/XLSX/KML/KMZ/GeoJSON file
+                                    (--map FIELD=COLUMN, --mapping FILE.json)
+    sightline export OUT            write every event as .csv, .geojson or .kml
     sightline info                  counts and date span of a project
     sightline undo-import BATCH     remove everything one import added
     sightline screenshot OUT.png    render the main window offscreen to a PNG
@@ -40,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--project", dest="sub_project", help=argparse.SUPPRESS
                        if p is None else "project file or SQLAlchemy URL")
 
-    imp = sub.add_parser("import", help="import a CSV, TSV or XLSX file")
+    imp = sub.add_parser("import", help="import a CSV, TSV, XLSX, KML, KMZ or GeoJSON file")
     imp.add_argument("file", type=Path)
     project_arg(imp)
     imp.add_argument("--preset", help="acled, gdelt_v1, gdelt_v2, timelinejs, timemap, generic "
@@ -53,8 +55,19 @@ def _parser() -> argparse.ArgumentParser:
                        const=DateOrder.MONTH_FIRST, help="read 03/04/2024 as 4 March")
     imp.add_argument("--encoding", help="text encoding (default: detected)")
     imp.add_argument("--delimiter", help="field delimiter (default: detected)")
+    imp.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                     help="put a file column on one of the wizard's fields (repeatable), e.g. "
+                          "--map start=\"Occurred On\"; split dates: --map year=iyear "
+                          "--map month=imonth --map day=iday")
+    imp.add_argument("--mapping", type=Path, metavar="FILE.json",
+                     help="a column mapping as JSON ({field: column}, or the record the "
+                          "wizard remembers)")
     imp.add_argument("--rejects", type=Path, help="write the rejected rows to this CSV")
     imp.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = sub.add_parser("export", help="write every event as CSV, GeoJSON or KML")
+    export.add_argument("out", type=Path, help="OUT.csv, OUT.geojson or OUT.kml")
+    project_arg(export)
 
     info = sub.add_parser("info", help="counts and date span of a project")
     project_arg(info)
@@ -114,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args, project)
         if args.command == "info":
             return _info(args, project)
+        if args.command == "export":
+            return _export(args, project)
         if args.command == "undo-import":
             return _undo(args, project)
         if args.command == "screenshot":
@@ -138,16 +153,23 @@ def _open(project: str | None) -> object:
 
 
 def _import(args: argparse.Namespace, project_target: str | None) -> int:
+    from desktop_app.app.cli_commands import UsageError, mapping_hint, with_mapping
     from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file
     from desktop_app.store.bulk import BatchWriteError
 
     options = Options(preset=args.preset, sheet=args.sheet, date_order=args.order,
                       encoding=args.encoding, delimiter=args.delimiter)
+    try:
+        options = with_mapping(options, args.file, args.map, args.mapping)
+    except UsageError as exc:
+        return _fail(str(exc))
+    except UnreadableFile as exc:
+        return _fail(f"cannot import {args.file}: {exc}")
     project = _open(project_target)
     try:
         result = import_file(project, args.file, options)  # type: ignore[arg-type]
     except UnreadableFile as exc:
-        return _fail(f"cannot import {args.file}: {exc}")
+        return _fail(f"cannot import {args.file}: {exc}{mapping_hint(str(exc))}")
     except BatchWriteError as exc:
         return _fail(str(exc))
     finally:
@@ -177,16 +199,40 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, project_target: str | None) -> int:
+    from desktop_app.app.cli_commands import UsageError, export_all, export_kind
+
+    try:
+        kind = export_kind(args.out)
+    except UsageError as exc:
+        return _fail(str(exc))
+    if not args.out.parent.is_dir():
+        return _fail(f"cannot export to {args.out}: no folder {args.out.parent}")
+    if project_target and "://" not in project_target and not Path(project_target).exists():
+        return _fail(f"no project {project_target}")  # never create one to export it
+    project = _open(project_target)
+    try:
+        what = export_all(project, args.out, kind)  # type: ignore[arg-type]
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
+    finally:
+        project.close()  # type: ignore[attr-defined]
+    print(f"Exported {what} to {args.out}.")
+    return 0
+
+
 def _info(args: argparse.Namespace, project_target: str | None) -> int:
+    from desktop_app.app.cli_commands import info_extra
     from desktop_app.store.queries import project_info
 
     project = _open(project_target)
     try:
         info = project_info(project)  # type: ignore[arg-type]
+        extra = info_extra(project)  # type: ignore[arg-type]
     finally:
         project.close()  # type: ignore[attr-defined]
     if args.json:
-        print(json.dumps(info.as_dict()))
+        print(json.dumps({**info.as_dict(), **extra}))
         return 0
     print(f"{info.events:,} events ({info.located_events:,} with a location), "
           f"{info.locations:,} locations, {info.sources:,} sources, {info.actors:,} actors, "

@@ -1,16 +1,20 @@
-"""The pages of the import wizard. Each redraws from ``ImportWizard.preview``."""
+"""The pages of the import wizard. Each redraws from ``ImportWizard.preview``.
+
+Anything that comes from the file (cells, column names, warnings, errors) is shown as
+plain text: labels holding it are ``Qt.TextFormat.PlainText`` (AutoText would render
+markup in a cell and load what an ``<img>`` names), table cells are plain items.
+While the wizard reads or re-interprets the file on its worker (``busy``) a page says
+so and cannot be left.
+"""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -20,7 +24,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWizard,
     QWizardPage,
 )
 
@@ -47,6 +50,31 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
+    """A label that shows text exactly as given (never as markup)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
+def rich_label() -> QLabel:
+    """A label for Sightline's own words and numbers only (bold counts), never file
+    content."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
+
+
+ERROR_STYLE = "color: #a00;"
+BUSY_TEXT = {"reading": "Reading the file…", "checking": "Checking the rows…"}
+
+
+def busy_text(wizard: ImportWizard) -> str:
+    return BUSY_TEXT.get(wizard.busy_stage, "")
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -76,6 +104,9 @@ class _Page(QWizardPage):
     def redraw(self) -> None:
         raise NotImplementedError
 
+    def validatePage(self) -> bool:  # never leave a page while its preview is stale
+        return not self.owner.busy and super().validatePage()
+
 
 # ---------------------------------------------------------------------- 1. the file
 class SourcePage(_Page):
@@ -95,14 +126,14 @@ class SourcePage(_Page):
         for value, label in DELIMITERS.items():
             self.delimiter.addItem(label, value)
         self.sheet = QComboBox()
-        self.detected = QLabel()
-        self.message = QLabel(wordWrap=True)
+        self.detected = plain_label(wrap=False)
+        self.message = plain_label()
         self.rows = _table([])
         form = QFormLayout()
-        form.addRow("Preset", self.preset)
-        form.addRow("Encoding", self.encoding)
-        form.addRow("Delimiter", self.delimiter)
-        form.addRow("Sheet", self.sheet)
+        form.addRow(plain_label("Preset", wrap=False), self.preset)
+        form.addRow(plain_label("Encoding", wrap=False), self.encoding)
+        form.addRow(plain_label("Delimiter", wrap=False), self.delimiter)
+        form.addRow(plain_label("Sheet", wrap=False), self.sheet)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addLayout(form, 1)
@@ -120,26 +151,31 @@ class SourcePage(_Page):
         w, table = self.owner, self.owner.table
         self.preset.setCurrentIndex(max(0, self.preset.findData(w.choices.preset)))
         spreadsheet = w.is_spreadsheet
-        self.encoding.setEnabled(not spreadsheet)
-        self.delimiter.setEnabled(not spreadsheet)
-        self.sheet.setEnabled(spreadsheet)
+        text_file = not spreadsheet and not w.is_geographic and not w.busy
+        self.encoding.setEnabled(text_file)
+        self.delimiter.setEnabled(text_file)
+        self.sheet.setEnabled(spreadsheet and not w.busy)
+        self.preset.setEnabled(not w.busy)
         if self.sheet.count() != len(w.sheets):
             self.sheet.clear()
             self.sheet.addItems(w.sheets)
-        if table is not None:
+        if table is not None and not w.busy:  # while reading, keep what was just chosen
             if table.encoding in ENCODINGS:
                 self.encoding.setCurrentText(table.encoding)
             self.delimiter.setCurrentIndex(max(0, self.delimiter.findData(table.delimiter)))
             if table.sheet:
                 self.sheet.setCurrentText(table.sheet)
         preset = PRESETS.get(w.effective_preset)
-        self.detected.setText(
-            f"Preset: <b>{preset.label if preset else '—'}</b><br>"
-            + (f"Encoding: <b>{table.encoding}</b><br>" if table is not None else "")
-            + (f"Delimiter: <b>{DELIMITERS.get(table.delimiter or '', table.delimiter)}</b><br>"
-               if table is not None and table.delimiter else "")
-            + (f"Rows: <b>{len(table.frame):,}</b>" if table is not None else ""))
-        self.message.setText(f"Cannot read the file: {w.read_error}" if w.read_error else "")
+        self.detected.setText("\n".join(
+            [f"Preset: {preset.label if preset else '—'}"]
+            + ([f"Encoding: {table.encoding}"] if table is not None else [])
+            + ([f"Delimiter: {DELIMITERS.get(table.delimiter or '', table.delimiter)}"]
+               if table is not None and table.delimiter else [])
+            + ([f"Rows: {len(table.frame):,}"] if table is not None else [])))
+        busy = busy_text(w)
+        self.message.setStyleSheet("" if busy or not w.read_error else ERROR_STYLE)
+        self.message.setText(busy or (f"Cannot read the file: {w.read_error}"
+                                      if w.read_error else ""))
         if table is None:
             self.rows.setColumnCount(0)
             self.rows.setRowCount(0)
@@ -169,7 +205,7 @@ class SourcePage(_Page):
                                delimiter=self.delimiter.currentData())
 
     def isComplete(self) -> bool:
-        return self.owner.table is not None
+        return self.owner.table is not None and not self.owner.busy
 
 
 # ---------------------------------------------------------------------- 2. the columns
@@ -180,9 +216,9 @@ class MappingPage(_Page):
         super().__init__(wizard, "Columns",
                          "Choose the column that holds each field. Only the date is "
                          "required; a title is taken from the description when missing.")
-        self.note = QLabel(wordWrap=True)
+        self.note = plain_label()
         self.note.setStyleSheet("background: #e8f1fb; padding: 6px; border-radius: 3px;")
-        self.message = QLabel(wordWrap=True)
+        self.message = plain_label()
         self.fields = list(FIELD_LABELS)
         self.grid = _table(["Field", "Column in the file", "First value"])
         self.grid.setRowCount(len(self.fields))
@@ -231,17 +267,19 @@ class MappingPage(_Page):
         preset = PRESETS.get(w.effective_preset)
         self.manual.setVisible(not generic)
         error = w.preview.error if w.preview is not None else w.read_error
+        busy = busy_text(w)
+        self.message.setStyleSheet(ERROR_STYLE if error and not busy else "")
         self.message.setText(
-            f"<span style='color:#a00'>{error}</span>" if error else
-            ("" if generic else f"The {preset.label if preset else ''} preset maps the "
-             "columns itself."))
+            busy or error or ("" if generic else f"The {preset.label if preset else ''} "
+                              "preset maps the columns itself."))
 
     def _chosen(self, target: str) -> None:
         if not self._updating:
             self.owner.map_field(target, self.combos[target].currentData())
 
     def isComplete(self) -> bool:
-        return self.owner.preview is not None and self.owner.preview.draft is not None
+        w = self.owner
+        return not w.busy and w.preview is not None and w.preview.draft is not None
 
 
 def _remembered_note() -> str:
@@ -268,11 +306,11 @@ class DatesPage(_Page):
         self.order = QComboBox()
         for label, order in ORDER_CHOICES:  # Qt keeps a StrEnum as a plain str
             self.order.addItem(label, order.value if order else None)
-        self.detected = QLabel(wordWrap=True)
+        self.detected = plain_label()
         self.samples = _table(["Row", "As written", "Read as", "Precision"])
-        self.warnings = QLabel(wordWrap=True)
+        self.warnings = plain_label()
         form = QFormLayout()
-        form.addRow("Date order", self.order)
+        form.addRow(plain_label("Date order", wrap=False), self.order)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.detected)
@@ -316,8 +354,8 @@ class DatesPage(_Page):
         _fill(self.samples, self.sample_rows())
         self.samples.resizeColumnsToContents()
         draft = w.preview.draft if w.preview is not None else None
-        if draft is None:
-            self.detected.setText("")
+        if draft is None or w.busy:
+            self.detected.setText(busy_text(w))
             self.warnings.setText("")
             return
         report, used = draft.start.order, draft.start.used
@@ -330,56 +368,14 @@ class DatesPage(_Page):
         else:
             found = f"Detected: {report.order.value.replace('first', ' first')}."
         reading = used.value.replace("first", " first") if used else "day first"
-        self.detected.setText(f"{found} Reading <b>{reading}</b> "
+        self.detected.setText(f"{found} Reading {reading} "
                               f"(column “{draft.start.column}”).")
-        self.warnings.setText("<br>".join(draft.warnings))
+        self.warnings.setText("\n".join(draft.warnings))
 
     def _chosen(self) -> None:
         if not self._updating:
             data = self.order.currentData()
             self.owner.set_date_order(DateOrder(data) if data else None)
-
-
-# ---------------------------------------------------------------------- 4. the rejects
-class ReviewPage(_Page):
-    """What will be imported and what will be rejected, before anything is written."""
-
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "Check before importing",
-                         "Nothing has been written yet. These rows will be rejected; "
-                         "go back to change the mapping or the date order.")
-        self.counts = QLabel(wordWrap=True)
-        self.rejects = _table(["Row", "Column", "Reason"])
-        self.warnings = QLabel(wordWrap=True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.rejects, 1)
-        layout.addWidget(self.warnings)
-        self.setButtonText(QWizard.WizardButton.NextButton, "&Import")
-        self._redraw()
-
-    def redraw(self) -> None:
-        preview = self.owner.preview
-        if preview is None or preview.draft is None:
-            self.counts.setText("The file cannot be imported as it is mapped.")
-            _fill(self.rejects, [])
-            return
-        shown = preview.rejects[:REJECTS_SHOWN]
-        more = len(preview.rejects) - len(shown)
-        self.counts.setText(
-            f"<b>{preview.accepted:,}</b> rows will be imported and "
-            f"<b>{preview.rejected_rows:,}</b> rejected"
-            + (f", {preview.skipped:,} skipped (not events)" if preview.skipped else "")
-            + ". Events already in the project are recognised and skipped."
-            + (f" The first {REJECTS_SHOWN:,} problems are listed ({more:,} more)." if more
-               else ""))
-        _fill(self.rejects, [[str(r.row), r.column, r.reason] for r in shown])
-        self.rejects.resizeColumnsToContents()
-        self.warnings.setText("<br>".join(preview.warnings))
-
-    def isComplete(self) -> bool:
-        preview = self.owner.preview
-        return preview is not None and preview.draft is not None and preview.accepted > 0
 
 
 # ---------------------------------------------------------------------- 5. the import
@@ -396,7 +392,7 @@ class ImportPage(_Page):
         super().__init__(wizard, "Importing", "The events are written in one transaction: "
                          "cancelling leaves the project as it was.")
         self.setCommitPage(True)
-        self.stage = QLabel()
+        self.stage = plain_label()
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
         self.cancel_button = QPushButton("Cancel import")
@@ -472,59 +468,3 @@ class ImportPage(_Page):
 
     def isComplete(self) -> bool:
         return self.outcome == "imported"
-
-
-# ---------------------------------------------------------------------- 6. the summary
-class SummaryPage(_Page):
-    """The counts of the import, and the rejects as a CSV file."""
-
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "Imported", "The panes show the new events.")
-        self.counts = QLabel(wordWrap=True)
-        self.warnings = QLabel(wordWrap=True)
-        self.save_button = QPushButton("Save and open the rejects…")
-        self.save_button.clicked.connect(self._save_clicked)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.warnings)
-        row = QHBoxLayout()
-        row.addWidget(self.save_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(1)
-        self.setFinalPage(True)
-
-    def redraw(self) -> None:
-        pass
-
-    def initializePage(self) -> None:
-        result = self.owner.import_result
-        if result is None:
-            return
-        lines = [("Rows read", result.rows_read), ("Imported", result.imported),
-                 ("Already in the project", result.duplicates),
-                 ("Rejected", result.rejected), ("Without a location", result.unlocated)]
-        if result.skipped:
-            lines.append(("Skipped (not events)", result.skipped))
-        self.counts.setText("<table>" + "".join(
-            f"<tr><td>{name}</td><td align='right'>&nbsp;&nbsp;<b>{n:,}</b></td></tr>"
-            for name, n in lines) + f"</table><p>Batch {result.batch}, preset {result.preset}.</p>")
-        self.warnings.setText("<br>".join(result.warnings[:5]))
-        self.save_button.setEnabled(bool(result.rejects))
-
-    def save_rejects(self, path: Path, *, open_after: bool = True) -> Path:
-        """Write the rejects as CSV (row, column, reason) and open the file."""
-        result = self.owner.import_result
-        assert result is not None
-        result.write_rejects(path)
-        if open_after:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        return path
-
-    def _save_clicked(self) -> None:
-        default = self.owner.path.with_name(f"{self.owner.path.stem}-rejects.csv")
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save the rejects", str(default),
-                                                "CSV (*.csv)")
-        if chosen:
-            self.save_rejects(Path(chosen))
-

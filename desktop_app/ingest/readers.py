@@ -331,6 +331,10 @@ def read_table(
         raise UnreadableFile(f"{path} is a folder")
     if path.stat().st_size == 0:
         raise UnreadableFile("the file is empty")
+    from desktop_app.ingest.geo_tables import geo_reader  # KML, KMZ, GeoJSON by suffix
+
+    if (read_geo := geo_reader(path)) is not None:
+        return read_geo(path)
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic == b"PK\x03\x04":
