@@ -48,6 +48,10 @@ def make_map(qtbot: Any) -> Iterator[Callable[..., tuple[MapView, SelectionModel
             # set_frame fits the map to the data; wait until that view is drawn too
             qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.counts().events") ==
                             int(frame.located.sum()), timeout=LOAD_MS)
+            # and until the fit has stopped moving: a pixel read mid-animation is stale by
+            # the time it is clicked (the flaky marker click under load)
+            qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.settled()") is True,
+                            timeout=LOAD_MS)
         return view, selection, view_state
 
     yield make
