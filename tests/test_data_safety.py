@@ -7,6 +7,7 @@ two imports at once) only exist between processes.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +86,235 @@ def test_a_write_after_a_foreign_close_survives_another_process_and_kill_9(
     with Project.open(path) as reopened:
         assert reopened.get_setting("after") == "written"
         assert reopened.get_setting("before") == "1"
+
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from desktop_app.store.project import Project
+
+    project = Project.open(sys.argv[1])
+    with project.write_lock(sys.argv[2]):
+        print("held", flush=True)
+        sys.stdin.readline()
+    project.close()
+""")
+
+
+class LockHolder:
+    """Another process holding a project's write lock (as an import there would) until
+    :meth:`release`."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), what],
+                                        env=_env(), stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "held"
+
+    def release(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.write("done\n")
+            self.process.stdin.close()
+        self.process.wait(60)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+# ---------------------------------------------------------------- finding 7: foreign files
+def _foreign_file(path: Path, journal: str) -> bytes:
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA journal_mode={journal}")
+    conn.execute("CREATE TABLE customers (name TEXT, card TEXT)")
+    conn.execute("INSERT INTO customers VALUES ('Alice Example', '4111 1111 1111 1111')")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_a_foreign_sqlite_file_is_refused_without_a_single_write(
+        tmp_path: Path, journal: str) -> None:
+    from desktop_app.store.project import Project, ProjectError
+
+    path = tmp_path / "crm.db"
+    before = _foreign_file(path, journal)
+    around = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(ProjectError, match="not a Sightline project") as refused:
+        Project.open(path)
+    assert "Alice" not in str(refused.value) and "SELECT" not in str(refused.value)
+    assert path.read_bytes() == before  # the header still says the same journal mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == around
+
+
+def test_a_project_from_a_newer_sightline_is_refused_without_a_single_write(
+        project: Any, tmp_path: Path) -> None:
+    from desktop_app.store.project import Project, SchemaTooNew
+
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNew):
+        Project.open(path)
+    assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------- messages without SQL
+def test_a_refused_edit_says_why_in_one_line_without_sql_or_data(
+        sample_project: Any, caplog: pytest.LogCaptureFixture) -> None:
+    from desktop_app.store import editing as store
+    from desktop_app.store.project import WriteFailed
+
+    event_id = int(sqlite3.connect(sample_project.path).execute(
+        "SELECT min(id) FROM event").fetchone()[0])
+    before = store.read_event(sample_project, event_id)
+    with sample_project.writing("adding a guard for the test", changes_data=False) as conn:
+        conn.exec_driver_sql("CREATE TRIGGER no_edits BEFORE UPDATE ON event "
+                             "BEGIN SELECT RAISE(ABORT, 'edits are frozen'); END")
+    secret = "Covert meeting at the Cafe Lumiere"
+    with caplog.at_level("ERROR", logger="sightline.store"), \
+            pytest.raises(WriteFailed) as failed:
+        store.update_event(sample_project, event_id,
+                           store.EventFields(**{**before.__dict__, "title": secret}))
+    message = str(failed.value)
+    assert "edits are frozen" in message and "\n" not in message
+    for leak in ("UPDATE", "SELECT", "[SQL", secret, "parameters"):
+        assert leak not in message
+    assert any("UPDATE event" in r.exc_text for r in caplog.records if r.exc_text)
+    assert store.read_event(sample_project, event_id) == before  # nothing half-written
+
+
+def test_a_failed_import_says_why_without_sql_or_rows(project: Any, data_dir: Path) -> None:
+    from desktop_app.ingest.pipeline import import_file
+    from desktop_app.store.bulk import BatchWriteError
+
+    with project.writing("adding a guard for the test", changes_data=False) as conn:
+        conn.exec_driver_sql("CREATE TRIGGER no_events BEFORE INSERT ON event "
+                             "BEGIN SELECT RAISE(ABORT, 'the project is frozen'); END")
+    with pytest.raises(BatchWriteError) as failed:
+        import_file(project, data_dir / "acled_sample.csv")
+    message = str(failed.value)
+    assert message.startswith("Nothing was imported") and "the project is frozen" in message
+    for leak in ("INSERT", "[SQL", "parameters", "Kyiv", "\n"):
+        assert leak not in message
+    with project.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM import_batch").scalar() == 0
+
+
+# ---------------------------------------------------------------- one write path
+def test_every_change_of_the_contents_bumps_the_data_version_once(
+        project: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ingest.pipeline import import_file
+    from desktop_app.store import bulk
+    from desktop_app.store import editing as store
+    from desktop_app.store.batches import undo_batch
+    from desktop_app.store.search import refresh_index
+    from desktop_app.store.views_repo import ViewsRepository
+
+    def version() -> int:
+        return int(project.data_version() or 0)
+
+    start = version()
+    first = import_file(project, data_dir / "acled_sample.csv")  # the Core writer
+    assert version() == start + 1 == int(project.last_written_version)
+    monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)
+    import_file(project, data_dir / "timemap.csv")  # the ADBC worker
+    assert version() == start + 2 == int(project.last_written_version)
+    place = store.create_location(project, store.LocationFields("Subic Bay", 14.8, 120.3))
+    assert version() == start + 3
+    undo_batch(project, first.batch)
+    assert version() == start + 4
+    # what does not change events, places or batches leaves it alone
+    ViewsRepository(project).save_view("a view", "", {})
+    project.set_setting("ui", "x")
+    refresh_index(project)
+    assert version() == start + 4
+    store.delete_location(project, place)
+    assert version() == start + 5
+
+
+def test_the_text_index_is_built_in_short_writes(project: Any, data_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ingest.pipeline import import_file
+    from desktop_app.store import search
+
+    result = import_file(project, data_dir / "acled_sample.csv")
+    writes: list[str] = []
+    real = project.writing
+
+    def counting(what: str = "the change", **kwargs: Any) -> Any:
+        writes.append(what)
+        return real(what, **kwargs)
+
+    monkeypatch.setattr(search, "INDEX_CHUNK", 3)
+    monkeypatch.setattr(project, "writing", counting)
+    assert search.refresh_index(project) == result.imported
+    assert len(writes) >= result.imported // 3
+    assert search.refresh_index(project) == 0
+    monkeypatch.setattr(project, "writing", real)
+    assert len(search.search_ids(project, "kyiv")) > 0
+
+
+def test_a_writer_waits_for_another_process_and_is_told_why(project: Any) -> None:
+    from desktop_app.store.guard import WriteBusy
+
+    holder = LockHolder(project.path, "the import of big.csv")
+    told: list[str] = []
+    try:
+        project.edit_wait = 0.2
+        with pytest.raises(WriteBusy, match=r"busy with the import of big\.csv"):
+            project.set_setting("k", "v")
+        with pytest.raises(WriteBusy), project.writing("a change", on_wait=told.append):
+            pass  # pragma: no cover - never reached
+        assert told and "Waiting for the import of big.csv" in told[0]
+        assert project.get_setting("k") == ""
+    finally:
+        holder.release()
+    project.set_setting("k", "v")  # free again
+    assert project.get_setting("k") == "v"
+
+
+# ---------------------------------------------------------------- finding 4: two imports
+def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path,
+                                                          data_dir: Path) -> None:
+    """Both commands start while a third process writes; each says it is waiting, then
+    they run one after the other and both batches are there with the right counts."""
+    from desktop_app.store.batches import list_batches
+    from desktop_app.store.project import Project
+
+    path = tmp_path / "team.sightline"
+    Project.open(path).close()
+    holder = LockHolder(path, "the import of first.csv")
+    files = [data_dir / "acled_sample.csv", data_dir / "gdelt_v1.tsv"]
+    runs = [subprocess.Popen([*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
+                             env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for f in files]
+    try:
+        for run in runs:  # both are queued behind the holder
+            assert run.stderr is not None
+            line = run.stderr.readline()
+            assert "Waiting for the import of first.csv" in line, line
+    finally:
+        holder.release()
+    results = []
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+        results.append(json.loads(out))
+    with Project.open(path) as project:
+        batches = list_batches(project)
+        assert sorted(b.file_name for b in batches) == sorted(f.name for f in files)
+        with project.engine.connect() as conn:
+            events = conn.exec_driver_sql("SELECT count(*) FROM event").scalar()
+        assert events == sum(r["imported"] for r in results) > 0
+        for batch in batches:
+            assert batch.imported == next(r["imported"] for r in results
+                                          if r["batch"] == batch.id)
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    check.close()

@@ -32,6 +32,7 @@ from desktop_app.store.project import WriteFailed
 
 if TYPE_CHECKING:
     from desktop_app.app.window import MainWindow
+    from desktop_app.frame import EventFrame
     from desktop_app.store.project import Project
 
 log = logging.getLogger("sightline.editing")
@@ -403,7 +404,11 @@ class Editing(QObject):
 
     def reload(self) -> None:
         """Read the frame again and give it to every pane, keeping what is selected."""
-        frame = load_frame(self.project)
+        self.apply_frame(load_frame(self.project))
+
+    def apply_frame(self, frame: EventFrame) -> None:
+        """Give a freshly read frame to every pane, keeping the selection (less what is
+        gone) and the view; also used when the window follows changes made elsewhere."""
         window = self.window
         window.linker.set_frame(frame)
         selection = window.selection

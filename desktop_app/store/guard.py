@@ -129,7 +129,12 @@ def keep_wal_on_close(connection: sqlite3.Connection, path: Path | str) -> None:
 def safe_connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
     """A plain sqlite3 connection to a project file, configured by :func:`keep_wal_on_close`."""
     if read_only:
-        target = Path(path).resolve().as_uri() + "?mode=ro"
+        # a WAL-mode file with no WAL next to it holds everything in itself: read it as
+        # immutable, or SQLite would create the -wal and -shm files to look
+        with open(path, "rb") as handle:
+            wal_mode = handle.read(20)[18:19] == b"\x02"
+        quiet = wal_mode and not Path(f"{path}-wal").exists()
+        target = Path(path).resolve().as_uri() + ("?immutable=1" if quiet else "?mode=ro")
         connection = sqlite3.connect(target, uri=True)
     else:
         connection = sqlite3.connect(path)
