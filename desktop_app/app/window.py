@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.selection.changed.connect(lambda _s: self._update_status())
         self._restore_layout()
         self._shown_version: str | None = None  # the data version the panes show
-        self.write_waiting.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.write_waiting.connect(self._show_waiting)  # a method: queued to the GUI thread
         self.follow_timer = QTimer(self, interval=FOLLOW_INTERVAL_MS)
         self.follow_timer.timeout.connect(self.follow_project)
         self.load_project(project)
@@ -268,6 +268,9 @@ class MainWindow(QMainWindow):
         except Exception:  # a server gone away: try again at the next tick
             log.warning("cannot read the project's data version", exc_info=True)
             return None
+
+    def _show_waiting(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
 
     def follow_project(self) -> None:
         """Reload in the background when someone else changed the project."""
@@ -426,8 +429,11 @@ class MainWindow(QMainWindow):
         task = Task(name, fn, *args, parent=self,  # type: ignore[arg-type]
                     reports_progress=progress)
         shown = False
+        latest = ("", -1.0)  # the last stage told, shown when the bar appears
 
         def show(stage: str, fraction: float) -> None:
+            nonlocal latest
+            latest = (stage, fraction)
             if shown:
                 self._busy(f"{label} {stage}".strip(), fraction)
 
@@ -439,7 +445,7 @@ class MainWindow(QMainWindow):
         def reveal() -> None:
             nonlocal shown
             shown = True
-            self._busy(label, -1.0)
+            self._busy(f"{label} {latest[0]}".strip(), latest[1])
 
         timer.timeout.connect(reveal)
         timer.start()
