@@ -47,7 +47,6 @@ with Sightline closed.
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import logging
 import os
 import sqlite3
@@ -60,6 +59,35 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("sightline.store")
+
+if sys.platform == "win32":  # pragma: no cover - Windows builds
+    import msvcrt
+
+    _FAR = 1 << 20  # the byte locked, beyond the holder's text (Windows locks are mandatory)
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, _FAR, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, _FAR, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 NO_CKPT_ON_CLOSE = 1006  # SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, SQLite 3.16+
 LOCK_SUFFIX = ".write-lock"
@@ -88,8 +116,11 @@ def _sqlite_library() -> Any:
     if _lib is None:
         import _sqlite3
 
-        lib = ctypes.CDLL(_sqlite3.__file__)
-        lib.sqlite3_libversion.restype = ctypes.c_char_p
+        try:
+            lib = ctypes.CDLL(_sqlite3.__file__)
+            lib.sqlite3_libversion.restype = ctypes.c_char_p
+        except (OSError, AttributeError) as exc:
+            raise UnsafeConnection("the sqlite3 module's library could not be found") from exc
         lib.sqlite3_db_filename.restype = ctypes.c_char_p
         lib.sqlite3_db_filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         lib.sqlite3_db_config.restype = ctypes.c_int
@@ -104,13 +135,19 @@ def keep_wal_on_close(connection: sqlite3.Connection, path: Path | str) -> None:
     the WAL. Raises :class:`UnsafeConnection` when that cannot be done and checked."""
     if hasattr(connection, "setconfig"):  # Python 3.12+
         connection.setconfig(NO_CKPT_ON_CLOSE, True)
-        if not connection.getconfig(NO_CKPT_ON_CLOSE):
+        if not connection.getconfig(NO_CKPT_ON_CLOSE):  # type: ignore[attr-defined]
             raise UnsafeConnection("SQLite refused to keep the WAL on close")
         return
     if sys.version_info[:2] != (3, 11) or sys.implementation.name != "cpython" \
             or hasattr(sys, "gettotalrefcount"):
         raise UnsafeConnection("this Python cannot configure SQLite connections safely")
-    lib = _sqlite_library()
+    try:
+        lib = _sqlite_library()
+    except UnsafeConnection:
+        if sys.platform == "win32":  # pragma: no cover - Windows locks are per handle:
+            log.info("SQLite's library not found; Windows needs no close guard")
+            return  # no unrelated close() drops them, the hazard does not exist there
+        raise
     # CPython 3.11: struct { PyObject_HEAD; sqlite3 *db; ... } (no debug build fields)
     header = 2 * ctypes.sizeof(ctypes.c_void_p)
     handle = ctypes.c_void_p.from_address(id(connection) + header).value
@@ -223,29 +260,26 @@ class WriteLock:
         fd = self._fd
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = 0.02
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                holder = os.pread(fd, 300, 0).decode("utf-8", "replace").strip()
-                holder = holder or "another Sightline"
-                tell(f"Waiting for {holder} to finish…")
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise WriteBusy(f"The project is busy with {holder}; {what} was not "
-                                    "made. Try again when it has finished.") from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.25)
-        text = f"{what} (process {os.getpid()})".encode()
+        while not _try_lock(fd):
+            os.lseek(fd, 0, os.SEEK_SET)
+            holder = os.read(fd, 300).decode("utf-8", "replace").strip()
+            holder = holder or "another Sightline"
+            tell(f"Waiting for {holder} to finish…")
+            if deadline is not None and time.monotonic() >= deadline:
+                raise WriteBusy(f"The project is busy with {holder}; {what} was not "
+                                "made. Try again when it has finished.")
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, text, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{what} (process {os.getpid()})".encode())
 
     def _funlock(self) -> None:
         if self._fd is not None:
             try:
                 os.ftruncate(self._fd, 0)
             finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                _unlock(self._fd)
 
 
 _locks: dict[str, WriteLock] = {}

@@ -407,8 +407,8 @@ class Project:
                                  {"k": PG_LOCK_KEY}).scalar()
             if not got:
                 tell("Waiting for another Sightline writing to this project to finish…")
-                if timeout is not None:
-                    holder.execute(text(f"SET lock_timeout = {int(timeout * 1000) or 1}"))
+                if timeout is not None:  # LOCAL: the pooled connection keeps no timeout
+                    holder.execute(text(f"SET LOCAL lock_timeout = {int(timeout * 1000) or 1}"))
                 try:
                     holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
                 except SQLAlchemyError as exc:

@@ -52,12 +52,12 @@ def refresh_index(project: Project) -> int:
             if not _has_fts(conn):
                 return total
             mark = _watermark(conn)
-            top = conn.execute(text(
+            found = conn.execute(text(
                 "SELECT id FROM event WHERE id > :m ORDER BY id LIMIT 1 OFFSET :n"),
                 {"m": mark, "n": INDEX_CHUNK - 1}).scalar()
-            last = top is None
-            if last:
-                top = conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
+            last = found is None
+            top = int(conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
+                      if found is None else found)
             if top <= mark:
                 return total
             added = conn.execute(text(
