@@ -57,7 +57,6 @@ def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in t
     db = adbc.connect(path, autocommit=True)
     cur = db.cursor()
     cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA synchronous=NORMAL")  # as every Sightline connection (WAL: safe)
     cur.execute("SELECT count(*) FROM sqlite_master")  # hold the shared lock from now on
     cur.fetchall()
     pending: str | None = None  # an ingest error, told at the next answered call
