@@ -342,7 +342,9 @@ class Project:
         Raises :class:`WriteBusy` when it could not get its turn and :class:`WriteFailed`
         when the database refused the write; errors of the caller pass unchanged.
         ``timeout``: seconds, None for as long as it takes, ``EDIT_WAIT`` (the default)
-        for the project's ``edit_wait``."""
+        for the project's ``edit_wait``. Do not open a second ``writing`` inside one
+        (its transaction would wait for the first); :meth:`write_lock` around several
+        is fine."""
         if timeout is not None and timeout < 0:
             timeout = self.edit_wait
         postgres = self._is_postgres
