@@ -530,3 +530,50 @@ def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) 
     with Project.open(path) as project, project.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM import_batch").scalar() == 2
         assert conn.exec_driver_sql("SELECT count(*) FROM event").scalar() == imported > 0
+
+
+TRY_WRITE = textwrap.dedent("""
+    import sys
+    from desktop_app.store.guard import WriteBusy
+    from desktop_app.store.project import Project
+
+    project = Project.open(sys.argv[1])
+    project.edit_wait = 0.2
+    try:
+        project.set_setting("from", "elsewhere")
+    except WriteBusy as exc:
+        print(exc)
+        sys.exit(3)
+""")
+
+
+def test_the_write_lock_survives_unrelated_closes_of_the_project_files(project: Any) -> None:
+    """Unlike SQLite's POSIX locks, the writers' lock is not dropped when something in
+    the holder's process opens and closes the project file or the lock file."""
+    from desktop_app.store.guard import lock_path_for
+
+    with project.write_lock("the import of held.csv"):
+        for name in (project.path, lock_path_for(project.path)):
+            os.close(os.open(name, os.O_RDONLY))
+        other = subprocess.run([sys.executable, "-c", TRY_WRITE, str(project.path)],
+                               capture_output=True, text=True, env=_env(), timeout=120,
+                               check=False)
+    assert other.returncode == 3, other.stderr
+    assert "busy with the import of held.csv" in other.stdout
+    assert project.get_setting("from") == ""
+
+
+def test_a_closed_project_file_alone_holds_every_change(project: Any, tmp_path: Path) -> None:
+    """The WAL is never deleted, but closing folds it back: a copy of the file alone
+    (made with Sightline closed) is complete."""
+    import shutil
+
+    from desktop_app.store.project import Project
+
+    project.set_setting("note", "kept")
+    project.close()
+    copy = tmp_path / "copy" / "p.sightline"
+    copy.parent.mkdir()
+    shutil.copy(project.path, copy)
+    with Project.open(copy) as reopened:
+        assert reopened.get_setting("note") == "kept"
