@@ -147,9 +147,12 @@ def _open(project: str | None) -> object:
     from desktop_app.store.project import ProjectError
 
     try:  # the default project is created with the sample data, as the window does
-        return open_or_create(project)
+        opened = open_or_create(project)
     except ProjectError as exc:
         raise SystemExit(_fail(str(exc))) from None
+    # another import (a window, another command) may hold the project: say so, then wait
+    opened.on_wait = lambda text: print(text, file=sys.stderr, flush=True)
+    return opened
 
 
 def _import(args: argparse.Namespace, project_target: str | None) -> int:
@@ -244,11 +247,13 @@ def _info(args: argparse.Namespace, project_target: str | None) -> int:
 
 def _undo(args: argparse.Namespace, project_target: str | None) -> int:
     from desktop_app.store.batches import BatchError, undo_batch
+    from desktop_app.store.guard import WriteBusy
+    from desktop_app.store.project import WriteFailed
 
     project = _open(project_target)
     try:
         removed = undo_batch(project, args.batch)  # type: ignore[arg-type]
-    except BatchError as exc:
+    except (BatchError, WriteBusy, WriteFailed) as exc:
         return _fail(str(exc))
     finally:
         project.close()  # type: ignore[attr-defined]

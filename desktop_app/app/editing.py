@@ -4,34 +4,60 @@ Every edit is a :class:`QUndoCommand` that calls one function of
 :mod:`desktop_app.store.editing` (one transaction, saved at once). After each do, undo or
 redo the frame is read again and handed to every pane, keeping the selection.
 ``install_editing(window)`` wires it all into a :class:`MainWindow`.
+
+The store write always comes first: a new command is pushed only once its write has
+committed, and the Undo/Redo actions write before they move the stack, so a refused
+write (a bad value, a project busy with an import for too long, a database error)
+shows a message and leaves the undo stack as it was. A command undone or redone
+directly on the stack never raises either: a failed step drops the command (Qt removes
+an obsolete command) and says so.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QMenu, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.app.edit_forms import EventForm, LocationForm, MergeForm, SourceForm
 from desktop_app.frame.cache import load_frame
 from desktop_app.store import editing as store
 from desktop_app.store.editing import EditError, EventFields, LocationFields, SourceFields
+from desktop_app.store.guard import WriteBusy
+from desktop_app.store.project import WriteFailed
 
 if TYPE_CHECKING:
     from desktop_app.app.window import MainWindow
+    from desktop_app.frame import EventFrame
     from desktop_app.store.project import Project
+
+log = logging.getLogger("sightline.editing")
+
+
+def refusal(exc: BaseException) -> str:
+    """Why a write did not happen, in one sentence for the analyst (never SQL or rows)."""
+    if isinstance(exc, EditError | WriteBusy | WriteFailed):
+        return str(exc)
+    log.error("an edit failed", exc_info=exc)
+    return "The change was not saved (an unexpected error; the details are in the log)."
 
 
 class StoreCommand(QUndoCommand):
-    """An edit of the store: ``apply`` does it, ``revert`` undoes it; each then reloads."""
+    """An edit of the store: ``apply`` does it, ``revert`` undoes it; each then reloads.
+
+    :class:`Editing` runs the store write itself and then moves the stack, marking the
+    step as done (``_written``), so ``redo``/``undo`` only reload; called by the stack
+    alone they write, and a failure drops the command instead of raising."""
 
     def __init__(self, editing: Editing, text: str) -> None:
         super().__init__(text)
         self.editing = editing
-        self.error: str | None = None  # why the store refused it (the command is dropped)
+        self.error: str | None = None  # why the store refused the last step
+        self._written = False  # the store write of the next redo/undo was already done
 
     @property
     def project(self) -> Project:
@@ -45,18 +71,31 @@ class StoreCommand(QUndoCommand):
     def revert(self) -> None:  # pragma: no cover - every command overrides it
         raise NotImplementedError
 
-    def redo(self) -> None:
+    def attempt(self, step: Callable[[], None]) -> bool:
+        """Run one store write; False (with ``error`` set) when it did not happen."""
         try:
-            self.apply()
-        except EditError as exc:  # e.g. the row was deleted meanwhile: drop the command
-            self.error = str(exc)
-            self.setObsolete(True)
+            step()
+        except Exception as exc:  # every failure becomes a message, never an exception
+            self.error = refusal(exc)
+            return False
+        self.error = None
+        return True
+
+    def _step(self, step: Callable[[], None], verb: str) -> None:
+        if self._written:
+            self._written = False
+        elif not self.attempt(step):
+            self.setObsolete(True)  # Qt drops the command: its state is unknown now
+            self.editing.refused(f"{verb} “{self.text()}” failed: {self.error} "
+                                 "It was removed from the undo history.")
             return
         self.editing.reload()
 
+    def redo(self) -> None:
+        self._step(self.apply, "Redo of")
+
     def undo(self) -> None:
-        self.revert()
-        self.editing.reload()
+        self._step(self.revert, "Undo of")
 
 
 class EditEventCommand(StoreCommand):
@@ -190,6 +229,7 @@ class Editing(QObject):
         self._pick_target: int | None = None  # the place being moved by a map click
         self.form: QWidget | None = None  # the open form (tests read and fill it)
         self.last_message = ""  # the last refusal shown in the status bar
+        self.message_box: QMessageBox | None = None  # the last refusal's box, if shown
         self.actions: dict[str, QAction] = {}
         self._make_actions()
         self._install_menu()
@@ -200,10 +240,22 @@ class Editing(QObject):
 
     # ------------------------------------------------------------------ wiring
     def _make_actions(self) -> None:
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        stack = self.undo_stack
+        undo = QAction("&Undo", self)
         undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        undo.triggered.connect(lambda _c=False: self.undo())
+        redo = QAction("&Redo", self)
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        redo.triggered.connect(lambda _c=False: self.redo())
+
+        # the actions follow the stack from its signals' values alone (the stack may be
+        # half-destroyed when it sends its last ones)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
+        stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
         self.actions["undo"], self.actions["redo"] = undo, redo
         for name, text, slot, shortcut in (
             ("new_event", "&New event…", self.new_event, "Ctrl+Shift+N"),
@@ -302,16 +354,61 @@ class Editing(QObject):
             self.actions[name].setEnabled(has_event)
 
     def push(self, command: StoreCommand) -> bool:
-        """Do an edit (undoably); False with a message when the store refused it."""
-        self.undo_stack.push(command)
-        if command.error is not None:
-            self._warn(command.error)
+        """Do an edit (undoably); False with a message when the store refused it (the
+        undo stack is then unchanged)."""
+        if not command.attempt(command.apply):
+            self.refused(f"“{command.text()}” was not made: {command.error}")
             return False
+        command._written = True
+        self.undo_stack.push(command)  # its redo() only reloads
         return True
+
+    def undo(self) -> bool:
+        """Undo the last edit: the store first, the stack only once that worked."""
+        stack = self.undo_stack
+        if not stack.canUndo():
+            return False
+        command = stack.command(stack.index() - 1)
+        assert isinstance(command, StoreCommand)
+        if not command.attempt(command.revert):
+            self.refused(f"Undo of “{command.text()}” failed: {command.error}")
+            return False
+        command._written = True
+        stack.undo()
+        return True
+
+    def redo(self) -> bool:
+        stack = self.undo_stack
+        if not stack.canRedo():
+            return False
+        command = stack.command(stack.index())
+        assert isinstance(command, StoreCommand)
+        if not command.attempt(command.apply):
+            self.refused(f"Redo of “{command.text()}” failed: {command.error}")
+            return False
+        command._written = True
+        stack.redo()
+        return True
+
+    def refused(self, text: str) -> None:
+        """A write that did not happen: the status bar says why, and so does a box
+        (non-modal) when the window is on screen."""
+        self._warn(text)
+        if self.window.isVisible():
+            box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", text,
+                              parent=self.window)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the text may quote event titles
+            box.setModal(False)
+            box.show()
+            self.message_box = box
 
     def reload(self) -> None:
         """Read the frame again and give it to every pane, keeping what is selected."""
-        frame = load_frame(self.project)
+        self.apply_frame(load_frame(self.project))
+
+    def apply_frame(self, frame: EventFrame) -> None:
+        """Give a freshly read frame to every pane, keeping the selection (less what is
+        gone) and the view; also used when the window follows changes made elsewhere."""
         window = self.window
         window.linker.set_frame(frame)
         selection = window.selection

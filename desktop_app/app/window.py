@@ -2,10 +2,18 @@
 
 This module is the composition root: it creates the state objects, every pane and the
 :class:`Linker`, and connects them. Panes never import each other.
+
+The window follows its project: every few seconds it reads the project's data version
+(a counter every committed change bumps, on SQLite and PostgreSQL alike, see
+:meth:`Project.writing`). When another process or a colleague changed the project, the
+events are read again on a worker thread and handed to every pane with the selection
+and the view kept; the window's own changes (which reload at once) are told apart by
+:attr:`Project.last_written_version`.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -39,16 +47,22 @@ from desktop_app.views.timeline import TimelineView
 
 IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 RECENT_LIMIT = 8
+FOLLOW_INTERVAL_MS = 2000  # how often the window looks for changes made elsewhere
+log = logging.getLogger("sightline.window")
 
 
 class MainWindow(QMainWindow):
     """Signals:
     frame_loaded(): a project's events are loaded and every pane has them.
     import_finished(object result): an import ended (ImportResult or an error message).
+    followed(): changes made elsewhere were read and every pane shows them.
+    write_waiting(str text): a write waits for another writer (any thread may emit it).
     """
 
     frame_loaded = Signal()
     import_finished = Signal(object)
+    followed = Signal()
+    write_waiting = Signal(str)
 
     def __init__(self, project: Project, settings: QSettings | None = None,
                  online_basemap_url: str | None = None) -> None:
@@ -99,7 +113,12 @@ class MainWindow(QMainWindow):
         self.editing = install_editing(self)  # Edit ▸ Undo/Redo, edit forms, map pick
         self.selection.changed.connect(lambda _s: self._update_status())
         self._restore_layout()
+        self._shown_version: str | None = None  # the data version the panes show
+        self.write_waiting.connect(self._show_waiting)  # a method: queued to the GUI thread
+        self.follow_timer = QTimer(self, interval=FOLLOW_INTERVAL_MS)
+        self.follow_timer.timeout.connect(self.follow_project)
         self.load_project(project)
+        self.follow_timer.start()
 
     # ------------------------------------------------------------------ layout
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
@@ -130,6 +149,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
+        self.follow_timer.stop()
         for task in self.tasks:
             task.wait(30)
         self.linker.shutdown()
@@ -231,11 +251,49 @@ class MainWindow(QMainWindow):
     def load_project(self, project: Project) -> None:
         """Load a project's events on a worker thread, then hand them to every pane."""
         self.project = project
+        project.on_wait = self.write_waiting.emit
         title = project.path.name if project.path else project.url
         self.setWindowTitle(f"{title} — Sightline")
         self.selection.clear(source=self)
+        self._shown_version = self._data_version()  # read before the events: no gap
         self._run("load", load_frame, project, on_success=self._frame_ready,
                   label="Loading events…")
+
+    # ------------------------------------------------------------------ following
+    def _data_version(self) -> str | None:
+        if self.project is None:
+            return None
+        try:
+            return self.project.data_version()
+        except Exception:  # a server gone away: try again at the next tick
+            log.warning("cannot read the project's data version", exc_info=True)
+            return None
+
+    def _show_waiting(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def follow_project(self) -> None:
+        """Reload in the background when someone else changed the project."""
+        project = self.project
+        if project is None or any(t.name in ("load", "follow") for t in self.tasks):
+            return
+        version = self._data_version()
+        if version is None or version == self._shown_version:
+            return
+        self._shown_version = version
+        if version == project.last_written_version:
+            return  # our own change: the panes were reloaded when it was made
+        self._run("follow", load_frame, project, on_success=self._frame_followed,
+                  label="Reading changes made elsewhere…")
+
+    def _frame_followed(self, frame: EventFrame) -> None:
+        self.editing.apply_frame(frame)
+        self._update_status()
+        self.followed.emit()
+        if self.project is not None:  # events another process imported need indexing
+            from desktop_app.store.search import refresh_index
+
+            self._run("index", refresh_index, self.project, label="Indexing text…")
 
     def _frame_ready(self, frame: EventFrame) -> None:
         self.linker.set_frame(frame)
@@ -322,7 +380,11 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, message: str) -> None:
         self.import_finished.emit(message)
-        QMessageBox.warning(self, "Import failed", f"Nothing was imported: {message}")
+        prefix = "Nothing was imported: "
+        text = message if message.startswith(prefix) else prefix + message
+        box = QMessageBox(QMessageBox.Icon.Warning, "Import failed", text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # may quote a file's contents
+        box.exec()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(u.toLocalFile().lower().endswith(IMPORTABLE) for u in event.mimeData().urls()):
@@ -367,8 +429,11 @@ class MainWindow(QMainWindow):
         task = Task(name, fn, *args, parent=self,  # type: ignore[arg-type]
                     reports_progress=progress)
         shown = False
+        latest = ("", -1.0)  # the last stage told, shown when the bar appears
 
         def show(stage: str, fraction: float) -> None:
+            nonlocal latest
+            latest = (stage, fraction)
             if shown:
                 self._busy(f"{label} {stage}".strip(), fraction)
 
@@ -380,7 +445,7 @@ class MainWindow(QMainWindow):
         def reveal() -> None:
             nonlocal shown
             shown = True
-            self._busy(label, -1.0)
+            self._busy(f"{label} {latest[0]}".strip(), latest[1])
 
         timer.timeout.connect(reveal)
         timer.start()

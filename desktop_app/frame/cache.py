@@ -5,8 +5,9 @@ Arrow file of the same columns takes a fraction of that. The copy lives in the u
 cache folder (the project stays one SQLite file) and is named after the project's
 path and a *content key*: cheap aggregate queries (counts, max ids, sums of starts and
 coordinates, the import batches and their undo marks, the ``data_version`` setting that
-editing code bumps). Any change to events, places, links or batches changes the key,
-so a stale copy is simply never found. A copy that cannot be read is ignored.
+every committed change bumps, in ``Project.writing``). Any change to events, places,
+links or batches changes the key, so a stale copy is simply never found. A copy that
+cannot be read is ignored.
 """
 
 from __future__ import annotations

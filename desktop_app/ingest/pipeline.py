@@ -51,6 +51,7 @@ from desktop_app.ingest.vector import (
     to_float,
 )
 from desktop_app.store.bulk import EVENT_COLUMNS, BatchWriteError, BatchWriter, batch_writer
+from desktop_app.store.guard import WriteBusy
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Actor, Event, Source
 
@@ -194,8 +195,14 @@ def import_file(
         if cancel is not None and cancel.is_set() and stage != "done":
             raise ImportCancelled("the import was cancelled; nothing was imported")
 
+    # one import at a time per project, across threads and processes: what is already
+    # known (for duplicates) is read under the same lock as the batch is written
+    waiting = (lambda text: notify(text, -1.0)) if progress is not None else None
     try:
-        return _import_file(project, path, options, report)
+        with project.write_lock(f"the import of {path.name}", on_wait=waiting):
+            return _import_file(project, path, options, report)
+    except WriteBusy as exc:
+        raise BatchWriteError(f"Nothing was imported: {exc}") from exc
     except BatchWriteError as exc:
         if isinstance(exc.__cause__, ImportCancelled):  # raised inside the transaction
             raise exc.__cause__ from None

@@ -27,7 +27,7 @@ def load_sample(project: Project) -> ImportResult:
     with as_file(files("desktop_app.sample_data").joinpath("sample")) as folder:
         locations = _read(folder, "locations.csv")
         sources = _read(folder, "sources.csv")
-        with project.session() as session, session.begin():
+        with project.writing_session("adding the sample data", timeout=None) as session:
             have = set(session.scalars(select(Location.name)))
             for row in locations.itertuples(index=False):
                 if row.name in have:

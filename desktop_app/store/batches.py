@@ -26,7 +26,7 @@ def undo_batch(project: Project, batch_id: int) -> int:
     The batch record stays, marked undone, as a trace of what happened. Returns the
     number of events removed. One transaction: all or nothing.
     """
-    with project.engine.begin() as conn:
+    with project.writing(f"undoing import batch {batch_id}", timeout=None) as conn:
         batch = conn.execute(select(ImportBatch.id, ImportBatch.undone_at)
                              .where(ImportBatch.id == batch_id)).first()
         if batch is None:
@@ -37,7 +37,8 @@ def undo_batch(project: Project, batch_id: int) -> int:
         ids = "SELECT id FROM event WHERE batch_id = :b"
         conn.execute(text(f"DELETE FROM event_actor WHERE event_id IN ({ids})"), {"b": batch_id})
         conn.execute(text(f"DELETE FROM event_source WHERE event_id IN ({ids})"), {"b": batch_id})
-        removed = conn.execute(text("DELETE FROM event WHERE batch_id = :b"), {"b": batch_id}).rowcount
+        removed = conn.execute(text("DELETE FROM event WHERE batch_id = :b"),
+                               {"b": batch_id}).rowcount
         conn.execute(text(
             "DELETE FROM location WHERE batch_id = :b AND id NOT IN "
             "(SELECT location_id FROM event WHERE location_id IS NOT NULL)"), {"b": batch_id})

@@ -12,28 +12,46 @@ Two writers share that contract:
 * any SQLAlchemy database: :class:`CoreWriter` (SQLAlchemy Core executemany);
 * a SQLite file: :class:`SqliteArrowWriter`, which binds whole Arrow columns through the
   ADBC SQLite driver, in a worker process (see ``sqlite_worker.py`` for why it must not
-  share our process), so the next table is computed while the previous one is written. The stdlib ``sqlite3`` module
-  spends ~5 s binding a million 14-column rows one value at a time; ADBC ~1.6 s. For a
-  batch bigger than the project, the event indexes are dropped and rebuilt in the same
-  transaction (one sort beats a B-tree update per row), with SQLite's sorter threads on,
-  and the journal is switched from WAL to a rollback journal while no one else has the
-  file open (appending to a file then writes each page once instead of twice).
+  share our process), so the next table is computed while the previous one is
+  written. The stdlib ``sqlite3`` module spends ~5 s binding a million 14-column rows one
+  value at a time; ADBC ~1.6 s. For a batch bigger than the project, the event indexes
+  are dropped and rebuilt in the same transaction (one sort beats a B-tree update per
+  row), with SQLite's sorter threads on.
+
+Both hold the project's write lock for the whole batch (:meth:`Project.write_lock`), so
+two imports at once, from windows or the CLI, run one after the other (the second says
+it is waiting), and both bump the data version in the batch's transaction.
+
+The journal stays WAL. An earlier version switched to a rollback journal for a big
+import "while no one else has the file open" (each page written once instead of twice),
+but that check trusts SQLite's POSIX locks, which an unrelated ``close()`` in another
+Sightline process silently drops (see ``guard.py``): the switch could then delete a WAL
+that process was still using. Measured with ``bench/import_bench.py --rows 200000``:
+5.8 s with the switch, the figure without it is in the README.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex
 
-from desktop_app.store.project import Project
+from desktop_app.store.project import (
+    BUMP_DATA_VERSION,
+    READ_DATA_VERSION,
+    Project,
+    WriteFailed,
+    short_message,
+)
 from desktop_app.store.schema import (
     Actor,
     Event,
@@ -44,6 +62,8 @@ from desktop_app.store.schema import (
     event_source,
 )
 from desktop_app.store.sqlite_worker import SqliteWorker, WorkerError
+
+log = logging.getLogger("sightline.store")
 
 EVENT_COLUMNS = [
     "external_id", "fingerprint", "title", "description", "start_s", "end_s", "precision",
@@ -179,6 +199,9 @@ def batch_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWrite
             yield writer
     except BatchWriteError:
         raise
+    except (WorkerError, WriteFailed, SQLAlchemyError) as exc:
+        log.error("an import failed", exc_info=True)
+        raise BatchWriteError(f"Nothing was imported: {short_message(exc)}") from exc
     except Exception as exc:
         raise BatchWriteError(f"Nothing was imported: {exc}") from exc
 
@@ -216,7 +239,7 @@ class CoreWriter(BatchWriter):
 
 @contextmanager
 def _core_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWriter]:
-    with project.engine.begin() as conn:
+    with project.writing(_what(batch), timeout=None) as conn:
         result = conn.execute(insert(ImportBatch).values(**_batch_row(batch)))
         writer = CoreWriter(conn)
         writer.batch_id = int(result.inserted_primary_key[0])
@@ -255,19 +278,10 @@ class SqliteArrowWriter(BatchWriter):
 def _sqlite_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWriter]:
     assert project.path is not None
     project.engine.dispose()  # no pooled connection of ours holds the file open
-    with SqliteWorker(project.path) as db:
-        rollback_journal = False
-        try:
+    with SqliteWorker(project.path) as db:  # noqa: SIM117 - the lock once the worker runs
+        with project.write_lock(_what(batch)):
             db.execute("PRAGMA threads=2")  # sorter threads for CREATE INDEX
             db.execute("PRAGMA cache_size=-65536")
-            # a rollback journal only while nobody else has the file open: ask once,
-            # without waiting (a busy file keeps its WAL)
-            db.execute("PRAGMA busy_timeout=0")
-            try:
-                rollback_journal = db.one("PRAGMA journal_mode=DELETE") == "delete"
-            except WorkerError:
-                rollback_journal = False
-            db.execute("PRAGMA busy_timeout=10000")
             db.execute("BEGIN IMMEDIATE")
             try:
                 row = _batch_row(batch)
@@ -296,19 +310,18 @@ def _sqlite_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWri
                     sets = ", ".join(f"{k} = ?" for k in counts)
                     db.execute(f"UPDATE import_batch SET {sets} WHERE id = ?",
                                [*counts.values(), batch_id])
+                db.execute(BUMP_DATA_VERSION)
+                version = str(db.one(READ_DATA_VERSION))
                 db.execute("COMMIT")
+                project.last_written_version = version
             except BaseException:
-                try:
+                with suppress(WorkerError):  # a dead worker's transaction is rolled back
                     db.execute("ROLLBACK")
-                except WorkerError:
-                    pass  # a dead worker's transaction is rolled back by SQLite
                 raise
-        finally:
-            if rollback_journal:
-                try:
-                    db.execute("PRAGMA journal_mode=WAL")
-                except WorkerError:
-                    pass
+
+
+def _what(batch: dict[str, Any]) -> str:
+    return f"the import of {batch.get('file_name') or 'a file'}"
 
 
 def _event_indexes() -> list[Any]:

@@ -5,8 +5,11 @@ returns the old values (apply them with the same function to undo), ``delete_*``
 the deleted rows (give them to ``restore_rows``), ``create_*`` returns the new id (undo
 with ``delete_*``), :func:`merge_locations` returns a :class:`Merge` for
 :func:`unmerge_locations`. Each one keeps the full-text index right (the old text is
-taken out before it changes, the new text put in) and bumps the ``data_version`` setting,
-so the frame cache never serves a frame from before the edit.
+taken out before it changes, the new text put in). Each writes through
+:meth:`Project.writing`, which queues it behind any other writer (an import, the text
+index, another process), refuses it with a message when the wait is too long, and bumps
+the ``data_version`` setting on commit, so the frame cache never serves a frame from
+before the edit and other windows notice it.
 """
 
 from __future__ import annotations
@@ -125,13 +128,6 @@ class Merge:
 
 
 # ---------------------------------------------------------------------- helpers
-def bump_data_version(conn: Connection) -> None:
-    """Count one more edit (part of the frame cache's content key)."""
-    conn.execute(text(
-        "INSERT INTO setting(key, value) VALUES ('data_version', '1') "
-        "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"))
-
-
 def _reindex(conn: Connection, event_ids: list[int]) -> None:
     """Put events' current text in the index (those below the watermark: the rest are
     indexed by ``refresh_index``)."""
@@ -179,7 +175,7 @@ def read_event(project: Project, event_id: int) -> EventFields:
 def create_event(project: Project, values: EventFields) -> int:
     """Add an event; its id."""
     values.check()
-    with project.engine.begin() as conn:
+    with project.writing("the new event") as conn:
         if not _exists(conn, LOCATION, values.location_id):
             raise EditError(f"there is no place #{values.location_id}")
         # a hand-made event has no natural key: a random fingerprint keeps it apart from
@@ -188,14 +184,13 @@ def create_event(project: Project, values: EventFields) -> int:
         event_id = _new_id(conn.execute(insert(EVENT).values(
             fingerprint=fingerprint, **_values(values))))
         _reindex(conn, [event_id])
-        bump_data_version(conn)
     return event_id
 
 
 def update_event(project: Project, event_id: int, values: EventFields) -> EventFields:
     """Change an event's fields; returns the old ones (pass them back to undo)."""
     values.check()
-    with project.engine.begin() as conn:
+    with project.writing(f"the edit of event #{event_id}") as conn:
         row = _row(conn, EVENT, event_id)
         if not _exists(conn, LOCATION, values.location_id):
             raise EditError(f"there is no place #{values.location_id}")
@@ -203,13 +198,12 @@ def update_event(project: Project, event_id: int, values: EventFields) -> EventF
         forget_events(conn, "id = :id", {"id": event_id})
         conn.execute(update(EVENT).where(EVENT.c.id == event_id).values(**_values(values)))
         _reindex(conn, [event_id])
-        bump_data_version(conn)
     return before
 
 
 def delete_event(project: Project, event_id: int) -> DeletedRows:
     """Delete an event and its links; returns them for :func:`restore_rows`."""
-    with project.engine.begin() as conn:
+    with project.writing(f"the deletion of event #{event_id}") as conn:
         rows = {
             "event": [_row(conn, EVENT, event_id)],
             "event_actor": [dict(r) for r in conn.execute(select(event_actor).where(
@@ -219,7 +213,6 @@ def delete_event(project: Project, event_id: int) -> DeletedRows:
         }
         forget_events(conn, "id = :id", {"id": event_id})
         conn.execute(delete(EVENT).where(EVENT.c.id == event_id))  # links cascade
-        bump_data_version(conn)
     return DeletedRows(rows)
 
 
@@ -230,7 +223,7 @@ _TABLES: dict[str, Table] = {"location": LOCATION, "source": SOURCE, "event": EV
 def restore_rows(project: Project, deleted: DeletedRows) -> None:
     """Put deleted rows back with their ids (places and sources before events, events
     before links)."""
-    with project.engine.begin() as conn:
+    with project.writing("putting deleted rows back") as conn:
         for name in ("location", "source", "event", "event_actor", "event_source"):
             rows = deleted.rows.get(name) or []
             if rows:
@@ -239,7 +232,6 @@ def restore_rows(project: Project, deleted: DeletedRows) -> None:
         for link in deleted.rows.get("repointed", []):  # events a deleted place lost
             conn.execute(update(EVENT).where(EVENT.c.id == link["event_id"])
                          .values(location_id=link["location_id"]))
-        bump_data_version(conn)
 
 
 # ---------------------------------------------------------------------- places
@@ -257,20 +249,18 @@ def _location_fields(row: dict[str, Any]) -> LocationFields:
 
 def create_location(project: Project, values: LocationFields) -> int:
     values.check()
-    with project.engine.begin() as conn:
+    with project.writing("the new place") as conn:
         location_id = _new_id(conn.execute(insert(LOCATION).values(**_values(values))))
-        bump_data_version(conn)
     return location_id
 
 
 def update_location(project: Project, location_id: int, values: LocationFields) -> LocationFields:
     """Change a place's fields; returns the old ones."""
     values.check()
-    with project.engine.begin() as conn:
+    with project.writing(f"the edit of place #{location_id}") as conn:
         before = _location_fields(_row(conn, LOCATION, location_id))
         conn.execute(update(LOCATION).where(LOCATION.c.id == location_id)
                      .values(**_values(values)))
-        bump_data_version(conn)
     return before
 
 
@@ -285,14 +275,13 @@ def move_location(project: Project, location_id: int, latitude: float, longitude
 
 def delete_location(project: Project, location_id: int) -> DeletedRows:
     """Delete a place; its events become unlocated. Returns what :func:`restore_rows` needs."""
-    with project.engine.begin() as conn:
+    with project.writing(f"the deletion of place #{location_id}") as conn:
         row = _row(conn, LOCATION, location_id)
         moved = list(conn.execute(select(EVENT.c.id).where(
             EVENT.c.location_id == location_id)).scalars())
         conn.execute(update(EVENT).where(EVENT.c.location_id == location_id)
                      .values(location_id=None))
         conn.execute(delete(LOCATION).where(LOCATION.c.id == location_id))
-        bump_data_version(conn)
     return DeletedRows({"location": [row], "repointed": [
         {"event_id": e, "location_id": location_id} for e in moved]})
 
@@ -302,7 +291,7 @@ def merge_locations(project: Project, kept_id: int, merged_id: int) -> Merge:
     alternative names join the kept place's alternative names, and it is deleted."""
     if kept_id == merged_id:
         raise EditError("a place cannot be merged with itself")
-    with project.engine.begin() as conn:
+    with project.writing("the merge of two places") as conn:
         kept = _row(conn, LOCATION, kept_id)
         merged = _row(conn, LOCATION, merged_id)
         moved = [int(i) for i in conn.execute(select(EVENT.c.id).where(
@@ -315,20 +304,18 @@ def merge_locations(project: Project, kept_id: int, merged_id: int) -> Merge:
                      .values(location_id=kept_id))
         conn.execute(update(LOCATION).where(LOCATION.c.id == kept_id).values(alt_names=names))
         conn.execute(delete(LOCATION).where(LOCATION.c.id == merged_id))
-        bump_data_version(conn)
     return Merge(kept_id, _location_fields(kept), merged, moved)
 
 
 def unmerge_locations(project: Project, merge: Merge) -> None:
     """Undo a merge: the merged place comes back with its events."""
-    with project.engine.begin() as conn:
+    with project.writing("undoing the merge of two places") as conn:
         conn.execute(insert(LOCATION), [merge.merged_row])
         conn.execute(update(LOCATION).where(LOCATION.c.id == merge.kept_id)
                      .values(**_values(merge.kept_before)))
         if merge.moved_events:
             conn.execute(update(EVENT).where(EVENT.c.id.in_(merge.moved_events))
                          .values(location_id=merge.merged_row["id"]))
-        bump_data_version(conn)
 
 
 def list_locations(project: Project) -> list[tuple[int, str, int]]:
@@ -349,33 +336,30 @@ def read_source(project: Project, source_id: int) -> SourceFields:
 def create_source(project: Project, values: SourceFields, event_id: int | None = None) -> int:
     """Add a source (cited by ``event_id`` when given); its id."""
     values.check()
-    with project.engine.begin() as conn:
+    with project.writing("the new source") as conn:
         source_id = _new_id(conn.execute(insert(SOURCE).values(**_values(values))))
         if event_id is not None:
             _row(conn, EVENT, event_id)
             conn.execute(insert(event_source).values(event_id=event_id, source_id=source_id))
-        bump_data_version(conn)
     return source_id
 
 
 def update_source(project: Project, source_id: int, values: SourceFields) -> SourceFields:
     values.check()
-    with project.engine.begin() as conn:
+    with project.writing(f"the edit of source #{source_id}") as conn:
         row = _row(conn, SOURCE, source_id)
         conn.execute(update(SOURCE).where(SOURCE.c.id == source_id).values(**_values(values)))
-        bump_data_version(conn)
     return SourceFields(**{f.name: row[f.name] for f in fields(SourceFields)})
 
 
 def delete_source(project: Project, source_id: int) -> DeletedRows:
     """Delete a source and the events' links to it."""
-    with project.engine.begin() as conn:
+    with project.writing(f"the deletion of source #{source_id}") as conn:
         row = _row(conn, SOURCE, source_id)
         links = [dict(r) for r in conn.execute(select(event_source).where(
             event_source.c.source_id == source_id)).mappings()]
         conn.execute(delete(event_source).where(event_source.c.source_id == source_id))
         conn.execute(delete(SOURCE).where(SOURCE.c.id == source_id))
-        bump_data_version(conn)
     return DeletedRows({"source": [row], "event_source": links})
 
 

@@ -5,12 +5,27 @@ schema; a file from an older version is first copied to a backup next to it and 
 upgraded; a file from a newer version is refused with a clear message.
 Any SQLAlchemy URL goes through the same code; SQLite files get WAL mode and foreign
 keys on every connection.
+
+Safety (issue 10; the full why is in ``guard.py``):
+
+* an existing file is checked through a read-only connection before anything is
+  configured, so a foreign or too-new file is refused without a single write;
+* every SQLite connection keeps the WAL on close (``SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE``):
+  a close can never delete a WAL that another process, its POSIX locks silently dropped
+  by an unrelated ``close()``, is still writing to;
+* every write goes through :meth:`Project.writing` (or :meth:`Project.write_lock` for
+  the bulk importer): one queue per project across threads and Sightline processes, a
+  busy timeout, a waiting message, one transaction, and on commit one bump of the
+  ``data_version`` setting that open windows poll to follow changes made elsewhere;
+* a database error reaches the analyst as a short sentence (:class:`WriteFailed`) with
+  no SQL and no data; the full detail goes to the ``sightline.store`` logger.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from importlib.resources import as_file, files
@@ -22,11 +37,24 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.store.guard import (
+    PG_LOCK_KEY,
+    UnsafeConnection,
+    Waiting,
+    WriteBusy,
+    keep_wal_on_close,
+    lock_path_for,
+    safe_connect,
+    write_lock_for,
+)
 from desktop_app.store.schema import Setting
+
+log = logging.getLogger("sightline.store")
 
 APP_NAME = "sightline"
 PROJECT_SUFFIX = ".sightline"
@@ -38,6 +66,36 @@ class ProjectError(Exception):
 
 class SchemaTooNew(ProjectError):
     """The project was written by a newer Sightline than this one."""
+
+
+class WriteFailed(Exception):
+    """A write did not happen (nothing of it was kept); the message is for the analyst
+    and holds no SQL or data."""
+
+    expected = True
+
+
+# counts one more committed change of the project's contents (frame cache key, and what
+# windows poll to follow changes made by other processes); SQLite and PostgreSQL alike
+BUMP_DATA_VERSION = (
+    "INSERT INTO setting(key, value) VALUES ('data_version', '1') "
+    "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(setting.value AS INTEGER) + 1 AS TEXT)")
+READ_DATA_VERSION = "SELECT value FROM setting WHERE key = 'data_version'"
+# how long an edit waits for another writer (an import, the text index) before it is
+# refused with a message (``Project.edit_wait``); imports wait as long as it takes
+EDIT_WAIT_SECONDS = 20.0
+EDIT_WAIT = -1.0  # a ``timeout`` meaning "the project's edit_wait"
+
+
+def short_message(exc: BaseException) -> str:
+    """A database error as one short line without SQL or parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    if "database is locked" in first or "database table is locked" in first:
+        return "the project file is busy (another program is writing to it)"
+    if "readonly" in first.replace(" ", "") or "read-only" in first:
+        return "the project cannot be written (it is read-only)"
+    return first[:160]
 
 
 def user_data_dir() -> Path:
@@ -79,23 +137,70 @@ def schema_head() -> str:
     return head
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, path: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if path is not None:  # before anything else: this connection never deletes the WAL
+            keep_wal_on_close(dbapi_connection, path)
         # Let SQLAlchemy, not the driver, decide when transactions start (DDL and
         # ATTACH behave), as the SQLAlchemy docs recommend for pysqlite.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # the WAL is never deleted (see guard.py); after a big import SQLite cuts it back
+        # to this size at the next write that starts it afresh
+        cursor.execute("PRAGMA journal_size_limit=33554432")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # a writer takes SQLite's write lock at BEGIN (waiting up to busy_timeout), so it
+        # never fails later with a stale snapshot
+        write = connection.get_execution_options().get("sightline_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _check_read_only(path: Path) -> None:
+    """Refuse a file that is not a Sightline project (or is too new) without writing to
+    it: this looks through a read-only connection, before anything is configured."""
+    try:
+        probe = safe_connect(path, read_only=True)
+    except UnsafeConnection as exc:
+        raise ProjectError(f"Cannot open {path} safely: {exc}") from exc
+    except sqlite3.Error as exc:
+        log.warning("cannot read %s", path, exc_info=True)
+        raise ProjectError(f"{path} cannot be read as a SQLite file ({short_message(exc)})"
+                           ) from exc
+    try:
+        tables = {r[0] for r in probe.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        current = None
+        if "alembic_version" in tables:
+            row = probe.execute("SELECT version_num FROM alembic_version").fetchone()
+            current = row[0] if row else None
+    except sqlite3.Error as exc:
+        log.warning("cannot read the schema of %s", path, exc_info=True)
+        raise ProjectError(f"{path} is not a readable Sightline project "
+                           f"({short_message(exc)})") from exc
+    finally:
+        probe.close()
+    if current is None and tables - {"alembic_version"}:
+        raise ProjectError(f"{path} holds tables but no Sightline schema version; "
+                           "it is not a Sightline project")
+    if current is not None:
+        with _alembic_config() as config:
+            script = ScriptDirectory.from_config(config)
+            known = {rev.revision for rev in script.walk_revisions()}
+            head = script.get_current_head()
+        if current not in known:
+            raise SchemaTooNew(
+                f"This project was written by a newer version of Sightline (schema "
+                f"{current}); this version knows schemas up to {head}. "
+                "Open it with a newer Sightline.")
 
 
 class Project:
@@ -107,6 +212,16 @@ class Project:
         self.path = sqlite_path(url)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.backup_path: Path | None = None  # set when opening made a backup
+        self._lock = write_lock_for(
+            str(self.path) if self.path is not None else url,
+            lock_path_for(self.path) if self.path is not None else None)
+        # who hears "waiting for …" when a write call names no listener (the window
+        # shows it in the status bar, the CLI prints it); may be called from any thread
+        self.on_wait: Waiting | None = None
+        # the data version this process's last write committed (a window that sees the
+        # same value knows the change was its own)
+        self.last_written_version: str | None = None
+        self.edit_wait: float = EDIT_WAIT_SECONDS
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -119,15 +234,20 @@ class Project:
                 raise ProjectError(f"No project at {path}")
             if path.exists() and path.is_dir():
                 raise ProjectError(f"{path} is a folder, not a project file")
-            if path.exists() and path.stat().st_size > 0 and not _is_sqlite(path):
-                raise ProjectError(f"{path} is not a Sightline project (not a SQLite file)")
+            if path.exists() and path.stat().st_size > 0:
+                if not _is_sqlite(path):
+                    raise ProjectError(f"{path} is not a Sightline project (not a SQLite file)")
+                _check_read_only(path)
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, path)
         project = cls(engine, url)
         try:
             project._migrate()
+        except UnsafeConnection as exc:
+            engine.dispose()
+            raise ProjectError(f"Cannot open {path or url} safely: {exc}") from exc
         except Exception:
             engine.dispose()
             raise
@@ -154,11 +274,12 @@ class Project:
                 )
             if current == head:
                 return
-            if current is not None and self.path is not None:
-                self.backup_path = self._backup(current)
-            with self.engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+            with self._lock.hold("a schema upgrade"):
+                if current is not None and self.path is not None:
+                    self.backup_path = self._backup(current)
+                with self.engine.begin() as conn:
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
 
     def _backup(self, revision: str) -> Path:
         """Copy the database (consistently, WAL included) before upgrading it."""
@@ -167,7 +288,7 @@ class Project:
         target = self.path.with_name(
             f"{self.path.stem}.backup-schema{revision}-{stamp}{self.path.suffix}"
         )
-        source = sqlite3.connect(self.path)
+        source = safe_connect(self.path)
         try:
             copy = sqlite3.connect(target)
             with copy:
@@ -191,10 +312,134 @@ class Project:
         return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.session() as session, session.begin():
+        with self.writing_session(f"saving the setting {key}", changes_data=False) as session:
             session.merge(Setting(key=key, value=value))
 
+    def data_version(self) -> str:
+        """The counter every committed change of the contents bumps ("" before the first)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(text(READ_DATA_VERSION)).scalar()
+        return "" if value is None else str(value)
+
+    # ------------------------------------------------------------------ writing
+    @contextmanager
+    def write_lock(self, what: str, *, on_wait: Waiting | None = None,
+                   timeout: float | None = None) -> Iterator[None]:
+        """Hold the project's write lock (no transaction): for a writer that brings its
+        own connection (the bulk importer's worker) or must read and write under one
+        lock (an import reads what is known, then writes). Re-entrant in one thread."""
+        cross = self._pg_session_lock if self._is_postgres else None
+        with self._lock.hold(what, on_wait or self.on_wait, timeout, cross_process=cross):
+            yield
+
+    @contextmanager
+    def writing(self, what: str = "the change", *, changes_data: bool = True,
+                on_wait: Waiting | None = None,
+                timeout: float | None = EDIT_WAIT) -> Iterator[Connection]:
+        """One write: waits its turn (at most ``timeout`` seconds, telling ``on_wait``),
+        yields a connection in a transaction, commits when the block ends (bumping the
+        data version when ``changes_data``) or rolls everything back on an exception.
+        Raises :class:`WriteBusy` when it could not get its turn and :class:`WriteFailed`
+        when the database refused the write; errors of the caller pass unchanged.
+        ``timeout``: seconds, None for as long as it takes, ``EDIT_WAIT`` (the default)
+        for the project's ``edit_wait``. Do not open a second ``writing`` inside one
+        (its transaction would wait for the first); :meth:`write_lock` around several
+        is fine."""
+        if timeout is not None and timeout < 0:
+            timeout = self.edit_wait
+        postgres = self._is_postgres
+        cross = (lambda _left, _tell: None) if postgres else None
+        version: str | None = None
+        with self._lock.hold(what, on_wait or self.on_wait, timeout,
+                             cross_process=cross) as outermost:
+            try:
+                with self.engine.connect() as raw:
+                    conn = raw.execution_options(sightline_write=True)
+                    with conn.begin():
+                        if postgres and outermost:
+                            self._pg_xact_lock(conn, what, timeout, on_wait or self.on_wait)
+                        yield conn
+                        if changes_data:
+                            conn.execute(text(BUMP_DATA_VERSION))
+                            version = str(conn.execute(text(READ_DATA_VERSION)).scalar())
+            except SQLAlchemyError as exc:
+                log.error("%s failed", what, exc_info=True)
+                raise WriteFailed(f"{what[:1].upper()}{what[1:]} was not saved: "
+                                  f"{short_message(exc)}.") from exc
+        if version is not None:
+            self.last_written_version = version
+
+    @contextmanager
+    def writing_session(self, what: str = "the change", *, changes_data: bool = True,
+                        timeout: float | None = EDIT_WAIT) -> Iterator[Session]:
+        """:meth:`writing` with an ORM session on its connection (flushed at the end)."""
+        with (self.writing(what, changes_data=changes_data, timeout=timeout) as conn,
+              Session(bind=conn, expire_on_commit=False) as session):
+            yield session
+            session.flush()
+
+    @property
+    def _is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def _pg_xact_lock(self, conn: Connection, what: str, timeout: float | None,
+                      on_wait: Waiting | None) -> None:
+        """PostgreSQL: the cross-process write lock, released at COMMIT or ROLLBACK."""
+        if conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
+                        {"k": PG_LOCK_KEY}).scalar():
+            return
+        if on_wait is not None:
+            on_wait("Waiting for another Sightline writing to this project to finish…")
+        if timeout is not None:
+            conn.execute(text(f"SET LOCAL lock_timeout = {int(timeout * 1000) or 1}"))
+        try:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+        except SQLAlchemyError as exc:
+            raise WriteBusy(f"The project is busy with another writer; {what} was not made. "
+                            "Try again when it has finished.") from exc
+        if timeout is not None:
+            conn.execute(text("SET LOCAL lock_timeout = 0"))
+
+    def _pg_session_lock(self, timeout: float | None,
+                         tell: Waiting) -> Callable[[], None]:
+        """PostgreSQL: the write lock held on a connection of its own until released."""
+        holder = self.engine.connect()
+        try:
+            got = holder.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                 {"k": PG_LOCK_KEY}).scalar()
+            if not got:
+                tell("Waiting for another Sightline writing to this project to finish…")
+                if timeout is not None:  # LOCAL: the pooled connection keeps no timeout
+                    holder.execute(text(f"SET LOCAL lock_timeout = {int(timeout * 1000) or 1}"))
+                try:
+                    holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
+                except SQLAlchemyError as exc:
+                    raise WriteBusy("The project is busy with another writer. Try again "
+                                    "when it has finished.") from exc
+            holder.commit()
+        except BaseException:
+            holder.close()
+            raise
+
+        def release() -> None:
+            try:
+                holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+                holder.commit()
+            finally:
+                holder.close()
+
+        return release
+
     def close(self) -> None:
+        """Close every connection. On SQLite first fold the WAL into the project file
+        when no one is writing (a passive checkpoint: never deletes or truncates), so a
+        copy of the file alone is complete."""
+        if self.path is not None and self.engine.dialect.name == "sqlite":
+            try:
+                with self._lock.hold("closing", timeout=0), self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except (WriteBusy, SQLAlchemyError, UnsafeConnection):
+                log.info("no checkpoint at close of %s", self.path, exc_info=True)
         self.engine.dispose()
 
     def __enter__(self) -> Project:

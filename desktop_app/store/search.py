@@ -30,28 +30,47 @@ def _has_fts(conn: Connection) -> bool:
 
 
 def _watermark(conn: Connection) -> int:
-    value = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": WATERMARK}).scalar()
+    value = conn.execute(text("SELECT value FROM setting WHERE key = :k"),
+                         {"k": WATERMARK}).scalar()
     return int(value) if value is not None else 0
 
 
+# events indexed per transaction: an edit waiting behind the index waits for one chunk
+INDEX_CHUNK = 20_000
+
+
 def refresh_index(project: Project) -> int:
-    """Index events added since the last refresh; returns how many were indexed."""
-    with project.engine.begin() as conn:
-        if not _has_fts(conn):
-            return 0
-        mark = _watermark(conn)
-        top = conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
-        if top <= mark:
-            return 0
-        added = conn.execute(text(
-            "INSERT INTO event_fts(rowid, title, description) "
-            "SELECT id, title, coalesce(description, '') FROM event WHERE id > :m"),
-            {"m": mark}).rowcount
-        conn.execute(text(
-            "INSERT INTO setting(key, value) VALUES (:k, :v) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-            {"k": WATERMARK, "v": str(top)})
-        return int(added)
+    """Index events added since the last refresh; returns how many were indexed.
+
+    Each chunk of events is one short write through the project's write queue, so an
+    edit made while a big project is being indexed waits for one chunk, not the whole.
+    """
+    total = 0
+    while True:
+        with project.writing("building the text index", changes_data=False,
+                             timeout=None) as conn:
+            if not _has_fts(conn):
+                return total
+            mark = _watermark(conn)
+            found = conn.execute(text(
+                "SELECT id FROM event WHERE id > :m ORDER BY id LIMIT 1 OFFSET :n"),
+                {"m": mark, "n": INDEX_CHUNK - 1}).scalar()
+            last = found is None
+            top = int(conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
+                      if found is None else found)
+            if top <= mark:
+                return total
+            added = conn.execute(text(
+                "INSERT INTO event_fts(rowid, title, description) "
+                "SELECT id, title, coalesce(description, '') FROM event "
+                "WHERE id > :m AND id <= :t"), {"m": mark, "t": top}).rowcount
+            conn.execute(text(
+                "INSERT INTO setting(key, value) VALUES (:k, :v) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                {"k": WATERMARK, "v": str(top)})
+            total += int(added)
+        if last:
+            return total
 
 
 def forget_events(conn: Connection, where: str, params: dict[str, Any]) -> None:

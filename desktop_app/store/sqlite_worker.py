@@ -10,6 +10,13 @@ separate process each copy has its own locks, and SQLite's ordinary multi-proces
 locking applies.
 
 The worker owns one ADBC connection (plus short-lived ones for side-by-side reads).
+It never closes that connection: ADBC's SQLite cannot be told to keep the WAL on close
+(``SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE``, see ``guard.py``), and a last close that believes
+nobody else uses the file checkpoints and deletes the WAL, which another process whose
+POSIX locks an unrelated ``close()`` dropped may still be writing to. So the worker reads
+once at start (its connection then holds its shared lock, and the side readers' closes
+are never "the last"), and when it is done it leaves with ``os._exit``: everything it
+committed is in the WAL, and SQLite treats the exit like a crash with nothing to undo.
 Statements are answered; ``ingest`` is pipelined: the worker writes one Arrow table
 while the caller prepares the next, and an ingest error surfaces at the next call
 that waits for an answer. If the caller dies, the worker sees the pipe close and its
@@ -19,6 +26,7 @@ open transaction is rolled back by SQLite.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
@@ -49,6 +57,8 @@ def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in t
     db = adbc.connect(path, autocommit=True)
     cur = db.cursor()
     cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("SELECT count(*) FROM sqlite_master")  # hold the shared lock from now on
+    cur.fetchall()
     pending: str | None = None  # an ingest error, told at the next answered call
 
     def read_all(sql: str) -> pa.Table:
@@ -94,8 +104,9 @@ def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in t
             except Exception as exc:
                 conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
-        cur.close()
-        db.close()
+        # never db.close() (see the module docstring): leave without closing
+        conn.close()
+        os._exit(0)
 
 
 class SqliteWorker:

@@ -8,11 +8,13 @@ garbage-collect views by hand. Every method runs in its own short transaction.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from desktop_app.store.project import Project
 from desktop_app.store.schema import SavedView, Story, StoryStep
@@ -56,10 +58,15 @@ class ViewsRepository:
     def __init__(self, project: Project) -> None:
         self.project = project
 
+    def _writing(self) -> AbstractContextManager[Session]:
+        """One short write through the project's write queue (views are not event data:
+        the data version stays)."""
+        return self.project.writing_session("saving views and stories", changes_data=False)
+
     # ------------------------------------------------------------------ views
     def save_view(self, title: str, note: str, state: dict[str, Any]) -> int:
         now = datetime.now()
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             row = SavedView(title=title, note=note, state=state, created_at=now,
                             updated_at=now)
             session.add(row)
@@ -77,7 +84,7 @@ class ViewsRepository:
 
     def update_view(self, view_id: int, *, title: str | None = None, note: str | None = None,
                     state: dict[str, Any] | None = None) -> None:
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             row = session.get(SavedView, view_id)
             if row is None:
                 raise KeyError(view_id)
@@ -100,13 +107,13 @@ class ViewsRepository:
 
     def delete_view(self, view_id: int) -> None:
         """Delete a view and every step that shows it."""
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             session.execute(delete(StoryStep).where(StoryStep.view_id == view_id))
             session.execute(delete(SavedView).where(SavedView.id == view_id))
 
     # ------------------------------------------------------------------ stories
     def create_story(self, title: str) -> int:
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             last = session.scalar(select(func.max(Story.position)))
             row = Story(title=title, position=(last or 0) + 1, created_at=datetime.now())
             session.add(row)
@@ -130,7 +137,7 @@ class ViewsRepository:
         return next((s for s in self.stories() if s.id == story_id), None)
 
     def rename_story(self, story_id: int, title: str) -> None:
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             row = session.get(Story, story_id)
             if row is None:
                 raise KeyError(story_id)
@@ -152,7 +159,7 @@ class ViewsRepository:
 
     def delete_story(self, story_id: int) -> None:
         """Delete a story; views that no other story uses go with it."""
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             view_ids = set(session.scalars(
                 select(StoryStep.view_id).where(StoryStep.story_id == story_id)))
             session.execute(delete(StoryStep).where(StoryStep.story_id == story_id))
@@ -160,7 +167,7 @@ class ViewsRepository:
             self._drop_orphans(session, view_ids)
 
     def reorder_stories(self, story_ids: list[int]) -> None:
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             for position, story_id in enumerate(story_ids, start=1):
                 row = session.get(Story, story_id)
                 if row is not None:
@@ -169,7 +176,7 @@ class ViewsRepository:
     # ------------------------------------------------------------------ steps
     def add_step(self, story_id: int, view_id: int, index: int | None = None) -> int:
         """Put a view into a story at ``index`` (0-based; the end when None)."""
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             if session.get(Story, story_id) is None or session.get(SavedView, view_id) is None:
                 raise KeyError((story_id, view_id))
             steps = self._steps(session, story_id)
@@ -184,7 +191,7 @@ class ViewsRepository:
 
     def remove_step(self, step_id: int) -> None:
         """Take a step out of its story; its view goes too unless another step uses it."""
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             step = session.get(StoryStep, step_id)
             if step is None:
                 return
@@ -197,7 +204,7 @@ class ViewsRepository:
 
     def move_step(self, step_id: int, offset: int) -> int:
         """Move a step ``offset`` places (negative: earlier); returns its new index."""
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             step = session.get(StoryStep, step_id)
             if step is None:
                 raise KeyError(step_id)
@@ -211,7 +218,7 @@ class ViewsRepository:
 
     def reorder_steps(self, story_id: int, step_ids: list[int]) -> None:
         """Put a story's steps in the given order (ids not listed keep their place after)."""
-        with self.project.session() as session, session.begin():
+        with self._writing() as session:
             steps = self._steps(session, story_id)
             rank = {sid: i for i, sid in enumerate(step_ids)}
             steps.sort(key=lambda s: (rank.get(s.id, len(rank)), s.position))
