@@ -145,3 +145,23 @@ def test_presentation_captions_are_plain(make_main_window: Any, qtbot: Any,
         _shows_literally(step.toolTip(0), title)
     finally:
         shown.close()
+
+
+def test_every_message_box_goes_through_the_plain_text_helper() -> None:
+    """Qt's static QMessageBox calls guess rich text; the app builds none of them."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent / "desktop_app"
+    pattern = re.compile(r"QMessageBox\.(warning|information|question|critical|about)\(|"
+                         r"QMessageBox\(")
+    offenders = [f"{path.relative_to(root)}:{n}"
+                 for path in root.rglob("*.py") if path.name != "plain_text.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert offenders == []
+
+
+def test_about_names_the_log_folder(make_main_window: Any, project: Project) -> None:
+    window = make_main_window(project)
+    text = window.about_text()
+    assert "Log folder:" in text and "sightline" in text.lower()

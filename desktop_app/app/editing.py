@@ -29,6 +29,7 @@ from desktop_app.store import editing as store
 from desktop_app.store.editing import EditError, EventFields, LocationFields, SourceFields
 from desktop_app.store.guard import WriteBusy
 from desktop_app.store.project import WriteFailed
+from desktop_app.views import plain_text
 
 if TYPE_CHECKING:
     from desktop_app.app.window import MainWindow
@@ -395,9 +396,8 @@ class Editing(QObject):
         (non-modal) when the window is on screen."""
         self._warn(text)
         if self.window.isVisible():
-            box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", text,
-                              parent=self.window)
-            box.setTextFormat(Qt.TextFormat.PlainText)  # the text may quote event titles
+            box = plain_text.message_box(self.window, QMessageBox.Icon.Warning, "Not saved",
+                                         text)  # the text may quote event titles
             box.setModal(False)
             box.show()
             self.message_box = box

@@ -39,6 +39,7 @@ from desktop_app.frame import EventFrame
 from desktop_app.frame.cache import load_frame
 from desktop_app.state.models import FilterModel, SelectionModel, ViewState
 from desktop_app.store.project import Project, ProjectError
+from desktop_app.views import plain_text
 from desktop_app.views.details import DetailsView
 from desktop_app.views.filters import FiltersView
 from desktop_app.views.map import MapView
@@ -186,9 +187,21 @@ class MainWindow(QMainWindow):
         self._action(view, "&Reset layout", self.reset_layout)
 
         help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About Sightline", lambda: QMessageBox.about(
-            self, "Sightline", f"Sightline {__version__}\nOffline exploration of events in "
-                               "time and space."))
+        self._action(help_menu, "&About Sightline", self.show_about)
+
+    def about_text(self) -> str:
+        from desktop_app.app import logs
+
+        where = logs.log_path() or logs.log_dir()
+        project = self.project.display_name if self.project is not None and hasattr(
+            self.project, "display_name") else "none"
+        return (f"Sightline {__version__}\nOffline exploration of events in time and space."
+                f"\n\nProject: {project}\nLog folder: {where.parent if where.suffix else where}"
+                "\n(send sightline.log from there with a bug report)")
+
+    def show_about(self) -> None:
+        plain_text.message_box(self, QMessageBox.Icon.Information, "About Sightline",
+                               self.about_text()).exec()
 
     def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
         action = QAction(text, self)
@@ -308,7 +321,7 @@ class MainWindow(QMainWindow):
         try:
             project = Project.open(path, create=False)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            plain_text.warn(self, "Cannot open project", str(exc))
             return
         if self.project is not None:
             self.project.close()
@@ -328,7 +341,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         if Path(path).exists():
-            QMessageBox.warning(self, "New project", f"{path} exists already; open it instead.")
+            plain_text.warn(self, "New project", f"{path} exists already; open it instead.")
             return
         project = Project.open(path)
         if self.project is not None:
@@ -372,8 +385,8 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.load_project(self.project)
         if not self.isHidden() and self.testAttribute(Qt.WidgetAttribute.WA_WState_Visible):
-            box = QMessageBox(QMessageBox.Icon.Information, "Import finished", "\n".join(lines),
-                              parent=self)
+            box = plain_text.message_box(self, QMessageBox.Icon.Information, "Import finished",
+                                         "\n".join(lines))
             box.setModal(False)
             box.show()
             QTimer.singleShot(20000, box.close)
@@ -382,9 +395,7 @@ class MainWindow(QMainWindow):
         self.import_finished.emit(message)
         prefix = "Nothing was imported: "
         text = message if message.startswith(prefix) else prefix + message
-        box = QMessageBox(QMessageBox.Icon.Warning, "Import failed", text, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # may quote a file's contents
-        box.exec()
+        plain_text.message_box(self, QMessageBox.Icon.Warning, "Import failed", text).exec()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(u.toLocalFile().lower().endswith(IMPORTABLE) for u in event.mimeData().urls()):
