@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from desktop_app.domain.dates import DateOrder, OrderReport, ParsedDates, detect_order, parse_dates
+from desktop_app.domain.split_dates import parse_split_dates
 from desktop_app.ingest.readers import RawTable
 
 
@@ -103,18 +105,54 @@ class Draft:
         return len(self.table.frame)
 
 
+# cells that say "nothing here" in the files people export: read as missing everywhere
+# (an "NA" latitude is no coordinate, an "NA" city no place)
+MISSING_MARKERS = ("NA", "N/A", "n/a", "N/a", "na", "null", "NULL", "Null", "None", "none",
+                   "NONE", "-", "--", "nan", "NaN", "NAN", "#N/A", "<NA>")
+
+
 def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
-    """A column as stripped text ('' where missing); an all-'' column if absent."""
+    """A column as stripped text ('' where missing or a missing marker such as NA, N/A,
+    null, None, -); an all-'' column if absent."""
     if column is None or column not in frame.columns:
         return pd.Series([""] * len(frame), dtype="string", index=frame.index)
     values = frame[column]
     if isinstance(values.array, pd.arrays.ArrowStringArray):  # no pandas round trips
-        import pyarrow.compute as pc
+        return pd.Series(pd.arrays.ArrowStringArray(_arrow_text(values.array.__arrow_array__())),
+                         index=frame.index, name=values.name)
+    stripped = values.astype("string").fillna("").str.strip()
+    return stripped.mask(stripped.isin(MISSING_MARKERS), "")
 
-        stripped = pc.utf8_trim_whitespace(pc.fill_null(values.array.__arrow_array__(), ""))
-        return pd.Series(pd.arrays.ArrowStringArray(stripped), index=frame.index,
-                         name=values.name)
-    return values.astype("string").fillna("").str.strip()
+
+def _arrow_text(array: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stripped = pc.utf8_trim_whitespace(pc.fill_null(array, ""))
+    marker = pc.is_in(stripped, value_set=pa.array(MISSING_MARKERS, stripped.type))
+    if pc.any(marker).as_py():
+        stripped = pc.if_else(marker, pa.scalar("", stripped.type), stripped)
+    return stripped
+
+
+def missing_as_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of text cells with the missing markers (NA, null, ...) made blank."""
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            arr = values.array.__arrow_array__()
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            marker = pc.is_in(arr, value_set=pa.array(MISSING_MARKERS, arr.type))
+            if pc.any(marker).as_py():
+                values = pd.Series(pd.arrays.ArrowStringArray(
+                    pc.if_else(marker, pa.scalar("", arr.type), arr)), index=frame.index)
+        else:
+            values = values.mask(values.isin(MISSING_MARKERS), "")
+        out[column] = values
+    return pd.DataFrame(out, index=frame.index)
 
 
 # A big file is normalised in slices of rows, but the day/month order of a date column
@@ -201,6 +239,69 @@ def first_words(values: pd.Series, limit: int = 80) -> pd.Series:
 
 
 def extra_columns(frame: pd.DataFrame, used: set[str]) -> pd.DataFrame | None:
-    """The columns no field took: kept per event as attributes."""
+    """The columns no field took: kept per event as attributes (missing markers blank)."""
     rest = [c for c in frame.columns if c not in used]
-    return frame[rest] if rest else None
+    return missing_as_blank(frame[rest]) if rest else None
+
+
+def split_date_column(frame: pd.DataFrame, year: str, month: str | None,
+                      day: str | None) -> DateColumn:
+    """Dates from year/month/day columns (0 or blank: unknown), rejects named by year."""
+    parsed = parse_split_dates(text(frame, year),
+                               text(frame, month) if month else None,
+                               text(frame, day) if day else None)
+    return DateColumn(parsed, year)
+
+
+_DATE_OR_NUMBER = r"^[+-]?\d+(?:[.,]\d+)?$|^\d{1,4}[-/.]\d"
+
+
+def complete_titles(draft: Draft) -> Draft:
+    """Give every row that has neither a title nor a description a title built from what
+    it has: its category and place ("Protests in Kyiv"), else its first text column
+    that is not a date, an id, a number or a coordinate. Says how many were built."""
+    title = draft.title.astype("string").fillna("")
+    description = (draft.description.astype("string").fillna("").reset_index(drop=True)
+                   if len(draft.description) else None)
+    title = title.reset_index(drop=True)
+    missing = (title == "").to_numpy()
+    if description is not None:
+        missing &= (description == "").to_numpy()
+    if draft.skip is not None:
+        missing &= ~draft.skip
+    if not missing.any():
+        return draft
+    n = len(title)
+
+    def part(values: pd.Series | None) -> pd.Series:
+        if values is None or len(values) != n:
+            return pd.Series([""] * n, dtype="string")
+        return values.astype("string").fillna("").reset_index(drop=True)
+
+    category, place = part(draft.category), part(draft.place)
+    built = (category + " in " + place).where((category != "") & (place != ""), category)
+    built = built.where(built != "", ("Event in " + place).where(place != "", ""))
+    skip = {draft.start.column, *draft.coord_columns}
+    if draft.end is not None:
+        skip.add(draft.end.column)
+    frame = draft.table.frame
+    for column in frame.columns:
+        todo = missing & (built == "").to_numpy()
+        if not todo.any():
+            break
+        if column in skip or str(column).lower() in ("id", "eventid", "event id"):
+            continue
+        values = text(frame, str(column)).reset_index(drop=True)
+        usable = (values.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
+                  & ~values.str.match(_DATE_OR_NUMBER).fillna(False).astype(bool))
+        fill = todo & usable.to_numpy()
+        if fill.any():
+            built = built.mask(pd.Series(fill), first_words(values))
+    made = missing & (built != "").to_numpy()
+    if made.any():
+        title = title.mask(pd.Series(made), built)
+        draft.title = pd.Series(title.to_numpy(), index=draft.title.index, dtype="string")
+        draft.warnings.append(
+            f"{int(made.sum())} rows have no title or description: their titles were built "
+            "from their category and place, or their first text column")
+    return draft
