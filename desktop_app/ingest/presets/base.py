@@ -305,3 +305,33 @@ def complete_titles(draft: Draft) -> Draft:
             f"{int(made.sum())} rows have no title or description: their titles were built "
             "from their category and place, or their first text column")
     return draft
+
+
+# spellings of the conflict datasets (UCDP, GTD, ICEWS) the country table lacks
+_COUNTRY_SPELLINGS = {
+    "dr congo": "CD", "democratic republic of the congo": "CD", "congo": "CG",
+    "bosnia-herzegovina": "BA", "russia": "RU", "united states": "US", "macedonia": "MK",
+    "east timor": "TL", "swaziland": "SZ", "kingdom of eswatini": "SZ", "burma": "MM",
+    "west bank and gaza strip": "PS", "occupied palestinian territory": "PS",
+    "korea, republic of": "KR", "korea, democratic people's republic of": "KP",
+    "iran, islamic republic of": "IR", "syrian arab republic": "SY", "cote d'ivoire": "CI",
+    "côte d'ivoire": "CI", "moldova, republic of": "MD", "tanzania, united republic of": "TZ",
+    "venezuela, bolivarian republic of": "VE", "bolivia, plurinational state of": "BO",
+    "lao people's democratic republic": "LA", "viet nam": "VN", "taiwan, province of china": "TW",
+}
+
+
+def country_codes(values: pd.Series) -> pd.Series:
+    """ISO alpha-2 codes from country names as the conflict datasets write them:
+    "DR Congo (Zaire)", "Russia (Soviet Union)", "Korea, Republic of" (NA if unknown)."""
+    from desktop_app.ingest.countries import iso_from_text
+
+    plain = values.astype("string").fillna("").str.replace(r"\s*\([^)]*\)\s*$", "", regex=True)
+    codes = iso_from_text(plain)
+    spelled = plain.str.strip().str.lower().map(_COUNTRY_SPELLINGS).astype("string")
+    return codes.fillna(spelled)
+
+
+def drop_placeholders(values: pd.Series, placeholders: tuple[str, ...] = ("unknown",)) -> pd.Series:
+    """Text with placeholder values ("Unknown") made blank: never a place or an actor."""
+    return values.mask(values.str.strip().str.lower().isin(placeholders), "")
