@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -256,10 +257,31 @@ def split_date_column(frame: pd.DataFrame, year: str, month: str | None,
 _DATE_OR_NUMBER = r"^[+-]?\d+(?:[.,]\d+)?$|^\d{1,4}[-/.]\d"
 
 
+def _wordiest_text(frame: pd.DataFrame, skip: set[str]) -> pd.Series:
+    """Per row, the first words of its text columns' value, the wordiest column first
+    (a region name rather than a code); ids, numbers, dates and coordinates are no text."""
+    out = pd.Series([""] * len(frame), dtype="string")
+    candidates: list[tuple[float, pd.Series, np.ndarray]] = []
+    for column in frame.columns:
+        if column in skip or re.sub(r"[^a-z]", "", str(column).lower()).endswith("id"):
+            continue
+        values = text(frame, str(column)).reset_index(drop=True)
+        usable = (values.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
+                  & ~values.str.match(_DATE_OR_NUMBER).fillna(False).astype(bool)).to_numpy()
+        if usable.any():
+            candidates.append((float(values[usable].str.len().mean()), values, usable))
+    candidates.sort(key=lambda c: -c[0])
+    for _length, values, usable in candidates:
+        fill = usable & (out == "").to_numpy()
+        if fill.any():
+            out = out.mask(pd.Series(fill), first_words(values))
+    return out
+
+
 def complete_titles(draft: Draft) -> Draft:
     """Give every row that has neither a title nor a description a title built from what
-    it has: its category and place ("Protests in Kyiv"), else its first text column
-    that is not a date, an id, a number or a coordinate. Says how many were built."""
+    it has: its category and place ("Protests in Kyiv"), else its wordiest text column
+    (not a date, an id, a number or a coordinate). Says how many were built."""
     title = draft.title.astype("string").fillna("")
     description = (draft.description.astype("string").fillna("").reset_index(drop=True)
                    if len(draft.description) else None)
@@ -284,19 +306,10 @@ def complete_titles(draft: Draft) -> Draft:
     skip = {draft.start.column, *draft.coord_columns}
     if draft.end is not None:
         skip.add(draft.end.column)
-    frame = draft.table.frame
-    for column in frame.columns:
-        todo = missing & (built == "").to_numpy()
-        if not todo.any():
-            break
-        if column in skip or str(column).lower() in ("id", "eventid", "event id"):
-            continue
-        values = text(frame, str(column)).reset_index(drop=True)
-        usable = (values.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
-                  & ~values.str.match(_DATE_OR_NUMBER).fillna(False).astype(bool))
-        fill = todo & usable.to_numpy()
-        if fill.any():
-            built = built.mask(pd.Series(fill), first_words(values))
+    need = np.flatnonzero(missing & (built == "").to_numpy())
+    if len(need):
+        fallback = _wordiest_text(draft.table.frame.iloc[need], skip)
+        built.iloc[need] = fallback.to_numpy()
     made = missing & (built != "").to_numpy()
     if made.any():
         title = title.mask(pd.Series(made), built)
