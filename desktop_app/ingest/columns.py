@@ -67,9 +67,10 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
     "time" is only a time-of-day column when a separate date column exists.
     """
     by_norm: dict[str, str] = {}
-    for column in columns:
-        by_norm.setdefault(normalise(column), column)
+    for name in columns:
+        by_norm.setdefault(normalise(name), name)
     used: set[str] = set()
+    column: str | None
     mapping: dict[str, str] = {}
     for target, names in SYNONYMS.items():
         if target == "time":
@@ -82,11 +83,11 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
                 break
     if "start" not in mapping:  # dates split over year/month/day columns
         for target, names in SPLIT_DATE.items():
-            column = next((by_norm[n] for n in names if n in by_norm and by_norm[n] not in used),
-                          None)
-            if column is not None:
-                mapping[target] = column
-                used.add(column)
+            split = next((by_norm[n] for n in names if n in by_norm and by_norm[n] not in used),
+                         None)
+            if split is not None:
+                mapping[target] = split
+                used.add(split)
         if "year" not in mapping:
             for target in ("month", "day"):
                 used.discard(mapping.pop(target, ""))

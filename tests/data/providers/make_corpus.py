@@ -56,8 +56,13 @@ def _gdelt_columns(adm2: bool) -> list[str]:
 GDELT_V1 = _gdelt_columns(False)  # 57; the daily files add SOURCEURL (58)
 GDELT_V2 = [*_gdelt_columns(True), "SOURCEURL"]  # 61
 
+def _names(text: str) -> list[str]:
+    """Column names written as the codebook lists them, separated by spaces."""
+    return text.split()
+
+
 # ---------------------------------------------------------------- GTD (135 columns)
-GTD = (
+GTD = _names(
     "eventid iyear imonth iday approxdate extended resolution country country_txt region "
     "region_txt provstate city latitude longitude specificity vicinity location summary crit1 "
     "crit2 crit3 doubtterr alternative alternative_txt multiple success suicide attacktype1 "
@@ -75,10 +80,10 @@ GTD = (
     "nhours ndays divert kidhijcountry ransom ransomamt ransomamtus ransompaid ransompaidus "
     "ransomnote hostkidoutcome hostkidoutcome_txt nreleased addnotes scite1 scite2 scite3 "
     "dbsource INT_LOG INT_IDEO INT_MISC INT_ANY related"
-).split()
+)
 
 # ---------------------------------------------------------------- UCDP GED (49 columns)
-UCDP = (
+UCDP = _names(
     "id relid year active_year code_status type_of_violence conflict_dset_id conflict_new_id "
     "conflict_name dyad_dset_id dyad_new_id dyad_name side_a_dset_id side_a_new_id side_a "
     "side_b_dset_id side_b_new_id side_b number_of_sources source_article source_office "
@@ -86,7 +91,7 @@ UCDP = (
     "where_description adm_1 adm_2 latitude longitude geom_wkt priogrid_gid country "
     "country_id region event_clarity date_prec date_start date_end deaths_a deaths_b "
     "deaths_civilians deaths_unknown best high low gwnoa gwnob"
-).split()
+)
 
 # ---------------------------------------------------------------- ICEWS (20 columns)
 ICEWS = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country",
@@ -200,22 +205,26 @@ def acled_files() -> None:
          "notes": "On 9 May 2020, around 50 people protested in Kyiv against the lockdown.",
          "disorder_type": "Demonstrations", "timestamp": "1589846400"},
         {**common, "event_id_cnty": "UKR1002", "event_date": "12-May-20", "year": "2020",
-         "event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack",
-         "actor1": "Military Forces of Russia (2000-)", "assoc_actor_1": "NAF: United Armed Forces of Novorossiya",
+         "event_type": "Explosions/Remote violence",
+         "sub_event_type": "Shelling/artillery/missile attack",
+         "actor1": "Military Forces of Russia (2000-)",
+         "assoc_actor_1": "NAF: United Armed Forces of Novorossiya",
          "actor2": "Civilians (Ukraine)", "admin1": "Donetsk", "location": "Avdiivka",
          "latitude": "48.1394", "longitude": "37.7497", "source": "Ukrinform; UNIAN",
          "notes": "On 12 May 2020, shelling hit a residential area of Avdiivka.",
          "civilian_targeting": "Civilian targeting", "fatalities": "1", "timestamp": "1590019200"},
         {**common, "event_id_cnty": "UKR1003", "event_date": "1-Jun-20", "year": "2020",
          "time_precision": "3", "event_type": "Battles", "sub_event_type": "Armed clash",
-         "actor1": "Military Forces of Ukraine (2019-)", "actor2": "NAF: United Armed Forces of Novorossiya",
+         "actor1": "Military Forces of Ukraine (2019-)",
+         "actor2": "NAF: United Armed Forces of Novorossiya",
          "admin1": "Luhansk", "location": "Zolote", "latitude": "48.6968",
          "longitude": "38.5119", "geo_precision": "2", "source": "OSCE",
          "notes": "In June 2020 (month of), clashes were reported near Zolote.",
          "interaction": "12", "timestamp": "1591574400"},
         {**common, "event_id_cnty": "UKR1004", "event_date": "30-Jun-20", "year": "2020",
          "event_type": "Protests", "sub_event_type": "Peaceful protest",
-         "actor1": "Protesters (Ukraine)", "assoc_actor_1": "Labour Group (Ukraine); Miners (Ukraine)",
+         "actor1": "Protesters (Ukraine)",
+         "assoc_actor_1": "Labour Group (Ukraine); Miners (Ukraine)",
          "admin1": "Dnipropetrovsk", "location": "Kryvyi Rih", "latitude": "47.9105",
          "longitude": "33.3918", "source": "Ukrainska Pravda",
          "notes": "On 30 June 2020, miners protested unpaid wages in Kryvyi Rih.",
@@ -236,13 +245,16 @@ def acled_files() -> None:
            "YEAR": "2015"}
     rows_2015 = [
         {**nga, "EVENT_ID_CNTY": "NIG8801", "EVENT_ID_NO_CNTY": "8801", "EVENT_DATE": "03/01/2015",
-         "EVENT_TYPE": "Violence against civilians", "ACTOR1": "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
+         "EVENT_TYPE": "Violence against civilians",
+         "ACTOR1": "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
          "ACTOR2": "Civilians (Nigeria)", "ADMIN2": "Kukawa", "LOCATION": "Baga",
          "LATITUDE": "13.1", "LONGITUDE": "13.8667", "SOURCE": "Vanguard (Nigeria)",
          "NOTES": "Boko Haram attacked Baga and surrounding villages.", "FATALITIES": "150"},
         {**nga, "EVENT_ID_CNTY": "NIG8802", "EVENT_ID_NO_CNTY": "8802", "EVENT_DATE": "14/01/2015",
-         "EVENT_TYPE": "Battle-No change of territory", "ACTOR1": "Military Forces of Nigeria (2010-2015)",
-         "ALLY_ACTOR_1": "Civilian JTF", "ACTOR2": "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
+         "EVENT_TYPE": "Battle-No change of territory",
+         "ACTOR1": "Military Forces of Nigeria (2010-2015)",
+         "ALLY_ACTOR_1": "Civilian JTF",
+         "ACTOR2": "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
          "ADMIN2": "Maiduguri", "LOCATION": "Maiduguri", "LATITUDE": "11.8333",
          "LONGITUDE": "13.15", "SOURCE": "Reuters", "INTER1": "1", "INTER2": "2",
          "INTERACTION": "12", "NOTES": "Troops backed by vigilantes repelled an attack.",
@@ -255,7 +267,8 @@ def acled_files() -> None:
          "NOTES": "Protest over the abducted girls.", "FATALITIES": "0"},
         {**nga, "EVENT_ID_CNTY": "NIG8804", "EVENT_ID_NO_CNTY": "8804", "EVENT_DATE": "05/02/2015",
          "TIME_PRECISION": "3", "EVENT_TYPE": "Battle-Government regains territory",
-         "ACTOR1": "Military Forces of Chad (1990-)", "ALLY_ACTOR_1": "Military Forces of Nigeria (2010-2015)",
+         "ACTOR1": "Military Forces of Chad (1990-)",
+         "ALLY_ACTOR_1": "Military Forces of Nigeria (2010-2015)",
          "ACTOR2": "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
          "ALLY_ACTOR_2": "", "ADMIN2": "Damboa", "LOCATION": "Damboa", "LATITUDE": "11.155",
          "LONGITUDE": "12.756", "GEO_PRECISION": "2", "SOURCE": "AFP", "INTER1": "8",
@@ -270,7 +283,8 @@ def acled_files() -> None:
     rows_2019 = [
         {**yem, "data_id": "6019001", "event_id_cnty": "YEM40101", "event_id_no_cnty": "40101",
          "event_date": "2019-08-10", "event_type": "Battles", "sub_event_type": "Armed clash",
-         "actor1": "Southern Transitional Council", "assoc_actor_1": "Security Belt Forces; Militia (Pro-STC)",
+         "actor1": "Southern Transitional Council",
+         "assoc_actor_1": "Security Belt Forces; Militia (Pro-STC)",
          "inter1": "3", "actor2": "Military Forces of Yemen (2012-) Pro-Hadi", "inter2": "1",
          "interaction": "13", "admin1": "Aden", "admin2": "Craiter", "location": "Aden",
          "latitude": "12.7794", "longitude": "45.0367", "source": "Aden al Ghad",
@@ -376,7 +390,8 @@ def ucdp_file() -> None:
               dyad_name="Government of Syria - Syrian insurgents", side_a_dset_id="78",
               side_a_new_id="78", side_a="Government of Syria", side_b_dset_id="4407",
               side_b_new_id="4407", side_b="Syrian insurgents",
-              source_article='"Syrian Observatory for Human Rights,2017-07-31,Regime warplanes strike Douma"',
+              source_article=('"Syrian Observatory for Human Rights,20'
+                              '17-07-31,Regime warplanes strike Douma"'),
               source_office="SOHR", source_date="2017-07-31",
               source_headline="Regime warplanes strike Douma", source_original="SOHR",
               where_prec="1", where_coordinates="Douma town", adm_1="Rif Dimashq governorate",
@@ -391,7 +406,8 @@ def ucdp_file() -> None:
               dyad_name="Government of Syria - Syrian insurgents", side_a_dset_id="78",
               side_a_new_id="78", side_a="Government of Syria", side_b_dset_id="4407",
               side_b_new_id="4407", side_b="Syrian insurgents", number_of_sources="2",
-              source_article='"Reuters,2017-08-02,Fighting in Jobar";"AFP,2017-08-04,Jobar clashes continue"',
+              source_article=('"Reuters,2017-08-02,Fighting in Jobar";'
+                              '"AFP,2017-08-04,Jobar clashes continue"'),
               source_office="Reuters;AFP", source_date="2017-08-02;2017-08-04",
               source_headline="Fighting in Jobar;Jobar clashes continue",
               where_prec="2", where_coordinates="Jobar", adm_1="Damascus governorate",
@@ -405,7 +421,8 @@ def ucdp_file() -> None:
               conflict_name="Al-Shabaab - Civilians", dyad_dset_id="1125", dyad_new_id="1125",
               dyad_name="Al-Shabaab - Civilians", side_a_dset_id="1091", side_a_new_id="1091",
               side_a="Al-Shabaab", side_b_dset_id="1", side_b_new_id="1", side_b="Civilians",
-              source_article='"Garowe Online,2017-09-30,Al-Shabaab executes villagers in September"',
+              source_article=('"Garowe Online,2017-09-30,Al-Shaba'
+                              'ab executes villagers in September"'),
               source_office="Garowe Online", source_date="2017-09-30",
               source_headline="Al-Shabaab executes villagers", where_prec="4",
               where_coordinates="Bay region", adm_1="Bay region", latitude="2.8",
@@ -419,7 +436,8 @@ def ucdp_file() -> None:
               dyad_name="Government of Somalia - Al-Shabaab", side_a_dset_id="113",
               side_a_new_id="113", side_a="Government of Somalia", side_b_dset_id="1091",
               side_b_new_id="1091", side_b="Al-Shabaab",
-              source_article='"UN Security Council,2018-01-15,Report of the Secretary-General on Somalia"',
+              source_article=('"UN Security Council,2018-01-15,Repor'
+                              't of the Secretary-General on Somalia"'),
               source_office="UN", source_date="2018-01-15",
               source_headline="Report of the Secretary-General on Somalia", where_prec="6",
               where_coordinates="Somalia", latitude="6", longitude="48",
