@@ -137,23 +137,27 @@ def _arrow_text(array: Any) -> Any:
 
 
 def missing_as_blank(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame of text cells with the missing markers (NA, null, ...) made blank."""
-    out = {}
+    """A frame of text cells with the missing markers (NA, null, ...) made blank (the
+    frame itself when it holds none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    changed: dict[str, pd.Series] = {}
     for column in frame.columns:
         values = frame[column]
         if isinstance(values.array, pd.arrays.ArrowStringArray):
             arr = values.array.__arrow_array__()
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
             marker = pc.is_in(arr, value_set=pa.array(MISSING_MARKERS, arr.type))
             if pc.any(marker).as_py():
-                values = pd.Series(pd.arrays.ArrowStringArray(
+                changed[column] = pd.Series(pd.arrays.ArrowStringArray(
                     pc.if_else(marker, pa.scalar("", arr.type), arr)), index=frame.index)
         else:
-            values = values.mask(values.isin(MISSING_MARKERS), "")
-        out[column] = values
-    return pd.DataFrame(out, index=frame.index)
+            hit = values.isin(MISSING_MARKERS)
+            if hit.any():
+                changed[column] = values.mask(hit, "")
+    if not changed:
+        return frame
+    return pd.DataFrame({c: changed.get(c, frame[c]) for c in frame.columns}, index=frame.index)
 
 
 # A big file is normalised in slices of rows, but the day/month order of a date column
