@@ -348,3 +348,30 @@ def test_unknown_field_in_the_mapping_is_named(project: Project) -> None:
 def test_forced_preset_that_does_not_fit_says_so(project: Project) -> None:
     with pytest.raises(UnreadableFile, match="Global Terrorism Database"):
         run(project, "icews_events.tab", Options(preset="gtd"))
+
+
+# ---------------------------------------------------------------- big files in slices
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n][0] != "generic"))
+def test_provider_file_sliced_equals_whole(name: str, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big file is normalised in slices: every preset gives the same result as whole."""
+    from test_import_speed_paths import _same
+
+    _same(PROVIDERS / name, tmp_path, monkeypatch, chunk=2)
+
+
+def test_date_column_found_by_content_is_the_same_in_every_slice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_import_speed_paths import _same
+
+    path = tmp_path / "logged.csv"
+    # the first rows' "updated" values are dates too (a first slice alone would take that
+    # column, the leftmost), but over the whole file only a third are
+    lines = ["ref,updated,when (UTC),what,where"]
+    for i in range(12):
+        updated = "2020-01-01" if i < 4 else "not yet"
+        lines.append(f"R{i},{updated},{i + 1}-May-20,Report {i},Kyiv")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, _stored = _same(path, tmp_path, monkeypatch, chunk=3)
+    assert result.imported == 12
+    assert any("'when (UTC)'" in w for w in result.warnings)

@@ -53,6 +53,10 @@ class Options:
     encoding: str | None = None
     delimiter: str | None = None
     mapping: dict[str, str] | None = None  # generic preset: target field -> column
+    # the date column found by content, per header: every slice of a big file (and the
+    # plan made on the whole file first) uses the same one
+    found_dates: dict[tuple[str, ...], tuple[str, float] | None] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

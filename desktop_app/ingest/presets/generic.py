@@ -53,10 +53,20 @@ def _mapping(table: RawTable, options: Options) -> dict[str, str]:
         raise UnreadableFile(str(exc)) from exc
 
 
+def _found_by_content(table: RawTable, options: Options,
+                      mapping: dict[str, str]) -> tuple[str, float] | None:
+    """The column holding dates, decided once per header (see Options.found_dates)."""
+    key = tuple(table.columns)
+    if key not in options.found_dates:
+        options.found_dates[key] = date_column_by_content(table.frame,
+                                                          exclude=mapping.values())
+    return options.found_dates[key]
+
+
 def date_sources(table: RawTable, options: Options) -> list[str]:
     mapping = _mapping(table, options)
     if "start" not in mapping and "year" not in mapping:
-        found = date_column_by_content(table.frame)
+        found = _found_by_content(table, options, mapping)
         return [found[0]] if found else []
     return [mapping[k] for k in ("start", "time", "end", "year", "month", "day")
             if mapping.get(k) in table.columns]
@@ -74,7 +84,7 @@ def normalize(table: RawTable, options: Options) -> Draft:
         raise UnreadableFile(f"the mapping names columns the file does not have: {missing}")
     warnings: list[str] = []
     if "start" not in mapping and "year" not in mapping:
-        found = date_column_by_content(f, exclude=mapping.values())
+        found = _found_by_content(table, options, mapping)
         if found is None:
             raise UnreadableFile(
                 "no usable date column: no column is named as a date and none holds dates; "
