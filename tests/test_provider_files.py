@@ -375,3 +375,12 @@ def test_date_column_found_by_content_is_the_same_in_every_slice(
     result, _stored = _same(path, tmp_path, monkeypatch, chunk=3)
     assert result.imported == 12
     assert any("'when (UTC)'" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("name, preset", [("gdelt_v1_with_header.csv", "gdelt_v1"),
+                                          ("gdelt_v2_bigquery.csv", "gdelt_v2"),
+                                          ("gdelt_v1_mixed_57_58.tsv", "gdelt_v1")])
+def test_gdelt_preset_asked_for_reads_with_or_without_header(project: Project, name: str,
+                                                             preset: str) -> None:
+    result = run(project, name, Options(preset="gdelt"))
+    assert (result.preset, result.imported) == (preset, EXPECTED[name][1])

@@ -105,7 +105,8 @@ def read_for_import(path: Path, options: Options) -> RawTable:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         with path.open("rb") as handle:
             first = handle.readline(1 << 16).decode("utf-8", errors="replace")
-        if gdelt.looks_like(first) or (options.preset or "").lower().startswith("gdelt"):
+        forced = (options.preset or "").lower().startswith("gdelt")
+        if gdelt.looks_like(first) or (forced and not gdelt.is_header(first)):
             has_header = False
     if has_header is False and gdelt.looks_like(first) and path.is_file():
         table = gdelt.read_events(path, options.encoding)  # 57/58-field records mixed

@@ -68,6 +68,11 @@ CAMEO_ROOT = {
 GEO_PRECISION = {"1": "country", "2": "region", "3": "town", "4": "town", "5": "region"}
 
 
+def is_header(first_line: str) -> bool:
+    """True for the header row gdeltPyR and BigQuery exports start with."""
+    return first_line.lstrip("\ufeff").lower().startswith(("globaleventid", '"globaleventid'))
+
+
 def looks_like(first_line: str) -> int | None:
     """The GDELT width (57, 58 or 61) if a line looks like a GDELT event record."""
     fields = first_line.rstrip("\r\n").split("\t")
