@@ -384,3 +384,14 @@ def test_gdelt_preset_asked_for_reads_with_or_without_header(project: Project, n
                                                              preset: str) -> None:
     result = run(project, name, Options(preset="gdelt"))
     assert (result.preset, result.imported) == (preset, EXPECTED[name][1])
+
+
+def test_gdelt_lines_that_do_not_decode_or_are_blank(project: Project, tmp_path: Path) -> None:
+    lines = (PROVIDERS / "gdelt_v1_mixed_57_58.tsv").read_bytes().split(b"\n")
+    bad = lines[1].replace(b"UKRAINE", b"UKRA\xcfNE")  # one cp1252 byte in a UTF-8 file
+    path = tmp_path / "20130402.export.CSV"
+    path.write_bytes(b"\n".join([lines[0], bad, b"", lines[2], lines[4]]) + b"\n")
+    result = import_file(project, path)
+    assert [(r.row, r.reason) for r in result.rejects] == [(2, "the line is not valid UTF-8")]
+    assert (result.imported, result.rejected, result.rows_read) == (3, 1, 4)
+    assert set(events(project)) == {"251000201", "251000202", "256000302"}

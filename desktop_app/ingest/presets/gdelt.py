@@ -187,11 +187,6 @@ def _read_uniform(path: Path, encoding: str | None) -> RawTable | None:
     if width not in WIDTHS:
         return None
     names = [str(i) for i in range(width)]
-    odd: list[object] = []
-
-    def on_invalid(row: object) -> str:
-        odd.append(row)
-        return "skip"
 
     codec = (encoding or "utf-8").replace("-", "").lower()
     try:
@@ -200,16 +195,13 @@ def _read_uniform(path: Path, encoding: str | None) -> RawTable | None:
                 column_names=names, block_size=16 << 20,
                 encoding="utf8" if codec in ("utf8", "utf8sig") else (encoding or "utf8")),
             parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False,
-                                             ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
+                                             ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=False,
                 column_types={n: pa.large_string() for n in names}),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
-        return None
-    if odd:
-        return None
+        return None  # a record of another width (a blank line is one), or a bad byte
     frame = table.to_pandas(types_mapper=lambda _t: pd.StringDtype())
     frame.columns = names
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
@@ -227,8 +219,7 @@ def _read_lines(path: Path, encoding: str | None) -> RawTable:
         lines = pacsv.read_csv(
             path, read_options=pacsv.ReadOptions(column_names=["line"], block_size=16 << 20),
             parse_options=pacsv.ParseOptions(delimiter="\x01", quote_char=False,
-                                             ignore_empty_lines=False,
-                                             invalid_row_handler=lambda _row: "error"),
+                                             ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={"line": pa.large_binary()}),
         ).column("line").combine_chunks()
     except pa.ArrowInvalid as exc:
