@@ -71,6 +71,8 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
     scored = [(p.score(table), p) for p in PRESETS.values()]
     best_score, best = max(scored, key=lambda s: s[0])
     if best_score <= 0:
+        best_score, best = generic.score_by_content(table), PRESETS["generic"]
+    if best_score <= 0:
         raise UnreadableFile(
             "no usable date column: the header does not match a known tool, names no "
             "date/start column and no column holds dates; " + MAP_HINT + " (columns are: "
