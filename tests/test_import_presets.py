@@ -671,3 +671,18 @@ def test_split_date_columns_found_by_name(project: Project, tmp_path: Path) -> N
     assert (result.preset, result.imported) == ("generic", 3)
     got = {e.title: Precision(e.precision) for e in load_events(project)}
     assert got == {"Full": Precision.DAY, "Month": Precision.MONTH, "Year": Precision.YEAR}
+
+
+def test_missing_markers_in_chunked_sliced_and_empty_arrow_columns() -> None:
+    import pandas as pd
+    import pyarrow as pa
+
+    from desktop_app.ingest.presets.base import text
+
+    chunked = pa.chunked_array([pa.array(["Kyiv", "NA"], pa.large_string()),
+                                pa.array(["", "", "null"], pa.large_string()).slice(1),
+                                pa.array(["Niger", "N/A", "Nairobi"], pa.large_string())])
+    frame = pd.DataFrame({"c": pd.Series(pd.arrays.ArrowStringArray(chunked)),
+                          "e": pd.Series([""] * 7, dtype="string[pyarrow]")})
+    assert list(text(frame, "c")) == ["Kyiv", "", "", "", "Niger", "", "Nairobi"]
+    assert list(text(frame, "e")) == [""] * 7
