@@ -3,8 +3,11 @@
 An event date is a *span*: "2023" means [2023-01-01, 2024-01-01) at year precision,
 "2023-05" the month of May, "2023-05-14" that day, "2023-05-14 09:30" that minute.
 Instants are stored as naive wall-clock seconds since 1970-01-01 ("civil seconds"):
-date-only values are never shifted by a time zone; a value that carries an explicit UTC
-offset ("...T09:30+02:00") is converted to UTC wall-clock time.
+date-only values are never shifted by a time zone; a value with a time and an explicit UTC
+offset ("...T09:30+02:00") or a named zone ("Jan 11 2012 09:30 CST", see
+:mod:`~desktop_app.domain.time_zones`) is converted to UTC wall-clock time.
+Spreadsheet re-saves are read too: 9-May-20, 09-May-2020, May 9, 2020, 5/9/20, May-20.
+Dates split over year/month/day columns are read by :mod:`~desktop_app.domain.split_dates`.
 
 Parsing is vectorised (numpy/pandas) because imports handle a million values at once;
 :func:`parse_date` wraps the same code for a single value so there is one parser only.
@@ -22,6 +25,8 @@ from enum import IntEnum, StrEnum
 
 import numpy as np
 import pandas as pd
+
+from desktop_app.domain.time_zones import undecorate
 
 DAY_SECONDS = 86_400
 _EPOCH = datetime(1970, 1, 1)
@@ -139,11 +144,20 @@ _NUMERIC = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})"
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
-_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\.?,?[ -](\d{4})$")
-_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
-_MON_Y = re.compile(r"^([A-Za-z]{3,9})\.?,? (\d{4})$")
+# a clock time after a date written with a month name: 14:30, 2:30:05 pm, at 9:15 AM
+_WORD_TIME = (r"(?:(?:[ T,]+|\s+at\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+              r"\s*([AaPp])?\.?(?:[Mm]\.?)?)?")
+# 16 May 2025, 9-May-20 (Excel's d-mmm-yy), 09/May/2020, 16th May 2025 14:30
 _EPOCH_S = re.compile(r"^(-?\d{9,11}(?:\.\d+)?)$")
 _EPOCH_MS = re.compile(r"^(\d{13})$")
+_NUMERIC_ZONED = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*[A-Za-z0-9]\)?$")
+_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]([A-Za-z]{3,9})\.?,?[ /.-](\d{4}|\d{2})"
+                      + _WORD_TIME + "$")
+# May 16, 2025 / Jan 11 2012 / May-16-2025, with an optional time
+_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})"
+                      + _WORD_TIME + "$")
+# May 2025, May-20 (Excel's mmm-yy)
+_MON_Y = re.compile(r"^([A-Za-z]{3,9})(?:\.?,? (\d{4})|-(\d{2}))$")
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,10 @@ def detect_order(values: pd.Series) -> OrderReport:
     text = pd.Series(pd.unique(_clean(values)), dtype=object)
     parts = text.str.extract(_NUMERIC)
     present = parts[0].notna()
+    zoned = ~present & text.str.match(_NUMERIC_ZONED).fillna(False).astype(bool)
+    if zoned.any():  # "12/31/2020 10:30 EST": the numeric date without its zone
+        parts[zoned] = undecorate(text[zoned])[0].str.extract(_NUMERIC).to_numpy()
+        present = parts[0].notna()
     if not present.any():
         return OrderReport(None, 0, False)
     first = parts.loc[present, 0].astype(np.int64)
@@ -231,7 +249,7 @@ def parse_dates(values: pd.Series, order: DateOrder | None = None) -> ParsedDate
     return ParsedDates(once.seconds[codes], once.precision[codes], once.error[codes])
 
 
-def _parse_distinct(text: pd.Series, order: DateOrder) -> ParsedDates:
+def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True) -> ParsedDates:
     n = len(text)
     year = np.zeros(n, np.int64)
     month = np.ones(n, np.int64)
@@ -288,15 +306,12 @@ def _parse_distinct(text: pd.Series, order: DateOrder) -> ParsedDates:
     if len(idx):
         a, b = num(p[0]), num(p[1])
         day[idx], month[idx] = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
-        y = num(p[2])
-        year[idx] = np.where(p[2].str.len() == 2, np.where(y < 70, 2000 + y, 1900 + y), y)
-        h = num(p[3])
-        ampm = p[6].fillna("").str.lower().to_numpy()
-        h = np.where((ampm == "pm") & (h < 12), h + 12, np.where((ampm == "am") & (h == 12), 0, h))
-        hour[idx], minute[idx], second[idx] = h, num(p[4]), num(p[5])
+        year[idx] = _full_year(num(p[2]), p[2].str.len().to_numpy())
+        hour[idx], minute[idx], second[idx] = _clock(num(p[3]), p[6]), num(p[4]), num(p[5])
         prec[idx] = np.where(p[3].notna(), Precision.MINUTE, Precision.DAY)
-    # 16 May 2025 / May 16, 2025 / May 2025
-    for regex, (di, mi, yi) in ((_D_MON_Y, (0, 1, 2)), (_MON_D_Y, (1, 0, 2)), (_MON_Y, (None, 0, 1))):
+    # 16 May 2025 / 9-May-20 / May 16, 2025 [14:30] / May 2025 / May-20
+    word_forms = ((_D_MON_Y, (0, 1, 2)), (_MON_D_Y, (1, 0, 2)), (_MON_Y, (None, 0, 1)))
+    for regex, (di, mi, yi) in word_forms:
         idx, p = take(regex)
         if not len(idx):
             continue
@@ -304,13 +319,15 @@ def _parse_distinct(text: pd.Series, order: DateOrder) -> ParsedDates:
         known = names.notna().to_numpy()
         error[idx[~known]] = [f"unknown month name {v!r}" for v in p[mi][~known]]
         idx, p, names = idx[known], p[known], names[known]
-        year[idx] = num(p[yi])
+        years = p[yi] if di is not None else p[yi].fillna(p[2])
+        year[idx] = _full_year(num(years), years.str.len().to_numpy())
         month[idx] = names.to_numpy(np.int64)
         if di is None:
             prec[idx] = Precision.MONTH
-        else:
-            day[idx] = num(p[di])
-            prec[idx] = Precision.DAY
+            continue
+        day[idx] = num(p[di])
+        hour[idx], minute[idx], second[idx] = _clock(num(p[3]), p[6]), num(p[4]), num(p[5])
+        prec[idx] = np.where(p[3].notna(), Precision.MINUTE, Precision.DAY)
     # epoch seconds / milliseconds
     for regex, scale in ((_EPOCH_S, 1), (_EPOCH_MS, 1000)):
         idx, p = take(regex)
@@ -319,6 +336,23 @@ def _parse_distinct(text: pd.Series, order: DateOrder) -> ParsedDates:
             epoch[idx] = (values_f // scale).astype(np.int64)
             prec[idx] = Precision.MINUTE
 
+    unparsed = todo & (error == "")
+    zone = np.zeros(n, np.int64)  # minutes east of UTC named after the value
+    if decorated and unparsed.any():
+        # "Wed, 11 Jan 2012 10:30 GMT", "Jan 11 2012 CST": parse what is left without
+        # the weekday and the zone; the zone shifts only values that carry a time
+        rest, zones = undecorate(text[unparsed])
+        changed = rest.to_numpy() != text[unparsed].to_numpy()
+        if changed.any():
+            again = np.flatnonzero(unparsed)[changed]
+            inner = _parse_distinct(pd.Series(rest[changed].to_numpy(), dtype=object), order,
+                                    decorated=False)
+            fine = inner.error == ""
+            at = again[fine]
+            epoch[at] = inner.seconds[fine]  # final seconds: not rebuilt from parts below
+            prec[at] = inner.precision[fine]
+            zone[at] = np.where(inner.precision[fine] == Precision.MINUTE, zones[changed][fine], 0)
+            todo[at] = False
     unparsed = todo & (error == "")
     error[unparsed] = [f"unrecognised date {v!r}" for v in text[unparsed]]
     prec[unparsed] = 0
@@ -332,7 +366,7 @@ def _parse_distinct(text: pd.Series, order: DateOrder) -> ParsedDates:
     prec[bad] = 0
     seconds = days_from_civil(year, month, day) * DAY_SECONDS + hour * 3600 + minute * 60
     seconds += second - offset * 60
-    seconds = np.where(epoch != np.iinfo(np.int64).min, epoch, seconds)
+    seconds = np.where(epoch != np.iinfo(np.int64).min, epoch, seconds) - zone * 60
     early = (prec > 0) & ((seconds < MIN_SECONDS) | (seconds >= MAX_SECONDS))
     error[early & (error == "")] = [f"year out of range (1 to 9999): {v!r}"
                                     for v in text[early & (error == "")]]
@@ -340,6 +374,18 @@ def _parse_distinct(text: pd.Series, order: DateOrder) -> ParsedDates:
 
     seconds = np.where(prec > 0, seconds, 0)
     return ParsedDates(seconds.astype(np.int64), prec, error)
+
+
+def _full_year(years: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """Two-digit years: 00-69 are 2000-2069, 70-99 are 1970-1999."""
+    return np.where(digits == 2, np.where(years < 70, 2000 + years, 1900 + years), years)
+
+
+def _clock(hours: np.ndarray, ampm: pd.Series) -> np.ndarray:
+    """Hours on a 24-hour clock from hours and an optional a/p (am/pm) marker."""
+    half = ampm.fillna("").str.lower().str[:1].to_numpy()
+    return np.where((half == "p") & (hours < 12), hours + 12,
+                    np.where((half == "a") & (hours == 12), 0, hours))
 
 
 def _offset_minutes(col: pd.Series) -> np.ndarray:

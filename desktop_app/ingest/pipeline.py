@@ -102,14 +102,19 @@ def file_sha256(path: Path) -> str:
 def read_for_import(path: Path, options: Options) -> RawTable:
     """Read the file, without a header when it is a GDELT event file."""
     has_header: bool | None = None
+    first = ""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         with path.open("rb") as handle:
             first = handle.readline(1 << 16).decode("utf-8", errors="replace")
-        if gdelt.looks_like(first) or (options.preset or "").lower().startswith("gdelt"):
+        forced = (options.preset or "").lower().startswith("gdelt")
+        if gdelt.looks_like(first) or (forced and not gdelt.is_header(first)):
             has_header = False
-    table = read_table(path, sheet=options.sheet, encoding=options.encoding,
-                       delimiter=options.delimiter or ("\t" if has_header is False else None),
-                       has_header=has_header)
+    if has_header is False and gdelt.looks_like(first) and path.is_file():
+        table = gdelt.read_events(path, options.encoding)  # 57/58-field records mixed
+    else:
+        table = read_table(path, sheet=options.sheet, encoding=options.encoding,
+                           delimiter=options.delimiter or ("\t" if has_header is False else None),
+                           has_header=has_header)
     if table.frame.empty and not table.bad_rows:
         raise UnreadableFile("the file has a header but no rows")
     return table

@@ -1,12 +1,17 @@
-"""Presets: how the files of a known tool map onto events. Chosen from the header."""
+"""Presets: how the files of a known tool map onto events. Chosen from the header.
+
+Every preset's draft goes through :func:`~desktop_app.ingest.presets.base.complete_titles`,
+so a row with neither title nor description gets one built from what it has.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop_app.ingest.presets import acled, gdelt, generic, timelinejs, timemap
-from desktop_app.ingest.presets.base import Draft, Options
+from desktop_app.ingest.columns import MAP_HINT
+from desktop_app.ingest.presets import acled, gdelt, generic, gtd, icews, timelinejs, timemap, ucdp
+from desktop_app.ingest.presets.base import Draft, Options, complete_titles
 from desktop_app.ingest.readers import RawTable, UnreadableFile
 
 
@@ -15,27 +20,38 @@ class Preset:
     name: str
     label: str
     score: Callable[[RawTable], float]
-    normalize: Callable[[RawTable, Options], Draft]
+    read: Callable[[RawTable, Options], Draft]  # the preset's own reading
     # the file columns the preset's dates are read from: a big file can then be
     # normalised in slices (None: the preset reads it whole)
     date_sources: Callable[[RawTable, Options], list[str]] | None = None
+
+    def normalize(self, table: RawTable, options: Options) -> Draft:
+        """The preset's draft, every row with a title (built where the file has none)."""
+        return complete_titles(self.read(table, options))
 
 
 PRESETS = {
     p.name: p
     for p in (
-        Preset("acled", "ACLED export", acled.score, acled.normalize, acled.date_sources),
+        Preset("acled", "ACLED export (current and older layouts)", acled.score, acled.normalize,
+               acled.date_sources),
         Preset("gdelt_v1", "GDELT 1.0 events (57/58 columns)", gdelt.score, gdelt.normalize,
                gdelt.date_sources),
         Preset("gdelt_v2", "GDELT 2.0 events (61 columns)", gdelt.score, gdelt.normalize,
                gdelt.date_sources),
+        Preset("gtd", "Global Terrorism Database (GTD)", gtd.score, gtd.normalize,
+               gtd.date_sources),
+        Preset("ucdp", "UCDP Georeferenced Event Dataset (GED)", ucdp.score, ucdp.normalize,
+               ucdp.date_sources),
+        Preset("icews", "ICEWS coded events", icews.score, icews.normalize, icews.date_sources),
         Preset("timelinejs", "TimelineJS sheet", timelinejs.score, timelinejs.normalize),
         Preset("timemap", "timemap sheet", timemap.score, timemap.normalize),
         Preset("generic", "Your own sheet (columns by name)", generic.score, generic.normalize,
                generic.date_sources),
     )
 }
-ALIASES = {"gdelt": "gdelt_v2", "gdelt1": "gdelt_v1", "gdelt2": "gdelt_v2", "own": "generic"}
+ALIASES = {"gdelt": "gdelt_v2", "gdelt1": "gdelt_v1", "gdelt2": "gdelt_v2", "own": "generic",
+           "ged": "ucdp", "ucdp_ged": "ucdp", "globalterrorismdb": "gtd"}
 
 
 def choose(table: RawTable, name: str | None = None) -> Preset:
@@ -44,15 +60,23 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
         key = ALIASES.get(name.lower(), name.lower())
         if key not in PRESETS:
             raise UnreadableFile(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+        preset = PRESETS[key]
+        if key != "generic" and preset.score(table) <= 0:
+            raise UnreadableFile(
+                f"the file does not have the columns of a {preset.label} file (columns are: "
+                + ", ".join(table.columns[:20]) + "); choose another preset or 'generic'")
         if key.startswith("gdelt"):
             return PRESETS[gdelt.version(table)]
-        return PRESETS[key]
+        return preset
     scored = [(p.score(table), p) for p in PRESETS.values()]
     best_score, best = max(scored, key=lambda s: s[0])
     if best_score <= 0:
+        best_score, best = generic.score_by_content(table), PRESETS["generic"]
+    if best_score <= 0:
         raise UnreadableFile(
-            "no usable date column: the header does not match a known tool and names no "
-            "date/start column (columns are: " + ", ".join(table.columns[:20]) + ")"
+            "no usable date column: the header does not match a known tool, names no "
+            "date/start column and no column holds dates; " + MAP_HINT + " (columns are: "
+            + ", ".join(table.columns[:20]) + ")"
         )
     if best.name.startswith("gdelt"):
         return PRESETS[gdelt.version(table)]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from desktop_app.domain.dates import DateOrder, OrderReport, ParsedDates, detect_order, parse_dates
+from desktop_app.domain.split_dates import parse_split_dates
 from desktop_app.ingest.readers import RawTable
 
 
@@ -50,6 +53,10 @@ class Options:
     encoding: str | None = None
     delimiter: str | None = None
     mapping: dict[str, str] | None = None  # generic preset: target field -> column
+    # the date column found by content, per header: every slice of a big file (and the
+    # plan made on the whole file first) uses the same one
+    found_dates: dict[tuple[str, ...], tuple[str, float] | None] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -103,18 +110,108 @@ class Draft:
         return len(self.table.frame)
 
 
+# cells that say "nothing here" in the files people export: read as missing everywhere
+# (an "NA" latitude is no coordinate, an "NA" city no place)
+MISSING_MARKERS = ("NA", "N/A", "n/a", "N/a", "na", "null", "NULL", "Null", "None", "none",
+                   "NONE", "-", "--", "nan", "NaN", "NAN", "#N/A", "<NA>")
+
+
 def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
-    """A column as stripped text ('' where missing); an all-'' column if absent."""
+    """A column as stripped text ('' where missing or a missing marker such as NA, N/A,
+    null, None, -); an all-'' column if absent."""
     if column is None or column not in frame.columns:
         return pd.Series([""] * len(frame), dtype="string", index=frame.index)
     values = frame[column]
     if isinstance(values.array, pd.arrays.ArrowStringArray):  # no pandas round trips
-        import pyarrow.compute as pc
+        return pd.Series(pd.arrays.ArrowStringArray(_arrow_text(values.array.__arrow_array__())),
+                         index=frame.index, name=values.name)
+    stripped = values.astype("string").fillna("").str.strip()
+    return stripped.mask(stripped.isin(MISSING_MARKERS), "")
 
-        stripped = pc.utf8_trim_whitespace(pc.fill_null(values.array.__arrow_array__(), ""))
-        return pd.Series(pd.arrays.ArrowStringArray(stripped), index=frame.index,
-                         name=values.name)
-    return values.astype("string").fillna("").str.strip()
+
+_MARKER_FIRST = np.zeros(256, bool)
+_MARKER_FIRST[np.frombuffer(b"Nn-#<", np.uint8)] = True
+_MARKER_LONGEST = max(len(m.encode()) for m in MISSING_MARKERS)
+
+
+def _markers(array: Any) -> Any:
+    """Where a string array (no nulls) holds a missing marker, as an arrow mask; None
+    when it holds none. Most cells are ruled out from their length and first byte on
+    the raw buffers, so a million-row column costs a few milliseconds."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(array)
+    if n == 0:
+        return None
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(array.buffers()[1], width)[array.offset:array.offset + n + 1]
+    data = array.buffers()[2]
+    if data is None or data.size == 0:
+        return None  # every cell is empty
+    first_bytes = np.frombuffer(data, np.uint8)
+    lengths = np.diff(offsets)
+    starts = np.minimum(offsets[:-1], len(first_bytes) - 1)
+    candidate = ((lengths >= 1) & (lengths <= _MARKER_LONGEST)
+                 & _MARKER_FIRST[first_bytes[starts]])
+    if not candidate.any():
+        return None
+    at = np.flatnonzero(candidate)
+    hit = pc.is_in(array.take(pa.array(at)),
+                   value_set=pa.array(MISSING_MARKERS, array.type)).to_numpy(zero_copy_only=False)
+    if not hit.any():
+        return None
+    mask = np.zeros(n, bool)
+    mask[at[hit]] = True
+    return pa.array(mask)
+
+
+def _arrow_text(array: Any) -> Any:
+    import pyarrow.compute as pc
+
+    stripped = pc.utf8_trim_whitespace(pc.fill_null(array, ""))
+    return _blank_markers(stripped)
+
+
+def _blank_markers(array: Any) -> Any:
+    """The array (or chunked array) with its missing markers made '' (itself if none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    out, changed = [], False
+    for chunk in chunks:
+        marker = _markers(chunk)
+        if marker is not None:
+            chunk = pc.if_else(marker, pa.scalar("", chunk.type), chunk)
+            changed = True
+        out.append(chunk)
+    if not changed:
+        return array
+    return pa.chunked_array(out, array.type) if isinstance(array, pa.ChunkedArray) else out[0]
+
+
+def missing_as_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of text cells with the missing markers (NA, null, ...) made blank (the
+    frame itself when it holds none)."""
+    import pyarrow.compute as pc
+
+    changed: dict[str, pd.Series] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            arr = values.array.__arrow_array__()
+            blanked = _blank_markers(pc.fill_null(arr, "") if arr.null_count else arr)
+            if blanked is not arr:
+                changed[column] = pd.Series(pd.arrays.ArrowStringArray(blanked),
+                                            index=frame.index)
+        else:
+            hit = values.isin(MISSING_MARKERS)
+            if hit.any():
+                changed[column] = values.mask(hit, "")
+    if not changed:
+        return frame
+    return pd.DataFrame({c: changed.get(c, frame[c]) for c in frame.columns}, index=frame.index)
 
 
 # A big file is normalised in slices of rows, but the day/month order of a date column
@@ -201,6 +298,111 @@ def first_words(values: pd.Series, limit: int = 80) -> pd.Series:
 
 
 def extra_columns(frame: pd.DataFrame, used: set[str]) -> pd.DataFrame | None:
-    """The columns no field took: kept per event as attributes."""
+    """The columns no field took: kept per event as attributes (missing markers blank)."""
     rest = [c for c in frame.columns if c not in used]
-    return frame[rest] if rest else None
+    return missing_as_blank(frame[rest]) if rest else None
+
+
+def split_date_column(frame: pd.DataFrame, year: str, month: str | None,
+                      day: str | None) -> DateColumn:
+    """Dates from year/month/day columns (0 or blank: unknown), rejects named by year."""
+    parsed = parse_split_dates(text(frame, year),
+                               text(frame, month) if month else None,
+                               text(frame, day) if day else None)
+    return DateColumn(parsed, year)
+
+
+_DATE_OR_NUMBER = r"^[+-]?\d+(?:[.,]\d+)?$|^\d{1,4}[-/.]\d"
+
+
+def _wordiest_text(frame: pd.DataFrame, skip: set[str]) -> pd.Series:
+    """Per row, the first words of its text columns' value, the wordiest column first
+    (a region name rather than a code); ids, numbers, dates and coordinates are no text."""
+    out = pd.Series([""] * len(frame), dtype="string")
+    candidates: list[tuple[float, pd.Series, np.ndarray]] = []
+    for column in frame.columns:
+        if column in skip or re.sub(r"[^a-z]", "", str(column).lower()).endswith("id"):
+            continue
+        values = text(frame, str(column)).reset_index(drop=True)
+        usable = (values.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
+                  & ~values.str.match(_DATE_OR_NUMBER).fillna(False).astype(bool)).to_numpy()
+        if usable.any():
+            candidates.append((float(values[usable].str.len().mean()), values, usable))
+    candidates.sort(key=lambda c: -c[0])
+    for _length, values, usable in candidates:
+        fill = usable & (out == "").to_numpy()
+        if fill.any():
+            out = out.mask(pd.Series(fill), first_words(values))
+    return out
+
+
+def complete_titles(draft: Draft) -> Draft:
+    """Give every row that has neither a title nor a description a title built from what
+    it has: its category and place ("Protests in Kyiv"), else its wordiest text column
+    (not a date, an id, a number or a coordinate). Says how many were built."""
+    title = draft.title.astype("string").fillna("")
+    description = (draft.description.astype("string").fillna("").reset_index(drop=True)
+                   if len(draft.description) else None)
+    title = title.reset_index(drop=True)
+    missing = (title == "").to_numpy()
+    if description is not None:
+        missing &= (description == "").to_numpy()
+    if draft.skip is not None:
+        missing &= ~draft.skip
+    if not missing.any():
+        return draft
+    n = len(title)
+
+    def part(values: pd.Series | None) -> pd.Series:
+        if values is None or len(values) != n:
+            return pd.Series([""] * n, dtype="string")
+        return values.astype("string").fillna("").reset_index(drop=True)
+
+    category, place = part(draft.category), part(draft.place)
+    built = (category + " in " + place).where((category != "") & (place != ""), category)
+    built = built.where(built != "", ("Event in " + place).where(place != "", ""))
+    skip = {draft.start.column, *draft.coord_columns}
+    if draft.end is not None:
+        skip.add(draft.end.column)
+    need = np.flatnonzero(missing & (built == "").to_numpy())
+    if len(need):
+        fallback = _wordiest_text(draft.table.frame.iloc[need], skip)
+        built.iloc[need] = fallback.to_numpy()
+    made = missing & (built != "").to_numpy()
+    if made.any():
+        title = title.mask(pd.Series(made), built)
+        draft.title = pd.Series(title.to_numpy(), index=draft.title.index, dtype="string")
+        draft.warnings.append(
+            f"{int(made.sum())} rows have no title or description: their titles were built "
+            "from their category and place, or their first text column")
+    return draft
+
+
+# spellings of the conflict datasets (UCDP, GTD, ICEWS) the country table lacks
+_COUNTRY_SPELLINGS = {
+    "dr congo": "CD", "democratic republic of the congo": "CD", "congo": "CG",
+    "bosnia-herzegovina": "BA", "russia": "RU", "united states": "US", "macedonia": "MK",
+    "east timor": "TL", "swaziland": "SZ", "kingdom of eswatini": "SZ", "burma": "MM",
+    "west bank and gaza strip": "PS", "occupied palestinian territory": "PS",
+    "korea, republic of": "KR", "korea, democratic people's republic of": "KP",
+    "iran, islamic republic of": "IR", "syrian arab republic": "SY", "cote d'ivoire": "CI",
+    "côte d'ivoire": "CI", "moldova, republic of": "MD", "tanzania, united republic of": "TZ",
+    "venezuela, bolivarian republic of": "VE", "bolivia, plurinational state of": "BO",
+    "lao people's democratic republic": "LA", "viet nam": "VN", "taiwan, province of china": "TW",
+}
+
+
+def country_codes(values: pd.Series) -> pd.Series:
+    """ISO alpha-2 codes from country names as the conflict datasets write them:
+    "DR Congo (Zaire)", "Russia (Soviet Union)", "Korea, Republic of" (NA if unknown)."""
+    from desktop_app.ingest.countries import iso_from_text
+
+    plain = values.astype("string").fillna("").str.replace(r"\s*\([^)]*\)\s*$", "", regex=True)
+    codes = iso_from_text(plain)
+    spelled = plain.str.strip().str.lower().map(_COUNTRY_SPELLINGS).astype("string")
+    return codes.fillna(spelled)
+
+
+def drop_placeholders(values: pd.Series, placeholders: tuple[str, ...] = ("unknown",)) -> pd.Series:
+    """Text with placeholder values ("Unknown") made blank: never a place or an actor."""
+    return values.mask(values.str.strip().str.lower().isin(placeholders), "")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from desktop_app.ingest.columns import guess_mapping
+from desktop_app.ingest.columns import (
+    MAP_HINT,
+    canonical_mapping,
+    date_column_by_content,
+    guess_mapping,
+)
 from desktop_app.ingest.countries import iso_from_text
 from desktop_app.ingest.presets.base import (
     Draft,
@@ -14,6 +19,7 @@ from desktop_app.ingest.presets.base import (
     extra_columns,
     first_words,
     parse_column,
+    split_date_column,
 )
 from desktop_app.ingest.presets.base import text as plain_text
 from desktop_app.ingest.readers import RawTable, UnreadableFile
@@ -31,12 +37,42 @@ def unneutralised(values: pd.Series) -> pd.Series:
 
 
 def score(table: RawTable) -> float:
-    return 0.1 if "start" in guess_mapping(table.columns) else 0.0
+    mapping = guess_mapping(table.columns)
+    return 0.1 if "start" in mapping or "year" in mapping else 0.0
+
+
+def score_by_content(table: RawTable) -> float:
+    """For a file no preset knows and no column names as a date: one whose values are
+    dates will do (the import says which). Looked at only when every score is 0."""
+    return 0.05 if date_column_by_content(table.frame) is not None else 0.0
+
+
+def _mapping(table: RawTable, options: Options) -> dict[str, str]:
+    if not options.mapping:
+        return guess_mapping(table.columns)
+    try:
+        return canonical_mapping(options.mapping)
+    except ValueError as exc:
+        raise UnreadableFile(str(exc)) from exc
+
+
+def _found_by_content(table: RawTable, options: Options,
+                      mapping: dict[str, str]) -> tuple[str, float] | None:
+    """The column holding dates, decided once per header (see Options.found_dates)."""
+    key = tuple(table.columns)
+    if key not in options.found_dates:
+        options.found_dates[key] = date_column_by_content(table.frame,
+                                                          exclude=mapping.values())
+    return options.found_dates[key]
 
 
 def date_sources(table: RawTable, options: Options) -> list[str]:
-    mapping = dict(options.mapping) if options.mapping else guess_mapping(table.columns)
-    return [mapping[k] for k in ("start", "time", "end") if mapping.get(k) in table.columns]
+    mapping = _mapping(table, options)
+    if "start" not in mapping and "year" not in mapping:
+        found = _found_by_content(table, options, mapping)
+        return [found[0]] if found else []
+    return [mapping[k] for k in ("start", "time", "end", "year", "month", "day")
+            if mapping.get(k) in table.columns]
 
 
 def normalize(table: RawTable, options: Options) -> Draft:
@@ -45,22 +81,29 @@ def normalize(table: RawTable, options: Options) -> Draft:
     def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
         return unneutralised(plain_text(frame, column))
 
-    mapping = dict(options.mapping) if options.mapping else guess_mapping(f.columns)
+    mapping = _mapping(table, options)
     missing = [c for c in mapping.values() if c not in f.columns]
     if missing:
         raise UnreadableFile(f"the mapping names columns the file does not have: {missing}")
-    if "start" not in mapping:
-        raise UnreadableFile(
-            "no usable date column: name one date/start column (columns are: "
-            + ", ".join(f.columns[:20]) + ")"
-        )
     warnings: list[str] = []
+    if "start" not in mapping and "year" not in mapping:
+        found = _found_by_content(table, options, mapping)
+        if found is None:
+            raise UnreadableFile(
+                "no usable date column: no column is named as a date and none holds dates; "
+                + MAP_HINT + " (columns are: " + ", ".join(f.columns[:20]) + ")")
+        mapping["start"] = found[0]
+        warnings.append(f"No column is named as a date: dates were read from column "
+                        f"{found[0]!r}, where {found[1]:.0%} of the values are dates")
     col = mapping.get
-    date = text(f, col("start"))
-    if col("time"):
-        clock = text(f, col("time"))
-        date = (date + " " + clock).str.strip().where(date != "", "")
-    start = parse_column(date, col("start") or "", options.date_order, None, warnings)
+    if col("start"):
+        date = text(f, col("start"))
+        if col("time"):
+            clock = text(f, col("time"))
+            date = (date + " " + clock).str.strip().where(date != "", "")
+        start = parse_column(date, col("start") or "", options.date_order, None, warnings)
+    else:
+        start = split_date_column(f, mapping["year"], col("month"), col("day"))
     # the end is read in the order the start was read in (chosen or detected)
     end = (parse_column(text(f, col("end")), col("end") or "", start.used, None, warnings)
            if col("end") else None)

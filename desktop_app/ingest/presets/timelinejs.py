@@ -58,7 +58,8 @@ def normalize(table: RawTable, options: Options) -> Draft:
     original = table.frame
     f = original.rename(columns=str.lower)
     warnings: list[str] = []
-    start = parse_column(_compose(f, ""), _col(original, "Year"), options.date_order, None, warnings)
+    start = parse_column(_compose(f, ""), _col(original, "Year"), options.date_order, None,
+                         warnings)
     end = parse_column(_compose(f, "end "), _col(original, "End Year"), options.date_order, None,
                        warnings)
     kind = text(f, "type").str.lower()
