@@ -47,10 +47,12 @@ def _one_line(err: str) -> str:
 def test_map_names_the_date_and_title_columns(odd_file: Path, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "p.sightline"
-    # without a mapping the file has no date column
-    assert cli.main(["import", str(odd_file), "--project", str(target), "--json"]) == 2
+    # a file with no column of dates at all: the one-line error says how to map one
+    no_dates = tmp_path / "no dates.csv"
+    no_dates.write_text("Heading,Where\nAirborne drill,Moscow\n", encoding="utf-8")
+    assert cli.main(["import", str(no_dates), "--project", str(target), "--json"]) == 2
     line = _one_line(capsys.readouterr().err)
-    assert "no usable date column" in line and "--map start=COLUMN" in line
+    assert "no usable date column" in line and "--map date=COLUMN" in line
     code = cli.main(["import", str(odd_file), "--project", str(target), "--json",
                      "--monthfirst", "--map", "start=Occurred On", "--map", "title=Heading",
                      "--map", "latitude=Y", "--map", "longitude=X"])

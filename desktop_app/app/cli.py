@@ -156,7 +156,7 @@ def _open(project: str | None) -> object:
 
 
 def _import(args: argparse.Namespace, project_target: str | None) -> int:
-    from desktop_app.app.cli_commands import UsageError, mapping_hint, with_mapping
+    from desktop_app.app.cli_commands import UsageError, with_mapping
     from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file
     from desktop_app.store.bulk import BatchWriteError
 
@@ -172,7 +172,7 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
     try:
         result = import_file(project, args.file, options)  # type: ignore[arg-type]
     except UnreadableFile as exc:
-        return _fail(f"cannot import {args.file}: {exc}{mapping_hint(str(exc))}")
+        return _fail(f"cannot import {args.file}: {exc}")
     except BatchWriteError as exc:
         return _fail(str(exc))
     finally:

@@ -183,16 +183,6 @@ def info_extra(project: Project) -> dict[str, object]:
                    | Location.longitude.is_(None))).scalar_one()
     return {"precision": {p.label: int(counts.get(int(p), 0)) for p in Precision},
             "unlocated": int(unlocated)}
-
-
-def mapping_hint(message: str) -> str:
-    """What to add to a 'no usable date column' error: how to map one."""
-    if "no usable date column" not in message:
-        return ""
-    return ("; map the date with --map start=COLUMN (split dates: --map year=COLUMN "
-            "--map month=COLUMN --map day=COLUMN)")
-
-
 def with_mapping(options: Options, path: Path, pairs: Sequence[str],
                  mapping_file: Path | None) -> Options:
     """``options`` with the command line's mapping (unchanged when none was given).

@@ -67,7 +67,6 @@ def configure(level: str | int = "INFO", directory: Path | None = None) -> Path:
     handler.setFormatter(_RedactingFormatter(_FORMAT))
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
-    root.propagate = False
     _state["handler"] = handler
     _state["path"] = path
     return path
