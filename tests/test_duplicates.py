@@ -22,8 +22,8 @@ from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, Source, event_source
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-from acled_gen import COLUMNS as ACLED_COLUMNS  # noqa: E402
-from acled_gen import write_acled_csv  # noqa: E402
+from acled_gen import COLUMNS as ACLED_COLUMNS
+from acled_gen import write_acled_csv
 
 OSINT_HEADER = ["id", "date", "location", "latitude", "longitude", "title", "description",
                 "link", "actors"]

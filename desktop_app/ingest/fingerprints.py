@@ -41,7 +41,7 @@ def _combine(columns: list[np.ndarray], n: int) -> np.ndarray:
 
 
 def _text_hashes(values: np.ndarray) -> np.ndarray:
-    return hash_array(values.astype(object), categorize=False)
+    return np.asarray(hash_array(values.astype(object), categorize=False), np.uint64)
 
 
 def id_fingerprints(namespace: str, ids: pd.Series) -> np.ndarray:
@@ -81,7 +81,7 @@ def id_column(d: Draft) -> object | None:
     ids = d.external_id.reset_index(drop=True)
     for column in sorted(labels, key=lambda c: str(c).lower() != named):
         if labels.count(column) == 1 and text(frame, column).reset_index(drop=True).equals(ids):
-            return column
+            return column  # type: ignore[no-any-return]
     return None
 
 
@@ -134,7 +134,7 @@ class Fingerprints:
         if not len(self.project):
             return np.zeros(len(prints), bool)
         at = np.minimum(np.searchsorted(self.project, prints), len(self.project) - 1)
-        return self.project[at] == prints
+        return np.asarray(self.project[at] == prints, bool)
 
     def _written_row(self, prints: np.ndarray) -> np.ndarray:
         """The file row of an event written earlier with each print, or -1."""

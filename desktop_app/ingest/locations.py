@@ -63,7 +63,7 @@ class ResolvedLocations:
 
     @property
     def located(self) -> np.ndarray:
-        return (self.existing.notna() | self.new.notna()).to_numpy()
+        return np.asarray((self.existing.notna() | self.new.notna()).to_numpy(), bool)
 
 
 def project_locations(project: Project) -> pd.DataFrame:
