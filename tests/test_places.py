@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.ingest.pipeline import ImportResult, import_file
+from desktop_app.store import bulk
 from desktop_app.store import editing as store
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, Location
@@ -177,13 +178,21 @@ def _write_acled(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-def test_fifty_acled_rows_for_beijing_are_one_place(project: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", ["core", "arrow"])
+def test_fifty_acled_rows_for_beijing_are_one_place(project: Project, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     writer: str) -> None:
+    if writer == "arrow":  # the worker process that binds Arrow columns
+        monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)
     result = import_file(project, _write_acled(tmp_path / "a.csv",
                                                _acled_beijing(tmp_path, 50)))
     assert result.imported == 50 and result.unlocated == 0
     beijing = [p for p in places(project) if p[0] == "Beijing"]
     assert len(beijing) == 1 and beijing[0][1] == "CN"
     assert beijing[0][2:] == pytest.approx((39.9042, 116.4074), abs=0.004)
+    with project.session() as session:
+        own = [(e.attributes or {}).get("latitude") for e in session.scalars(select(Event))]
+    assert sum(v is not None for v in own) >= 40  # rows elsewhere than the place keep theirs
     # a later export's Beijing rows join it too
     later = _write_acled(tmp_path / "b.csv", _acled_beijing(tmp_path, 20, prefix="NEW"))
     assert import_file(project, later).imported == 20
@@ -206,6 +215,11 @@ def test_points_farther_apart_than_the_precision_stay_apart(project: Project,
         ("Springfield", "US"), ("Springfield", "US")]
     town_a = place_of(project, "Town A")
     assert town_a is not None and town_a.id == place_of(project, "Town A again").id  # type: ignore[union-attr]
+    # the row that joined a place 480 m away keeps its own coordinates, as written
+    with project.session() as session:
+        attributes = dict(session.execute(select(Event.title, Event.attributes)).all())
+    assert attributes["Town A again"] == {"lat": "39.8060", "lon": "-89.6437"}
+    assert attributes["Town A"] is None and attributes["Town B"] is None
 
 
 def test_a_coarse_precision_joins_farther_points(project: Project, tmp_path: Path) -> None:

@@ -111,6 +111,26 @@ def attributes_json(d: Draft, keep: np.ndarray) -> pd.Series:
     return json_objects(d.attributes[keep].reset_index(drop=True))
 
 
+def with_own_coordinates(d: Draft, keep: np.ndarray, moved: np.ndarray,
+                         attributes: pd.Series) -> pd.Series:
+    """The attributes JSON of the kept rows, where a row joined a place a little away
+    from its own coordinates holding those coordinates too, as the file gave them (so
+    sharing a place loses no geolocation)."""
+    if not moved.any() or d.latitude is None or d.longitude is None:
+        return attributes
+    lat_col, lon_col = d.coord_columns
+    rows = np.flatnonzero(moved)
+    own = pd.DataFrame({lat_col: d.latitude[keep].iloc[rows].to_numpy(dtype=object),
+                        lon_col: d.longitude[keep].iloc[rows].to_numpy(dtype=object)})
+    if d.attributes is not None:
+        rest = d.attributes[keep].iloc[rows].reset_index(drop=True)
+        own = pd.concat([rest.drop(columns=[c for c in rest.columns if c in own.columns]),
+                         own], axis=1)
+    out = attributes.astype(object).copy()
+    out.iloc[rows] = json_objects(own.astype("string").fillna("")).to_numpy(dtype=object)
+    return out
+
+
 def used_locations(events: pd.DataFrame, state: ImportState) -> pd.DataFrame:
     """The new places written events use that are not written yet, in local-id order;
     ``location_new`` becomes the position of each place among those written."""

@@ -60,6 +60,9 @@ class ResolvedLocations:
     unresolved: dict[str, int] = field(default_factory=dict)  # place name -> rows
     has_coordinates: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     warnings: list[str] = field(default_factory=list)
+    # rows whose own coordinates differ from those of the place they joined (the
+    # pipeline keeps the row's own among the event's attributes)
+    moved: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     @property
     def located(self) -> np.ndarray:
@@ -213,6 +216,7 @@ def resolve(
     existing = np.full(n, -1, np.int64)
     new = np.full(n, -1, np.int64)
     has_coordinates = np.zeros(n, bool)
+    moved = np.zeros(n, bool)
     new_rows: list[pd.DataFrame] = []
     first_local = registry.count
     count = [registry.count]  # next local id
@@ -220,7 +224,7 @@ def resolve(
     has_xy = ~(np.isnan(lat) | np.isnan(lon))
     if has_xy.any():
         frame = _by_coordinates(registry, np.flatnonzero(has_xy), place, country, lat, lon,
-                                geo_precision, detail, existing, new, count)
+                                geo_precision, detail, existing, new, moved, count)
         if frame is not None:
             new_rows.append(frame)
         has_coordinates[has_xy] = True
@@ -238,16 +242,17 @@ def resolve(
     assert len(locations) == count[0] - first_local
     registry.add(locations)
     return ResolvedLocations(_nullable(existing), _nullable(new), locations, unresolved,
-                             has_coordinates, warnings)
+                             has_coordinates, warnings, moved)
 
 
 def _by_coordinates(
     registry: LocationRegistry, rows_idx: np.ndarray, place: pd.Series, country: pd.Series,
     lat: np.ndarray, lon: np.ndarray, geo_precision: pd.Series, detail: pd.DataFrame | None,
-    existing: np.ndarray, new: np.ndarray, count: list[int],
+    existing: np.ndarray, new: np.ndarray, moved: np.ndarray, count: list[int],
 ) -> pd.DataFrame | None:
     """Rows with coordinates: join a place of the same name and country close enough,
-    or make one. Works on the distinct (name, country, lat, lon, precision) rows."""
+    or make one. Works on the distinct (name, country, lat, lon, precision) rows;
+    ``moved`` marks the rows whose place lies elsewhere than their own coordinates."""
     precision = geo_precision.reset_index(drop=True).astype("string").fillna("unknown")
     parts = [pd.factorize(place.iloc[rows_idx]),
              pd.factorize(country.iloc[rows_idx].fillna("")),
@@ -262,6 +267,7 @@ def _by_coordinates(
     match = np.full(len(firsts), -1, np.int64)
     local = np.full(len(firsts), -1, np.int64)
     fresh = np.zeros(len(firsts), bool)
+    elsewhere = np.zeros(len(firsts), bool)
     for i, (name, cc, a, b, how) in enumerate(zip(*columns, strict=True)):
         a, b = float(a), float(b)
         tolerance = TOLERANCE_KM.get(str(how), 1.0) if name else 0.0
@@ -275,8 +281,10 @@ def _by_coordinates(
             near.append(hit)
             fresh[i] = True
         match[i], local[i] = hit.existing, hit.local
+        elsewhere[i] = round(hit.lat, 5) != a or round(hit.lon, 5) != b
     existing[rows_idx] = match[codes]
     new[rows_idx] = local[codes]
+    moved[rows_idx] = elsewhere[codes]
     if not fresh.any():
         return None
     picked = rows_idx[firsts[fresh]]

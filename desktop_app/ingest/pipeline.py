@@ -43,6 +43,7 @@ from desktop_app.ingest.assembly import (
     event_table,
     source_links,
     used_locations,
+    with_own_coordinates,
 )
 from desktop_app.ingest.fingerprints import id_column, ids_are_unique
 from desktop_app.ingest.locations import place_hints, resolve
@@ -411,7 +412,7 @@ def _import_slice(draft: Draft, state: ImportState, writer: BatchWriter,
         new_sources, links = source_links(draft, written, state)
         writer.add_sources(new_sources)
         writer.add_event_sources(links)
-    extra = attributes.result()
+    extra = with_own_coordinates(draft, keep, located.moved, attributes.result())
     events["attributes"] = extra[fresh].reset_index(drop=True) if not fresh.all() else extra
     writer.add_events(events)
     state.events += len(events)
