@@ -18,6 +18,7 @@ from desktop_app.ingest.pipeline import ImportResult, import_file
 from desktop_app.store import bulk
 from desktop_app.store import editing as store
 from desktop_app.store.project import Project
+from desktop_app.store.queries import project_info
 from desktop_app.store.schema import Event, Location
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -128,6 +129,7 @@ def test_an_unknown_place_is_kept_and_locating_it_locates_its_events(
                   ["2023-04-13", "Olongapo", "Philippines", "Port call"]])
     result = import_file(project, path)
     assert result.unlocated == 2 == unlocated_events(project)
+    assert project_info(project).located_events == 1  # Olongapo; Subic Bay has no coordinates
     assert result.unresolved_places == {"Subic Bay": 2}
     subic = place_of(project, "Joint exercise begins")
     assert subic is not None
@@ -145,7 +147,7 @@ def test_an_unknown_place_is_kept_and_locating_it_locates_its_events(
 
     # the analyst locates it once: all three events are on the map
     store.move_location(project, subic.id, 14.80, 120.27)
-    assert unlocated_events(project) == 0
+    assert unlocated_events(project) == 0 and project_info(project).located_events == 4
     # and a new row naming it is located from the project
     again = write(tmp_path / "again.csv", header,
                   [["2023-06-01", "Subic Bay", "PH", "Third exercise"]])
