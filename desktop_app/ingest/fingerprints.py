@@ -130,39 +130,42 @@ class Fingerprints:
         self.project = np.sort(known)
         self.parts: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted prints, rows)
 
-    def _in_project(self, prints: np.ndarray) -> np.ndarray:
+    def _in_project(self, ordered: np.ndarray) -> np.ndarray:
         if not len(self.project):
-            return np.zeros(len(prints), bool)
-        at = np.minimum(np.searchsorted(self.project, prints), len(self.project) - 1)
-        return np.asarray(self.project[at] == prints, bool)
+            return np.zeros(len(ordered), bool)
+        at = np.minimum(np.searchsorted(self.project, ordered), len(self.project) - 1)
+        return np.asarray(self.project[at] == ordered, bool)
 
-    def _written_row(self, prints: np.ndarray) -> np.ndarray:
+    def _written_row(self, ordered: np.ndarray) -> np.ndarray:
         """The file row of an event written earlier with each print, or -1."""
-        found = np.full(len(prints), -1, np.int64)
+        found = np.full(len(ordered), -1, np.int64)
         for part, rows in self.parts:
-            at = np.minimum(np.searchsorted(part, prints), len(part) - 1)
-            hit = (part[at] == prints) & (found < 0)
+            at = np.minimum(np.searchsorted(part, ordered), len(part) - 1)
+            hit = (part[at] == ordered) & (found < 0)
             found[hit] = rows[at[hit]]
         return found
 
     def probe(self, prints: np.ndarray, rows: np.ndarray) -> Repeats:
         """Which rows (file row numbers ``rows``) are new; the new ones are remembered."""
-        codes, uniques = pd.factorize(prints)
-        first_at = np.full(len(uniques), len(prints), np.int64)
-        np.minimum.at(first_at, codes, np.arange(len(prints)))
+        codes = pd.factorize(prints)[0]  # in order of first appearance
+        first_at = np.unique(codes, return_index=True)[1]
         in_slice = first_at[codes] != np.arange(len(prints))
-        in_project = self._in_project(prints)
-        earlier = self._written_row(prints)
+        order = np.argsort(prints, kind="stable")  # sorted probes walk each part in order
+        ordered = prints[order]
+        in_project = np.empty(len(prints), bool)
+        in_project[order] = self._in_project(ordered)
+        earlier = np.empty(len(prints), np.int64)
+        earlier[order] = self._written_row(ordered)
         fresh = ~in_slice & ~in_project & (earlier < 0)
         repeats = np.where(in_project, -1,
                            np.where(earlier >= 0, earlier, rows[first_at[codes]]))
         positions = np.flatnonzero(~fresh)
         if fresh.any():
-            order = np.argsort(prints[fresh], kind="stable")
-            self.parts.append((prints[fresh][order], rows[fresh][order]))
+            kept = order[fresh[order]]  # the fresh rows, by print
+            self.parts.append((prints[kept], rows[kept]))
         if len(self.parts) > 8:
             merged = np.concatenate([p for p, _ in self.parts])
             merged_rows = np.concatenate([r for _, r in self.parts])
-            order = np.argsort(merged, kind="stable")
-            self.parts = [(merged[order], merged_rows[order])]
+            by_print = np.argsort(merged, kind="stable")
+            self.parts = [(merged[by_print], merged_rows[by_print])]
         return Repeats(fresh, positions, repeats[positions])

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import select
 
 from desktop_app.ingest import gazetteer
@@ -39,6 +41,8 @@ PLACEHOLDERS = frozenset({
     "not available", "no location", "unknown location", "location unknown",
     "various locations", "multiple locations", "several", "several locations", "tbd",
 })
+_PLACEHOLDER_SET = pa.array(sorted({form for p in PLACEHOLDERS for form in (
+    p, p.capitalize(), p.title(), p.upper())}))
 # how far apart two points of the same name and country may be and still be one place,
 # by the row's stated precision (geo_precision)
 TOLERANCE_KM = {"exact": 1.0, "town": 1.0, "unknown": 1.0, "near": 5.0, "admin2": 10.0,
@@ -79,10 +83,12 @@ def project_locations(project: Project) -> pd.DataFrame:
 
 
 def is_placeholder(values: pd.Series) -> np.ndarray:
-    """True where a place text stands for no place ("Unknown", "N/A", "-" ...)."""
-    codes, uniques = pd.factorize(values.astype("string").fillna(""))
-    hit = np.array([" ".join(str(u).split()).lower() in PLACEHOLDERS for u in uniques], bool)
-    return hit[codes] if len(uniques) else np.zeros(len(values), bool)
+    """True where a place text stands for no place ("Unknown", "N/A", "-" ...): the
+    placeholders written lower-case, capitalised, title-case or upper-case (the presets
+    hand over trimmed text)."""
+    text = pa.array(values.astype("string").fillna(""), type=pa.string())
+    hit = pc.is_in(text, value_set=_PLACEHOLDER_SET)
+    return np.asarray(hit.to_numpy(zero_copy_only=False), bool)
 
 
 def place_hints(d: Draft, keep: np.ndarray) -> pd.Series | None:
@@ -99,17 +105,6 @@ def place_hints(d: Draft, keep: np.ndarray) -> pd.Series | None:
                 hints = values[keep].astype("string").fillna("").str.strip()
                 return hints.where(~is_placeholder(hints), "").reset_index(drop=True)
     return None
-
-
-@dataclass
-class _Place:
-    """A place rows with coordinates may join."""
-
-    lat: float
-    lon: float
-    tolerance: float
-    existing: int = -1
-    local: int = -1
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -132,7 +127,10 @@ class LocationRegistry:
         self.by_name: dict[tuple[str, str, str], tuple[int, int, bool]] = {}
         self.frames: list[pd.DataFrame] = []  # the new locations, in local-id order
         self._name_index: dict[str, list[tuple[int, str | None, float, float]]] | None = None
-        self._places: dict[tuple[str, str], list[_Place]] | None = None
+        # (name, country) -> [lat, lon, tolerance km, project id or -1, local id or -1]
+        self._places: dict[tuple[str, str], list[list[float]]] | None = None
+        # (name, country, lat, lon) -> (the place such a point joined, lies elsewhere)
+        self._exact: dict[tuple[str, str, float, float], tuple[list[float], bool]] | None = None
         self._unlocated: dict[tuple[str, str], int] | None = None
 
     def name_index(self) -> dict[str, list[tuple[int, str | None, float, float]]]:
@@ -142,10 +140,10 @@ class LocationRegistry:
             self._name_index = _name_index(self.known)
         return self._name_index
 
-    def places(self) -> dict[tuple[str, str], list[_Place]]:
+    def places(self) -> dict[tuple[str, str], list[list[float]]]:
         """(name, country) -> the places rows with coordinates may join."""
         if self._places is None:
-            places: dict[tuple[str, str], list[_Place]] = {}
+            places: dict[tuple[str, str], list[list[float]]] = {}
             k = self.known
             if len(k):
                 lat = pd.to_numeric(k.latitude, errors="coerce").to_numpy(np.float64)
@@ -155,9 +153,17 @@ class LocationRegistry:
                                              strict=True):
                     if not (np.isnan(a) or np.isnan(b)):
                         places.setdefault((str(name), str(cc)), []).append(
-                            _Place(float(a), float(b), 1.0, existing=int(i)))
+                            [round(float(a), 5), round(float(b), 5), 1.0, float(i), -1.0])
             self._places = places
         return self._places
+
+    def exact_points(self) -> dict[tuple[str, str, float, float], tuple[list[float], bool]]:
+        """(name, country, lat, lon to 5 decimals) -> the place such a point joined, and
+        whether that place lies elsewhere."""
+        if self._exact is None:
+            self._exact = {(name, cc, p[0], p[1]): (p, False)
+                           for (name, cc), near in self.places().items() for p in near}
+        return self._exact
 
     def unlocated(self) -> dict[tuple[str, str], int]:
         """(lower-case name, country) -> the first project place of that name without
@@ -251,37 +257,69 @@ def _by_coordinates(
     existing: np.ndarray, new: np.ndarray, moved: np.ndarray, count: list[int],
 ) -> pd.DataFrame | None:
     """Rows with coordinates: join a place of the same name and country close enough,
-    or make one. Works on the distinct (name, country, lat, lon, precision) rows;
-    ``moved`` marks the rows whose place lies elsewhere than their own coordinates."""
+    or make one. Works on the distinct (name, country, lat, lon) rows, in order of first
+    appearance; ``moved`` marks the rows whose place lies elsewhere than their own
+    coordinates."""
     precision = geo_precision.reset_index(drop=True).astype("string").fillna("unknown")
     parts = [pd.factorize(place.iloc[rows_idx]),
              pd.factorize(country.iloc[rows_idx].fillna("")),
-             pd.factorize(np.round(lat[rows_idx], 5)), pd.factorize(np.round(lon[rows_idx], 5)),
-             pd.factorize(precision.iloc[rows_idx])]
+             pd.factorize(np.round(lat[rows_idx], 5)), pd.factorize(np.round(lon[rows_idx], 5))]
     codes = np.zeros(len(rows_idx), np.int64)
     for c, u in parts:
         codes = pd.factorize(codes * (len(u) + 1) + c)[0].astype(np.int64)
     firsts = np.unique(codes, return_index=True)[1]  # in order of first appearance
-    columns = [np.asarray(u, dtype=object)[c[firsts]] for c, u in parts]
+    names, ccs, lats, lons = (np.asarray(u, dtype=object)[c[firsts]] for c, u in parts)
+    lats, lons = lats.astype(np.float64), lons.astype(np.float64)
+    how = precision.iloc[rows_idx[firsts]].to_numpy(dtype=object)
+    # points met before (in the project, an earlier slice) join the same place at once
+    exact = registry.exact_points()
+    point_keys = list(zip(names.tolist(), ccs.tolist(), lats.tolist(), lons.tolist(),
+                          strict=True))
+    met = [exact.get(k) for k in point_keys]
+    seen = np.array([m is not None for m in met], bool)
+    joined: list[list[float] | None] = [m[0] if m is not None else None for m in met]
+    elsewhere = np.array([m is not None and m[1] for m in met], bool)
+    # the others, by (name, country): those alone under their name with no place of that
+    # name known are new places; the rest need a look at distances
+    group = pd.factorize(parts[0][0][firsts] * (len(parts[1][1]) + 1) + parts[1][0][firsts])[0]
+    group_firsts = np.unique(group, return_index=True)[1]
     places = registry.places()
-    match = np.full(len(firsts), -1, np.int64)
-    local = np.full(len(firsts), -1, np.int64)
-    fresh = np.zeros(len(firsts), bool)
-    elsewhere = np.zeros(len(firsts), bool)
-    for i, (name, cc, a, b, how) in enumerate(zip(*columns, strict=True)):
-        a, b = float(a), float(b)
-        tolerance = TOLERANCE_KM.get(str(how), 1.0) if name else 0.0
-        near = places.setdefault((str(name), str(cc)), [])
+    known = np.array([k in places for k in zip(names[group_firsts].tolist(),
+                                               ccs[group_firsts].tolist(), strict=True)],
+                     bool)
+    slow = ((np.bincount(group, weights=~seen) > 1) | known)[group] & ~seen
+    fresh = ~slow & ~seen
+    for i in np.flatnonzero(slow).tolist():
+        name, a, b = str(names[i]), float(lats[i]), float(lons[i])
+        tolerance = TOLERANCE_KM.get(str(how[i]), 1.0) if name else 0.0
+        near = places.setdefault((name, str(ccs[i])), [])
         hit = next((p for p in near
-                    if _km(a, b, p.lat, p.lon) <= max(tolerance, min(p.tolerance, 1.0)
-                                                      if name else 0.0)), None)
+                    if _km(a, b, p[0], p[1]) <= (max(tolerance, p[2]) if name else 0.0)), None)
         if hit is None:
-            hit = _Place(a, b, tolerance, local=count[0])
-            count[0] += 1
+            hit = [a, b, tolerance, -1.0, -1.0]
             near.append(hit)
             fresh[i] = True
-        match[i], local[i] = hit.existing, hit.local
-        elsewhere[i] = round(hit.lat, 5) != a or round(hit.lon, 5) != b
+        joined[i] = hit
+        elsewhere[i] = hit[0] != a or hit[1] != b
+    # local ids of the new places, in order of first appearance
+    local = np.full(len(firsts), -1, np.int64)
+    local[fresh] = count[0] + np.arange(int(fresh.sum()))
+    count[0] += int(fresh.sum())
+    alone = np.flatnonzero(fresh & ~slow)  # new places alone under their name
+    tolerances = np.where(names[alone] == "", 0.0, pd.Series(how[alone], dtype=object).map(
+        TOLERANCE_KM).fillna(1.0).to_numpy(np.float64))
+    entries = [[a, b, t, -1.0, k] for a, b, t, k in zip(
+        lats[alone].tolist(), lons[alone].tolist(), tolerances.tolist(),
+        local[alone].astype(np.float64).tolist(), strict=True)]
+    pairs = list(zip(names[alone].tolist(), ccs[alone].tolist(), strict=True))
+    places.update(zip(pairs, [[e] for e in entries], strict=True))
+    for i, e in zip(alone.tolist(), entries, strict=True):
+        joined[i] = e
+    for i in np.flatnonzero(fresh & slow).tolist():
+        joined[i][4] = float(local[i])  # type: ignore[index]
+    ids = np.array([(h[3], h[4]) for h in joined], np.int64).reshape(-1, 2)  # type: ignore[index]
+    match, local = ids[:, 0], ids[:, 1]
+    exact.update(zip(point_keys, zip(joined, elsewhere.tolist(), strict=True), strict=True))  # type: ignore[arg-type]
     existing[rows_idx] = match[codes]
     new[rows_idx] = local[codes]
     moved[rows_idx] = elsewhere[codes]
@@ -289,10 +327,9 @@ def _by_coordinates(
         return None
     picked = rows_idx[firsts[fresh]]
     table = pd.DataFrame({
-        "name": pd.Series(columns[0][fresh], dtype="string"),
-        "country": pd.Series(columns[1][fresh], dtype=object),
-        "latitude": columns[2][fresh].astype(np.float64),
-        "longitude": columns[3][fresh].astype(np.float64),
+        "name": pd.Series(names[fresh], dtype="string"),
+        "country": pd.Series(ccs[fresh], dtype=object),
+        "latitude": lats[fresh], "longitude": lons[fresh],
     })
     table["geo_precision"] = geo_precision.iloc[picked].to_numpy(dtype=object)
     table["attributes"] = (

@@ -386,7 +386,9 @@ def _import_slice(draft: Draft, state: ImportState, writer: BatchWriter,
         (draft.geo_precision[keep] if draft.geo_precision is not None
          else blank(n_keep, "unknown")).fillna("unknown"),
         draft.location_attributes[keep] if draft.location_attributes is not None else None,
-        registry=state.locations, admin=place_hints(draft, keep),
+        registry=state.locations,
+        # a state/province helps find a place by name: only rows without coordinates
+        admin=place_hints(draft, keep) if np.isnan(rows.lat[keep]).any() else None,
     )
     for name, count in located.unresolved.items():
         state.unresolved[name] = state.unresolved.get(name, 0) + count
