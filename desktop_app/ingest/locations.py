@@ -125,6 +125,7 @@ class LocationRegistry:
         self.known = known
         self.count = 0
         self.by_name: dict[tuple[str, str, str], tuple[int, int, bool]] = {}
+        self.by_city: dict[tuple[str, int], int] = {}  # (name, gazetteer id) -> local id
         self.frames: list[pd.DataFrame] = []  # the new locations, in local-id order
         self._name_index: dict[str, list[tuple[int, str | None, float, float]]] | None = None
         # (name, country) -> [lat, lon, tolerance km, project id or -1, local id or -1]
@@ -388,7 +389,10 @@ def _place_for_name(
     else:
         city = gazetteer.lookup(name, country or None, hint or None)
         if city is not None:
-            local = count[0]
+            met = registry.by_city.get((name, city.geonameid))
+            if met is not None:  # the same city, reached with another state spelling
+                return (-1, met, True), None
+            local = registry.by_city[(name, city.geonameid)] = count[0]
             count[0] += 1
             return (-1, local, True), {
                 "name": name, "country": city.country, "latitude": city.latitude,

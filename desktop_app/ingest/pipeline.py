@@ -426,8 +426,9 @@ def _place_warning(unresolved: dict[str, int]) -> list[str]:
         return []
     names = ", ".join(f"{k} ({v})" for k, v in list(unresolved.items())[:10])
     more = f" and {len(unresolved) - 10} more" if len(unresolved) > 10 else ""
-    return [f"{sum(unresolved.values())} rows name a place that could not be located, "
-            f"imported without a location: {names}{more}"]
+    return [f"{sum(unresolved.values())} rows name a place that could not be located: "
+            f"{names}{more}; the places are kept without coordinates (locate one in "
+            f"Edit ▸ Place and all its events follow)"]
 
 
 # ---------------------------------------------------------------- validation
