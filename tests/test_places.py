@@ -301,3 +301,34 @@ def test_the_place_picker_tells_places_of_one_name_apart(qtbot: Any, project: Pr
     merge = MergeForm(choices)
     qtbot.addWidget(merge)
     assert merge.kept.itemText(merge.kept.findData(mo)).endswith(f"#{mo}")
+
+
+# ---------------------------------------------------------------- slices
+def test_places_are_the_same_whether_the_file_is_read_whole_or_in_slices(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ingest import pipeline
+
+    records = _acled_beijing(tmp_path, 30)
+    for r in records[10:20]:  # a second town with its own jitter, met in later slices
+        r.update(location="Tianjin", latitude=f"{39.13 + float(r['latitude']) - 39.9042:.4f}",
+                 longitude=f"{117.20 + float(r['longitude']) - 116.4074:.4f}")
+    records[25].update(location="Unknown", latitude="", longitude="")
+    path = _write_acled(tmp_path / "two_towns.csv", records)
+
+    def stored(name: str, chunk: int) -> list[tuple[Any, ...]]:
+        monkeypatch.setattr(pipeline, "CHUNK_ROWS", chunk)
+        monkeypatch.setattr(pipeline, "PLAN_MAX_DISTINCT", 1.0)
+        project = Project.open(tmp_path / f"{name}.sightline")
+        try:
+            import_file(project, path)
+            with project.session() as session:
+                return [(e.external_id, e.location.name if e.location else None,
+                         e.location.latitude if e.location else None, e.attributes)
+                        for e in session.scalars(select(Event).order_by(Event.id))]
+        finally:
+            project.close()
+
+    whole = stored("whole", 10**9)
+    assert stored("sliced", 4) == whole
+    assert {w[1] for w in whole} == {"Beijing", "Tianjin", None}
+    assert len({(w[1], w[2]) for w in whole}) == 3
