@@ -13,7 +13,7 @@ store's writer thread ingests slice k while slice k+1 is normalised, and memory 
 slice's working tables rather than the whole file's. What crosses slices (places,
 actors and sources met so far, fingerprints written, row numbers, rejects) lives in
 ``ImportState``; the day/month order of each date column is decided on the whole column
-first (see ``_plan_slices``), so slicing changes no result.
+first (see ``slices.py``), so slicing changes no result.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from desktop_app.domain import grades
-from desktop_app.domain.dates import DateOrder, OrderReport
+from desktop_app.domain.dates import DateOrder
 from desktop_app.ingest import presets as preset_registry
 from desktop_app.ingest.assembly import (
     ImportState,
@@ -52,10 +52,10 @@ from desktop_app.ingest.presets.base import (
     Draft,
     Options,
     Reject,
-    recording_orders,
     replaying_orders,
 )
 from desktop_app.ingest.readers import RawTable, UnreadableFile, read_table
+from desktop_app.ingest.slices import plan_slices, slice_table
 from desktop_app.ingest.vector import map_distinct, to_float
 from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer
 from desktop_app.store.project import Project
@@ -241,7 +241,7 @@ def _import_file(project: Project, path: Path, options: Options,
         digest = background.submit(file_sha256, path)  # hashlib releases the GIL
         table = read_for_import(path, options)
         preset = preset_registry.choose(table, options.preset)
-        slices, orders = _plan_slices(table, preset, options)
+        slices, orders = plan_slices(table, preset, options, CHUNK_ROWS, PLAN_MAX_DISTINCT)
         report("checking", 0.2)
         known = Known.load(project)  # every read happens before the write starts
         state = ImportState(known)
@@ -250,7 +250,7 @@ def _import_file(project: Project, path: Path, options: Options,
         n_rows = len(table.frame)
         # one table per slice, then none for the whole: a slice's rows are freed (in
         # pyarrow's blocks) once it is written
-        parts = [_slice(table, lo, hi, first=k == 0) for k, (lo, hi) in enumerate(slices)]
+        parts = [slice_table(table, lo, hi, first=k == 0) for k, (lo, hi) in enumerate(slices)]
         table.frame = table.frame.iloc[:0]
 
         def drafts() -> Iterator[Draft]:
@@ -317,53 +317,6 @@ def _decide_ids(first: Draft, rest: list[RawTable], state: ImportState) -> None:
         state.warnings.append(
             f"Column {column!r} gives the same id to rows that differ: rows are told apart "
             f"by their whole content, and none of them is taken for a duplicate of another")
-
-
-def _plan_slices(
-    table: RawTable, preset: preset_registry.Preset, options: Options,
-) -> tuple[list[tuple[int, int]], list[tuple[str, OrderReport]] | None]:
-    """Row ranges to normalise one at a time, and the date-order reports they replay.
-
-    The day/month order of a date column is decided on the whole column: the preset is
-    run once on the rows holding each distinct combination of its date columns (the
-    order depends on nothing else), recording each column's report.
-    """
-    n = len(table.frame)
-    if n <= CHUNK_ROWS or preset.date_sources is None:
-        return [(0, n)], None
-    sources = preset.date_sources(table, options)
-    if not sources:
-        return [(0, n)], None
-    frame = table.frame
-    codes = _row_codes([frame[c] for c in sources])
-    firsts = np.unique(codes, return_index=True)[1]
-    if len(firsts) > n * PLAN_MAX_DISTINCT:  # dates mostly distinct: read it whole
-        return [(0, n)], None
-    firsts.sort()
-    sample = RawTable(frame.iloc[firsts].reset_index(drop=True), table.row_numbers[firsts],
-                      table.has_header, table.encoding, table.delimiter, table.sheet,
-                      table.sheets, [])
-    with recording_orders() as orders:
-        preset.normalize(sample, options)
-    return [(lo, min(lo + CHUNK_ROWS, n)) for lo in range(0, n, CHUNK_ROWS)], orders
-
-
-def _row_codes(columns: list[pd.Series]) -> np.ndarray:
-    """Dense codes of equal rows across the given columns."""
-    codes = np.zeros(len(columns[0]), np.int64)
-    for col in columns:
-        c, uniques = pd.factorize(col)
-        codes = codes * (len(uniques) + 1) + (c + 1)
-        codes = pd.factorize(codes)[0].astype(np.int64)
-    return codes
-
-
-def _slice(table: RawTable, lo: int, hi: int, *, first: bool) -> RawTable:
-    whole = lo == 0 and hi == len(table.frame)
-    frame = table.frame if whole else table.frame.iloc[lo:hi].reset_index(drop=True)
-    return RawTable(frame, table.row_numbers[lo:hi], table.has_header, table.encoding,
-                    table.delimiter, table.sheet, table.sheets,
-                    table.bad_rows if first else [])
 
 
 def _import_slice(draft: Draft, state: ImportState, writer: BatchWriter,
