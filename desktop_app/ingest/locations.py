@@ -283,11 +283,12 @@ def _by_coordinates(
     # the others, by (name, country): those alone under their name with no place of that
     # name known are new places; the rest need a look at distances
     group = pd.factorize(parts[0][0][firsts] * (len(parts[1][1]) + 1) + parts[1][0][firsts])[0]
-    group_firsts = np.unique(group, return_index=True)[1]
     places = registry.places()
-    known = np.array([k in places for k in zip(names[group_firsts].tolist(),
-                                               ccs[group_firsts].tolist(), strict=True)],
-                     bool)
+    unseen = np.flatnonzero(~seen)
+    group_firsts = unseen[np.unique(group[unseen], return_index=True)[1]]
+    known = np.zeros(int(group.max()) + 1 if len(group) else 0, bool)
+    known[group[group_firsts]] = [k in places for k in zip(
+        names[group_firsts].tolist(), ccs[group_firsts].tolist(), strict=True)]
     slow = ((np.bincount(group, weights=~seen) > 1) | known)[group] & ~seen
     fresh = ~slow & ~seen
     for i in np.flatnonzero(slow).tolist():
@@ -320,7 +321,8 @@ def _by_coordinates(
         joined[i][4] = float(local[i])  # type: ignore[index]
     ids = np.array([(h[3], h[4]) for h in joined], np.int64).reshape(-1, 2)  # type: ignore[index]
     match, local = ids[:, 0], ids[:, 1]
-    exact.update(zip(point_keys, zip(joined, elsewhere.tolist(), strict=True), strict=True))  # type: ignore[arg-type]
+    exact.update((point_keys[i], (joined[i], bool(elsewhere[i])))  # type: ignore[misc]
+                 for i in unseen.tolist())
     existing[rows_idx] = match[codes]
     new[rows_idx] = local[codes]
     moved[rows_idx] = elsewhere[codes]
