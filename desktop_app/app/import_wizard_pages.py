@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +55,13 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
+
+
+
+def _lines(warnings: list[str]) -> str:
+    """Warnings as rich text, one a line: they quote the file (column and place names),
+    which is data and never markup."""
+    return "<br>".join(html.escape(w) for w in warnings)
 
 
 class _Page(QWizardPage):
@@ -332,7 +340,7 @@ class DatesPage(_Page):
         reading = used.value.replace("first", " first") if used else "day first"
         self.detected.setText(f"{found} Reading <b>{reading}</b> "
                               f"(column “{draft.start.column}”).")
-        self.warnings.setText("<br>".join(draft.warnings))
+        self.warnings.setText(_lines(draft.warnings))
 
     def _chosen(self) -> None:
         if not self._updating:
@@ -375,7 +383,7 @@ class ReviewPage(_Page):
                else ""))
         _fill(self.rejects, [[str(r.row), r.column, r.reason] for r in shown])
         self.rejects.resizeColumnsToContents()
-        self.warnings.setText("<br>".join(preview.warnings))
+        self.warnings.setText(_lines(preview.warnings))
 
     def isComplete(self) -> bool:
         preview = self.owner.preview
@@ -510,7 +518,7 @@ class SummaryPage(_Page):
         self.counts.setText("<table>" + "".join(
             f"<tr><td>{name}</td><td align='right'>&nbsp;&nbsp;<b>{n:,}</b></td></tr>"
             for name, n in lines) + f"</table><p>Batch {result.batch}, preset {result.preset}.</p>")
-        self.warnings.setText("<br>".join(result.warnings[:5]))
+        self.warnings.setText(_lines(result.warnings[:5]))
         self.save_button.setEnabled(bool(result.rejects or result.duplicates))
 
     def save_rejects(self, path: Path, *, open_after: bool = True) -> Path:
