@@ -264,9 +264,12 @@ def test_generic_own_sheet(project: Project) -> None:
     assert taipei.latitude == pytest.approx(25.05, abs=0.1)
     assert events["Coast guard incident reported"].location.country == "PH"
 
-    # ambiguous and unknown places: imported without a location, and said so
-    assert events["Town hall meeting"].location is None
-    assert events["Unverified sighting"].location is None
+    # ambiguous and unknown places: imported without coordinates, and said so; the
+    # place text is kept on an unlocated place (locating it later locates its events)
+    for title, name in (("Town hall meeting", "Springfield"),
+                        ("Unverified sighting", "Qwxyzville")):
+        place = events[title].location
+        assert (place.name, place.latitude, place.longitude) == (name, None, None)
     assert result.unlocated == 2
     assert result.unresolved_places == {"Springfield": 1, "Qwxyzville": 1}
     assert any("Springfield" in w and "Qwxyzville" in w for w in result.warnings)
@@ -466,8 +469,8 @@ def test_write_rejects(project: Project, tmp_path: Path) -> None:
     result.write_rejects(out)
     with out.open(encoding="utf-8", newline="") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0] == ["row", "column", "reason"]
-    assert lines[1:] == [[str(r.row), r.column, r.reason] for r in result.rejects]
+    assert lines[0] == ["row", "column", "reason", "repeats_row"]
+    assert lines[1:] == [[str(r.row), r.column, r.reason, ""] for r in result.rejects]
     assert [line[:2] for line in lines[1:]] == [["8", "Lat"], ["9", "Date"], ["10", "End date"]]
 
 
@@ -561,13 +564,14 @@ def test_cli_import_info_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                      "--rejects", str(rejects))
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)  # exactly one JSON object, nothing else
-    assert set(summary) == {"imported", "duplicates", "rejected", "unlocated", "batch",
-                            "preset"}
+    assert set(summary) == {"imported", "duplicates", "duplicates_in_file", "rejected",
+                            "unlocated", "batch", "preset"}
     assert (summary["imported"], summary["rejected"], summary["preset"]) == (5, 2,
                                                                              "timelinejs")
     with rejects.open(encoding="utf-8", newline="") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0] == ["row", "column", "reason"] and [line[0] for line in lines[1:]] == [
+    assert lines[0] == ["row", "column", "reason", "repeats_row"] and [
+        line[0] for line in lines[1:]] == [
         "9", "10"]
 
     # info and undo-import run in-process (same code path, without 1 s of start-up each)

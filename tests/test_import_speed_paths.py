@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from desktop_app.ingest import pipeline
+from desktop_app.ingest import fingerprints, pipeline
 from desktop_app.ingest.pipeline import ImportResult, Options, import_file
 from desktop_app.ingest.vector import explode_names, split_names
 from desktop_app.store.project import Project
@@ -216,7 +216,7 @@ def test_id_fingerprints_are_pandas_hashes() -> None:
     ids = pd.Series(["SYR1", "", "UKR22", "é∂", "x" * 300], dtype="string")
     expected = pd.util.hash_pandas_object(pd.DataFrame({"ns": "acled", "id": ids}),
                                           index=False).to_numpy().view(np.int64)
-    assert np.array_equal(pipeline._id_fingerprints("acled", ids), expected)
+    assert np.array_equal(fingerprints.id_fingerprints("acled", ids), expected)
 
 
 @pytest.mark.parametrize("separator", [";", None])

@@ -201,9 +201,9 @@ def test_import_summary_rejects_file_and_remembered_mapping(
     out = summary.save_rejects(tmp_path / "rejects.csv", open_after=False)
     with out.open(encoding="utf-8") as handle:
         assert list(csv.reader(handle)) == [
-            ["row", "column", "reason"],
-            ["5", "Occurred On", "date: unrecognised date 'banana'"],
-            ["6", "Y", "latitude out of range (-90 to 90)"]]
+            ["row", "column", "reason", "repeats_row"],
+            ["5", "Occurred On", "date: unrecognised date 'banana'", ""],
+            ["6", "Y", "latitude out of range (-90 to 90)", ""]]
     with project.session() as session:
         starts = sorted(session.scalars(select(Event.title)))
     assert starts == ["Agreement reported", "Airborne drill", "Review published"]

@@ -177,7 +177,7 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
         return _fail(str(exc))
     finally:
         project.close()  # type: ignore[attr-defined]
-    if args.rejects and result.rejects:
+    if args.rejects and (result.rejects or result.duplicates):
         result.write_rejects(args.rejects)
     if args.json:
         print(json.dumps(result.summary()))
@@ -186,7 +186,8 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
         return 0
     print(f"Imported {result.imported:,} events from {args.file.name} "
           f"(preset {result.preset}, batch {result.batch}).")
-    print(f"  duplicates skipped: {result.duplicates:,}; rejected rows: {result.rejected:,}; "
+    print(f"  already in the project: {result.duplicates_in_project:,}; repeated inside the "
+          f"file: {result.duplicates_in_file:,}; rejected rows: {result.rejected:,}; "
           f"without location: {result.unlocated:,}"
           + (f"; not events (title/era rows): {result.skipped:,}" if result.skipped else ""))
     for warning in result.warnings:
@@ -197,7 +198,7 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
     if len(result.rejects) > 10:
         print(f"  ... and {len(result.rejects) - 10} more"
               + ("" if args.rejects else " (use --rejects OUT.csv to list them all)"))
-    if args.rejects and result.rejects:
+    if args.rejects and (result.rejects or result.duplicates):
         print(f"  rejects written to {args.rejects}")
     return 0
 

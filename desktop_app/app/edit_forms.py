@@ -44,6 +44,7 @@ from desktop_app.store.editing import (
     EditError,
     EventFields,
     LocationFields,
+    PlaceChoice,
     SourceFields,
     check_coordinates,
 )
@@ -91,6 +92,20 @@ class _Form(QDialog):
 
 def _events(count: int) -> str:
     return f"{count:,} event{'' if count == 1 else 's'}"
+
+
+def place_labels(places: list[PlaceChoice]) -> list[str]:
+    """"Beijing, CN (39.90, 116.41) — 12 events" per place; places that would still read
+    the same (one name, country and rounded position) get their number too."""
+    labels = []
+    for p in places:
+        where = ("not located" if p.latitude is None or p.longitude is None
+                 else f"{p.latitude:.2f}, {p.longitude:.2f}")
+        country = f", {p.country}" if p.country else ""
+        labels.append(f"{p.name}{country} ({where}) — {_events(p.events)}")
+    repeated = {label for label in labels if labels.count(label) > 1}
+    return [f"{label} · #{p.id}" if label in repeated else label
+            for label, p in zip(labels, places, strict=True)]
 
 
 def _text_or_none(edit: QLineEdit) -> str | None:
@@ -162,7 +177,7 @@ class EventForm(_Form):
     """New or edited event: title, dates with precision, place, category, tags, grades,
     description."""
 
-    def __init__(self, places: list[tuple[int, str, int]], current: EventFields | None = None,
+    def __init__(self, places: list[PlaceChoice], current: EventFields | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Edit event" if current else "New event", parent)
         self._current = current
@@ -176,8 +191,8 @@ class EventForm(_Form):
         self.end = DateField(end, optional=True)
         self.place = QComboBox()
         self.place.addItem("(no place)", None)
-        for place_id, name, count in places:
-            self.place.addItem(f"{name}  ({_events(count)})", place_id)
+        for place, label in zip(places, place_labels(places), strict=True):
+            self.place.addItem(label, place.id)
         if current is not None and current.location_id is not None:
             self.place.setCurrentIndex(max(self.place.findData(current.location_id), 0))
         self.category = QLineEdit(current.category or "" if current else "")
@@ -311,15 +326,15 @@ class SourceForm(_Form):
 class MergeForm(_Form):
     """Two places that are the same: the first is kept, the second merged into it."""
 
-    def __init__(self, places: list[tuple[int, str, int]], kept: int | None = None,
+    def __init__(self, places: list[PlaceChoice], kept: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Merge places", parent)
         self.kept = QComboBox()
         self.merged = QComboBox()
-        for place_id, name, count in places:
-            label = f"{name}  (#{place_id}, {_events(count)})"
-            self.kept.addItem(label, place_id)
-            self.merged.addItem(label, place_id)
+        for place, label in zip(places, place_labels(places), strict=True):
+            label = label if label.endswith(f"#{place.id}") else f"{label} · #{place.id}"
+            self.kept.addItem(label, place.id)
+            self.merged.addItem(label, place.id)
         if kept is not None:
             self.kept.setCurrentIndex(max(self.kept.findData(kept), 0))
         self.merged.setCurrentIndex(1 if self.kept.currentIndex() == 0 and

@@ -438,7 +438,7 @@ class Editing(QObject):
         self.window.statusBar().showMessage(text, 10_000)
 
     def new_event(self) -> None:
-        form = EventForm(store.list_locations(self.project), None, self.window)
+        form = EventForm(store.list_place_choices(self.project), None, self.window)
         place = self.current_place()
         if place is not None:
             form.place.setCurrentIndex(max(form.place.findData(place), 0))
@@ -448,7 +448,7 @@ class Editing(QObject):
         event_id = self.current_event()
         if event_id is None:
             return
-        form = EventForm(store.list_locations(self.project),
+        form = EventForm(store.list_place_choices(self.project),
                          store.read_event(self.project, event_id), self.window)
         self._run_form(form, lambda v: self.push(EditEventCommand(self, event_id, v)))
 
@@ -491,12 +491,12 @@ class Editing(QObject):
         self.push(EditLocationCommand(self, target, values, f"Move place “{before.name}”"))
 
     def merge_places(self) -> None:
-        places = store.list_locations(self.project)
+        places = store.list_place_choices(self.project)
         if len(places) < 2:
             self._warn("There are not two places to merge.")
             return
         form = MergeForm(places, self.current_place(), self.window)
-        names = {i: n for i, n, _ in places}
+        names = {p.id: p.name for p in places}
 
         def merge(ids: tuple[int, int]) -> None:
             kept, merged = ids

@@ -326,7 +326,8 @@ class ImportWizardLauncher(QObject):
         window = self.window
         window.statusBar().showMessage(
             f"Imported {result.imported:,} events from {result.preset} "
-            f"({result.rejected:,} rejected, {result.duplicates:,} already there).", 15000)
+            f"({result.rejected:,} rejected, {result.duplicates_in_project:,} already there, "
+            f"{result.duplicates_in_file:,} repeated in the file).", 15000)
         window.import_finished.emit(result)
         if window.project is not None:
             window.load_project(window.project)

@@ -150,7 +150,8 @@ class SummaryPage(_Page):
         if result is None:
             return
         lines = [("Rows read", result.rows_read), ("Imported", result.imported),
-                 ("Already in the project", result.duplicates),
+                 ("Already in the project", result.duplicates_in_project),
+                 ("Repeated inside the file", result.duplicates_in_file),
                  ("Rejected", result.rejected), ("Without a location", result.unlocated)]
         if result.skipped:
             lines.append(("Skipped (not events)", result.skipped))
@@ -159,7 +160,7 @@ class SummaryPage(_Page):
             for name, n in lines)
             + f"</table><p>Batch {result.batch}, preset {html.escape(result.preset)}.</p>")
         self.warnings.setText("\n".join(result.warnings[:5]))
-        self.save_button.setEnabled(bool(result.rejects))
+        self.save_button.setEnabled(bool(result.rejects or result.duplicates))
 
     def save_rejects(self, path: Path, *, open_after: bool = True) -> Path:
         """Write the rejects as CSV (row, column, reason) and open the file."""

@@ -84,6 +84,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
             table.setItem(r, c, QTableWidgetItem(value))
 
 
+
 class _Page(QWizardPage):
     def __init__(self, wizard: ImportWizard, title: str, subtitle: str) -> None:
         super().__init__()

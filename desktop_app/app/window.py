@@ -372,8 +372,10 @@ class MainWindow(QMainWindow):
 
         assert isinstance(result, ImportResult)
         lines = [f"Imported {result.imported:,} events (preset {result.preset})."]
-        if result.duplicates:
-            lines.append(f"{result.duplicates:,} were already in the project.")
+        if result.duplicates_in_project:
+            lines.append(f"{result.duplicates_in_project:,} were already in the project.")
+        if result.duplicates_in_file:
+            lines.append(f"{result.duplicates_in_file:,} repeated an earlier row of the file.")
         if result.rejected:
             lines.append(f"{result.rejected:,} rows were rejected; the first: row "
                          f"{result.rejects[0].row}: {result.rejects[0].reason}")

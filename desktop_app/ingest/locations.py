@@ -1,18 +1,57 @@
-"""Giving each row a location: its coordinates, the project's places, or the gazetteer."""
+"""Giving each row a place: its coordinates, the project's places, or the gazetteer.
+
+* Rows with coordinates share a place with the rows of the same name and country whose
+  coordinates lie within the place's stated precision (1 km for a town or an exact
+  point, more for a region or a country: see ``TOLERANCE_KM``), in this file or already
+  in the project: 5,000 ACLED rows for Beijing with slightly different coordinates are
+  one place. The place keeps the coordinates of the first row that made it.
+* Rows with only a name are matched to the project's places (a name several places
+  carry picks the one that agrees in country and lies where the gazetteer puts the
+  name, or stays unlocated with the reason in the warnings), then to the offline
+  gazetteer, helped by a state/province column ("Birmingham" + "AL").
+* A name that cannot be located is kept: the row gets a place of that name without
+  coordinates, so locating the place later (Edit ▸ Place) locates all its events.
+* Placeholders ("Unknown", "N/A", "Various" ...) are no place and are never looked up.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import select
 
 from desktop_app.ingest import gazetteer
+from desktop_app.ingest.presets.base import Draft
 from desktop_app.ingest.vector import json_objects
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Location
+
+LOCATION_COLUMNS = ["name", "country", "latitude", "longitude", "geo_precision", "alt_names",
+                    "gazetteer_id", "attributes"]
+# texts that stand for "no place" (compared lower-case, spaces collapsed)
+PLACEHOLDERS = frozenset({
+    "unknown", "unk", "na", "n/a", "n.a.", "n.a", "none", "null", "nil", "nan", "-", "--", "?",
+    "??", "???", "various", "multiple", "not specified", "unspecified", "not known",
+    "not available", "no location", "unknown location", "location unknown",
+    "various locations", "multiple locations", "several", "several locations", "tbd",
+})
+_PLACEHOLDER_SET = pa.array(sorted({form for p in PLACEHOLDERS for form in (
+    p, p.capitalize(), p.title(), p.upper())}))
+# how far apart two points of the same name and country may be and still be one place,
+# by the row's stated precision (geo_precision)
+TOLERANCE_KM = {"exact": 1.0, "town": 1.0, "unknown": 1.0, "near": 5.0, "admin2": 10.0,
+                "region": 25.0, "admin1": 25.0, "country": 250.0}
+# a name several project places carry: they count as one place when this close
+SAME_PLACE_KM = 25.0
+# columns that name a row's state or province, lower-case
+ADMIN_COLUMNS = ("admin1", "state", "province", "state/province", "state_province",
+                 "provstate", "adm_1", "admin1_name", "state_name", "us_state", "region_state")
 
 
 @dataclass
@@ -23,10 +62,15 @@ class ResolvedLocations:
     new: pd.Series  # Int64 index into ``locations``, NA where none
     locations: pd.DataFrame  # the new ones (LOCATION_COLUMNS)
     unresolved: dict[str, int] = field(default_factory=dict)  # place name -> rows
+    has_coordinates: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    warnings: list[str] = field(default_factory=list)
+    # rows whose own coordinates differ from those of the place they joined (the
+    # pipeline keeps the row's own among the event's attributes)
+    moved: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     @property
     def located(self) -> np.ndarray:
-        return (self.existing.notna() | self.new.notna()).to_numpy()
+        return np.asarray((self.existing.notna() | self.new.notna()).to_numpy(), bool)
 
 
 def project_locations(project: Project) -> pd.DataFrame:
@@ -36,6 +80,38 @@ def project_locations(project: Project) -> pd.DataFrame:
                                    Location.alt_names)).all()
     return pd.DataFrame(rows, columns=["id", "name", "country", "latitude", "longitude",
                                        "alt_names"])
+
+
+def is_placeholder(values: pd.Series) -> np.ndarray:
+    """True where a place text stands for no place ("Unknown", "N/A", "-" ...): the
+    placeholders written lower-case, capitalised, title-case or upper-case (the presets
+    hand over trimmed text)."""
+    text = pa.array(values.astype("string").fillna(""), type=pa.string())
+    hit = pc.is_in(text, value_set=_PLACEHOLDER_SET)
+    return np.asarray(hit.to_numpy(zero_copy_only=False), bool)
+
+
+def place_hints(d: Draft, keep: np.ndarray) -> pd.Series | None:
+    """The state/province text of each kept row (an admin1/State/Province column among the
+    place details or the kept columns), or None when the file has none."""
+    for frame in (d.location_attributes, d.attributes):
+        if frame is None:
+            continue
+        for column in frame.columns:
+            if str(column).strip().lower() in ADMIN_COLUMNS:
+                values = frame[column]
+                if values.ndim != 1:
+                    values = values.iloc[:, 0]
+                hints = values[keep].astype("string").fillna("").str.strip()
+                return hints.where(~is_placeholder(hints), "").reset_index(drop=True)
+    return None
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance on the sphere's tangent plane: enough to tell 1 km from 5."""
+    dx = (lon1 - lon2 + 540.0) % 360.0 - 180.0
+    dx *= math.cos(math.radians((lat1 + lat2) / 2)) * 111.32
+    return math.hypot(dx, (lat1 - lat2) * 110.57)
 
 
 class LocationRegistry:
@@ -48,32 +124,62 @@ class LocationRegistry:
     def __init__(self, known: pd.DataFrame) -> None:
         self.known = known
         self.count = 0
-        self.by_key: dict[tuple[str, str, float, float], int] = {}  # coordinates -> local
-        self.by_name: dict[tuple[str, str], tuple[int, int]] = {}  # -> (existing, local)
+        self.by_name: dict[tuple[str, str, str], tuple[int, int, bool]] = {}
+        self.by_city: dict[tuple[str, int], int] = {}  # (name, gazetteer id) -> local id
         self.frames: list[pd.DataFrame] = []  # the new locations, in local-id order
-        self._name_index: dict[str, list[tuple[int, str | None]]] | None = None
-        self._known_keys: dict[tuple[str, str, float, float], int] | None = None
+        self._name_index: dict[str, list[tuple[int, str | None, float, float]]] | None = None
+        # (name, country) -> [lat, lon, tolerance km, project id or -1, local id or -1]
+        self._places: dict[tuple[str, str], list[list[float]]] | None = None
+        # (name, country, lat, lon) -> (the place such a point joined, lies elsewhere)
+        self._exact: dict[tuple[str, str, float, float], tuple[list[float], bool]] | None = None
+        self._unlocated: dict[tuple[str, str], int] | None = None
 
-    def name_index(self) -> dict[str, list[tuple[int, str | None]]]:
+    def name_index(self) -> dict[str, list[tuple[int, str | None, float, float]]]:
+        """Lower-case name and alternate names -> [(id, country, lat, lon)] of the
+        project's places (NaN coordinates for a place not located yet)."""
         if self._name_index is None:
             self._name_index = _name_index(self.known)
         return self._name_index
 
-    def known_keys(self) -> dict[tuple[str, str, float, float], int]:
-        """(name, country, lat, lon) of the project's locations -> the first such id."""
-        if self._known_keys is None:
+    def places(self) -> dict[tuple[str, str], list[list[float]]]:
+        """(name, country) -> the places rows with coordinates may join."""
+        if self._places is None:
+            places: dict[tuple[str, str], list[list[float]]] = {}
             k = self.known
-            keys: dict[tuple[str, str, float, float], int] = {}
             if len(k):
-                lat = k.latitude.astype(float).round(5).to_numpy()
-                lon = k.longitude.astype(float).round(5).to_numpy()
+                lat = pd.to_numeric(k.latitude, errors="coerce").to_numpy(np.float64)
+                lon = pd.to_numeric(k.longitude, errors="coerce").to_numpy(np.float64)
                 for i, name, cc, a, b in zip(k.id.to_numpy(), k.name.to_numpy(),
                                              k.country.fillna("").to_numpy(), lat, lon,
                                              strict=True):
                     if not (np.isnan(a) or np.isnan(b)):
-                        keys.setdefault((str(name), str(cc), float(a), float(b)), int(i))
-            self._known_keys = keys
-        return self._known_keys
+                        places.setdefault((str(name), str(cc)), []).append(
+                            [round(float(a), 5), round(float(b), 5), 1.0, float(i), -1.0])
+            self._places = places
+        return self._places
+
+    def exact_points(self) -> dict[tuple[str, str, float, float], tuple[list[float], bool]]:
+        """(name, country, lat, lon to 5 decimals) -> the place such a point joined, and
+        whether that place lies elsewhere."""
+        if self._exact is None:
+            self._exact = {(name, cc, p[0], p[1]): (p, False)
+                           for (name, cc), near in self.places().items() for p in near}
+        return self._exact
+
+    def unlocated(self) -> dict[tuple[str, str], int]:
+        """(lower-case name, country) -> the first project place of that name without
+        coordinates."""
+        if self._unlocated is None:
+            found: dict[tuple[str, str], int] = {}
+            k = self.known
+            if len(k):
+                lat = pd.to_numeric(k.latitude, errors="coerce").to_numpy(np.float64)
+                for i, name, cc, a in zip(k.id.to_numpy(), k.name.to_numpy(),
+                                          k.country.fillna("").to_numpy(), lat, strict=True):
+                    if np.isnan(a):
+                        found.setdefault((str(name).strip().lower(), str(cc)), int(i))
+            self._unlocated = found
+        return self._unlocated
 
     def add(self, frame: pd.DataFrame) -> None:
         self.frames.append(frame)
@@ -81,11 +187,9 @@ class LocationRegistry:
 
     def rows(self, local: np.ndarray) -> pd.DataFrame:
         """The new locations with these local ids, in that order."""
-        columns = ["name", "country", "latitude", "longitude", "geo_precision", "alt_names",
-                   "gazetteer_id", "attributes"]
-        frames = [f[columns] for f in self.frames if len(f)]
+        frames = [f[LOCATION_COLUMNS] for f in self.frames if len(f)]
         if not frames:
-            return pd.DataFrame(columns=columns)
+            return pd.DataFrame(columns=LOCATION_COLUMNS)
         if len(frames) > 1:  # keep one frame: later slices look up earlier places
             frames = [pd.concat(frames, ignore_index=True)]
         self.frames = frames
@@ -95,124 +199,219 @@ class LocationRegistry:
 def resolve(
     known: pd.DataFrame, place: pd.Series, country: pd.Series, lat: np.ndarray, lon: np.ndarray,
     geo_precision: pd.Series, detail: pd.DataFrame | None = None,
-    registry: LocationRegistry | None = None,
+    registry: LocationRegistry | None = None, admin: pd.Series | None = None,
 ) -> ResolvedLocations:
-    """Rows with coordinates get a location keyed by (name, country, lat, lon); rows with
-    only a place name are matched to the project's locations, then to the gazetteer.
+    """The place of each row (see the module's notes); ``admin`` is each row's
+    state/province text, if the file has one.
 
     With a ``registry``, ``new`` holds batch-wide local ids and ``locations`` only the
     places this call added (``registry.rows`` gives any of them later)."""
     registry = registry if registry is not None else LocationRegistry(known)
     n = len(place)
     place = place.reset_index(drop=True).astype("string").fillna("")
+    placeholder = is_placeholder(place)
+    warnings: list[str] = []
+    if placeholder.any():
+        said = pd.Series(place[placeholder].to_numpy()).value_counts()
+        names = ", ".join(f"{k!r} ({v})" for k, v in said.head(5).items())
+        warnings.append(f"{int(placeholder.sum())} rows give no place but a placeholder "
+                        f"({names}): not looked up")
+        place = place.where(~placeholder, "")
     country = country.reset_index(drop=True).astype("string")
+    hints = (admin.reset_index(drop=True).astype("string").fillna("") if admin is not None
+             else pd.Series([""] * n, dtype="string"))
     existing = np.full(n, -1, np.int64)
     new = np.full(n, -1, np.int64)
+    has_coordinates = np.zeros(n, bool)
+    moved = np.zeros(n, bool)
     new_rows: list[pd.DataFrame] = []
     first_local = registry.count
-    count = registry.count
+    count = [registry.count]  # next local id
 
     has_xy = ~(np.isnan(lat) | np.isnan(lon))
     if has_xy.any():
-        rows_idx = np.flatnonzero(has_xy)
-        # equal (name, country, lat, lon) rows share a code; work on the distinct ones
-        parts = [pd.factorize(place.iloc[rows_idx]), pd.factorize(country.iloc[rows_idx].fillna("")),
-                 pd.factorize(np.round(lat[rows_idx], 5)), pd.factorize(np.round(lon[rows_idx], 5))]
-        codes = np.zeros(len(rows_idx), np.int64)
-        for c, u in parts:
-            codes = pd.factorize(codes * (len(u) + 1) + c)[0].astype(np.int64)
-        firsts = np.unique(codes, return_index=True)[1]
-        table = pd.DataFrame({
-            name: np.asarray(u, dtype=object if name in ("name", "country") else np.float64)[
-                c[firsts]]
-            for name, (c, u) in zip(("name", "country", "latitude", "longitude"), parts,
-                                    strict=True)
-        })
-        # reuse a project location with the same name, country and coordinates, or a
-        # place an earlier slice of this file added
-        known_keys = registry.known_keys()
-        match = np.full(len(table), -1, np.int64)
-        local = np.full(len(table), -1, np.int64)
-        fresh = np.zeros(len(table), bool)
-        for i, key in enumerate(zip(table["name"].to_numpy(),
-                                    table["country"].fillna("").to_numpy(),
-                                    table["latitude"].to_numpy(), table["longitude"].to_numpy(),
-                                    strict=True)):
-            key = (str(key[0]), str(key[1]), float(key[2]), float(key[3]))
-            hit = known_keys.get(key)
-            if hit is not None:
-                match[i] = hit
-                continue
-            seen = registry.by_key.get(key)
-            if seen is None:
-                seen = registry.by_key[key] = count
-                count += 1
-                fresh[i] = True
-            local[i] = seen
-        existing[rows_idx] = match[codes]
-        new[rows_idx] = local[codes]
-        if fresh.any():
-            picked = rows_idx[firsts[fresh]]
-            new_table = table[fresh].reset_index(drop=True)
-            new_table["geo_precision"] = geo_precision.iloc[picked].to_numpy(dtype=object)
-            new_table["attributes"] = (
-                json_objects(detail.iloc[picked].reset_index(drop=True)).to_numpy(
-                    dtype=object)
-                if detail is not None and detail.shape[1] else None)
-            new_table["name"] = new_table["name"].where(new_table["name"] != "",
-                                                        _coordinate_names(new_table))
-            new_table["country"] = new_table["country"].replace("", None)
-            new_table["alt_names"] = "[]"
-            new_table["gazetteer_id"] = pd.array([pd.NA] * len(new_table), dtype="Int64")
-            new_rows.append(new_table)
+        frame = _by_coordinates(registry, np.flatnonzero(has_xy), place, country, lat, lon,
+                                geo_precision, detail, existing, new, moved, count)
+        if frame is not None:
+            new_rows.append(frame)
+        has_coordinates[has_xy] = True
 
     by_name = (~has_xy) & (place != "").to_numpy()
     unresolved: dict[str, int] = {}
     if by_name.any():
-        pairs = pd.DataFrame({"name": place[by_name].to_numpy(),
-                              "country": country[by_name].fillna("").to_numpy()})
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
-        name_index = registry.name_index()
-        found_existing = np.full(len(uniques), -1, np.int64)
-        found_local = np.full(len(uniques), -1, np.int64)
-        gaz_rows = []
-        for i, (name, cc) in enumerate(uniques):
-            done = registry.by_name.get((name, cc))
-            if done is None:
-                done = (-1, -1)
-                hit = _match_project(name_index, name, cc or None)
-                if hit is not None:
-                    done = (hit, -1)
-                else:
-                    city = gazetteer.lookup(name, cc or None)
-                    if city is not None:
-                        done = (-1, count)
-                        count += 1
-                        gaz_rows.append({
-                            "name": name, "country": city.country, "latitude": city.latitude,
-                            "longitude": city.longitude, "geo_precision": "town",
-                            "alt_names": json.dumps([city.name] if city.name != name else []),
-                            "gazetteer_id": city.geonameid, "attributes": None,
-                        })
-                registry.by_name[(name, cc)] = done
-            found_existing[i], found_local[i] = done
-        rows_idx = np.flatnonzero(by_name)
-        m, loc = found_existing[codes], found_local[codes]
-        existing[rows_idx[m >= 0]] = m[m >= 0]
-        new[rows_idx[loc >= 0]] = loc[loc >= 0]
-        missing = (m < 0) & (loc < 0)
-        for name in pd.Series(pairs["name"].to_numpy()[missing]).value_counts().items():
-            unresolved[str(name[0])] = int(name[1])
-        if gaz_rows:
-            new_rows.append(pd.DataFrame(gaz_rows))
+        frame = _by_name(registry, np.flatnonzero(by_name), place, country, hints, existing,
+                         new, has_coordinates, count, unresolved, warnings)
+        if frame is not None:
+            new_rows.append(frame)
 
-    columns = ["name", "country", "latitude", "longitude", "geo_precision", "alt_names",
-               "gazetteer_id", "attributes"]
-    locations = (pd.concat([r[columns] for r in new_rows], ignore_index=True)
-                 if new_rows else pd.DataFrame(columns=columns))
-    assert len(locations) == count - first_local
+    locations = (pd.concat([r[LOCATION_COLUMNS] for r in new_rows], ignore_index=True)
+                 if new_rows else pd.DataFrame(columns=LOCATION_COLUMNS))
+    assert len(locations) == count[0] - first_local
     registry.add(locations)
-    return ResolvedLocations(_nullable(existing), _nullable(new), locations, unresolved)
+    return ResolvedLocations(_nullable(existing), _nullable(new), locations, unresolved,
+                             has_coordinates, warnings, moved)
+
+
+def _by_coordinates(
+    registry: LocationRegistry, rows_idx: np.ndarray, place: pd.Series, country: pd.Series,
+    lat: np.ndarray, lon: np.ndarray, geo_precision: pd.Series, detail: pd.DataFrame | None,
+    existing: np.ndarray, new: np.ndarray, moved: np.ndarray, count: list[int],
+) -> pd.DataFrame | None:
+    """Rows with coordinates: join a place of the same name and country close enough,
+    or make one. Works on the distinct (name, country, lat, lon) rows, in order of first
+    appearance; ``moved`` marks the rows whose place lies elsewhere than their own
+    coordinates."""
+    precision = geo_precision.reset_index(drop=True).astype("string").fillna("unknown")
+    parts = [pd.factorize(place.iloc[rows_idx]),
+             pd.factorize(country.iloc[rows_idx].fillna("")),
+             pd.factorize(np.round(lat[rows_idx], 5)), pd.factorize(np.round(lon[rows_idx], 5))]
+    codes = np.zeros(len(rows_idx), np.int64)
+    for c, u in parts:
+        codes = pd.factorize(codes * (len(u) + 1) + c)[0].astype(np.int64)
+    firsts = np.unique(codes, return_index=True)[1]  # in order of first appearance
+    names, ccs, lats, lons = (np.asarray(u, dtype=object)[c[firsts]] for c, u in parts)
+    lats, lons = lats.astype(np.float64), lons.astype(np.float64)
+    how = precision.iloc[rows_idx[firsts]].to_numpy(dtype=object)
+    # points met before (in the project, an earlier slice) join the same place at once
+    exact = registry.exact_points()
+    point_keys = list(zip(names.tolist(), ccs.tolist(), lats.tolist(), lons.tolist(),
+                          strict=True))
+    met = [exact.get(k) for k in point_keys]
+    seen = np.array([m is not None for m in met], bool)
+    joined: list[list[float] | None] = [m[0] if m is not None else None for m in met]
+    elsewhere = np.array([m is not None and m[1] for m in met], bool)
+    # the others, by (name, country): those alone under their name with no place of that
+    # name known are new places; the rest need a look at distances
+    group = pd.factorize(parts[0][0][firsts] * (len(parts[1][1]) + 1) + parts[1][0][firsts])[0]
+    places = registry.places()
+    unseen = np.flatnonzero(~seen)
+    group_firsts = unseen[np.unique(group[unseen], return_index=True)[1]]
+    known = np.zeros(int(group.max()) + 1 if len(group) else 0, bool)
+    known[group[group_firsts]] = [k in places for k in zip(
+        names[group_firsts].tolist(), ccs[group_firsts].tolist(), strict=True)]
+    slow = ((np.bincount(group, weights=~seen) > 1) | known)[group] & ~seen
+    fresh = ~slow & ~seen
+    for i in np.flatnonzero(slow).tolist():
+        name, a, b = str(names[i]), float(lats[i]), float(lons[i])
+        tolerance = TOLERANCE_KM.get(str(how[i]), 1.0) if name else 0.0
+        near = places.setdefault((name, str(ccs[i])), [])
+        hit = next((p for p in near
+                    if _km(a, b, p[0], p[1]) <= (max(tolerance, p[2]) if name else 0.0)), None)
+        if hit is None:
+            hit = [a, b, tolerance, -1.0, -1.0]
+            near.append(hit)
+            fresh[i] = True
+        joined[i] = hit
+        elsewhere[i] = hit[0] != a or hit[1] != b
+    # local ids of the new places, in order of first appearance
+    local = np.full(len(firsts), -1, np.int64)
+    local[fresh] = count[0] + np.arange(int(fresh.sum()))
+    count[0] += int(fresh.sum())
+    alone = np.flatnonzero(fresh & ~slow)  # new places alone under their name
+    tolerances = np.where(names[alone] == "", 0.0, pd.Series(how[alone], dtype=object).map(
+        TOLERANCE_KM).fillna(1.0).to_numpy(np.float64))
+    entries = [[a, b, t, -1.0, k] for a, b, t, k in zip(
+        lats[alone].tolist(), lons[alone].tolist(), tolerances.tolist(),
+        local[alone].astype(np.float64).tolist(), strict=True)]
+    pairs = list(zip(names[alone].tolist(), ccs[alone].tolist(), strict=True))
+    places.update(zip(pairs, [[e] for e in entries], strict=True))
+    for i, e in zip(alone.tolist(), entries, strict=True):
+        joined[i] = e
+    for i in np.flatnonzero(fresh & slow).tolist():
+        joined[i][4] = float(local[i])  # type: ignore[index]
+    ids = np.array([(h[3], h[4]) for h in joined], np.int64).reshape(-1, 2)  # type: ignore[index]
+    match, local = ids[:, 0], ids[:, 1]
+    exact.update((point_keys[i], (joined[i], bool(elsewhere[i])))  # type: ignore[misc]
+                 for i in unseen.tolist())
+    existing[rows_idx] = match[codes]
+    new[rows_idx] = local[codes]
+    moved[rows_idx] = elsewhere[codes]
+    if not fresh.any():
+        return None
+    picked = rows_idx[firsts[fresh]]
+    table = pd.DataFrame({
+        "name": pd.Series(names[fresh], dtype="string"),
+        "country": pd.Series(ccs[fresh], dtype=object),
+        "latitude": lats[fresh], "longitude": lons[fresh],
+    })
+    table["geo_precision"] = geo_precision.iloc[picked].to_numpy(dtype=object)
+    table["attributes"] = (
+        json_objects(detail.iloc[picked].reset_index(drop=True)).to_numpy(dtype=object)
+        if detail is not None and detail.shape[1] else None)
+    table["name"] = table["name"].where(table["name"] != "", _coordinate_names(table))
+    table["country"] = table["country"].replace("", None)
+    table["alt_names"] = "[]"
+    table["gazetteer_id"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    return table
+
+
+def _by_name(
+    registry: LocationRegistry, rows_idx: np.ndarray, place: pd.Series, country: pd.Series,
+    hints: pd.Series, existing: np.ndarray, new: np.ndarray, has_coordinates: np.ndarray,
+    count: list[int], unresolved: dict[str, int], warnings: list[str],
+) -> pd.DataFrame | None:
+    """Rows with a place name only: a project place, a gazetteer city, or a new place
+    without coordinates. Works on the distinct (name, country, state) rows."""
+    keys = pd.DataFrame({"name": place.iloc[rows_idx].to_numpy(),
+                         "country": country.iloc[rows_idx].fillna("").to_numpy(),
+                         "hint": hints.iloc[rows_idx].to_numpy()})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
+    found = np.full((len(uniques), 3), -1, np.int64)  # existing, local, has coordinates
+    made = []
+    for i, (name, cc, hint) in enumerate(uniques):
+        done = registry.by_name.get((name, cc, hint))
+        if done is None:
+            done, row = _place_for_name(registry, name, cc, hint, count, warnings)
+            if row is not None:
+                made.append(row)
+            registry.by_name[(name, cc, hint)] = done
+        found[i] = (done[0], done[1], int(done[2]))
+    m, loc, xy = found[codes, 0], found[codes, 1], found[codes, 2] == 1
+    existing[rows_idx[m >= 0]] = m[m >= 0]
+    new[rows_idx[loc >= 0]] = loc[loc >= 0]
+    has_coordinates[rows_idx] = xy
+    missing = pd.Series(keys["name"].to_numpy()[~xy]).value_counts()
+    for name, rows in missing.items():
+        unresolved[str(name)] = unresolved.get(str(name), 0) + int(rows)
+    return pd.DataFrame(made) if made else None
+
+
+def _place_for_name(
+    registry: LocationRegistry, name: str, cc: str, hint: str, count: list[int],
+    warnings: list[str],
+) -> tuple[tuple[int, int, bool], dict[str, object] | None]:
+    """(existing id, local id, located) for one name, and the new place's row if any."""
+    area = gazetteer.area(hint)
+    country = cc or (area[0] if area is not None else "")
+    picked, reason = _match_project(registry.name_index(), name, country, hint)
+    if picked is not None:
+        return (picked, -1, True), None
+    if reason:
+        warnings.append(reason)
+    else:
+        city = gazetteer.lookup(name, country or None, hint or None)
+        if city is not None:
+            met = registry.by_city.get((name, city.geonameid))
+            if met is not None:  # the same city, reached with another state spelling
+                return (-1, met, True), None
+            local = registry.by_city[(name, city.geonameid)] = count[0]
+            count[0] += 1
+            return (-1, local, True), {
+                "name": name, "country": city.country, "latitude": city.latitude,
+                "longitude": city.longitude, "geo_precision": "town",
+                "alt_names": json.dumps([city.name] if city.name != name else []),
+                "gazetteer_id": city.geonameid, "attributes": None,
+            }
+    kept = registry.unlocated().get((name.strip().lower(), country))
+    if kept is not None:
+        return (kept, -1, False), None
+    local = count[0]
+    count[0] += 1
+    return (-1, local, False), {
+        "name": name, "country": country or None, "latitude": None, "longitude": None,
+        "geo_precision": "unknown", "alt_names": "[]", "gazetteer_id": pd.NA,
+        "attributes": json.dumps({"state": hint}) if hint else None,
+    }
 
 
 def _nullable(ids: np.ndarray) -> pd.Series:
@@ -226,22 +425,45 @@ def _coordinate_names(table: pd.DataFrame) -> pd.Series:
                      index=table.index, dtype="string")
 
 
-def _name_index(known: pd.DataFrame) -> dict[str, list[tuple[int, str | None]]]:
-    """Lower-case name and alternate names -> [(location id, country)]."""
-    index: dict[str, list[tuple[int, str | None]]] = {}
+def _name_index(known: pd.DataFrame) -> dict[str, list[tuple[int, str | None, float, float]]]:
+    """Lower-case name and alternate names -> [(location id, country, lat, lon)]."""
+    index: dict[str, list[tuple[int, str | None, float, float]]] = {}
     for row in known.itertuples(index=False):
-        if row.latitude is None or pd.isna(row.latitude):
-            continue
+        lat = float(row.latitude) if row.latitude is not None and not pd.isna(row.latitude) \
+            else math.nan
+        lon = float(row.longitude) if row.longitude is not None and not pd.isna(row.longitude) \
+            else math.nan
         alts = row.alt_names if isinstance(row.alt_names, list) else []
+        country = row.country if isinstance(row.country, str) and row.country else None
         for name in {row.name, *alts}:
-            index.setdefault(str(name).strip().lower(), []).append((int(row.id), row.country))
+            index.setdefault(str(name).strip().lower(), []).append(
+                (int(row.id), country, lat, lon))
     return index
 
 
-def _match_project(index: dict[str, list[tuple[int, str | None]]], name: str,
-                   country: str | None) -> int | None:
-    hits = index.get(name.strip().lower(), [])
+def _match_project(index: dict[str, list[tuple[int, str | None, float, float]]], name: str,
+                   country: str, hint: str) -> tuple[int | None, str]:
+    """The located project place a name stands for, or None with a reason when several
+    places carry the name and none can be told to be the one ('' when none carries it)."""
+    hits = [h for h in index.get(name.strip().lower(), []) if not math.isnan(h[2])]
     if country:
-        hits = [h for h in hits if h[1] in (None, country)]
-    ids = {h[0] for h in hits}
-    return hits[0][0] if len(ids) == 1 else None
+        same = [h for h in hits if h[1] == country]
+        hits = same or [h for h in hits if h[1] is None]
+    ids = sorted({h[0] for h in hits})
+    if not ids:
+        return None, ""
+    if len(ids) == 1:
+        return ids[0], ""
+    first = min(hits, key=lambda h: h[0])
+    if all(_km(first[2], first[3], h[2], h[3]) <= SAME_PLACE_KM for h in hits):
+        return first[0], ""  # the same place recorded more than once: the oldest
+    city = gazetteer.lookup(name, country or None, hint or None)
+    if city is not None:
+        nearest = min(hits, key=lambda h: (_km(city.latitude, city.longitude, h[2], h[3]),
+                                           h[0]))
+        if _km(city.latitude, city.longitude, nearest[2], nearest[3]) <= SAME_PLACE_KM:
+            return nearest[0], ""
+    where = ", ".join(sorted({f"{h[1] or '?'} ({h[2]:.2f}, {h[3]:.2f})" for h in hits})[:5])
+    return None, (f"{name!r} matches {len(ids)} places in the project far apart ({where}): "
+                  f"its rows are kept under an unlocated place of that name; "
+                  f"give a country or a state column, or locate it in Edit ▸ Place")

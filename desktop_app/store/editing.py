@@ -326,6 +326,28 @@ def list_locations(project: Project) -> list[tuple[int, str, int]]:
             "FROM location l ORDER BY l.name, l.id"))]
 
 
+@dataclass(frozen=True)
+class PlaceChoice:
+    """A place as a picker lists it: enough to tell two places of one name apart."""
+
+    id: int
+    name: str
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+    events: int
+
+
+def list_place_choices(project: Project) -> list[PlaceChoice]:
+    """Every place with its country, coordinates and number of events, by name."""
+    with project.engine.connect() as conn:
+        return [PlaceChoice(int(i), str(n), c, lat, lon, int(k))
+                for i, n, c, lat, lon, k in conn.execute(text(
+                    "SELECT l.id, l.name, l.country, l.latitude, l.longitude, "
+                    "(SELECT count(*) FROM event e WHERE e.location_id = l.id) "
+                    "FROM location l ORDER BY l.name, l.country, l.id"))]
+
+
 # ---------------------------------------------------------------------- sources
 def read_source(project: Project, source_id: int) -> SourceFields:
     with project.engine.connect() as conn:

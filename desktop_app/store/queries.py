@@ -38,7 +38,10 @@ def project_info(project: Project) -> ProjectInfo:
             "SELECT precision FROM event ORDER BY start_s DESC LIMIT 1")).scalar()
         info = ProjectInfo(
             events=one("SELECT count(*) FROM event"),
-            located_events=one("SELECT count(*) FROM event WHERE location_id IS NOT NULL"),
+            # a place may be known by name only (not located yet): located means coordinates
+            located_events=one("SELECT count(*) FROM event e JOIN location l ON "
+                               "l.id = e.location_id WHERE l.latitude IS NOT NULL "
+                               "AND l.longitude IS NOT NULL"),
             locations=one("SELECT count(*) FROM location"),
             sources=one("SELECT count(*) FROM source"),
             actors=one("SELECT count(*) FROM actor"),
