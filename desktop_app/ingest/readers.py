@@ -296,10 +296,14 @@ def _read_records(
             rows = [r for i, r in enumerate(rows) if i not in gone]
             numbers = [n for i, n in enumerate(numbers) if i not in gone]
     names = _header(found.header if header else range(found.width), header)
-    dtype: object = object if found.width > WIDE_COLUMNS else pd.StringDtype()
-    frame = pd.DataFrame(rows, columns=names, dtype=dtype)  # type: ignore[call-overload]
     if not rows:
         frame = pd.DataFrame({n: pd.Series([], dtype=pd.StringDtype()) for n in names})
+    elif found.width > WIDE_COLUMNS:  # one 2-D object block, not a block per column
+        cells = np.empty((len(rows), found.width), dtype=object)
+        cells[:] = rows
+        frame = pd.DataFrame(cells, columns=names, dtype=object, copy=False)
+    else:
+        frame = pd.DataFrame(rows, columns=names, dtype=pd.StringDtype())
     return frame, np.array(numbers, dtype=np.int64), bad
 
 
