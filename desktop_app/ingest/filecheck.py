@@ -52,26 +52,26 @@ def check_file(path: Path) -> os.stat_result:
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise UnreadableFile(f"{path}: {_os_reason(exc)}") from None
+        raise UnreadableFile(_os_reason(exc)) from None
     except ValueError as exc:  # an embedded NUL in the path
-        raise UnreadableFile(f"{path!r}: not a usable path ({exc})") from None
+        raise UnreadableFile(f"not a usable path ({exc})") from None
     for test, reason in _KINDS:
         if test(info.st_mode):
-            raise UnreadableFile(f"{path} {reason}")
+            raise UnreadableFile(f"this {reason}")
     if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile(f"{path} is not a regular file")
+        raise UnreadableFile("this is not a regular file")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise UnreadableFile(f"{path}: {_os_reason(exc)}") from None
+        raise UnreadableFile(_os_reason(exc)) from None
     try:
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode):  # replaced between the stat and the open
-            raise UnreadableFile(f"{path} is not a regular file")
+            raise UnreadableFile("this is not a regular file")
         try:
             os.read(fd, 1)  # an I/O error (a bad disk, a stale network mount) shows here
         except OSError as exc:
-            raise UnreadableFile(f"{path}: cannot be read ({_os_reason(exc)})") from None
+            raise UnreadableFile(f"the file cannot be read ({_os_reason(exc)})") from None
     finally:
         os.close(fd)
     if opened.st_size == 0:

@@ -26,7 +26,7 @@ MAX_CELLS = 10_000_000  # cells read from one sheet (empty padding included)
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1 << 20):,.0f} MB"
+    return f"{size / (1 << 20):,.0f} MB" if size >= 1 << 20 else f"{size:,} bytes"
 
 
 def check_workbook(
@@ -62,8 +62,8 @@ def check_workbook(
 class CellBudget:
     """Counts the cells read from a sheet and refuses past ``MAX_CELLS``."""
 
-    def __init__(self, limit: int = MAX_CELLS) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_CELLS if limit is None else limit
         self.used = 0
 
     def take(self, cells: int) -> None:

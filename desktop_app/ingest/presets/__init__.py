@@ -35,6 +35,12 @@ PRESETS = {
                generic.date_sources),
     )
 }
+# the columns a forced preset cannot do without (a misfit is one line, not a KeyError)
+REQUIRED_COLUMNS = {
+    "acled": ("event_id_cnty", "event_date"),
+    "timelinejs": timelinejs.REQUIRED,
+    "timemap": ("description", "date"),
+}
 ALIASES = {"gdelt": "gdelt_v2", "gdelt1": "gdelt_v1", "gdelt2": "gdelt_v2", "own": "generic"}
 
 
@@ -44,6 +50,7 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
         key = ALIASES.get(name.lower(), name.lower())
         if key not in PRESETS:
             raise UnreadableFile(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+        _check_fits(table, key)
         if key.startswith("gdelt"):
             return PRESETS[gdelt.version(table)]
         return PRESETS[key]
@@ -57,3 +64,21 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
     if best.name.startswith("gdelt"):
         return PRESETS[gdelt.version(table)]
     return best
+
+
+def _check_fits(table: RawTable, key: str) -> None:
+    """Raise UnreadableFile when the file lacks what the forced preset ``key`` reads."""
+    if key.startswith("gdelt"):
+        if table.has_header or len(table.columns) not in gdelt.WIDTHS:
+            raise UnreadableFile(
+                f"the file does not fit the preset {key}: a GDELT event record has 57, 58 or "
+                f"61 tab-separated fields and no header; this file has {len(table.columns)}")
+        return
+    names = {c.lower() for c in table.columns}
+    missing = [c for c in REQUIRED_COLUMNS.get(key, ()) if c not in names]
+    if missing:
+        raise UnreadableFile(
+            f"the file does not fit the preset {key}: it has no "
+            + ("column " if len(missing) == 1 else "columns ")
+            + ", ".join(repr(c) for c in missing)
+            + " (its columns are: " + ", ".join(table.columns[:20]) + ")")
