@@ -109,6 +109,17 @@ def test_encodings_read_right(project: Project, tmp_path: Path, encoding: str) -
     assert titles(project) == SCRIPTS[encoding]
 
 
+@pytest.mark.parametrize(("encoding", "word"), [("cp1252", "São Paulo"), ("cp1252", "Zürich"),
+                                                ("cp1251", "Москва"), ("cp1251", "Киев")])
+def test_one_short_word_is_enough(tmp_path: Path, encoding: str, word: str) -> None:
+    """Too little text for a detector to know the language: a single-byte code page that
+    reads it as letters of one script wins over a CJK reading of the same bytes."""
+    path = tmp_path / "tiny.csv"
+    path.write_bytes(f"Date,Place\n2024-01-01,{word}\n2024-01-02,Kyiv\n".encode(encoding))
+    table = read_table(path)
+    assert table.encoding == encoding and table.frame["Place"].tolist() == [word, "Kyiv"]
+
+
 def test_named_encoding_is_used(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "koi8.csv"
     path.write_bytes("Date,Title\n2024-01-02,Москва\n2024-01-03,Одесса\n".encode("koi8_r"))

@@ -19,6 +19,7 @@ sequence that is not valid in the encoding becomes ``MARK``, and the rows holdin
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,19 +143,52 @@ def detect_file_encoding(path: Path) -> str:
         raise UnreadableFile(
             "cannot tell which text encoding the file is in (it is not UTF-8); "
             "name it with --encoding (for example --encoding cp1252)")
+    if matches[0].coherence == 0:  # too little text to recognise a language
+        for code_page in ("cp1252", "cp1251"):
+            if _plausible(found.sample, code_page):
+                return code_page
     best = min(m.chaos for m in matches)
-    clean = [m.encoding for m in matches if m.chaos <= best + _CHAOS_TIE]
+    # each match lists the code pages that decode the sample to the same text
+    clean = [c for m in matches if m.chaos <= best + _CHAOS_TIE
+             for c in [m.encoding, *m.could_be_from_charset]]
     if "cp1252" in clean:
         return "cp1252"
     return str(matches[0].encoding)
 
 
-def canonical(encoding: str) -> str:
-    """The codec's own name (``Shift-JIS`` -> ``shift_jis``); raises on an unknown one."""
+_PUNCTUATION = set("\u201c\u201d\u2018\u2019\u2013\u2014\u20ac\u2026\u00ab\u00bb\u00b0\u00b7"
+                   "\u2116\u00a0")  # quotes, dashes, euro, ellipsis, guillemets, degree, numero
+_SCRIPT = {"cp1252": "LATIN", "cp1251": "CYRILLIC"}
+
+
+def _plausible(sample: bytes, code_page: str) -> bool:
+    """A short sample reads as words of one script in ``code_page``: every non-ASCII
+    character is a letter of that script (or common punctuation), and the letters come
+    as Latin accents inside ASCII words, or as whole Cyrillic words."""
+    import unicodedata
+
     try:
-        return codecs.lookup(encoding).name
+        text = sample.decode(code_page)
+    except UnicodeDecodeError:
+        return False
+    letters = [c for c in text if not c.isascii() and c not in _PUNCTUATION]
+    if not letters or not all(c.isalpha() and _SCRIPT[code_page] in unicodedata.name(c, "")
+                              for c in letters):
+        return False
+    runs = [len(run) for run in re.findall(r"[^\x00-\x7f]+", text)]
+    if code_page == "cp1252":  # Zürich, São, Málaga: one or two accented letters at a time
+        return max(runs) <= 2
+    return sum(r for r in runs if r >= 3) >= 0.8 * sum(runs)  # Москва: whole words
+
+
+def canonical(encoding: str) -> str:
+    """``utf-8``/``utf-8-sig`` for any spelling of them, else the name as given;
+    raises :class:`UnreadableFile` for an unknown encoding."""
+    try:
+        name = codecs.lookup(encoding).name
     except LookupError:
         raise UnreadableFile(f"unknown text encoding {encoding!r}") from None
+    return name if name in ("utf-8", "utf-8-sig") else encoding
 
 
 def transcode(path: Path, encoding: str) -> tuple[bytes, int]:

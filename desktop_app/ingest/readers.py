@@ -245,25 +245,24 @@ def _count_lines(source: Path | bytes) -> int:
     """Physical lines: ``\\n`` ends (``\\r\\n`` included), or lone ``\\r`` in a file
     whose first line ends that way."""
     chunk = 8 << 20
+
+    def line_end(head: bytes) -> int:
+        first = re.search(rb"\r\n?|\n", head)
+        return 13 if first is not None and first.group() == b"\r" else 10
+
+    count, last = 0, 10
     if isinstance(source, bytes):
-        blocks = [np.frombuffer(source, np.uint8)]
-        head = source[:SNIFF_BYTES]
-    else:
-        blocks = None
-        with source.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
-    first_end = re.search(rb"\r\n?|\n", head)
-    end = 13 if first_end is not None and first_end.group() == b"\r" else 10
-    count, last = 0, 0
-    if blocks is not None:
-        data = blocks[0]
+        end = line_end(source[:SNIFF_BYTES])
+        data = np.frombuffer(source, np.uint8)
         for lo in range(0, len(data), chunk):
             count += int(np.count_nonzero(data[lo:lo + chunk] == end))
-        last = int(data[-1]) if len(data) else end
+        last = int(data[-1]) if len(data) else last
     else:
         buffer = bytearray(chunk)
         view = np.frombuffer(buffer, np.uint8)
         with source.open("rb", buffering=0) as handle:
+            end = line_end(handle.read(SNIFF_BYTES))
+            handle.seek(0)
             while size := handle.readinto(buffer):
                 count += int(np.count_nonzero(view[:size] == end))
                 last = int(view[size - 1])
