@@ -303,6 +303,27 @@ def test_fifo_and_device_are_refused_at_once(tmp_path: Path, kind: str) -> None:
     assert not project.exists()
 
 
+def test_fifo_in_the_wizard_and_the_pipeline(tmp_path: Path) -> None:
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file, preview\n"
+        "from desktop_app.store.project import Project\n"
+        "path = Path(sys.argv[1])\n"
+        "for call in (lambda: preview(path, Options()),\n"
+        "             lambda: import_file(Project.open(sys.argv[2]), path)):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except UnreadableFile as exc:\n"
+        "        print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(fifo), str(tmp_path / "p.sightline")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "this is a pipe (FIFO), not a file; save the data to a file first"] * 2
+
+
 def test_refused_import_leaves_no_project_behind(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.csv"

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from desktop_app.domain import grades
 from desktop_app.domain.dates import DateOrder, OrderReport
 from desktop_app.ingest import presets as preset_registry
+from desktop_app.ingest.filecheck import check_file
 from desktop_app.ingest.locations import LocationRegistry, project_locations, resolve
 from desktop_app.ingest.presets import gdelt
 from desktop_app.ingest.presets.base import (
@@ -100,6 +101,7 @@ def file_sha256(path: Path) -> str:
 
 def read_for_import(path: Path, options: Options) -> RawTable:
     """Read the file, without a header when it is a GDELT event file."""
+    check_file(path)  # a FIFO or device is refused before anything opens it
     has_header: bool | None = None
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         with path.open("rb") as handle:
@@ -207,6 +209,7 @@ def _import_file(project: Project, path: Path, options: Options,
     report("reading", 0.0)
     background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sightline-import")
     try:
+        check_file(path)  # before the hash thread opens it (a FIFO would block it)
         digest = background.submit(file_sha256, path)  # hashlib releases the GIL
         table = read_for_import(path, options)
         preset = preset_registry.choose(table, options.preset)
