@@ -22,7 +22,7 @@ MAX_TOTAL_BYTES = 512 << 20  # all members inflated
 MAX_RATIO = 200  # inflated / compressed, for any member bigger than RATIO_FLOOR
 RATIO_FLOOR = 1 << 20  # small members (styles, a tiny sheet) may compress as they like
 MAX_MEMBERS = 10_000
-MAX_CELLS = 10_000_000  # cells read from one sheet (empty padding included)
+MAX_CELLS = 5_000_000  # cells read (~700 MB as Python text; openpyxl reads ~100k a second)
 
 
 def _mb(size: int) -> str:
