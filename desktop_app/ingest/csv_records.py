@@ -108,7 +108,7 @@ def read_records(text: str, delimiter: str, header: bool) -> Records:
             out.bad.append((row, UNBALANCED))
             source.pos = start + 1
             reader = csv.reader(source, delimiter=delimiter)
-        elif not any(cell.strip() for cell in record):
+        elif not record or (not record[0].strip() and not any(c.strip() for c in record)):
             pass  # a blank line holds nothing
         elif len(record) == width:
             out.rows.append(record)

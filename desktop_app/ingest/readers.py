@@ -159,7 +159,7 @@ def _read_arrow(
 
     def on_invalid(row: object) -> str:
         ragged.append(row)
-        return "skip"
+        return "error"  # stop at once: the slow path reads every record anyway
 
     # the physical lines are counted alongside (numpy releases the GIL): more lines than
     # records means a record spans lines, which an unclosed quote also does
@@ -185,6 +185,8 @@ def _read_arrow(
                                convert_options=convert)
     except pa.ArrowInvalid as exc:
         message = str(exc)
+        if ragged:  # records with the wrong number of fields: number them exactly
+            raise _RaggedRows() from None
         if "utf8" in message.lower():
             raise _NotUtf8(message) from None
         if "Empty CSV file" in message:
