@@ -77,6 +77,18 @@ def test_stray_cp1252_byte_after_the_first_256k_is_one_reject(project: Project,
     assert not any("Ã" in t for t in got)
 
 
+def test_stray_byte_in_the_first_rows(project: Project, tmp_path: Path) -> None:
+    rows = [f"2024-01-{i:02d},Talks {i} in Zürich".encode() for i in range(1, 11)]
+    rows[1] = b"2024-01-02,Talks 2 in Z\xfcrich"  # row 3: a cp1252 byte in a UTF-8 file
+    path = tmp_path / "stray_head.csv"
+    path.write_bytes(b"Date,Title\n" + b"\n".join(rows) + b"\n")
+    result = import_file(project, path)
+    assert (result.rows_read, result.imported, result.rejected, result.encoding) == (
+        10, 9, 1, "utf-8")
+    assert [(r.row, r.reason) for r in result.rejects] == [(3, "text is not valid utf-8")]
+    assert titles(project)[1] == "Talks 3 in Zürich"
+
+
 SCRIPTS = {
     "shift_jis": ["東京で首脳会談が開かれた", "大阪の港で大規模な火災が発生",
                   "京都の寺院を代表団が訪問", "名古屋で国際会議の準備が進む"],
@@ -306,12 +318,15 @@ def test_fifo_and_device_are_refused_at_once(tmp_path: Path, kind: str) -> None:
 def test_fifo_in_the_wizard_and_the_pipeline(tmp_path: Path) -> None:
     fifo = tmp_path / "events.csv"
     os.mkfifo(fifo)
+    os.mkfifo(tmp_path / "events.xlsx")
     script = (
         "import sys; from pathlib import Path\n"
         "from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file, preview\n"
+        "from desktop_app.ingest.readers import list_sheets\n"
         "from desktop_app.store.project import Project\n"
         "path = Path(sys.argv[1])\n"
         "for call in (lambda: preview(path, Options()),\n"
+        "             lambda: list_sheets(path.with_suffix('.xlsx')),\n"
         "             lambda: import_file(Project.open(sys.argv[2]), path)):\n"
         "    try:\n"
         "        call()\n"
@@ -321,7 +336,7 @@ def test_fifo_in_the_wizard_and_the_pipeline(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "this is a pipe (FIFO), not a file; save the data to a file first"] * 2
+        "this is a pipe (FIFO), not a file; save the data to a file first"] * 3
 
 
 def test_refused_import_leaves_no_project_behind(tmp_path: Path,

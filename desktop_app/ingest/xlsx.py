@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from desktop_app.ingest.filecheck import UnreadableFile
+from desktop_app.ingest.filecheck import UnreadableFile, check_file
 from desktop_app.ingest.rawtable import RawTable, clean_header
 from desktop_app.ingest.xlsx_guard import CellBudget, check_workbook
 
@@ -16,6 +16,7 @@ from desktop_app.ingest.xlsx_guard import CellBudget, check_workbook
 def _open(path: Path) -> Any:
     from openpyxl import load_workbook
 
+    check_file(path)  # the wizard lists the sheets of a path before anything else reads it
     check_workbook(path)  # from the ZIP directory, before anything is inflated
     try:
         return load_workbook(path, read_only=True, data_only=True)
