@@ -132,6 +132,17 @@ def test_one_short_word_is_enough(tmp_path: Path, encoding: str, word: str) -> N
     assert table.encoding == encoding and table.frame["Place"].tolist() == [word, "Kyiv"]
 
 
+def test_utf8_rows_appended_to_a_cp1252_file(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "appended.csv"
+    path.write_bytes("Date,Title\n2024-01-01,Café in Zürich\n2024-01-02,Brand in Genève\n"
+                     .encode("cp1252") + "2024-01-03,Rückkehr nach Zürich\n".encode()
+                     + b"2024-01-04,Ende in Z\xfcrich")  # no newline at the end
+    result = import_file(project, path)
+    assert (result.encoding, result.imported, result.rejected) == ("cp1252", 4, 0)
+    assert titles(project) == ["Café in Zürich", "Brand in Genève", "Rückkehr nach Zürich",
+                               "Ende in Zürich"]
+
+
 def test_named_encoding_is_used(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "koi8.csv"
     path.write_bytes("Date,Title\n2024-01-02,Москва\n2024-01-03,Одесса\n".encode("koi8_r"))

@@ -131,9 +131,22 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def detect_file_encoding(path: Path) -> str:
-    """The encoding of a file whose first bytes were not conclusive (see module doc)."""
+def _is_whole_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_file_encoding(path: Path) -> tuple[str, int]:
+    """The encoding of a file whose first bytes were not conclusive (see module doc),
+    and how many of its lines are valid UTF-8 with non-ASCII text."""
     found = census(path)
+    return _name(found), found.utf8_lines
+
+
+def _name(found: LineCensus) -> str:
     if found.is_utf8:
         return "utf-8"
     from charset_normalizer import from_bytes
@@ -191,9 +204,21 @@ def canonical(encoding: str) -> str:
     return name if name in ("utf-8", "utf-8-sig") else encoding
 
 
-def transcode(path: Path, encoding: str) -> tuple[bytes, int]:
+def single_byte(encoding: str) -> bool:
+    """True for code pages that give one character per byte (cp1252, cp1251, latin-1)."""
+    return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
+
+
+def transcode(path: Path, encoding: str, *, utf8_lines: bool = False) -> tuple[bytes, int]:
     """The file decoded as ``encoding``, as UTF-8 bytes (no BOM), and how many byte
-    sequences did not decode (each became one ``MARK``)."""
+    sequences did not decode (each became one ``MARK``).
+
+    ``utf8_lines`` (for a single-byte code page): a line that is valid UTF-8 with
+    non-ASCII characters is read as UTF-8, so rows appended by another program to a
+    cp1252 file read ``Zürich``, not ``ZÃ¼rich``.
+    """
+    if utf8_lines and single_byte(encoding):
+        return _transcode_mixed(path, encoding)
     decoder = codecs.getincrementaldecoder(encoding)(errors=_ERRORS)
     parts: list[bytes] = []
     marks = 0
@@ -207,4 +232,18 @@ def transcode(path: Path, encoding: str) -> tuple[bytes, int]:
             parts.append(text.encode("utf-8"))
             if not chunk:
                 break
+    return b"".join(parts), marks
+
+
+def _transcode_mixed(path: Path, encoding: str) -> tuple[bytes, int]:
+    parts: list[bytes] = []
+    marks = 0
+    with path.open("rb") as handle:
+        for line in handle:  # split at b"\n" (a CR-only file is one line: all legacy)
+            if line.isascii() or _is_whole_utf8(line):
+                parts.append(line)
+            else:
+                text = line.decode(encoding, errors=_ERRORS)
+                marks += text.count(MARK)
+                parts.append(text.encode("utf-8"))
     return b"".join(parts), marks

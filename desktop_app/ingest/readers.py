@@ -99,9 +99,11 @@ def read_delimited(
                           chosen, delimiter, header)
         except _NotUtf8:  # a byte that is not UTF-8 after the first 256 KiB
             chosen = chosen if encoding else None
+    utf8_lines = 0
     if chosen is None:
-        chosen = canonical(detect_file_encoding(path))
-    data, marks = transcode(path, chosen)
+        detected, utf8_lines = detect_file_encoding(path)
+        chosen = canonical(detected)
+    data, marks = transcode(path, chosen, utf8_lines=utf8_lines > 0)
     if not data.strip():
         raise UnreadableFile("the file is empty")
     text_head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
