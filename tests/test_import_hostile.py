@@ -12,6 +12,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -163,6 +164,20 @@ def test_cr_only_line_ends_in_the_cli_and_the_wizard(project: Project, tmp_path:
     result = import_file(project, path)
     assert (result.imported, result.rejected) == (2, 0)
     assert titles(project) == ["Talks in Geneva", "Strike"]
+
+
+def test_cr_only_file_in_the_wizard_window(qtbot: Any, project: Project,
+                                           tmp_path: Path) -> None:
+    from desktop_app.app.import_wizard import ImportWizard
+
+    path = tmp_path / "mac_excel.csv"
+    path.write_bytes(CR_ONLY)
+    wizard = ImportWizard(project, path)
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: wizard.table is not None or wizard.read_error != "")
+    assert wizard.read_error == ""
+    assert wizard.table.columns == ["Date", "Title", "Lat", "Lon"]
+    assert wizard.table.frame["Title"].tolist() == ["Talks in Geneva", "Strike"]
 
 
 def test_cr_only_file_read_record_by_record(tmp_path: Path) -> None:

@@ -285,7 +285,10 @@ def _read_records(
     del raw
     if text.startswith("\ufeff"):
         text = text[1:]
-    found = csv_records.read_records(text, delimiter, header)
+    try:
+        found = csv_records.read_records(text, delimiter, header)
+    except csv.Error as exc:
+        raise UnreadableFile(f"cannot parse the file: {exc}") from None
     del text
     if not found.width:
         raise UnreadableFile("the file is empty")
