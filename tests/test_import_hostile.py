@@ -144,6 +144,14 @@ def test_utf8_rows_appended_to_a_cp1252_file(project: Project, tmp_path: Path) -
                                "Ende in Zürich"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "nobom.csv"
+    path.write_bytes("Date,Title\n2024-01-01,Zürich\n2024-01-02,東京\n".encode(encoding))
+    table = read_table(path)
+    assert table.encoding == encoding and table.frame["Title"].tolist() == ["Zürich", "東京"]
+
+
 def test_named_encoding_is_used(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "koi8.csv"
     path.write_bytes("Date,Title\n2024-01-02,Москва\n2024-01-03,Одесса\n".encode("koi8_r"))

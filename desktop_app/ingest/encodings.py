@@ -57,7 +57,12 @@ def head_encoding(head: bytes) -> str | None:
         return "utf-32"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in head:
+    if b"\x00" in head:  # UTF-16 without a BOM has a NUL beside every ASCII character
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.02 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.02 * len(odd):
+            return "utf-16-be"
         raise UnreadableFile("this is not a text file (it contains binary data)")
     try:  # a multi-byte character may be cut at the end of the sample
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
