@@ -19,7 +19,7 @@ from pathlib import Path
 from desktop_app.ingest.filecheck import UnreadableFile
 
 MAX_TOTAL_BYTES = 512 << 20  # all members inflated
-MAX_RATIO = 200  # inflated / compressed, for any member bigger than RATIO_FLOOR
+MAX_RATIO = 100  # inflated / compressed past RATIO_FLOOR (real sheets: about 10)
 RATIO_FLOOR = 1 << 20  # small members (styles, a tiny sheet) may compress as they like
 MAX_MEMBERS = 10_000
 MAX_CELLS = 5_000_000  # cells read (~700 MB as Python text; openpyxl reads ~100k a second)
