@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -157,26 +158,48 @@ def _open(project: str | None) -> object:
 
 def _import(args: argparse.Namespace, project_target: str | None) -> int:
     from desktop_app.app.cli_commands import UsageError, with_mapping
+    from desktop_app.app.import_report import CreatedFiles, summary_lines
+    from desktop_app.ingest.filecheck import check_file
     from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file
     from desktop_app.store.bulk import BatchWriteError
 
     options = Options(preset=args.preset, sheet=args.sheet, date_order=args.order,
                       encoding=args.encoding, delimiter=args.delimiter)
-    try:
+    try:  # a folder, FIFO, device or missing file is refused before any project is opened
+        check_file(args.file)
         options = with_mapping(options, args.file, args.map, args.mapping)
     except UsageError as exc:
         return _fail(str(exc))
     except UnreadableFile as exc:
         return _fail(f"cannot import {args.file}: {exc}")
-    project = _open(project_target)
+    created = CreatedFiles.before_open(project_target)  # removed again if the import fails
+    try:
+        project = _open(project_target)
+    except SystemExit:
+        created.remove()
+        raise
+    failed = None
     try:
         result = import_file(project, args.file, options)  # type: ignore[arg-type]
     except UnreadableFile as exc:
-        return _fail(f"cannot import {args.file}: {exc}")
+        failed = f"cannot import {args.file}: {exc}"
     except BatchWriteError as exc:
-        return _fail(str(exc))
+        failed = str(exc)
+    except Exception as exc:  # one line, never a traceback (SIGHTLINE_DEBUG=1 shows it)
+        if os.environ.get("SIGHTLINE_DEBUG"):
+            raise
+        import logging
+
+        logging.getLogger("sightline.cli").exception("import of %s failed", args.file)
+        failed = (f"cannot import {args.file}: unexpected {exc.__class__.__name__}: {exc}; "
+                  "nothing was imported (set SIGHTLINE_DEBUG=1 for the details)")
     finally:
         project.close()  # type: ignore[attr-defined]
+    if failed is not None:
+        created.remove()
+        return _fail(failed)
+    for line in summary_lines(result):
+        print(f"sightline: {line}", file=sys.stderr)
     if args.rejects and (result.rejects or result.duplicates):
         result.write_rejects(args.rejects)
     if args.json:

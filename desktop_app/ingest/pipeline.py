@@ -47,6 +47,7 @@ from desktop_app.ingest.assembly import (
 )
 from desktop_app.ingest.fingerprints import id_column, ids_are_unique
 from desktop_app.ingest.locations import place_hints, resolve
+from desktop_app.ingest.filecheck import check_file
 from desktop_app.ingest.presets import gdelt
 from desktop_app.ingest.presets.base import (
     Draft,
@@ -132,6 +133,7 @@ def file_sha256(path: Path) -> str:
 
 def read_for_import(path: Path, options: Options) -> RawTable:
     """Read the file, without a header when it is a GDELT event file."""
+    check_file(path)  # a FIFO or device is refused before anything opens it
     has_header: bool | None = None
     first = ""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -250,6 +252,7 @@ def _import_file(project: Project, path: Path, options: Options,
     report("reading", 0.0)
     background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sightline-import")
     try:
+        check_file(path)  # before the hash thread opens it (a FIFO would block it)
         digest = background.submit(file_sha256, path)  # hashlib releases the GIL
         table = read_for_import(path, options)
         preset = preset_registry.choose(table, options.preset)

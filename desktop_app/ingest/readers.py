@@ -5,70 +5,58 @@ spreadsheet shows: the header is row 1 and the first data row is row 2 (in a fil
 no header, such as GDELT's, the first line is row 1). A record spanning several lines
 (a quoted field with newlines) is one row.
 
-CSV is parsed by pyarrow (multi-threaded, quoted newlines allowed). If pyarrow finds a
-record with the wrong number of fields, the file is read again with the standard
-``csv`` module so the bad records can be reported with their row numbers.
+Before anything is read, :func:`filecheck.check_file` refuses what is not a readable
+regular file (folders, FIFOs, devices, missing or unreadable paths), at once.
+
+CSV is parsed by pyarrow (multi-threaded, quoted newlines allowed), straight from the
+file when it is UTF-8. Any other encoding is decided on the whole file
+(:mod:`encodings`) and decoded into UTF-8 first; bytes that do not decode make their
+rows rejects. When pyarrow finds a record with the wrong number of fields, or a
+multi-line record that looks like an unclosed quote, the text is read again record by
+record (:mod:`csv_records`) so the bad rows are reported with their row numbers and the
+others kept. Very wide files (thousands of columns) go that way directly: a DataFrame
+of one object block builds in a fraction of a second where one Arrow column per field
+takes a minute.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-from dataclasses import dataclass, field
+import re
+import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from desktop_app.ingest import csv_records
+from desktop_app.ingest.encodings import (
+    MARK,
+    canonical,
+    detect_file_encoding,
+    head_encoding,
+    transcode,
+)
+from desktop_app.ingest.filecheck import UnreadableFile, check_file
+from desktop_app.ingest.rawtable import RawTable, clean_header
+from desktop_app.ingest.xlsx import list_sheets, read_xlsx
+
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = [",", ";", "\t", "|"]
+WIDE_COLUMNS = 2000  # more columns than this: read record by record into one block
+BLOCK_BYTES = 16 << 20
 
 
-class UnreadableFile(Exception):
-    """The file cannot be read at all; the message says why. Nothing was changed."""
+class _NotUtf8(Exception):
+    """pyarrow met bytes that are not UTF-8 in a file taken for UTF-8."""
 
 
-@dataclass
-class RawTable:
-    """A file read as text: columns of str, with the spreadsheet row number of each row."""
-
-    frame: pd.DataFrame
-    row_numbers: np.ndarray
-    has_header: bool
-    encoding: str = "utf-8"
-    delimiter: str | None = None
-    sheet: str | None = None
-    sheets: list[str] = field(default_factory=list)
-    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
-
-    @property
-    def columns(self) -> list[str]:
-        return [str(c) for c in self.frame.columns]
+class _RaggedRows(Exception):
+    """Records pyarrow cannot number exactly: read the text record by record."""
 
 
 # ---------------------------------------------------------------- detection
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252, else latin-1."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in sample:
-        raise UnreadableFile("this is not a text file (it contains binary data)")
-    try:
-        # a multi-byte character may be cut at the end of the sample
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
 def detect_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most equal, widest fields."""
     lines = [line for line in text.splitlines()[:50] if line.strip()]
@@ -100,38 +88,51 @@ def read_delimited(
 ) -> RawTable:
     """Read a CSV/TSV file. ``has_header=None`` means a header row is expected."""
     with path.open("rb") as handle:
-        sample = handle.read(SNIFF_BYTES)
-    if not sample.strip():
+        head = handle.read(SNIFF_BYTES)
+    if not head.strip():
         raise UnreadableFile("the file is empty")
-    encoding = encoding or detect_encoding(sample)
-    try:
-        text_sample = sample.decode(encoding, errors="strict" if encoding != "utf-8" else "ignore")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise UnreadableFile(f"cannot decode the file as {encoding}: {exc}") from exc
-    if "\x00" in text_sample:
-        raise UnreadableFile("this is not a text file (it contains binary data)")
-    delimiter = delimiter or detect_delimiter(text_sample)
     header = True if has_header is None else has_header
-    names = next(csv.reader(io.StringIO(text_sample), delimiter=delimiter), [])
-    try:
-        rows = None
-        try:  # fast multi-threaded parse; a quoted newline shows up as ragged rows
-            frame, bad = _read_arrow(path, encoding, delimiter, header, names, False)
+    chosen = canonical(encoding) if encoding else head_encoding(head)
+    if chosen in ("utf-8", "utf-8-sig"):
+        try:
+            return _parse(path, head.decode("utf-8", errors="ignore").lstrip("\ufeff"),
+                          chosen, delimiter, header)
+        except _NotUtf8:  # a byte that is not UTF-8 after the first 256 KiB
+            chosen = chosen if encoding else None
+    utf8_lines = 0
+    if chosen is None:
+        detected, utf8_lines = detect_file_encoding(path)
+        chosen = canonical(detected)
+    data, marks = transcode(path, chosen, utf8_lines=utf8_lines > 0)
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    text_head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    return _parse(data, text_head, chosen, delimiter, header, marked=marks > 0)
+
+
+def _parse(
+    source: Path | bytes, text_head: str, encoding: str, delimiter: str | None,
+    header: bool, *, marked: bool = False,
+) -> RawTable:
+    """Parse UTF-8 text (a file, or bytes decoded from another encoding)."""
+    if "\x00" in text_head:
+        raise UnreadableFile("this is not a text file (it contains binary data)")
+    delimiter = delimiter or detect_delimiter(text_head)
+    names = next(csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter), [])
+    if len(names) > WIDE_COLUMNS:
+        frame, rows, bad = _read_records(source, delimiter, header, encoding, marked)
+    else:
+        try:
+            frame, rows, bad = _read_arrow(source, delimiter, header, names, encoding, marked)
         except _RaggedRows:
-            frame, bad = _read_arrow(path, encoding, delimiter, header, names, True)
-    except UnicodeDecodeError as exc:
-        if encoding == "utf-8":  # a non-UTF-8 byte after the sample
-            return read_delimited(path, encoding="cp1252", delimiter=delimiter, has_header=has_header)
-        raise UnreadableFile(f"cannot decode the file as {encoding}: {exc}") from exc
-    except _RaggedRows:  # wrong field counts or blank lines: number every record exactly
-        frame, bad, rows = _read_python_csv(path, encoding, delimiter, header)
+            frame, rows, bad = _read_records(source, delimiter, header, encoding, marked)
     if header and len(frame.columns) and all(c.strip() == "" for c in frame.columns):
         raise UnreadableFile("the header row is empty")
-    if rows is None:  # the fast path read every record, in order, blank lines included
-        first = 2 if header else 1
-        rows = np.arange(first, first + len(frame), dtype=np.int64)
-        frame, rows = _drop_blank(frame, rows)
     return RawTable(frame, rows, header, encoding, delimiter, bad_rows=bad)
+
+
+def _not_valid(encoding: str) -> str:
+    return f"text is not valid {encoding.replace('-sig', '')}"
 
 
 def _drop_blank(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
@@ -148,31 +149,30 @@ def _drop_blank(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np
     return frame, rows
 
 
-class _RaggedRows(Exception):
-    pass
-
-
 def _read_arrow(
-    path: Path, encoding: str, delimiter: str, header: bool, names: list[str],
-    newlines_in_values: bool,
-) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    source: Path | bytes, delimiter: str, header: bool, names: list[str], encoding: str,
+    marked: bool,
+) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     ragged: list[object] = []
 
     def on_invalid(row: object) -> str:
         ragged.append(row)
-        return "skip"
+        return "error"  # stop at once: the slow path reads every record anyway
 
-    read = pacsv.ReadOptions(
-        encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
-        autogenerate_column_names=not header,
-        block_size=16 << 20,
-    )
+    # the physical lines are counted alongside (numpy releases the GIL): more lines than
+    # records means a record spans lines, which an unclosed quote also does
+    lines: list[int] = []
+    counter = threading.Thread(target=lambda: lines.append(_count_lines(source)),
+                               name="sightline-count-lines")
+    counter.start()
+    read = pacsv.ReadOptions(encoding="utf8", autogenerate_column_names=not header,
+                             block_size=BLOCK_BYTES)
     parse = pacsv.ParseOptions(
-        delimiter=delimiter, newlines_in_values=newlines_in_values,
-        invalid_row_handler=on_invalid,
+        delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
         ignore_empty_lines=False,  # a blank line still counts in the row numbers
     )
     # every column as text (pyarrow would turn "007" into 7)
@@ -181,141 +181,139 @@ def _read_arrow(
         strings_can_be_null=False, quoted_strings_can_be_null=False,
         column_types={name: pa.large_string() for name in column_names},  # zero-copy to pandas
     )
+    stream = source if isinstance(source, Path) else pa.BufferReader(source)
     try:
-        table = pacsv.read_csv(path, read_options=read, parse_options=parse,
+        table = pacsv.read_csv(stream, read_options=read, parse_options=parse,
                                convert_options=convert)
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
-            raise UnicodeDecodeError(encoding, b"", 0, 1, str(exc)) from exc
-        if "Empty CSV file" in str(exc):
-            raise UnreadableFile("the file is empty") from exc
-        raise UnreadableFile(f"cannot parse the file: {exc}") from exc
+        message = str(exc)
+        if ragged:  # records with the wrong number of fields: number them exactly
+            raise _RaggedRows() from None
+        if "utf8" in message.lower():
+            raise _NotUtf8(message) from None
+        if "Empty CSV file" in message:
+            raise UnreadableFile("the file is empty") from None
+        if "straddling" in message or "CSV parse error" in message:
+            raise _RaggedRows() from None  # a record bigger than a block, odd quoting
+        raise UnreadableFile(f"cannot parse the file: {message}") from None
+    finally:
+        counter.join()
     if ragged:  # records with the wrong number of fields: number them exactly
         raise _RaggedRows()
+    if lines and lines[0] > table.num_rows + int(header):
+        _check_multiline(table, delimiter, len(names))
+    bad_mask = None
+    if marked:  # rows holding bytes that did not decode
+        hits = [pc.match_substring(c, MARK) for c in table.columns]
+        bad_mask = np.zeros(table.num_rows, bool)
+        for hit in hits:
+            bad_mask |= hit.to_numpy(zero_copy_only=False)
     frame = table.to_pandas(types_mapper=lambda _t: pd.StringDtype())
-    frame.columns = _clean_header(frame.columns, header)
-    return frame, []
-
-
-def _clean_header(columns: pd.Index, header: bool) -> list[str]:
-    if not header:
-        return [str(i) for i in range(len(columns))]
-    out, seen = [], set()
-    for i, name in enumerate(str(c).strip() for c in columns):
-        name = name or f"column {i + 1}"
-        base, k = name, 2
-        while name in seen:
-            name, k = f"{base} ({k})", k + 1
-        seen.add(name)
-        out.append(name)
-    return out
-
-
-def _read_python_csv(
-    path: Path, encoding: str, delimiter: str, header: bool
-) -> tuple[pd.DataFrame, list[tuple[int, str]], np.ndarray]:
-    """Slow path that numbers records exactly, for files with ragged records or blank
-    lines. Blank lines are skipped (they hold nothing) but keep their row numbers."""
-    with path.open("r", encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        rows = list(reader)
-    if not rows:
-        raise UnreadableFile("the file is empty")
-    width = len(rows[0])
-    names = _clean_header(pd.Index(rows[0] if header else range(width)), header)
-    body = rows[1:] if header else rows
+    frame.columns = _header(frame.columns, header)
     first = 2 if header else 1
-    good, bad, numbers = [], [], []
-    for i, record in enumerate(body):
-        if not any(cell.strip() for cell in record):
+    rows = np.arange(first, first + len(frame), dtype=np.int64)
+    bad: list[tuple[int, str]] = []
+    if bad_mask is not None and bad_mask.any():
+        reason = _not_valid(encoding)
+        bad = [(int(r), reason) for r in rows[bad_mask]]
+        frame, rows = frame[~bad_mask].reset_index(drop=True), rows[~bad_mask]
+    frame, rows = _drop_blank(frame, rows)
+    return frame, rows, bad
+
+
+def _header(columns: object, header: bool) -> list[str]:
+    names = clean_header(columns, header)  # type: ignore[arg-type]
+    return [n.replace(MARK, "\ufffd") for n in names]
+
+
+def _check_multiline(table: object, delimiter: str, width: int) -> None:
+    """Raise :class:`_RaggedRows` when a multi-line value looks like an unclosed quote
+    (it holds a whole record on a line of its own), or could be one that runs to the
+    end of the file (the last row holds a line break)."""
+    import pyarrow.compute as pc
+
+    for column in table.columns:  # type: ignore[attr-defined]
+        hits = pc.or_(pc.match_substring(column, "\n"), pc.match_substring(column, "\r"))
+        if not pc.any(hits).as_py():
             continue
-        if len(record) == width:
-            good.append(record)
-            numbers.append(first + i)
-        else:
-            bad.append((first + i, f"has {len(record)} fields where the header has {width}"))
-    frame = pd.DataFrame(good, columns=names, dtype=pd.StringDtype())
-    return frame, bad, np.array(numbers, dtype=np.int64)
+        values = pc.filter(column, hits).to_pylist()
+        if hits[len(hits) - 1].as_py():
+            raise _RaggedRows()
+        for value in values:
+            if csv_records.looks_swallowed(csv_records.split_lines(value)[1:], width,
+                                           delimiter):
+                raise _RaggedRows()
 
 
-# ---------------------------------------------------------------- XLSX
-def list_sheets(path: Path) -> list[str]:
-    from openpyxl import load_workbook
+def _count_lines(source: Path | bytes) -> int:
+    """Physical lines: ``\\n`` ends (``\\r\\n`` included), or lone ``\\r`` in a file
+    whose first line ends that way."""
+    chunk = 8 << 20
 
+    def line_end(head: bytes) -> int:
+        first = re.search(rb"\r\n?|\n", head)
+        return 13 if first is not None and first.group() == b"\r" else 10
+
+    count, last = 0, 10
+    if isinstance(source, bytes):
+        end = line_end(source[:SNIFF_BYTES])
+        data = np.frombuffer(source, np.uint8)
+        for lo in range(0, len(data), chunk):
+            count += int(np.count_nonzero(data[lo:lo + chunk] == end))
+        last = int(data[-1]) if len(data) else last
+    else:
+        buffer = bytearray(chunk)
+        view = np.frombuffer(buffer, np.uint8)
+        with source.open("rb", buffering=0) as handle:
+            end = line_end(handle.read(SNIFF_BYTES))
+            handle.seek(0)
+            while size := handle.readinto(buffer):
+                count += int(np.count_nonzero(view[:size] == end))
+                last = int(view[size - 1])
+    return count + (0 if last in (10, 13) else 1)
+
+
+def _read_records(
+    source: Path | bytes, delimiter: str, header: bool, encoding: str, marked: bool,
+) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
+    """The slow path: every record numbered exactly (see :mod:`csv_records`)."""
+    raw = source.read_bytes() if isinstance(source, Path) else source
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise UnreadableFile(f"this is not a readable XLSX workbook ({exc.__class__.__name__})") from exc
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8() from None
+    del raw
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
-
-
-def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
-    """Read one sheet (the named one, else the first with a header and data rows)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise UnreadableFile(f"this is not a readable XLSX workbook ({exc.__class__.__name__})") from exc
-    try:
-        names = list(book.sheetnames)
-        if sheet is not None and sheet not in names:
-            raise UnreadableFile(f"no sheet named {sheet!r}; the sheets are: {', '.join(names)}")
-        candidates = [sheet] if sheet is not None else names
-        tables = []
-        for name in candidates:
-            rows = [[_cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
-            rows = [r for r in rows]
-            while rows and not any(rows[-1]):
-                rows.pop()
-            if len(rows) >= 2 or sheet is not None:
-                tables.append((name, rows))
-        if not tables:
-            raise UnreadableFile("the workbook has no sheet with a header and rows")
-    finally:
-        book.close()
-    chosen = tables[0]
-    if sheet is None:  # prefer a sheet whose header names a date
-        from desktop_app.ingest.columns import find_date_column
-
-        for name, rows in tables:
-            if rows and find_date_column([c for c in rows[0] if c]) is not None:
-                chosen = (name, rows)
-                break
-    name, rows = chosen
+        found = csv_records.read_records(text, delimiter, header)
+    except csv.Error as exc:
+        raise UnreadableFile(f"cannot parse the file: {exc}") from None
+    del text
+    if not found.width:
+        raise UnreadableFile("the file is empty")
+    rows, numbers, bad = found.rows, found.numbers, found.bad
+    if marked:
+        reason = _not_valid(encoding)
+        hit = [i for i, r in enumerate(rows) if any(MARK in cell for cell in r)]
+        if hit:
+            gone = set(hit)
+            bad = sorted(bad + [(numbers[i], reason) for i in hit])
+            rows = [r for i, r in enumerate(rows) if i not in gone]
+            numbers = [n for i, n in enumerate(numbers) if i not in gone]
+    names = _header(found.header if header else range(found.width), header)
     if not rows:
-        raise UnreadableFile(f"sheet {name!r} is empty")
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    header = _clean_header(pd.Index(rows[0]), True)
-    body = rows[1:]
-    frame = pd.DataFrame(body, columns=header, dtype=pd.StringDtype())
-    numbers = np.arange(2, 2 + len(body), dtype=np.int64)
-    keep = [any(cell.strip() for cell in r) for r in body]
-    frame, numbers = frame[keep].reset_index(drop=True), numbers[keep]
-    return RawTable(frame, numbers, True, "xlsx", None, name, [n for n, _ in tables] or [name])
+        frame = pd.DataFrame({n: pd.Series([], dtype=pd.StringDtype()) for n in names})
+    elif found.width > WIDE_COLUMNS:  # one 2-D object block, not a block per column
+        cells = np.empty((len(rows), found.width), dtype=object)
+        cells[:] = rows
+        frame = pd.DataFrame(cells, columns=names, dtype=object, copy=False)
+    else:
+        frame = pd.DataFrame(rows, columns=names, dtype=pd.StringDtype())
+    return frame, np.array(numbers, dtype=np.int64), bad
 
 
-def _cell_text(value: object) -> str:
-    """Excel cells as text: dates keep what they hold, whole numbers lose the '.0'."""
-    from datetime import date, datetime, time
-
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.strftime("%Y-%m-%d")
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
+# ---------------------------------------------------------------- any file
 def read_table(
     path: Path,
     *,
@@ -325,6 +323,7 @@ def read_table(
     has_header: bool | None = None,
 ) -> RawTable:
     """Read any supported file by its content (an XLSX is a ZIP; the rest is text)."""
+<<<<<<< HEAD
     if not path.exists():
         raise UnreadableFile(f"no such file: {path}")
     if path.is_dir():
@@ -335,6 +334,9 @@ def read_table(
 
     if (read_geo := geo_reader(path)) is not None:
         return read_geo(path)
+=======
+    check_file(path)
+>>>>>>> h1
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic == b"PK\x03\x04":
@@ -342,3 +344,7 @@ def read_table(
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise UnreadableFile("this file is named .xlsx but is not an Excel workbook")
     return read_delimited(path, encoding=encoding, delimiter=delimiter, has_header=has_header)
+
+
+__all__ = ["RawTable", "UnreadableFile", "detect_delimiter", "list_sheets", "read_delimited",
+           "read_table", "read_xlsx"]

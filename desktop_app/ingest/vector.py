@@ -67,6 +67,8 @@ def json_objects(frame: pd.DataFrame) -> pd.Series:
     n = len(frame)
     if frame.shape[1] == 0:
         return pd.Series([None] * n, dtype=object)
+    if frame.shape[1] > WIDE_COLUMNS:  # one kernel call per column costs more than a loop
+        return _json_objects_by_row(frame)
     pieces = []
     for column in frame.columns:
         arr = _flat(frame[column])
@@ -86,6 +88,20 @@ def json_objects(frame: pd.DataFrame) -> pd.Series:
     obj = pc.binary_join_element_wise("{", body, "}", "")
     obj = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), obj)
     return pd.Series(obj.to_pandas(types_mapper=lambda _t: pd.StringDtype()), dtype="string")
+
+
+WIDE_COLUMNS = 1000
+
+
+def _json_objects_by_row(frame: pd.DataFrame) -> pd.Series:
+    """:func:`json_objects` for thousands of columns: the same text, built per row."""
+    names = [str(c) for c in frame.columns]
+    out: list[str | None] = []
+    for row in frame.to_numpy(dtype=object):  # itertuples makes a Series per column
+        obj = {k: str(v) for k, v in zip(names, row, strict=True)
+               if v is not None and v is not pd.NA and v != ""}
+        out.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) if obj else None)
+    return pd.Series(out, dtype="string")
 
 
 def explode_names(values: pd.Series, separator: str | None) -> pd.DataFrame:

@@ -50,6 +50,12 @@ PRESETS = {
                generic.date_sources),
     )
 }
+# the columns a forced preset cannot do without (a misfit is one line, not a KeyError)
+REQUIRED_COLUMNS = {
+    "acled": ("event_id_cnty", "event_date"),
+    "timelinejs": timelinejs.REQUIRED,
+    "timemap": ("description", "date"),
+}
 ALIASES = {"gdelt": "gdelt_v2", "gdelt1": "gdelt_v1", "gdelt2": "gdelt_v2", "own": "generic",
            "ged": "ucdp", "ucdp_ged": "ucdp", "globalterrorismdb": "gtd"}
 
@@ -61,10 +67,12 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
         if key not in PRESETS:
             raise UnreadableFile(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
         preset = PRESETS[key]
+        _check_fits(table, key)
         if key != "generic" and preset.score(table) <= 0:
             raise UnreadableFile(
-                f"the file does not have the columns of a {preset.label} file (columns are: "
-                + ", ".join(table.columns[:20]) + "); choose another preset or 'generic'")
+                f"the file does not fit the preset {key}: it does not have the columns of a "
+                f"{preset.label} file (its columns are: " + ", ".join(table.columns[:20])
+                + "); choose another preset or 'generic'")
         if key.startswith("gdelt"):
             return PRESETS[gdelt.version(table)]
         return preset
@@ -81,3 +89,21 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
     if best.name.startswith("gdelt"):
         return PRESETS[gdelt.version(table)]
     return best
+
+
+def _check_fits(table: RawTable, key: str) -> None:
+    """Raise UnreadableFile when the file lacks what the forced preset ``key`` reads."""
+    if key.startswith("gdelt"):
+        if not table.has_header and len(table.columns) not in gdelt.WIDTHS:
+            raise UnreadableFile(
+                f"the file does not fit the preset {key}: a GDELT event record has 57, 58 or "
+                f"61 tab-separated fields and no header; this file has {len(table.columns)}")
+        return
+    names = {c.lower() for c in table.columns}
+    missing = [c for c in REQUIRED_COLUMNS.get(key, ()) if c not in names]
+    if missing:
+        raise UnreadableFile(
+            f"the file does not fit the preset {key}: it has no "
+            + ("column " if len(missing) == 1 else "columns ")
+            + ", ".join(repr(c) for c in missing)
+            + " (its columns are: " + ", ".join(table.columns[:20]) + ")")
