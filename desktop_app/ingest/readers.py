@@ -323,20 +323,11 @@ def read_table(
     has_header: bool | None = None,
 ) -> RawTable:
     """Read any supported file by its content (an XLSX is a ZIP; the rest is text)."""
-<<<<<<< HEAD
-    if not path.exists():
-        raise UnreadableFile(f"no such file: {path}")
-    if path.is_dir():
-        raise UnreadableFile(f"{path} is a folder")
-    if path.stat().st_size == 0:
-        raise UnreadableFile("the file is empty")
+    check_file(path)
     from desktop_app.ingest.geo_tables import geo_reader  # KML, KMZ, GeoJSON by suffix
 
     if (read_geo := geo_reader(path)) is not None:
         return read_geo(path)
-=======
-    check_file(path)
->>>>>>> h1
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic == b"PK\x03\x04":
