@@ -690,3 +690,42 @@ def test_missing_markers_in_chunked_sliced_and_empty_arrow_columns() -> None:
                           "e": pd.Series([""] * 7, dtype="string[pyarrow]")})
     assert list(text(frame, "c")) == ["Kyiv", "", "", "", "Niger", "", "Nairobi"]
     assert list(text(frame, "e")) == [""] * 7
+
+
+def test_a_column_name_that_states_the_date_order_decides_ambiguous_dates() -> None:
+    from desktop_app.domain.dates import DateOrder
+    from desktop_app.ingest.presets.base import order_named_by
+
+    assert order_named_by("Date of Incident (month/day/year)") is DateOrder.MONTH_FIRST
+    assert order_named_by("date (mm/dd/yyyy)") is DateOrder.MONTH_FIRST
+    assert order_named_by("Datum (dd.mm.yyyy)") is DateOrder.DAY_FIRST
+    assert order_named_by("event_date") is None
+
+
+def test_a_workbook_whose_data_follows_an_about_sheet(project: Project, tmp_path: Path) -> None:
+    """The About sheet comes first and names no date; the data sheet's date column is
+    found by its content and read month-first as its name says."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    about = book.active
+    about.title = "About"
+    about.append(["Mass shootings - extract for training"])
+    about.append(["Compiled from public reports"])
+    data = book.create_sheet("Incidents")
+    data.append(["CaseID", "Title", "City", "State", "Date of Incident (month/day/year)"])
+    data.append([101, "Birmingham bar shooting", "Birmingham", "Alabama", datetime(2016, 3, 4)])
+    data.append([102, "Chicago block party shooting", "Chicago", "Illinois", "3/4/2016"])
+    data.append([103, "Houston warehouse shooting", "Houston", "Texas", "11/12/2015"])
+    path = tmp_path / "incidents.xlsx"
+    book.save(path)
+    result = import_file(project, path)
+    assert (result.imported, result.rejected, result.sheet) == (3, 0, "Incidents")
+    with project.session() as session:
+        days = {e.title: e.start.strftime("%Y-%m-%d") for e in session.scalars(select(Event))}
+    assert days == {"Birmingham bar shooting": "2016-03-04",
+                    "Chicago block party shooting": "2016-03-04",
+                    "Houston warehouse shooting": "2015-11-12"}
+    assert any("as the column's name says" in w for w in result.warnings)

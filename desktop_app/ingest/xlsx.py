@@ -72,13 +72,8 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     finally:
         book.close()
     chosen = tables[0]
-    if sheet is None:  # prefer a sheet whose header names a date
-        from desktop_app.ingest.columns import find_date_column
-
-        for name, rows in tables:
-            if rows and find_date_column([c for c in rows[0] if c]) is not None:
-                chosen = (name, rows)
-                break
+    if sheet is None:  # prefer a sheet whose header names a date, else one holding dates
+        chosen = _dated_sheet(tables) or chosen
     name, rows = chosen
     if not rows:
         raise UnreadableFile(f"sheet {name!r} is empty")
@@ -108,3 +103,24 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _dated_sheet(tables: list[tuple[str, list[list[str]]]]
+                 ) -> tuple[str, list[list[str]]] | None:
+    """The first sheet whose header names a date column, else the first with a column of
+    dates (an "About" sheet before the data must not win by coming first)."""
+    from desktop_app.ingest.columns import date_column_by_content, find_date_column
+
+    for name, rows in tables:
+        if rows and find_date_column([c for c in rows[0] if c]) is not None:
+            return name, rows
+    for name, rows in tables:
+        if len(rows) < 2:
+            continue
+        width = max(len(r) for r in rows[:200])
+        header = clean_header([*rows[0], *[""] * (width - len(rows[0]))], True)
+        body = [r + [""] * (width - len(r)) for r in rows[1:201]]
+        if date_column_by_content(pd.DataFrame(body, columns=header,
+                                               dtype=pd.StringDtype())) is not None:
+            return name, rows
+    return None

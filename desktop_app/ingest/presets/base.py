@@ -263,14 +263,34 @@ def _order_report(values: pd.Series, column: str) -> OrderReport:
     return report
 
 
+_NAMED_ORDERS = (  # a header that says how its dates are written, e.g. "Date (mm/dd/yyyy)"
+    (re.compile(r"\b(?:m{1,2}|month)[/.-](?:d{1,2}|day)[/.-](?:y{2,4}|year)\b", re.I),
+     DateOrder.MONTH_FIRST),
+    (re.compile(r"\b(?:d{1,2}|day)[/.-](?:m{1,2}|month)[/.-](?:y{2,4}|year)\b", re.I),
+     DateOrder.DAY_FIRST),
+)
+
+
+def order_named_by(column: str) -> DateOrder | None:
+    """The day/month order a column's name states ("(month/day/year)", "dd.mm.yyyy")."""
+    for pattern, order in _NAMED_ORDERS:
+        if pattern.search(column):
+            return order
+    return None
+
+
 def parse_column(
     values: pd.Series, column: str, order: DateOrder | None, default_order: DateOrder | None,
     warnings: list[str],
 ) -> DateColumn:
     """Parse a date column, deciding and reporting its day/month order."""
     report = _order_report(values, column)
-    chosen = order or report.order or default_order
-    if order is None and report.ambiguous and default_order is None:
+    named = order_named_by(column)
+    chosen = order or report.order or default_order or named
+    if order is None and report.ambiguous and default_order is None and named is not None:
+        warnings.append(f"Dates in column {column!r} are ambiguous: read as "
+                        f"{named.value.replace('first', '-first')}, as the column's name says")
+    elif order is None and report.ambiguous and default_order is None:
         chosen = DateOrder.DAY_FIRST
         warnings.append(
             f"Dates in column {column!r} are ambiguous (every day and month is 12 or less, "
