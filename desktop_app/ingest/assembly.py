@@ -38,7 +38,7 @@ class ImportState:
         self.actors: dict[str, int] = {}  # new actor name -> local id
         self.sources: dict[str, int] = {}  # new "title\x1furl" -> local id
         self.events = 0  # events written so far (the next one's position in the batch)
-        self.imported = self.unlocated = self.skipped = 0
+        self.imported = self.unlocated = self.skipped = self.built_titles = 0
         # duplicates: the file row of each and the row it repeats (-1: in the project)
         self.duplicate_rows: list[np.ndarray] = []
         self.duplicate_of: list[np.ndarray] = []

@@ -53,6 +53,7 @@ from desktop_app.ingest.presets.base import (
     Draft,
     Options,
     Reject,
+    built_titles_warning,
     replaying_orders,
 )
 from desktop_app.ingest.readers import RawTable, UnreadableFile, read_table
@@ -192,7 +193,8 @@ def preview_table(table: RawTable, options: Options) -> Preview:
         return Preview(table, (options.preset or ""), None, error=str(exc))
     checked = Validated.check(draft)
     return Preview(table, draft.preset, draft, checked.rejects, int(checked.accepted.sum()),
-                   int(checked.skipped.sum()), list(draft.warnings))
+                   int(checked.skipped.sum()),
+                   list(draft.warnings) + built_titles_warning(draft.built_titles))
 
 
 def preview(path: str | Path, options: Options) -> Preview:
@@ -312,7 +314,8 @@ def _import_file(project: Project, path: Path, options: Options,
         imported=state.imported, duplicates=len(duplicate_rows),
         rejected=len({r.row for r in rejects}), unlocated=state.unlocated, batch=batch_id,
         preset=state.preset, rows_read=rows_read, skipped=state.skipped,
-        rejects=rejects, warnings=state.warnings + _place_warning(unresolved),
+        rejects=rejects, warnings=(state.warnings + built_titles_warning(state.built_titles)
+                                   + _place_warning(unresolved)),
         unresolved_places=unresolved, encoding=table.encoding,
         delimiter=table.delimiter, sheet=table.sheet,
         duplicates_in_file=int((duplicate_of >= 0).sum()),
@@ -339,6 +342,7 @@ def _import_slice(draft: Draft, state: ImportState, writer: BatchWriter,
     """Check, place, de-duplicate and write the rows of one slice."""
     state.preset = draft.preset
     state.warnings.extend(w for w in draft.warnings if w not in state.warnings)
+    state.built_titles += draft.built_titles
     rows = Validated.check(draft)
     state.rejects.extend(rows.rejects)
     state.skipped += int(rows.skipped.sum())

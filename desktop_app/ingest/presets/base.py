@@ -105,6 +105,7 @@ class Draft:
     skip: np.ndarray | None = None  # rows that are not events (TimelineJS title/era)
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    built_titles: int = 0  # rows given a title built from other columns (one warning at the end)
 
     def __len__(self) -> int:
         return len(self.table.frame)
@@ -392,10 +393,16 @@ def complete_titles(draft: Draft) -> Draft:
     if made.any():
         title = title.mask(pd.Series(made), built)
         draft.title = pd.Series(title.to_numpy(), index=draft.title.index, dtype="string")
-        draft.warnings.append(
-            f"{int(made.sum())} rows have no title or description: their titles were built "
-            "from their category and place, or their first text column")
+        draft.built_titles = int(made.sum())
     return draft
+
+
+def built_titles_warning(count: int) -> list[str]:
+    """The summary's word on built titles (once for the whole file, not per slice)."""
+    if not count:
+        return []
+    return [f"{count:,} rows have no title or description: their titles were built "
+            "from their category and place, or their first text column"]
 
 
 # spellings of the conflict datasets (UCDP, GTD, ICEWS) the country table lacks
