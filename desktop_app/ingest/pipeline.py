@@ -45,9 +45,9 @@ from desktop_app.ingest.assembly import (
     used_locations,
     with_own_coordinates,
 )
+from desktop_app.ingest.filecheck import check_file
 from desktop_app.ingest.fingerprints import id_column, ids_are_unique
 from desktop_app.ingest.locations import place_hints, resolve
-from desktop_app.ingest.filecheck import check_file
 from desktop_app.ingest.presets import gdelt
 from desktop_app.ingest.presets.base import (
     Draft,
