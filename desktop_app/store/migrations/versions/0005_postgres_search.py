@@ -1,0 +1,101 @@
+"""Full-text search on PostgreSQL that answers like SQLite's FTS5 index.
+
+SQLite searches an FTS5 index (``unicode61 remove_diacritics 2``): a token is a run of
+letters, digits and private-use characters, lower-cased, with the accents of Latin
+letters removed (Kyïv -> kyiv, São -> sao; Cyrillic й, Greek ά, ø, ß stay as they are);
+every query word is a prefix. PostgreSQL gets the same tokens from
+``sightline_words(text)`` (an IMMUTABLE SQL function) and keeps them in a ``tsvector``
+column ``event.search_doc`` with a GIN index; a query is ``'word':* & ...``.
+
+Why not ``to_tsvector`` and ``unaccent``: PostgreSQL's parser splits text differently
+(hyphenated words, URLs, ``_``) and unaccent folds more than FTS5 (ø -> o, ß -> ss,
+й -> и), so the same query would answer differently on the two backends. The token
+class is written out as code point ranges (from Python's Unicode tables) so it does
+not depend on the server's locale; lower-casing uses the ICU root collation when the
+server has ICU (Debian's and most packaged servers do), else the database's own.
+
+``search_doc`` is filled after an import by ``store.search.refresh_index`` (as the FTS5
+index is on SQLite), so a big COPY does not wait for it; searches compute the document
+on the fly for rows not filled yet, so they never miss one.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def _escape(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def token_class() -> str:
+    """A regex bracket body of FTS5's token characters: Unicode L*, N* and Co."""
+    ranges: list[tuple[int, int]] = []
+    start: int | None = None
+    for code in range(0x110000):
+        category = unicodedata.category(chr(code))
+        inside = category[0] in "LN" or category == "Co"
+        if inside and start is None:
+            start = code
+        elif not inside and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0x10FFFF))
+    return "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges)
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    encoding = bind.exec_driver_sql("SHOW server_encoding").scalar()
+    if str(encoding).upper() not in ("UTF8", "UTF-8"):
+        raise RuntimeError(
+            f"the database's encoding is {encoding}; Sightline needs a UTF8 database "
+            "(CREATE DATABASE ... ENCODING 'UTF8')")
+    icu = bind.exec_driver_sql(
+        "SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").first() is not None
+    collate = ' COLLATE "und-x-icu"' if icu else ""
+    bind.exec_driver_sql(f"""
+CREATE FUNCTION sightline_fold(t text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $fold$
+SELECT regexp_replace(normalize(regexp_replace(normalize(lower(t{collate}), NFD),
+       '([a-z])[\\u0300-\\u036f]+', '\\1', 'g'), NFC), '[\\u0300-\\u036f]+', '', 'g')
+$fold$""")
+    bind.exec_driver_sql(f"""
+CREATE FUNCTION sightline_words(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $words$
+SELECT array_remove(regexp_split_to_array(sightline_fold(t), '[^{token_class()}]+'), '')
+$words$""")
+    bind.exec_driver_sql("""
+CREATE FUNCTION sightline_search_doc(title text, description text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $doc$
+SELECT array_to_tsvector(sightline_words(coalesce(title, '') || ' ' || coalesce(description, '')))
+$doc$""")
+    bind.exec_driver_sql("ALTER TABLE event ADD COLUMN search_doc tsvector")
+    bind.exec_driver_sql("CREATE INDEX ix_event_search_doc ON event USING gin (search_doc)")
+    # the rows a search must still read the slow way (an import not yet indexed)
+    bind.exec_driver_sql(
+        "CREATE INDEX ix_event_search_pending ON event (id) WHERE search_doc IS NULL")
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    bind.exec_driver_sql("ALTER TABLE event DROP COLUMN search_doc")
+    for name in ("sightline_search_doc(text, text)", "sightline_words(text)",
+                 "sightline_fold(text)"):
+        bind.exec_driver_sql(f"DROP FUNCTION {name}")
