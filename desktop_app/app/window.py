@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
     def load_project(self, project: Project) -> None:
         """Load a project's events on a worker thread, then hand them to every pane."""
         self.project = project
-        title = project.path.name if project.path else project.url
+        title = project.path.name if project.path else project.display_name  # no password
         self.setWindowTitle(f"{title} — Sightline")
         self.selection.clear(source=self)
         self._run("load", load_frame, project, on_success=self._frame_ready,

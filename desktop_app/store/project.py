@@ -9,6 +9,7 @@ keys on every connection.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,13 +24,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.store.schema import Setting
 
+log = logging.getLogger(__name__)
 APP_NAME = "sightline"
 PROJECT_SUFFIX = ".sightline"
 
@@ -49,6 +50,24 @@ class NeedsUpgrade(ProjectError):
 
 class ServerUnreachable(ProjectError):
     """The database server cannot be reached or refused the login."""
+
+
+class ReadOnlyProject(ProjectError):
+    """The database refused a write: the role has read access only. Nothing was changed."""
+
+
+def _configure_server(engine: Engine, name: str) -> None:
+    """A write the role may not make becomes one clear :class:`ReadOnlyProject` error
+    (the driver's message names tables and SQL; it goes to the log only)."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        sqlstate = getattr(context.original_exception, "sqlstate", None)
+        if sqlstate in ("42501", "25006"):  # insufficient privilege, read-only transaction
+            log.info("write refused on %s: %s", name, context.original_exception)
+            raise ReadOnlyProject(
+                f"This project is read-only for you ({name}): you can browse and search "
+                "it, but not change it. Nothing was changed.") from None
 
 
 def display_name(url: str) -> str:
@@ -178,6 +197,8 @@ class Project:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
+        else:
+            _configure_server(engine, display_name(url))
         project = cls(engine, url)
         try:
             project._migrate(upgrade or path is not None)
@@ -269,6 +290,14 @@ class Project:
     # ------------------------------------------------------------------ use
     def session(self) -> Session:
         return self._sessions()
+
+    def can_write(self) -> bool:
+        """False when the database role may only read (PostgreSQL read-only roles)."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        with self.engine.connect() as conn:
+            return bool(conn.execute(text(
+                "SELECT has_table_privilege('event', 'INSERT,UPDATE,DELETE')")).scalar())
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:

@@ -11,7 +11,8 @@ Why not ``to_tsvector`` and ``unaccent``: PostgreSQL's parser splits text differ
 (hyphenated words, URLs, ``_``) and unaccent folds more than FTS5 (ø -> o, ß -> ss,
 й -> и), so the same query would answer differently on the two backends. The token
 class is written out as code point ranges (from Python's Unicode tables) so it does
-not depend on the server's locale; lower-casing uses the ICU root collation when the
+not depend on the server's locale; case folding of the letters where it differs from
+lower-casing (final sigma, long s) is spelled out; lower-casing uses the ICU root collation when the
 server has ICU (Debian's and most packaged servers do), else the database's own.
 
 ``search_doc`` is filled after an import by ``store.search.refresh_index`` (as the FTS5
@@ -33,6 +34,10 @@ revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
+
+
+# FTS5 case-folds, PostgreSQL (before 18) only lower-cases: the letters where the two differ
+_FOLD_FROM, _FOLD_TO = "ſẛςϐϑϕϖϰϱϵ", "sṡσβθφπκρε"  # noqa: RUF001
 
 
 def _escape(code: int) -> str:
@@ -71,7 +76,8 @@ def upgrade() -> None:
     bind.exec_driver_sql(f"""
 CREATE FUNCTION sightline_fold(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $fold$
-SELECT regexp_replace(normalize(regexp_replace(normalize(lower(t{collate}), NFD),
+SELECT regexp_replace(normalize(regexp_replace(normalize(translate(lower(t{collate}),
+       '{_FOLD_FROM}', '{_FOLD_TO}'), NFD),
        '([a-z])[\\u0300-\\u036f]+', '\\1', 'g'), NFC), '[\\u0300-\\u036f]+', '', 'g')
 $fold$""")
     bind.exec_driver_sql(f"""
