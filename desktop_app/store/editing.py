@@ -20,9 +20,10 @@ from sqlalchemy.engine import Connection
 
 from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, Precision
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
+from desktop_app.store import pg_search
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, Location, Source, event_actor, event_source
-from desktop_app.store.search import forget_events, reindex_events
+from desktop_app.store.search import _has_fts, _watermark, forget_events
 
 EVENT: Table = Event.__table__  # type: ignore[assignment]
 LOCATION: Table = Location.__table__  # type: ignore[assignment]
@@ -129,12 +130,25 @@ def bump_data_version(conn: Connection) -> None:
     """Count one more edit (part of the frame cache's content key)."""
     conn.execute(text(
         "INSERT INTO setting(key, value) VALUES ('data_version', '1') "
-        "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(setting.value AS INTEGER) + 1 AS TEXT)"))
+        "ON CONFLICT(key) DO UPDATE SET "
+        "value = CAST(CAST(setting.value AS INTEGER) + 1 AS TEXT)"))  # PG: setting.value
 
 
 def _reindex(conn: Connection, event_ids: list[int]) -> None:
-    """Put events' current text in the search index (see ``search.reindex_events``)."""
-    reindex_events(conn, event_ids)
+    """Put events' current text in the index (those below the watermark: the rest are
+    indexed by ``refresh_index``)."""
+    if conn.dialect.name == "postgresql":  # the words live in the row (pg_search.py)
+        pg_search.reindex(conn, event_ids)
+        return
+    if not event_ids or not _has_fts(conn):
+        return
+    mark = _watermark(conn)
+    for event_id in event_ids:
+        if event_id <= mark:
+            conn.execute(text(
+                "INSERT INTO event_fts(rowid, title, description) "
+                "SELECT id, title, coalesce(description, '') FROM event WHERE id = :id"),
+                {"id": event_id})
 
 
 def _row(conn: Connection, table: Table, row_id: int) -> dict[str, Any]:
