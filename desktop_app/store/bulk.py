@@ -239,6 +239,12 @@ class CoreWriter(BatchWriter):
         self.chunk = chunk
         self.pending: dict[str, list[pd.DataFrame]] = {name: [] for name in self.ORDER}
 
+    def start(self, rows: int) -> None:
+        """Called in the transaction before the first table (a batch of ``rows`` rows)."""
+
+    def close(self) -> None:
+        """Called last, after the commit or the failure."""
+
     def _insert(self, name: str, frame: pd.DataFrame) -> None:
         self.pending[name].append(frame)
 
@@ -271,8 +277,12 @@ def _core_writer(project: Project, batch: dict[str, Any],
         writer.batch_id = int(result.inserted_primary_key[0])
         for kind in ("event", "location", "actor", "source"):
             writer.bases[kind] = next_free_id(conn, kind)
-        yield writer
-        writer.flush()
+        writer.start(int(batch.get("rows_read", 0)))
+        try:
+            yield writer
+            writer.flush()
+        finally:
+            writer.close()
         if writer.final_counts:
             conn.execute(ImportBatch.__table__.update()
                          .where(ImportBatch.id == writer.batch_id).values(**writer.final_counts))

@@ -4,25 +4,37 @@ A million one-row INSERTs through SQLAlchemy cost PostgreSQL 6-7 times what SQLi
 takes; COPY of the same rows as CSV takes about as long. Each finished table is turned
 into CSV by Arrow's C++ writer (an unquoted empty field is NULL, a quoted one an empty
 string, which is COPY's CSV convention too) and streamed with psycopg's
-``cursor.copy``. Ids come from the tables' sequences (``nextval``), never from
-``max(id) + 1``, so nothing anyone else writes at the same time, and no id a deleted
-row once had, is ever handed out twice.
+``cursor.copy`` by a writer thread while the caller prepares the next table (the server
+does its part in its own process; the queue holds two tables: back-pressure).
 
-Tables are held until the end and written parents first (link rows refer to events,
-events to the batch: PostgreSQL checks each foreign key as the row arrives).
+Ids come from the tables' sequences (``nextval``, on a second connection so the writer
+thread keeps the first), never from ``max(id) + 1``: no id anyone else takes at the
+same time, and no id a deleted row once had, is ever handed out twice. Sequences are not
+transactional, so an import that fails leaves a gap in the ids, never a reuse.
+
+Tables go in the order they come: the batch row exists before the first of them, and
+on PostgreSQL the link tables carry no foreign key to events (migration 0006). A batch
+bigger than the project (and than REBUILD_FROM rows) is written with the event table's
+secondary indexes dropped and built again at the end, in the same transaction: one sort
+per index instead of a B-tree insertion per row, as the SQLite writer does. DROP INDEX
+locks the event table until the import commits, so other users' reads of it wait for
+that first big load (a smaller import takes no such lock).
 """
 
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-ORDER = ("location", "actor", "source", "event", "event_actor", "event_source")
 _COPY_CHUNK = 1 << 20  # bytes per write to the COPY stream
+REBUILD_FROM = 10_000  # rows; and more than the project holds
+_DONE = None
 
 
 class PgCopyWriter:
@@ -30,29 +42,80 @@ class PgCopyWriter:
     builds the class, so this module does not import it back)."""
 
     conn: Any
-    pending: dict[str, list[pd.DataFrame]]
+
+    def start(self, rows: int) -> None:
+        """Called in the transaction before the first table: start the writer thread
+        (dropping the event indexes first for a big batch)."""
+        self._indexes: list[str] = []
+        self._error: BaseException | None = None
+        self._cursor = self.conn.connection.driver_connection.cursor()
+        self._ids = self.conn.engine.connect()  # nextval without waiting for a COPY
+        if rows >= REBUILD_FROM:
+            existing = self.conn.execute(text(
+                "SELECT count(*) FROM (SELECT 1 FROM event LIMIT :n) AS e"),
+                {"n": rows}).scalar()
+            if int(existing) < rows:
+                self._indexes = _drop_secondary_indexes(self._cursor, "event")
+        self._queue: queue.Queue[tuple[str, pd.DataFrame] | None] = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._run, name="sightline-copy", daemon=True)
+        self._thread.start()
 
     def _allocate(self, kind: str, first_local: int, n: int) -> np.ndarray:
         if n <= 0:
             return np.zeros(0, np.int64)
-        ids = self.conn.execute(text(
+        ids = self._ids.execute(text(
             "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
             {"t": kind, "n": n}).scalars().all()
+        self._ids.commit()
         return np.sort(np.asarray(ids, np.int64))
 
     def _insert(self, name: str, frame: pd.DataFrame) -> None:
+        self._raise_if_failed()
         if len(frame):
-            self.pending[name].append(frame)
+            self._queue.put((name, frame))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not _DONE:
+            if self._error is None:  # after a failure, only drain (nobody may block)
+                try:
+                    copy_frame(self._cursor, *item)
+                except BaseException as exc:
+                    self._error = exc
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise self._error
 
     def flush(self) -> None:
-        cursor = self.conn.connection.driver_connection.cursor()
-        try:
-            for name in ORDER:
-                for frame in self.pending[name]:
-                    copy_frame(cursor, name, frame)
-                self.pending[name].clear()
-        finally:
-            cursor.close()
+        self._stop()
+        self._raise_if_failed()
+        if self._indexes:
+            self._cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for definition in self._indexes:
+            self._cursor.execute(definition)
+
+    def close(self) -> None:
+        """Stop the thread and let go of the second connection (also after a failure)."""
+        self._stop()
+        self._ids.close()
+        self._cursor.close()
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(_DONE)
+            self._thread.join()
+
+
+def _drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
+    """Drop a table's indexes other than its primary key; their CREATE statements."""
+    rows = cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
+        "AND i.schemaname = current_schema() AND i.indexname NOT IN ("
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        (table, table)).fetchall()
+    for name, _ in rows:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in rows]
 
 
 def copy_frame(cursor: Any, table: str, frame: pd.DataFrame) -> None:
