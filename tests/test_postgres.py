@@ -298,3 +298,44 @@ def test_no_password_in_window_title_or_pdf_pack(make_main_window: Any, qtbot: A
             assert password not in path.read_bytes().decode("latin-1")
         finally:
             project.close()
+
+
+def _keys_and_indexes(project: Project) -> list[tuple[str, str]]:
+    with project.engine.connect() as conn:
+        return sorted(conn.execute(text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN "
+            "('event'::regclass, 'event_actor'::regclass, 'event_source'::regclass) "
+            "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+            "('event', 'event_actor', 'event_source')")).all())
+
+
+def test_big_copy_rebuilds_every_key_and_index_and_fails_whole(
+        pg_url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch bigger than the project drops the event and link tables' keys and
+    indexes for the COPY and makes them again; a batch that fails puts them back too."""
+    from desktop_app.store import bulk, pg_bulk
+
+    monkeypatch.setattr(pg_bulk, "REBUILD_FROM", 0)
+    with Project.open(pg_url) as project:
+        before = _keys_and_indexes(project)
+        assert any("PRIMARY KEY" in d for _, d in before)
+        first = import_file(project, data_dir / "acled_sample.csv")
+        assert _keys_and_indexes(project) == before
+        frame = EventFrame.load(project)
+        assert len(frame) == first.imported and len(frame.multi["actor"].rows) > 0
+
+        def explode(self: object, links: object) -> None:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(bulk.BatchWriter, "add_event_sources", explode)
+        with pytest.raises(bulk.BatchWriteError, match="Nothing was imported"):
+            import_file(project, data_dir / "gdelt_v1.tsv")
+        assert _keys_and_indexes(project) == before
+        assert len(EventFrame.load(project)) == first.imported
+        # deleting events still takes their links (the statement trigger of 0006)
+        event_id = int(frame.ids[0])
+        editing.delete_event(project, event_id)
+        with project.engine.connect() as conn:
+            assert conn.execute(text(
+                "SELECT count(*) FROM event_actor WHERE event_id = :e"), {"e": event_id}
+            ).scalar() == 0
