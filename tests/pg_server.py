@@ -48,5 +48,15 @@ def fresh_database(prefix: str = "sightline_test") -> Iterator[str]:
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin(url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url, name)
+
+
+def drop_database(url: URL, name: str) -> None:
+    """Drop a test database, ending our own sessions on it first. Not WITH (FORCE):
+    that refuses to end an autovacuum worker for a role that is not superuser, while a
+    plain DROP DATABASE stops autovacuum itself."""
+    with admin(url) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid() "
+                     "AND usename = current_user", (name,))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

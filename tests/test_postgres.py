@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pg_server import admin, fresh_database, server_url
+from pg_server import admin, drop_database, fresh_database, server_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -217,8 +217,8 @@ def test_shared_schema_is_upgraded_only_by_the_upgrade_command(pg_url: str) -> N
         assert project.backup_path is None
 
 
-def test_read_only_role_browses_searches_and_is_told_on_writes(pg_url: str,
-                                                               data_dir: Path) -> None:
+def test_read_only_role_browses_searches_and_is_told_on_writes(
+        pg_url: str, data_dir: Path, make_main_window: Any, qtbot: Any) -> None:
     with Project.open(pg_url) as owner:
         import_file(owner, data_dir / "acled_sample.csv")  # its words not indexed yet
     server = server_url()
@@ -250,13 +250,20 @@ def test_read_only_role_browses_searches_and_is_told_on_writes(pg_url: str,
             with pytest.raises(BatchWriteError, match="read-only for you"):
                 import_file(reader, data_dir / "gdelt_v1.tsv")
             assert len(EventFrame.load(reader)) == 7
+            window = make_main_window(reader)  # the window opens, indexes nothing, shows all
+            assert len(window.linker.frame) == 7
+            assert reader.display_name in window.windowTitle()
+            assert "read-only-pw" not in window.windowTitle()
+            qtbot.waitUntil(lambda: not window.statusBar().currentMessage().startswith(
+                "Indexing"), timeout=30_000)
+            assert "read-only" not in window.statusBar().currentMessage()
         imported = _cli("import", str(data_dir / "timemap.csv"), "--project", reader_url)
         assert imported.returncode == 2 and "read-only" in imported.stderr
         assert "read-only-pw" not in imported.stderr + imported.stdout
         assert "Traceback" not in imported.stderr
     finally:
+        drop_database(server, str(url.database))  # the reader's sessions are all closed
         with admin(server) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
             conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
