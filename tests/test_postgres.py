@@ -29,8 +29,8 @@ from desktop_app.store import editing
 from desktop_app.store.project import NeedsUpgrade, Project, ReadOnlyProject, schema_head
 from desktop_app.store.search import refresh_index, search_ids
 
-pytestmark = pytest.mark.skipif(server_url() is None,
-                                reason="needs a PostgreSQL server (SIGHTLINE_TEST_DATABASE_URL)")
+needs_server = pytest.mark.skipif(
+    server_url() is None, reason="needs a PostgreSQL server (SIGHTLINE_TEST_DATABASE_URL)")
 
 # (title, description): accents, scripts, punctuation, '_' and '%', prefixes, numbers
 SEARCH_ROWS = [
@@ -267,7 +267,19 @@ def test_read_only_role_browses_searches_and_is_told_on_writes(
             conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
+def test_display_name_and_messages_never_carry_the_password() -> None:
+    from desktop_app.store.project import display_name, public_url, to_url
+
+    url = to_url("postgresql://analyst:p%40ss-w0rd@db.example.org:6543/team")
+    assert url.startswith("postgresql+psycopg://")  # psycopg 3 is the driver
+    assert display_name(url) == "analyst@db.example.org:6543/team"
+    assert public_url(url) == "postgresql://analyst@db.example.org:6543/team"
+    assert display_name(to_url("postgresql://db.example.org/team")) == "db.example.org/team"
+    assert display_name("sqlite:////tmp/x.sightline") == "/tmp/x.sightline"
+
+
 def test_unreachable_server_is_one_line_and_exit_2() -> None:
+    """No server needed: nothing listens on port 1."""
     url = "postgresql://analyst:hunter2-secret@127.0.0.1:1/nowhere"
     for args in (("info", "--project", url), ("upgrade", "--project", url),
                  ("import", "x.csv", "--project", url)):
@@ -278,6 +290,7 @@ def test_unreachable_server_is_one_line_and_exit_2() -> None:
         assert "hunter2" not in result.stderr + result.stdout
 
 
+@needs_server
 def test_no_password_in_window_title_or_pdf_pack(make_main_window: Any, qtbot: Any,
                                                  tmp_path: Path) -> None:
     import pypdf

@@ -96,7 +96,8 @@ def public_url(url: str) -> str:
     if sqlite_path(url) is not None:
         return url
     try:
-        return make_url(url).render_as_string(hide_password=True).replace(":***@", "@")
+        shown = make_url(url).render_as_string(hide_password=True).replace(":***@", "@")
+        return shown.replace("postgresql+psycopg://", "postgresql://", 1)
     except Exception:
         return display_name(url)
 
@@ -224,7 +225,7 @@ class Project:
                 tables = set(inspect(conn).get_table_names())
             if current is None and tables - {"alembic_version"}:
                 raise ProjectError(
-                    f"{self.path or self.url} holds tables but no Sightline schema version; "
+                    f"{self.display_name} holds tables but no Sightline schema version; "
                     "it is not a Sightline project"
                 )
             if current is not None and current not in known:
