@@ -167,7 +167,8 @@ class BatchWriter:
         if need > len(pool):
             pool = np.concatenate([pool, self._allocate(kind, len(pool), need - len(pool))])
             self._pool[kind] = pool
-        return pool[local]
+        ids: np.ndarray = pool[local]
+        return ids
 
     def _next(self, kind: str, n: int) -> np.ndarray:
         first = self.counts[kind]
