@@ -218,7 +218,8 @@ def test_shared_schema_is_upgraded_only_by_the_upgrade_command(pg_url: str) -> N
 
 
 def test_read_only_role_browses_searches_and_is_told_on_writes(
-        pg_url: str, data_dir: Path, make_main_window: Any, qtbot: Any) -> None:
+        pg_url: str, data_dir: Path, make_main_window: Any, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     with Project.open(pg_url) as owner:
         import_file(owner, data_dir / "acled_sample.csv")  # its words not indexed yet
     server = server_url()
@@ -249,6 +250,11 @@ def test_read_only_role_browses_searches_and_is_told_on_writes(
 
             with pytest.raises(BatchWriteError, match="read-only for you"):
                 import_file(reader, data_dir / "gdelt_v1.tsv")
+            from desktop_app.store import pg_bulk
+
+            monkeypatch.setattr(pg_bulk, "REBUILD_FROM", 0)  # refused at DROP INDEX
+            with pytest.raises(BatchWriteError, match="read-only for you"):
+                import_file(reader, data_dir / "timemap.csv")
             assert len(EventFrame.load(reader)) == 7
             window = make_main_window(reader)  # the window opens, indexes nothing, shows all
             assert len(window.linker.frame) == 7

@@ -2,9 +2,10 @@
 
 Reading a million events and their links out of SQLite takes seconds; reading back an
 Arrow file of the same columns takes a fraction of that. The copy lives in the user
-cache folder (the project stays one SQLite file) and is named after the project's
-path (or, for a PostgreSQL project, ``user@host:port/db``) and a *content key*: cheap
-aggregate queries (counts, max ids, sums of starts and coordinates, the import batches and their undo marks, the ``data_version`` setting that
+cache folder (the project stays one SQLite file, or one PostgreSQL database) and is
+named after the project's path (or ``user@host:port/db``, never a password) and a
+*content key*: cheap aggregate queries (counts, max ids, sums of starts and
+coordinates, the import batches and their undo marks, the ``data_version`` setting that
 editing code bumps). Any change to events, places, links or batches changes the key,
 so a stale copy is simply never found. A copy that cannot be read is ignored.
 """

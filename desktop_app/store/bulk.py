@@ -278,8 +278,8 @@ def _core_writer(project: Project, batch: dict[str, Any],
         writer.batch_id = int(result.inserted_primary_key[0])
         for kind in ("event", "location", "actor", "source"):
             writer.bases[kind] = next_free_id(conn, kind)
-        writer.start(int(batch.get("rows_read", 0)))
         try:
+            writer.start(int(batch.get("rows_read", 0)))
             yield writer
             writer.flush()
         finally:

@@ -101,15 +101,18 @@ class PgCopyWriter:
             self._cursor.execute(statement)
 
     def close(self) -> None:
-        """Stop the thread and let go of the second connection (also after a failure)."""
+        """Stop the thread and let go of the second connection (also after a failure,
+        even one inside :meth:`start`)."""
         self._stop()
-        self._ids.close()
-        self._cursor.close()
+        for resource in ("_ids", "_cursor"):
+            if hasattr(self, resource):
+                getattr(self, resource).close()
 
     def _stop(self) -> None:
-        if self._thread.is_alive():
+        thread = getattr(self, "_thread", None)
+        if thread is not None and thread.is_alive():
             self._queue.put(_DONE)
-            self._thread.join()
+            thread.join()
 
 
 def _drop_keys_and_indexes(cursor: Any, table: str) -> list[str]:
