@@ -10,8 +10,9 @@ column ``event.search_doc`` with a GIN index; a query is ``'word':* & ...``.
 Why not ``to_tsvector`` and ``unaccent``: PostgreSQL's parser splits text differently
 (hyphenated words, URLs, ``_``) and unaccent folds more than FTS5 (ø -> o, ß -> ss,
 й -> и), so the same query would answer differently on the two backends. The token
-class is written out as code point ranges (from Python's Unicode tables) so it does
-not depend on the server's locale; case folding of the letters where it differs from
+class is written out as code point ranges so it does not depend on the server's
+locale, and read from FTS5 itself (``store/fts5_chars.py``: its Unicode tables are not
+Python's); case folding of the letters where it differs from
 lower-casing (final sigma, long s) is spelled out; lower-casing uses the ICU root collation when the
 server has ICU (Debian's and most packaged servers do), else the database's own.
 
@@ -26,9 +27,9 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
-import unicodedata
-
 from alembic import op
+
+from desktop_app.store.fts5_chars import fts5_classes, regex_class
 
 revision = "0005"
 down_revision = "0004"
@@ -37,28 +38,8 @@ depends_on = None
 
 
 # FTS5 case-folds, PostgreSQL (before 18) only lower-cases: the letters where the two differ
-_FOLD_FROM, _FOLD_TO = "ſẛςϐϑϕϖϰϱϵ", "sṡσβθφπκρε"  # noqa: RUF001
-
-
-def _escape(code: int) -> str:
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
-def token_class() -> str:
-    """A regex bracket body of FTS5's token characters: Unicode L*, N* and Co."""
-    ranges: list[tuple[int, int]] = []
-    start: int | None = None
-    for code in range(0x110000):
-        category = unicodedata.category(chr(code))
-        inside = category[0] in "LN" or category == "Co"
-        if inside and start is None:
-            start = code
-        elif not inside and start is not None:
-            ranges.append((start, code - 1))
-            start = None
-    if start is not None:
-        ranges.append((start, 0x10FFFF))
-    return "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges)
+# (the whole list, read from FTS5: see test_pg_words_split_and_fold_like_fts5)
+_FOLD_FROM, _FOLD_TO = "ſẛςϐϑϕϖϰϱϵµ\u1fbe", "sṡσβθφπκρεμ\u03b9"  # noqa: RUF001
 
 
 def upgrade() -> None:
@@ -73,17 +54,25 @@ def upgrade() -> None:
     icu = bind.exec_driver_sql(
         "SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").first() is not None
     collate = ' COLLATE "und-x-icu"' if icu else ""
+    word, dropped = fts5_classes()
+    # FTS5 drops these marks where they stand, and removes them from the Latin letters
+    # that decompose into a letter a-z and them; other letters keep theirs (NFC again).
+    # Only text with such Latin letters goes through NFD and back: the round trip would
+    # change letters NFC does not recompose (Devanagari with nukta) and singletons
+    marks = regex_class(dropped)
     bind.exec_driver_sql(f"""
 CREATE FUNCTION sightline_fold(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $fold$
-SELECT regexp_replace(normalize(regexp_replace(normalize(translate(lower(t{collate}),
-       '{_FOLD_FROM}', '{_FOLD_TO}'), NFD),
-       '([a-z])[\\u0300-\\u036f]+', '\\1', 'g'), NFC), '[\\u0300-\\u036f]+', '', 'g')
+SELECT CASE WHEN s ~ '[\u00c0-\u024f\u1e00-\u1eff]'
+       THEN normalize(regexp_replace(normalize(s, NFD), '([a-z])[{marks}]+', '\\1', 'g'), NFC)
+       ELSE s END
+FROM (SELECT regexp_replace(translate(lower(t{collate}), '{_FOLD_FROM}', '{_FOLD_TO}'),
+             '[{marks}]+', '', 'g') AS s) AS lowered
 $fold$""")
     bind.exec_driver_sql(f"""
 CREATE FUNCTION sightline_words(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $words$
-SELECT array_remove(regexp_split_to_array(sightline_fold(t), '[^{token_class()}]+'), '')
+SELECT array_remove(regexp_split_to_array(sightline_fold(t), '[^{regex_class(word)}]+'), '')
 $words$""")
     bind.exec_driver_sql("""
 CREATE FUNCTION sightline_search_doc(title text, description text) RETURNS tsvector
