@@ -32,14 +32,41 @@ def data_dir() -> Path:
     return DATA
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test is about SQLite itself (file locks, WAL, "
+                   "the ADBC worker, the file on disk); its project stays a SQLite file even "
+                   "when SIGHTLINE_TEST_DATABASE_URL is set")
+
+
 @pytest.fixture()
-def project(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A new, empty project in a real SQLite file."""
+def project(tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A new, empty project: a real SQLite file, or, when SIGHTLINE_TEST_DATABASE_URL
+    names a PostgreSQL server, a fresh database on it (dropped after the test)."""
+    from pg_server import fresh_database, server_url
+
     from desktop_app.store.project import Project
 
-    opened = Project.open(tmp_path / "test.sightline")
-    yield opened
-    opened.close()
+    if server_url() is None or request.node.get_closest_marker("sqlite_only"):
+        opened = Project.open(tmp_path / "test.sightline")
+        yield opened
+        opened.close()
+        return
+    with fresh_database() as url:
+        opened = Project.open(url)
+        yield opened
+        opened.close()
+
+
+@pytest.fixture()
+def pg_url() -> Iterator[str]:
+    """A fresh, empty database on the PostgreSQL test server (skips without one)."""
+    from pg_server import ENV, fresh_database, server_url
+
+    if server_url() is None:
+        pytest.skip(f"needs a PostgreSQL server: set {ENV} (.ci/run does)")
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@
     sightline info                  counts and date span of a project
     sightline undo-import BATCH     remove everything one import added
     sightline screenshot OUT.png    render the main window offscreen to a PNG
+    sightline upgrade --project URL upgrade a shared (PostgreSQL) project's schema
     sightline --self-test           check this installation offscreen (exit 0 when it works)
 
 Errors are one line on stderr with a non-zero exit; ``--json`` prints exactly one JSON
@@ -22,6 +23,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.domain.dates import DateOrder
+from desktop_app.store.project import ProjectError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     undo.add_argument("batch", type=int)
     project_arg(undo)
 
+    upgrade = sub.add_parser(
+        "upgrade", help="upgrade the schema of a project on a server (PostgreSQL); back it "
+                        "up first (pg_dump). Files upgrade themselves on open, with a backup")
+    project_arg(upgrade)
+
     shot = sub.add_parser("screenshot", help="render the main window to a PNG, offscreen")
     shot.add_argument("out", type=Path)
     project_arg(shot)
@@ -132,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args, project)
         if args.command == "undo-import":
             return _undo(args, project)
+        if args.command == "upgrade":
+            return _upgrade(project)
         if args.command == "screenshot":
             from desktop_app.app.main import screenshot
 
@@ -141,6 +150,22 @@ def main(argv: list[str] | None = None) -> int:
         return run_window(project)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing was changed by the step in progress")
+    except ProjectError as exc:  # unreachable server, read-only role ...: one line, exit 2
+        return _fail(str(exc))
+
+
+def _upgrade(target: str | None) -> int:
+    from desktop_app.store.project import Project, schema_head
+
+    if target is None:
+        return _fail("give the project to upgrade: sightline upgrade --project URL")
+    project = Project.open(target, upgrade=True)
+    try:
+        print(f"{project.display_name} is at schema {project.schema_revision()} "
+              f"(this Sightline's is {schema_head()}).")
+    finally:
+        project.close()
+    return 0
 
 
 def _open(project: str | None) -> object:

@@ -164,7 +164,7 @@ class PackCapture(QObject):
             apply_view(self.window, self._before, animate=False)
         project = self.window.project
         name = project.path.stem if project is not None and project.path else \
-            (project.url if project is not None else "")
+            (project.display_name if project is not None else "")  # never the password
         document = PackDocument(title=self.title or "Briefing", project=name,
                                 classification=self.classification, steps=tuple(self._pages))
         try:

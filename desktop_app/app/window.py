@@ -193,8 +193,7 @@ class MainWindow(QMainWindow):
         from desktop_app.app import logs
 
         where = logs.log_path() or logs.log_dir()
-        project = self.project.display_name if self.project is not None and hasattr(
-            self.project, "display_name") else "none"
+        project = self.project.display_name if self.project is not None else "none"
         return (f"Sightline {__version__}\nOffline exploration of events in time and space."
                 f"\n\nProject: {project}\nLog folder: {where.parent if where.suffix else where}"
                 "\n(send sightline.log from there with a bug report)")
@@ -265,7 +264,7 @@ class MainWindow(QMainWindow):
         """Load a project's events on a worker thread, then hand them to every pane."""
         self.project = project
         project.on_wait = self.write_waiting.emit
-        title = project.path.name if project.path else project.url
+        title = project.path.name if project.path else project.display_name  # no password
         self.setWindowTitle(f"{title} — Sightline")
         self.selection.clear(source=self)
         self._shown_version = self._data_version()  # read before the events: no gap

@@ -2,8 +2,9 @@
 
 Reading a million events and their links out of SQLite takes seconds; reading back an
 Arrow file of the same columns takes a fraction of that. The copy lives in the user
-cache folder (the project stays one SQLite file) and is named after the project's
-path and a *content key*: cheap aggregate queries (counts, max ids, sums of starts and
+cache folder (the project stays one SQLite file, or one PostgreSQL database) and is
+named after the project's path (or ``user@host:port/db``, never a password) and a
+*content key*: cheap aggregate queries (counts, max ids, sums of starts and
 coordinates, the import batches and their undo marks, the ``data_version`` setting that
 every committed change bumps, in ``Project.writing``). Any change to events, places,
 links or batches changes the key, so a stale copy is simply never found. A copy that
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 FORMAT = 1  # bump when the layout of the file changes
 _ROW_COLUMNS = ("ids", "start", "end", "precision", "has_end", "lat", "lon", "location_id")
 
-_KEY_SQL = """
+_SQLITE_KEY_SQL = """
 SELECT (SELECT count(*) FROM event), (SELECT max(id) FROM event),
        (SELECT total(start_s) + total(coalesce(end_s, 0)) + total(precision) FROM event),
        (SELECT count(*) FROM location), (SELECT max(id) FROM location),
@@ -39,6 +40,19 @@ SELECT (SELECT count(*) FROM event), (SELECT max(id) FROM event),
        (SELECT group_concat(id || ':' || coalesce(undone_at, '')) FROM import_batch),
        (SELECT value FROM setting WHERE key = 'data_version')
 """
+# the same on PostgreSQL (sum of integers is exact there; string_agg for group_concat)
+_PG_KEY_SQL = """
+SELECT (SELECT count(*) FROM event), (SELECT max(id) FROM event),
+       (SELECT coalesce(sum(start_s), 0) + coalesce(sum(end_s), 0) + coalesce(sum(precision), 0)
+        FROM event),
+       (SELECT count(*) FROM location), (SELECT max(id) FROM location),
+       (SELECT coalesce(sum(latitude), 0) + coalesce(sum(longitude), 0) FROM location),
+       (SELECT count(*) FROM actor), (SELECT count(*) FROM source),
+       (SELECT count(*) FROM event_actor), (SELECT count(*) FROM event_source),
+       (SELECT string_agg(id || ':' || coalesce(undone_at::text, ''), ',' ORDER BY id)
+        FROM import_batch),
+       (SELECT value FROM setting WHERE key = 'data_version')
+"""
 
 
 def cache_dir() -> Path:
@@ -46,19 +60,27 @@ def cache_dir() -> Path:
 
 
 def content_key(project: Project) -> str:
+    sql = _PG_KEY_SQL if project.engine.dialect.name == "postgresql" else _SQLITE_KEY_SQL
     with project.engine.connect() as conn:
-        values = conn.execute(text(_KEY_SQL)).one()
+        values = conn.execute(text(sql)).one()
     return hashlib.sha1(json.dumps([FORMAT, *map(str, values)]).encode()).hexdigest()[:16]
 
 
 def _path(project: Project, key: str) -> Path:
-    where = hashlib.sha1(str(project.path.resolve()).encode()).hexdigest()[:12]  # type: ignore[union-attr]
+    # a file: its path; a server database: user@host:port/db (never the password)
+    name = str(project.path.resolve()) if project.path is not None else project.display_name
+    where = hashlib.sha1(name.encode()).hexdigest()[:12]
     return cache_dir() / f"{where}-{key}.arrow"
+
+
+def _cacheable(project: Project) -> bool:
+    """A SQLite file or a PostgreSQL database (in-memory SQLite is gone when closed)."""
+    return project.path is not None or project.engine.dialect.name == "postgresql"
 
 
 def load_frame(project: Project) -> EventFrame:
     """The project's frame: from the cache when it is current, else from the store."""
-    if project.path is None:
+    if not _cacheable(project):
         return EventFrame.load(project)
     key = content_key(project)
     path = _path(project, key)

@@ -235,7 +235,10 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 _TAGS_SQL = {"sqlite": "SELECT e.id, j.value FROM event e, json_each(e.tags) j "
-                       "WHERE e.tags IS NOT NULL"}
+                       "WHERE e.tags IS NOT NULL",
+             "postgresql": "SELECT e.id, j.value FROM event e, "
+                           "json_array_elements_text(e.tags) AS j(value) "
+                           "WHERE e.tags IS NOT NULL AND json_typeof(e.tags) = 'array'"}
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:

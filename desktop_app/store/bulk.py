@@ -41,10 +41,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, insert, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex
 
+from desktop_app.store.pg_bulk import PgCopyWriter
 from desktop_app.store.project import (
     BUMP_DATA_VERSION,
     READ_DATA_VERSION,
@@ -92,10 +93,16 @@ class BatchWriteError(Exception):
     """The batch could not be written; nothing was changed."""
 
 
-def _resolve(existing: pd.Series, new: pd.Series, base: int) -> pd.Series:
-    """Existing id where given, else base + local id (nullable integers)."""
+def _resolve(existing: pd.Series, new: pd.Series, ids: Any) -> pd.Series:
+    """Existing id where given, else the id allocated to the local id (nullable integers).
+
+    ``ids`` maps local ids (an array of them) to allocated ids."""
     old = pd.Series(existing, dtype="Int64").reset_index(drop=True)
-    fresh = pd.Series(new, dtype="Int64").reset_index(drop=True) + base
+    local = pd.Series(new, dtype="Int64").reset_index(drop=True)
+    given = local.notna().to_numpy()
+    fresh = pd.Series(pd.NA, index=local.index, dtype="Int64")
+    if given.any():
+        fresh[given] = ids(local[given].to_numpy(np.int64))
     return old.fillna(fresh)
 
 
@@ -114,11 +121,19 @@ def _distinct(links: pd.DataFrame) -> pd.DataFrame:
 
 
 class BatchWriter:
-    """Shared id bookkeeping; subclasses say how a finished table is inserted."""
+    """Shared id bookkeeping; subclasses say how a finished table is inserted.
+
+    New rows take ids from an allocator that never hands out an id used before, even
+    by a deleted row (ids are never reused: undo and saved stories refer to them). The
+    default allocator counts on from ``bases`` (SQLite: the AUTOINCREMENT high-water
+    mark, read inside the write transaction); PostgreSQL's writer takes ids from the
+    tables' sequences.
+    """
 
     def __init__(self) -> None:
         self.batch_id = 0
         self.bases: dict[str, int] = {}
+        self._pool: dict[str, np.ndarray] = {}
         self.counts = {"event": 0, "location": 0, "actor": 0, "source": 0}
         # ImportBatch counts known only at the end (imported, duplicates ...): set them
         # here before the block ends and they are written in the same transaction
@@ -137,38 +152,52 @@ class BatchWriter:
     def add_events(self, frame: pd.DataFrame) -> None:
         """EVENT_COLUMNS plus ``location_id`` (existing) / ``location_new`` (local)."""
         out = frame[EVENT_COLUMNS].reset_index(drop=True)
-        out.insert(0, "id", np.arange(len(out), dtype=np.int64) + self._next("event", len(out)))
+        out.insert(0, "id", self._next("event", len(out)))
         out["batch_id"] = self.batch_id
         out["location_id"] = _resolve(frame["location_id"], frame["location_new"],
-                                      self.bases["location"])
+                                      lambda local: self._ids_of("location", local))
         self._insert("event", out)
 
     def add_event_actors(self, links: pd.DataFrame) -> None:
         """Columns ``event`` (position in batch), ``actor_id`` / ``actor_new``, ``role``."""
         self._insert("event_actor", _distinct(pd.DataFrame({
-            "event_id": links["event"].to_numpy(np.int64) + self.bases["event"],
+            "event_id": self._ids_of("event", links["event"].to_numpy(np.int64)),
             "actor_id": _resolve(links["actor_id"], links["actor_new"],
-                                 self.bases["actor"]).to_numpy(np.int64),
+                                 lambda local: self._ids_of("actor", local)).to_numpy(np.int64),
             "role": links["role"].to_numpy(np.int64),
         })))
 
     def add_event_sources(self, links: pd.DataFrame) -> None:
         """Columns ``event`` (position in batch), ``source_id`` / ``source_new``."""
         self._insert("event_source", _distinct(pd.DataFrame({
-            "event_id": links["event"].to_numpy(np.int64) + self.bases["event"],
+            "event_id": self._ids_of("event", links["event"].to_numpy(np.int64)),
             "source_id": _resolve(links["source_id"], links["source_new"],
-                                  self.bases["source"]).to_numpy(np.int64),
+                                  lambda local: self._ids_of("source", local)).to_numpy(np.int64),
         })))
 
     # internals --------------------------------------------------------------------
-    def _next(self, kind: str, n: int) -> int:
-        first = self.bases[kind] + self.counts[kind]
+    def _allocate(self, kind: str, first_local: int, n: int) -> np.ndarray:
+        """``n`` new ids of ``kind`` for local ids first_local ... first_local + n - 1."""
+        return np.arange(n, dtype=np.int64) + self.bases[kind] + first_local
+
+    def _ids_of(self, kind: str, local: np.ndarray) -> np.ndarray:
+        """The ids given to local ids (allocating up to the highest one asked for)."""
+        pool = self._pool.get(kind, np.zeros(0, np.int64))
+        need = int(local.max()) + 1 if len(local) else 0
+        if need > len(pool):
+            pool = np.concatenate([pool, self._allocate(kind, len(pool), need - len(pool))])
+            self._pool[kind] = pool
+        ids: np.ndarray = pool[local]
+        return ids
+
+    def _next(self, kind: str, n: int) -> np.ndarray:
+        first = self.counts[kind]
         self.counts[kind] += n
-        return first
+        return self._ids_of(kind, np.arange(first, first + n, dtype=np.int64))
 
     def _add_new(self, kind: str, frame: pd.DataFrame) -> None:
         out = frame.reset_index(drop=True).copy()
-        out.insert(0, "id", np.arange(len(out), dtype=np.int64) + self._next(kind, len(out)))
+        out.insert(0, "id", self._next(kind, len(out)))
         out["batch_id"] = self.batch_id
         self._insert(kind, out)
 
@@ -192,6 +221,8 @@ def batch_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWrite
     bulk = batch.get("rows_read", 0) >= ARROW_WRITER_FROM_ROWS
     if project.engine.dialect.name == "sqlite" and project.path is not None and bulk:
         cm = _sqlite_writer(project, batch)
+    elif project.engine.dialect.name == "postgresql":
+        cm = _core_writer(project, batch, PostgresWriter)
     else:
         cm = _core_writer(project, batch)
     try:
@@ -207,6 +238,20 @@ def batch_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWrite
 
 
 # ---------------------------------------------------------------- any SQLAlchemy URL
+def next_free_id(conn: Any, table: str) -> int:
+    """The first id above every id the table ever held (run inside the write transaction).
+
+    SQLite keeps the high-water mark of an AUTOINCREMENT table in ``sqlite_sequence``
+    (explicit ids raise it too); the largest current id covers tables without one.
+    """
+    top = int(conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one())
+    if conn.dialect.name == "sqlite":
+        mark = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :t"),
+                            {"t": table}).scalar()
+        top = max(top, int(mark or 0))
+    return top + 1
+
+
 class CoreWriter(BatchWriter):
     """Inserts with SQLAlchemy Core, parents before children (foreign keys are checked)."""
 
@@ -217,6 +262,12 @@ class CoreWriter(BatchWriter):
         self.conn = conn
         self.chunk = chunk
         self.pending: dict[str, list[pd.DataFrame]] = {name: [] for name in self.ORDER}
+
+    def start(self, rows: int) -> None:
+        """Called in the transaction before the first table (a batch of ``rows`` rows)."""
+
+    def close(self) -> None:
+        """Called last, after the commit or the failure."""
 
     def _insert(self, name: str, frame: pd.DataFrame) -> None:
         self.pending[name].append(frame)
@@ -237,18 +288,25 @@ class CoreWriter(BatchWriter):
             self.conn.execute(insert(_TABLES[name]), records[start:start + self.chunk])
 
 
+class PostgresWriter(PgCopyWriter, CoreWriter):
+    """COPY instead of INSERT, ids from the sequences (see ``pg_bulk.py``)."""
+
+
 @contextmanager
-def _core_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWriter]:
+def _core_writer(project: Project, batch: dict[str, Any],
+                 writer_class: type[CoreWriter] = CoreWriter) -> Iterator[BatchWriter]:
     with project.writing(_what(batch), timeout=None) as conn:
         result = conn.execute(insert(ImportBatch).values(**_batch_row(batch)))
-        writer = CoreWriter(conn)
+        writer = writer_class(conn)
         writer.batch_id = int(result.inserted_primary_key[0])
-        for kind, model in (("event", Event), ("location", Location), ("actor", Actor),
-                            ("source", Source)):
-            top = conn.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one()
-            writer.bases[kind] = int(top) + 1
-        yield writer
-        writer.flush()
+        for kind in ("event", "location", "actor", "source"):
+            writer.bases[kind] = next_free_id(conn, kind)
+        try:
+            writer.start(int(batch.get("rows_read", 0)))
+            yield writer
+            writer.flush()
+        finally:
+            writer.close()
         if writer.final_counts:
             conn.execute(ImportBatch.__table__.update()
                          .where(ImportBatch.id == writer.batch_id).values(**writer.final_counts))
@@ -300,7 +358,10 @@ def _sqlite_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWri
                 writer = SqliteArrowWriter(db)
                 writer.batch_id = batch_id
                 for kind in ("event", "location", "actor", "source"):
-                    writer.bases[kind] = int(db.one(f"SELECT coalesce(max(id), 0) + 1 FROM {kind}"))
+                    writer.bases[kind] = 1 + max(
+                        int(db.one(f"SELECT coalesce(max(id), 0) FROM {kind}")),
+                        int(db.one("SELECT coalesce(max(seq), 0) FROM sqlite_sequence "
+                                   f"WHERE name = '{kind}'")))
                 yield writer
                 writer.finish()
                 for ix in indexes:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, Precision
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
+from desktop_app.store import pg_search
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, Location, Source, event_actor, event_source
 from desktop_app.store.search import _has_fts, _watermark, forget_events
@@ -131,6 +132,9 @@ class Merge:
 def _reindex(conn: Connection, event_ids: list[int]) -> None:
     """Put events' current text in the index (those below the watermark: the rest are
     indexed by ``refresh_index``)."""
+    if conn.dialect.name == "postgresql":  # the words live in the row (pg_search.py)
+        pg_search.reindex(conn, event_ids)
+        return
     if not event_ids or not _has_fts(conn):
         return
     mark = _watermark(conn)

@@ -37,6 +37,10 @@ NAMING = {
 }
 
 
+# ids are never reused (migration 0004): SQLite AUTOINCREMENT, PostgreSQL sequences
+_NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -45,6 +49,7 @@ class ImportBatch(Base):
     """One import of one file: what was read, how, and what came of it."""
 
     __tablename__ = "import_batch"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file_name: Mapped[str] = mapped_column(Text)
@@ -63,6 +68,7 @@ class ImportBatch(Base):
 
 class Location(Base):
     __tablename__ = "location"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, index=True)
@@ -84,6 +90,7 @@ class Location(Base):
 
 class Source(Base):
     __tablename__ = "source"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text, index=True)
@@ -98,6 +105,7 @@ class Source(Base):
 
 class Actor(Base):
     __tablename__ = "actor"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, index=True, unique=True)
@@ -132,6 +140,7 @@ class Event(Base):
     """An event. ``fingerprint`` (64-bit) makes re-imports idempotent."""
 
     __tablename__ = "event"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(
@@ -201,6 +210,7 @@ class SavedView(Base):
     """A saved picture (``state`` is a ViewSnapshot's JSON) with the analyst's title and note."""
 
     __tablename__ = "saved_view"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -214,6 +224,7 @@ class Story(Base):
     """An ordered list of saved views, presented or exported as a briefing."""
 
     __tablename__ = "story"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -225,6 +236,7 @@ class StoryStep(Base):
     """One step of a story: a saved view at a position (a view may serve several stories)."""
 
     __tablename__ = "story_step"
+    __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"),

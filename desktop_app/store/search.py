@@ -5,21 +5,34 @@ filled incrementally: ``setting['fts_indexed_upto']`` is the highest event id in
 and :func:`refresh_index` indexes the rest. A big import therefore does not wait for it;
 the first search (or the window, in the background) catches up. Code that deletes or
 edits events must call :func:`forget_events` first, while the old text is still there.
+PostgreSQL has its own index that answers the same (``pg_search.py``, migration 0005).
 Other databases search with a case-insensitive LIKE.
+
+Words are runs of letters and digits, as FTS5 splits them: ``_``, ``%`` and other
+punctuation separate words and are never wildcards.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.store import pg_search
 from desktop_app.store.project import Project
 
 WATERMARK = "fts_indexed_upto"
+# FTS5's unicode61 token characters (letters and digits; not "_"), as a Python pattern
+_WORD = re.compile(r"[^\W_]+", flags=re.UNICODE)
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query as FTS5 splits them (``_`` and ``%`` separate words)."""
+    return _WORD.findall(unicodedata.normalize("NFC", query))
 
 
 def _has_fts(conn: Connection) -> bool:
@@ -45,6 +58,8 @@ def refresh_index(project: Project) -> int:
     Each chunk of events is one short write through the project's write queue, so an
     edit made while a big project is being indexed waits for one chunk, not the whole.
     """
+    if project.engine.dialect.name == "postgresql":
+        return _refresh_postgres(project)
     total = 0
     while True:
         with project.writing("building the text index", changes_data=False,
@@ -73,6 +88,19 @@ def refresh_index(project: Project) -> int:
             return total
 
 
+def _refresh_postgres(project: Project) -> int:
+    total = 0
+    while True:
+        with project.writing("building the text index", changes_data=False,
+                             timeout=None) as conn:
+            if not pg_search.can_write(conn):
+                return total  # a read-only role: searches read unfilled rows the slow way
+            done = pg_search.refresh(conn)
+        total += done
+        if done < pg_search.CHUNK:
+            return total
+
+
 def forget_events(conn: Connection, where: str, params: dict[str, Any]) -> None:
     """Take events matching ``where`` (SQL on table event) out of the index."""
     if not _has_fts(conn):
@@ -86,7 +114,7 @@ def forget_events(conn: Connection, where: str, params: dict[str, Any]) -> None:
 
 def _fts_query(query: str) -> str:
     """User text -> an FTS5 query: every word must occur, as a word prefix."""
-    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    words = query_words(query)
     return " ".join(f'"{w}"*' for w in words)
 
 
@@ -97,12 +125,14 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
     searched with LIKE, so a search never waits for the index and never misses an event.
     ``refresh=True`` brings the index up to date first.
     """
-    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    words = query_words(query)
     if not words:
         return np.zeros(0, np.int64)
     if refresh:
         refresh_index(project)
     with project.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            return np.unique(np.fromiter(pg_search.search(conn, query), np.int64))
         mark = 0
         found: list[int] = []
         if _has_fts(conn):
