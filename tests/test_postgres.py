@@ -309,11 +309,13 @@ def test_display_name_and_messages_never_carry_the_password() -> None:
     assert display_name("sqlite:////tmp/x.sightline") == "/tmp/x.sightline"
 
 
-def test_unreachable_server_is_one_line_and_exit_2() -> None:
+def test_unreachable_server_is_one_line_and_exit_2(tmp_path: Path) -> None:
     """No server needed: nothing listens on port 1."""
     url = "postgresql://analyst:hunter2-secret@127.0.0.1:1/nowhere"
+    events = tmp_path / "x.csv"  # a real file: a missing one is refused before connecting
+    events.write_text("date,title\n2024-01-02,Drill\n", encoding="utf-8")
     for args in (("info", "--project", url), ("upgrade", "--project", url),
-                 ("import", "x.csv", "--project", url)):
+                 ("import", str(events), "--project", url)):
         result = _cli(*args)
         assert result.returncode == 2, (args, result.stderr)
         lines = result.stderr.strip().splitlines()
