@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -278,6 +278,19 @@ def order_named_by(column: str) -> DateOrder | None:
         if pattern.search(column):
             return order
     return None
+
+
+def header_score(table: RawTable, required: Iterable[str], known: Sequence[str],
+                 key: Callable[[str], str] = str.lower) -> float:
+    """How well a header fits a provider's layout: 0 without a header or a required
+    column; else 0.5 plus half the share of the layout's columns present (names compared
+    through ``key``)."""
+    if not table.has_header:
+        return 0.0
+    names = {key(c) for c in table.columns}
+    if not {key(c) for c in required} <= names:
+        return 0.0
+    return 0.5 + 0.5 * sum(key(c) in names for c in known) / len(known)
 
 
 def parse_column(

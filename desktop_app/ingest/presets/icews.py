@@ -27,6 +27,7 @@ from desktop_app.ingest.presets.base import (
     SourceColumn,
     country_codes,
     extra_columns,
+    header_score,
     parse_column,
     text,
 )
@@ -45,12 +46,7 @@ def _key(name: str) -> str:
 
 
 def score(table: RawTable) -> float:
-    if not table.has_header:
-        return 0.0
-    names = {_key(c) for c in table.columns}
-    if not set(REQUIRED) <= names:
-        return 0.0
-    return 0.5 + 0.5 * sum(_key(c) in names for c in COLUMNS) / len(COLUMNS)
+    return header_score(table, REQUIRED, COLUMNS, _key)
 
 
 def date_sources(table: RawTable, options: Options) -> list[str]:

@@ -40,6 +40,7 @@ from desktop_app.ingest.presets.base import (
     SourceColumn,
     country_codes,
     extra_columns,
+    header_score,
     parse_column,
     text,
 )
@@ -62,12 +63,7 @@ GEO_PRECISION = {"1": "town", "2": "near", "3": "region", "4": "region", "5": "r
 
 
 def score(table: RawTable) -> float:
-    if not table.has_header:
-        return 0.0
-    names = {c.lower() for c in table.columns}
-    if not set(REQUIRED) <= names:
-        return 0.0
-    return 0.5 + 0.5 * sum(c in names for c in COLUMNS) / len(COLUMNS)
+    return header_score(table, REQUIRED, COLUMNS)
 
 
 def date_sources(table: RawTable, options: Options) -> list[str]:
