@@ -342,3 +342,17 @@ def test_place_names_in_warnings_are_kept_as_written(project: Project, tmp_path:
     result = import_file(project, path)
     assert result.unresolved_places == {"<img src='file:///etc/passwd'>Qwxyz": 1}
     assert any("<img src='file:///etc/passwd'>Qwxyz" in w for w in result.warnings)
+
+
+def test_the_wizard_preview_does_not_call_a_placeholder_a_place(project: Project,
+                                                                tmp_path: Path) -> None:
+    from desktop_app.ingest.pipeline import Options, preview
+    from desktop_app.ingest.place_preview import known_places, preview_places
+
+    path = write(tmp_path / "p.csv", ["date", "place", "title"],
+                 [["2024-01-01", "Unknown", "a"], ["2024-01-02", "Qwxyzville", "b"]])
+    checked = preview(path, Options())
+    assert checked.draft is not None
+    places = preview_places(checked.draft, known_places(project))
+    assert (places.unresolved, places.no_place) == (1, 1)
+    assert places.top_unresolved == [("Qwxyzville", 1)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from desktop_app.ingest.locations import project_locations, resolve
+from desktop_app.ingest.locations import is_placeholder, project_locations, resolve
 from desktop_app.ingest.presets.base import Draft
 from desktop_app.store.project import Project
 
@@ -79,7 +79,7 @@ def preview_places(draft: Draft, known: pd.DataFrame) -> PlacePreview:
     for i in np.flatnonzero(~np.isnan(new)):
         k = int(new[i])
         with_lat[i] = k < len(new_lat) and not np.isnan(new_lat[k])
-    named = (place != "").to_numpy()
+    named = (place != "").to_numpy() & ~is_placeholder(place)  # "Unknown" names no place
     by_xy = has_xy & with_lat
     project = ~has_xy & with_lat & ~np.isnan(existing)
     gazetteer = ~has_xy & with_lat & np.isnan(existing)
