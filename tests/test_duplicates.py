@@ -22,8 +22,8 @@ from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, Source, event_source
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-from acled_gen import COLUMNS as ACLED_COLUMNS
-from acled_gen import write_acled_csv
+from test_import_speed_paths import _acled as _generated
+from test_import_speed_paths import _write
 
 OSINT_HEADER = ["id", "date", "location", "latitude", "longitude", "title", "description",
                 "link", "actors"]
@@ -135,28 +135,17 @@ def test_a_mapped_id_that_repeats_with_other_content_merges_nothing(
 
 # ---------------------------------------------------------------- provider ids (ACLED)
 def _acled(tmp: Path, rows: int = 12) -> list[dict[str, str]]:
-    path = tmp / "gen.csv"
-    write_acled_csv(path, rows, seed=11)
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _write_acled(path: Path, records: list[dict[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS)
-        writer.writeheader()
-        writer.writerows(records)
-    return path
+    return _generated(tmp, rows, seed=11)
 
 
 def test_acled_ids_are_the_event_across_files(project: Project, tmp_path: Path) -> None:
     records = _acled(tmp_path)
-    first = import_file(project, _write_acled(tmp_path / "may.csv", records))
+    first = import_file(project, _write(tmp_path / "may.csv", records))
     assert (first.imported, first.duplicates) == (12, 0)
     # ACLED revises its rows: the same event_id_cnty is the same event, already here
     records[4] = dict(records[4], notes=records[4]["notes"] + " (revised)")
     records.append(dict(records[0]))  # and one row exported twice
-    second = import_file(project, _write_acled(tmp_path / "june.csv", records))
+    second = import_file(project, _write(tmp_path / "june.csv", records))
     assert (second.imported, second.duplicates, second.duplicates_in_file) == (0, 13, 0)
     assert balanced(second)
 
@@ -168,7 +157,7 @@ def test_acled_repeated_id_with_other_content_falls_back_to_content(
     records.append(dict(records[3]))  # row 15: the same row again
     records.append(dict(records[5], event_id_cnty=""))  # row 16: no id, else as row 7
     records.append(dict(records[6], event_id_cnty="", notes="no id, own notes"))  # row 17
-    result = import_file(project, _write_acled(tmp_path / "acled.csv", records))
+    result = import_file(project, _write(tmp_path / "acled.csv", records))
     assert (result.imported, result.duplicates, result.duplicates_in_file) == (15, 1, 1)
     assert result.duplicate_rows.tolist() == [15] and result.duplicate_of.tolist() == [5]
     assert any("event_id_cnty" in w and "same id" in w for w in result.warnings)

@@ -366,29 +366,28 @@ class Editing(QObject):
 
     def undo(self) -> bool:
         """Undo the last edit: the store first, the stack only once that worked."""
-        stack = self.undo_stack
-        if not stack.canUndo():
-            return False
-        command = stack.command(stack.index() - 1)
-        assert isinstance(command, StoreCommand)
-        if not command.attempt(command.revert):
-            self.refused(f"Undo of “{command.text()}” failed: {command.error}")
-            return False
-        command._written = True
-        stack.undo()
-        return True
+        return self._step(undoing=True)
 
     def redo(self) -> bool:
+        return self._step(undoing=False)
+
+    def _step(self, *, undoing: bool) -> bool:
+        """Write the undo (or redo) of the command next to the stack's index; move the
+        stack only when that write worked, else say why and leave it where it is."""
         stack = self.undo_stack
-        if not stack.canRedo():
+        if not (stack.canUndo() if undoing else stack.canRedo()):
             return False
-        command = stack.command(stack.index())
+        command = stack.command(stack.index() - 1 if undoing else stack.index())
         assert isinstance(command, StoreCommand)
-        if not command.attempt(command.apply):
-            self.refused(f"Redo of “{command.text()}” failed: {command.error}")
+        if not command.attempt(command.revert if undoing else command.apply):
+            self.refused(f"{'Undo' if undoing else 'Redo'} of “{command.text()}” failed: "
+                         f"{command.error}")
             return False
         command._written = True
-        stack.redo()
+        if undoing:
+            stack.undo()
+        else:
+            stack.redo()
         return True
 
     def refused(self, text: str) -> None:
