@@ -32,7 +32,39 @@ from pathlib import Path
 
 import numpy as np
 
-COLUMNS: list[str] = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
+COLUMNS: list[str] = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
 
 FIRST_DAY = np.datetime64("2018-01-01", "D")
 LAST_DAY = np.datetime64("2025-12-31", "D")
@@ -97,137 +129,360 @@ COUNTRIES: list[tuple[str, int, str, str, float, float, float]] = [
 
 # event type -> (probability, disorder type, [(sub event type, probability)])
 EVENT_TYPES: list[tuple[str, float, str, list[tuple[str, float]]]] = [
-    ("Protests", 0.38, "Demonstrations", [
-        ("Peaceful protest", 0.90), ("Protest with intervention", 0.08),
-        ("Excessive force against protesters", 0.02)]),
-    ("Battles", 0.14, "Political violence", [
-        ("Armed clash", 0.93), ("Government regains territory", 0.04),
-        ("Non-state actor overtakes territory", 0.03)]),
-    ("Explosions/Remote violence", 0.18, "Political violence", [
-        ("Shelling/artillery/missile attack", 0.55), ("Air/drone strike", 0.30),
-        ("Remote explosive/landmine/IED", 0.12), ("Grenade", 0.02),
-        ("Suicide bomb", 0.01)]),
-    ("Violence against civilians", 0.13, "Political violence", [
-        ("Attack", 0.80), ("Abduction/forced disappearance", 0.17),
-        ("Sexual violence", 0.03)]),
-    ("Riots", 0.09, "Demonstrations", [
-        ("Violent demonstration", 0.70), ("Mob violence", 0.30)]),
-    ("Strategic developments", 0.08, "Strategic developments", [
-        ("Arrests", 0.25), ("Looting/property destruction", 0.20),
-        ("Change to group/activity", 0.20), ("Disrupted weapons use", 0.15),
-        ("Agreement", 0.05), ("Headquarters or base established", 0.05),
-        ("Non-violent transfer of territory", 0.05), ("Other", 0.05)]),
+    (
+        "Protests",
+        0.38,
+        "Demonstrations",
+        [
+            ("Peaceful protest", 0.90),
+            ("Protest with intervention", 0.08),
+            ("Excessive force against protesters", 0.02),
+        ],
+    ),
+    (
+        "Battles",
+        0.14,
+        "Political violence",
+        [
+            ("Armed clash", 0.93),
+            ("Government regains territory", 0.04),
+            ("Non-state actor overtakes territory", 0.03),
+        ],
+    ),
+    (
+        "Explosions/Remote violence",
+        0.18,
+        "Political violence",
+        [
+            ("Shelling/artillery/missile attack", 0.55),
+            ("Air/drone strike", 0.30),
+            ("Remote explosive/landmine/IED", 0.12),
+            ("Grenade", 0.02),
+            ("Suicide bomb", 0.01),
+        ],
+    ),
+    (
+        "Violence against civilians",
+        0.13,
+        "Political violence",
+        [("Attack", 0.80), ("Abduction/forced disappearance", 0.17), ("Sexual violence", 0.03)],
+    ),
+    ("Riots", 0.09, "Demonstrations", [("Violent demonstration", 0.70), ("Mob violence", 0.30)]),
+    (
+        "Strategic developments",
+        0.08,
+        "Strategic developments",
+        [
+            ("Arrests", 0.25),
+            ("Looting/property destruction", 0.20),
+            ("Change to group/activity", 0.20),
+            ("Disrupted weapons use", 0.15),
+            ("Agreement", 0.05),
+            ("Headquarters or base established", 0.05),
+            ("Non-violent transfer of territory", 0.05),
+            ("Other", 0.05),
+        ],
+    ),
 ]
 
 # actor categories: index == ACLED inter code - 1
 ACTOR_CATEGORIES: list[list[str]] = [
-    ["Military Forces of {c} ({y}-)", "Police Forces of {c} ({y}-)",
-     "Military Forces of {c} ({y}-) Air Force", "Government of {c} ({y}-)",
-     "Border Guard of {c} ({y}-)"],
-    ["{n} Liberation Front", "{n} Revolutionary Army", "Islamic State ({c})",
-     "{n} National Movement", "{n} People's Army"],
-    ["{n} Militia ({c})", "Unidentified Armed Group ({c})",
-     "{n} Defence Brigade", "Unidentified Gang ({c})", "{n} Party Militia"],
-    ["{n} Communal Militia ({c})", "{n} Ethnic Militia ({c})",
-     "{n} Clan Militia ({c})", "{n} Tribal Militia ({c})",
-     "Vigilante Group ({c})"],
-    ["Rioters ({c})", "Mob ({c})", "{n} Communal Group Rioters ({c})",
-     "Students Rioters ({c})", "Farmers Rioters ({c})"],
-    ["Protesters ({c})", "Labor Group Protesters ({c})",
-     "Students Protesters ({c})", "Teachers Protesters ({c})",
-     "Women Protesters ({c})"],
-    ["Civilians ({c})", "Farmers ({c})", "Journalists ({c})",
-     "Health Workers ({c})", "Refugees/IDPs ({c})"],
-    ["Military Forces of {o} ({y}-)", "United Nations", "NATO: North Atlantic Treaty Organization",
-     "Private Security Forces ({c})", "Military Forces of {o} ({y}-) Navy"],
+    [
+        "Military Forces of {c} ({y}-)",
+        "Police Forces of {c} ({y}-)",
+        "Military Forces of {c} ({y}-) Air Force",
+        "Government of {c} ({y}-)",
+        "Border Guard of {c} ({y}-)",
+    ],
+    [
+        "{n} Liberation Front",
+        "{n} Revolutionary Army",
+        "Islamic State ({c})",
+        "{n} National Movement",
+        "{n} People's Army",
+    ],
+    [
+        "{n} Militia ({c})",
+        "Unidentified Armed Group ({c})",
+        "{n} Defence Brigade",
+        "Unidentified Gang ({c})",
+        "{n} Party Militia",
+    ],
+    [
+        "{n} Communal Militia ({c})",
+        "{n} Ethnic Militia ({c})",
+        "{n} Clan Militia ({c})",
+        "{n} Tribal Militia ({c})",
+        "Vigilante Group ({c})",
+    ],
+    [
+        "Rioters ({c})",
+        "Mob ({c})",
+        "{n} Communal Group Rioters ({c})",
+        "Students Rioters ({c})",
+        "Farmers Rioters ({c})",
+    ],
+    [
+        "Protesters ({c})",
+        "Labor Group Protesters ({c})",
+        "Students Protesters ({c})",
+        "Teachers Protesters ({c})",
+        "Women Protesters ({c})",
+    ],
+    [
+        "Civilians ({c})",
+        "Farmers ({c})",
+        "Journalists ({c})",
+        "Health Workers ({c})",
+        "Refugees/IDPs ({c})",
+    ],
+    [
+        "Military Forces of {o} ({y}-)",
+        "United Nations",
+        "NATO: North Atlantic Treaty Organization",
+        "Private Security Forces ({c})",
+        "Military Forces of {o} ({y}-) Navy",
+    ],
 ]
 
 # per event type: (actor1 category probs over inter 1..8, actor2 probs over inter 0..8)
 ACTOR_MIX: dict[str, tuple[list[float], list[float]]] = {
     "Protests": ([0, 0, 0, 0, 0, 1, 0, 0], [0.85, 0.15, 0, 0, 0, 0, 0, 0, 0]),
-    "Battles": ([0.55, 0.2, 0.15, 0.07, 0, 0, 0, 0.03],
-                [0, 0.25, 0.35, 0.25, 0.12, 0, 0, 0, 0.03]),
-    "Explosions/Remote violence": ([0.7, 0.15, 0.1, 0, 0, 0, 0, 0.05],
-                                   [0.55, 0.1, 0.1, 0.05, 0, 0, 0, 0.2, 0]),
-    "Violence against civilians": ([0.25, 0.1, 0.45, 0.2, 0, 0, 0, 0],
-                                   [0, 0, 0, 0, 0, 0, 0, 1.0, 0]),
+    "Battles": ([0.55, 0.2, 0.15, 0.07, 0, 0, 0, 0.03], [0, 0.25, 0.35, 0.25, 0.12, 0, 0, 0, 0.03]),
+    "Explosions/Remote violence": (
+        [0.7, 0.15, 0.1, 0, 0, 0, 0, 0.05],
+        [0.55, 0.1, 0.1, 0.05, 0, 0, 0, 0.2, 0],
+    ),
+    "Violence against civilians": (
+        [0.25, 0.1, 0.45, 0.2, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 1.0, 0],
+    ),
     "Riots": ([0, 0, 0, 0, 1.0, 0, 0, 0], [0.4, 0.3, 0, 0, 0, 0.15, 0, 0.15, 0]),
-    "Strategic developments": ([0.6, 0.15, 0.15, 0.05, 0, 0.03, 0, 0.02],
-                               [0.5, 0.1, 0.15, 0.1, 0, 0, 0.05, 0.1, 0]),
+    "Strategic developments": (
+        [0.6, 0.15, 0.15, 0.05, 0, 0.03, 0, 0.02],
+        [0.5, 0.1, 0.15, 0.1, 0, 0, 0.05, 0.1, 0],
+    ),
 }
 
 ASSOC_GROUPS: list[str] = [
-    "Women ({c})", "Students ({c})", "Labor Group ({c})", "Farmers ({c})",
-    "Teachers ({c})", "Journalists ({c})", "Lawyers ({c})", "Health Workers ({c})",
-    "Muslim Group ({c})", "Christian Group ({c})", "Refugees/IDPs ({c})",
-    "Government of {c} ({y}-)", "Opposition Party ({c})", "Fishers ({c})",
+    "Women ({c})",
+    "Students ({c})",
+    "Labor Group ({c})",
+    "Farmers ({c})",
+    "Teachers ({c})",
+    "Journalists ({c})",
+    "Lawyers ({c})",
+    "Health Workers ({c})",
+    "Muslim Group ({c})",
+    "Christian Group ({c})",
+    "Refugees/IDPs ({c})",
+    "Government of {c} ({y}-)",
+    "Opposition Party ({c})",
+    "Fishers ({c})",
 ]
 
 SOURCE_SCALES: list[tuple[str, float]] = [
-    ("National", 0.35), ("Subnational", 0.2), ("Local partner-National", 0.08),
-    ("New media", 0.1), ("International", 0.07), ("Regional", 0.05),
-    ("Subnational-National", 0.08), ("National-International", 0.04),
-    ("Other", 0.03)]
+    ("National", 0.35),
+    ("Subnational", 0.2),
+    ("Local partner-National", 0.08),
+    ("New media", 0.1),
+    ("International", 0.07),
+    ("Regional", 0.05),
+    ("Subnational-National", 0.08),
+    ("National-International", 0.04),
+    ("Other", 0.03),
+]
 
 TAGS: list[tuple[str, float]] = [
-    ("", 0.86), ("crowd size=no report", 0.08), ("crowd size=around 100", 0.02),
-    ("crowd size=dozens", 0.015), ("local administrators", 0.01),
-    ("women targeted: girls", 0.005), ("armed clash", 0.005),
-    ("crowd size=several thousand", 0.005)]
+    ("", 0.86),
+    ("crowd size=no report", 0.08),
+    ("crowd size=around 100", 0.02),
+    ("crowd size=dozens", 0.015),
+    ("local administrators", 0.01),
+    ("women targeted: girls", 0.005),
+    ("armed clash", 0.005),
+    ("crowd size=several thousand", 0.005),
+]
 
-MONTHS: list[str] = ["January", "February", "March", "April", "May", "June", "July",
-                     "August", "September", "October", "November", "December"]
+MONTHS: list[str] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 SYLLABLES: list[str] = [
-    "ka", "ro", "vi", "ma", "lo", "sa", "ne", "ti", "ba", "du", "ar", "el", "ko",
-    "mi", "zan", "to", "ri", "ha", "gu", "be", "na", "sha", "ol", "ya", "ki",
-    "dor", "pe", "an", "is", "ul", "mar", "tel", "go", "qu", "fa", "li", "nov", "ab"]
+    "ka",
+    "ro",
+    "vi",
+    "ma",
+    "lo",
+    "sa",
+    "ne",
+    "ti",
+    "ba",
+    "du",
+    "ar",
+    "el",
+    "ko",
+    "mi",
+    "zan",
+    "to",
+    "ri",
+    "ha",
+    "gu",
+    "be",
+    "na",
+    "sha",
+    "ol",
+    "ya",
+    "ki",
+    "dor",
+    "pe",
+    "an",
+    "is",
+    "ul",
+    "mar",
+    "tel",
+    "go",
+    "qu",
+    "fa",
+    "li",
+    "nov",
+    "ab",
+]
 NAME_SUFFIXES: list[str] = ["", "", "", "", "", "ka", "ovo", "pur", "i", "sk", "ia", "an"]
 
 SOURCE_WORDS_A: list[str] = [
-    "Daily", "The", "National", "Radio", "Free", "Morning", "Evening", "Weekly",
-    "Voice of", "Citizen", "Regional", "Capital", "Frontline", "Independent",
-    "Global", "Sunday", "People's", "Metro", "Coastal", "Northern", "Southern",
-    "Eastern", "Western", "Central", "United"]
+    "Daily",
+    "The",
+    "National",
+    "Radio",
+    "Free",
+    "Morning",
+    "Evening",
+    "Weekly",
+    "Voice of",
+    "Citizen",
+    "Regional",
+    "Capital",
+    "Frontline",
+    "Independent",
+    "Global",
+    "Sunday",
+    "People's",
+    "Metro",
+    "Coastal",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "United",
+]
 SOURCE_WORDS_B: list[str] = [
-    "Herald", "Times", "Monitor", "Tribune", "Post", "Observer", "Express",
-    "Gazette", "News", "Star", "Chronicle", "Mirror", "Journal", "Today",
-    "Dispatch", "Watch", "Telegraph", "Agency", "Report", "Bulletin", "Insider",
-    "Standard", "Voice", "Courier", "Review"]
+    "Herald",
+    "Times",
+    "Monitor",
+    "Tribune",
+    "Post",
+    "Observer",
+    "Express",
+    "Gazette",
+    "News",
+    "Star",
+    "Chronicle",
+    "Mirror",
+    "Journal",
+    "Today",
+    "Dispatch",
+    "Watch",
+    "Telegraph",
+    "Agency",
+    "Report",
+    "Bulletin",
+    "Insider",
+    "Standard",
+    "Voice",
+    "Courier",
+    "Review",
+]
 
 DEMANDS: list[str] = [
-    "higher wages and the payment of salary arrears", "the release of detained activists",
-    "better access to clean water and electricity", "an end to fuel price increases",
-    "justice for a man killed by police last week", "the resignation of the local governor",
-    "improved security after a series of kidnappings", "the reopening of a closed market",
-    "land rights for displaced families", "action against rising food prices",
-    "the cancellation of disputed election results", "compensation for demolished homes"]
+    "higher wages and the payment of salary arrears",
+    "the release of detained activists",
+    "better access to clean water and electricity",
+    "an end to fuel price increases",
+    "justice for a man killed by police last week",
+    "the resignation of the local governor",
+    "improved security after a series of kidnappings",
+    "the reopening of a closed market",
+    "land rights for displaced families",
+    "action against rising food prices",
+    "the cancellation of disputed election results",
+    "compensation for demolished homes",
+]
 EXTRAS_VIOLENT: list[str] = [
-    "according to local officials", "with heavy weapons used by both sides",
-    "damaging several houses and a school", "after an overnight advance",
-    "as reported by regional media", "forcing residents to flee the area",
-    "amid an escalation in the district", "near a checkpoint on the main road",
-    "in the early morning hours", "as part of an ongoing offensive"]
-FATAL_PHRASES: list[str] = ["Fatalities unknown", "No fatalities reported",
-                            "Casualties reported", "Several injured"]
+    "according to local officials",
+    "with heavy weapons used by both sides",
+    "damaging several houses and a school",
+    "after an overnight advance",
+    "as reported by regional media",
+    "forcing residents to flee the area",
+    "amid an escalation in the district",
+    "near a checkpoint on the main road",
+    "in the early morning hours",
+    "as part of an ongoing offensive",
+]
+FATAL_PHRASES: list[str] = [
+    "Fatalities unknown",
+    "No fatalities reported",
+    "Casualties reported",
+    "Several injured",
+]
 
 
-PAD_FILLERS: list[str] = sorted([
-    " Crowd size not reported.", " No injuries were reported.",
-    " Police monitored the event.", " Local sources confirmed it.",
-    " The situation remained tense afterwards.", " Several people were detained.",
-    " Further details were not immediately available.",
-    " Local sources said shops in the area closed early that day.",
-    " Residents reported hearing gunfire well into the evening hours.",
-    " Local officials later called for calm and announced an investigation.",
-    " It was the second such incident reported in the area within the same week.",
-], key=len)
+PAD_FILLERS: list[str] = sorted(
+    [
+        " Crowd size not reported.",
+        " No injuries were reported.",
+        " Police monitored the event.",
+        " Local sources confirmed it.",
+        " The situation remained tense afterwards.",
+        " Several people were detained.",
+        " Further details were not immediately available.",
+        " Local sources said shops in the area closed early that day.",
+        " Residents reported hearing gunfire well into the evening hours.",
+        " Local officials later called for calm and announced an investigation.",
+        " It was the second such incident reported in the area within the same week.",
+    ],
+    key=len,
+)
 SD_ACTIONS: list[str] = [
-    "arrested several suspects", "seized a weapons cache", "looted shops",
-    "set up a new checkpoint", "took control of a village", "defused an explosive device",
-    "signed a local ceasefire", "burned down houses"]
-STRIKE_VERBS: list[str] = ["shelled", "struck", "launched drones at", "fired rockets at",
-                           "detonated an explosive device in"]
+    "arrested several suspects",
+    "seized a weapons cache",
+    "looted shops",
+    "set up a new checkpoint",
+    "took control of a village",
+    "defused an explosive device",
+    "signed a local ceasefire",
+    "burned down houses",
+]
+STRIKE_VERBS: list[str] = [
+    "shelled",
+    "struck",
+    "launched drones at",
+    "fired rockets at",
+    "detonated an explosive device in",
+]
 INT_STR = np.array([str(i) for i in range(10_000)], dtype=object)
 _UNSAFE = (",", '"', "\n", "\r")
 
@@ -316,11 +571,10 @@ def _build_tables(rng: np.random.Generator) -> _Tables:
     a2_off = np.concatenate([[0], np.cumsum(n_a2)[:-1]])
     n_a2_total = int(n_a2.sum())
     n_actor_names = nc * 8 * ACTOR_VARIANTS
-    names = _obj(_unique_names(
-        rng, a1_country.size + n_a2_total * 5 + N_LOCATIONS + n_actor_names))
-    admin1_names, rest = names[:a1_country.size], names[a1_country.size:]
+    names = _obj(_unique_names(rng, a1_country.size + n_a2_total * 5 + N_LOCATIONS + n_actor_names))
+    admin1_names, rest = names[: a1_country.size], names[a1_country.size :]
     admin2_names, rest = rest[:n_a2_total], rest[n_a2_total:]
-    admin3_names, rest = rest[:n_a2_total * 4], rest[n_a2_total * 4:]
+    admin3_names, rest = rest[: n_a2_total * 4], rest[n_a2_total * 4 :]
     loc_names, actor_names = rest[:N_LOCATIONS], rest[N_LOCATIONS:]
 
     lat0 = np.array([c[4] for c in COUNTRIES])
@@ -355,7 +609,7 @@ def _build_tables(rng: np.random.Generator) -> _Tables:
         assoc.extend(tmpl.format(c=cname, y=2019) for tmpl in ASSOC_GROUPS)
 
     combos = [f"{a} {b}" for a in SOURCE_WORDS_A for b in SOURCE_WORDS_B]
-    order = rng.permutation(len(combos))[:N_SOURCES - 6]
+    order = rng.permutation(len(combos))[: N_SOURCES - 6]
     src = ["ACLED", "Twitter", "Facebook", "Telegram", "Reuters", "AFP"]
     for j, i in enumerate(order.tolist()):
         src.append(combos[i] + (f" ({COUNTRIES[j % nc][2]})" if j % 10 == 0 else ""))
@@ -377,13 +631,28 @@ def _build_tables(rng: np.random.Generator) -> _Tables:
         assoc=_obj(assoc),
         sources=_obj(src),
     )
-    for name in ("country_name", "country_region", "loc_name", "loc_admin1", "loc_admin2",
-                 "loc_admin3", "actors", "assoc", "sources"):
+    for name in (
+        "country_name",
+        "country_region",
+        "loc_name",
+        "loc_admin1",
+        "loc_admin2",
+        "loc_admin3",
+        "actors",
+        "assoc",
+        "sources",
+    ):
         _check_safe(getattr(t, name), name)
-    for name, vocab in (("event types", [e[0] for e in EVENT_TYPES] + [e[2] for e in EVENT_TYPES]
-                         + [s[0] for e in EVENT_TYPES for s in e[3]]),
-                        ("source scales", [s[0] for s in SOURCE_SCALES]),
-                        ("tags", [s[0] for s in TAGS])):
+    for name, vocab in (
+        (
+            "event types",
+            [e[0] for e in EVENT_TYPES]
+            + [e[2] for e in EVENT_TYPES]
+            + [s[0] for e in EVENT_TYPES for s in e[3]],
+        ),
+        ("source scales", [s[0] for s in SOURCE_SCALES]),
+        ("tags", [s[0] for s in TAGS]),
+    ):
         _check_safe(vocab, name)
     for vocab in (DEMANDS, EXTRAS_VIOLENT, FATAL_PHRASES, PAD_FILLERS, SD_ACTIONS, STRIKE_VERBS):
         if any('"' in v or "\n" in v for v in vocab):
@@ -403,8 +672,14 @@ def _day_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return iso, years, long_fmt, epoch
 
 
-def _notes(rng: np.random.Generator, et: np.ndarray, date_long: np.ndarray,
-           actor1: np.ndarray, other: np.ndarray, place: np.ndarray) -> np.ndarray:
+def _notes(
+    rng: np.random.Generator,
+    et: np.ndarray,
+    date_long: np.ndarray,
+    actor1: np.ndarray,
+    other: np.ndarray,
+    place: np.ndarray,
+) -> np.ndarray:
     """Free-text notes, 40-80 characters, one template per event type.
 
     (The issue's reference file is ~320 bytes a row; notes are the main lever.)
@@ -418,20 +693,33 @@ def _notes(rng: np.random.Generator, et: np.ndarray, date_long: np.ndarray,
     notes = np.empty(n, dtype=object)
     for k in range(len(EVENT_TYPES)):
         m = np.flatnonzero(et == k)
-        z = zip(date_long[m].tolist(), actor1[m].tolist(), other[m].tolist(),
-                place[m].tolist(), extra[m].tolist(), demand[m].tolist(),
-                fatal[m].tolist(), strike[m].tolist(), sd[m].tolist())
+        z = zip(
+            date_long[m].tolist(),
+            actor1[m].tolist(),
+            other[m].tolist(),
+            place[m].tolist(),
+            extra[m].tolist(),
+            demand[m].tolist(),
+            fatal[m].tolist(),
+            strike[m].tolist(),
+            sd[m].tolist(),
+        )
         if k == 0:
             v = [f"On {d}, {a} gathered in {p} to demand {dm}." for d, a, o, p, x, dm, f, s, q in z]
         elif k == 1:
-            v = [f"On {d}, {a} clashed with {o} in {p}, {x}. {f}." for d, a, o, p, x, dm, f, s, q in z]
+            v = [
+                f"On {d}, {a} clashed with {o} in {p}, {x}. {f}."
+                for d, a, o, p, x, dm, f, s, q in z
+            ]
         elif k == 2:
             v = [f"On {d}, {a} {s} {p}, {x}. {f}." for d, a, o, p, x, dm, f, s, q in z]
         elif k == 3:
             v = [f"On {d}, {a} attacked {o} in {p}, {x}." for d, a, o, p, x, dm, f, s, q in z]
         elif k == 4:
-            v = [f"On {d}, {a} rioted in {p}, blocking roads and burning tyres."
-                 for d, a, o, p, x, dm, f, s, q in z]
+            v = [
+                f"On {d}, {a} rioted in {p}, blocking roads and burning tyres."
+                for d, a, o, p, x, dm, f, s, q in z
+            ]
         else:
             v = [f"On {d}, {a} {q} in {p}, {x}." for d, a, o, p, x, dm, f, s, q in z]
         notes[m] = v
@@ -497,13 +785,20 @@ class _Generator:
 
         per_c = 8 * ACTOR_VARIANTS
         base = ctry * per_c
-        actor1 = t.actors[base + (inter1 - 1) * ACTOR_VARIANTS
-                          + rng.integers(0, ACTOR_VARIANTS, n)]
+        actor1 = t.actors[base + (inter1 - 1) * ACTOR_VARIANTS + rng.integers(0, ACTOR_VARIANTS, n)]
         has2 = inter2 > 0
-        actor2 = np.where(has2, t.actors[base + np.maximum(inter2 - 1, 0) * ACTOR_VARIANTS
-                                         + rng.integers(0, ACTOR_VARIANTS, n)], "").astype(object)
-        interaction = np.where(has2, np.minimum(inter1, inter2) * 10 + np.maximum(inter1, inter2),
-                               inter1 * 10)
+        actor2 = np.where(
+            has2,
+            t.actors[
+                base
+                + np.maximum(inter2 - 1, 0) * ACTOR_VARIANTS
+                + rng.integers(0, ACTOR_VARIANTS, n)
+            ],
+            "",
+        ).astype(object)
+        interaction = np.where(
+            has2, np.minimum(inter1, inter2) * 10 + np.maximum(inter1, inter2), inter1 * 10
+        )
         civ = np.where(inter2 == 7, "Civilian targeting", "").astype(object)
 
         na = len(ASSOC_GROUPS)
@@ -513,8 +808,9 @@ class _Generator:
         assoc1 = np.where(r < 0.15, t.assoc[g1], "").astype(object)
         two = np.flatnonzero((r < 0.04) & (g1 != g2))
         assoc1[two] = assoc1[two] + "; " + t.assoc[g2[two]]
-        assoc2 = np.where(has2 & (rng.random(n) < 0.1),
-                          t.assoc[ctry * na + rng.integers(0, na, n)], "").astype(object)
+        assoc2 = np.where(
+            has2 & (rng.random(n) < 0.1), t.assoc[ctry * na + rng.integers(0, na, n)], ""
+        ).astype(object)
 
         s_a = rng.integers(0, t.sources.size, n)
         s_b = rng.integers(0, t.sources.size, n)
@@ -585,10 +881,15 @@ def write_acled_csv(path: str | Path, n_rows: int, seed: int = 0) -> GenStats:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         fh.write(",".join(COLUMNS) + "\n")
         for start in range(0, n_rows, CHUNK_ROWS):
-            fh.write(gen.chunk(day_idx_all[start:start + CHUNK_ROWS]))
-    return GenStats(path=str(path), rows=n_rows, seed=seed, bytes=path.stat().st_size,
-                    seconds=time.perf_counter() - t0,
-                    rows_per_year={int(y): int(c) for y, c in zip(years, counts)})
+            fh.write(gen.chunk(day_idx_all[start : start + CHUNK_ROWS]))
+    return GenStats(
+        path=str(path),
+        rows=n_rows,
+        seed=seed,
+        bytes=path.stat().st_size,
+        seconds=time.perf_counter() - t0,
+        rows_per_year={int(y): int(c) for y, c in zip(years, counts)},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -600,8 +901,10 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     st = write_acled_csv(a.out, a.n_rows, seed=a.seed)
     per_row = st.bytes / max(st.rows, 1)
-    print(f"wrote {st.rows:,} rows to {st.path}: {st.bytes / 1e6:.1f} MB "
-          f"({per_row:.0f} B/row) in {st.seconds:.2f} s")
+    print(
+        f"wrote {st.rows:,} rows to {st.path}: {st.bytes / 1e6:.1f} MB "
+        f"({per_row:.0f} B/row) in {st.seconds:.2f} s"
+    )
     return 0
 
 

@@ -125,15 +125,17 @@ def run_step(name: str, cmd: list[str], workdir: Path, timeout: float) -> StepRe
     tag = name.replace(" ", "_")
     res, out, err = (workdir / f"{tag}.{ext}" for ext in ("res.json", "out", "err"))
     have_resource = os.name == "posix"
-    full = ([sys.executable, "-c", WRAPPER, str(res), str(out), str(err), *cmd]
-            if have_resource else cmd)
+    full = (
+        [sys.executable, "-c", WRAPPER, str(res), str(out), str(err), *cmd]
+        if have_resource
+        else cmd
+    )
     t0 = time.perf_counter()
     rc = -1
     if have_resource:
         proc = subprocess.Popen(full, cwd=REPO_ROOT, start_new_session=True)
     else:
-        proc = subprocess.Popen(full, cwd=REPO_ROOT, stdout=open(out, "wb"),
-                                stderr=open(err, "wb"))
+        proc = subprocess.Popen(full, cwd=REPO_ROOT, stdout=open(out, "wb"), stderr=open(err, "wb"))
     try:
         rc = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -148,9 +150,13 @@ def run_step(name: str, cmd: list[str], workdir: Path, timeout: float) -> StepRe
     cpu: float | None = None
     if have_resource and res.exists():
         info = json.loads(res.read_text())
-        rc, wall, peak, cpu = (info["rc"], info["seconds"], _maxrss_to_mb(info["maxrss"]),
-                               info["cpu"])
-    read = (lambda p: p.read_text(errors="replace") if p.exists() else "")
+        rc, wall, peak, cpu = (
+            info["rc"],
+            info["seconds"],
+            _maxrss_to_mb(info["maxrss"]),
+            info["cpu"],
+        )
+    read = lambda p: p.read_text(errors="replace") if p.exists() else ""
     stderr = read(err)
     if rc == -9:
         stderr += f"\n[bench] killed after {timeout:g} s timeout"
@@ -220,8 +226,10 @@ def prepare_csv(rows: int, workdir: Path) -> tuple[Path, dict[int, int] | None, 
         return cached, per_year, False
     path = workdir / f"acled_{rows}.csv"
     st = write_acled_csv(path, rows, seed=0)
-    print(f"CSV: generated {rows:,} rows, {st.bytes / 1e6:.1f} MB ({st.bytes / rows:.0f} B/row) "
-          f"in {st.seconds:.2f} s ({rows / st.seconds:,.0f} rows/s) -> {path}")
+    print(
+        f"CSV: generated {rows:,} rows, {st.bytes / 1e6:.1f} MB ({st.bytes / rows:.0f} B/row) "
+        f"in {st.seconds:.2f} s ({rows / st.seconds:,.0f} rows/s) -> {path}"
+    )
     return path, st.rows_per_year, True
 
 
@@ -235,8 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the report; always returns 0."""
     ap = argparse.ArgumentParser(description="Benchmark `sightline import` on ACLED-shaped CSV.")
     ap.add_argument("--rows", type=int, default=TARGET_ROWS, help="rows to generate")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the temp dir and save a generated CSV to bench/.cache/")
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temp dir and save a generated CSV to bench/.cache/",
+    )
     ap.add_argument("--timeout", type=float, default=1800.0, help="per-step timeout, seconds")
     args = ap.parse_args(argv)
     if args.rows < 1:
@@ -280,9 +291,13 @@ def main(argv: list[str] | None = None) -> int:
         if not project.exists():
             raise FileNotFoundError(f"{project} was not created")
         q_seconds, n = time_query(
-            project, "SELECT count(*) FROM event WHERE start_s BETWEEN ? AND ?", (lo, hi))
-        verdict = "" if expected is None else (
-            " (matches generator)" if n == expected else f" (generator wrote {expected:,})")
+            project, "SELECT count(*) FROM event WHERE start_s BETWEEN ? AND ?", (lo, hi)
+        )
+        verdict = (
+            ""
+            if expected is None
+            else (" (matches generator)" if n == expected else f" (generator wrote {expected:,})")
+        )
         print(f"  {n:,} events in {q_seconds * 1000:.1f} ms{verdict}")
     except Exception as exc:
         print(f"  query failed: {type(exc).__name__}: {exc}")
@@ -290,16 +305,22 @@ def main(argv: list[str] | None = None) -> int:
     # 4. baseline
     base_db = workdir / "baseline.sqlite"
     print("\nbaseline: pandas.read_csv(...).to_sql('events') + index on event_date")
-    base = run_step("baseline", [sys.executable, "-c", BASELINE, str(csv_path), str(base_db)],
-                    workdir, args.timeout)
+    base = run_step(
+        "baseline",
+        [sys.executable, "-c", BASELINE, str(csv_path), str(base_db)],
+        workdir,
+        args.timeout,
+    )
     bq_seconds: float | None = None
     if not base.ok:
         print(f"  FAILED (exit {base.rc}): {base.stderr.strip()[-500:]}")
     else:
         try:
             bq_seconds, n = time_query(
-                base_db, "SELECT count(*) FROM events WHERE event_date BETWEEN ? AND ?",
-                (f"{QUERY_YEAR}-01-01", f"{QUERY_YEAR}-12-31"))
+                base_db,
+                "SELECT count(*) FROM events WHERE event_date BETWEEN ? AND ?",
+                (f"{QUERY_YEAR}-01-01", f"{QUERY_YEAR}-12-31"),
+            )
             print(f"  {n:,} events in {QUERY_YEAR}, query {bq_seconds * 1000:.1f} ms")
         except Exception as exc:
             print(f"  baseline query failed: {type(exc).__name__}: {exc}")
@@ -312,21 +333,31 @@ def main(argv: list[str] | None = None) -> int:
     target = f"<= {TARGET_SECONDS:g} s, <= {TARGET_PEAK_MB:g} MB"
     rows_out: list[tuple[str, float | None, float | None, float | None, str]] = [
         ("generate CSV", gen_seconds, None, None, "(cached)" if not fresh else ""),
-        ("sightline import" + ("" if imp.ok else " [FAILED]"), imp.seconds, imp.peak_mb,
-         imp.cpu_seconds, target),
+        (
+            "sightline import" + ("" if imp.ok else " [FAILED]"),
+            imp.seconds,
+            imp.peak_mb,
+            imp.cpu_seconds,
+            target,
+        ),
         (f"sightline query {QUERY_YEAR}", q_seconds, None, None, ""),
-        ("baseline pandas to_sql" + ("" if base.ok else " [FAILED]"), base.seconds,
-         base.peak_mb, base.cpu_seconds, ""),
+        (
+            "baseline pandas to_sql" + ("" if base.ok else " [FAILED]"),
+            base.seconds,
+            base.peak_mb,
+            base.cpu_seconds,
+            "",
+        ),
         (f"baseline query {QUERY_YEAR}", bq_seconds, None, None, ""),
     ]
     for name, sec, mb, cpu, tgt in rows_out:
         print(f"{name:<28}{_fmt(sec, '10.3f')}{_fmt(mb, '10.0f')}{_fmt(cpu, '9.2f')}  {tgt}")
 
     if imp.ok and base.ok and imp.seconds > 0:
-        mem_ratio = (f"{base.peak_mb / imp.peak_mb:.2f}x" if imp.peak_mb and base.peak_mb
-                     else "n/a")
-        print(f"\nbaseline/sightline: time {base.seconds / imp.seconds:.2f}x, "
-              f"peak memory {mem_ratio}")
+        mem_ratio = f"{base.peak_mb / imp.peak_mb:.2f}x" if imp.peak_mb and base.peak_mb else "n/a"
+        print(
+            f"\nbaseline/sightline: time {base.seconds / imp.seconds:.2f}x, peak memory {mem_ratio}"
+        )
     else:
         print("\nbaseline/sightline: n/a (a step failed)")
 
@@ -335,10 +366,14 @@ def main(argv: list[str] | None = None) -> int:
     time_ok = imp.ok and imp.seconds <= TARGET_SECONDS
     mem_ok = imp.ok and imp.peak_mb is not None and imp.peak_mb <= TARGET_PEAK_MB
     why = "" if imp.ok else " (import failed)"
-    print(f"{'PASS' if time_ok else 'MISS'}  sightline import time <= {TARGET_SECONDS:g} s: "
-          f"{imp.seconds:.2f} s{why}")
-    print(f"{'PASS' if mem_ok else 'MISS'}  sightline import peak <= {TARGET_PEAK_MB:g} MB: "
-          f"{_fmt(imp.peak_mb, '.0f')} MB{why}")
+    print(
+        f"{'PASS' if time_ok else 'MISS'}  sightline import time <= {TARGET_SECONDS:g} s: "
+        f"{imp.seconds:.2f} s{why}"
+    )
+    print(
+        f"{'PASS' if mem_ok else 'MISS'}  sightline import peak <= {TARGET_PEAK_MB:g} MB: "
+        f"{_fmt(imp.peak_mb, '.0f')} MB{why}"
+    )
 
     if args.keep:
         if fresh:

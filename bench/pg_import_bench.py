@@ -36,38 +36,53 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy.engine import make_url
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--url", default=os.environ.get("SIGHTLINE_TEST_DATABASE_URL", ""),
-                    help="PostgreSQL server URL with a role that may create databases")
+    ap.add_argument(
+        "--url",
+        default=os.environ.get("SIGHTLINE_TEST_DATABASE_URL", ""),
+        help="PostgreSQL server URL with a role that may create databases",
+    )
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--timeout", type=float, default=1800.0)
     args = ap.parse_args(argv)
     if not args.url:
-        print("pg_import_bench: give --url (or set SIGHTLINE_TEST_DATABASE_URL)",
-              file=sys.stderr)
+        print("pg_import_bench: give --url (or set SIGHTLINE_TEST_DATABASE_URL)", file=sys.stderr)
         return 2
     server = make_url(args.url)
     name = f"sightline_bench_{secrets.token_hex(4)}"
-    admin = dict(host=server.host, port=server.port, user=server.username,
-                 password=server.password, dbname=server.database or "postgres",
-                 autocommit=True)
+    admin = dict(
+        host=server.host,
+        port=server.port,
+        user=server.username,
+        password=server.password,
+        dbname=server.database or "postgres",
+        autocommit=True,
+    )
     cli = [sys.executable, "-m", "desktop_app", "import"]
     with tempfile.TemporaryDirectory(prefix="sightline-pg-bench-") as tmp:
         work = Path(tmp)
         csv_path, _, _ = prepare_csv(args.rows, work)
         with psycopg.connect(**admin) as conn:  # type: ignore[arg-type]
-            conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+            conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
         try:
             target = server.set(drivername="postgresql", database=name)
             pg_url = target.render_as_string(hide_password=False)
             # the schema first (as `sightline upgrade` would), so only the import is timed
-            schema = run_step("pg schema", [*cli[:-1], "upgrade", "--project", pg_url],
-                              work, args.timeout)
+            schema = run_step(
+                "pg schema", [*cli[:-1], "upgrade", "--project", pg_url], work, args.timeout
+            )
             results = [
-                run_step("sqlite import", [*cli, str(csv_path), "--project",
-                                           str(work / "bench.sightline"), "--json"],
-                         work, args.timeout),
-                run_step("postgres import", [*cli, str(csv_path), "--project", pg_url,
-                                             "--json"], work, args.timeout),
+                run_step(
+                    "sqlite import",
+                    [*cli, str(csv_path), "--project", str(work / "bench.sightline"), "--json"],
+                    work,
+                    args.timeout,
+                ),
+                run_step(
+                    "postgres import",
+                    [*cli, str(csv_path), "--project", pg_url, "--json"],
+                    work,
+                    args.timeout,
+                ),
             ]
         finally:
             with psycopg.connect(**admin) as conn:  # type: ignore[arg-type]
@@ -80,8 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     for step in results:
         imported = find_count(parse_json_output(step.stdout), "imported")
         peak = "-" if step.peak_mb is None else f"{step.peak_mb:.0f}"
-        print(f"{step.name:<18}{step.seconds:>9.2f}{peak:>9}{imported if imported else '-':>10}"
-              + ("" if step.ok else f"  FAILED: {step.stderr.strip()[-300:]}"))
+        print(
+            f"{step.name:<18}{step.seconds:>9.2f}{peak:>9}{imported if imported else '-':>10}"
+            + ("" if step.ok else f"  FAILED: {step.stderr.strip()[-300:]}")
+        )
     if all(step.ok for step in results):
         ratio = results[1].seconds / results[0].seconds
         verdict = "PASS" if ratio <= TARGET_RATIO else "MISS"

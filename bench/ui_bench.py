@@ -44,8 +44,19 @@ def _project(rows: int) -> Path:
         print(f"generating {rows:,} rows -> {csv_path}")
         write_acled_csv(csv_path, rows)
     print(f"importing into {target}")
-    subprocess.run([sys.executable, "-m", "desktop_app", "import", str(csv_path),
-                    "--project", str(target), "--json"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop_app",
+            "import",
+            str(csv_path),
+            "--project",
+            str(target),
+            "--json",
+        ],
+        check=True,
+    )
     return target
 
 
@@ -125,31 +136,42 @@ def main() -> int:
     wait(window.map.drawn, 10_000)
     window.selection.clear()
     wait(window.map.drawn, 10_000)
-    rows.append(("timeline brush -> every pane updated (median)",
-                 statistics.median(brush_ms), "<= 100 ms"))
-    rows.append(("filter change -> every pane updated (median)",
-                 statistics.median(filter_ms), "<= 100 ms"))
+    rows.append(
+        ("timeline brush -> every pane updated (median)", statistics.median(brush_ms), "<= 100 ms")
+    )
+    rows.append(
+        ("filter change -> every pane updated (median)", statistics.median(filter_ms), "<= 100 ms")
+    )
 
     # 3. map pan / zoom -> aggregation drawn
     pan_ms, zoom_ms, js_ms = [], [], []
-    for script, bucket in (("Sightline.map().panBy([220, 0], {animate: false})", pan_ms),
-                           ("Sightline.map().panBy([-220, 120], {animate: false})", pan_ms),
-                           ("Sightline.map().panBy([0, -120], {animate: false})", pan_ms),
-                           ("Sightline.map().setZoom(Sightline.map().getZoom() + 1, "
-                            "{animate: false})", zoom_ms),
-                           ("Sightline.map().setZoom(Sightline.map().getZoom() + 1, "
-                            "{animate: false})", zoom_ms),
-                           ("Sightline.map().setZoom(Sightline.map().getZoom() - 2, "
-                            "{animate: false})", zoom_ms)):
+    for script, bucket in (
+        ("Sightline.map().panBy([220, 0], {animate: false})", pan_ms),
+        ("Sightline.map().panBy([-220, 120], {animate: false})", pan_ms),
+        ("Sightline.map().panBy([0, -120], {animate: false})", pan_ms),
+        ("Sightline.map().setZoom(Sightline.map().getZoom() + 1, {animate: false})", zoom_ms),
+        ("Sightline.map().setZoom(Sightline.map().getZoom() + 1, {animate: false})", zoom_ms),
+        ("Sightline.map().setZoom(Sightline.map().getZoom() - 2, {animate: false})", zoom_ms),
+    ):
         t = time.perf_counter()
         window.map.page.runJavaScript(script)
         wait(window.map.drawn, 10_000)
         bucket.append((time.perf_counter() - t) * 1000)
         js_ms.append(window.map.last_draw_ms or 0.0)
-    rows.append(("map pan -> aggregation drawn (median, incl. JS draw)",
-                 statistics.median(pan_ms), "<= 100 ms"))
-    rows.append(("map zoom -> aggregation drawn (median, incl. JS draw)",
-                 statistics.median(zoom_ms), "<= 100 ms"))
+    rows.append(
+        (
+            "map pan -> aggregation drawn (median, incl. JS draw)",
+            statistics.median(pan_ms),
+            "<= 100 ms",
+        )
+    )
+    rows.append(
+        (
+            "map zoom -> aggregation drawn (median, incl. JS draw)",
+            statistics.median(zoom_ms),
+            "<= 100 ms",
+        )
+    )
     rows.append(("  of which JS draw (median)", statistics.median(js_ms), ""))
 
     # 4. timeline repaint at several zooms
@@ -175,14 +197,18 @@ def main() -> int:
     rows.append(("timeline first paint after a range change, worst", max(first), "<= 16 ms"))
 
     window.close()
-    print(f"\nSightline UI benchmark: {n:,} events, window 1600x1000, offscreen, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"\nSightline UI benchmark: {n:,} events, window 1600x1000, offscreen, "
+        f"{os.cpu_count()} cores"
+    )
     print(f"{'measure':58s} {'ms':>9s}  target")
     print("-" * 84)
     for name, ms, target in rows:
         print(f"{name:58s} {ms:9.1f}  {target}")
-    print("\nbaseline (measured here, not rerun): folium, one CircleMarker per event: "
-          "10,000 events 9 s; 100,000 events 95 s and 1.6 GB")
+    print(
+        "\nbaseline (measured here, not rerun): folium, one CircleMarker per event: "
+        "10,000 events 9 s; 100,000 events 95 s and 1.6 GB"
+    )
     return 0
 
 

@@ -56,8 +56,19 @@ def build(clean: bool) -> float:
         import PyInstaller  # noqa: F401
     except ImportError:
         raise SystemExit("PyInstaller is not installed: pip install -e '.[build]'") from None
-    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-               "--distpath", str(DIST), "--workpath", str(WORK), str(SPEC)]
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(DIST),
+        "--workpath",
+        str(WORK),
+        str(SPEC),
+    ]
     if clean:
         command.insert(3, "--clean")
     print("$ " + " ".join(command), flush=True)
@@ -72,28 +83,41 @@ def offline_prefix() -> tuple[list[str], str]:
         return [], f"no network namespaces on {sys.platform} (no unshare)"
     reasons = []
     for prefix in (["unshare", "--net"], ["unshare", "--map-root-user", "--net"]):
-        probe = subprocess.run([*prefix, "cat", "/proc/net/dev"], capture_output=True,
-                               text=True, check=False)
+        probe = subprocess.run(
+            [*prefix, "cat", "/proc/net/dev"], capture_output=True, text=True, check=False
+        )
         if probe.returncode == 0:
             devices = [line.split(":")[0].strip() for line in probe.stdout.splitlines()[2:]]
             if devices != ["lo"]:
                 reasons.append(f"{' '.join(prefix)} still shows devices {devices}")
                 continue
-            return prefix, f"{' '.join(prefix)}: a network namespace with only a loopback " \
-                           "device, down"
+            return (
+                prefix,
+                f"{' '.join(prefix)}: a network namespace with only a loopback device, down",
+            )
         reasons.append(f"{' '.join(prefix)}: {probe.stderr.strip() or probe.returncode}")
     return [], "network namespaces are forbidden here (" + "; ".join(reasons) + ")"
 
 
 def run_offline(prefix: list[str], args: list[str], home: Path) -> tuple[int, str, str, float]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
-           "XDG_CACHE_HOME": str(home / "cache")}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
     env.pop("PYTHONPATH", None)  # the frozen program must need nothing from the checkout
     start = time.monotonic()
-    done = subprocess.run([*prefix, str(program()), *args], env=env, cwd=home,
-                          capture_output=True, text=True, timeout=SMOKE_TIMEOUT_S,
-                          check=False)
+    done = subprocess.run(
+        [*prefix, str(program()), *args],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_TIMEOUT_S,
+        check=False,
+    )
     return done.returncode, done.stdout, done.stderr, time.monotonic() - start
 
 
@@ -102,8 +126,10 @@ def smoke_test(require_offline: bool) -> dict[str, object]:
     offline = bool(prefix)
     print(f"network: {how}", flush=True)
     if not offline:
-        message = "the smoke test cannot run without a network here, so the offline " \
-                  "claim is NOT verified on this machine"
+        message = (
+            "the smoke test cannot run without a network here, so the offline "
+            "claim is NOT verified on this machine"
+        )
         if require_offline:
             raise SystemExit(f"FAILED: {message}")
         print(f"WARNING: {message}; running it with the network present", flush=True)
@@ -113,7 +139,8 @@ def smoke_test(require_offline: bool) -> dict[str, object]:
         # run from an empty folder: nothing may be found relative to the current directory
         home = Path(folder)
         code, out, err, seconds = run_offline(
-            prefix, ["--self-test", "--self-test-out", str(shot)], home)
+            prefix, ["--self-test", "--self-test-out", str(shot)], home
+        )
         print(out, end="", flush=True)
         if code != 0:
             print(err[-4000:], file=sys.stderr)
@@ -124,20 +151,29 @@ def smoke_test(require_offline: bool) -> dict[str, object]:
             events = json.loads(out)["events"] if code == 0 and out.strip() else None
             if code != 0 or not default.is_file() or not events:
                 print(err[-4000:], file=sys.stderr)
-                raise SystemExit("FAILED: a first run did not create the sample project in "
-                                 f"the user data folder (exit {code}, events {events})")
-            print(f"first run: {default.relative_to(home)} created with {events} sample "
-                  "events", flush=True)
-    return {"offline": offline, "network": how, "self_test_s": round(seconds, 1),
-            "screenshot": str(shot)}
+                raise SystemExit(
+                    "FAILED: a first run did not create the sample project in "
+                    f"the user data folder (exit {code}, events {events})"
+                )
+            print(
+                f"first run: {default.relative_to(home)} created with {events} sample events",
+                flush=True,
+            )
+    return {
+        "offline": offline,
+        "network": how,
+        "self_test_s": round(seconds, 1),
+        "screenshot": str(shot),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-build", action="store_true", help="only smoke-test dist/")
     parser.add_argument("--clean", action="store_true", help="PyInstaller --clean")
-    parser.add_argument("--require-offline", action="store_true",
-                        help="fail when no network namespace can be made")
+    parser.add_argument(
+        "--require-offline", action="store_true", help="fail when no network namespace can be made"
+    )
     args = parser.parse_args(argv)
 
     report: dict[str, object] = {"platform": sys.platform}
@@ -154,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build time:      {report['build_s']} s")
     print(f"folder:          {APP} ({report['size_mb']} MB, {files:,} files)")
     print(f"self-test time:  {report['self_test_s']} s (frozen program, start-up included)")
-    print(f"offline:         {'yes' if report['offline'] else 'NOT VERIFIED'} "
-          f"({report['network']})")
+    print(
+        f"offline:         {'yes' if report['offline'] else 'NOT VERIFIED'} ({report['network']})"
+    )
     (DIST / "build-report.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     return 0
 

@@ -34,9 +34,11 @@ def data_dir() -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "sqlite_only(reason): the test is about SQLite itself (file locks, WAL, "
-                   "the ADBC worker, the file on disk); its project stays a SQLite file even "
-                   "when SIGHTLINE_TEST_DATABASE_URL is set")
+        "markers",
+        "sqlite_only(reason): the test is about SQLite itself (file locks, WAL, "
+        "the ADBC worker, the file on disk); its project stays a SQLite file even "
+        "when SIGHTLINE_TEST_DATABASE_URL is set",
+    )
 
 
 @pytest.fixture()
@@ -70,8 +72,9 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user data, settings or cache folders."""
     home = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
@@ -102,8 +105,7 @@ def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]
     made: list[Any] = []
 
     def make(project: Any) -> Any:
-        settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"),
-                             QSettings.Format.IniFormat)
+        settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.Format.IniFormat)
         window = MainWindow(project, settings=settings)
         made.append(window)
         window.resize(1400, 900)
@@ -111,9 +113,14 @@ def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]
             window.show()
         qtbot.waitUntil(lambda: window.map.is_ready, timeout=30_000)
         located = int((window.linker.frame.located & window.linker.visible).sum())
-        qtbot.waitUntil(lambda: run_js(qtbot, window.map.page, "Sightline.counts().events")
-                        == located and run_js(qtbot, window.map.page, "Sightline.settled()")
-                        and window.view_state.map is not None, timeout=30_000)
+        qtbot.waitUntil(
+            lambda: (
+                run_js(qtbot, window.map.page, "Sightline.counts().events") == located
+                and run_js(qtbot, window.map.page, "Sightline.settled()")
+                and window.view_state.map is not None
+            ),
+            timeout=30_000,
+        )
         return window
 
     yield make

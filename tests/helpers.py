@@ -16,9 +16,15 @@ def run_js(qtbot: Any, page: Any, expression: str) -> Any:
 
 def map_at(qtbot: Any, page: Any, target: Any) -> bool:
     """The page's map is centred on ``target`` (a state MapView, to two pixels) at its zoom."""
-    where = run_js(qtbot, page, "{c: Sightline.map().getCenter(), z: Sightline.map().getZoom(), "
-                                "s: Sightline.settled()}")
-    tolerance = 2 * 360.0 / (256 * 2 ** target.zoom)
-    return bool(where["s"]) and where["z"] == target.zoom \
-        and abs(where["c"]["lat"] - target.lat) < tolerance \
+    where = run_js(
+        qtbot,
+        page,
+        "{c: Sightline.map().getCenter(), z: Sightline.map().getZoom(), s: Sightline.settled()}",
+    )
+    tolerance = 2 * 360.0 / (256 * 2**target.zoom)
+    return (
+        bool(where["s"])
+        and where["z"] == target.zoom
+        and abs(where["c"]["lat"] - target.lat) < tolerance
         and abs(where["c"]["lng"] - target.lon) < tolerance
+    )

@@ -32,9 +32,14 @@ def admin(url: URL) -> Any:
     """An autocommit psycopg connection to the server's maintenance database."""
     import psycopg
 
-    return psycopg.connect(host=url.host, port=url.port, user=url.username,
-                           password=url.password, dbname=url.database or "postgres",
-                           autocommit=True)
+    return psycopg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        dbname=url.database or "postgres",
+        autocommit=True,
+    )
 
 
 @contextmanager
@@ -44,7 +49,7 @@ def fresh_database(prefix: str = "sightline_test") -> Iterator[str]:
     assert url is not None, f"{ENV} is not set"
     name = f"{prefix}_{secrets.token_hex(6)}"
     with admin(url) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -56,7 +61,10 @@ def drop_database(url: URL, name: str) -> None:
     that refuses to end an autovacuum worker for a role that is not superuser, while a
     plain DROP DATABASE stops autovacuum itself."""
     with admin(url) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                     "WHERE datname = %s AND pid <> pg_backend_pid() "
-                     "AND usename = current_user", (name,))
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid() "
+            "AND usename = current_user",
+            (name,),
+        )
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

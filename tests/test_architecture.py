@@ -37,5 +37,7 @@ def test_every_package_is_listed_for_packaging() -> None:
         for p in (ROOT / "desktop_app").rglob("__init__.py")
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
-    assert config["package-dir"] == {"desktop_app.sample_data": "data",
-                                     "desktop_app.resources": "resources"}
+    assert config["package-dir"] == {
+        "desktop_app.sample_data": "data",
+        "desktop_app.resources": "resources",
+    }

@@ -23,11 +23,16 @@ Y2023, Y2024, Y2026 = (to_seconds(datetime(y, 1, 1)) for y in (2023, 2024, 2026)
 
 def _snapshot(n: int) -> ViewSnapshot:
     return ViewSnapshot(
-        title=f"View {n}", note=f"Note {n} – “quoted” <b>not html</b>",  # noqa: RUF001 (typography)
-        timeline=(Y2023 + n, Y2026), map=MapView(30.0 + n, 100.5, 3.0 + n),
-        filters=Filters(t0=Y2023, t1=Y2024, text="airborne",
-                        facets={"country": frozenset({"Russia", "China"})}),
-        selection=frozenset({n, n + 10}), active=n)
+        title=f"View {n}",
+        note=f"Note {n} – “quoted” <b>not html</b>",  # noqa: RUF001 (typography)
+        timeline=(Y2023 + n, Y2026),
+        map=MapView(30.0 + n, 100.5, 3.0 + n),
+        filters=Filters(
+            t0=Y2023, t1=Y2024, text="airborne", facets={"country": frozenset({"Russia", "China"})}
+        ),
+        selection=frozenset({n, n + 10}),
+        active=n,
+    )
 
 
 # ---------------------------------------------------------------------- snapshot
@@ -41,8 +46,12 @@ def test_snapshot_survives_json() -> None:
 
 def test_snapshot_reads_damaged_json_as_less() -> None:
     data = _snapshot(2).to_dict()
-    data.update(timeline=[5, 1], map={"lat": "x", "lon": 1, "zoom": 2},
-                selection=[1, "2", True, 3], active="4")
+    data.update(
+        timeline=[5, 1],
+        map={"lat": "x", "lon": 1, "zoom": 2},
+        selection=[1, "2", True, 3],
+        active="4",
+    )
     data["filters"]["facets"] = {"country": "Russia", "tag": []}
     snap = ViewSnapshot.from_dict(data)
     assert snap.timeline is None and snap.map is None
@@ -68,8 +77,9 @@ def test_story_of_three_views_round_trips_through_the_store(tmp_path: Path) -> N
     assert [s.view.title for s in steps] == ["View 1", "View 2", "View 3"]
     assert [s.position for s in steps] == [1, 2, 3]
     for n, step in enumerate(steps, start=1):
-        restored = ViewSnapshot.from_dict(step.view.state).with_text(step.view.title,
-                                                                     step.view.note)
+        restored = ViewSnapshot.from_dict(step.view.state).with_text(
+            step.view.title, step.view.note
+        )
         assert restored == _snapshot(n)
 
 
@@ -121,21 +131,26 @@ def _id_of(window: Any, place: str) -> int:
     return int(frame.ids[list(frame.place).index(place)])
 
 
-def test_briefing_menu_and_dock_are_installed(make_main_window: Any,
-                                              sample_project: Project) -> None:
+def test_briefing_menu_and_dock_are_installed(
+    make_main_window: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus.index("&Briefing") == menus.index("&Help") - 1
     briefing = window.briefing
     assert window.docks["stories"].widget() is briefing.stories
-    shortcuts = [a.shortcut().toString() for a in window.findChildren(type(briefing.save_action))
-                 if not a.shortcut().isEmpty()]
+    shortcuts = [
+        a.shortcut().toString()
+        for a in window.findChildren(type(briefing.save_action))
+        if not a.shortcut().isEmpty()
+    ]
     assert len(shortcuts) == len(set(shortcuts)), f"clashing shortcuts: {shortcuts}"
     assert {"Ctrl+S", "F5", "Ctrl+P"} <= set(shortcuts)
 
 
-def test_saved_view_is_applied_back_to_the_window(make_main_window: Any, qtbot: Any,
-                                                  sample_project: Project) -> None:
+def test_saved_view_is_applied_back_to_the_window(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     from desktop_app.app.briefing import apply_view, capture_view
 
     window = make_main_window(sample_project)
@@ -154,8 +169,10 @@ def test_saved_view_is_applied_back_to_the_window(make_main_window: Any, qtbot: 
     window.filters.clear(source=window)
     window.selection.clear(source=window)
     window.fit_all()
-    qtbot.waitUntil(lambda: window.view_state.map is not None
-                    and window.view_state.map.zoom != 5.0, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.view_state.map is not None and window.view_state.map.zoom != 5.0,
+        timeout=WAIT_MS,
+    )
     apply_view(window, saved, animate=True)  # the timeline glides, the map flies
     assert window.filters.filters == Filters(t0=Y2023, t1=Y2024)
     assert window.selection.ids == {moscow} and window.selection.active == moscow
@@ -170,8 +187,9 @@ def test_saved_view_is_applied_back_to_the_window(make_main_window: Any, qtbot: 
     assert window.selection.ids == {moscow}
 
 
-def test_classification_is_a_project_setting(make_main_window: Any,
-                                             sample_project: Project) -> None:
+def test_classification_is_a_project_setting(
+    make_main_window: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     assert window.briefing.classification() == ""
     window.briefing.set_classification("  OFFICIAL-SENSITIVE  ")

@@ -23,8 +23,11 @@ import pytest
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
-SIGHTLINE = [sys.executable, "-c",
-             "import sys; from desktop_app.app.cli import main; sys.exit(main(sys.argv[1:]))"]
+SIGHTLINE = [
+    sys.executable,
+    "-c",
+    "import sys; from desktop_app.app.cli import main; sys.exit(main(sys.argv[1:]))",
+]
 
 WRITER = textwrap.dedent("""
     import os, sys
@@ -53,8 +56,9 @@ def _env() -> dict[str, str]:
 
 
 def _sightline(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*SIGHTLINE, *args], capture_output=True, text=True, env=_env(),
-                          timeout=120, check=False)
+    return subprocess.run(
+        [*SIGHTLINE, *args], capture_output=True, text=True, env=_env(), timeout=120, check=False
+    )
 
 
 BULK_IMPORT = textwrap.dedent("""
@@ -76,16 +80,22 @@ def _other_process(kind: str, path: Path, data_dir: Path) -> int:
         done = _sightline("info", "--project", str(path))
         assert done.returncode == 0, done.stderr
         return 0
-    done = subprocess.run([sys.executable, "-c", BULK_IMPORT, str(path),
-                           str(data_dir / "acled_sample.csv")], capture_output=True,
-                          text=True, env=_env(), timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", BULK_IMPORT, str(path), str(data_dir / "acled_sample.csv")],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return int(done.stdout.strip())
 
 
 @pytest.mark.parametrize("other", ["info", "bulk import"])
 def test_a_write_after_a_foreign_close_survives_another_process_and_kill_9(
-        tmp_path: Path, data_dir: Path, other: str) -> None:
+    tmp_path: Path, data_dir: Path, other: str
+) -> None:
     """Finding 1: the writer's locks are gone after a plain os.open/os.close; another
     Sightline process opens and closes the project (``sightline info``, or a bulk import
     through the ADBC worker, which used to switch the journal away from WAL); the writer
@@ -94,8 +104,13 @@ def test_a_write_after_a_foreign_close_survives_another_process_and_kill_9(
     from desktop_app.store.project import Project
 
     Project.open(path).close()
-    with subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env=_env(),
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as writer:
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)],
+        env=_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as writer:
         try:
             assert writer.stdout is not None and writer.stdin is not None
             assert writer.stdout.readline().strip() == "ready"
@@ -110,7 +125,8 @@ def test_a_write_after_a_foreign_close_survives_another_process_and_kill_9(
     try:
         assert fresh.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert fresh.execute("SELECT value FROM setting WHERE key = 'after'").fetchone() == (
-            "written",)
+            "written",
+        )
         assert fresh.execute("SELECT count(*) FROM event").fetchone() == (added,)
     finally:
         fresh.close()
@@ -136,9 +152,13 @@ class LockHolder:
     :meth:`release`."""
 
     def __init__(self, path: Path, what: str) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), what],
-                                        env=_env(), stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(path), what],
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "held"
 
@@ -165,7 +185,8 @@ def _foreign_file(path: Path, journal: str) -> bytes:
 
 @pytest.mark.parametrize("journal", ["delete", "wal"])
 def test_a_foreign_sqlite_file_is_refused_without_a_single_write(
-        tmp_path: Path, journal: str) -> None:
+    tmp_path: Path, journal: str
+) -> None:
     from desktop_app.store.project import Project, ProjectError
 
     path = tmp_path / "crm.db"
@@ -179,7 +200,8 @@ def test_a_foreign_sqlite_file_is_refused_without_a_single_write(
 
 
 def test_a_project_from_a_newer_sightline_is_refused_without_a_single_write(
-        project: Any, tmp_path: Path) -> None:
+    project: Any, tmp_path: Path
+) -> None:
     from desktop_app.store.project import Project, SchemaTooNew
 
     path = project.path
@@ -205,23 +227,28 @@ def _add_trigger(path: Path, sql: str) -> None:
 
 
 def test_a_refused_edit_says_why_in_one_line_without_sql_or_data(
-        sample_project: Any, caplog: pytest.LogCaptureFixture) -> None:
+    sample_project: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     from desktop_app.store import editing as store
 
     try:
         from desktop_app.store.project import WriteFailed
     except ImportError:  # before issue 10: any error, checked for SQL below
         WriteFailed = Exception
-    event_id = int(sqlite3.connect(sample_project.path).execute(
-        "SELECT min(id) FROM event").fetchone()[0])
+    event_id = int(
+        sqlite3.connect(sample_project.path).execute("SELECT min(id) FROM event").fetchone()[0]
+    )
     before = store.read_event(sample_project, event_id)
-    _add_trigger(sample_project.path, "CREATE TRIGGER no_edits BEFORE UPDATE ON event "
-                 "BEGIN SELECT RAISE(ABORT, 'edits are frozen'); END")
+    _add_trigger(
+        sample_project.path,
+        "CREATE TRIGGER no_edits BEFORE UPDATE ON event "
+        "BEGIN SELECT RAISE(ABORT, 'edits are frozen'); END",
+    )
     secret = "Covert meeting at the Cafe Lumiere"
-    with caplog.at_level("ERROR", logger="sightline.store"), \
-            pytest.raises(Exception) as failed:
-        store.update_event(sample_project, event_id,
-                           store.EventFields(**{**before.__dict__, "title": secret}))
+    with caplog.at_level("ERROR", logger="sightline.store"), pytest.raises(Exception) as failed:
+        store.update_event(
+            sample_project, event_id, store.EventFields(**{**before.__dict__, "title": secret})
+        )
     message = str(failed.value)
     assert isinstance(failed.value, WriteFailed)
     assert "edits are frozen" in message and "\n" not in message
@@ -235,8 +262,11 @@ def test_a_failed_import_says_why_without_sql_or_rows(project: Any, data_dir: Pa
     from desktop_app.ingest.pipeline import import_file
     from desktop_app.store.bulk import BatchWriteError
 
-    _add_trigger(project.path, "CREATE TRIGGER no_events BEFORE INSERT ON event "
-                 "BEGIN SELECT RAISE(ABORT, 'the project is frozen'); END")
+    _add_trigger(
+        project.path,
+        "CREATE TRIGGER no_events BEFORE INSERT ON event "
+        "BEGIN SELECT RAISE(ABORT, 'the project is frozen'); END",
+    )
     with pytest.raises(BatchWriteError) as failed:
         import_file(project, data_dir / "acled_sample.csv")
     message = str(failed.value)
@@ -249,7 +279,8 @@ def test_a_failed_import_says_why_without_sql_or_rows(project: Any, data_dir: Pa
 
 # ---------------------------------------------------------------- one write path
 def test_every_change_of_the_contents_bumps_the_data_version_once(
-        project: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop_app.ingest.pipeline import import_file
     from desktop_app.store import bulk
     from desktop_app.store import editing as store
@@ -279,8 +310,9 @@ def test_every_change_of_the_contents_bumps_the_data_version_once(
     assert version() == start + 5
 
 
-def test_the_text_index_is_built_in_short_writes(project: Any, data_dir: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_text_index_is_built_in_short_writes(
+    project: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop_app.ingest.pipeline import import_file
     from desktop_app.store import search
 
@@ -321,8 +353,7 @@ def test_a_writer_waits_for_another_process_and_is_told_why(project: Any) -> Non
 
 
 # ---------------------------------------------------------------- finding 4: two imports
-def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path,
-                                                          data_dir: Path) -> None:
+def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path, data_dir: Path) -> None:
     """Both commands start while a third process writes; each says it is waiting, then
     they run one after the other and both batches are there with the right counts."""
     from desktop_app.store.batches import list_batches
@@ -332,9 +363,16 @@ def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path,
     Project.open(path).close()
     holder = LockHolder(path, "the import of first.csv")
     files = [data_dir / "acled_sample.csv", data_dir / "gdelt_v1.tsv"]
-    runs = [subprocess.Popen([*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
-                             env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for f in files]
+    runs = [
+        subprocess.Popen(
+            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
     try:
         for run in runs:  # both are queued behind the holder
             assert run.stderr is not None
@@ -354,8 +392,7 @@ def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path,
             events = conn.exec_driver_sql("SELECT count(*) FROM event").scalar()
         assert events == sum(r["imported"] for r in results) > 0
         for batch in batches:
-            assert batch.imported == next(r["imported"] for r in results
-                                          if r["batch"] == batch.id)
+            assert batch.imported == next(r["imported"] for r in results if r["batch"] == batch.id)
     check = sqlite3.connect(path)
     assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     check.close()
@@ -373,8 +410,9 @@ def _select(window: Any, event_id: int) -> None:
     window.selection.set([event_id], active=event_id, source=None)
 
 
-def test_an_edit_waits_for_the_text_index_then_lands(make_main_window: Any, qtbot: Any,
-                                                      sample_project: Any) -> None:
+def test_an_edit_waits_for_the_text_index_then_lands(
+    make_main_window: Any, qtbot: Any, sample_project: Any
+) -> None:
     """Finding 3: an edit while another thread writes (the text index, an import) waits
     its turn instead of failing with "database is locked"."""
     import threading
@@ -403,15 +441,19 @@ def test_an_edit_waits_for_the_text_index_then_lands(make_main_window: Any, qtbo
     writer.join(30)
     timer.join(30)
     assert editing.undo_stack.count() == 1 and editing.last_message == ""
-    assert window.statusBar().currentMessage().startswith(
-        "Waiting for building the text index to finish")
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Waiting for building the text index to finish")
+    )
     assert window.linker.frame.row_of(event_id) is None
     with pytest.raises(store.EditError):
         store.read_event(sample_project, event_id)
 
 
 def test_a_refused_edit_or_undo_says_so_and_leaves_the_undo_stack_right(
-        make_main_window: Any, qtbot: Any, sample_project: Any) -> None:
+    make_main_window: Any, qtbot: Any, sample_project: Any
+) -> None:
     """Finding 3: a write that cannot be made (another process imports for longer than
     an edit waits) shows a clear message, leaves no undo entry, and Undo never raises."""
     from desktop_app.store import editing as store
@@ -455,14 +497,21 @@ def test_a_refused_edit_or_undo_says_so_and_leaves_the_undo_stack_right(
         holder.release()
     # the store was never half-changed: the event is still deleted, whole
     with sample_project.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM event WHERE id = ?",
-                                    (event_id,)).scalar() == 0
-        assert conn.exec_driver_sql("SELECT count(*) FROM event_source WHERE event_id = ?",
-                                    (event_id,)).scalar() == 0
+        assert (
+            conn.exec_driver_sql("SELECT count(*) FROM event WHERE id = ?", (event_id,)).scalar()
+            == 0
+        )
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM event_source WHERE event_id = ?", (event_id,)
+            ).scalar()
+            == 0
+        )
 
 
 def test_the_window_follows_an_import_made_by_another_process(
-        make_main_window: Any, qtbot: Any, sample_project: Any, data_dir: Path) -> None:
+    make_main_window: Any, qtbot: Any, sample_project: Any, data_dir: Path
+) -> None:
     """Finding 5: a CLI import appears in the window within seconds, read in the
     background, with the selection and the time range kept."""
     window = make_main_window(sample_project)
@@ -472,8 +521,13 @@ def test_the_window_follows_an_import_made_by_another_process(
     _select(window, event_id)
     window.timeline.set_range(*window.view_state.timeline)
     span = window.view_state.timeline
-    done = _sightline("import", str(data_dir / "acled_sample.csv"), "--project",
-                      str(sample_project.path), "--json")
+    done = _sightline(
+        "import",
+        str(data_dir / "acled_sample.csv"),
+        "--project",
+        str(sample_project.path),
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     imported = json.loads(done.stdout)["imported"]
     with qtbot.waitSignal(window.followed, timeout=WAIT):
@@ -490,7 +544,8 @@ def test_the_window_follows_an_import_made_by_another_process(
 
 
 def test_an_import_in_the_window_waits_for_another_import_then_lands(
-        make_main_window: Any, qtbot: Any, sample_project: Any, data_dir: Path) -> None:
+    make_main_window: Any, qtbot: Any, sample_project: Any, data_dir: Path
+) -> None:
     """Finding 4: the window's import, started while another process imports, says it
     is waiting and lands once the other is done."""
     from desktop_app.ingest.pipeline import ImportResult
@@ -501,15 +556,16 @@ def test_an_import_in_the_window_waits_for_another_import_then_lands(
     holder = LockHolder(sample_project.path, "the import of colleague.csv")
     try:
         window.import_path(data_dir / "timemap.csv")
-        qtbot.waitUntil(lambda: "Waiting for the import of colleague.csv"
-                        in window.progress_label.text(), timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: "Waiting for the import of colleague.csv" in window.progress_label.text(),
+            timeout=WAIT,
+        )
     finally:
         with qtbot.waitSignal(window.import_finished, timeout=WAIT) as finished:
             holder.release()
     result = finished.args[0]
     assert isinstance(result, ImportResult) and result.imported > 0
-    qtbot.waitUntil(lambda: len(window.linker.frame) == before + result.imported,
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: len(window.linker.frame) == before + result.imported, timeout=WAIT)
 
 
 def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) -> None:
@@ -519,9 +575,16 @@ def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) 
     path = tmp_path / "shared.sightline"
     Project.open(path).close()
     files = [data_dir / "timemap.csv", data_dir / "timelinejs.csv"]
-    runs = [subprocess.Popen([*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
-                             env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for f in files]
+    runs = [
+        subprocess.Popen(
+            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
     imported = 0
     for run in runs:
         out, err = run.communicate(timeout=300)
@@ -555,9 +618,14 @@ def test_the_write_lock_survives_unrelated_closes_of_the_project_files(project: 
     with project.write_lock("the import of held.csv"):
         for name in (project.path, lock_path_for(project.path)):
             os.close(os.open(name, os.O_RDONLY))
-        other = subprocess.run([sys.executable, "-c", TRY_WRITE, str(project.path)],
-                               capture_output=True, text=True, env=_env(), timeout=120,
-                               check=False)
+        other = subprocess.run(
+            [sys.executable, "-c", TRY_WRITE, str(project.path)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=120,
+            check=False,
+        )
     assert other.returncode == 3, other.stderr
     assert "busy with the import of held.csv" in other.stdout
     assert project.get_setting("from") == ""

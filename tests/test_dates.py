@@ -37,37 +37,40 @@ def parse_many(values: list[str], order: DateOrder | None = None):
 
 
 # ---------------------------------------------------------------- accepted formats
-@pytest.mark.parametrize("text, start, precision", [
-    ("2023", dt(2023, 1, 1), Y),
-    ("2023-05", dt(2023, 5, 1), M),
-    ("2023/05", dt(2023, 5, 1), M),
-    ("2023-05-14", dt(2023, 5, 14), D),
-    ("2023/5/4", dt(2023, 5, 4), D),
-    ("  2023-05-14  ", dt(2023, 5, 14), D),
-    ("2023-05-14 09:30", dt(2023, 5, 14, 9, 30), MIN),
-    ("2023-05-14T09:30:15", dt(2023, 5, 14, 9, 30, 15), MIN),
-    ("2023-05-14T09:30:15.250", dt(2023, 5, 14, 9, 30, 15), MIN),
-    ("20230514", dt(2023, 5, 14), D),  # GDELT SQLDATE
-    ("202305140930", dt(2023, 5, 14, 9, 30), MIN),
-    ("20250516123000", dt(2025, 5, 16, 12, 30), MIN),  # GDELT 2 DATEADDED
-    ("14/05/2023", dt(2023, 5, 14), D),
-    ("14.05.2023", dt(2023, 5, 14), D),
-    ("14-05-2023", dt(2023, 5, 14), D),
-    ("14/05/2023 09:30", dt(2023, 5, 14, 9, 30), MIN),
-    ("05/14/2023 2:30 PM", dt(2023, 5, 14, 14, 30), MIN),
-    ("05/14/2023 12:15 AM", dt(2023, 5, 14, 0, 15), MIN),
-    ("05/14/2023 12:15 PM", dt(2023, 5, 14, 12, 15), MIN),
-    ("16 May 2025", dt(2025, 5, 16), D),
-    ("3 June 2025", dt(2025, 6, 3), D),
-    ("16th May 2025", dt(2025, 5, 16), D),
-    ("16-May-2025", dt(2025, 5, 16), D),
-    ("May 16, 2025", dt(2025, 5, 16), D),
-    ("Sept 3, 2025", dt(2025, 9, 3), D),
-    ("May 2025", dt(2025, 5, 1), M),
-    ("September 2025", dt(2025, 9, 1), M),
-    ("1700000000", dt(2023, 11, 14, 22, 13, 20), MIN),  # epoch seconds (UTC)
-    ("1700000000000", dt(2023, 11, 14, 22, 13, 20), MIN),  # epoch milliseconds
-])
+@pytest.mark.parametrize(
+    "text, start, precision",
+    [
+        ("2023", dt(2023, 1, 1), Y),
+        ("2023-05", dt(2023, 5, 1), M),
+        ("2023/05", dt(2023, 5, 1), M),
+        ("2023-05-14", dt(2023, 5, 14), D),
+        ("2023/5/4", dt(2023, 5, 4), D),
+        ("  2023-05-14  ", dt(2023, 5, 14), D),
+        ("2023-05-14 09:30", dt(2023, 5, 14, 9, 30), MIN),
+        ("2023-05-14T09:30:15", dt(2023, 5, 14, 9, 30, 15), MIN),
+        ("2023-05-14T09:30:15.250", dt(2023, 5, 14, 9, 30, 15), MIN),
+        ("20230514", dt(2023, 5, 14), D),  # GDELT SQLDATE
+        ("202305140930", dt(2023, 5, 14, 9, 30), MIN),
+        ("20250516123000", dt(2025, 5, 16, 12, 30), MIN),  # GDELT 2 DATEADDED
+        ("14/05/2023", dt(2023, 5, 14), D),
+        ("14.05.2023", dt(2023, 5, 14), D),
+        ("14-05-2023", dt(2023, 5, 14), D),
+        ("14/05/2023 09:30", dt(2023, 5, 14, 9, 30), MIN),
+        ("05/14/2023 2:30 PM", dt(2023, 5, 14, 14, 30), MIN),
+        ("05/14/2023 12:15 AM", dt(2023, 5, 14, 0, 15), MIN),
+        ("05/14/2023 12:15 PM", dt(2023, 5, 14, 12, 15), MIN),
+        ("16 May 2025", dt(2025, 5, 16), D),
+        ("3 June 2025", dt(2025, 6, 3), D),
+        ("16th May 2025", dt(2025, 5, 16), D),
+        ("16-May-2025", dt(2025, 5, 16), D),
+        ("May 16, 2025", dt(2025, 5, 16), D),
+        ("Sept 3, 2025", dt(2025, 9, 3), D),
+        ("May 2025", dt(2025, 5, 1), M),
+        ("September 2025", dt(2025, 9, 1), M),
+        ("1700000000", dt(2023, 11, 14, 22, 13, 20), MIN),  # epoch seconds (UTC)
+        ("1700000000000", dt(2023, 11, 14, 22, 13, 20), MIN),  # epoch milliseconds
+    ],
+)
 def test_accepted_format(text: str, start: datetime, precision: Precision) -> None:
     parsed = parse_date(text)
     assert (parsed.start, parsed.precision) == (start, precision)
@@ -82,19 +85,22 @@ def test_column_keeps_each_values_precision_and_alignment() -> None:
 
 
 # ---------------------------------------------------------------- span ends
-@pytest.mark.parametrize("start, precision, end", [
-    (dt(2023, 1, 1), Y, dt(2024, 1, 1)),
-    (dt(2023, 5, 1), M, dt(2023, 6, 1)),
-    (dt(2023, 12, 1), M, dt(2024, 1, 1)),  # December rolls into the next year
-    (dt(2024, 2, 1), M, dt(2024, 3, 1)),  # leap February: 29 days
-    (dt(2023, 2, 1), M, dt(2023, 3, 1)),
-    (dt(2023, 5, 14), D, dt(2023, 5, 15)),
-    (dt(2023, 12, 31), D, dt(2024, 1, 1)),
-    (dt(1969, 12, 31), D, dt(1970, 1, 1)),  # negative seconds
-    (dt(2023, 12, 31, 23, 59), MIN, dt(2024, 1, 1)),
-    (dt(2023, 5, 14, 9, 30), MIN, dt(2023, 5, 14, 9, 31)),
-    (dt(1066, 1, 1), Y, dt(1067, 1, 1)),
-])
+@pytest.mark.parametrize(
+    "start, precision, end",
+    [
+        (dt(2023, 1, 1), Y, dt(2024, 1, 1)),
+        (dt(2023, 5, 1), M, dt(2023, 6, 1)),
+        (dt(2023, 12, 1), M, dt(2024, 1, 1)),  # December rolls into the next year
+        (dt(2024, 2, 1), M, dt(2024, 3, 1)),  # leap February: 29 days
+        (dt(2023, 2, 1), M, dt(2023, 3, 1)),
+        (dt(2023, 5, 14), D, dt(2023, 5, 15)),
+        (dt(2023, 12, 31), D, dt(2024, 1, 1)),
+        (dt(1969, 12, 31), D, dt(1970, 1, 1)),  # negative seconds
+        (dt(2023, 12, 31, 23, 59), MIN, dt(2024, 1, 1)),
+        (dt(2023, 5, 14, 9, 30), MIN, dt(2023, 5, 14, 9, 31)),
+        (dt(1066, 1, 1), Y, dt(1067, 1, 1)),
+    ],
+)
 def test_span_end(start: datetime, precision: Precision, end: datetime) -> None:
     got = span_end_seconds(np.array([to_seconds(start)]), np.array([precision]))
     assert from_seconds(int(got[0])) == end
@@ -105,10 +111,18 @@ def test_span_end_vectorised_over_mixed_precisions() -> None:
     precisions = [M, D, M, M]
     got = span_end_seconds(np.array([to_seconds(s) for s in starts]), np.array(precisions))
     assert [from_seconds(int(s)) for s in got] == [
-        dt(2024, 3, 1), dt(2024, 3, 1), dt(2100, 3, 1), dt(2000, 3, 1)]
+        dt(2024, 3, 1),
+        dt(2024, 3, 1),
+        dt(2100, 3, 1),
+        dt(2000, 3, 1),
+    ]
     # and the day counts behind them: 2100 is not a leap year, 2000 is
     assert [(from_seconds(int(e)) - s).days for s, e in zip(starts, got, strict=True)] == [
-        29, 1, 28, 29]
+        29,
+        1,
+        28,
+        29,
+    ]
 
 
 def test_partial_date_end_is_exclusive() -> None:
@@ -117,19 +131,22 @@ def test_partial_date_end_is_exclusive() -> None:
 
 
 # ---------------------------------------------------------------- rejected values
-@pytest.mark.parametrize("text, reason", [
-    ("31/02/2024", "impossible date"),
-    ("2023-02-29", "impossible date"),  # not a leap year
-    ("1700-02-29", "impossible date"),  # century, not a leap year
-    ("2024-13-01", "impossible date"),
-    ("2023-05-14 24:00", "impossible date"),
-    ("2023-05-14 09:60", "impossible date"),
-    ("16 Foo 2025", "unknown month name 'Foo'"),
-    ("Smarch 2025", "unknown month name 'Smarch'"),
-    ("Foo 3, 2025", "unknown month name 'Foo'"),
-    ("hello", "unrecognised date"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("31/02/2024", "impossible date"),
+        ("2023-02-29", "impossible date"),  # not a leap year
+        ("1700-02-29", "impossible date"),  # century, not a leap year
+        ("2024-13-01", "impossible date"),
+        ("2023-05-14 24:00", "impossible date"),
+        ("2023-05-14 09:60", "impossible date"),
+        ("16 Foo 2025", "unknown month name 'Foo'"),
+        ("Smarch 2025", "unknown month name 'Smarch'"),
+        ("Foo 3, 2025", "unknown month name 'Foo'"),
+        ("hello", "unrecognised date"),
+        ("", "empty"),
+    ],
+)
 def test_rejected_with_reason(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_date(text)
@@ -153,13 +170,19 @@ def test_bad_value_does_not_spoil_the_column() -> None:
 def test_detect_day_first() -> None:
     report = detect_order(pd.Series(["25/12/2023", "03/04/2024"]))
     assert (report.order, report.conflicting, report.ambiguous) == (
-        DateOrder.DAY_FIRST, False, False)
+        DateOrder.DAY_FIRST,
+        False,
+        False,
+    )
 
 
 def test_detect_month_first() -> None:
     report = detect_order(pd.Series(["12/25/2023", "03/04/2024", "11/2/2015"]))
     assert (report.order, report.numeric_values, report.conflicting) == (
-        DateOrder.MONTH_FIRST, 3, False)
+        DateOrder.MONTH_FIRST,
+        3,
+        False,
+    )
 
 
 def test_detect_ambiguous() -> None:
@@ -172,13 +195,16 @@ def test_detect_nothing_to_decide() -> None:
     assert report.order is None and not report.ambiguous and report.numeric_values == 0
 
 
-@pytest.mark.parametrize("values, order", [
-    (["25/12/2023", "26/12/2023", "12/25/2023"], DateOrder.DAY_FIRST),
-    (["25/12/2023", "12/25/2023", "12/26/2023"], DateOrder.MONTH_FIRST),
-    (["25/12/2023", "12/25/2023"], DateOrder.DAY_FIRST),  # a tie goes to day-first
-    # distinct values are counted: repeating one does not outvote two others
-    (["25/12/2023"] * 5 + ["12/25/2023", "12/26/2023"], DateOrder.MONTH_FIRST),
-])
+@pytest.mark.parametrize(
+    "values, order",
+    [
+        (["25/12/2023", "26/12/2023", "12/25/2023"], DateOrder.DAY_FIRST),
+        (["25/12/2023", "12/25/2023", "12/26/2023"], DateOrder.MONTH_FIRST),
+        (["25/12/2023", "12/25/2023"], DateOrder.DAY_FIRST),  # a tie goes to day-first
+        # distinct values are counted: repeating one does not outvote two others
+        (["25/12/2023"] * 5 + ["12/25/2023", "12/26/2023"], DateOrder.MONTH_FIRST),
+    ],
+)
 def test_detect_conflicting_column(values: list[str], order: DateOrder) -> None:
     report = detect_order(pd.Series(values))
     assert report.conflicting and report.order is order
@@ -199,24 +225,33 @@ def test_explicit_order_and_default() -> None:
         parse_date("25/12/2023", DateOrder.MONTH_FIRST)
 
 
-@pytest.mark.parametrize("text, year", [
-    ("03/04/24", 2024), ("31/12/69", 2069), ("01/01/70", 1970), ("01/01/99", 1999),
-    ("01/01/00", 2000),
-])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("03/04/24", 2024),
+        ("31/12/69", 2069),
+        ("01/01/70", 1970),
+        ("01/01/99", 1999),
+        ("01/01/00", 2000),
+    ],
+)
 def test_two_digit_years(text: str, year: int) -> None:
     parsed = parse_date(text)
     assert parsed.start.year == year and parsed.precision is D
 
 
 # ---------------------------------------------------------------- time zones
-@pytest.mark.parametrize("text, utc", [
-    ("2023-05-14T09:30Z", dt(2023, 5, 14, 9, 30)),
-    ("2023-05-14T09:30+02:00", dt(2023, 5, 14, 7, 30)),
-    ("2023-05-14T09:30:00+0200", dt(2023, 5, 14, 7, 30)),
-    ("2023-05-14T09:30+05:30", dt(2023, 5, 14, 4, 0)),
-    ("2023-05-14T01:30+02:00", dt(2023, 5, 13, 23, 30)),  # back across midnight
-    ("2023-12-31T22:30-05:00", dt(2024, 1, 1, 3, 30)),  # forward into a new year
-])
+@pytest.mark.parametrize(
+    "text, utc",
+    [
+        ("2023-05-14T09:30Z", dt(2023, 5, 14, 9, 30)),
+        ("2023-05-14T09:30+02:00", dt(2023, 5, 14, 7, 30)),
+        ("2023-05-14T09:30:00+0200", dt(2023, 5, 14, 7, 30)),
+        ("2023-05-14T09:30+05:30", dt(2023, 5, 14, 4, 0)),
+        ("2023-05-14T01:30+02:00", dt(2023, 5, 13, 23, 30)),  # back across midnight
+        ("2023-12-31T22:30-05:00", dt(2024, 1, 1, 3, 30)),  # forward into a new year
+    ],
+)
 def test_offsets_converted_to_utc(text: str, utc: datetime) -> None:
     assert parse_date(text).start == utc
 
@@ -233,17 +268,21 @@ def test_to_seconds_of_aware_datetime_is_utc() -> None:
 
 
 # ---------------------------------------------------------------- far past and future
-@pytest.mark.parametrize("text, start, precision", [
-    ("1066", dt(1066, 1, 1), Y),
-    ("1066-10-14", dt(1066, 10, 14), D),
-    ("14 October 1066", dt(1066, 10, 14), D),
-    ("1500-06", dt(1500, 6, 1), M),
-    ("2500", dt(2500, 1, 1), Y),
-    ("2500-12-31 23:59", dt(2500, 12, 31, 23, 59), MIN),
-    ("0999-01-01", dt(999, 1, 1), D),
-])
-def test_years_outside_pandas_timestamp_range(text: str, start: datetime,
-                                               precision: Precision) -> None:
+@pytest.mark.parametrize(
+    "text, start, precision",
+    [
+        ("1066", dt(1066, 1, 1), Y),
+        ("1066-10-14", dt(1066, 10, 14), D),
+        ("14 October 1066", dt(1066, 10, 14), D),
+        ("1500-06", dt(1500, 6, 1), M),
+        ("2500", dt(2500, 1, 1), Y),
+        ("2500-12-31 23:59", dt(2500, 12, 31, 23, 59), MIN),
+        ("0999-01-01", dt(999, 1, 1), D),
+    ],
+)
+def test_years_outside_pandas_timestamp_range(
+    text: str, start: datetime, precision: Precision
+) -> None:
     parsed = parse_date(text)
     assert (parsed.start, parsed.precision) == (start, precision)
     assert from_seconds(to_seconds(start)) == start
@@ -258,23 +297,29 @@ def test_year_before_1_is_a_clear_error() -> None:
 
 
 # ---------------------------------------------------------------- describe / iso_text
-@pytest.mark.parametrize("start, precision, words", [
-    (dt(2023, 1, 1), Y, "2023, year only"),
-    (dt(2023, 5, 1), M, "May 2023, month only"),
-    (dt(2023, 5, 14), D, "14 May 2023"),
-    (dt(2023, 5, 14, 9, 30), MIN, "14 May 2023, 09:30"),
-])
+@pytest.mark.parametrize(
+    "start, precision, words",
+    [
+        (dt(2023, 1, 1), Y, "2023, year only"),
+        (dt(2023, 5, 1), M, "May 2023, month only"),
+        (dt(2023, 5, 14), D, "14 May 2023"),
+        (dt(2023, 5, 14, 9, 30), MIN, "14 May 2023, 09:30"),
+    ],
+)
 def test_describe(start: datetime, precision: Precision, words: str) -> None:
     assert describe(start, precision) == words
 
 
-@pytest.mark.parametrize("start, precision, text", [
-    (dt(2023, 1, 1), Y, "2023"),
-    (dt(2023, 5, 1), M, "2023-05"),
-    (dt(2023, 5, 14), D, "2023-05-14"),
-    (dt(2023, 5, 14, 9, 30), MIN, "2023-05-14 09:30"),
-    (dt(999, 3, 1), M, "0999-03"),
-])
+@pytest.mark.parametrize(
+    "start, precision, text",
+    [
+        (dt(2023, 1, 1), Y, "2023"),
+        (dt(2023, 5, 1), M, "2023-05"),
+        (dt(2023, 5, 14), D, "2023-05-14"),
+        (dt(2023, 5, 14, 9, 30), MIN, "2023-05-14 09:30"),
+        (dt(999, 3, 1), M, "0999-03"),
+    ],
+)
 def test_iso_text_round_trip(start: datetime, precision: Precision, text: str) -> None:
     assert iso_text(start, precision) == text
     parsed = parse_date(text)
@@ -307,23 +352,26 @@ def test_random_dates_round_trip_through_iso_text() -> None:
 
 
 # ---------------------------------------------------------------- spreadsheet re-saves
-@pytest.mark.parametrize("text, start, precision", [
-    ("9-May-20", dt(2020, 5, 9), D),  # Excel's d-mmm-yy (an ACLED export re-saved)
-    ("09-May-2020", dt(2020, 5, 9), D),
-    ("9-may-20", dt(2020, 5, 9), D),
-    ("31-Dec-69", dt(2069, 12, 31), D),
-    ("1-Jan-70", dt(1970, 1, 1), D),
-    ("09 May 20", dt(2020, 5, 9), D),
-    ("09/May/2020", dt(2020, 5, 9), D),
-    ("May 9, 2020", dt(2020, 5, 9), D),
-    ("May-09-2020", dt(2020, 5, 9), D),
-    ("5/9/20", dt(2020, 9, 5), D),  # day-first when nothing decides (reported elsewhere)
-    ("May-20", dt(2020, 5, 1), M),  # Excel's mmm-yy
-    ("16 May 2025 14:30", dt(2025, 5, 16, 14, 30), MIN),
-    ("16 May 2025 2:30 pm", dt(2025, 5, 16, 14, 30), MIN),
-    ("May 16, 2025 9:05:30 AM", dt(2025, 5, 16, 9, 5, 30), MIN),
-    ("9 May 2020 at 9:15 a.m.", dt(2020, 5, 9, 9, 15), MIN),
-])
+@pytest.mark.parametrize(
+    "text, start, precision",
+    [
+        ("9-May-20", dt(2020, 5, 9), D),  # Excel's d-mmm-yy (an ACLED export re-saved)
+        ("09-May-2020", dt(2020, 5, 9), D),
+        ("9-may-20", dt(2020, 5, 9), D),
+        ("31-Dec-69", dt(2069, 12, 31), D),
+        ("1-Jan-70", dt(1970, 1, 1), D),
+        ("09 May 20", dt(2020, 5, 9), D),
+        ("09/May/2020", dt(2020, 5, 9), D),
+        ("May 9, 2020", dt(2020, 5, 9), D),
+        ("May-09-2020", dt(2020, 5, 9), D),
+        ("5/9/20", dt(2020, 9, 5), D),  # day-first when nothing decides (reported elsewhere)
+        ("May-20", dt(2020, 5, 1), M),  # Excel's mmm-yy
+        ("16 May 2025 14:30", dt(2025, 5, 16, 14, 30), MIN),
+        ("16 May 2025 2:30 pm", dt(2025, 5, 16, 14, 30), MIN),
+        ("May 16, 2025 9:05:30 AM", dt(2025, 5, 16, 9, 5, 30), MIN),
+        ("9 May 2020 at 9:15 a.m.", dt(2020, 5, 9, 9, 15), MIN),
+    ],
+)
 def test_spreadsheet_resave_forms(text: str, start: datetime, precision: Precision) -> None:
     parsed = parse_date(text)
     assert (parsed.start, parsed.precision) == (start, precision)
@@ -332,12 +380,19 @@ def test_spreadsheet_resave_forms(text: str, start: datetime, precision: Precisi
 def test_resave_forms_keep_day_month_order_detection() -> None:
     parsed = parse_many(["5/9/20", "5/13/20", "9-May-20"])
     assert [from_seconds(int(s)) for s in parsed.seconds] == [
-        dt(2020, 5, 9), dt(2020, 5, 13), dt(2020, 5, 9)]
+        dt(2020, 5, 9),
+        dt(2020, 5, 13),
+        dt(2020, 5, 9),
+    ]
 
 
 def test_excel_acled_column_parses_whole() -> None:
-    days = [f"{d}-{m}-{y}" for y in ("19", "20") for m in ("Jan", "Feb", "May", "Dec")
-            for d in (1, 9, 28)]
+    days = [
+        f"{d}-{m}-{y}"
+        for y in ("19", "20")
+        for m in ("Jan", "Feb", "May", "Dec")
+        for d in (1, 9, 28)
+    ]
     parsed = parse_many(days)
     assert parsed.ok.all()
     assert set(parsed.precision.tolist()) == {D}
@@ -350,37 +405,44 @@ def test_resave_lookalikes_are_rejected(text: str) -> None:
 
 
 # ---------------------------------------------------------------- named time zones
-@pytest.mark.parametrize("text, utc", [
-    ("2012-01-11 10:30 UTC", dt(2012, 1, 11, 10, 30)),
-    ("2012-01-11 10:30 GMT", dt(2012, 1, 11, 10, 30)),
-    ("Jan 11 2012 10:30 CST", dt(2012, 1, 11, 16, 30)),  # US Central, UTC-6
-    ("Jan 11 2012 10:30 EST", dt(2012, 1, 11, 15, 30)),
-    ("07/14/2012 09:00 EDT", dt(2012, 7, 14, 13, 0)),  # 14: month-first, detected
-    ("Jan 11 2012 23:30 PST", dt(2012, 1, 12, 7, 30)),  # across midnight
-    ("Wed, 11 Jan 2012 10:30:00 GMT", dt(2012, 1, 11, 10, 30)),  # RFC 2822
-    ("11 Jan 2012 10:30:00 +0200", dt(2012, 1, 11, 8, 30)),
-    ("2012-01-11T10:30 UTC+3", dt(2012, 1, 11, 7, 30)),
-    ("2012-01-11 10:30 (MSK)", dt(2012, 1, 11, 7, 30)),
-    ("2012-01-11 10:30 cet", dt(2012, 1, 11, 9, 30)),
-])
+@pytest.mark.parametrize(
+    "text, utc",
+    [
+        ("2012-01-11 10:30 UTC", dt(2012, 1, 11, 10, 30)),
+        ("2012-01-11 10:30 GMT", dt(2012, 1, 11, 10, 30)),
+        ("Jan 11 2012 10:30 CST", dt(2012, 1, 11, 16, 30)),  # US Central, UTC-6
+        ("Jan 11 2012 10:30 EST", dt(2012, 1, 11, 15, 30)),
+        ("07/14/2012 09:00 EDT", dt(2012, 7, 14, 13, 0)),  # 14: month-first, detected
+        ("Jan 11 2012 23:30 PST", dt(2012, 1, 12, 7, 30)),  # across midnight
+        ("Wed, 11 Jan 2012 10:30:00 GMT", dt(2012, 1, 11, 10, 30)),  # RFC 2822
+        ("11 Jan 2012 10:30:00 +0200", dt(2012, 1, 11, 8, 30)),
+        ("2012-01-11T10:30 UTC+3", dt(2012, 1, 11, 7, 30)),
+        ("2012-01-11 10:30 (MSK)", dt(2012, 1, 11, 7, 30)),
+        ("2012-01-11 10:30 cet", dt(2012, 1, 11, 9, 30)),
+    ],
+)
 def test_named_zones_converted_to_utc(text: str, utc: datetime) -> None:
     parsed = parse_date(text)
     assert (parsed.start, parsed.precision) == (utc, MIN)
 
 
-@pytest.mark.parametrize("text, day", [
-    ("Jan 11 2012 CST", dt(2012, 1, 11)),
-    ("2012-01-11 UTC", dt(2012, 1, 11)),
-    ("Thursday, May 9, 2020", dt(2020, 5, 9)),
-    ("12/31/2020 EST", dt(2020, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("Jan 11 2012 CST", dt(2012, 1, 11)),
+        ("2012-01-11 UTC", dt(2012, 1, 11)),
+        ("Thursday, May 9, 2020", dt(2020, 5, 9)),
+        ("12/31/2020 EST", dt(2020, 12, 31)),
+    ],
+)
 def test_dates_with_a_zone_but_no_time_are_never_shifted(text: str, day: datetime) -> None:
     parsed = parse_date(text)
     assert (parsed.start, parsed.precision) == (day, D)
 
 
-@pytest.mark.parametrize("text", ["Jan 11 2012 XYZ", "2012 -2015", "2020 - 2021",
-                                  "10:30 CST", "Jan 11 2012 IST"])
+@pytest.mark.parametrize(
+    "text", ["Jan 11 2012 XYZ", "2012 -2015", "2020 - 2021", "10:30 CST", "Jan 11 2012 IST"]
+)
 def test_unknown_zones_and_lookalikes_are_rejected(text: str) -> None:
     with pytest.raises(ValueError, match="unrecognised date"):
         parse_date(text)
@@ -397,11 +459,19 @@ def split(year: list[str], month: list[str] | None = None, day: list[str] | None
 
 
 def test_split_dates_with_zero_meaning_unknown() -> None:
-    parsed = split(["1970", "1970", "1970", "1998", "2001.0"],
-                   ["7", "0", "1", "", "2.0"], ["2", "5", "0", "15", "28"])
+    parsed = split(
+        ["1970", "1970", "1970", "1998", "2001.0"],
+        ["7", "0", "1", "", "2.0"],
+        ["2", "5", "0", "15", "28"],
+    )
     assert parsed.ok.all()
     assert [from_seconds(int(s)) for s in parsed.seconds] == [
-        dt(1970, 7, 2), dt(1970, 1, 1), dt(1970, 1, 1), dt(1998, 1, 1), dt(2001, 2, 28)]
+        dt(1970, 7, 2),
+        dt(1970, 1, 1),
+        dt(1970, 1, 1),
+        dt(1998, 1, 1),
+        dt(2001, 2, 28),
+    ]
     # month 0: the year only (the day is ignored); day 0: the month
     assert parsed.precision.tolist() == [D, Y, M, Y, D]
 
@@ -413,16 +483,19 @@ def test_split_dates_year_only_and_missing_columns() -> None:
     assert (from_seconds(int(parsed.seconds[0])), int(parsed.precision[0])) == (dt(1989, 11, 1), M)
 
 
-@pytest.mark.parametrize("year, month, day, reason", [
-    ("", "1", "1", "empty"),
-    ("abc", "1", "1", "year 'abc' is not a whole number"),
-    ("0", "1", "1", "year out of range"),
-    ("1991", "13", "1", "month '13' is not 1 to 12"),
-    ("1991", "x", "1", "month 'x' is not 1 to 12"),
-    ("2001", "2", "29", "impossible date: year '2001', month '2', day '29'"),
-    ("2001", "4", "31", "impossible date"),
-    ("2001", "4", "1.5", "impossible date"),
-])
+@pytest.mark.parametrize(
+    "year, month, day, reason",
+    [
+        ("", "1", "1", "empty"),
+        ("abc", "1", "1", "year 'abc' is not a whole number"),
+        ("0", "1", "1", "year out of range"),
+        ("1991", "13", "1", "month '13' is not 1 to 12"),
+        ("1991", "x", "1", "month 'x' is not 1 to 12"),
+        ("2001", "2", "29", "impossible date: year '2001', month '2', day '29'"),
+        ("2001", "4", "31", "impossible date"),
+        ("2001", "4", "1.5", "impossible date"),
+    ],
+)
 def test_split_dates_rejected_with_reason(year: str, month: str, day: str, reason: str) -> None:
     parsed = split([year, "2000"], [month, "2"], [day, "29"])
     assert reason in parsed.error[0]

@@ -73,8 +73,10 @@ def test_summary_of_several_events(sample) -> None:  # type: ignore[no-untyped-d
     summary = summarise(frame, np.arange(len(frame)))
     assert summary.count == 8 and summary.located == 7
     assert summary.first_precision == Precision.YEAR
-    assert span_words(summary.first_start, summary.first_precision, summary.last_end) == \
-        "2023 \u2013 2025"
+    assert (
+        span_words(summary.first_start, summary.first_precision, summary.last_end)
+        == "2023 \u2013 2025"
+    )
     assert summary.top_places[0] == ("Moscow", 3)
     assert summary.top_categories[0] == ("strategic implication", 2)
     assert summarise(frame, np.zeros(0, np.int64)).count == 0
@@ -200,15 +202,18 @@ def test_script_injection_is_shown_as_text(qtbot, project, data_dir) -> None:  #
         assert_inert(view.card.last_html)
     texts = "\n".join(texts)
     assert "<script>alert(1)</script>" in texts  # the literal text, readable
-    assert "<img src=\"https://example.com/canary.png\">" in texts
-    assert "<b onmouseover=\"window.__canary=2\">hover</b>" in texts
+    assert '<img src="https://example.com/canary.png">' in texts
+    assert '<b onmouseover="window.__canary=2">hover</b>' in texts
     assert "javascript:alert(1)" in texts
     selection.set([int(i) for i in frame.ids], source="map")  # the summary and list too
     view.summary.grab()
     assert_inert(view.summary.last_html)
     assert "<script>alert(1)</script>" in view.event_list.item(0).text()
-    remote = [u for u in view.card.refused_resources + view.summary.refused_resources
-              if re.match(r"(https?|ftp|file):", u, re.I)]
+    remote = [
+        u
+        for u in view.card.refused_resources + view.summary.refused_resources
+        if re.match(r"(https?|ftp|file):", u, re.I)
+    ]
     assert remote == []
 
 

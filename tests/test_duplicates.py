@@ -25,23 +25,62 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 from test_import_speed_paths import _acled as _generated
 from test_import_speed_paths import _write
 
-OSINT_HEADER = ["id", "date", "location", "latitude", "longitude", "title", "description",
-                "link", "actors"]
+OSINT_HEADER = [
+    "id",
+    "date",
+    "location",
+    "latitude",
+    "longitude",
+    "title",
+    "description",
+    "link",
+    "actors",
+]
 
 
 def osint_rows() -> list[list[str]]:
     """Six verified videos of one strike (same title, date and place), each its own entry
     with its own link; then the same entry pasted twice; then two entries that differ
     from others only in spaces, in an actor, or in a column no field takes."""
-    same = ["2022-03-09", "Mariupol", "47.0971", "37.5434", "Strike on maternity hospital",
-            "Videos show the damaged hospital building"]
-    rows = [[f"UW{k:04d}", *same, f"https://t.me/osint_channel/{1000 + k}", "Russian Armed Forces"]
-            for k in range(1, 7)]
+    same = [
+        "2022-03-09",
+        "Mariupol",
+        "47.0971",
+        "37.5434",
+        "Strike on maternity hospital",
+        "Videos show the damaged hospital building",
+    ]
+    rows = [
+        [f"UW{k:04d}", *same, f"https://t.me/osint_channel/{1000 + k}", "Russian Armed Forces"]
+        for k in range(1, 7)
+    ]
     rows.append(list(rows[1]))  # row 8 repeats row 3 exactly
-    rows.append(["UW0007", "2022-03-10", "Kharkiv", "49.9935", "36.2304",
-                 "Shelling of residential area", "Several apartment blocks hit", "", "Unknown"])
-    rows.append(["UW0007", "2022-03-10", "Kharkiv", "49.9935", "36.2304",
-                 "Shelling of residential area", "Several apartment blocks  hit", "", "Unknown"])
+    rows.append(
+        [
+            "UW0007",
+            "2022-03-10",
+            "Kharkiv",
+            "49.9935",
+            "36.2304",
+            "Shelling of residential area",
+            "Several apartment blocks hit",
+            "",
+            "Unknown",
+        ]
+    )
+    rows.append(
+        [
+            "UW0007",
+            "2022-03-10",
+            "Kharkiv",
+            "49.9935",
+            "36.2304",
+            "Shelling of residential area",
+            "Several apartment blocks  hit",
+            "",
+            "Unknown",
+        ]
+    )
     return rows
 
 
@@ -64,25 +103,28 @@ def rejects_csv(result: ImportResult, path: Path) -> list[list[str]]:
 
 
 def test_six_videos_of_one_strike_stay_six_events_with_six_sources(
-        project: Project, tmp_path: Path) -> None:
+    project: Project, tmp_path: Path
+) -> None:
     path = write_osint(tmp_path / "civilian_harm.csv", osint_rows())
     result = import_file(project, path)
 
     assert (result.rows_read, result.imported, result.rejected) == (9, 8, 0)
-    assert (result.duplicates, result.duplicates_in_file, result.duplicates_in_project) == (
-        1, 1, 0)
+    assert (result.duplicates, result.duplicates_in_file, result.duplicates_in_project) == (1, 1, 0)
     assert balanced(result)
     assert result.duplicate_rows.tolist() == [8] and result.duplicate_of.tolist() == [3]
     with project.session() as session:
-        strike = session.scalars(select(Event).where(
-            Event.title == "Strike on maternity hospital")).all()
+        strike = session.scalars(
+            select(Event).where(Event.title == "Strike on maternity hospital")
+        ).all()
         assert sorted(e.external_id or "" for e in strike) == [f"UW{k:04d}" for k in range(1, 7)]
         assert sorted(s.url for e in strike for s in e.sources) == [
-            f"https://t.me/osint_channel/{1000 + k}" for k in range(1, 7)]
+            f"https://t.me/osint_channel/{1000 + k}" for k in range(1, 7)
+        ]
         assert session.scalar(select(func.count()).select_from(Source)) == 6
         # the Kharkiv rows share an id but differ in one space: two events
-        kharkiv = session.scalars(select(Event.description).where(
-            Event.title == "Shelling of residential area")).all()
+        kharkiv = session.scalars(
+            select(Event.description).where(Event.title == "Shelling of residential area")
+        ).all()
         assert sorted(kharkiv) == ["Several apartment blocks  hit", "Several apartment blocks hit"]
 
     lines = rejects_csv(result, tmp_path / "rejects.csv")
@@ -105,7 +147,8 @@ def test_reimport_is_all_already_in_the_project(project: Project, tmp_path: Path
 
 
 def test_rows_differing_only_in_an_actor_a_link_spaces_or_an_extra_column_are_kept(
-        project: Project, tmp_path: Path) -> None:
+    project: Project, tmp_path: Path
+) -> None:
     header = ["date", "title", "place", "actors", "link", "Video URL", "Notes"]
     base = ["2023-06-06", "Dam breached", "Nova Kakhovka", "Unknown", "", "", "first report"]
     variants = [
@@ -124,11 +167,15 @@ def test_rows_differing_only_in_an_actor_a_link_spaces_or_an_extra_column_are_ke
 
 
 def test_a_mapped_id_that_repeats_with_other_content_merges_nothing(
-        project: Project, tmp_path: Path) -> None:
-    rows = [["17", "2024-01-01", "Checkpoint opened"], ["17", "2024-01-02", "Checkpoint closed"],
-            ["18", "2024-01-03", "Convoy seen"], ["18", "2024-01-03", "Convoy seen"]]
-    result = import_file(project, write_osint(tmp_path / "ids.csv", rows,
-                                              ["id", "date", "title"]))
+    project: Project, tmp_path: Path
+) -> None:
+    rows = [
+        ["17", "2024-01-01", "Checkpoint opened"],
+        ["17", "2024-01-02", "Checkpoint closed"],
+        ["18", "2024-01-03", "Convoy seen"],
+        ["18", "2024-01-03", "Convoy seen"],
+    ]
+    result = import_file(project, write_osint(tmp_path / "ids.csv", rows, ["id", "date", "title"]))
     assert (result.imported, result.duplicates_in_file) == (3, 1)
     assert result.duplicate_rows.tolist() == [5] and result.duplicate_of.tolist() == [4]
 
@@ -151,7 +198,8 @@ def test_acled_ids_are_the_event_across_files(project: Project, tmp_path: Path) 
 
 
 def test_acled_repeated_id_with_other_content_falls_back_to_content(
-        project: Project, tmp_path: Path) -> None:
+    project: Project, tmp_path: Path
+) -> None:
     records = _acled(tmp_path)
     records.append(dict(records[2], fatalities="7", notes="A different clash"))  # row 14
     records.append(dict(records[3]))  # row 15: the same row again
@@ -165,8 +213,9 @@ def test_acled_repeated_id_with_other_content_falls_back_to_content(
 
 
 @pytest.mark.parametrize("chunk", [1, 3])
-def test_slices_find_the_same_repeats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      chunk: int) -> None:
+def test_slices_find_the_same_repeats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
     rows = osint_rows()
     rows.append(list(rows[0]))  # row 11 repeats row 2, slices later
     path = write_osint(tmp_path / "sheet.csv", rows)
@@ -188,14 +237,14 @@ def test_slices_find_the_same_repeats(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 # ---------------------------------------------------------------- the command line
-def test_cli_says_both_kinds_of_duplicate(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_says_both_kinds_of_duplicate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_osint(tmp_path / "civilian_harm.csv", osint_rows())
     target = str(tmp_path / "cli.sightline")
     assert cli.main(["import", str(path), "--project", target, "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert (summary["imported"], summary["duplicates"], summary["duplicates_in_file"]) == (
-        8, 1, 1)
+    assert (summary["imported"], summary["duplicates"], summary["duplicates_in_file"]) == (8, 1, 1)
 
     rejects = tmp_path / "again.csv"
     assert cli.main(["import", str(path), "--project", target, "--rejects", str(rejects)]) == 0

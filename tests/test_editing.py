@@ -27,9 +27,14 @@ def _editing(qtbot: Any, window: Any) -> Editing:
     the map page has the size the new toolbar leaves it and is still."""
     found = getattr(window, "editing", None)
     editing = found if isinstance(found, Editing) else install_editing(window)
-    qtbot.waitUntil(lambda: _js(qtbot, window, "[innerWidth, innerHeight]")
-                    == [window.map.width(), window.map.height()]
-                    and _js(qtbot, window, "Sightline.settled()"), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            _js(qtbot, window, "[innerWidth, innerHeight]")
+            == [window.map.width(), window.map.height()]
+            and _js(qtbot, window, "Sightline.settled()")
+        ),
+        timeout=WAIT,
+    )
     return editing
 
 
@@ -47,10 +52,12 @@ def _js(qtbot: Any, window: Any, expression: str) -> Any:
 
 
 def _mouse(qtbot: Any, window: Any, kind: str, x: float, y: float) -> None:
-    script = (f"(function(){{var x={x}, y={y}; var t=document.elementFromPoint(x, y);"
-              f"t.dispatchEvent(new MouseEvent({json.dumps(kind)}, {{clientX: x, clientY: y,"
-              f" bubbles: true, cancelable: true, button: 0, buttons: 1, view: window}}));"
-              f" return true;}})()")
+    script = (
+        f"(function(){{var x={x}, y={y}; var t=document.elementFromPoint(x, y);"
+        f"t.dispatchEvent(new MouseEvent({json.dumps(kind)}, {{clientX: x, clientY: y,"
+        f" bubbles: true, cancelable: true, button: 0, buttons: 1, view: window}}));"
+        f" return true;}})()"
+    )
     assert _js(qtbot, window, script) is True
 
 
@@ -78,8 +85,13 @@ def _timeline_span(window: Any, event_id: int) -> tuple[int, int]:
 def _map_drew(qtbot: Any, window: Any) -> None:
     """Wait until the map shows every located visible event of the current frame."""
     located = int((window.linker.frame.located & window.linker.visible).sum())
-    qtbot.waitUntil(lambda: _js(qtbot, window, "Sightline.counts().events") == located
-                    and _js(qtbot, window, "Sightline.settled()"), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            _js(qtbot, window, "Sightline.counts().events") == located
+            and _js(qtbot, window, "Sightline.settled()")
+        ),
+        timeout=WAIT,
+    )
 
 
 def _hover_title(qtbot: Any, window: Any, event_id: int) -> str | None:
@@ -98,16 +110,22 @@ def _shot(widget: Any, name: str) -> None:
 
 
 # ---------------------------------------------------------------------- event edit
-def test_edit_event_undo_redo_in_store_and_every_pane(make_main_window: Any, qtbot: Any,
-                                                      sample_project: Project) -> None:
+def test_edit_event_undo_redo_in_store_and_every_pane(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     event_id = _id_at(window, "Manila")
     old = store.read_event(sample_project, event_id)
     assert Precision(old.precision) is Precision.YEAR
     window.selection.set([event_id], active=event_id, source="test")
-    qtbot.waitUntil(lambda: window.map.is_ready and _js(
-        qtbot, window, "Sightline.counts().selectedIds") == [event_id], timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            window.map.is_ready
+            and _js(qtbot, window, "Sightline.counts().selectedIds") == [event_id]
+        ),
+        timeout=WAIT,
+    )
 
     editing.actions["edit_event"].trigger()
     form = editing.form
@@ -149,8 +167,9 @@ def test_edit_event_undo_redo_in_store_and_every_pane(make_main_window: Any, qtb
     _shot(window, "window-after-edit")
 
 
-def test_new_and_delete_event_undo(make_main_window: Any, qtbot: Any,
-                                   sample_project: Project) -> None:
+def test_new_and_delete_event_undo(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     before = len(window.linker.frame)
@@ -182,14 +201,18 @@ def test_new_and_delete_event_undo(make_main_window: Any, qtbot: Any,
 
 
 # ---------------------------------------------------------------------- move on the map
-def test_move_place_picked_on_the_map_with_undo_redo(make_main_window: Any, qtbot: Any,
-                                                     sample_project: Project) -> None:
+def test_move_place_picked_on_the_map_with_undo_redo(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     event_id = _id_at(window, "Manila")
     manila = _place_id(sample_project, "Manila")
-    at_manila = [int(i) for i, p in zip(window.linker.frame.ids, window.linker.frame.place,
-                                        strict=True) if p == "Manila"]
+    at_manila = [
+        int(i)
+        for i, p in zip(window.linker.frame.ids, window.linker.frame.place, strict=True)
+        if p == "Manila"
+    ]
     old = store.read_location(sample_project, manila)
     window.selection.set([event_id], active=event_id, source="test")
 
@@ -197,16 +220,20 @@ def test_move_place_picked_on_the_map_with_undo_redo(make_main_window: Any, qtbo
         editing.actions["move_place"].trigger()
     qtbot.waitUntil(lambda: _js(qtbot, window, "Sightline.picking()") is True, timeout=WAIT)
     # a spot inside the map, off-centre (the sample has no marker there)
-    spot = _js(qtbot, window, "(function(){var m=Sightline.map();var s=m.getSize();"
-                              "var p=L.point(s.x/2+37, s.y/2+29);"
-                              "var ll=m.containerPointToLatLng(p);"
-                              "var r=m.getContainer().getBoundingClientRect();"
-                              "return {x:p.x+r.left,y:p.y+r.top,lat:ll.lat,lng:ll.lng};})()")
+    spot = _js(
+        qtbot,
+        window,
+        "(function(){var m=Sightline.map();var s=m.getSize();"
+        "var p=L.point(s.x/2+37, s.y/2+29);"
+        "var ll=m.containerPointToLatLng(p);"
+        "var r=m.getContainer().getBoundingClientRect();"
+        "return {x:p.x+r.left,y:p.y+r.top,lat:ll.lat,lng:ll.lng};})()",
+    )
     target = {"lat": spot["lat"], "lng": spot["lng"]}
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         _mouse(qtbot, window, "click", spot["x"], spot["y"])
     moved = store.read_location(sample_project, manila)
-    tolerance = 360.0 / (256 * 2 ** window.view_state.map.zoom) * 2  # two pixels
+    tolerance = 360.0 / (256 * 2**window.view_state.map.zoom) * 2  # two pixels
     assert abs(moved.latitude - target["lat"]) < tolerance
     assert abs(moved.longitude - target["lng"]) < tolerance
     assert moved.geo_precision == "exact" and moved.name == old.name
@@ -218,13 +245,20 @@ def test_move_place_picked_on_the_map_with_undo_redo(make_main_window: Any, qtbo
         rows = frame.rows_of(at_manila)
         if not (np.allclose(frame.lat[rows], lat) and np.allclose(frame.lon[rows], lon)):
             return False
-        where = _js(qtbot, window, f"(function(){{var m=Sightline.map();var p="
-                                   f"Sightline.eventPixel({event_id});if(!p)return null;"
-                                   f"var r=m.getContainer().getBoundingClientRect();"
-                                   f"var ll=m.containerPointToLatLng([p.x-r.left,p.y-r.top]);"
-                                   f"return [ll.lat, ll.lng];}})()")
-        return where is not None and abs(where[0] - lat) < tolerance \
+        where = _js(
+            qtbot,
+            window,
+            f"(function(){{var m=Sightline.map();var p="
+            f"Sightline.eventPixel({event_id});if(!p)return null;"
+            f"var r=m.getContainer().getBoundingClientRect();"
+            f"var ll=m.containerPointToLatLng([p.x-r.left,p.y-r.top]);"
+            f"return [ll.lat, ll.lng];}})()",
+        )
+        return (
+            where is not None
+            and abs(where[0] - lat) < tolerance
             and abs(where[1] - lon) < tolerance
+        )
 
     qtbot.waitUntil(lambda: drawn_at(moved.latitude, moved.longitude), timeout=WAIT)
     _shot(window.map, "map-after-move")
@@ -246,14 +280,17 @@ def test_move_place_picked_on_the_map_with_undo_redo(make_main_window: Any, qtbo
 
 
 # ---------------------------------------------------------------------- merge
-def test_merge_places_undo_redo_in_store_and_panes(make_main_window: Any, qtbot: Any,
-                                                   sample_project: Project) -> None:
+def test_merge_places_undo_redo_in_store_and_panes(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     taipei, manila = _place_id(sample_project, "Taipei"), _place_id(sample_project, "Manila")
     frame = window.linker.frame
-    at = {p: {int(i) for i, q in zip(frame.ids, frame.place, strict=True) if q == p}
-          for p in ("Taipei", "Manila")}
+    at = {
+        p: {int(i) for i, q in zip(frame.ids, frame.place, strict=True) if q == p}
+        for p in ("Taipei", "Manila")
+    }
     manila_before = store.read_location(sample_project, manila)
     taipei_before = store.read_location(sample_project, taipei)
     shown_at_manila = next(iter(at["Manila"]))
@@ -281,9 +318,9 @@ def test_merge_places_undo_redo_in_store_and_panes(make_main_window: Any, qtbot:
     merged_ids = at["Taipei"] | at["Manila"]
     assert {i for i, n, _ in store.list_locations(sample_project)} >= {taipei}
     assert manila not in {i for i, _, _ in store.list_locations(sample_project)}
-    assert store.read_location(sample_project, taipei).alt_names[-len(
-        ["Manila", *manila_before.alt_names]):] == [
-        n for n in ["Manila", *manila_before.alt_names] if n not in taipei_before.alt_names]
+    assert store.read_location(sample_project, taipei).alt_names[
+        -len(["Manila", *manila_before.alt_names]) :
+    ] == [n for n in ["Manila", *manila_before.alt_names] if n not in taipei_before.alt_names]
     panes_show({"Taipei": merged_ids})
     assert "Taipei" in window.details.card_text()
     # every event of both places is drawn at Taipei now
@@ -305,8 +342,9 @@ def test_merge_places_undo_redo_in_store_and_panes(make_main_window: Any, qtbot:
 
 
 # ---------------------------------------------------------------------- validation
-def test_forms_refuse_bad_values_with_a_message(make_main_window: Any, qtbot: Any,
-                                                sample_project: Project) -> None:
+def test_forms_refuse_bad_values_with_a_message(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     event_id = _id_at(window, "London")
@@ -346,8 +384,9 @@ def test_forms_refuse_bad_values_with_a_message(make_main_window: Any, qtbot: An
     assert editing.undo_stack.count() == 0
 
 
-def test_new_source_and_edit_source_undo(make_main_window: Any, qtbot: Any,
-                                         sample_project: Project) -> None:
+def test_new_source_and_edit_source_undo(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     event_id = _id_at(window, "Beijing")

@@ -18,14 +18,18 @@ from desktop_app.store.search import refresh_index, search_ids
 
 def _place_id(project: Project, name: str) -> int:
     with project.engine.connect() as conn:
-        return int(conn.execute(text("SELECT id FROM location WHERE name = :n"),
-                                {"n": name}).scalar_one())
+        return int(
+            conn.execute(text("SELECT id FROM location WHERE name = :n"), {"n": name}).scalar_one()
+        )
 
 
 def _events_at(project: Project, location_id: int) -> set[int]:
     with project.engine.connect() as conn:
-        return set(conn.execute(text("SELECT id FROM event WHERE location_id = :l"),
-                                {"l": location_id}).scalars())
+        return set(
+            conn.execute(
+                text("SELECT id FROM event WHERE location_id = :l"), {"l": location_id}
+            ).scalars()
+        )
 
 
 def _first_event(project: Project) -> int:
@@ -38,8 +42,12 @@ def test_update_event_and_undo_keep_search_and_cache_key(sample_project: Project
     event_id = _first_event(sample_project)
     key0 = content_key(sample_project)
     day = parse_date("2024-03-05")
-    new = replace(editing.read_event(sample_project, event_id), title="Zanzibar summit",
-                  start_s=to_seconds(day.start), precision=int(day.precision))
+    new = replace(
+        editing.read_event(sample_project, event_id),
+        title="Zanzibar summit",
+        start_s=to_seconds(day.start),
+        precision=int(day.precision),
+    )
     before = editing.update_event(sample_project, event_id, new)
     assert editing.read_event(sample_project, event_id) == new
     assert content_key(sample_project) != key0
@@ -57,9 +65,15 @@ def test_create_and_delete_event_round_trip(sample_project: Project) -> None:
     refresh_index(sample_project)
     london = _place_id(sample_project, "London")
     year = parse_date("2019")
-    values = EventFields(title="Quokka parade", start_s=to_seconds(year.start),
-                         precision=int(year.precision), location_id=london,
-                         reliability="B", credibility=2, tags=["hand-made"])
+    values = EventFields(
+        title="Quokka parade",
+        start_s=to_seconds(year.start),
+        precision=int(year.precision),
+        location_id=london,
+        reliability="B",
+        credibility=2,
+        tags=["hand-made"],
+    )
     event_id = editing.create_event(sample_project, values)
     refresh_index(sample_project)
     assert search_ids(sample_project, "quokka").tolist() == [event_id]
@@ -79,12 +93,14 @@ def test_deleting_an_event_with_sources_restores_its_links(sample_project: Proje
     deleted = editing.delete_event(sample_project, event_id)
     editing.restore_rows(sample_project, deleted)
     assert (source_id, "Field note") in editing.event_sources(sample_project, event_id)
-    before = editing.update_source(sample_project, source_id,
-                                   SourceFields("Field note", publisher="Desk"))
+    before = editing.update_source(
+        sample_project, source_id, SourceFields("Field note", publisher="Desk")
+    )
     assert before == SourceFields("Field note")
     gone = editing.delete_source(sample_project, source_id)
-    assert editing.event_sources(sample_project, event_id) == [] or \
-        all(s != source_id for s, _ in editing.event_sources(sample_project, event_id))
+    assert editing.event_sources(sample_project, event_id) == [] or all(
+        s != source_id for s, _ in editing.event_sources(sample_project, event_id)
+    )
     editing.restore_rows(sample_project, gone)
     assert editing.read_source(sample_project, source_id).publisher == "Desk"
 
@@ -128,19 +144,28 @@ def test_delete_location_unlocates_its_events_until_restored(sample_project: Pro
     at_london = _events_at(sample_project, london)
     deleted = editing.delete_location(sample_project, london)
     with sample_project.engine.connect() as conn:  # no event points at a missing place
-        assert conn.execute(text(
-            "SELECT count(*) FROM event WHERE location_id IS NOT NULL AND location_id NOT IN "
-            "(SELECT id FROM location)")).scalar_one() == 0
+        assert (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM event WHERE location_id IS NOT NULL AND location_id NOT IN "
+                    "(SELECT id FROM location)"
+                )
+            ).scalar_one()
+            == 0
+        )
     editing.restore_rows(sample_project, deleted)
     assert _events_at(sample_project, london) == at_london
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    (LocationFields("X", 95.0, 10.0), "latitude"),
-    (LocationFields("X", 10.0, 181.0), "longitude"),
-    (LocationFields("X", 10.0, None), "both"),
-    (LocationFields(" "), "name"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (LocationFields("X", 95.0, 10.0), "latitude"),
+        (LocationFields("X", 10.0, 181.0), "longitude"),
+        (LocationFields("X", 10.0, None), "both"),
+        (LocationFields(" "), "name"),
+    ],
+)
 def test_bad_places_are_refused(project: Project, values: LocationFields, message: str) -> None:
     with pytest.raises(EditError, match=message):
         editing.create_location(project, values)
@@ -149,11 +174,13 @@ def test_bad_places_are_refused(project: Project, values: LocationFields, messag
 def test_bad_events_are_refused(sample_project: Project) -> None:
     event_id = _first_event(sample_project)
     good = editing.read_event(sample_project, event_id)
-    for bad, message in [(replace(good, reliability="Z"), "A-F"),
-                         (replace(good, credibility=9), "1-6"),
-                         (replace(good, title=""), "title"),
-                         (replace(good, end_s=good.start_s), "end"),
-                         (replace(good, location_id=99_999), "place")]:
+    for bad, message in [
+        (replace(good, reliability="Z"), "A-F"),
+        (replace(good, credibility=9), "1-6"),
+        (replace(good, title=""), "title"),
+        (replace(good, end_s=good.start_s), "end"),
+        (replace(good, location_id=99_999), "place"),
+    ]:
         with pytest.raises(EditError, match=message):
             editing.update_event(sample_project, event_id, bad)
     assert editing.read_event(sample_project, event_id) == good

@@ -37,20 +37,34 @@ def _essentials(project: Project) -> list[tuple[object, ...]]:
     frame = EventFrame.load(project)
     out = []
     for e in export_events(project, frame.ids):
-        out.append((e.title, e.start_s, e.precision, e.end_s, e.description or None,
-                    e.category, e.external_id, e.place, e.country,
-                    None if e.latitude is None else round(e.latitude, 6),
-                    None if e.longitude is None else round(e.longitude, 6),
-                    tuple(sorted(s.title for s in e.sources)),
-                    tuple(sorted({s.url for s in e.sources if s.url})),
-                    tuple(sorted(e.actors)), tuple(e.tags), e.reliability, e.credibility))
+        out.append(
+            (
+                e.title,
+                e.start_s,
+                e.precision,
+                e.end_s,
+                e.description or None,
+                e.category,
+                e.external_id,
+                e.place,
+                e.country,
+                None if e.latitude is None else round(e.latitude, 6),
+                None if e.longitude is None else round(e.longitude, 6),
+                tuple(sorted(s.title for s in e.sources)),
+                tuple(sorted({s.url for s in e.sources if s.url})),
+                tuple(sorted(e.actors)),
+                tuple(e.tags),
+                e.reliability,
+                e.credibility,
+            )
+        )
     return sorted(out, key=repr)
 
 
 @pytest.mark.parametrize("names", [(), IMPORTS], ids=["sample", "sample+acled+gdelt+scripts"])
-def test_csv_round_trip_gives_back_the_same_events(project: Project, data_dir: Path,
-                                                   tmp_path: Path,
-                                                   names: tuple[str, ...]) -> None:
+def test_csv_round_trip_gives_back_the_same_events(
+    project: Project, data_dir: Path, tmp_path: Path, names: tuple[str, ...]
+) -> None:
     _filled(project, data_dir, names)
     frame = EventFrame.load(project)
     path = tmp_path / "events.csv"
@@ -76,15 +90,26 @@ def test_csv_of_visible_rows_keeps_time_order_and_only_those(sample_project: Pro
     assert {r["precision"] for r in rows} == {"year"} and rows[0]["date"] in ("2023", "2025")
 
 
-def test_formula_injection_is_neutralised_but_numbers_stay_numbers(project: Project,
-                                                                   data_dir: Path) -> None:
+def test_formula_injection_is_neutralised_but_numbers_stay_numbers(
+    project: Project, data_dir: Path
+) -> None:
     hostile = ExportEvent(
-        id=7, title='=HYPERLINK("http://x")', start_s=to_seconds(datetime(2024, 8, 5)),
-        precision=int(Precision.DAY), description="+cmd|' /C calc'!A0", category="-2+3",
-        place="@SUM(A1)", latitude=-33.8688, longitude=-0.1278, actors=("\tTab",),
-        tags=("\rCR",), external_id="-1", sources=(ExportSource("=1+1", None, None),))
+        id=7,
+        title='=HYPERLINK("http://x")',
+        start_s=to_seconds(datetime(2024, 8, 5)),
+        precision=int(Precision.DAY),
+        description="+cmd|' /C calc'!A0",
+        category="-2+3",
+        place="@SUM(A1)",
+        latitude=-33.8688,
+        longitude=-0.1278,
+        actors=("\tTab",),
+        tags=("\rCR",),
+        external_id="-1",
+        sources=(ExportSource("=1+1", None, None),),
+    )
     row = row_of(hostile)
-    assert row["title"] == "'=HYPERLINK(\"http://x\")"
+    assert row["title"] == '\'=HYPERLINK("http://x")'
     assert row["description"].startswith("'+") and row["category"] == "'-2+3"
     assert row["location"] == "'@SUM(A1)" and row["id"] == "'-1"
     assert row["actors"] == "'\tTab" and row["tags"] == "'\rCR" and row["source"] == "'=1+1"
@@ -103,8 +128,9 @@ def test_formula_injection_is_neutralised_but_numbers_stay_numbers(project: Proj
     assert load.imported == 5
 
 
-def test_neutralised_text_comes_back_unchanged(project: Project, data_dir: Path,
-                                               tmp_path: Path) -> None:
+def test_neutralised_text_comes_back_unchanged(
+    project: Project, data_dir: Path, tmp_path: Path
+) -> None:
     import_file(project, data_dir / "script_injection.csv")
     frame = EventFrame.load(project)
     path = tmp_path / "e.csv"
@@ -124,7 +150,8 @@ def test_end_text_uses_the_coarsest_precision_that_reads_back() -> None:
 
 
 def test_geojson_is_a_feature_collection_with_null_geometry_for_unlocated(
-        project: Project, data_dir: Path, tmp_path: Path) -> None:
+    project: Project, data_dir: Path, tmp_path: Path
+) -> None:
     _filled(project, data_dir, ("gdelt_v1.tsv", "script_injection.csv"))
     frame = EventFrame.load(project)
     path = tmp_path / "e.geojson"
@@ -144,14 +171,15 @@ def test_geojson_is_a_feature_collection_with_null_geometry_for_unlocated(
     seed = next(f for f in data["features"] if f["properties"]["external_id"] == "seed-001")
     props = seed["properties"]
     assert (props["date"], props["precision"], props["place"]) == ("2023", "year", "Moscow")
-    assert "RUSI analysis of the Black Moon documents (Danylyuk and Watling)" in \
-        [s["title"] for s in props["sources"]]
+    assert "RUSI analysis of the Black Moon documents (Danylyuk and Watling)" in [
+        s["title"] for s in props["sources"]
+    ]
 
 
 def test_kml_is_valid_kml_22_with_escaped_text_and_time_spans(
-        project: Project, data_dir: Path, tmp_path: Path) -> None:
-    _filled(project, data_dir, ("gdelt_v1.tsv", "script_injection.csv",
-                                "generic_own_sheet.csv"))
+    project: Project, data_dir: Path, tmp_path: Path
+) -> None:
+    _filled(project, data_dir, ("gdelt_v1.tsv", "script_injection.csv", "generic_own_sheet.csv"))
     frame = EventFrame.load(project)
     path = tmp_path / "e.kml"
     written, left_out = write_kml(path, export_events(project, frame.ids))
@@ -172,8 +200,10 @@ def test_kml_is_valid_kml_22_with_escaped_text_and_time_spans(
     assert seed.findtext("k:TimeSpan/k:end", namespaces=ns) == "2023"
     lon, lat = seed.findtext("k:Point/k:coordinates", namespaces=ns).split(",")  # type: ignore[union-attr]
     assert (float(lat), float(lon)) == pytest.approx((55.7558, 37.6173))
-    data = {d.get("name"): d.findtext("k:value", namespaces=ns)
-            for d in seed.findall("k:ExtendedData/k:Data", ns)}
+    data = {
+        d.get("name"): d.findtext("k:value", namespaces=ns)
+        for d in seed.findall("k:ExtendedData/k:Data", ns)
+    }
     assert data["precision"] == "year" and data["external_id"] == "seed-001"
     raid = by_name["Air raid alert"]
     assert raid.findtext("k:TimeSpan/k:begin", namespaces=ns) == "2023-05-14T09:30:00"

@@ -48,8 +48,9 @@ def test_ids_and_rows_round_trip(project: Project, data_dir: Path) -> None:
 
 def test_time_window_keeps_overlapping_spans(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "spans.csv"
-    path.write_text("title,date,end\nYear,2023,\nMay day,2023-05-14,\nLong,2022-06,2024-02\n"
-                    "Later,2025-01-01,\n")
+    path.write_text(
+        "title,date,end\nYear,2023,\nMay day,2023-05-14,\nLong,2022-06,2024-02\nLater,2025-01-01,\n"
+    )
     import_file(project, path)
     frame = EventFrame.load(project)
 
@@ -72,8 +73,9 @@ def test_facets_combine_and_count(project: Project, data_dir: Path) -> None:
     mask = visible_mask(frame, None, None, "", {"category": frozenset({top})})
     assert mask.sum() == counts[top]
     actor = frame.facet_values("actor")[0]
-    both = visible_mask(frame, None, None, "", {"category": frozenset({top}),
-                                                "actor": frozenset({actor})})
+    both = visible_mask(
+        frame, None, None, "", {"category": frozenset({top}), "actor": frozenset({actor})}
+    )
     assert both.sum() <= mask.sum()
     assert np.all(frame.facet_mask("actor", {actor})[both])
 
@@ -115,7 +117,8 @@ def test_damaged_cache_is_ignored(project: Project, data_dir: Path) -> None:
 
 
 def test_worker_and_sqlalchemy_reads_give_the_same_frame(
-        project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop_app.frame import event_frame
 
     import_file(project, data_dir / "acled_sample.csv")

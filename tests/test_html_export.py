@@ -23,8 +23,11 @@ from desktop_app.store.views_repo import ViewsRepository
 
 WAIT_MS = 30_000
 DATA_BLOCK = re.compile(r'<script type="application/json" id="sl-data">.*?</script>', re.S)
-REFERENCE = re.compile(r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?([^"'\s>]*)"""
-                       r"""|url\(\s*["']?([^"')]*)|@import\s+["']?([^"';\s]*))""", re.I)
+REFERENCE = re.compile(
+    r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?([^"'\s>]*)"""
+    r"""|url\(\s*["']?([^"')]*)|@import\s+["']?([^"';\s]*))""",
+    re.I,
+)
 
 
 def _load(qtbot: Any, path: Path) -> tuple[Any, Any]:
@@ -78,8 +81,8 @@ def test_json_in_the_page_cannot_end_its_script_block() -> None:
 
 
 def test_html_of_the_view_is_offline_and_shows_the_events(
-        make_main_window: Any, qtbot: Any, sample_project: Project, data_dir: Path,
-        tmp_path: Path) -> None:
+    make_main_window: Any, qtbot: Any, sample_project: Project, data_dir: Path, tmp_path: Path
+) -> None:
     import_file(sample_project, data_dir / "script_injection.csv")
     import_file(sample_project, data_dir / "gdelt_v1.tsv")  # one event without a place
     window = make_main_window(sample_project)
@@ -92,8 +95,9 @@ def test_html_of_the_view_is_offline_and_shows_the_events(
     text = path.read_text("utf-8")
     assert size == len(text.encode("utf-8")) and size < 3_000_000
     _no_remote_reference(text)
-    assert "<script>alert(1)</script>" not in text.replace("\\u003c", "<").split(
-        'id="sl-data">')[0]  # the hostile title is only in the escaped data
+    assert (
+        "<script>alert(1)</script>" not in text.replace("\\u003c", "<").split('id="sl-data">')[0]
+    )  # the hostile title is only in the escaped data
     assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in text
 
     view, interceptor = _load(qtbot, path)
@@ -104,18 +108,28 @@ def test_html_of_the_view_is_offline_and_shows_the_events(
     assert run_js(qtbot, page, "SightlineExport.markerCount()") == located
     assert run_js(qtbot, page, "SightlineExport.listCount()") == int(visible.sum())
     assert run_js(qtbot, page, "SightlineExport.timelineMarks()") > 0
-    assert run_js(qtbot, page, "document.querySelectorAll('#sl-timeline rect.sl-mark')"
-                               ".length") == run_js(qtbot, page,
-                                                    "SightlineExport.timelineMarks()")
+    assert run_js(
+        qtbot, page, "document.querySelectorAll('#sl-timeline rect.sl-mark').length"
+    ) == run_js(qtbot, page, "SightlineExport.timelineMarks()")
     # hostile titles are text: shown literally, nothing ran, no element was made
     shown = run_js(qtbot, page, "document.getElementById('sl-list').textContent")
-    assert "<script>alert(1)</script>" in shown and '<img src=x onerror="window.__canary=1">' \
-        in shown
+    assert (
+        "<script>alert(1)</script>" in shown and '<img src=x onerror="window.__canary=1">' in shown
+    )
     assert run_js(qtbot, page, "window.__canary === undefined")
-    assert run_js(qtbot, page, "document.querySelectorAll('#sl-list img, #sl-list script, "
-                               "#sl-list a, #sl-list b').length") == 0
-    assert run_js(qtbot, page, "document.querySelectorAll('path.leaflet-interactive, "
-                               "canvas').length") > 0  # the basemap is drawn
+    assert (
+        run_js(
+            qtbot,
+            page,
+            "document.querySelectorAll('#sl-list img, #sl-list script, "
+            "#sl-list a, #sl-list b').length",
+        )
+        == 0
+    )
+    assert (
+        run_js(qtbot, page, "document.querySelectorAll('path.leaflet-interactive, canvas').length")
+        > 0
+    )  # the basemap is drawn
     assert interceptor.blocked == []
     view.grab().save(str(tmp_path / "view.png"))
 
@@ -128,12 +142,14 @@ def story(make_main_window: Any, sample_project: Project) -> tuple[Any, int, lis
     y2024 = to_seconds(datetime(2024, 1, 1))
     frame = window.linker.frame
     snaps = []
-    for n, (filters, zoom) in enumerate([(Filters(), 3.0), (Filters(t1=y2024), 4.0),
-                                         (Filters(t0=y2024), 2.0)]):
+    for n, (filters, zoom) in enumerate(
+        [(Filters(), 3.0), (Filters(t1=y2024), 4.0), (Filters(t0=y2024), 2.0)]
+    ):
         window.filters.set(filters, source=None)
-        window.selection.set(frame.ids[n:n + 2].tolist(), source=None)
-        snap = capture_view(window, f"Step {n + 1} <script>window.__canary=1</script>",
-                            f"Note {n + 1}")
+        window.selection.set(frame.ids[n : n + 2].tolist(), source=None)
+        snap = capture_view(
+            window, f"Step {n + 1} <script>window.__canary=1</script>", f"Note {n + 1}"
+        )
         snaps.append(snap)
         state = snap.to_dict()
         state["map"] = {"lat": 40.0 + n, "lon": 80.0 + 10 * n, "zoom": zoom}
@@ -142,8 +158,9 @@ def story(make_main_window: Any, sample_project: Project) -> tuple[Any, int, lis
     return window, story_id, snaps
 
 
-def test_html_of_a_story_steps_through_its_views(story: tuple[Any, int, list[Any]],
-                                                 qtbot: Any, tmp_path: Path) -> None:
+def test_html_of_a_story_steps_through_its_views(
+    story: tuple[Any, int, list[Any]], qtbot: Any, tmp_path: Path
+) -> None:
     window, story_id, _snaps = story
     exports = install_exports(window)
     path = tmp_path / "story.html"
@@ -153,24 +170,28 @@ def test_html_of_a_story_steps_through_its_views(story: tuple[Any, int, list[Any
     view, interceptor = _load(qtbot, path)
     page = view.page()
     frame = window.linker.frame
-    located_2023 = sum(1 for r in range(len(frame))
-                       if frame.located[r] and frame.start[r] < to_seconds(datetime(2024, 1, 1)))
+    located_2023 = sum(
+        1
+        for r in range(len(frame))
+        if frame.located[r] and frame.start[r] < to_seconds(datetime(2024, 1, 1))
+    )
     assert run_js(qtbot, page, "SightlineExport.steps()") == 3
     assert run_js(qtbot, page, "SightlineExport.markerCount()") == int(frame.located.sum())
-    assert run_js(qtbot, page, "document.getElementById('sl-step-title').textContent") == \
-        "Step 1 <script>window.__canary=1</script>"
-    assert run_js(qtbot, page, "document.getElementById('sl-stepno').textContent") == \
-        "Step 1 of 3"
+    assert (
+        run_js(qtbot, page, "document.getElementById('sl-step-title').textContent")
+        == "Step 1 <script>window.__canary=1</script>"
+    )
+    assert run_js(qtbot, page, "document.getElementById('sl-stepno').textContent") == "Step 1 of 3"
     # the Next button (what a clicker sends: the right arrow) moves the map and the filter
     run_js(qtbot, page, "document.getElementById('sl-next').click()")
     assert run_js(qtbot, page, "SightlineExport.step()") == 1
     assert run_js(qtbot, page, "SightlineExport.markerCount()") == located_2023
-    qtbot.waitUntil(lambda: run_js(qtbot, page, "SightlineExport.center()")[2] == 4.0,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, page, "SightlineExport.center()")[2] == 4.0, timeout=WAIT_MS
+    )
     center = run_js(qtbot, page, "SightlineExport.center()")
     assert center[0] == pytest.approx(41.0, abs=0.5) and center[1] == pytest.approx(90, abs=0.5)
-    run_js(qtbot, page, "document.dispatchEvent(new KeyboardEvent('keydown', "
-                        "{key: 'ArrowRight'}))")
+    run_js(qtbot, page, "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight'}))")
     assert run_js(qtbot, page, "SightlineExport.step()") == 2
     assert run_js(qtbot, page, "document.getElementById('sl-next').disabled")
     run_js(qtbot, page, "document.getElementById('sl-prev').click()")

@@ -40,8 +40,8 @@ def _newest(project: Project) -> int:
 
 @pytest.mark.parametrize("worker", [False, True], ids=["small-import", "bulk-writer"])
 def test_import_after_deleting_the_newest_event_takes_new_ids_and_undo_works(
-        project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
-        worker: bool) -> None:
+    project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch, worker: bool
+) -> None:
     if worker:  # on SQLite the ADBC worker path; PostgreSQL always uses COPY
         from desktop_app.store import bulk
 
@@ -81,8 +81,9 @@ def test_undone_import_leaves_its_ids_unused(project: Project, data_dir: Path) -
 
 
 def test_places_and_sources_never_reuse_ids(project: Project) -> None:
-    a = editing.create_location(project, LocationFields(name="Manila", latitude=14.6,
-                                                        longitude=121.0, country="PH"))
+    a = editing.create_location(
+        project, LocationFields(name="Manila", latitude=14.6, longitude=121.0, country="PH")
+    )
     removed = editing.delete_location(project, a)
     b = editing.create_location(project, LocationFields(name="Taipei"))
     assert b != a
@@ -95,8 +96,7 @@ def test_places_and_sources_never_reuse_ids(project: Project) -> None:
     assert editing.read_source(project, s).title == "RUSI"
 
 
-def test_a_saved_story_step_never_points_at_another_event(project: Project,
-                                                          data_dir: Path) -> None:
+def test_a_saved_story_step_never_points_at_another_event(project: Project, data_dir: Path) -> None:
     import_file(project, data_dir / "acled_sample.csv")
     newest = _newest(project)
     title = editing.read_event(project, newest).title
@@ -111,13 +111,11 @@ def test_a_saved_story_step_never_points_at_another_event(project: Project,
     # the step's event is missing (and can be restored), never silently another one
     with pytest.raises(editing.EditError):
         editing.read_event(project, newest)
-    assert title not in {editing.read_event(project, i).title for i in _ids(project)
-                         if i > newest}
+    assert title not in {editing.read_event(project, i).title for i in _ids(project) if i > newest}
 
 
 @pytest.mark.sqlite_only("upgrades a SQLite file written by schema 0003")
-def test_upgrade_to_autoincrement_keeps_every_row_and_link(tmp_path: Path,
-                                                           data_dir: Path) -> None:
+def test_upgrade_to_autoincrement_keeps_every_row_and_link(tmp_path: Path, data_dir: Path) -> None:
     """Migration 0004 rebuilds the tables; no link row may be lost by a cascade."""
     from alembic import command
 
@@ -127,8 +125,10 @@ def test_upgrade_to_autoincrement_keeps_every_row_and_link(tmp_path: Path,
     with Project.open(path) as project:
         import_file(project, data_dir / "acled_sample.csv")
         with project.engine.connect() as conn:
-            counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                      for t in ("event", "event_actor", "event_source", "location")]
+            counts = [
+                conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                for t in ("event", "event_actor", "event_source", "location")
+            ]
     engine = create_engine(f"sqlite:///{path}")
     with _alembic_config() as config, engine.begin() as conn:  # back to schema 0003
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
@@ -136,16 +136,20 @@ def test_upgrade_to_autoincrement_keeps_every_row_and_link(tmp_path: Path,
         command.downgrade(config, "0003")
     engine.dispose()
     old = sqlite3.connect(path)
-    assert "AUTOINCREMENT" not in old.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'event'").fetchone()[0]
+    assert (
+        "AUTOINCREMENT"
+        not in old.execute("SELECT sql FROM sqlite_master WHERE name = 'event'").fetchone()[0]
+    )
     newest = old.execute("SELECT max(id) FROM event").fetchone()[0]
     old.close()
     with Project.open(path) as project:
         assert project.schema_revision() == schema_head()
         assert project.backup_path is not None and project.backup_path.exists()
         with project.engine.connect() as conn:
-            assert [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                    for t in ("event", "event_actor", "event_source", "location")] == counts
+            assert [
+                conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                for t in ("event", "event_actor", "event_source", "location")
+            ] == counts
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         editing.delete_event(project, newest)

@@ -45,8 +45,12 @@ def balanced(result: object) -> bool:
 
 
 def sightline(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "desktop_app", *args],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def one_line(stderr: str) -> str:
@@ -57,10 +61,13 @@ def one_line(stderr: str) -> str:
 
 
 # ---------------------------------------------------------------- encodings
-def test_stray_cp1252_byte_after_the_first_256k_is_one_reject(project: Project,
-                                                              tmp_path: Path) -> None:
-    rows = [f"2024-01-{i % 28 + 1:02d},Talks {i} in Zürich on the ceasefire terms,Zürich"
-            for i in range(12_000)]
+def test_stray_cp1252_byte_after_the_first_256k_is_one_reject(
+    project: Project, tmp_path: Path
+) -> None:
+    rows = [
+        f"2024-01-{i % 28 + 1:02d},Talks {i} in Zürich on the ceasefire terms,Zürich"
+        for i in range(12_000)
+    ]
     data = ("Date,Title,Notes\n" + "\n".join(rows) + "\n").encode("utf-8")
     start = data.index(b"\n", SNIFF_BYTES + 1000) + 1  # a row well after the sniffed bytes
     end = data.index(b"\n", start)
@@ -85,35 +92,62 @@ def test_stray_byte_in_the_first_rows(project: Project, tmp_path: Path) -> None:
     path.write_bytes(b"Date,Title\n" + b"\n".join(rows) + b"\n")
     result = import_file(project, path)
     assert (result.rows_read, result.imported, result.rejected, result.encoding) == (
-        10, 9, 1, "utf-8")
+        10,
+        9,
+        1,
+        "utf-8",
+    )
     assert [(r.row, r.reason) for r in result.rejects] == [(3, "text is not valid utf-8")]
     assert titles(project)[1] == "Talks 3 in Zürich"
 
 
 SCRIPTS = {
-    "shift_jis": ["東京で首脳会談が開かれた", "大阪の港で大規模な火災が発生",
-                  "京都の寺院を代表団が訪問", "名古屋で国際会議の準備が進む"],
+    "shift_jis": [
+        "東京で首脳会談が開かれた",
+        "大阪の港で大規模な火災が発生",
+        "京都の寺院を代表団が訪問",
+        "名古屋で国際会議の準備が進む",
+    ],
     "gb18030": ["北京举行双边会谈", "上海港口发生火灾", "广州市政府发布公告", "深圳举办国际展览会"],
     "big5": ["臺北舉行雙邊會談", "高雄港口發生火災", "臺中市政府發布公告", "新竹舉辦國際展覽會"],
-    "cp1251": ["Встреча в Москве", "Пожар в порту Одессы", "Визит делегации в Санкт-Петербург",
-               "Переговоры в Минске"],
-    "cp1252": ["Réunion à Zürich \u2013 \u201caccord\u201d signé", "Brand in Genève: 5 € Schaden",
-               "Café in Köln geschlossen", "Señal en Málaga"],
-    "latin-1": ["Treffen in Zürich", "Brand in Genève", "Straße in München gesperrt",
-                "Visite à Besançon"],
+    "cp1251": [
+        "Встреча в Москве",
+        "Пожар в порту Одессы",
+        "Визит делегации в Санкт-Петербург",
+        "Переговоры в Минске",
+    ],
+    "cp1252": [
+        "Réunion à Zürich \u2013 \u201caccord\u201d signé",
+        "Brand in Genève: 5 € Schaden",
+        "Café in Köln geschlossen",
+        "Señal en Málaga",
+    ],
+    "latin-1": [
+        "Treffen in Zürich",
+        "Brand in Genève",
+        "Straße in München gesperrt",
+        "Visite à Besançon",
+    ],
     "utf-16": ["Treffen in Zürich", "東京で首脳会談", "Встреча в Москве", "臺北舉行會談"],
     "utf-8-sig": ["Treffen in Zürich", "東京で首脳会談", "Встреча в Москве", "臺北舉行會談"],
 }
-READ_AS = {"shift_jis": ("shift_jis", "cp932"), "gb18030": ("gb18030", "gbk"),
-           "big5": ("big5", "cp950"), "cp1251": ("cp1251",), "cp1252": ("cp1252",),
-           "latin-1": ("cp1252", "iso8859-1"), "utf-16": ("utf-16",),
-           "utf-8-sig": ("utf-8-sig",)}
+READ_AS = {
+    "shift_jis": ("shift_jis", "cp932"),
+    "gb18030": ("gb18030", "gbk"),
+    "big5": ("big5", "cp950"),
+    "cp1251": ("cp1251",),
+    "cp1252": ("cp1252",),
+    "latin-1": ("cp1252", "iso8859-1"),
+    "utf-16": ("utf-16",),
+    "utf-8-sig": ("utf-8-sig",),
+}
 
 
 @pytest.mark.parametrize("encoding", list(SCRIPTS))
 def test_encodings_read_right(project: Project, tmp_path: Path, encoding: str) -> None:
-    text = "Date,Title\n" + "".join(f"2024-0{i + 1}-15,{t}\n"
-                                    for i, t in enumerate(SCRIPTS[encoding]))
+    text = "Date,Title\n" + "".join(
+        f"2024-0{i + 1}-15,{t}\n" for i, t in enumerate(SCRIPTS[encoding])
+    )
     path = tmp_path / f"{encoding}.csv"
     path.write_bytes(text.encode(encoding))
     result = import_file(project, path)
@@ -122,8 +156,10 @@ def test_encodings_read_right(project: Project, tmp_path: Path, encoding: str) -
     assert titles(project) == SCRIPTS[encoding]
 
 
-@pytest.mark.parametrize(("encoding", "word"), [("cp1252", "São Paulo"), ("cp1252", "Zürich"),
-                                                ("cp1251", "Москва"), ("cp1251", "Киев")])
+@pytest.mark.parametrize(
+    ("encoding", "word"),
+    [("cp1252", "São Paulo"), ("cp1252", "Zürich"), ("cp1251", "Москва"), ("cp1251", "Киев")],
+)
 def test_one_short_word_is_enough(tmp_path: Path, encoding: str, word: str) -> None:
     """Too little text for a detector to know the language: a single-byte code page that
     reads it as letters of one script wins over a CJK reading of the same bytes."""
@@ -135,13 +171,19 @@ def test_one_short_word_is_enough(tmp_path: Path, encoding: str, word: str) -> N
 
 def test_utf8_rows_appended_to_a_cp1252_file(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "appended.csv"
-    path.write_bytes("Date,Title\n2024-01-01,Café in Zürich\n2024-01-02,Brand in Genève\n"
-                     .encode("cp1252") + "2024-01-03,Rückkehr nach Zürich\n".encode()
-                     + b"2024-01-04,Ende in Z\xfcrich")  # no newline at the end
+    path.write_bytes(
+        "Date,Title\n2024-01-01,Café in Zürich\n2024-01-02,Brand in Genève\n".encode("cp1252")
+        + "2024-01-03,Rückkehr nach Zürich\n".encode()
+        + b"2024-01-04,Ende in Z\xfcrich"
+    )  # no newline at the end
     result = import_file(project, path)
     assert (result.encoding, result.imported, result.rejected) == ("cp1252", 4, 0)
-    assert titles(project) == ["Café in Zürich", "Brand in Genève", "Rückkehr nach Zürich",
-                               "Ende in Zürich"]
+    assert titles(project) == [
+        "Café in Zürich",
+        "Brand in Genève",
+        "Rückkehr nach Zürich",
+        "Ende in Zürich",
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
@@ -167,15 +209,17 @@ def test_cr_only_line_ends_in_the_cli_and_the_wizard(project: Project, tmp_path:
     path = tmp_path / "mac_excel.csv"
     path.write_bytes(CR_ONLY)
     seen = preview(path, Options())  # what the wizard reads and shows
-    assert seen.error == "" and seen.accepted == 2 and seen.table.columns == [
-        "Date", "Title", "Lat", "Lon"]
+    assert (
+        seen.error == ""
+        and seen.accepted == 2
+        and seen.table.columns == ["Date", "Title", "Lat", "Lon"]
+    )
     result = import_file(project, path)
     assert (result.imported, result.rejected) == (2, 0)
     assert titles(project) == ["Talks in Geneva", "Strike"]
 
 
-def test_cr_only_file_in_the_wizard_window(qtbot: Any, project: Project,
-                                           tmp_path: Path) -> None:
+def test_cr_only_file_in_the_wizard_window(qtbot: Any, project: Project, tmp_path: Path) -> None:
     from desktop_app.app.import_wizard import ImportWizard
 
     path = tmp_path / "mac_excel.csv"
@@ -209,8 +253,10 @@ def ten_rows(bad: dict[int, str]) -> str:
 QUOTE_CASES = {
     "middle field": {5: '5,2024-01-05,"Bad quote title,Place 5'},
     "last field, runs to the end": {5: '5,2024-01-05,Title 5,"Place 5'},
-    "closed by a later quote": {5: '5,2024-01-05,"Bad,Place 5',
-                                8: '8,2024-01-08,"Smith, John",Place 8'},
+    "closed by a later quote": {
+        5: '5,2024-01-05,"Bad,Place 5',
+        8: '8,2024-01-08,"Smith, John",Place 8',
+    },
 }
 
 
@@ -229,38 +275,56 @@ def test_unclosed_quote_is_one_reject(project: Project, tmp_path: Path, case: st
 
 def test_quoted_newlines_stay_one_row(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "multiline.csv"
-    path.write_text('Date,Title,Description\n2024-01-01,Talks,"Day one,\nday two"\n'
-                    '2024-01-02,Strike,"Said ""no""\nthen left"\n', encoding="utf-8")
+    path.write_text(
+        'Date,Title,Description\n2024-01-01,Talks,"Day one,\nday two"\n'
+        '2024-01-02,Strike,"Said ""no""\nthen left"\n',
+        encoding="utf-8",
+    )
     result = import_file(project, path)
     assert (result.rows_read, result.imported, result.rejected) == (2, 2, 0)
     with project.session() as session:
         assert list(session.scalars(select(Event.description).order_by(Event.id))) == [
-            "Day one,\nday two", 'Said "no"\nthen left']
+            "Day one,\nday two",
+            'Said "no"\nthen left',
+        ]
 
 
-def test_cli_names_the_top_reject_reasons(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_names_the_top_reject_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "mixed.csv"
-    path.write_text(ten_rows({5: '5,2024-01-05,"Bad,Place 5', 7: "7,someday,Title 7,Place 7",
-                              9: "9,later,Title 9,Place 9"}), encoding="utf-8")
+    path.write_text(
+        ten_rows(
+            {
+                5: '5,2024-01-05,"Bad,Place 5',
+                7: "7,someday,Title 7,Place 7",
+                9: "9,later,Title 9,Place 9",
+            }
+        ),
+        encoding="utf-8",
+    )
     code = cli.main(["import", str(path), "--project", str(tmp_path / "p.sightline")])
     err = capsys.readouterr().err
     assert code == 0
     assert one_line(err) == (
         "sightline: rejected 3 of 10 rows: 2 date: unrecognised date (column Date, e.g. "
         "'someday'); "
-        f"1 {UNBALANCED}")
+        f"1 {UNBALANCED}"
+    )
 
 
-def test_cli_says_loudly_when_nothing_was_imported(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_says_loudly_when_nothing_was_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "nodates.csv"
     path.write_text("Date,Title\n9th of never,A\nsoon,B\n", encoding="utf-8")
     code = cli.main(["import", str(path), "--project", str(tmp_path / "p.sightline"), "--json"])
     out = capsys.readouterr()
     assert code == 0 and '"imported": 0' in out.out
-    assert one_line(out.err) == ("sightline: no row was imported: 2 of 2 rows were rejected "
-                                 "(2 date: unrecognised date (column Date, e.g. '9th of never'))")
+    assert one_line(out.err) == (
+        "sightline: no row was imported: 2 of 2 rows were rejected "
+        "(2 date: unrecognised date (column Date, e.g. '9th of never'))"
+    )
 
 
 # ---------------------------------------------------------------- sizes
@@ -268,8 +332,11 @@ def test_cli_says_loudly_when_nothing_was_imported(tmp_path: Path,
 def test_a_16_mb_field(tmp_path: Path, ragged: bool) -> None:
     big = "word " * ((17 << 20) // 5)
     path = tmp_path / "big.csv"
-    path.write_text(f'Date,Title,Description\n2024-01-01,Big,"{big}"\n2024-01-02,Small,x\n'
-                    + ("2024-01-03,too,many,fields\n" if ragged else ""), encoding="utf-8")
+    path.write_text(
+        f'Date,Title,Description\n2024-01-01,Big,"{big}"\n2024-01-02,Small,x\n'
+        + ("2024-01-03,too,many,fields\n" if ragged else ""),
+        encoding="utf-8",
+    )
     table = read_table(path)
     assert list(table.frame["Title"]) == ["Big", "Small"]
     assert table.frame["Description"][0] == big and len(big) > 16 << 20
@@ -282,8 +349,9 @@ def test_100_000_columns(project: Project, tmp_path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("Date,Title," + ",".join(f"c{i}" for i in range(n)) + "\n")
         for r in range(3):
-            handle.write(f"2024-01-0{r + 1},Row {r}," + ",".join("x" * (i % 2) for i in range(n))
-                         + "\n")
+            handle.write(
+                f"2024-01-0{r + 1},Row {r}," + ",".join("x" * (i % 2) for i in range(n)) + "\n"
+            )
     assert path.stat().st_size < 2 << 20
     table = read_table(path)
     assert table.frame.shape == (3, n + 2) and table.frame["c99999"].tolist() == ["x"] * 3
@@ -295,8 +363,9 @@ def test_100_000_columns(project: Project, tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- hostile paths
-def refused_by_cli(tmp_path: Path, target: Path | str, capsys: pytest.CaptureFixture[str],
-                   *options: str) -> str:
+def refused_by_cli(
+    tmp_path: Path, target: Path | str, capsys: pytest.CaptureFixture[str], *options: str
+) -> str:
     project = tmp_path / "new" / "p.sightline"
     code = cli.main(["import", str(target), "--project", str(project), *options])
     err = capsys.readouterr().err
@@ -305,15 +374,18 @@ def refused_by_cli(tmp_path: Path, target: Path | str, capsys: pytest.CaptureFix
     return one_line(err)
 
 
-def test_missing_folder_path_in_a_file_and_loop(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_folder_path_in_a_file_and_loop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "file.csv").write_text("Date,Title\n2024-01-01,A\n", encoding="utf-8")
     loop = tmp_path / "loop.csv"
     loop.symlink_to(loop)
-    cases = {tmp_path / "missing.csv": "no such file",
-             tmp_path / "folder": "this is a folder, not a file",
-             tmp_path / "file.csv" / "inside.csv": "a part of the path is a file, not a folder",
-             loop: "the path is a loop of symbolic links"}
+    cases = {
+        tmp_path / "missing.csv": "no such file",
+        tmp_path / "folder": "this is a folder, not a file",
+        tmp_path / "file.csv" / "inside.csv": "a part of the path is a file, not a folder",
+        loop: "the path is a loop of symbolic links",
+    }
     (tmp_path / "folder").mkdir()
     for path, reason in cases.items():
         line = refused_by_cli(tmp_path, path, capsys)
@@ -330,8 +402,9 @@ def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         path.write_text("Date,Title\n2024-01-01,A\n", encoding="utf-8")
         path.chmod(0)
     line = refused_by_cli(tmp_path, path, capsys)
-    assert line == (f"sightline: cannot import {path}: "
-                    "permission denied (you may not read this file)")
+    assert line == (
+        f"sightline: cannot import {path}: permission denied (you may not read this file)"
+    )
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
@@ -365,16 +438,24 @@ def test_fifo_in_the_wizard_and_the_pipeline(tmp_path: Path) -> None:
         "    try:\n"
         "        call()\n"
         "    except UnreadableFile as exc:\n"
-        "        print(exc)\n")
-    done = subprocess.run([sys.executable, "-c", script, str(fifo), str(tmp_path / "p.sightline")],
-                          capture_output=True, text=True, timeout=60)
+        "        print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(fifo), str(tmp_path / "p.sightline")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
-        "this is a pipe (FIFO), not a file; save the data to a file first"] * 3
+    assert (
+        done.stdout.splitlines()
+        == ["this is a pipe (FIFO), not a file; save the data to a file first"] * 3
+    )
 
 
-def test_refused_import_leaves_no_project_behind(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_refused_import_leaves_no_project_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("Alpha,Beta\nnothing,here\n", encoding="utf-8")  # no date column
     line = refused_by_cli(tmp_path, bad, capsys)
@@ -389,20 +470,25 @@ def test_refused_import_leaves_no_project_behind(tmp_path: Path,
         assert titles(p) == ["A"]
 
 
-def test_forced_preset_that_does_not_fit(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_forced_preset_that_does_not_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "timemap.csv"
-    path.write_text("id,description,date,time,location,latitude,longitude,source1\n"
-                    "1,Shelling,10/10/2015,12:00,Aleppo,36.2,37.1,http://x.org\n",
-                    encoding="utf-8")
+    path.write_text(
+        "id,description,date,time,location,latitude,longitude,source1\n"
+        "1,Shelling,10/10/2015,12:00,Aleppo,36.2,37.1,http://x.org\n",
+        encoding="utf-8",
+    )
     start = f"sightline: cannot import {path}: the file does not fit the preset"
     assert refused_by_cli(tmp_path, path, capsys, "--preset", "acled") == (
         f"{start} acled: it has no columns 'event_id_cnty', 'event_date' (its columns are: id, "
         "description, "
-        "date, time, location, latitude, longitude, source1)")
+        "date, time, location, latitude, longitude, source1)"
+    )
     assert refused_by_cli(tmp_path, path, capsys, "--preset", "gdelt") == (
         f"{start} gdelt_v2: a GDELT event record has 57, 58 or 61 tab-separated fields and "
-        "no header; this file has 1")
+        "no header; this file has 1"
+    )
 
 
 # ---------------------------------------------------------------- workbooks
@@ -416,8 +502,9 @@ def workbook(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-def replace_sheet(path: Path, *, repeat: bytes = b"", times: int = 0,
-                  dimension: bytes | None = None) -> None:
+def replace_sheet(
+    path: Path, *, repeat: bytes = b"", times: int = 0, dimension: bytes | None = None
+) -> None:
     """Rewrite sheet1 of a workbook: ``repeat`` inserted ``times`` before </sheetData>,
     or its <dimension> changed."""
     out = path.with_suffix(".tmp")
@@ -445,23 +532,45 @@ def test_xlsx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
     replace_sheet(path, repeat=row, times=(200 << 20) // len(row))  # 200 MB of XML
     assert path.stat().st_size < 3 << 20
     project = tmp_path / "p.sightline"
-    measure = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
-               "sys.exit(r.returncode)")
-    done = subprocess.run([sys.executable, "-c", measure, sys.executable, "-m", "desktop_app",
-                           "import", str(path), "--project", str(project)],
-                          capture_output=True, text=True, timeout=120)
+    measure = (
+        "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+        "sys.exit(r.returncode)"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            measure,
+            sys.executable,
+            "-m",
+            "desktop_app",
+            "import",
+            str(path),
+            "--project",
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     line = one_line(done.stderr)
-    assert line.startswith(f"sightline: cannot import {path}: refused: xl/worksheets/sheet1.xml "
-                           "would inflate") and "zip bomb" in line
+    assert (
+        line.startswith(
+            f"sightline: cannot import {path}: refused: xl/worksheets/sheet1.xml would inflate"
+        )
+        and "zip bomb" in line
+    )
     assert int(done.stdout.strip()) < 700_000  # KiB of peak memory: nothing was inflated
     assert not project.exists()
 
 
 def test_xlsx_total_size_and_cell_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = workbook(tmp_path / "plain.xlsx", [["Date", "Title"]] + [
-        [f"2024-01-{d:02d}", f"Event {d}"] for d in range(1, 29)])
+    path = workbook(
+        tmp_path / "plain.xlsx",
+        [["Date", "Title"]] + [[f"2024-01-{d:02d}", f"Event {d}"] for d in range(1, 29)],
+    )
     assert read_xlsx(path).frame.shape == (28, 2)
     limit = r"would inflate to [\d,]+ bytes \(the limit is 4,096 bytes\)"
     with pytest.raises(UnreadableFile, match=limit):

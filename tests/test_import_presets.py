@@ -42,10 +42,13 @@ def project(tmp_path: Path):
 def load_events(project: Project) -> list[Event]:
     """All events, with location, actors and sources loaded, detached from the session."""
     with project.session() as session:
-        events = list(session.scalars(
-            select(Event).options(selectinload(Event.actors), selectinload(Event.sources))
-            .order_by(Event.id)
-        ).unique())
+        events = list(
+            session.scalars(
+                select(Event)
+                .options(selectinload(Event.actors), selectinload(Event.sources))
+                .order_by(Event.id)
+            ).unique()
+        )
         session.expunge_all()
     return events
 
@@ -95,7 +98,10 @@ def test_corpus_file_matches_expected(project: Project, name: str) -> None:
     with project.session() as session:
         batch = session.get(ImportBatch, result.batch)
         assert (batch.file_name, batch.preset, batch.imported) == (
-            name, expected["preset"], expected["events"])
+            name,
+            expected["preset"],
+            expected["events"],
+        )
 
 
 # ---------------------------------------------------------------- 2. preset semantics
@@ -107,8 +113,10 @@ def test_acled_fields(project: Project) -> None:
     kyiv = events["UKR213301"]
     assert kyiv.category == "Explosions/Remote violence"
     assert kyiv.start == datetime(2025, 5, 16) and kyiv.date_precision is Precision.DAY
-    assert {a.name for a in kyiv.actors} == {"Military Forces of Russia (2000-)",
-                                             "Civilians (Ukraine)"}
+    assert {a.name for a in kyiv.actors} == {
+        "Military Forces of Russia (2000-)",
+        "Civilians (Ukraine)",
+    }
     assert [s.title for s in kyiv.sources] == ["Reuters", "Kyiv Independent"]
     assert kyiv.location.country == "UA"  # iso 804
     assert (kyiv.location.latitude, kyiv.location.longitude) == (50.4501, 30.5234)
@@ -145,15 +153,35 @@ def test_acled_associated_actors_split_on_semicolon(project: Project, tmp_path: 
     import_file(project, path)
     event = by(load_events(project), "external_id")["PHL19950"]
     assert {a.name for a in event.actors} == {
-        "Protesters (Philippines)", "Students (Philippines)", "Labour Group (Philippines)"}
+        "Protesters (Philippines)",
+        "Students (Philippines)",
+        "Labour Group (Philippines)",
+    }
 
 
-@pytest.mark.parametrize("name, starts", [
-    ("acled_dd_mm_yyyy.csv", {"UKR214001": (2025, 5, 16), "SDN41200": (2025, 5, 23),
-                              "PHL19950": (2025, 6, 3), "RUS8900": (2025, 2, 1)}),
-    ("acled_dmy_words.csv", {"UKR214001": (2025, 5, 16), "SDN41200": (2025, 6, 3),
-                             "PHL19950": (2024, 2, 28), "RUS8900": (2025, 1, 1)}),
-])
+@pytest.mark.parametrize(
+    "name, starts",
+    [
+        (
+            "acled_dd_mm_yyyy.csv",
+            {
+                "UKR214001": (2025, 5, 16),
+                "SDN41200": (2025, 5, 23),
+                "PHL19950": (2025, 6, 3),
+                "RUS8900": (2025, 2, 1),
+            },
+        ),
+        (
+            "acled_dmy_words.csv",
+            {
+                "UKR214001": (2025, 5, 16),
+                "SDN41200": (2025, 6, 3),
+                "PHL19950": (2024, 2, 28),
+                "RUS8900": (2025, 1, 1),
+            },
+        ),
+    ],
+)
 def test_acled_date_forms(project: Project, name: str, starts: dict) -> None:
     """dd-mm-yyyy is day-first (03-06-2025 is 3 June); '16 May 2025' is understood."""
     result = import_file(project, DATA / name)
@@ -182,7 +210,8 @@ def test_gdelt_v1_fields(project: Project) -> None:
     first = events["412345601"]
     assert first.start == datetime(2015, 4, 10) and first.date_precision is Precision.DAY
     assert [s.url for s in first.sources] == [
-        "https://www.example.com/world/2015/04/russia-china-talks"]
+        "https://www.example.com/world/2015/04/russia-china-talks"
+    ]
     assert first.attributes["EventCode"] == "036"  # leading zero kept
     assert {a.name for a in first.actors} == {"RUSSIA", "CHINA"}
 
@@ -202,7 +231,8 @@ def test_gdelt_v2_date_comes_from_sqldate(project: Project) -> None:
     assert late.date_precision is Precision.DAY
     assert late.location.country == "PH"
     assert [s.url for s in late.sources] == [
-        "https://www.example.com/news/2025/05/16/manila-protest-note"]
+        "https://www.example.com/news/2025/05/16/manila-protest-note"
+    ]
 
 
 def test_timelinejs(project: Project) -> None:
@@ -219,25 +249,29 @@ def test_timelinejs(project: Project) -> None:
     assert when("Joint naval exercise announced") == (datetime(2019, 1, 1), Precision.YEAR)
     assert when("Border crossings closed") == (datetime(2020, 3, 1), Precision.MONTH)
     assert when("Delegation arrives in Manila") == (datetime(2021, 6, 15), Precision.DAY)
-    assert when("Press conference in Taipei") == (datetime(2021, 6, 16, 14, 30),
-                                                  Precision.MINUTE)
+    assert when("Press conference in Taipei") == (datetime(2021, 6, 16, 14, 30), Precision.MINUTE)
     talks = events["Talks in Beijing"]
     assert talks.start == datetime(2022, 1, 10)
     assert talks.end == datetime(2022, 2, 21)  # exclusive end of 20 February
     assert events["Joint naval exercise announced"].end is None
     # HTML is stored as given; escaping is the display's job
     assert events["Delegation arrives in Manila"].description == (
-        '<p>Report <a href="https://example.org">here</a></p>')
+        '<p>Report <a href="https://example.org">here</a></p>'
+    )
 
 
 def test_timemap(project: Project) -> None:
     import_file(project, DATA / "timemap.csv")
     events = by(load_events(project), "external_id")
-    assert (events["3"].start, events["3"].date_precision) == (datetime(2015, 10, 23),
-                                                               Precision.DAY)
+    assert (events["3"].start, events["3"].date_precision) == (
+        datetime(2015, 10, 23),
+        Precision.DAY,
+    )
     assert events["5"].start == datetime(2015, 11, 2)  # 11/2/2015: 2 November
-    assert (events["1"].start, events["1"].date_precision) == (datetime(2015, 10, 10, 14, 5),
-                                                               Precision.MINUTE)
+    assert (events["1"].start, events["1"].date_precision) == (
+        datetime(2015, 10, 10, 14, 5),
+        Precision.MINUTE,
+    )
     assert events["1"].tags == ["Protest", "Crowd"]
     assert {s.title for s in events["2"].sources} == {"SRC-001", "SRC-002"}
     manila = events["4"].location  # name only: resolved by the gazetteer
@@ -266,8 +300,10 @@ def test_generic_own_sheet(project: Project) -> None:
 
     # ambiguous and unknown places: imported without coordinates, and said so; the
     # place text is kept on an unlocated place (locating it later locates its events)
-    for title, name in (("Town hall meeting", "Springfield"),
-                        ("Unverified sighting", "Qwxyzville")):
+    for title, name in (
+        ("Town hall meeting", "Springfield"),
+        ("Unverified sighting", "Qwxyzville"),
+    ):
         place = events[title].location
         assert (place.name, place.latitude, place.longitude) == (name, None, None)
     assert result.unlocated == 2
@@ -279,8 +315,10 @@ def test_generic_epoch_seconds(project: Project) -> None:
     import_file(project, DATA / "generic_epoch.csv")
     events = by(load_events(project), "title")
     assert {t: e.start_s for t, e in events.items()} == {
-        "Sensor alert A": 1_700_000_000, "Sensor alert B": 1_710_000_000,
-        "Sensor alert C": 1_720_000_000}
+        "Sensor alert A": 1_700_000_000,
+        "Sensor alert B": 1_710_000_000,
+        "Sensor alert C": 1_720_000_000,
+    }
     assert events["Sensor alert A"].start == datetime(2023, 11, 14, 22, 13, 20)
     assert {e.date_precision for e in events.values()} == {Precision.MINUTE}
 
@@ -289,7 +327,9 @@ def test_generic_extra_columns_kept_as_attributes(project: Project) -> None:
     import_file(project, DATA / "generic_extra_columns.csv")
     events = by(load_events(project), "title")
     assert events["Patrol observed"].attributes == {
-        "analyst_note": "Seen from the harbour, two vessels", "priority": "high"}
+        "analyst_note": "Seen from the harbour, two vessels",
+        "priority": "high",
+    }
     assert events["Patrol not observed"].attributes == {"priority": "low"}  # empty left out
 
 
@@ -333,16 +373,22 @@ def test_utf8_bom_file(project: Project) -> None:
     result = import_file(project, DATA / "generic_utf8_bom.csv")
     assert result.encoding == "utf-8-sig"
     assert {e.title for e in load_events(project)} == {
-        "Встреча в Москве", "北京会谈", "Заява з Києва / 基辅声明"}
+        "Встреча в Москве",
+        "北京会谈",
+        "Заява з Києва / 基辅声明",
+    }
     with project.session() as session:
         mapping = session.get(ImportBatch, result.batch).mapping
     assert mapping["title"] == "title"  # not "\ufefftitle"
 
 
-@pytest.mark.parametrize("name, delimiter, title", [
-    ("generic_semicolon.csv", ";", "Talks conclude; joint statement issued"),
-    ("generic.tsv", "\t", "Ceasefire talks, first round"),
-])
+@pytest.mark.parametrize(
+    "name, delimiter, title",
+    [
+        ("generic_semicolon.csv", ";", "Talks conclude; joint statement issued"),
+        ("generic.tsv", "\t", "Ceasefire talks, first round"),
+    ],
+)
 def test_delimiter_detected(project: Project, name: str, delimiter: str, title: str) -> None:
     result = import_file(project, DATA / name)
     assert result.delimiter == delimiter
@@ -360,8 +406,9 @@ def test_ambiguous_dates_warn_and_default_to_day_first(project: Project) -> None
 
 
 def test_ambiguous_dates_month_first_when_asked(project: Project) -> None:
-    result = import_file(project, DATA / "generic_ambiguous.csv",
-                         Options(date_order=DateOrder.MONTH_FIRST))
+    result = import_file(
+        project, DATA / "generic_ambiguous.csv", Options(date_order=DateOrder.MONTH_FIRST)
+    )
     assert not any("ambiguous" in w.lower() for w in result.warnings)
     starts = {e.title: e.start for e in load_events(project)}
     assert starts["Meeting in Moscow"] == datetime(2024, 3, 4)
@@ -372,16 +419,19 @@ def test_day_first_detected_without_warning(project: Project) -> None:
     result = import_file(project, DATA / "generic_dayfirst.csv")
     assert result.warnings == []
     starts = {e.title: e.start for e in load_events(project)}
-    assert starts == {"Winter reception": datetime(2023, 12, 25),
-                      "Trade fair opens": datetime(2024, 4, 3),
-                      "Conference on maritime security": datetime(2024, 5, 11)}
+    assert starts == {
+        "Winter reception": datetime(2023, 12, 25),
+        "Trade fair opens": datetime(2024, 4, 3),
+        "Conference on maritime security": datetime(2024, 5, 11),
+    }
 
 
 def test_explicit_date_order_applies_to_end_column(project: Project, tmp_path: Path) -> None:
     """A typo (13/04) makes the start column look day-first; the user says month-first."""
-    path = write_csv(tmp_path / "order.csv", "title,start,end\n"
-                     "Typo row,13/04/2024,\n"
-                     "Talks,03/04/2024,05/04/2024\n")
+    path = write_csv(
+        tmp_path / "order.csv",
+        "title,start,end\nTypo row,13/04/2024,\nTalks,03/04/2024,05/04/2024\n",
+    )
     import_file(project, path, Options(date_order=DateOrder.MONTH_FIRST))
     talks = by(load_events(project), "title")["Talks"]
     assert talks.start == datetime(2024, 3, 4)
@@ -425,17 +475,22 @@ def test_changed_row_is_the_only_one_imported(project: Project, tmp_path: Path) 
     write_csv(path, "title,date,lat,lon\n" + "\n".join(rows) + "\n")
     second = import_file(project, path)
     assert (second.imported, second.duplicates) == (1, 2)
-    assert {e.title for e in load_events(project)} == {
-        "Alpha", "Beta", "Beta (corrected)", "Gamma"}
+    assert {e.title for e in load_events(project)} == {"Alpha", "Beta", "Beta (corrected)", "Gamma"}
 
 
 # ---------------------------------------------------------------- 7. undo
 def test_undo_batch(project: Project, tmp_path: Path) -> None:
-    first = write_csv(tmp_path / "first.csv", "title,date,place,lat,lon,actors,source\n"
-                      "Shared place,2024-01-01,Kyiv,50.45,30.52,Army; Police,Daily News\n"
-                      "Own place,2024-01-02,Lviv,49.84,24.03,Army,Weekly\n")
-    second = write_csv(tmp_path / "second.csv", "title,date,place,lat,lon,actors,source\n"
-                       "Later at Kyiv,2024-02-01,Kyiv,50.45,30.52,Police,Daily News\n")
+    first = write_csv(
+        tmp_path / "first.csv",
+        "title,date,place,lat,lon,actors,source\n"
+        "Shared place,2024-01-01,Kyiv,50.45,30.52,Army; Police,Daily News\n"
+        "Own place,2024-01-02,Lviv,49.84,24.03,Army,Weekly\n",
+    )
+    second = write_csv(
+        tmp_path / "second.csv",
+        "title,date,place,lat,lon,actors,source\n"
+        "Later at Kyiv,2024-02-01,Kyiv,50.45,30.52,Police,Daily News\n",
+    )
     one = import_file(project, first)
     two = import_file(project, second)
     assert count(project, Location) == 2 and count(project, Actor) == 2
@@ -475,11 +530,14 @@ def test_write_rejects(project: Project, tmp_path: Path) -> None:
 
 
 def test_grades(project: Project, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "grades.csv", "title,date,reliability,credibility\n"
-                     "Graded,2024-01-01,b,2\n"
-                     "Bad reliability,2024-01-02,Z,3\n"
-                     "Bad credibility,2024-01-03,A,9\n"
-                     "Ungraded,2024-01-04,,\n")
+    path = write_csv(
+        tmp_path / "grades.csv",
+        "title,date,reliability,credibility\n"
+        "Graded,2024-01-01,b,2\n"
+        "Bad reliability,2024-01-02,Z,3\n"
+        "Bad credibility,2024-01-03,A,9\n"
+        "Ungraded,2024-01-04,,\n",
+    )
     result = import_file(project, path)
     rejects = {(r.row, r.column): r.reason for r in result.rejects}
     assert set(rejects) == {(3, "reliability"), (4, "credibility")}
@@ -492,10 +550,10 @@ def test_grades(project: Project, tmp_path: Path) -> None:
 
 
 def test_ragged_row_rejected_with_its_number(project: Project, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "ragged.csv", "title,date,lat,lon\n"
-                     "A,2024-01-01,1,2\n"
-                     "B,2024-01-02,1,2,extra\n"
-                     "C,2024-01-03,1,2\n")
+    path = write_csv(
+        tmp_path / "ragged.csv",
+        "title,date,lat,lon\nA,2024-01-01,1,2\nB,2024-01-02,1,2,extra\nC,2024-01-03,1,2\n",
+    )
     result = import_file(project, path)
     assert [r.row for r in result.rejects] == [3]
     assert "fields" in result.rejects[0].reason
@@ -509,10 +567,12 @@ def test_rows_count_records_not_lines(project: Project, tmp_path: Path, ragged: 
 
     With a ragged record the file goes through the slower, exact reader; both agree.
     """
-    text = ("title,date,description,lat,lon\n"
-            'A,2024-01-01,"line one\nline two\nline three",1,2\n'
-            "B,2024-01-02,x,95,2\n"
-            "C,2024-01-03,y,1,2\n")
+    text = (
+        "title,date,description,lat,lon\n"
+        'A,2024-01-01,"line one\nline two\nline three",1,2\n'
+        "B,2024-01-02,x,95,2\n"
+        "C,2024-01-03,y,1,2\n"
+    )
     if ragged:
         text += "D,2024-01-04,z,1,2,9\n"
     result = import_file(project, write_csv(tmp_path / "multi.csv", text))
@@ -522,10 +582,9 @@ def test_rows_count_records_not_lines(project: Project, tmp_path: Path, ragged: 
 
 
 def test_blank_line_counts_as_a_row(project: Project, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "blank.csv", "title,date,lat,lon\n"
-                     "A,2024-01-01,1,2\n"
-                     "\n"
-                     "B,2024-01-02,95,2\n")  # spreadsheet row 4
+    path = write_csv(
+        tmp_path / "blank.csv", "title,date,lat,lon\nA,2024-01-01,1,2\n\nB,2024-01-02,95,2\n"
+    )  # spreadsheet row 4
     result = import_file(project, path)
     assert [(r.row, r.column) for r in result.rejects if r.column] == [(4, "lat")]
 
@@ -535,15 +594,19 @@ def test_script_injection_stored_verbatim(project: Project) -> None:
     import_file(project, DATA / "script_injection.csv")
     stored = {(e.title, e.description) for e in load_events(project)}
     assert stored == {(r["title"], r["description"]) for r in csv_rows("script_injection.csv")}
-    assert ("<script>alert(1)</script>", "<script>alert('desc')</script>Plain text after script"
-            ) in stored
+    assert (
+        "<script>alert(1)</script>",
+        "<script>alert('desc')</script>Plain text after script",
+    ) in stored
 
 
 def test_year_before_1_is_rejected_and_does_not_break_the_project(
-        project: Project, tmp_path: Path) -> None:
+    project: Project, tmp_path: Path
+) -> None:
     """Years before 1 cannot be shown by the rest of the program: a clear reject."""
-    path = write_csv(tmp_path / "bc.csv", "title,date\nIdes of March,-0044-03-15\n"
-                     "Later,0044-03-15\n")
+    path = write_csv(
+        tmp_path / "bc.csv", "title,date\nIdes of March,-0044-03-15\nLater,0044-03-15\n"
+    )
     result = import_file(project, path)
     assert result.imported == 1
     assert [(r.row, r.column) for r in result.rejects] == [(2, "date")]
@@ -553,26 +616,40 @@ def test_year_before_1_is_rejected_and_does_not_break_the_project(
 
 # ---------------------------------------------------------------- 13. command line
 def sightline(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "desktop_app", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_import_info_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = str(tmp_path / "cli.sightline")
     rejects = tmp_path / "rejects.csv"
-    done = sightline("import", str(DATA / "timelinejs.csv"), "--project", target, "--json",
-                     "--rejects", str(rejects))
+    done = sightline(
+        "import",
+        str(DATA / "timelinejs.csv"),
+        "--project",
+        target,
+        "--json",
+        "--rejects",
+        str(rejects),
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)  # exactly one JSON object, nothing else
-    assert set(summary) == {"imported", "duplicates", "duplicates_in_file", "rejected",
-                            "unlocated", "batch", "preset"}
-    assert (summary["imported"], summary["rejected"], summary["preset"]) == (5, 2,
-                                                                             "timelinejs")
+    assert set(summary) == {
+        "imported",
+        "duplicates",
+        "duplicates_in_file",
+        "rejected",
+        "unlocated",
+        "batch",
+        "preset",
+    }
+    assert (summary["imported"], summary["rejected"], summary["preset"]) == (5, 2, "timelinejs")
     with rejects.open(encoding="utf-8", newline="") as handle:
         lines = list(csv.reader(handle))
     assert lines[0] == ["row", "column", "reason", "repeats_row"] and [
-        line[0] for line in lines[1:]] == [
-        "9", "10"]
+        line[0] for line in lines[1:]
+    ] == ["9", "10"]
 
     # info and undo-import run in-process (same code path, without 1 s of start-up each)
     assert cli.main(["info", "--project", target, "--json"]) == 0
@@ -588,8 +665,13 @@ def test_cli_import_info_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_cli_unreadable_file(tmp_path: Path) -> None:
-    done = sightline("import", str(DATA / "binary_garbage.csv"), "--project",
-                     str(tmp_path / "cli.sightline"), "--json")
+    done = sightline(
+        "import",
+        str(DATA / "binary_garbage.csv"),
+        "--project",
+        str(tmp_path / "cli.sightline"),
+        "--json",
+    )
     assert done.returncode != 0
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
@@ -600,13 +682,21 @@ def test_cli_unreadable_file(tmp_path: Path) -> None:
 PROVIDERS = DATA / "providers"
 
 
-@pytest.mark.parametrize("name, preset", [
-    ("acled_excel_resave.csv", "acled"), ("acled_2015_upper.csv", "acled"),
-    ("acled_2019_api.csv", "acled"), ("gdelt_v1_mixed_57_58.tsv", "gdelt_v1"),
-    ("gdelt_v1_with_header.csv", "gdelt_v1"), ("gdelt_v2_bigquery.csv", "gdelt_v2"),
-    ("globalterrorismdb.csv", "gtd"), ("ged_events.csv", "ucdp"),
-    ("icews_events.tab", "icews"), ("incidents_no_title.csv", "generic"),
-])
+@pytest.mark.parametrize(
+    "name, preset",
+    [
+        ("acled_excel_resave.csv", "acled"),
+        ("acled_2015_upper.csv", "acled"),
+        ("acled_2019_api.csv", "acled"),
+        ("gdelt_v1_mixed_57_58.tsv", "gdelt_v1"),
+        ("gdelt_v1_with_header.csv", "gdelt_v1"),
+        ("gdelt_v2_bigquery.csv", "gdelt_v2"),
+        ("globalterrorismdb.csv", "gtd"),
+        ("ged_events.csv", "ucdp"),
+        ("icews_events.tab", "icews"),
+        ("incidents_no_title.csv", "generic"),
+    ],
+)
 def test_choose_detects_each_provider_from_its_header(name: str, preset: str) -> None:
     from desktop_app.ingest import presets
     from desktop_app.ingest.pipeline import read_for_import
@@ -620,8 +710,21 @@ def test_missing_markers_read_as_blank_in_every_column() -> None:
 
     from desktop_app.ingest.presets.base import MISSING_MARKERS, extra_columns, text
 
-    values = ["NA", "N/A", "n/a", "null", "NULL", "None", "-", "nan", " NA ", "Nairobi", "-5",
-              "None of them", ""]
+    values = [
+        "NA",
+        "N/A",
+        "n/a",
+        "null",
+        "NULL",
+        "None",
+        "-",
+        "nan",
+        " NA ",
+        "Nairobi",
+        "-5",
+        "None of them",
+        "",
+    ]
     for dtype in (object, "string", "string[pyarrow]"):
         frame = pd.DataFrame({"c": pd.Series(values, dtype=dtype)})
         assert list(text(frame, "c")) == [""] * 9 + ["Nairobi", "-5", "None of them", ""]
@@ -632,11 +735,13 @@ def test_missing_markers_read_as_blank_in_every_column() -> None:
 
 
 def test_na_coordinates_are_no_coordinates_not_rejects(project: Project, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "na.csv",
-                     "date,title,city,latitude,longitude\n"
-                     "2024-01-02,Located,Kyiv,50.45,30.52\n"
-                     "2024-01-03,No coordinates,NA,NA,N/A\n"
-                     "2024-01-04,Null coordinates,null,null,NULL\n")
+    path = write_csv(
+        tmp_path / "na.csv",
+        "date,title,city,latitude,longitude\n"
+        "2024-01-02,Located,Kyiv,50.45,30.52\n"
+        "2024-01-03,No coordinates,NA,NA,N/A\n"
+        "2024-01-04,Null coordinates,null,null,NULL\n",
+    )
     result = import_file(project, path)
     assert (result.imported, result.rejected, result.unlocated) == (3, 0, 2)
     with project.session() as session:
@@ -649,9 +754,14 @@ def test_date_column_found_by_content_is_named(project: Project, tmp_path: Path)
 
     from desktop_app.ingest.columns import date_column_by_content
 
-    frame = pd.DataFrame({"ref": ["1001", "1002", "1003", "1004", "1005"],
-                          "Occurred (local)": ["9-May-20", "10-May-20", "", "bad", "12-May-20"],
-                          "what": ["a", "b", "c", "d", "e"]}, dtype="string")
+    frame = pd.DataFrame(
+        {
+            "ref": ["1001", "1002", "1003", "1004", "1005"],
+            "Occurred (local)": ["9-May-20", "10-May-20", "", "bad", "12-May-20"],
+            "what": ["a", "b", "c", "d", "e"],
+        },
+        dtype="string",
+    )
     # 3 of the 4 non-blank values are dates: below 80%
     assert date_column_by_content(frame) is None
     frame.loc[3, "Occurred (local)"] = "11-May-20"
@@ -669,8 +779,10 @@ def test_no_date_column_says_how_to_map_one(project: Project, tmp_path: Path) ->
 
 
 def test_split_date_columns_found_by_name(project: Project, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "split.csv",
-                     "year,month,day,title\n2020,5,9,Full\n2020,5,0,Month\n2020,0,0,Year\n")
+    path = write_csv(
+        tmp_path / "split.csv",
+        "year,month,day,title\n2020,5,9,Full\n2020,5,0,Month\n2020,0,0,Year\n",
+    )
     result = import_file(project, path)
     assert (result.preset, result.imported) == ("generic", 3)
     got = {e.title: Precision(e.precision) for e in load_events(project)}
@@ -683,11 +795,19 @@ def test_missing_markers_in_chunked_sliced_and_empty_arrow_columns() -> None:
 
     from desktop_app.ingest.presets.base import text
 
-    chunked = pa.chunked_array([pa.array(["Kyiv", "NA"], pa.large_string()),
-                                pa.array(["", "", "null"], pa.large_string()).slice(1),
-                                pa.array(["Niger", "N/A", "Nairobi"], pa.large_string())])
-    frame = pd.DataFrame({"c": pd.Series(pd.arrays.ArrowStringArray(chunked)),
-                          "e": pd.Series([""] * 7, dtype="string[pyarrow]")})
+    chunked = pa.chunked_array(
+        [
+            pa.array(["Kyiv", "NA"], pa.large_string()),
+            pa.array(["", "", "null"], pa.large_string()).slice(1),
+            pa.array(["Niger", "N/A", "Nairobi"], pa.large_string()),
+        ]
+    )
+    frame = pd.DataFrame(
+        {
+            "c": pd.Series(pd.arrays.ArrowStringArray(chunked)),
+            "e": pd.Series([""] * 7, dtype="string[pyarrow]"),
+        }
+    )
     assert list(text(frame, "c")) == ["Kyiv", "", "", "", "Niger", "", "Nairobi"]
     assert list(text(frame, "e")) == [""] * 7
 
@@ -725,7 +845,9 @@ def test_a_workbook_whose_data_follows_an_about_sheet(project: Project, tmp_path
     assert (result.imported, result.rejected, result.sheet) == (3, 0, "Incidents")
     with project.session() as session:
         days = {e.title: e.start.strftime("%Y-%m-%d") for e in session.scalars(select(Event))}
-    assert days == {"Birmingham bar shooting": "2016-03-04",
-                    "Chicago block party shooting": "2016-03-04",
-                    "Houston warehouse shooting": "2015-11-12"}
+    assert days == {
+        "Birmingham bar shooting": "2016-03-04",
+        "Chicago block party shooting": "2016-03-04",
+        "Houston warehouse shooting": "2015-11-12",
+    }
     assert any("as the column's name says" in w for w in result.warnings)

@@ -28,9 +28,15 @@ from acled_gen import COLUMNS as ACLED_COLUMNS  # noqa: E402
 from acled_gen import write_acled_csv  # noqa: E402
 
 
-def _import(path: Path, tmp: Path, name: str, chunk: int, monkeypatch: pytest.MonkeyPatch,
-            options: Options | None = None, twice: bool = False,
-            ) -> tuple[ImportResult, dict[str, Any]]:
+def _import(
+    path: Path,
+    tmp: Path,
+    name: str,
+    chunk: int,
+    monkeypatch: pytest.MonkeyPatch,
+    options: Options | None = None,
+    twice: bool = False,
+) -> tuple[ImportResult, dict[str, Any]]:
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", chunk)
     monkeypatch.setattr(pipeline, "PLAN_MAX_DISTINCT", 1.0)  # slice even tiny files
     project = Project.open(tmp / f"{name}.sightline")
@@ -47,12 +53,15 @@ def _contents(db: Path) -> dict[str, Any]:
     """Everything stored, with ids replaced by what they point at."""
     con = sqlite3.connect(db)
     try:
-        places = {r[0]: r[1:] for r in con.execute(
-            "SELECT id, name, country, latitude, longitude, geo_precision, alt_names, "
-            "gazetteer_id, attributes FROM location")}
+        places = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT id, name, country, latitude, longitude, geo_precision, alt_names, "
+                "gazetteer_id, attributes FROM location"
+            )
+        }
         actors = dict(con.execute("SELECT id, name FROM actor"))
-        sources = {r[0]: r[1:] for r in con.execute(
-            "SELECT id, title, publisher, url FROM source")}
+        sources = {r[0]: r[1:] for r in con.execute("SELECT id, title, publisher, url FROM source")}
         links_a: dict[int, list[tuple[str, int]]] = {}
         for e, a, role in con.execute("SELECT event_id, actor_id, role FROM event_actor"):
             links_a.setdefault(e, []).append((actors[a], role))
@@ -60,36 +69,75 @@ def _contents(db: Path) -> dict[str, Any]:
         for e, s in con.execute("SELECT event_id, source_id FROM event_source"):
             links_s.setdefault(e, []).append(sources[s])
         events = [
-            (*row[1:-1], places.get(row[-1]), sorted(links_a.get(row[0], [])),
-             sorted(links_s.get(row[0], [])))
+            (
+                *row[1:-1],
+                places.get(row[-1]),
+                sorted(links_a.get(row[0], [])),
+                sorted(links_s.get(row[0], [])),
+            )
             for row in con.execute(
                 "SELECT id, external_id, fingerprint, title, description, start_s, end_s, "
                 "precision, category, tags, reliability, credibility, attributes, location_id "
-                "FROM event ORDER BY id")
+                "FROM event ORDER BY id"
+            )
         ]
-        batches = list(con.execute(
-            "SELECT file_name, sha256, preset, mapping, options, rows_read, imported, "
-            "duplicates, rejected, unlocated FROM import_batch ORDER BY id"))
-        orphans = con.execute("SELECT count(*) FROM event WHERE location_id IS NOT NULL AND "
-                              "location_id NOT IN (SELECT id FROM location)").fetchone()[0]
-        indexes = sorted(r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event'"))
+        batches = list(
+            con.execute(
+                "SELECT file_name, sha256, preset, mapping, options, rows_read, imported, "
+                "duplicates, rejected, unlocated FROM import_batch ORDER BY id"
+            )
+        )
+        orphans = con.execute(
+            "SELECT count(*) FROM event WHERE location_id IS NOT NULL AND "
+            "location_id NOT IN (SELECT id FROM location)"
+        ).fetchone()[0]
+        indexes = sorted(
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event'"
+            )
+        )
     finally:
         con.close()
-    return {"events": events, "places": sorted(places.values(), key=repr),
-            "actors": sorted(actors.values()), "sources": sorted(sources.values(), key=repr),
-            "batches": batches, "orphans": orphans, "indexes": indexes}
+    return {
+        "events": events,
+        "places": sorted(places.values(), key=repr),
+        "actors": sorted(actors.values()),
+        "sources": sorted(sources.values(), key=repr),
+        "batches": batches,
+        "orphans": orphans,
+        "indexes": indexes,
+    }
 
 
-def _same(path: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch, chunk: int = 3,
-          options: Options | None = None, twice: bool = False) -> tuple[ImportResult, dict]:
+def _same(
+    path: Path,
+    tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    chunk: int = 3,
+    options: Options | None = None,
+    twice: bool = False,
+) -> tuple[ImportResult, dict]:
     one, stored_one = _import(path, tmp, "whole", 10**9, monkeypatch, options, twice)
     many, stored_many = _import(path, tmp, "sliced", chunk, monkeypatch, options, twice)
     assert stored_many == stored_one
     assert stored_one["orphans"] == 0
-    for name in ("imported", "duplicates", "rejected", "unlocated", "batch", "preset",
-                 "rows_read", "skipped", "rejects", "warnings", "unresolved_places",
-                 "encoding", "delimiter", "sheet"):
+    for name in (
+        "imported",
+        "duplicates",
+        "rejected",
+        "unlocated",
+        "batch",
+        "preset",
+        "rows_read",
+        "skipped",
+        "rejects",
+        "warnings",
+        "unresolved_places",
+        "encoding",
+        "delimiter",
+        "sheet",
+    ):
         assert getattr(many, name) == getattr(one, name), name
     return many, stored_many
 
@@ -109,27 +157,45 @@ def _write(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["acled_sample.csv", "acled_dd_mm_yyyy.csv",
-                                  "acled_dmy_words.csv", "gdelt_v1.tsv", "gdelt_v1_57.tsv",
-                                  "gdelt_v2.export.CSV", "generic.tsv", "generic_ambiguous.csv",
-                                  "generic_dayfirst.csv", "generic_epoch.csv",
-                                  "generic_extra_columns.csv", "generic_own_sheet.csv",
-                                  "generic_semicolon.csv", "generic_cp1252.csv",
-                                  "generic_utf8_bom.csv", "timelinejs.csv", "timemap.csv",
-                                  "script_injection.csv"])
-def test_corpus_sliced_equals_whole(name: str, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "acled_sample.csv",
+        "acled_dd_mm_yyyy.csv",
+        "acled_dmy_words.csv",
+        "gdelt_v1.tsv",
+        "gdelt_v1_57.tsv",
+        "gdelt_v2.export.CSV",
+        "generic.tsv",
+        "generic_ambiguous.csv",
+        "generic_dayfirst.csv",
+        "generic_epoch.csv",
+        "generic_extra_columns.csv",
+        "generic_own_sheet.csv",
+        "generic_semicolon.csv",
+        "generic_cp1252.csv",
+        "generic_utf8_bom.csv",
+        "timelinejs.csv",
+        "timemap.csv",
+        "script_injection.csv",
+    ],
+)
+def test_corpus_sliced_equals_whole(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _same(DATA / name, tmp_path, monkeypatch, chunk=2)
 
 
-def test_reimport_sliced_finds_every_duplicate(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reimport_sliced_finds_every_duplicate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result, stored = _same(DATA / "acled_sample.csv", tmp_path, monkeypatch, twice=True)
     assert result.imported == 0 and result.duplicates == len(stored["events"])
 
 
-def test_acled_slices_duplicates_rejects_and_places(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_acled_slices_duplicates_rejects_and_places(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     records = _acled(tmp_path)
     records[30] = dict(records[2])  # the same event again, several slices later
     records[31] = dict(records[5], event_date="31/02/2024")  # row 33: no such date
@@ -145,8 +211,9 @@ def test_acled_slices_duplicates_rejects_and_places(tmp_path: Path,
     assert len({e[0] for e in stored["events"]}) == len(stored["events"])  # ids unique
 
 
-def test_month_first_decided_by_a_late_slice(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_month_first_decided_by_a_late_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Only the last slice shows the dates are month-first: every slice reads them so."""
     records = _acled(tmp_path, 30)
     for i, r in enumerate(records):
@@ -161,8 +228,9 @@ def test_month_first_decided_by_a_late_slice(tmp_path: Path,
     assert (first.month, first.day) == (3, 2)
 
 
-def test_conflicting_orders_reject_in_a_late_slice(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_conflicting_orders_reject_in_a_late_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     records = _acled(tmp_path, 30)
     for i, r in enumerate(records):
         r["event_date"] = f"{13 + i % 10}/04/2024"  # day-first evidence, many values
@@ -173,15 +241,17 @@ def test_conflicting_orders_reject_in_a_late_slice(tmp_path: Path,
     assert any("mix day-first and month-first" in w for w in result.warnings)
 
 
-def test_ambiguous_warning_once_across_slices(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ambiguous_warning_once_across_slices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = DATA / "generic_ambiguous.csv"
     result, _ = _same(path, tmp_path, monkeypatch, chunk=1)
     assert sum("ambiguous" in w for w in result.warnings) == 1
 
 
-def test_ragged_rows_keep_their_numbers_across_slices(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ragged_rows_keep_their_numbers_across_slices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     records = _acled(tmp_path, 20)
     path = _write(tmp_path / "acled.csv", records)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -214,16 +284,19 @@ def test_big_batch_rebuilds_event_indexes(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_id_fingerprints_are_pandas_hashes() -> None:
     ids = pd.Series(["SYR1", "", "UKR22", "é∂", "x" * 300], dtype="string")
-    expected = pd.util.hash_pandas_object(pd.DataFrame({"ns": "acled", "id": ids}),
-                                          index=False).to_numpy().view(np.int64)
+    expected = (
+        pd.util.hash_pandas_object(pd.DataFrame({"ns": "acled", "id": ids}), index=False)
+        .to_numpy()
+        .view(np.int64)
+    )
     assert np.array_equal(fingerprints.id_fingerprints("acled", ids), expected)
 
 
 @pytest.mark.parametrize("separator", [";", None])
 def test_split_names_equals_explode_names(separator: str | None) -> None:
-    values = pd.Series(["A; B", "", None, "C;A", " ;B ", "A; B", "D", " ", "B;;B"],
-                       dtype="string")
+    values = pd.Series(["A; B", "", None, "C;A", " ;B ", "A; B", "D", " ", "B;;B"], dtype="string")
     rows, codes, names = split_names(values, separator)
     pairs = explode_names(values, separator)
     assert list(zip(rows.tolist(), [names[c] for c in codes], strict=True)) == list(
-        zip(pairs["row"].tolist(), pairs["name"].tolist(), strict=True))
+        zip(pairs["row"].tolist(), pairs["name"].tolist(), strict=True)
+    )

@@ -34,8 +34,10 @@ WAIT_MS = 20_000
 
 def _counts(project: Project) -> tuple[int, int]:
     with project.session() as session:
-        return (session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
-                session.scalar(select(func.count()).select_from(Event)) or 0)
+        return (
+            session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
+            session.scalar(select(func.count()).select_from(Event)) or 0,
+        )
 
 
 @pytest.fixture()
@@ -53,6 +55,7 @@ def make_wizard(qtbot: Any, project: Project) -> Any:
         wizard.show()
         _settle(qtbot, wizard)  # the file is read and previewed on a worker
         return wizard
+
     return make
 
 
@@ -81,8 +84,9 @@ def _go_to(qtbot: Any, wizard: ImportWizard, page: Any) -> None:
 
 
 # ---------------------------------------------------------------------- mapping
-def test_unusual_headers_are_mapped_with_the_dropdowns(make_wizard: Any, odd_file: Path,
-                                                       qtbot: Any) -> None:
+def test_unusual_headers_are_mapped_with_the_dropdowns(
+    make_wizard: Any, odd_file: Path, qtbot: Any
+) -> None:
     wizard = make_wizard(odd_file)
     page = wizard.mapping_page
     # no known tool and no column named as a date: the dates are found by content (and
@@ -91,8 +95,13 @@ def test_unusual_headers_are_mapped_with_the_dropdowns(make_wizard: Any, odd_fil
     assert wizard.preview.error == ""
     assert any("'Occurred On'" in w for w in wizard.preview.warnings)
     guessed = {t: c.currentData() for t, c in page.combos.items() if c.currentData()}
-    assert guessed == {"start": "Occurred On", "place": "Where", "country": "Nation",
-                       "latitude": "Y", "longitude": "X"}
+    assert guessed == {
+        "start": "Occurred On",
+        "place": "Where",
+        "country": "Nation",
+        "latitude": "Y",
+        "longitude": "X",
+    }
 
     _map_odd(qtbot, wizard)
     assert page.isComplete()
@@ -105,8 +114,9 @@ def test_unusual_headers_are_mapped_with_the_dropdowns(make_wizard: Any, odd_fil
     assert page.combos["description"].currentData() == "Heading"
 
 
-def test_encoding_and_delimiter_changes_reread_the_preview(make_wizard: Any,
-                                                           tmp_path: Path, qtbot: Any) -> None:
+def test_encoding_and_delimiter_changes_reread_the_preview(
+    make_wizard: Any, tmp_path: Path, qtbot: Any
+) -> None:
     path = tmp_path / "semi.csv"
     path.write_bytes("date;title;place\n2024-01-02;Café opened;Paris\n".encode("cp1252"))
     wizard = make_wizard(path)
@@ -152,23 +162,29 @@ def test_dates_preview_in_both_orders(make_wizard: Any, odd_file: Path, qtbot: A
 
 
 # ---------------------------------------------------------------------- rejects
-def test_rejects_are_shown_before_anything_is_written(make_wizard: Any, odd_file: Path,
-                                                      project: Project, qtbot: Any) -> None:
+def test_rejects_are_shown_before_anything_is_written(
+    make_wizard: Any, odd_file: Path, project: Project, qtbot: Any
+) -> None:
     wizard = make_wizard(odd_file)
     _map_odd(qtbot, wizard)
     _go_to(qtbot, wizard, wizard.review_page)
     page = wizard.review_page
-    shown = [[page.rejects.item(r, c).text() for c in range(3)]
-             for r in range(page.rejects.rowCount())]
-    assert shown == [["5", "Occurred On", "date: unrecognised date 'banana'"],
-                     ["6", "Y", "latitude out of range (-90 to 90)"]]
+    shown = [
+        [page.rejects.item(r, c).text() for c in range(3)] for r in range(page.rejects.rowCount())
+    ]
+    assert shown == [
+        ["5", "Occurred On", "date: unrecognised date 'banana'"],
+        ["6", "Y", "latitude out of range (-90 to 90)"],
+    ]
     assert "<b>3</b> rows will be imported and <b>2</b> rejected" in page.counts.text()
     assert _counts(project) == (0, 0)  # nothing written yet
 
 
 def test_preview_without_a_store_matches_the_import(odd_file: Path, project: Project) -> None:
-    options = Options(preset="generic", mapping={"start": "Occurred On", "title": "Heading",
-                                                 "latitude": "Y", "longitude": "X"})
+    options = Options(
+        preset="generic",
+        mapping={"start": "Occurred On", "title": "Heading", "latitude": "Y", "longitude": "X"},
+    )
     seen = preview(odd_file, options)
     result = import_file(project, odd_file, options)
     assert (seen.accepted, seen.rejected_rows) == (result.imported, result.rejected)
@@ -184,12 +200,13 @@ def _run_import(qtbot: Any, wizard: ImportWizard) -> None:
 
 
 def test_import_summary_rejects_file_and_remembered_mapping(
-        make_wizard: Any, odd_file: Path, project: Project, qtbot: Any,
-        tmp_path: Path) -> None:
+    make_wizard: Any, odd_file: Path, project: Project, qtbot: Any, tmp_path: Path
+) -> None:
     wizard = make_wizard(odd_file)
     _map_odd(qtbot, wizard)
     wizard.dates_page.order.setCurrentIndex(
-        wizard.dates_page.order.findData(DateOrder.MONTH_FIRST.value))
+        wizard.dates_page.order.findData(DateOrder.MONTH_FIRST.value)
+    )
     _settle(qtbot, wizard)
     _run_import(qtbot, wizard)
     assert _counts(project) == (1, 3)
@@ -203,15 +220,18 @@ def test_import_summary_rejects_file_and_remembered_mapping(
         assert list(csv.reader(handle)) == [
             ["row", "column", "reason", "repeats_row"],
             ["5", "Occurred On", "date: unrecognised date 'banana'", ""],
-            ["6", "Y", "latitude out of range (-90 to 90)", ""]]
+            ["6", "Y", "latitude out of range (-90 to 90)", ""],
+        ]
     with project.session() as session:
         starts = sorted(session.scalars(select(Event.title)))
     assert starts == ["Agreement reported", "Airborne drill", "Review published"]
 
     # a second file with the same header (spelled differently) maps itself
     second = tmp_path / "second.csv"
-    second.write_text("occurred_on,HEADING,where,nation,y,x\n"
-                      "07/08/2024,Second drill,Moscow,Russia,55.7,37.6\n", encoding="utf-8")
+    second.write_text(
+        "occurred_on,HEADING,where,nation,y,x\n07/08/2024,Second drill,Moscow,Russia,55.7,37.6\n",
+        encoding="utf-8",
+    )
     again = make_wizard(second)
     page = again.mapping_page
     assert page.note.isVisibleTo(page) and page.note.text().startswith(REMEMBERED_NOTE)
@@ -229,13 +249,18 @@ def test_import_summary_rejects_file_and_remembered_mapping(
 def test_mapping_memory_without_qt(project: Project) -> None:
     columns = ["Occurred On", "Heading", "Y"]
     assert mapping_memory.recall(project, columns) is None
-    mapping_memory.remember(project, columns, {"start": "Occurred On", "title": "Heading",
-                                               "bogus": "Y", "latitude": "gone"},
-                            date_order=DateOrder.DAY_FIRST)
-    assert mapping_memory.header_signature(["occurred on", "HEADING", "y"]) == \
-        mapping_memory.header_signature(columns)
-    assert mapping_memory.header_signature(["Heading", "Occurred On", "Y"]) != \
-        mapping_memory.header_signature(columns)
+    mapping_memory.remember(
+        project,
+        columns,
+        {"start": "Occurred On", "title": "Heading", "bogus": "Y", "latitude": "gone"},
+        date_order=DateOrder.DAY_FIRST,
+    )
+    assert mapping_memory.header_signature(
+        ["occurred on", "HEADING", "y"]
+    ) == mapping_memory.header_signature(columns)
+    assert mapping_memory.header_signature(
+        ["Heading", "Occurred On", "Y"]
+    ) != mapping_memory.header_signature(columns)
     got = mapping_memory.recall(project, ["occurred_on", "heading", "Y"])
     assert got is not None
     assert got.mapping == {"start": "occurred_on", "title": "heading"}
@@ -244,8 +269,9 @@ def test_mapping_memory_without_qt(project: Project) -> None:
     assert mapping_memory.recall(project, columns) is None
 
 
-def test_cancelled_import_leaves_the_project_unchanged(make_wizard: Any, odd_file: Path,
-                                                       project: Project, qtbot: Any) -> None:
+def test_cancelled_import_leaves_the_project_unchanged(
+    make_wizard: Any, odd_file: Path, project: Project, qtbot: Any
+) -> None:
     wizard = make_wizard(odd_file)
     _map_odd(qtbot, wizard)
     _go_to(qtbot, wizard, wizard.review_page)
@@ -294,8 +320,9 @@ def test_cancel_flag_raises_before_commit(odd_file: Path, project: Project) -> N
     assert _counts(project) == (0, 0)
 
 
-def test_closing_the_wizard_during_an_import_cancels_it(make_wizard: Any, odd_file: Path,
-                                                        project: Project, qtbot: Any) -> None:
+def test_closing_the_wizard_during_an_import_cancels_it(
+    make_wizard: Any, odd_file: Path, project: Project, qtbot: Any
+) -> None:
     wizard = make_wizard(odd_file)
     _map_odd(qtbot, wizard)
     _go_to(qtbot, wizard, wizard.review_page)
@@ -307,7 +334,8 @@ def test_closing_the_wizard_during_an_import_cancels_it(make_wizard: Any, odd_fi
             resume.wait(WAIT_MS / 1000)
 
     wizard.import_started.connect(
-        lambda task: task.progress.connect(hold, Qt.ConnectionType.DirectConnection))
+        lambda task: task.progress.connect(hold, Qt.ConnectionType.DirectConnection)
+    )
     wizard.next()
     qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
     wizard.button(QWizard.WizardButton.CancelButton).click()
@@ -317,8 +345,7 @@ def test_closing_the_wizard_during_an_import_cancels_it(make_wizard: Any, odd_fi
     assert _counts(project) == (0, 0)
 
 
-def test_spreadsheet_sheets_can_be_chosen(make_wizard: Any, data_dir: Path,
-                                          qtbot: Any) -> None:
+def test_spreadsheet_sheets_can_be_chosen(make_wizard: Any, data_dir: Path, qtbot: Any) -> None:
     wizard = make_wizard(data_dir / "generic_multi_sheet.xlsx")
     source = wizard.source_page
     assert source.sheet.isEnabled() and not source.encoding.isEnabled()
@@ -335,8 +362,12 @@ def test_spreadsheet_sheets_can_be_chosen(make_wizard: Any, data_dir: Path,
 
 # ---------------------------------------------------------------------- main window
 def test_file_import_opens_the_wizard_and_the_panes_reload(
-        make_main_window: Any, project: Project, odd_file: Path, qtbot: Any,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_main_window: Any,
+    project: Project,
+    odd_file: Path,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QFileDialog
 
@@ -344,8 +375,9 @@ def test_file_import_opens_the_wizard_and_the_panes_reload(
 
     window = make_main_window(project)
     launcher = install_import_wizard(window)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *_a, **_k: (str(odd_file), "")))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(odd_file), ""))
+    )
     action = next(a for a in window.findChildren(QAction) if a.text() == "&Import events…")
     with qtbot.waitSignal(launcher.opened, timeout=WAIT_MS) as opened:
         action.trigger()
@@ -359,8 +391,9 @@ def test_file_import_opens_the_wizard_and_the_panes_reload(
     wizard.accept()
 
 
-def test_a_known_tool_maps_itself_until_mapped_by_hand(make_wizard: Any, data_dir: Path,
-                                                       qtbot: Any) -> None:
+def test_a_known_tool_maps_itself_until_mapped_by_hand(
+    make_wizard: Any, data_dir: Path, qtbot: Any
+) -> None:
     wizard = make_wizard(data_dir / "acled_sample.csv")
     page = wizard.mapping_page
     assert wizard.effective_preset == "acled"
@@ -379,7 +412,8 @@ def test_a_known_tool_maps_itself_until_mapped_by_hand(make_wizard: Any, data_di
 
 # ---------------------------------------------------------------------- the worker
 def test_reading_runs_on_a_worker_and_the_window_stays_live(
-        qtbot: Any, project: Project, odd_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, project: Project, odd_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A read that takes long (a huge or hostile file) leaves the GUI thread free: the
     wizard opens at once, says it is reading, cannot be left, and fills in when done."""
     from desktop_app.app import import_wizard
@@ -415,8 +449,9 @@ def test_reading_runs_on_a_worker_and_the_window_stays_live(
     assert source.rows.rowCount() == 5
 
 
-def test_changes_made_while_reading_are_not_lost(make_wizard: Any, odd_file: Path,
-                                                 qtbot: Any) -> None:
+def test_changes_made_while_reading_are_not_lost(
+    make_wizard: Any, odd_file: Path, qtbot: Any
+) -> None:
     wizard = make_wizard(odd_file)
     # several choices in a row, each starting or queueing a job: the last one wins
     wizard.map_field("start", "Occurred On")
@@ -426,17 +461,20 @@ def test_changes_made_while_reading_are_not_lost(make_wizard: Any, odd_file: Pat
     _settle(qtbot, wizard)
     assert wizard.choices.mapping is not None
     assert (wizard.choices.mapping["start"], wizard.choices.mapping["title"]) == (
-        "Occurred On", "Heading")
+        "Occurred On",
+        "Heading",
+    )
     assert wizard.choices.date_order is DateOrder.MONTH_FIRST
     assert wizard.dates_page.sample_rows()[0][2] == "4 March 2024"
     assert wizard.preview.accepted == 3
 
 
-def test_file_content_is_shown_as_plain_text(make_wizard: Any, tmp_path: Path,
-                                             qtbot: Any) -> None:
+def test_file_content_is_shown_as_plain_text(make_wizard: Any, tmp_path: Path, qtbot: Any) -> None:
     path = tmp_path / "markup.csv"
-    path.write_text('<b>when</b>,<img src="file:///etc/passwd">\n'
-                    'soon,"<a href=\'x\'>click</a>"\n', encoding="utf-8")
+    path.write_text(
+        '<b>when</b>,<img src="file:///etc/passwd">\nsoon,"<a href=\'x\'>click</a>"\n',
+        encoding="utf-8",
+    )
     wizard = make_wizard(path)
     message = wizard.mapping_page.message
     assert "no usable date column" in message.text()
@@ -446,8 +484,14 @@ def test_file_content_is_shown_as_plain_text(make_wizard: Any, tmp_path: Path,
     from PySide6.QtWidgets import QLabel
 
     rich = {wizard.review_page.counts, wizard.summary_page.counts}  # numbers only
-    for page in (wizard.source_page, wizard.mapping_page, wizard.dates_page,
-                 wizard.review_page, wizard.import_page, wizard.summary_page):
+    for page in (
+        wizard.source_page,
+        wizard.mapping_page,
+        wizard.dates_page,
+        wizard.review_page,
+        wizard.import_page,
+        wizard.summary_page,
+    ):
         for label in page.findChildren(QLabel):
             expected = Qt.TextFormat.RichText if label in rich else Qt.TextFormat.PlainText
             assert label.textFormat() is expected, label.text()
@@ -462,32 +506,43 @@ def test_an_unreadable_file_says_why_in_plain_text(make_wizard: Any, data_dir: P
 
 
 # ---------------------------------------------------------------------- places
-PLACES = ("date,title,place,country,lat,lon\n"
-          "2024-01-01,By coordinates,Pier 4,PH,14.58,120.97\n"
-          "2024-01-02,Gazetteer city,Manila,Philippines,,\n"
-          "2024-01-03,Known base,Subic Bay Freeport,PH,,\n"
-          "2024-01-04,Lost one,Nowhere Town,PH,,\n"
-          "2024-01-05,Lost two,Nowhere Town,PH,,\n"
-          "2024-01-06,Lost three,Zzyzx Creek Landing,PH,,\n"
-          "2024-01-07,No place at all,,,,\n"
-          "banana,Rejected row,Nowhere Town,PH,,\n")
+PLACES = (
+    "date,title,place,country,lat,lon\n"
+    "2024-01-01,By coordinates,Pier 4,PH,14.58,120.97\n"
+    "2024-01-02,Gazetteer city,Manila,Philippines,,\n"
+    "2024-01-03,Known base,Subic Bay Freeport,PH,,\n"
+    "2024-01-04,Lost one,Nowhere Town,PH,,\n"
+    "2024-01-05,Lost two,Nowhere Town,PH,,\n"
+    "2024-01-06,Lost three,Zzyzx Creek Landing,PH,,\n"
+    "2024-01-07,No place at all,,,,\n"
+    "banana,Rejected row,Nowhere Town,PH,,\n"
+)
 
 
-def test_check_page_previews_which_places_resolve(make_wizard: Any, tmp_path: Path,
-                                                  project: Project, qtbot: Any) -> None:
+def test_check_page_previews_which_places_resolve(
+    make_wizard: Any, tmp_path: Path, project: Project, qtbot: Any
+) -> None:
     # a place the project already has (from an earlier import)
     earlier = tmp_path / "earlier.csv"
-    earlier.write_text("date,title,place,country,lat,lon\n"
-                       "2023-06-01,Base opened,Subic Bay Freeport,PH,14.79,120.27\n",
-                       encoding="utf-8")
+    earlier.write_text(
+        "date,title,place,country,lat,lon\n"
+        "2023-06-01,Base opened,Subic Bay Freeport,PH,14.79,120.27\n",
+        encoding="utf-8",
+    )
     assert import_file(project, earlier).imported == 1
     path = tmp_path / "places.csv"
     path.write_text(PLACES, encoding="utf-8")
     wizard = make_wizard(path)
     places = wizard.places
     assert places is not None
-    assert (places.rows, places.by_coordinates, places.project_places, places.gazetteer,
-            places.unresolved, places.no_place) == (7, 1, 1, 1, 3, 1)
+    assert (
+        places.rows,
+        places.by_coordinates,
+        places.project_places,
+        places.gazetteer,
+        places.unresolved,
+        places.no_place,
+    ) == (7, 1, 1, 1, 3, 1)
     assert places.top_unresolved == [("Nowhere Town", 2), ("Zzyzx Creek Landing", 1)]
     _go_to(qtbot, wizard, wizard.review_page)
     page = wizard.review_page
@@ -495,9 +550,12 @@ def test_check_page_previews_which_places_resolve(make_wizard: Any, tmp_path: Pa
         "Places: 3 of 7 rows will be located (1 by their coordinates, 1 at places already "
         "in the project, 1 by place name (offline gazetteer)). Not located: 3 rows naming "
         "a place that cannot be found (imported without a location). 1 row without a "
-        "place or coordinates.")
-    shown = [[page.unresolved.item(r, c).text() for c in range(2)]
-             for r in range(page.unresolved.rowCount())]
+        "place or coordinates."
+    )
+    shown = [
+        [page.unresolved.item(r, c).text() for c in range(2)]
+        for r in range(page.unresolved.rowCount())
+    ]
     assert shown == [["Nowhere Town", "2"], ["Zzyzx Creek Landing", "1"]]
     assert _counts(project) == (1, 1)  # the preview wrote nothing
     # what the preview said is what the import does
@@ -510,11 +568,14 @@ def test_check_page_previews_which_places_resolve(make_wizard: Any, tmp_path: Pa
 
 def test_a_kml_file_in_the_wizard(make_wizard: Any, tmp_path: Path) -> None:
     path = tmp_path / "pins.kml"
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
-                    '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder>'
-                    "<name>Visits</name><Placemark><name>Port call</name><TimeStamp><when>"
-                    "2024-03</when></TimeStamp><Point><coordinates>120.97,14.58</coordinates>"
-                    "</Point></Placemark></Folder></Document></kml>", encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder>'
+        "<name>Visits</name><Placemark><name>Port call</name><TimeStamp><when>"
+        "2024-03</when></TimeStamp><Point><coordinates>120.97,14.58</coordinates>"
+        "</Point></Placemark></Folder></Document></kml>",
+        encoding="utf-8",
+    )
     wizard = make_wizard(path)
     source = wizard.source_page
     assert not source.encoding.isEnabled() and not source.delimiter.isEnabled()
@@ -523,8 +584,9 @@ def test_a_kml_file_in_the_wizard(make_wizard: Any, tmp_path: Path) -> None:
     assert wizard.places is not None and wizard.places.by_coordinates == 1
 
 
-def test_closing_the_wizard_while_it_reads(qtbot: Any, project: Project, odd_file: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_closing_the_wizard_while_it_reads(
+    qtbot: Any, project: Project, odd_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Cancel works while a read is held; the read ending later touches nothing."""
     import shiboken6
     from PySide6.QtWidgets import QApplication

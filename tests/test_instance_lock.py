@@ -43,8 +43,12 @@ def project_file(tmp_path: Path) -> Path:
 @pytest.fixture()
 def holder(project_file: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the project's lock until the test ends (or kills it)."""
-    with subprocess.Popen([sys.executable, "-c", HOLDER, str(project_file)],
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(project_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
         assert process.stdout is not None and process.stdout.readline().strip() == "held"
         yield process
         if process.poll() is None:
@@ -59,8 +63,7 @@ def test_lock_file_lives_next_to_the_project(project_file: Path) -> None:
     assert not lock.held and not lock.path.exists()
 
 
-def test_a_second_lock_on_the_same_project_fails_with_a_clear_message(
-        project_file: Path) -> None:
+def test_a_second_lock_on_the_same_project_fails_with_a_clear_message(project_file: Path) -> None:
     first = ProjectLock(project_file)
     first.acquire()
     try:
@@ -77,15 +80,17 @@ def test_a_second_lock_on_the_same_project_fails_with_a_clear_message(
         assert again.held
 
 
-def test_a_lock_held_by_another_process_is_refused(project_file: Path,
-                                                   holder: subprocess.Popen[str]) -> None:
+def test_a_lock_held_by_another_process_is_refused(
+    project_file: Path, holder: subprocess.Popen[str]
+) -> None:
     with pytest.raises(ProjectInUse, match=f"process {holder.pid}"):
         ProjectLock(project_file).acquire()
     assert lock_file_path(project_file).exists()
 
 
-def test_a_stale_lock_from_a_dead_process_is_taken_over(project_file: Path,
-                                                        holder: subprocess.Popen[str]) -> None:
+def test_a_stale_lock_from_a_dead_process_is_taken_over(
+    project_file: Path, holder: subprocess.Popen[str]
+) -> None:
     holder.kill()  # a crash: the lock file stays behind
     holder.wait(timeout=30)
     lock_path = lock_file_path(project_file)
@@ -106,13 +111,17 @@ def test_lock_project_resolves_the_default_project_and_skips_non_files() -> None
     assert lock_project("sqlite:///:memory:") is None
 
 
-def test_a_second_window_on_a_project_is_refused_before_opening_it(
-        project_file: Path) -> None:
+def test_a_second_window_on_a_project_is_refused_before_opening_it(project_file: Path) -> None:
     with ProjectLock(project_file):
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-        done = subprocess.run([sys.executable, "-m", "desktop_app", "--project",
-                               str(project_file)], env=env, capture_output=True, text=True,
-                              timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop_app", "--project", str(project_file)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     assert done.returncode == 2
     assert "case.sightline is already open in another Sightline" in done.stderr
     assert not project_file.exists()  # refused before the project was created or migrated

@@ -70,16 +70,17 @@ GOOGLE_EARTH = """<?xml version="1.0" encoding="UTF-8"?>
 
 def titles_dates(project: Project) -> dict[str, tuple[str, Precision, str | None]]:
     with project.session() as session:
-        return {e.title: (e.start.isoformat(timespec="minutes"), Precision(e.precision),
-                          e.category) for e in session.scalars(select(Event))}
+        return {
+            e.title: (e.start.isoformat(timespec="minutes"), Precision(e.precision), e.category)
+            for e in session.scalars(select(Event))
+        }
 
 
 def test_google_earth_placemarks(tmp_path: Path, project: Project) -> None:
     path = tmp_path / "My Places.kml"
     path.write_text(GOOGLE_EARTH, encoding="utf-8")
     table = read_table(path)
-    assert table.columns[:7] == ["name", "description", "when", "end", "category", "lat",
-                                 "lon"]
+    assert table.columns[:7] == ["name", "description", "when", "end", "category", "lat", "lon"]
     assert {"source_url", "unit"} <= set(table.columns)
     assert list(table.row_numbers) == [1, 2, 3, 4, 5]  # placemark index + 1
     first = table.frame.iloc[0]
@@ -90,15 +91,16 @@ def test_google_earth_placemarks(tmp_path: Path, project: Project) -> None:
     assert table.frame.iloc[1]["end"] == "2022-04"
     # a line has no single point: the mean of its vertices
     assert (table.frame.iloc[2]["lat"], table.frame.iloc[2]["lon"]) == (
-        repr(149 / 3), repr(112 / 3))
+        repr(149 / 3),
+        repr(112 / 3),
+    )
 
     result = import_file(project, path)
     assert (result.imported, result.rejected, result.rows_read) == (3, 2, 5)
     assert [(r.row, r.column) for r in result.rejects] == [(4, "when"), (5, "lat")]
     assert "latitude out of range" in result.rejects[1].reason
     events = titles_dates(project)
-    assert events["Strike on depot"] == ("2022-03-14T06:20", Precision.MINUTE,
-                                         "Ukraine / Strikes")
+    assert events["Strike on depot"] == ("2022-03-14T06:20", Precision.MINUTE, "Ukraine / Strikes")
     assert events["Shelling reported"] == ("2022-03-01T00:00", Precision.MONTH, "Ukraine")
     assert events["Front line"][1] is Precision.YEAR
     with project.session() as session:
@@ -107,8 +109,7 @@ def test_google_earth_placemarks(tmp_path: Path, project: Project) -> None:
         assert (strike.location.latitude, strike.location.longitude) == (49.9935, 36.2304)
         assert strike.attributes == {"unit": "3rd Bde"}
         assert [s.url for s in strike.sources] == ["https://example.org/v/1"]
-        shelling = session.scalars(select(Event).where(Event.title == "Shelling reported")
-                                   ).one()
+        shelling = session.scalars(select(Event).where(Event.title == "Shelling reported")).one()
         assert shelling.end_s is not None  # through April 2022
         assert shelling.end is not None and shelling.end.strftime("%Y-%m-%d") == "2022-05-01"
 
@@ -119,23 +120,32 @@ def test_kml_goes_through_the_mapping(tmp_path: Path, project: Project) -> None:
         '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>P1</name>'
         '<ExtendedData><Data name="Occurred"><value>14/03/2022</value></Data>'
         '<Data name="Label"><value>Checkpoint</value></Data></ExtendedData>'
-        '<Point><coordinates>30.5,50.4</coordinates></Point></Placemark></Document></kml>',
-        encoding="utf-8")
-    options = Options(preset="generic", mapping={"start": "Occurred", "title": "Label",
-                                                 "latitude": "lat", "longitude": "lon"})
+        "<Point><coordinates>30.5,50.4</coordinates></Point></Placemark></Document></kml>",
+        encoding="utf-8",
+    )
+    options = Options(
+        preset="generic",
+        mapping={"start": "Occurred", "title": "Label", "latitude": "lat", "longitude": "lon"},
+    )
     result = import_file(project, path, options)
     assert (result.imported, result.rejected) == (1, 0)
     assert titles_dates(project) == {"Checkpoint": ("2022-03-14T00:00", Precision.DAY, None)}
 
 
-@pytest.mark.parametrize("head", [
-    '<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>',
-    '<?xml version="1.0"?>\n<!DOCTYPE kml SYSTEM "file:///etc/passwd">',
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>',
+        '<?xml version="1.0"?>\n<!DOCTYPE kml SYSTEM "file:///etc/passwd">',
+    ],
+)
 def test_doctype_and_entities_are_refused(tmp_path: Path, project: Project, head: str) -> None:
     path = tmp_path / "lol.kml"
-    path.write_text(head + "<kml><Document><Placemark><name>&b;</name><TimeStamp><when>"
-                    "2022</when></TimeStamp></Placemark></Document></kml>", encoding="utf-8")
+    path.write_text(
+        head + "<kml><Document><Placemark><name>&b;</name><TimeStamp><when>"
+        "2022</when></TimeStamp></Placemark></Document></kml>",
+        encoding="utf-8",
+    )
     with pytest.raises(UnreadableFile, match="DOCTYPE"):
         import_file(project, path)
     with project.session() as session:
@@ -150,8 +160,9 @@ def test_broken_kml_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not readable KML" in err[0] and "line 1" in err[0]
     empty = tmp_path / "empty.kml"
-    empty.write_text('<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>',
-                     encoding="utf-8")
+    empty.write_text(
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>', encoding="utf-8"
+    )
     assert cli.main(["import", str(empty), "--project", str(target)]) == 2
     assert "no placemarks" in capsys.readouterr().err
 
@@ -190,25 +201,40 @@ def _feature(geometry: object, **properties: object) -> dict[str, object]:
 
 
 def test_geojson_feature_collection(tmp_path: Path, project: Project) -> None:
-    collection = {"type": "FeatureCollection", "features": [
-        _feature({"type": "Point", "coordinates": [120.9842, 14.5995]}, date="2023-05-14",
-                 title="Coast guard incident", casualties=0, confirmed=True, note=None,
-                 actors=["PCG", "CCG"], lat=1.0),
-        _feature({"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2],
-                                                      [0, 0]]]},
-                 date="2023", title="Area closed", meta={"k": "v"}),
-        _feature(None, date="2023-06", title="Nowhere"),
-        _feature({"type": "LineString", "coordinates": [[179, 0], [-179, 0]]},
-                 date="2023-07-01", title="Across the antimeridian"),
-        _feature({"type": "Point", "coordinates": [10, 10]}, title="No date"),
-        "not a feature",
-    ]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature(
+                {"type": "Point", "coordinates": [120.9842, 14.5995]},
+                date="2023-05-14",
+                title="Coast guard incident",
+                casualties=0,
+                confirmed=True,
+                note=None,
+                actors=["PCG", "CCG"],
+                lat=1.0,
+            ),
+            _feature(
+                {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]},
+                date="2023",
+                title="Area closed",
+                meta={"k": "v"},
+            ),
+            _feature(None, date="2023-06", title="Nowhere"),
+            _feature(
+                {"type": "LineString", "coordinates": [[179, 0], [-179, 0]]},
+                date="2023-07-01",
+                title="Across the antimeridian",
+            ),
+            _feature({"type": "Point", "coordinates": [10, 10]}, title="No date"),
+            "not a feature",
+        ],
+    }
     path = tmp_path / "events.geojson"
     path.write_text(json.dumps(collection), encoding="utf-8")
     table = read_table(path)
     first = table.frame.iloc[0]
-    assert (first["lat"], first["lon"], first["lat (property)"]) == ("14.5995", "120.9842",
-                                                                     "1.0")
+    assert (first["lat"], first["lon"], first["lat (property)"]) == ("14.5995", "120.9842", "1.0")
     assert (first["casualties"], first["confirmed"], first["note"]) == ("0", "true", "")
     assert first["actors"] == "PCG; CCG"
     assert table.frame.iloc[1]["meta"] == '{"k": "v"}'
@@ -225,12 +251,21 @@ def test_geojson_feature_collection(tmp_path: Path, project: Project) -> None:
     assert events["Nowhere"][1] is Precision.MONTH
 
 
-def test_json_suffix_is_read_as_geojson_when_it_is_a_collection(tmp_path: Path,
-                                                                 project: Project) -> None:
+def test_json_suffix_is_read_as_geojson_when_it_is_a_collection(
+    tmp_path: Path, project: Project
+) -> None:
     path = tmp_path / "export.json"
-    path.write_text("\ufeff" + json.dumps({"type": "Feature", "geometry": {
-        "type": "Point", "coordinates": [2.35, 48.85]}, "properties": {
-        "when": "2024-01-02T10:15:00+01:00", "name": "Paris"}}), encoding="utf-8")
+    path.write_text(
+        "\ufeff"
+        + json.dumps(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [2.35, 48.85]},
+                "properties": {"when": "2024-01-02T10:15:00+01:00", "name": "Paris"},
+            }
+        ),
+        encoding="utf-8",
+    )
     result = import_file(project, path)
     assert result.imported == 1
     assert titles_dates(project)["Paris"][:2] == ("2024-01-02T09:15", Precision.MINUTE)
@@ -243,8 +278,9 @@ def test_json_suffix_is_read_as_geojson_when_it_is_a_collection(tmp_path: Path,
     with pytest.raises(UnreadableFile, match="not readable JSON"):
         read_table(broken)
     latin = tmp_path / "latin.geojson"
-    latin.write_bytes('{"type": "FeatureCollection", "features": [], "name": "Zürich"}'
-                      .encode("latin-1"))
+    latin.write_bytes(
+        '{"type": "FeatureCollection", "features": [], "name": "Zürich"}'.encode("latin-1")
+    )
     with pytest.raises(UnreadableFile, match="UTF-8"):
         read_table(latin)
     empty = tmp_path / "empty.geojson"
@@ -253,18 +289,25 @@ def test_json_suffix_is_read_as_geojson_when_it_is_a_collection(tmp_path: Path,
         read_table(empty)
 
 
-def test_sightline_exports_round_trip_the_sample(sample_project: Project,
-                                                 tmp_path: Path) -> None:
+def test_sightline_exports_round_trip_the_sample(sample_project: Project, tmp_path: Path) -> None:
     """Export the sample project as GeoJSON and KML, import each into a fresh project:
     the same titles, dates with their precision, and coordinates."""
     from desktop_app.app.cli_commands import export_all
 
     def snapshot(project: Project, located_only: bool) -> list[tuple[object, ...]]:
         with project.session() as session:
-            rows = [(e.title, e.start_s, e.precision, e.end_s,
-                     e.location.latitude if e.location else None,
-                     e.location.longitude if e.location else None, e.external_id)
-                    for e in session.scalars(select(Event))]
+            rows = [
+                (
+                    e.title,
+                    e.start_s,
+                    e.precision,
+                    e.end_s,
+                    e.location.latitude if e.location else None,
+                    e.location.longitude if e.location else None,
+                    e.external_id,
+                )
+                for e in session.scalars(select(Event))
+            ]
         return sorted(r for r in rows if r[4] is not None or not located_only)
 
     for kind in ("geojson", "kml"):

@@ -44,8 +44,9 @@ def test_passwords_never_reach_the_log(log_file: Path) -> None:
     assert logs.redact("sqlite:////tmp/a.sightline") == "sqlite:////tmp/a.sightline"
 
 
-def test_uncaught_errors_are_logged_and_told(log_file: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_uncaught_errors_are_logged_and_told(
+    log_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     told: list[str] = []

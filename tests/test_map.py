@@ -46,12 +46,15 @@ def make_map(qtbot: Any) -> Iterator[Callable[..., tuple[MapView, SelectionModel
             with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
                 view.set_frame(frame)
             # set_frame fits the map to the data; wait until that view is drawn too
-            qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.counts().events") ==
-                            int(frame.located.sum()), timeout=LOAD_MS)
+            qtbot.waitUntil(
+                lambda: _js(qtbot, view, "Sightline.counts().events") == int(frame.located.sum()),
+                timeout=LOAD_MS,
+            )
             # and until the fit has stopped moving: a pixel read mid-animation is stale by
             # the time it is clicked (the flaky marker click under load)
-            qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.settled()") is True,
-                            timeout=LOAD_MS)
+            qtbot.waitUntil(
+                lambda: _js(qtbot, view, "Sightline.settled()") is True, timeout=LOAD_MS
+            )
         return view, selection, view_state
 
     yield make
@@ -70,12 +73,21 @@ def _pixel(qtbot: Any, view: MapView, event_id: int) -> dict[str, float]:
     return pixel  # type: ignore[no-any-return]
 
 
-def _mouse(qtbot: Any, view: MapView, kind: str, x: float, y: float, shift: bool = False,
-           target: str = "document.elementFromPoint(x, y)") -> None:
-    script = (f"(function(){{var x={x}, y={y}; var t={target};"
-              f"t.dispatchEvent(new MouseEvent({json.dumps(kind)}, {{clientX: x, clientY: y,"
-              f" bubbles: true, cancelable: true, button: 0, buttons: 1,"
-              f" shiftKey: {json.dumps(shift)}, view: window}})); return true;}})()")
+def _mouse(
+    qtbot: Any,
+    view: MapView,
+    kind: str,
+    x: float,
+    y: float,
+    shift: bool = False,
+    target: str = "document.elementFromPoint(x, y)",
+) -> None:
+    script = (
+        f"(function(){{var x={x}, y={y}; var t={target};"
+        f"t.dispatchEvent(new MouseEvent({json.dumps(kind)}, {{clientX: x, clientY: y,"
+        f" bubbles: true, cancelable: true, button: 0, buttons: 1,"
+        f" shiftKey: {json.dumps(shift)}, view: window}})); return true;}})()"
+    )
     assert _js(qtbot, view, script) is True
 
 
@@ -104,8 +116,9 @@ def test_page_html_names_no_remote_url() -> None:
     assert REMOTE.findall(opted) == ["https://tiles.example.org"]
 
 
-def test_loads_data_without_any_remote_request(make_map: Any, qtbot: Any,
-                                               sample_frame: EventFrame) -> None:
+def test_loads_data_without_any_remote_request(
+    make_map: Any, qtbot: Any, sample_frame: EventFrame
+) -> None:
     view, _, view_state = make_map(sample_frame)
     counts = _js(qtbot, view, "Sightline.counts()")
     assert counts["events"] == int(sample_frame.located.sum())
@@ -114,8 +127,9 @@ def test_loads_data_without_any_remote_request(make_map: Any, qtbot: Any,
     assert view_state.map is not None  # the page reported where it looks
 
 
-def test_unlocated_events_are_counted_in_a_note(make_map: Any, qtbot: Any,
-                                                sample_frame: EventFrame) -> None:
+def test_unlocated_events_are_counted_in_a_note(
+    make_map: Any, qtbot: Any, sample_frame: EventFrame
+) -> None:
     view, _, _ = make_map(sample_frame)
     assert (~sample_frame.located).sum() == 1
     assert _js(qtbot, view, "Sightline.counts().note") == "1 event has no location"
@@ -124,8 +138,9 @@ def test_unlocated_events_are_counted_in_a_note(make_map: Any, qtbot: Any,
     assert _js(qtbot, view, "Sightline.counts().note") == ""
 
 
-def test_click_on_a_marker_selects_its_event(make_map: Any, qtbot: Any,
-                                             sample_frame: EventFrame) -> None:
+def test_click_on_a_marker_selects_its_event(
+    make_map: Any, qtbot: Any, sample_frame: EventFrame
+) -> None:
     view, selection, _ = make_map(sample_frame)
     manila = _id_at(sample_frame, "Manila")
     pixel = _pixel(qtbot, view, manila)
@@ -133,12 +148,14 @@ def test_click_on_a_marker_selects_its_event(make_map: Any, qtbot: Any,
         _mouse(qtbot, view, "click", pixel["x"], pixel["y"])
     assert selection.ids == {manila} and selection.active == manila
     # the map highlights its own click too
-    qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.counts().selectedIds") == [manila],
-                    timeout=LOAD_MS)
+    qtbot.waitUntil(
+        lambda: _js(qtbot, view, "Sightline.counts().selectedIds") == [manila], timeout=LOAD_MS
+    )
 
 
-def test_selection_made_elsewhere_is_highlighted(make_map: Any, qtbot: Any,
-                                                 sample_frame: EventFrame) -> None:
+def test_selection_made_elsewhere_is_highlighted(
+    make_map: Any, qtbot: Any, sample_frame: EventFrame
+) -> None:
     view, selection, _ = make_map(sample_frame)
     beijing = _id_at(sample_frame, "Beijing")
     with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
@@ -149,8 +166,9 @@ def test_selection_made_elsewhere_is_highlighted(make_map: Any, qtbot: Any,
     assert _js(qtbot, view, "Sightline.counts().selected") == 0
 
 
-def test_shift_drag_selects_the_events_in_the_box(make_map: Any, qtbot: Any,
-                                                  sample_frame: EventFrame) -> None:
+def test_shift_drag_selects_the_events_in_the_box(
+    make_map: Any, qtbot: Any, sample_frame: EventFrame
+) -> None:
     view, selection, _ = make_map(sample_frame)
     taipei, manila = _id_at(sample_frame, "Taipei"), _id_at(sample_frame, "Manila")
     a, b = _pixel(qtbot, view, taipei), _pixel(qtbot, view, manila)
@@ -161,31 +179,43 @@ def test_shift_drag_selects_the_events_in_the_box(make_map: Any, qtbot: Any,
     _mouse(qtbot, view, "mousemove", x1, y1, shift=True, target="document")
     with qtbot.waitSignal(selection.changed, timeout=LOAD_MS):
         _mouse(qtbot, view, "mouseup", x1, y1, shift=True, target="document")
-    expected = {int(i) for i, p in zip(sample_frame.ids, sample_frame.place, strict=True)
-                if p in ("Taipei", "Manila")}
+    expected = {
+        int(i)
+        for i, p in zip(sample_frame.ids, sample_frame.place, strict=True)
+        if p in ("Taipei", "Manila")
+    }
     assert selection.ids == expected and {taipei, manila} <= expected
-    qtbot.waitUntil(lambda: sorted(_js(qtbot, view, "Sightline.counts().selectedIds")) ==
-                    sorted(expected), timeout=LOAD_MS)
+    qtbot.waitUntil(
+        lambda: sorted(_js(qtbot, view, "Sightline.counts().selectedIds")) == sorted(expected),
+        timeout=LOAD_MS,
+    )
     # the map did not zoom: Leaflet's own shift-drag box zoom is off
     assert _js(qtbot, view, "Sightline.map().boxZoom.enabled()") is False
 
 
-def test_zoom_to_selection_and_fit_all(make_map: Any, qtbot: Any,
-                                       sample_frame: EventFrame) -> None:
+def test_zoom_to_selection_and_fit_all(make_map: Any, qtbot: Any, sample_frame: EventFrame) -> None:
     view, selection, view_state = make_map(sample_frame)
     selection.set([_id_at(sample_frame, "London")], source="table")
     view.zoom_to_selection()
     # one place: the map centres on it at the regional zoom FIT_MAX_ZOOM, not closer
-    qtbot.waitUntil(lambda: view_state.map is not None
-                    and view_state.map.zoom == FIT_MAX_ZOOM
-                    and abs(view_state.map.lat - 51.5) < 1, timeout=LOAD_MS)
+    qtbot.waitUntil(
+        lambda: (
+            view_state.map is not None
+            and view_state.map.zoom == FIT_MAX_ZOOM
+            and abs(view_state.map.lat - 51.5) < 1
+        ),
+        timeout=LOAD_MS,
+    )
     view.fit_all()
-    qtbot.waitUntil(lambda: view_state.map is not None
-                    and view_state.map.zoom < FIT_MAX_ZOOM - 1, timeout=LOAD_MS)
+    qtbot.waitUntil(
+        lambda: view_state.map is not None and view_state.map.zoom < FIT_MAX_ZOOM - 1,
+        timeout=LOAD_MS,
+    )
 
 
-def test_event_text_is_never_run_or_fetched(make_map: Any, qtbot: Any, project: Project,
-                                            data_dir: Path) -> None:
+def test_event_text_is_never_run_or_fetched(
+    make_map: Any, qtbot: Any, project: Project, data_dir: Path
+) -> None:
     # the sample's places come first: EventFrame.load trips over a location table whose
     # country column is entirely empty (a pandas fillna warning), which is not this test's
     load_sample(project)
@@ -194,8 +224,11 @@ def test_event_text_is_never_run_or_fetched(make_map: Any, qtbot: Any, project: 
     assert result.imported == 5
     frame = EventFrame.load(project)
     view, _, _ = make_map(frame)
-    hostile = [(int(i), str(t)) for i, t in zip(frame.ids, frame.title, strict=True)
-               if int(i) not in sample_ids]
+    hostile = [
+        (int(i), str(t))
+        for i, t in zip(frame.ids, frame.title, strict=True)
+        if int(i) not in sample_ids
+    ]
     assert len(hostile) == 5
     # the sample has events at the same places: show only the hostile ones
     with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
@@ -210,8 +243,15 @@ def test_event_text_is_never_run_or_fetched(make_map: Any, qtbot: Any, project: 
     for event_id, title in hostile:
         # the tooltip shows the title as text, exactly as written
         qtbot.waitUntil(lambda e=event_id, t=title: hover_shows(e, t), timeout=LOAD_MS)
-        assert _js(qtbot, view, "document.querySelectorAll('.sl-tip img, .sl-tip script,"
-                                " .sl-tip a, .sl-tip b').length") == 0
+        assert (
+            _js(
+                qtbot,
+                view,
+                "document.querySelectorAll('.sl-tip img, .sl-tip script,"
+                " .sl-tip a, .sl-tip b').length",
+            )
+            == 0
+        )
         pixel = _pixel(qtbot, view, event_id)
         _mouse(qtbot, view, "click", pixel["x"], pixel["y"])
     assert _js(qtbot, view, "typeof window.__canary") == "undefined"

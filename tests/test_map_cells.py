@@ -106,8 +106,7 @@ def test_selection_is_returned_separately_and_capped() -> None:
     mask[5] = False
     picked = index.selected(np.array([3, 5, 7]), mask, WORLD_VIEW, margin=1.0)
     assert sorted(picked.points.rows.tolist()) == [3, 7]  # row 5 is filtered out
-    many = index.selected(np.arange(0, 20_000, 2), mask, WORLD_VIEW, max_points=100,
-                          margin=1.0)
+    many = index.selected(np.arange(0, 20_000, 2), mask, WORLD_VIEW, max_points=100, margin=1.0)
     assert many.aggregated and int(many.cells.count.sum()) == 10_000
     assert len(index.selected(np.zeros(0, np.int64), mask, WORLD_VIEW).points.rows) == 0
 

@@ -23,12 +23,15 @@ CLASSIFICATION = "OFFICIAL-SENSITIVE – EXERCISE ONLY"  # noqa: RUF001 (typogra
 def _pages(path: Path) -> list[str]:
     """Each page's text with runs of white space made single spaces."""
     reader = pypdf.PdfReader(str(path))
-    return [re.sub(r"\s+", " ", unicodedata.normalize("NFKC", page.extract_text() or ""))
-            for page in reader.pages]  # NFKC: the "ﬁ" ligature reads as "fi"
+    return [
+        re.sub(r"\s+", " ", unicodedata.normalize("NFKC", page.extract_text() or ""))
+        for page in reader.pages
+    ]  # NFKC: the "ﬁ" ligature reads as "fi"
 
 
-def test_pack_of_the_sample_story(make_main_window: Any, qtbot: Any,
-                                  sample_project: Project, tmp_path: Path) -> None:
+def test_pack_of_the_sample_story(
+    make_main_window: Any, qtbot: Any, sample_project: Project, tmp_path: Path
+) -> None:
     window = make_main_window(sample_project)
     story, steps = sample_story(window)
     window.briefing.set_classification(CLASSIFICATION)
@@ -38,14 +41,18 @@ def test_pack_of_the_sample_story(make_main_window: Any, qtbot: Any,
         capture = window.briefing.export_pack(story, path)
     assert written.args == [str(path), 4]
     assert (window.filters.filters, window.selection.ids, window.view_state.map) == before
-    assert [p.map_image is not None and not p.map_image.isNull() for p in capture._pages] \
-        == [True] * 3
+    assert [p.map_image is not None and not p.map_image.isNull() for p in capture._pages] == [
+        True
+    ] * 3
     # the map image shows the map (land colour), not a blank widget
     first = capture._pages[0].map_image
     assert first is not None
     land = QColor("#f1efe9")
-    colours = {first.pixelColor(x, y).name() for x in range(0, first.width(), 37)
-               for y in range(0, first.height(), 37)}
+    colours = {
+        first.pixelColor(x, y).name()
+        for x in range(0, first.width(), 37)
+        for y in range(0, first.height(), 37)
+    }
     assert land.name() in colours
 
     pages = _pages(path)
@@ -74,15 +81,29 @@ def test_pack_of_the_sample_story(make_main_window: Any, qtbot: Any,
 
 def test_pack_without_images_escapes_event_text(tmp_path: Path, qtbot: Any) -> None:
     hostile = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
-    many = tuple(PackEvent(f"{2000 + i}, year only", "Somewhere", f"Event {i}", ("A source",))
-                 for i in range(60))
+    many = tuple(
+        PackEvent(f"{2000 + i}, year only", "Somewhere", f"Event {i}", ("A source",))
+        for i in range(60)
+    )
     image = QImage(400, 200, QImage.Format.Format_RGB32)
     image.fill(QColor("#336699"))
     document = PackDocument(
-        title="Hostile text", project="test", created=datetime(2026, 1, 2),
-        steps=(PackStep("One", "", events=(PackEvent("2023", "Here", hostile),)),
-               PackStep("Two", "A long list", map_image=image, timeline_image=image,
-                        events=many, total_events=75, events_label="Events in view")))
+        title="Hostile text",
+        project="test",
+        created=datetime(2026, 1, 2),
+        steps=(
+            PackStep("One", "", events=(PackEvent("2023", "Here", hostile),)),
+            PackStep(
+                "Two",
+                "A long list",
+                map_image=image,
+                timeline_image=image,
+                events=many,
+                total_events=75,
+                events_label="Events in view",
+            ),
+        ),
+    )
     path = tmp_path / "plain.pdf"
     assert write_pack(path, document) == 3
     cover, one, two = _pages(path)
@@ -96,9 +117,17 @@ def test_pack_without_images_escapes_event_text(tmp_path: Path, qtbot: Any) -> N
 def test_dates_are_written_with_their_precision() -> None:
     start = to_seconds(datetime(2023, 5, 14))
     assert date_text(start, None, Precision.DAY) == "14 May 2023"
-    assert date_text(to_seconds(datetime(2023, 1, 1)), to_seconds(datetime(2024, 1, 1)),
-                     Precision.YEAR) == "2023, year only"  # its own span: no range
-    assert date_text(start, to_seconds(datetime(2023, 6, 2)), Precision.DAY) \
+    assert (
+        date_text(
+            to_seconds(datetime(2023, 1, 1)), to_seconds(datetime(2024, 1, 1)), Precision.YEAR
+        )
+        == "2023, year only"
+    )  # its own span: no range
+    assert (
+        date_text(start, to_seconds(datetime(2023, 6, 2)), Precision.DAY)
         == "14 May 2023 to 2023-06-01"
-    assert date_text(to_seconds(datetime(2023, 3, 1)), None, Precision.MONTH) \
+    )
+    assert (
+        date_text(to_seconds(datetime(2023, 3, 1)), None, Precision.MONTH)
         == "March 2023, month only"
+    )

@@ -36,8 +36,13 @@ def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 def places(project: Project) -> list[tuple[str, str | None, float | None, float | None]]:
     with project.session() as session:
-        return sorted(((p.name, p.country, p.latitude, p.longitude)
-                       for p in session.scalars(select(Location))), key=repr)
+        return sorted(
+            (
+                (p.name, p.country, p.latitude, p.longitude)
+                for p in session.scalars(select(Location))
+            ),
+            key=repr,
+        )
 
 
 def place_of(project: Project, title: str) -> Location | None:
@@ -58,13 +63,17 @@ def balanced(result: ImportResult) -> bool:
 # ---------------------------------------------------------------- state hints
 def test_a_state_column_keeps_us_cities_in_the_us(project: Project, tmp_path: Path) -> None:
     # a US incident list: City and State, no country
-    path = write(tmp_path / "incidents.csv",
-                 ["Date", "City", "State", "Title"],
-                 [["2019-05-01", "Birmingham", "AL", "Shooting at a bar"],
-                  ["2019-06-02", "Birmingham", "Alabama", "Robbery downtown"],
-                  ["2019-07-03", "Odessa", "TX", "Drive-by shooting"],
-                  ["2019-08-04", "St. Petersburg", "FL", "Arson at a store"],
-                  ["2019-09-05", "Birmingham", "", "Protest in the city centre"]])
+    path = write(
+        tmp_path / "incidents.csv",
+        ["Date", "City", "State", "Title"],
+        [
+            ["2019-05-01", "Birmingham", "AL", "Shooting at a bar"],
+            ["2019-06-02", "Birmingham", "Alabama", "Robbery downtown"],
+            ["2019-07-03", "Odessa", "TX", "Drive-by shooting"],
+            ["2019-08-04", "St. Petersburg", "FL", "Arson at a store"],
+            ["2019-09-05", "Birmingham", "", "Protest in the city centre"],
+        ],
+    )
     result = import_file(project, path)
     assert result.imported == 5 and result.unlocated == 0
 
@@ -81,16 +90,24 @@ def test_a_state_column_keeps_us_cities_in_the_us(project: Project, tmp_path: Pa
     assert country == "US" and (lat, lon) == pytest.approx((31.85, -102.37), abs=0.1)
     country, lat, lon = where("Arson at a store")
     assert country == "US" and (lat, lon) == pytest.approx((27.77, -82.68), abs=0.1)
-    assert place_of(project, "Shooting at a bar").id == place_of(  # type: ignore[union-attr]
-        project, "Robbery downtown").id  # one city, whichever way the state is written
+    assert (
+        place_of(project, "Shooting at a bar").id
+        == place_of(  # type: ignore[union-attr]
+            project, "Robbery downtown"
+        ).id
+    )  # one city, whichever way the state is written
     # without a state the most populous Birmingham stays the answer
     assert where("Protest in the city centre")[0] == "GB"
 
 
-def test_a_state_that_holds_no_such_city_places_nothing_abroad(project: Project,
-                                                               tmp_path: Path) -> None:
-    path = write(tmp_path / "incidents.csv", ["date", "city", "state", "title"],
-                 [["2020-01-01", "London", "Texas", "Crash on the highway"]])
+def test_a_state_that_holds_no_such_city_places_nothing_abroad(
+    project: Project, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "incidents.csv",
+        ["date", "city", "state", "title"],
+        [["2020-01-01", "London", "Texas", "Crash on the highway"]],
+    )
     result = import_file(project, path)
     place = place_of(project, "Crash on the highway")
     assert place is not None
@@ -99,14 +116,24 @@ def test_a_state_that_holds_no_such_city_places_nothing_abroad(project: Project,
 
 
 # ---------------------------------------------------------------- placeholders
-PLACEHOLDERS = ["Unknown", "unknown", "NA", "N/A", "None", "-", "?", "Various", "Multiple",
-                "Not specified"]
+PLACEHOLDERS = [
+    "Unknown",
+    "unknown",
+    "NA",
+    "N/A",
+    "None",
+    "-",
+    "?",
+    "Various",
+    "Multiple",
+    "Not specified",
+]
 
 
-def test_placeholders_are_never_geocoded_nor_made_places(project: Project,
-                                                          tmp_path: Path) -> None:
-    rows = [[f"2021-02-{k + 1:02d}", name, f"Report {k}", "", ""]
-            for k, name in enumerate(PLACEHOLDERS)]
+def test_placeholders_are_never_geocoded_nor_made_places(project: Project, tmp_path: Path) -> None:
+    rows = [
+        [f"2021-02-{k + 1:02d}", name, f"Report {k}", "", ""] for k, name in enumerate(PLACEHOLDERS)
+    ]
     rows.append(["2021-03-01", "Unknown", "Located report", "48.5", "35.1"])
     path = write(tmp_path / "sheet.csv", ["date", "city", "title", "lat", "lon"], rows)
     result = import_file(project, path)
@@ -123,12 +150,18 @@ def test_placeholders_are_never_geocoded_nor_made_places(project: Project,
 
 # ---------------------------------------------------------------- unlocated places
 def test_an_unknown_place_is_kept_and_locating_it_locates_its_events(
-        project: Project, tmp_path: Path) -> None:
+    project: Project, tmp_path: Path
+) -> None:
     header = ["date", "place", "country", "title"]
-    path = write(tmp_path / "navy.csv", header,
-                 [["2023-04-11", "Subic Bay", "Philippines", "Joint exercise begins"],
-                  ["2023-04-12", "Subic Bay", "Philippines", "Landing drill"],
-                  ["2023-04-13", "Olongapo", "Philippines", "Port call"]])
+    path = write(
+        tmp_path / "navy.csv",
+        header,
+        [
+            ["2023-04-11", "Subic Bay", "Philippines", "Joint exercise begins"],
+            ["2023-04-12", "Subic Bay", "Philippines", "Landing drill"],
+            ["2023-04-13", "Olongapo", "Philippines", "Port call"],
+        ],
+    )
     result = import_file(project, path)
     assert result.unlocated == 2 == unlocated_events(project)
     assert project_info(project).located_events == 1  # Olongapo; Subic Bay has no coordinates
@@ -136,30 +169,41 @@ def test_an_unknown_place_is_kept_and_locating_it_locates_its_events(
     subic = place_of(project, "Joint exercise begins")
     assert subic is not None
     assert (subic.name, subic.country, subic.latitude, subic.longitude) == (
-        "Subic Bay", "PH", None, None)
+        "Subic Bay",
+        "PH",
+        None,
+        None,
+    )
     assert place_of(project, "Landing drill").id == subic.id  # type: ignore[union-attr]
 
     # a later file naming it again joins the same unlocated place
-    later = write(tmp_path / "later.csv", header,
-                  [["2023-05-01", "Subic Bay", "PH", "Second exercise"]])
+    later = write(
+        tmp_path / "later.csv", header, [["2023-05-01", "Subic Bay", "PH", "Second exercise"]]
+    )
     assert import_file(project, later).unlocated == 1
     with project.session() as session:
-        assert session.scalar(select(func.count()).select_from(Location).where(
-            Location.name == "Subic Bay")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Location).where(Location.name == "Subic Bay")
+            )
+            == 1
+        )
 
     # the analyst locates it once: all three events are on the map
     store.move_location(project, subic.id, 14.80, 120.27)
     assert unlocated_events(project) == 0 and project_info(project).located_events == 4
     # and a new row naming it is located from the project
-    again = write(tmp_path / "again.csv", header,
-                  [["2023-06-01", "Subic Bay", "PH", "Third exercise"]])
+    again = write(
+        tmp_path / "again.csv", header, [["2023-06-01", "Subic Bay", "PH", "Third exercise"]]
+    )
     assert import_file(project, again).unlocated == 0
     assert place_of(project, "Third exercise").id == subic.id  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- nearby coordinates
-def _acled_beijing(tmp: Path, rows: int, precision: str = "1",
-                   prefix: str = "CHN") -> list[dict[str, str]]:
+def _acled_beijing(
+    tmp: Path, rows: int, precision: str = "1", prefix: str = "CHN"
+) -> list[dict[str, str]]:
     """ACLED rows (the codebook's 31 columns) all in Beijing, within ~400 m of its centre."""
     source = tmp / f"gen_{prefix}.csv"
     write_acled_csv(source, rows, seed=5)
@@ -167,10 +211,16 @@ def _acled_beijing(tmp: Path, rows: int, precision: str = "1",
         records = list(csv.DictReader(handle))
     rng = np.random.default_rng(7)
     for k, r in enumerate(records):
-        r.update(country="China", iso="156", location="Beijing", admin1="Beijing",
-                 latitude=f"{39.9042 + rng.uniform(-0.003, 0.003):.4f}",
-                 longitude=f"{116.4074 + rng.uniform(-0.003, 0.003):.4f}",
-                 geo_precision=precision, event_id_cnty=f"{prefix}{k:05d}")
+        r.update(
+            country="China",
+            iso="156",
+            location="Beijing",
+            admin1="Beijing",
+            latitude=f"{39.9042 + rng.uniform(-0.003, 0.003):.4f}",
+            longitude=f"{116.4074 + rng.uniform(-0.003, 0.003):.4f}",
+            geo_precision=precision,
+            event_id_cnty=f"{prefix}{k:05d}",
+        )
     return records
 
 
@@ -183,13 +233,12 @@ def _write_acled(path: Path, records: list[dict[str, str]]) -> Path:
 
 
 @pytest.mark.parametrize("writer", ["core", "arrow"])
-def test_fifty_acled_rows_for_beijing_are_one_place(project: Project, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     writer: str) -> None:
+def test_fifty_acled_rows_for_beijing_are_one_place(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str
+) -> None:
     if writer == "arrow":  # the worker process that binds Arrow columns
         monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)
-    result = import_file(project, _write_acled(tmp_path / "a.csv",
-                                               _acled_beijing(tmp_path, 50)))
+    result = import_file(project, _write_acled(tmp_path / "a.csv", _acled_beijing(tmp_path, 50)))
     assert result.imported == 50 and result.unlocated == 0
     beijing = [p for p in places(project) if p[0] == "Beijing"]
     assert len(beijing) == 1 and beijing[0][1] == "CN"
@@ -203,20 +252,26 @@ def test_fifty_acled_rows_for_beijing_are_one_place(project: Project, tmp_path: 
     assert len([p for p in places(project) if p[0] == "Beijing"]) == 1
 
 
-def test_points_farther_apart_than_the_precision_stay_apart(project: Project,
-                                                            tmp_path: Path) -> None:
-    rows = [["2024-01-01", "Springfield", "US", "39.8017", "-89.6437", "Town A"],
-            ["2024-01-02", "Springfield", "US", "39.8060", "-89.6437", "Town A again"],  # 480 m
-            ["2024-01-03", "Springfield", "US", "37.2153", "-93.2982", "Town B"],
-            ["2024-01-04", "Springfield", "GB", "39.8017", "-89.6437", "Other country"],
-            ["2024-01-05", "", "", "10.0000", "20.0000", "Nameless 1"],
-            ["2024-01-06", "", "", "10.0010", "20.0000", "Nameless 2"]]  # 110 m, no name
-    path = write(tmp_path / "points.csv", ["date", "place", "country", "lat", "lon", "title"],
-                 rows)
+def test_points_farther_apart_than_the_precision_stay_apart(
+    project: Project, tmp_path: Path
+) -> None:
+    rows = [
+        ["2024-01-01", "Springfield", "US", "39.8017", "-89.6437", "Town A"],
+        ["2024-01-02", "Springfield", "US", "39.8060", "-89.6437", "Town A again"],  # 480 m
+        ["2024-01-03", "Springfield", "US", "37.2153", "-93.2982", "Town B"],
+        ["2024-01-04", "Springfield", "GB", "39.8017", "-89.6437", "Other country"],
+        ["2024-01-05", "", "", "10.0000", "20.0000", "Nameless 1"],
+        ["2024-01-06", "", "", "10.0010", "20.0000", "Nameless 2"],
+    ]  # 110 m, no name
+    path = write(tmp_path / "points.csv", ["date", "place", "country", "lat", "lon", "title"], rows)
     import_file(project, path)
     assert [(n, c) for n, c, _, _ in places(project)] == [
-        ("10.0000, 20.0000", None), ("10.0010, 20.0000", None), ("Springfield", "GB"),
-        ("Springfield", "US"), ("Springfield", "US")]
+        ("10.0000, 20.0000", None),
+        ("10.0010, 20.0000", None),
+        ("Springfield", "GB"),
+        ("Springfield", "US"),
+        ("Springfield", "US"),
+    ]
     town_a = place_of(project, "Town A")
     assert town_a is not None and town_a.id == place_of(project, "Town A again").id  # type: ignore[union-attr]
     # the row that joined a place 480 m away keeps its own coordinates, as written
@@ -240,20 +295,28 @@ def test_a_coarse_precision_joins_farther_points(project: Project, tmp_path: Pat
 
 # ---------------------------------------------------------------- names several places carry
 def _springfields(project: Project) -> tuple[int, int]:
-    il = store.create_location(project, store.LocationFields(
-        "Springfield", 39.80172, -89.64371, "US", "town"))
-    mo = store.create_location(project, store.LocationFields(
-        "Springfield", 37.21533, -93.29824, "US", "town"))
+    il = store.create_location(
+        project, store.LocationFields("Springfield", 39.80172, -89.64371, "US", "town")
+    )
+    mo = store.create_location(
+        project, store.LocationFields("Springfield", 37.21533, -93.29824, "US", "town")
+    )
     return il, mo
 
 
-def test_a_name_several_places_carry_needs_a_hint_or_says_why(project: Project,
-                                                              tmp_path: Path) -> None:
+def test_a_name_several_places_carry_needs_a_hint_or_says_why(
+    project: Project, tmp_path: Path
+) -> None:
     il, mo = _springfields(project)
-    path = write(tmp_path / "names.csv", ["date", "city", "state", "country", "title"],
-                 [["2024-02-01", "Springfield", "", "US", "Which one"],
-                  ["2024-02-02", "Springfield", "IL", "US", "Capital"],
-                  ["2024-02-03", "Springfield", "Missouri", "", "Ozarks"]])
+    path = write(
+        tmp_path / "names.csv",
+        ["date", "city", "state", "country", "title"],
+        [
+            ["2024-02-01", "Springfield", "", "US", "Which one"],
+            ["2024-02-02", "Springfield", "IL", "US", "Capital"],
+            ["2024-02-03", "Springfield", "Missouri", "", "Ozarks"],
+        ],
+    )
     result = import_file(project, path)
     assert place_of(project, "Capital").id == il  # type: ignore[union-attr]
     assert place_of(project, "Ozarks").id == mo  # type: ignore[union-attr]
@@ -264,28 +327,46 @@ def test_a_name_several_places_carry_needs_a_hint_or_says_why(project: Project,
 
 
 def test_a_name_recorded_several_times_close_together_picks_the_oldest(
-        project: Project, tmp_path: Path) -> None:
-    ids = [store.create_location(project, store.LocationFields(
-        "Beijing", 39.9042 + d, 116.4074, "CN", "town")) for d in (0.0, 0.01, 0.02)]
-    path = write(tmp_path / "names.csv", ["date", "city", "title"],
-                 [["2024-03-01", "Beijing", "Talks"], ["2024-03-02", "beijing", "More talks"]])
+    project: Project, tmp_path: Path
+) -> None:
+    ids = [
+        store.create_location(
+            project, store.LocationFields("Beijing", 39.9042 + d, 116.4074, "CN", "town")
+        )
+        for d in (0.0, 0.01, 0.02)
+    ]
+    path = write(
+        tmp_path / "names.csv",
+        ["date", "city", "title"],
+        [["2024-03-01", "Beijing", "Talks"], ["2024-03-02", "beijing", "More talks"]],
+    )
     result = import_file(project, path)
     assert result.unlocated == 0 and result.warnings == []
     assert place_of(project, "Talks").id == place_of(project, "More talks").id == ids[0]  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- the place picker
-def test_the_place_picker_tells_places_of_one_name_apart(qtbot: Any, project: Project,
-                                                         tmp_path: Path) -> None:
+def test_the_place_picker_tells_places_of_one_name_apart(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
     from desktop_app.app.edit_forms import EventForm, MergeForm
 
     il, mo = _springfields(project)
-    again = store.create_location(project, store.LocationFields(
-        "Springfield", 39.80172, -89.64371, "US", "town"))
+    again = store.create_location(
+        project, store.LocationFields("Springfield", 39.80172, -89.64371, "US", "town")
+    )
     subic = store.create_location(project, store.LocationFields("Subic Bay", country="PH"))
-    import_file(project, write(tmp_path / "b.csv", ["date", "place", "lat", "lon", "title"],
-                               [["2024-01-01", "Beijing", "39.9042", "116.4074", "A"],
-                                ["2024-01-02", "Beijing", "39.9043", "116.4075", "B"]]))
+    import_file(
+        project,
+        write(
+            tmp_path / "b.csv",
+            ["date", "place", "lat", "lon", "title"],
+            [
+                ["2024-01-01", "Beijing", "39.9042", "116.4074", "A"],
+                ["2024-01-02", "Beijing", "39.9043", "116.4075", "B"],
+            ],
+        ),
+    )
     choices = store.list_place_choices(project)
     form = EventForm(choices)
     qtbot.addWidget(form)
@@ -305,13 +386,17 @@ def test_the_place_picker_tells_places_of_one_name_apart(qtbot: Any, project: Pr
 
 # ---------------------------------------------------------------- slices
 def test_places_are_the_same_whether_the_file_is_read_whole_or_in_slices(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop_app.ingest import pipeline
 
     records = _acled_beijing(tmp_path, 30)
     for r in records[10:20]:  # a second town with its own jitter, met in later slices
-        r.update(location="Tianjin", latitude=f"{39.13 + float(r['latitude']) - 39.9042:.4f}",
-                 longitude=f"{117.20 + float(r['longitude']) - 116.4074:.4f}")
+        r.update(
+            location="Tianjin",
+            latitude=f"{39.13 + float(r['latitude']) - 39.9042:.4f}",
+            longitude=f"{117.20 + float(r['longitude']) - 116.4074:.4f}",
+        )
     records[25].update(location="Unknown", latitude="", longitude="")
     path = _write_acled(tmp_path / "two_towns.csv", records)
 
@@ -322,9 +407,15 @@ def test_places_are_the_same_whether_the_file_is_read_whole_or_in_slices(
         try:
             import_file(project, path)
             with project.session() as session:
-                return [(e.external_id, e.location.name if e.location else None,
-                         e.location.latitude if e.location else None, e.attributes)
-                        for e in session.scalars(select(Event).order_by(Event.id))]
+                return [
+                    (
+                        e.external_id,
+                        e.location.name if e.location else None,
+                        e.location.latitude if e.location else None,
+                        e.attributes,
+                    )
+                    for e in session.scalars(select(Event).order_by(Event.id))
+                ]
         finally:
             project.close()
 
@@ -337,20 +428,27 @@ def test_places_are_the_same_whether_the_file_is_read_whole_or_in_slices(
 def test_place_names_in_warnings_are_kept_as_written(project: Project, tmp_path: Path) -> None:
     """The warning quotes the name exactly; the wizard shows warnings in plain-text labels
     (test_import_wizard.test_file_content_is_shown_as_plain_text checks every label)."""
-    path = write(tmp_path / "markup.csv", ["date", "place", "title"],
-                 [["2024-01-01", "<img src='file:///etc/passwd'>Qwxyz", "Odd place"]])
+    path = write(
+        tmp_path / "markup.csv",
+        ["date", "place", "title"],
+        [["2024-01-01", "<img src='file:///etc/passwd'>Qwxyz", "Odd place"]],
+    )
     result = import_file(project, path)
     assert result.unresolved_places == {"<img src='file:///etc/passwd'>Qwxyz": 1}
     assert any("<img src='file:///etc/passwd'>Qwxyz" in w for w in result.warnings)
 
 
-def test_the_wizard_preview_does_not_call_a_placeholder_a_place(project: Project,
-                                                                tmp_path: Path) -> None:
+def test_the_wizard_preview_does_not_call_a_placeholder_a_place(
+    project: Project, tmp_path: Path
+) -> None:
     from desktop_app.ingest.pipeline import Options, preview
     from desktop_app.ingest.place_preview import known_places, preview_places
 
-    path = write(tmp_path / "p.csv", ["date", "place", "title"],
-                 [["2024-01-01", "Unknown", "a"], ["2024-01-02", "Qwxyzville", "b"]])
+    path = write(
+        tmp_path / "p.csv",
+        ["date", "place", "title"],
+        [["2024-01-01", "Unknown", "a"], ["2024-01-02", "Qwxyzville", "b"]],
+    )
     checked = preview(path, Options())
     assert checked.draft is not None
     places = preview_places(checked.draft, known_places(project))

@@ -83,8 +83,9 @@ def test_message_boxes_show_plain_text(qtbot: Any) -> None:
     assert box.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_event_text_is_plain_in_every_pane(make_main_window: Any, qtbot: Any,
-                                           project: Project, tmp_path: Path) -> None:
+def test_event_text_is_plain_in_every_pane(
+    make_main_window: Any, qtbot: Any, project: Project, tmp_path: Path
+) -> None:
     title, actor = _hostile_project(project, tmp_path)
     window = make_main_window(project)
     frame = window.linker.frame
@@ -92,16 +93,14 @@ def test_event_text_is_plain_in_every_pane(make_main_window: Any, qtbot: Any,
 
     # table: the title cell's tooltip
     model = window.table.model
-    rows = [r for r in range(model.rowCount())
-            if model.data(model.index(r, Column.TITLE)) == title]
+    rows = [r for r in range(model.rowCount()) if model.data(model.index(r, Column.TITLE)) == title]
     assert rows
     tip = model.data(model.index(rows[0], Column.TITLE), Qt.ItemDataRole.ToolTipRole)
     _shows_literally(tip, title)
 
     # details: several selected -> a list whose items carry the title as a tooltip
     window.selection.set(ids, source="test")
-    items = [window.details.event_list.item(i)
-             for i in range(window.details.event_list.count())]
+    items = [window.details.event_list.item(i) for i in range(window.details.event_list.count())]
     tips = [item.toolTip() for item in items if title in item.text()]
     assert tips
     _shows_literally(tips[0], title)
@@ -125,8 +124,9 @@ def test_event_text_is_plain_in_every_pane(make_main_window: Any, qtbot: Any,
     _labels_are_plain(window, actor)
 
 
-def test_presentation_captions_are_plain(make_main_window: Any, qtbot: Any,
-                                         project: Project, tmp_path: Path) -> None:
+def test_presentation_captions_are_plain(
+    make_main_window: Any, qtbot: Any, project: Project, tmp_path: Path
+) -> None:
     title, _actor = _hostile_project(project, tmp_path)
     window = make_main_window(project)
     repo = ViewsRepository(project)
@@ -152,12 +152,17 @@ def test_every_message_box_goes_through_the_plain_text_helper() -> None:
     import re
 
     root = Path(__file__).resolve().parent.parent / "desktop_app"
-    pattern = re.compile(r"QMessageBox\.(warning|information|question|critical|about)\(|"
-                         r"QMessageBox\(")
-    offenders = [f"{path.relative_to(root)}:{n}"
-                 for path in root.rglob("*.py") if path.name != "plain_text.py"
-                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if pattern.search(line)]
+    pattern = re.compile(
+        r"QMessageBox\.(warning|information|question|critical|about)\(|"
+        r"QMessageBox\("
+    )
+    offenders = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if path.name != "plain_text.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert offenders == []
 
 

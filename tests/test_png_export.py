@@ -20,15 +20,21 @@ WAIT_MS = 30_000
 def _pixels(image: QImage) -> np.ndarray:
     image = image.convertToFormat(QImage.Format.Format_RGB32)
     data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
-    return data.reshape(image.height(), image.bytesPerLine())[:, :image.width() * 4].copy()
+    return data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4].copy()
 
 
-@pytest.mark.parametrize("pane, size", [("window", QSize(1100, 700)),
-                                        ("map", QSize(640, 420)),
-                                        ("timeline", QSize(700, 220))])
-def test_png_is_size_times_two_and_not_blank(make_main_window: Any, qtbot: Any,
-                                            sample_project: Project, tmp_path: Path,
-                                            pane: str, size: QSize) -> None:
+@pytest.mark.parametrize(
+    "pane, size",
+    [("window", QSize(1100, 700)), ("map", QSize(640, 420)), ("timeline", QSize(700, 220))],
+)
+def test_png_is_size_times_two_and_not_blank(
+    make_main_window: Any,
+    qtbot: Any,
+    sample_project: Project,
+    tmp_path: Path,
+    pane: str,
+    size: QSize,
+) -> None:
     window = make_main_window(sample_project)
     exports = install_exports(window)
     target = {"window": None, "map": window.map, "timeline": window.timeline}[pane]
@@ -56,13 +62,18 @@ def test_png_dialog_defaults_to_the_widget_size_at_2x(qtbot: Any) -> None:
     assert dialog.ratio() == 3.0
 
 
-def test_export_menu_lists_every_export(make_main_window: Any,
-                                        sample_project: Project) -> None:
+def test_export_menu_lists_every_export(make_main_window: Any, sample_project: Project) -> None:
     window = make_main_window(sample_project)
     exports = install_exports(window)
     texts = [a.text() for a in exports.menu.actions() if not a.isSeparator()]
-    assert texts == ["Visible events as &CSV…", "Visible events as &GeoJSON…",
-                     "Visible events as &KML…", "Standalone &HTML of this view…",
-                     "Standalone HTML of a &story…", "&PNG of the window…", "PNG of a p&ane…"]
+    assert texts == [
+        "Visible events as &CSV…",
+        "Visible events as &GeoJSON…",
+        "Visible events as &KML…",
+        "Standalone &HTML of this view…",
+        "Standalone HTML of a &story…",
+        "&PNG of the window…",
+        "PNG of a p&ane…",
+    ]
     file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
     assert exports.menu.menuAction() in file_menu.actions()

@@ -30,7 +30,8 @@ from desktop_app.store.project import NeedsUpgrade, Project, ReadOnlyProject, sc
 from desktop_app.store.search import refresh_index, search_ids
 
 needs_server = pytest.mark.skipif(
-    server_url() is None, reason="needs a PostgreSQL server (SIGHTLINE_TEST_DATABASE_URL)")
+    server_url() is None, reason="needs a PostgreSQL server (SIGHTLINE_TEST_DATABASE_URL)"
+)
 
 # (title, description): accents, scripts, punctuation, '_' and '%', prefixes, numbers
 SEARCH_ROWS = [
@@ -48,12 +49,56 @@ SEARCH_ROWS = [
     ("Ελληνικά νέα", "Αθήνα, άρθρο"),
 ]
 QUERIES = [
-    "Kyïv", "Kyiv", "kyi", "KYIV", "київ", "КИЇВ", "ки", "_", "%", "_%", "sao", "São", "zur",
-    "pro russian", "pro-russian", "russ", "police", "report", "police_report", "100", "100%",
-    "istanbul", "İstanbul", "øresund", "oresund", "strasse", "straße", "東京", "東京都",
-    "fin", "finance", "b com", "a@b.com", "x1", "test", "fired", "C++", "kyiv talks",
-    "creme brulee", "naive cafe", "cooperation", "coop", "αθηνα", "Αθήνα", "αρθρο", "άρθρο",
-    "e", "id 5", "html", "",
+    "Kyïv",
+    "Kyiv",
+    "kyi",
+    "KYIV",
+    "київ",
+    "КИЇВ",
+    "ки",
+    "_",
+    "%",
+    "_%",
+    "sao",
+    "São",
+    "zur",
+    "pro russian",
+    "pro-russian",
+    "russ",
+    "police",
+    "report",
+    "police_report",
+    "100",
+    "100%",
+    "istanbul",
+    "İstanbul",
+    "øresund",
+    "oresund",
+    "strasse",
+    "straße",
+    "東京",
+    "東京都",
+    "fin",
+    "finance",
+    "b com",
+    "a@b.com",
+    "x1",
+    "test",
+    "fired",
+    "C++",
+    "kyiv talks",
+    "creme brulee",
+    "naive cafe",
+    "cooperation",
+    "coop",
+    "αθηνα",
+    "Αθήνα",
+    "αρθρο",
+    "άρθρο",
+    "e",
+    "id 5",
+    "html",
+    "",
 ]
 
 
@@ -70,8 +115,9 @@ def _write_rows(path: Path) -> None:
         out = csv.writer(handle)
         out.writerow(["date", "title", "description", "tags"])
         for day, (title, description) in enumerate(SEARCH_ROWS, start=1):
-            out.writerow([f"2024-03-{day:02d}", title, description,
-                          "alpha;beta" if day % 2 else "beta"])
+            out.writerow(
+                [f"2024-03-{day:02d}", title, description, "alpha;beta" if day % 2 else "beta"]
+            )
 
 
 @pytest.fixture()
@@ -118,9 +164,16 @@ def _fts5_words(samples: list[str]) -> list[list[str]]:
 
 def _pg_words(project: Project, samples: list[str]) -> list[list[str]]:
     with project.engine.connect() as conn:
-        return [list(w) for (w,) in conn.execute(text(
-            "SELECT sightline_words(x) FROM unnest(CAST(:s AS text[])) WITH ORDINALITY "
-            "AS u(x, n) ORDER BY n"), {"s": samples})]
+        return [
+            list(w)
+            for (w,) in conn.execute(
+                text(
+                    "SELECT sightline_words(x) FROM unnest(CAST(:s AS text[])) WITH ORDINALITY "
+                    "AS u(x, n) ORDER BY n"
+                ),
+                {"s": samples},
+            )
+        ]
 
 
 def test_pg_words_split_and_fold_like_fts5(pg_url: str) -> None:
@@ -130,53 +183,82 @@ def test_pg_words_split_and_fold_like_fts5(pg_url: str) -> None:
     codes = [c for c in range(1, 0x10000) if not 0xD800 <= c <= 0xDFFF]
     letters = [f"x{chr(c)}y" for c in codes]
     samples = [
-        "foo_bar-baz", "a.b,c;d:e!f?g'h\"i(j)k[l]m{n}o<p>q/r\\s|t~u`v^w", "Ω≈ç√∫",
-        "Δελτα Ωμέγα", "Россия Ёжик й", "العربية", "עברית", "हिन्दी क़िला", "한국어", "①②³",
-        "tab\there", "line\nbreak", "dash—dash «quote» ½ §5", "١٢٣ ٤٥",
-        "emoji 🙂 and 😀 end", "\U0001d400\U0001d401 𐍈 𠀀 x\U000f0000y",
+        "foo_bar-baz",
+        "a.b,c;d:e!f?g'h\"i(j)k[l]m{n}o<p>q/r\\s|t~u`v^w",
+        "Ω≈ç√∫",
+        "Δελτα Ωμέγα",
+        "Россия Ёжик й",
+        "العربية",
+        "עברית",
+        "हिन्दी क़िला",
+        "한국어",
+        "①②³",
+        "tab\there",
+        "line\nbreak",
+        "dash—dash «quote» ½ §5",
+        "١٢٣ ٤٥",
+        "emoji 🙂 and 😀 end",
+        "\U0001d400\U0001d401 𐍈 𠀀 x\U000f0000y",
         "Kyi\u0308v и\u0306 a\u0305b",
         "São Paulo, Zürich, İstanbul, Crème brûlée, coöperation, ǖ Ǭ ế",
     ]
     with Project.open(pg_url) as project:
         assert _pg_words(project, samples) == _fts5_words(samples)
-        differ = [(chr(c), fts, pg) for c, fts, pg in zip(
-            codes, _fts5_words(letters), _pg_words(project, letters), strict=True) if fts != pg]
+        differ = [
+            (chr(c), fts, pg)
+            for c, fts, pg in zip(
+                codes, _fts5_words(letters), _pg_words(project, letters), strict=True
+            )
+            if fts != pg
+        ]
     for char, fts, pg in differ:
         # never a split: FTS5 kept a letter as it is where PostgreSQL lower-cased (or
         # normalised) it
         assert char in KNOWN_DIFFERENCES or (
-            fts == [f"x{char}y"] and unicodedata.category(char).startswith("L")
-            and len(pg) == 1), (char, hex(ord(char)), fts, pg)
+            fts == [f"x{char}y"] and unicodedata.category(char).startswith("L") and len(pg) == 1
+        ), (char, hex(ord(char)), fts, pg)
     assert len(differ) < 200
 
 
 def test_copy_import_stores_what_sqlite_stores_and_tags_are_a_facet(
-        both: tuple[Project, Project], data_dir: Path) -> None:
+    both: tuple[Project, Project], data_dir: Path
+) -> None:
     lite, pg = both
     for project in (lite, pg):
         for name in ("acled_sample.csv", "gdelt_v1.tsv", "timemap.csv"):
             import_file(project, data_dir / name)
-    columns = ("id, title, description, start_s, end_s, precision, category, location_id, "
-               "tags, reliability, credibility, attributes, batch_id, external_id")
+    columns = (
+        "id, title, description, start_s, end_s, precision, category, location_id, "
+        "tags, reliability, credibility, attributes, batch_id, external_id"
+    )
     rows = []
     for project in (lite, pg):
         with project.engine.connect() as conn:
-            rows.append([
-                conn.execute(text(f"SELECT {columns} FROM event ORDER BY id")).all(),
-                conn.execute(text("SELECT id, name, country, latitude, longitude, "
-                                  "alt_names, attributes FROM location ORDER BY id")).all(),
-                conn.execute(text("SELECT * FROM event_actor ORDER BY 1, 2, 3")).all(),
-                conn.execute(text("SELECT * FROM event_source ORDER BY 1, 2")).all(),
-                conn.execute(text("SELECT id, title, publisher, url FROM source ORDER BY id"))
-                .all()])
+            rows.append(
+                [
+                    conn.execute(text(f"SELECT {columns} FROM event ORDER BY id")).all(),
+                    conn.execute(
+                        text(
+                            "SELECT id, name, country, latitude, longitude, "
+                            "alt_names, attributes FROM location ORDER BY id"
+                        )
+                    ).all(),
+                    conn.execute(text("SELECT * FROM event_actor ORDER BY 1, 2, 3")).all(),
+                    conn.execute(text("SELECT * FROM event_source ORDER BY 1, 2")).all(),
+                    conn.execute(
+                        text("SELECT id, title, publisher, url FROM source ORDER BY id")
+                    ).all(),
+                ]
+            )
 
     def normal(value: Any) -> Any:
         import json
 
         return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
 
-    lite_rows, pg_rows = ([[tuple(normal(v) for v in r) for r in table] for table in side]
-                          for side in rows)
+    lite_rows, pg_rows = (
+        [[tuple(normal(v) for v in r) for r in table] for table in side] for side in rows
+    )
     assert lite_rows == pg_rows
     frames = [EventFrame.load(p) for p in (lite, pg)]
     assert frames[1].multi["tag"].names == frames[0].multi["tag"].names
@@ -215,8 +297,13 @@ def _schema_at(url: str, revision: str) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_shared_schema_is_upgraded_only_by_the_upgrade_command(pg_url: str) -> None:
@@ -243,8 +330,8 @@ def test_shared_schema_is_upgraded_only_by_the_upgrade_command(pg_url: str) -> N
 
 
 def test_read_only_role_browses_searches_and_is_told_on_writes(
-        pg_url: str, data_dir: Path, make_main_window: Any, qtbot: Any,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_url: str, data_dir: Path, make_main_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Project.open(pg_url) as owner:
         import_file(owner, data_dir / "acled_sample.csv")  # its words not indexed yet
     server = server_url()
@@ -259,7 +346,8 @@ def test_read_only_role_browses_searches_and_is_told_on_writes(
             conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
             conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
         reader_url = url.set(username=role, password="read-only-pw").render_as_string(
-            hide_password=False)
+            hide_password=False
+        )
         with Project.open(reader_url) as reader:
             assert not reader.can_write()
             frame = load_frame(reader)
@@ -285,8 +373,10 @@ def test_read_only_role_browses_searches_and_is_told_on_writes(
             assert len(window.linker.frame) == 7
             assert reader.display_name in window.windowTitle()
             assert "read-only-pw" not in window.windowTitle()
-            qtbot.waitUntil(lambda: not window.statusBar().currentMessage().startswith(
-                "Indexing"), timeout=30_000)
+            qtbot.waitUntil(
+                lambda: not window.statusBar().currentMessage().startswith("Indexing"),
+                timeout=30_000,
+            )
             assert "read-only" not in window.statusBar().currentMessage()
         imported = _cli("import", str(data_dir / "timemap.csv"), "--project", reader_url)
         assert imported.returncode == 2 and "read-only" in imported.stderr
@@ -314,8 +404,11 @@ def test_unreachable_server_is_one_line_and_exit_2(tmp_path: Path) -> None:
     url = "postgresql://analyst:hunter2-secret@127.0.0.1:1/nowhere"
     events = tmp_path / "x.csv"  # a real file: a missing one is refused before connecting
     events.write_text("date,title\n2024-01-02,Drill\n", encoding="utf-8")
-    for args in (("info", "--project", url), ("upgrade", "--project", url),
-                 ("import", str(events), "--project", url)):
+    for args in (
+        ("info", "--project", url),
+        ("upgrade", "--project", url),
+        ("import", str(events), "--project", url),
+    ):
         result = _cli(*args)
         assert result.returncode == 2, (args, result.stderr)
         lines = result.stderr.strip().splitlines()
@@ -324,8 +417,9 @@ def test_unreachable_server_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 
 @needs_server
-def test_no_password_in_window_title_or_pdf_pack(make_main_window: Any, qtbot: Any,
-                                                 tmp_path: Path) -> None:
+def test_no_password_in_window_title_or_pdf_pack(
+    make_main_window: Any, qtbot: Any, tmp_path: Path
+) -> None:
     import pypdf
     from test_presentation import sample_story
 
@@ -344,8 +438,10 @@ def test_no_password_in_window_title_or_pdf_pack(make_main_window: Any, qtbot: A
             path = tmp_path / "pack.pdf"
             with qtbot.waitSignal(window.briefing.pack_written, timeout=60_000):
                 window.briefing.export_pack(story, path)
-            pages = [" ".join(unicodedata.normalize("NFKC", page.extract_text() or "").split())
-                     for page in pypdf.PdfReader(str(path)).pages]  # NFKC: "ﬀ" reads "ff"
+            pages = [
+                " ".join(unicodedata.normalize("NFKC", page.extract_text() or "").split())
+                for page in pypdf.PdfReader(str(path)).pages
+            ]  # NFKC: "ﬀ" reads "ff"
             assert project.display_name in pages[0]
             assert all(password not in page for page in pages)
             assert password not in path.read_bytes().decode("latin-1")
@@ -355,15 +451,21 @@ def test_no_password_in_window_title_or_pdf_pack(make_main_window: Any, qtbot: A
 
 def _keys_and_indexes(project: Project) -> list[tuple[str, str]]:
     with project.engine.connect() as conn:
-        return sorted(conn.execute(text(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN "
-            "('event'::regclass, 'event_actor'::regclass, 'event_source'::regclass) "
-            "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
-            "('event', 'event_actor', 'event_source')")).all())
+        return sorted(
+            conn.execute(
+                text(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN "
+                    "('event'::regclass, 'event_actor'::regclass, 'event_source'::regclass) "
+                    "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+                    "('event', 'event_actor', 'event_source')"
+                )
+            ).all()
+        )
 
 
 def test_big_copy_rebuilds_every_key_and_index_and_fails_whole(
-        pg_url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A batch bigger than the project drops the event and link tables' keys and
     indexes for the COPY and makes them again; a batch that fails puts them back too."""
     from desktop_app.store import bulk, pg_bulk
@@ -389,6 +491,9 @@ def test_big_copy_rebuilds_every_key_and_index_and_fails_whole(
         event_id = int(frame.ids[0])
         editing.delete_event(project, event_id)
         with project.engine.connect() as conn:
-            assert conn.execute(text(
-                "SELECT count(*) FROM event_actor WHERE event_id = :e"), {"e": event_id}
-            ).scalar() == 0
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM event_actor WHERE event_id = :e"), {"e": event_id}
+                ).scalar()
+                == 0
+            )

@@ -29,20 +29,32 @@ def sample_story(window: Any) -> tuple[int, list[ViewSnapshot]]:
     ids = {place: int(frame.ids[i]) for i, place in enumerate(frame.place) if place}
     moscow = [int(i) for i, p in zip(frame.ids, frame.place, strict=True) if p == "Moscow"]
     steps = [
-        ViewSnapshot("The 2023 agreement", "Russia commits to equip and train a PLA airborne "
-                     "battalion; technology transfer to Beijing.",
-                     timeline=(_year(2022, 7), _year(2024, 7)), map=MapView(50.0, 80.0, 3.0),
-                     filters=Filters(t0=_year(2023), t1=_year(2024)),
-                     selection=frozenset([*moscow, ids["Beijing"]]), active=moscow[0]),
-        ViewSnapshot("Verified in London", "RUSI reviews the Black Moon leak (2025).",
-                     timeline=(_year(2024), _year(2026)), map=MapView(51.5, -0.12, 5.0),
-                     selection=frozenset({ids["London"]})),
-        ViewSnapshot("Who is exposed", "Offensive options against Taiwan, the Philippines "
-                     "and other island states.",
-                     timeline=(_year(2024, 10), _year(2026, 3)), map=MapView(18.0, 121.0, 4.0),
-                     filters=Filters(facets={"category": frozenset({"strategic implication"})}),
-                     selection=frozenset({ids["Taipei"], ids["Manila"]}),
-                     active=ids["Taipei"]),
+        ViewSnapshot(
+            "The 2023 agreement",
+            "Russia commits to equip and train a PLA airborne "
+            "battalion; technology transfer to Beijing.",
+            timeline=(_year(2022, 7), _year(2024, 7)),
+            map=MapView(50.0, 80.0, 3.0),
+            filters=Filters(t0=_year(2023), t1=_year(2024)),
+            selection=frozenset([*moscow, ids["Beijing"]]),
+            active=moscow[0],
+        ),
+        ViewSnapshot(
+            "Verified in London",
+            "RUSI reviews the Black Moon leak (2025).",
+            timeline=(_year(2024), _year(2026)),
+            map=MapView(51.5, -0.12, 5.0),
+            selection=frozenset({ids["London"]}),
+        ),
+        ViewSnapshot(
+            "Who is exposed",
+            "Offensive options against Taiwan, the Philippines and other island states.",
+            timeline=(_year(2024, 10), _year(2026, 3)),
+            map=MapView(18.0, 121.0, 4.0),
+            filters=Filters(facets={"category": frozenset({"strategic implication"})}),
+            selection=frozenset({ids["Taipei"], ids["Manila"]}),
+            active=ids["Taipei"],
+        ),
     ]
     repo = ViewsRepository(window.project)
     story = repo.create_story("Russia–China airborne cooperation")  # noqa: RUF001 (typography)
@@ -55,15 +67,18 @@ def sample_story(window: Any) -> tuple[int, list[ViewSnapshot]]:
 def shows(qtbot: Any, shown: Any, step: ViewSnapshot) -> bool:
     """The presentation shows ``step``: filters, selection, timeline and map."""
     assert step.map is not None
-    return (shown.filters.filters == step.filters
-            and shown.selection.ids == step.selection
-            and shown.view_state.timeline == step.timeline
-            and shown.timeline.time_range == step.timeline
-            and map_at(qtbot, shown.map.page, step.map))
+    return (
+        shown.filters.filters == step.filters
+        and shown.selection.ids == step.selection
+        and shown.view_state.timeline == step.timeline
+        and shown.timeline.time_range == step.timeline
+        and map_at(qtbot, shown.map.page, step.map)
+    )
 
 
-def test_presentation_steps_with_clicker_keys(make_main_window: Any, qtbot: Any,
-                                              sample_project: Project) -> None:
+def test_presentation_steps_with_clicker_keys(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     _story, steps = sample_story(window)
     window.briefing.set_classification("OFFICIAL - FOR TRAINING")
@@ -83,24 +98,38 @@ def test_presentation_steps_with_clicker_keys(make_main_window: Any, qtbot: Any,
     assert shown.classification_top.text() == "OFFICIAL - FOR TRAINING"
     assert shown.classification_bottom.isVisible()
     assert not shown.timeline.from_field.isVisible()
-    assert run_js(qtbot, shown.map.page,
-              "document.querySelector('.sl-tools').style.display") == "none"
+    assert (
+        run_js(qtbot, shown.map.page, "document.querySelector('.sl-tools').style.display") == "none"
+    )
     # the step's events are highlighted on the map
-    located = {i for i in steps[0].selection
-               if window.linker.frame.located[window.linker.frame.row_of(i)]}
-    qtbot.waitUntil(lambda: set(run_js(qtbot, shown.map.page, "Sightline.counts().selectedIds"))
-                    == located, timeout=WAIT_MS)
-    assert run_js(qtbot, shown.map.page, "Sightline.map().getContainer()"
-                                     ".querySelector('canvas') !== null") is True
+    located = {
+        i for i in steps[0].selection if window.linker.frame.located[window.linker.frame.row_of(i)]
+    }
+    qtbot.waitUntil(
+        lambda: set(run_js(qtbot, shown.map.page, "Sightline.counts().selectedIds")) == located,
+        timeout=WAIT_MS,
+    )
+    assert (
+        run_js(
+            qtbot, shown.map.page, "Sightline.map().getContainer().querySelector('canvas') !== null"
+        )
+        is True
+    )
     layout = shown.timeline.canvas.current_layout()
     assert {item.event_id for item in layout.items if item.selected} == set(steps[0].selection)
 
     # forward and back with what clickers send; the map flies, the timeline glides
-    for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_PageDown, 2),
-                          (Qt.Key.Key_PageDown, 2),  # past the end: stays
-                          (Qt.Key.Key_Left, 1), (Qt.Key.Key_PageUp, 0),
-                          (Qt.Key.Key_Space, 1), (Qt.Key.Key_End, 2),
-                          (Qt.Key.Key_Backspace, 1), (Qt.Key.Key_Home, 0)):
+    for key, expected in (
+        (Qt.Key.Key_Right, 1),
+        (Qt.Key.Key_PageDown, 2),
+        (Qt.Key.Key_PageDown, 2),  # past the end: stays
+        (Qt.Key.Key_Left, 1),
+        (Qt.Key.Key_PageUp, 0),
+        (Qt.Key.Key_Space, 1),
+        (Qt.Key.Key_End, 2),
+        (Qt.Key.Key_Backspace, 1),
+        (Qt.Key.Key_Home, 0),
+    ):
         QTest.keyClick(shown, key)
         assert shown.index == expected, key
         assert shown.title_label.text() == steps[expected].title
@@ -121,10 +150,9 @@ def test_presentation_steps_with_clicker_keys(make_main_window: Any, qtbot: Any,
     assert window.briefing.stories.current_step_index() == 1  # where the talk stopped
 
 
-def test_presentation_without_animation_lands_at_once(make_main_window: Any,
-                                                      qtbot: Any,
-                                                      sample_project: Project
-                                                      ) -> None:
+def test_presentation_without_animation_lands_at_once(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     story, steps = sample_story(window)
     shown = window.briefing.present(story, start=2, full_screen=False)
@@ -140,10 +168,9 @@ def test_presentation_without_animation_lands_at_once(make_main_window: Any,
         shown.close()
 
 
-def test_presenting_an_empty_story_explains_instead(make_main_window: Any,
-                                                    qtbot: Any, monkeypatch: Any,
-                                                    sample_project: Project
-                                                    ) -> None:
+def test_presenting_an_empty_story_explains_instead(
+    make_main_window: Any, qtbot: Any, monkeypatch: Any, sample_project: Project
+) -> None:
     from desktop_app.views import plain_text
 
     window = make_main_window(sample_project)

@@ -46,9 +46,17 @@ def run(project: Project, name: str, options: Options | None = None) -> ImportRe
 def events(project: Project) -> dict[str, Event]:
     """Events by external id (else "#" + database id), with location, actors and sources loaded."""
     with project.session() as session:
-        rows = list(session.scalars(
-            select(Event).options(selectinload(Event.actors), selectinload(Event.sources),
-                                  selectinload(Event.location)).order_by(Event.id)).unique())
+        rows = list(
+            session.scalars(
+                select(Event)
+                .options(
+                    selectinload(Event.actors),
+                    selectinload(Event.sources),
+                    selectinload(Event.location),
+                )
+                .order_by(Event.id)
+            ).unique()
+        )
         session.expunge_all()
     return {e.external_id or f"#{e.id}": e for e in rows}
 
@@ -59,7 +67,8 @@ def roles(project: Project, event: Event) -> dict[int, set[str]]:
         pairs = conn.execute(
             select(event_actor.c.role, Actor.name)
             .join(Actor, Actor.id == event_actor.c.actor_id)
-            .where(event_actor.c.event_id == event.id)).all()
+            .where(event_actor.c.event_id == event.id)
+        ).all()
     out: dict[int, set[str]] = {}
     for role, name in pairs:
         out.setdefault(int(role), set()).add(name)
@@ -90,8 +99,13 @@ def place(event: Event) -> tuple[Any, ...] | None:
 def test_provider_file_counts(project: Project, name: str) -> None:
     preset, imported, duplicates, rejected, unlocated = EXPECTED[name]
     result = run(project, name)
-    assert (result.preset, result.imported, result.duplicates, result.rejected,
-            result.unlocated) == (preset, imported, duplicates, rejected, unlocated)
+    assert (
+        result.preset,
+        result.imported,
+        result.duplicates,
+        result.rejected,
+        result.unlocated,
+    ) == (preset, imported, duplicates, rejected, unlocated)
     assert result.imported + result.duplicates + result.rejected == result.rows_read
     assert len(events(project)) == imported
 
@@ -114,11 +128,12 @@ def test_acled_excel_resave_reads_d_mon_yy_dates(project: Project) -> None:
     assert (start(e["UKR1001"]), e["UKR1001"].precision) == (datetime(2020, 5, 9), Precision.DAY)
     assert start(e["UKR1004"]) == datetime(2020, 6, 30)
     # time_precision 3: only the month is known
-    assert (start(e["UKR1003"]), e["UKR1003"].precision) == (datetime(2020, 6, 1),
-                                                             Precision.MONTH)
+    assert (start(e["UKR1003"]), e["UKR1003"].precision) == (datetime(2020, 6, 1), Precision.MONTH)
     assert e["UKR1002"].title == "Shelling/artillery/missile attack in Avdiivka"
     assert roles(project, e["UKR1004"]) == {
-        1: {"Protesters (Ukraine)"}, 3: {"Labour Group (Ukraine)", "Miners (Ukraine)"}}
+        1: {"Protesters (Ukraine)"},
+        3: {"Labour Group (Ukraine)", "Miners (Ukraine)"},
+    }
     assert sources(e["UKR1002"]) == {"Ukrinform", "UNIAN"}
     assert place(e["UKR1001"]) == ("Kyiv", "UA", 50.4501, 30.5234)
 
@@ -129,11 +144,12 @@ def test_acled_2015_upper_case_layout_with_ally_actors(project: Project) -> None
     assert set(e) == {"NIG8801", "NIG8802", "NIG8803", "NIG8804"}
     # dd/mm/yyyy (14/01 and 22/01 decide the order)
     assert start(e["NIG8801"]) == datetime(2015, 1, 3)
-    assert (start(e["NIG8804"]), e["NIG8804"].precision) == (datetime(2015, 2, 1),
-                                                             Precision.MONTH)
+    assert (start(e["NIG8804"]), e["NIG8804"].precision) == (datetime(2015, 2, 1), Precision.MONTH)
     assert roles(project, e["NIG8802"]) == {
-        1: {"Military Forces of Nigeria (2010-2015)"}, 3: {"Civilian JTF"},
-        2: {"Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"}}
+        1: {"Military Forces of Nigeria (2010-2015)"},
+        3: {"Civilian JTF"},
+        2: {"Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"},
+    }
     assert roles(project, e["NIG8803"]) == {1: {"Protesters (Nigeria)"}}
     assert e["NIG8801"].category == "Violence against civilians"
     assert e["NIG8801"].title == "Violence against civilians in Baga"
@@ -159,13 +175,16 @@ def test_acled_2019_api_layout(project: Project) -> None:
 def test_gdelt_v1_mixes_57_and_58_field_records(project: Project) -> None:
     result = run(project, "gdelt_v1_mixed_57_58.tsv")
     assert [(r.row, r.reason) for r in result.rejects] == [
-        (4, "has 4 fields where GDELT records have 57 or 58")]
+        (4, "has 4 fields where GDELT records have 57 or 58")
+    ]
     e = events(project)
     assert set(e) == {"251000201", "251000202", "256000301", "256000302"}
     assert sources(e["251000201"]) == set()  # the backfile has no SOURCEURL
     assert sources(e["256000301"]) == {"http://www.example.com/2013/04/01/kiev-moscow-talks.html"}
-    assert (start(e["251000202"]), e["251000202"].precision) == (datetime(2013, 3, 15),
-                                                                 Precision.DAY)
+    assert (start(e["251000202"]), e["251000202"].precision) == (
+        datetime(2013, 3, 15),
+        Precision.DAY,
+    )
     assert roles(project, e["256000301"]) == {1: {"UKRAINE"}, 2: {"RUSSIA"}}
     assert place(e["256000302"]) == ("Manila, Manila, Philippines", "PH", 14.6042, 120.982)
     assert e["251000201"].category == "Express intent to cooperate"  # CAMEO 036 (root 03)
@@ -198,11 +217,15 @@ def test_gtd_split_dates_actors_and_places(project: Project) -> None:
     first = e["197000000001"]
     assert (start(first), first.precision) == (datetime(1970, 7, 2), Precision.DAY)
     # imonth 0 and iday 0: only the year is known
-    assert (start(e["197000000002"]), e["197000000002"].precision) == (datetime(1970, 1, 1),
-                                                                       Precision.YEAR)
+    assert (start(e["197000000002"]), e["197000000002"].precision) == (
+        datetime(1970, 1, 1),
+        Precision.YEAR,
+    )
     # iday 0: the month
-    assert (start(e["197001000001"]), e["197001000001"].precision) == (datetime(1970, 1, 1),
-                                                                       Precision.MONTH)
+    assert (start(e["197001000001"]), e["197001000001"].precision) == (
+        datetime(1970, 1, 1),
+        Precision.MONTH,
+    )
     assert first.title == "Assassination in Santo Domingo"
     assert first.category == "Assassination"
     assert roles(project, first) == {1: {"MANO-D"}}
@@ -233,8 +256,11 @@ def test_ucdp_date_prec_sides_and_sources(project: Project) -> None:
     run(project, "ged_events.csv")
     e = events(project)
     douma = e["244657"]
-    assert (start(douma), douma.precision, douma.end_s) == (datetime(2017, 7, 31),
-                                                            Precision.DAY, None)
+    assert (start(douma), douma.precision, douma.end_s) == (
+        datetime(2017, 7, 31),
+        Precision.DAY,
+        None,
+    )
     assert douma.title == "State-based conflict: Government of Syria - Syrian insurgents"
     assert roles(project, douma) == {1: {"Government of Syria"}, 2: {"Syrian insurgents"}}
     assert place(douma) == ("Douma town", "SY", 33.5711, 36.4025)
@@ -242,14 +268,15 @@ def test_ucdp_date_prec_sides_and_sources(project: Project) -> None:
     assert douma.attributes["best"] == "5"
     # date_prec 2: the days from date_start to date_end
     jobar = e["244701"]
-    assert (start(jobar), jobar.precision, end(jobar)) == (datetime(2017, 8, 1), Precision.DAY,
-                                                           datetime(2017, 8, 5))
+    assert (start(jobar), jobar.precision, end(jobar)) == (
+        datetime(2017, 8, 1),
+        Precision.DAY,
+        datetime(2017, 8, 5),
+    )
     assert len(jobar.sources) == 2
     # date_prec 4: a month; date_prec 5: a year
-    assert (start(e["251030"]), e["251030"].precision) == (datetime(2017, 9, 1),
-                                                           Precision.MONTH)
-    assert (start(e["253400"]), e["253400"].precision) == (datetime(2017, 1, 1),
-                                                           Precision.YEAR)
+    assert (start(e["251030"]), e["251030"].precision) == (datetime(2017, 9, 1), Precision.MONTH)
+    assert (start(e["253400"]), e["253400"].precision) == (datetime(2017, 1, 1), Precision.YEAR)
     assert e["253400"].location is not None
     assert e["253400"].location.geo_precision == "country"  # where_prec 6
     assert e["249876"].category == "Non-state conflict"
@@ -315,10 +342,21 @@ def test_origintime_with_named_zones(project: Project) -> None:
 def test_split_dates_mapped_through_options(project: Project) -> None:
     with pytest.raises(UnreadableFile, match=r"--map year=iyear --map month=imonth"):
         run(project, "split_dates_custom.csv")
-    result = run(project, "split_dates_custom.csv", Options(
-        preset="generic", mapping={"year": "Jahr", "month": "Monat", "day": "Tag",
-                                   "place": "Ort", "country": "Land",
-                                   "description": "Beschreibung"}))
+    result = run(
+        project,
+        "split_dates_custom.csv",
+        Options(
+            preset="generic",
+            mapping={
+                "year": "Jahr",
+                "month": "Monat",
+                "day": "Tag",
+                "place": "Ort",
+                "country": "Land",
+                "description": "Beschreibung",
+            },
+        ),
+    )
     assert (result.imported, result.rejected) == (3, 1)
     assert [(r.row, r.column) for r in result.rejects] == [(5, "Jahr")]
     assert "month '13' is not 1 to 12" in result.rejects[0].reason
@@ -331,9 +369,18 @@ def test_split_dates_mapped_through_options(project: Project) -> None:
 
 
 def test_date_alias_in_the_mapping(project: Project) -> None:
-    result = run(project, "incidents_no_title.csv", Options(
-        preset="generic", mapping={"date": "Date of Incident (month/day/year)", "place": "City",
-                                   "id": "Incident ID"}))
+    result = run(
+        project,
+        "incidents_no_title.csv",
+        Options(
+            preset="generic",
+            mapping={
+                "date": "Date of Incident (month/day/year)",
+                "place": "City",
+                "id": "Incident ID",
+            },
+        ),
+    )
     assert result.imported == 4
     assert not any("No column is named as a date" in w for w in result.warnings)
     assert set(events(project)) == {"IN-0001", "IN-0002", "IN-0003", "IN-0004"}
@@ -341,8 +388,7 @@ def test_date_alias_in_the_mapping(project: Project) -> None:
 
 def test_unknown_field_in_the_mapping_is_named(project: Project) -> None:
     with pytest.raises(UnreadableFile, match="unknown field 'wann'"):
-        run(project, "incidents_no_title.csv", Options(preset="generic",
-                                                       mapping={"wann": "City"}))
+        run(project, "incidents_no_title.csv", Options(preset="generic", mapping={"wann": "City"}))
 
 
 def test_forced_preset_that_does_not_fit_says_so(project: Project) -> None:
@@ -352,8 +398,9 @@ def test_forced_preset_that_does_not_fit_says_so(project: Project) -> None:
 
 # ---------------------------------------------------------------- big files in slices
 @pytest.mark.parametrize("name", sorted(EXPECTED))  # generic ones too: one built-titles count
-def test_provider_file_sliced_equals_whole(name: str, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_provider_file_sliced_equals_whole(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A big file is normalised in slices: every preset gives the same result as whole."""
     from test_import_speed_paths import _same
 
@@ -361,7 +408,8 @@ def test_provider_file_sliced_equals_whole(name: str, tmp_path: Path,
 
 
 def test_date_column_found_by_content_is_the_same_in_every_slice(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from test_import_speed_paths import _same
 
     path = tmp_path / "logged.csv"
@@ -377,11 +425,17 @@ def test_date_column_found_by_content_is_the_same_in_every_slice(
     assert any("'when (UTC)'" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("name, preset", [("gdelt_v1_with_header.csv", "gdelt_v1"),
-                                          ("gdelt_v2_bigquery.csv", "gdelt_v2"),
-                                          ("gdelt_v1_mixed_57_58.tsv", "gdelt_v1")])
-def test_gdelt_preset_asked_for_reads_with_or_without_header(project: Project, name: str,
-                                                             preset: str) -> None:
+@pytest.mark.parametrize(
+    "name, preset",
+    [
+        ("gdelt_v1_with_header.csv", "gdelt_v1"),
+        ("gdelt_v2_bigquery.csv", "gdelt_v2"),
+        ("gdelt_v1_mixed_57_58.tsv", "gdelt_v1"),
+    ],
+)
+def test_gdelt_preset_asked_for_reads_with_or_without_header(
+    project: Project, name: str, preset: str
+) -> None:
     result = run(project, name, Options(preset="gdelt"))
     assert (result.preset, result.imported) == (preset, EXPECTED[name][1])
 

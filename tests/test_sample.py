@@ -22,8 +22,12 @@ def test_sample_loads_with_honest_precision_and_places(project: Project) -> None
         assert agreement.date_precision is Precision.YEAR and agreement.start.year == 2023
         assert agreement.location is not None and agreement.location.name == "Moscow"
         assert len(agreement.sources) >= 1
-        leak = next(e for e in events if "black moon" in (e.title + (e.description or "")).lower()
-                    and "leak" in e.title.lower())
+        leak = next(
+            e
+            for e in events
+            if "black moon" in (e.title + (e.description or "")).lower()
+            and "leak" in e.title.lower()
+        )
         assert leak.location is None  # the report names no place for the leak
         # nothing more precise than a year: the report dates nothing more closely
         assert {e.date_precision for e in events} == {Precision.YEAR}

@@ -20,10 +20,21 @@ TIMEOUT_S = 240  # the whole subprocess, start-up of Python, Qt and Chromium inc
 
 
 def _run(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(home / "data"),
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache")}
-    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT_S, check=False)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -38,8 +49,14 @@ def test_self_test_passes_from_source(tmp_path: Path) -> None:
     out = tmp_path / "shots" / "self-test.png"
     done = _run(["-m", "desktop_app", "--self-test", "--self-test-out", str(out)], tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
-    for step in ("sample dataset imported", "offline gazetteer", "main window shown",
-                 "asked for nothing remote", "linked selection", "self-test passed"):
+    for step in (
+        "sample dataset imported",
+        "offline gazetteer",
+        "main window shown",
+        "asked for nothing remote",
+        "linked selection",
+        "self-test passed",
+    ):
         assert step in done.stdout, done.stdout
     assert str(out) in done.stdout
     assert _png_size(out) == (1400, 900)
@@ -48,9 +65,11 @@ def test_self_test_passes_from_source(tmp_path: Path) -> None:
 
 
 def test_self_test_failure_exits_non_zero_with_the_reason(tmp_path: Path) -> None:
-    code = ("import sys; from pathlib import Path; "
-            "from desktop_app.app.selftest import run_self_test; "
-            f"sys.exit(run_self_test(Path({str(tmp_path / 'x.png')!r}), timeout_s=0.0))")
+    code = (
+        "import sys; from pathlib import Path; "
+        "from desktop_app.app.selftest import run_self_test; "
+        f"sys.exit(run_self_test(Path({str(tmp_path / 'x.png')!r}), timeout_s=0.0))"
+    )
     done = _run(["-c", code], tmp_path)
     assert done.returncode == 1
     assert "self-test FAILED" in done.stderr

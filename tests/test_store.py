@@ -43,13 +43,19 @@ def _make_old_project(path: Path) -> None:
     with _alembic_config() as config, engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-        conn.execute(text(
-            "INSERT INTO import_batch (id, file_name, sha256, imported_at, preset, mapping, "
-            "options, rows_read, imported, duplicates, rejected, unlocated) VALUES "
-            "(1, 'old.csv', 'x', '2024-01-01 00:00:00', 'generic', '{}', '{}', 1, 1, 0, 0, 0)"))
-        conn.execute(text(
-            "INSERT INTO event (id, batch_id, fingerprint, title, start_s, precision) "
-            "VALUES (1, 1, 42, 'Old event', 1672531200, 1)"))
+        conn.execute(
+            text(
+                "INSERT INTO import_batch (id, file_name, sha256, imported_at, preset, mapping, "
+                "options, rows_read, imported, duplicates, rejected, unlocated) VALUES "
+                "(1, 'old.csv', 'x', '2024-01-01 00:00:00', 'generic', '{}', '{}', 1, 1, 0, 0, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO event (id, batch_id, fingerprint, title, start_s, precision) "
+                "VALUES (1, 1, 42, 'Old event', 1672531200, 1)"
+            )
+        )
     engine.dispose()
 
 
@@ -110,21 +116,28 @@ def test_any_sqlalchemy_url_goes_through_the_same_code(tmp_path: Path, data_dir:
             assert isinstance(event.attributes, dict)
 
 
-def test_both_writers_store_the_same_rows(tmp_path: Path, data_dir: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_both_writers_store_the_same_rows(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def dump(project: Project) -> list[tuple[object, ...]]:
         def parsed(value: object) -> object:  # JSON is compared by value, not spacing
             return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
 
         with project.engine.connect() as conn:
-            return [tuple(parsed(v) for v in r) for r in conn.execute(text(
-                "SELECT e.external_id, e.title, e.start_s, e.precision, e.tags, e.attributes, "
-                "l.name, l.latitude, l.attributes, "
-                "(SELECT group_concat(a.name, '|') FROM event_actor ea JOIN actor a "
-                " ON a.id = ea.actor_id WHERE ea.event_id = e.id), "
-                "(SELECT group_concat(s.title, '|') FROM event_source es JOIN source s "
-                " ON s.id = es.source_id WHERE es.event_id = e.id) "
-                "FROM event e LEFT JOIN location l ON l.id = e.location_id ORDER BY e.id"))]
+            return [
+                tuple(parsed(v) for v in r)
+                for r in conn.execute(
+                    text(
+                        "SELECT e.external_id, e.title, e.start_s, e.precision, e.tags, e.attributes, "
+                        "l.name, l.latitude, l.attributes, "
+                        "(SELECT group_concat(a.name, '|') FROM event_actor ea JOIN actor a "
+                        " ON a.id = ea.actor_id WHERE ea.event_id = e.id), "
+                        "(SELECT group_concat(s.title, '|') FROM event_source es JOIN source s "
+                        " ON s.id = es.source_id WHERE es.event_id = e.id) "
+                        "FROM event e LEFT JOIN location l ON l.id = e.location_id ORDER BY e.id"
+                    )
+                )
+            ]
 
     from desktop_app.store import bulk
 
@@ -145,19 +158,25 @@ def test_no_event_points_at_a_missing_place_or_batch(project: Project, data_dir:
     with project.engine.connect() as conn:
         if conn.dialect.name == "sqlite":  # PostgreSQL checks every foreign key as it writes
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
-        orphans = conn.execute(text(
-            "SELECT count(*) FROM event WHERE location_id IS NOT NULL AND location_id NOT IN "
-            "(SELECT id FROM location)")).scalar()
-        dangling = conn.execute(text(
-            "SELECT (SELECT count(*) FROM event_actor WHERE actor_id NOT IN (SELECT id FROM actor))"
-            " + (SELECT count(*) FROM event_source WHERE source_id NOT IN (SELECT id FROM source))"
-        )).scalar()
+        orphans = conn.execute(
+            text(
+                "SELECT count(*) FROM event WHERE location_id IS NOT NULL AND location_id NOT IN "
+                "(SELECT id FROM location)"
+            )
+        ).scalar()
+        dangling = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM event_actor WHERE actor_id NOT IN (SELECT id FROM actor))"
+                " + (SELECT count(*) FROM event_source WHERE source_id NOT IN (SELECT id FROM source))"
+            )
+        ).scalar()
     assert orphans == 0 and dangling == 0
 
 
 @pytest.mark.parametrize("worker", [False, True], ids=["core-writer", "adbc-worker"])
-def test_failed_write_changes_nothing(project: Project, data_dir: Path,
-                                      monkeypatch: pytest.MonkeyPatch, worker: bool) -> None:
+def test_failed_write_changes_nothing(
+    project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch, worker: bool
+) -> None:
     """A crash in the middle of writing a batch leaves the project as it was."""
     import_file(project, data_dir / "acled_sample.csv")
     from desktop_app.store import bulk
@@ -180,8 +199,9 @@ def test_failed_write_changes_nothing(project: Project, data_dir: Path,
     assert batches == ["acled_sample.csv"]
 
 
-def test_search_uses_the_index_and_never_misses_unindexed_events(project: Project,
-                                                                 data_dir: Path) -> None:
+def test_search_uses_the_index_and_never_misses_unindexed_events(
+    project: Project, data_dir: Path
+) -> None:
     from desktop_app.store.search import refresh_index, search_ids
 
     import_file(project, data_dir / "acled_sample.csv")
@@ -206,7 +226,8 @@ def test_search_uses_the_index_and_never_misses_unindexed_events(project: Projec
 
 @pytest.mark.sqlite_only("about the ADBC worker's own SQLite copy sharing the file")
 def test_worker_process_and_our_connections_share_the_file_safely(
-        project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ADBC (its own SQLite copy, in a worker process) writes and reads while our own
     sqlite3 connections are pooled: no commit of either side may be lost.
 
@@ -232,5 +253,6 @@ def test_worker_process_and_our_connections_share_the_file_safely(
     fresh = sqlite3.connect(project.path)
     assert fresh.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert fresh.execute("SELECT count(*) FROM event").fetchone() == (
-        first.imported + third.imported,)
+        first.imported + third.imported,
+    )
     fresh.close()

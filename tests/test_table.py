@@ -36,17 +36,30 @@ def synthetic_frame(n: int, seed: int = 0) -> EventFrame:
     lat = np.where(located, rng.uniform(45, 52, n), np.nan)
     lon = np.where(located, rng.uniform(22, 40, n), np.nan)
     numbers = rng.permutation(n)
-    title = np.array([f"Event {k} near {p or 'somewhere'}" for k, p in zip(numbers, place,
-                                                                           strict=True)], object)
-    categories = ["Battles", "Explosions/Remote violence", "Protests", "Riots",
-                  "Strategic developments"]
+    title = np.array(
+        [f"Event {k} near {p or 'somewhere'}" for k, p in zip(numbers, place, strict=True)], object
+    )
+    categories = [
+        "Battles",
+        "Explosions/Remote violence",
+        "Protests",
+        "Riots",
+        "Strategic developments",
+    ]
     category = (rng.integers(-1, len(categories), n)).astype(np.int32)
     country = np.where(located, 0, -1).astype(np.int32)
     empty_links = Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
     return EventFrame(
-        ids=ids, start=start, end=span_end_seconds(start, precision), precision=precision,
-        has_end=np.zeros(n, bool), lat=lat, lon=lon,
-        location_id=np.where(located, 1, -1).astype(np.int64), title=title, place=place,
+        ids=ids,
+        start=start,
+        end=span_end_seconds(start, precision),
+        precision=precision,
+        has_end=np.zeros(n, bool),
+        lat=lat,
+        lon=lon,
+        location_id=np.where(located, 1, -1).astype(np.int64),
+        title=title,
+        place=place,
         single={"category": (category, categories), "country": (country, ["UA"])},
         multi={"actor": empty_links, "tag": empty_links, "source": empty_links},
     )

@@ -32,8 +32,7 @@ def s(*parts: int) -> int:
     return to_seconds(datetime(*parts))  # type: ignore[arg-type]
 
 
-def make_frame(events: list[tuple[int, int, int | None, str]], titles: bool = True
-               ) -> EventFrame:
+def make_frame(events: list[tuple[int, int, int | None, str]], titles: bool = True) -> EventFrame:
     """A frame from (start, precision, own end or None, category) tuples; ids from 1."""
     order = np.argsort([e[0] for e in events], kind="stable")
     events = [events[i] for i in order]
@@ -46,13 +45,19 @@ def make_frame(events: list[tuple[int, int, int | None, str]], titles: bool = Tr
     codes = np.array([cats.index(e[3]) if e[3] else -1 for e in events], np.int32)
     z = np.zeros(0, np.int64)
     return EventFrame(
-        ids=np.array([int(i) + 1 for i in order], np.int64), start=start,
-        end=np.maximum(end, start + 1).astype(np.int64), precision=precision,
-        has_end=has_end, lat=np.full(n, np.nan), lon=np.full(n, np.nan),
+        ids=np.array([int(i) + 1 for i in order], np.int64),
+        start=start,
+        end=np.maximum(end, start + 1).astype(np.int64),
+        precision=precision,
+        has_end=has_end,
+        lat=np.full(n, np.nan),
+        lon=np.full(n, np.nan),
         location_id=np.full(n, -1, np.int64),
         title=np.array([f"event {i + 1}" if titles else "" for i in order], object),
-        place=np.full(n, "", object), single={"category": (codes, cats)},
-        multi={f: Links(z, np.zeros(0, np.int32), []) for f in ("actor", "tag", "source")})
+        place=np.full(n, "", object),
+        single={"category": (codes, cats)},
+        multi={f: Links(z, np.zeros(0, np.int32), []) for f in ("actor", "tag", "source")},
+    )
 
 
 def synthetic(n: int, seed: int = 0) -> EventFrame:
@@ -61,17 +66,25 @@ def synthetic(n: int, seed: int = 0) -> EventFrame:
     start = np.sort(rng.integers(s(2010, 1, 1), s(2025, 1, 1), n)).astype(np.int64)
     precision = rng.choice(np.array([1, 2, 3, 4], np.int8), n, p=[0.02, 0.08, 0.6, 0.3])
     has_end = rng.random(n) < 0.1
-    end = np.where(has_end, start + rng.integers(3600, 90 * DAY, n),
-                   span_end_seconds(start, precision))
+    end = np.where(
+        has_end, start + rng.integers(3600, 90 * DAY, n), span_end_seconds(start, precision)
+    )
     cats = [f"category {i:02d}" for i in range(15)]
     z = np.zeros(0, np.int64)
     return EventFrame(
-        ids=np.arange(1, n + 1, dtype=np.int64), start=start,
-        end=np.maximum(end, start + 1).astype(np.int64), precision=precision, has_end=has_end,
-        lat=np.full(n, np.nan), lon=np.full(n, np.nan), location_id=np.full(n, -1, np.int64),
-        title=np.array([f"event {i}" for i in range(n)], object), place=np.full(n, "", object),
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        start=start,
+        end=np.maximum(end, start + 1).astype(np.int64),
+        precision=precision,
+        has_end=has_end,
+        lat=np.full(n, np.nan),
+        lon=np.full(n, np.nan),
+        location_id=np.full(n, -1, np.int64),
+        title=np.array([f"event {i}" for i in range(n)], object),
+        place=np.full(n, "", object),
         single={"category": (rng.integers(-1, 15, n).astype(np.int32), cats)},
-        multi={f: Links(z, np.zeros(0, np.int32), []) for f in ("actor", "tag", "source")})
+        multi={f: Links(z, np.zeros(0, np.int32), []) for f in ("actor", "tag", "source")},
+    )
 
 
 @pytest.fixture()
@@ -96,33 +109,46 @@ def sparse(view: TimelineView) -> SparseLayout:
 
 
 # ---------------------------------------------------------------------------- axis
-@pytest.mark.parametrize(("t0", "t1", "unit", "expected_ticks", "expected_context"), [
-    (s(1000, 1, 1), s(4000, 1, 1), "century", ["1200", "1400", "2000"], []),
-    (s(1900, 1, 1), s(2030, 1, 1), "decade", ["1900", "1950", "2000"], []),
-    (s(2010, 1, 1), s(2025, 1, 1), "year", ["2010", "2011", "2024"], []),
-    (s(2023, 1, 1), s(2024, 1, 1), "month", ["Jan", "May", "Dec"], ["2023"]),
-    (s(2023, 5, 1), s(2023, 5, 20), "day", ["1", "2", "19"], ["May 2023"]),
-    (s(2023, 5, 14, 23), s(2023, 5, 15, 3), "minute", ["23:30", "00:00", "02:30"],
-     ["14 May 2023", "15 May 2023"]),
-])
+@pytest.mark.parametrize(
+    ("t0", "t1", "unit", "expected_ticks", "expected_context"),
+    [
+        (s(1000, 1, 1), s(4000, 1, 1), "century", ["1200", "1400", "2000"], []),
+        (s(1900, 1, 1), s(2030, 1, 1), "decade", ["1900", "1950", "2000"], []),
+        (s(2010, 1, 1), s(2025, 1, 1), "year", ["2010", "2011", "2024"], []),
+        (s(2023, 1, 1), s(2024, 1, 1), "month", ["Jan", "May", "Dec"], ["2023"]),
+        (s(2023, 5, 1), s(2023, 5, 20), "day", ["1", "2", "19"], ["May 2023"]),
+        (
+            s(2023, 5, 14, 23),
+            s(2023, 5, 15, 3),
+            "minute",
+            ["23:30", "00:00", "02:30"],
+            ["14 May 2023", "15 May 2023"],
+        ),
+    ],
+)
 def test_axis_labels_fit_and_read_right_at_every_zoom(
-        view: TimelineView, t0: int, t1: int, unit: str, expected_ticks: list[str],
-        expected_context: list[str]) -> None:
+    view: TimelineView,
+    t0: int,
+    t1: int,
+    unit: str,
+    expected_ticks: list[str],
+    expected_context: list[str],
+) -> None:
     view.set_range(t0, t1)
     axis = view.canvas.axis()
     assert axis.unit == unit
     texts = [t.text for t in axis.ticks]
     assert set(expected_ticks) <= set(texts)
-    assert [c.text for c in axis.context] == expected_context or \
-        set(expected_context) <= {c.text for c in axis.context}
+    assert [c.text for c in axis.context] == expected_context or set(expected_context) <= {
+        c.text for c in axis.context
+    }
     for row in (axis.ticks, axis.context):
         for a, b in zip(row, row[1:], strict=False):
             assert a.x + 3 + a.width < b.x + 3, f"{a.text!r} runs into {b.text!r}"
     assert len(axis.ticks) >= 3
     for tick in axis.ticks:  # each label sits on the moment it names
         assert tick.x == pytest.approx((tick.t - t0) * view.canvas.plot_rect().width() / (t1 - t0))
-        when = datetime(1970, 1, 1) + (datetime(1970, 1, 2) - datetime(1970, 1, 1)) * (
-            tick.t / DAY)
+        when = datetime(1970, 1, 1) + (datetime(1970, 1, 2) - datetime(1970, 1, 1)) * (tick.t / DAY)
         if unit in ("century", "decade", "year"):
             assert (when.month, when.day, tick.text) == (1, 1, str(when.year))
         elif unit == "month":
@@ -152,11 +178,14 @@ def _mean_and_spread(image: QImage, x0: float, x1: float, y: float) -> tuple[flo
 
 
 def test_a_year_only_event_spans_its_year_and_looks_uncertain(view: TimelineView) -> None:
-    frame = make_frame([
-        (s(2023, 1, 1), Precision.YEAR, None, "meeting"),
-        (s(2023, 3, 1), Precision.DAY, s(2023, 11, 1), "meeting"),  # a dated span
-        (s(2023, 5, 14), Precision.DAY, None, "meeting"),  # a dated day
-    ], titles=False)
+    frame = make_frame(
+        [
+            (s(2023, 1, 1), Precision.YEAR, None, "meeting"),
+            (s(2023, 3, 1), Precision.DAY, s(2023, 11, 1), "meeting"),  # a dated span
+            (s(2023, 5, 14), Precision.DAY, None, "meeting"),  # a dated day
+        ],
+        titles=False,
+    )
     view.set_frame(frame)
     view.set_range(s(2022, 7, 1), s(2024, 7, 1))
     items = {i.event_id: i for i in sparse(view).items}
@@ -165,14 +194,18 @@ def test_a_year_only_event_spans_its_year_and_looks_uncertain(view: TimelineView
     assert year.style is Style.UNCERTAIN and span.style is Style.SPAN and day.style is Style.POINT
     assert year.x0 == pytest.approx(canvas.x_of(s(2023, 1, 1)))
     assert year.x1 == pytest.approx(canvas.x_of(s(2024, 1, 1)))
-    assert day.x1 - day.x0 == pytest.approx(canvas.x_of(s(2023, 5, 15)) - canvas.x_of(s(2023, 5, 14)))
+    assert day.x1 - day.x0 == pytest.approx(
+        canvas.x_of(s(2023, 5, 15)) - canvas.x_of(s(2023, 5, 14))
+    )
     assert year.y != span.y  # packed on separate rows of the lane, not overlapping
     image = view.canvas.grab().toImage()
     ratio = image.devicePixelRatio()
     solid_mean, solid_spread = _mean_and_spread(
-        image, span.x0 * ratio, span.x1 * ratio, (span.y + span.h / 2) * ratio)
+        image, span.x0 * ratio, span.x1 * ratio, (span.y + span.h / 2) * ratio
+    )
     rough_mean, rough_spread = _mean_and_spread(
-        image, year.x0 * ratio, year.x1 * ratio, (year.y + year.h / 2 + 1) * ratio)
+        image, year.x0 * ratio, year.x1 * ratio, (year.y + year.h / 2 + 1) * ratio
+    )
     assert solid_spread < 2  # one flat colour
     assert rough_spread > 10  # hatched
     assert rough_mean > solid_mean + 40  # translucent: much lighter
@@ -193,7 +226,8 @@ def test_sample_events_are_year_spans_in_lanes(view: TimelineView, project: Proj
         year = datetime(1970, 1, 1).year + 0
         start = int(frame.start[item.row])
         assert item.x1 - item.x0 == pytest.approx(
-            view.canvas.x_of(int(frame.end[item.row])) - view.canvas.x_of(start))
+            view.canvas.x_of(int(frame.end[item.row])) - view.canvas.x_of(start)
+        )
         assert year  # the year's width, whatever the year
     # fit all shows every event, and the fields read back as the range
     t0, t1 = view.time_range
@@ -203,14 +237,22 @@ def test_sample_events_are_year_spans_in_lanes(view: TimelineView, project: Proj
 
 # ---------------------------------------------------------------------------- interaction
 def _wheel(widget: object, pos: QPointF, delta: int) -> None:
-    event = QWheelEvent(pos, pos, QPoint(0, 0), QPoint(0, delta), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        pos,
+        pos,
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
 
 
-def test_wheel_zoom_keeps_the_time_under_the_cursor(view: TimelineView,
-                                                    state: tuple[SelectionModel, ViewState]
-                                                    ) -> None:
+def test_wheel_zoom_keeps_the_time_under_the_cursor(
+    view: TimelineView, state: tuple[SelectionModel, ViewState]
+) -> None:
     view.set_frame(synthetic(500))
     view.set_range(s(2015, 1, 1), s(2020, 1, 1))
     canvas = view.canvas
@@ -225,8 +267,11 @@ def test_wheel_zoom_keeps_the_time_under_the_cursor(view: TimelineView,
     assert state[1].timeline == canvas.time_range
 
 
-def test_drag_pans_and_stores_the_range(qtbot, view: TimelineView,  # type: ignore[no-untyped-def]
-                                        state: tuple[SelectionModel, ViewState]) -> None:
+def test_drag_pans_and_stores_the_range(
+    qtbot,
+    view: TimelineView,  # type: ignore[no-untyped-def]
+    state: tuple[SelectionModel, ViewState],
+) -> None:
     view.set_frame(synthetic(500))
     view.set_range(s(2015, 1, 1), s(2016, 1, 1))
     canvas = view.canvas
@@ -245,7 +290,8 @@ def test_drag_pans_and_stores_the_range(qtbot, view: TimelineView,  # type: igno
 
 
 def test_shift_drag_brush_selects_exactly_the_overlapping_visible_events(
-        qtbot, view: TimelineView, state: tuple[SelectionModel, ViewState]) -> None:  # type: ignore[no-untyped-def]
+    qtbot, view: TimelineView, state: tuple[SelectionModel, ViewState]
+) -> None:  # type: ignore[no-untyped-def]
     frame = synthetic(800, seed=2)
     view.set_frame(frame)
     visible = np.random.default_rng(1).random(len(frame)) < 0.7
@@ -254,12 +300,14 @@ def test_shift_drag_brush_selects_exactly_the_overlapping_visible_events(
     canvas = view.canvas
     selection = state[0]
     with qtbot.waitSignals([selection.changed, view.brushed]):
-        qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
-                         QPoint(400, 100))
+        qtbot.mousePress(
+            canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(400, 100)
+        )
         qtbot.mouseMove(canvas, QPoint(520, 100))
         qtbot.mouseMove(canvas, QPoint(650, 100))
-        qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
-                           QPoint(650, 100))
+        qtbot.mouseRelease(
+            canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(650, 100)
+        )
     b0, b1 = canvas.brush_range  # type: ignore[misc]
     assert b0 == canvas.time_at(400) and b1 == canvas.time_at(650)
     hit = visible & (frame.start < b1) & (frame.end > b0)
@@ -270,9 +318,11 @@ def test_shift_drag_brush_selects_exactly_the_overlapping_visible_events(
     assert canvas.brush_range is None
 
 
-def test_brush_tool_button_makes_a_plain_drag_brush(qtbot, view: TimelineView,  # type: ignore[no-untyped-def]
-                                                    state: tuple[SelectionModel, ViewState]
-                                                    ) -> None:
+def test_brush_tool_button_makes_a_plain_drag_brush(
+    qtbot,
+    view: TimelineView,  # type: ignore[no-untyped-def]
+    state: tuple[SelectionModel, ViewState],
+) -> None:
     view.set_frame(synthetic(300))
     view.set_range(s(2012, 1, 1), s(2013, 1, 1))
     view.brush_button.click()
@@ -284,10 +334,18 @@ def test_brush_tool_button_makes_a_plain_drag_brush(qtbot, view: TimelineView,  
     assert view.time_range == (s(2012, 1, 1), s(2013, 1, 1))
 
 
-def test_programmatic_brush_and_brushed_signal(qtbot, view: TimelineView,  # type: ignore[no-untyped-def]
-                                               state: tuple[SelectionModel, ViewState]) -> None:
-    frame = make_frame([(s(2023, 1, 1), 1, None, "a"), (s(2023, 6, 1), 3, None, "b"),
-                        (s(2024, 2, 1), 3, None, "b")])
+def test_programmatic_brush_and_brushed_signal(
+    qtbot,
+    view: TimelineView,  # type: ignore[no-untyped-def]
+    state: tuple[SelectionModel, ViewState],
+) -> None:
+    frame = make_frame(
+        [
+            (s(2023, 1, 1), 1, None, "a"),
+            (s(2023, 6, 1), 3, None, "b"),
+            (s(2024, 2, 1), 3, None, "b"),
+        ]
+    )
     view.set_frame(frame)
     with qtbot.waitSignal(view.brushed) as blocker:
         view.brush(s(2023, 7, 1), s(2023, 5, 1))  # either order
@@ -295,11 +353,18 @@ def test_programmatic_brush_and_brushed_signal(qtbot, view: TimelineView,  # typ
     assert state[0].ids == {1, 2}  # the year-only event overlaps May-June too
 
 
-def test_click_selects_an_event_and_ctrl_click_adds(qtbot, view: TimelineView,  # type: ignore[no-untyped-def]
-                                                    state: tuple[SelectionModel, ViewState]
-                                                    ) -> None:
-    frame = make_frame([(s(2023, 2, 1), 3, None, "a"), (s(2023, 6, 1), 3, None, "b"),
-                        (s(2023, 9, 1), 3, s(2023, 10, 15), "a")])
+def test_click_selects_an_event_and_ctrl_click_adds(
+    qtbot,
+    view: TimelineView,  # type: ignore[no-untyped-def]
+    state: tuple[SelectionModel, ViewState],
+) -> None:
+    frame = make_frame(
+        [
+            (s(2023, 2, 1), 3, None, "a"),
+            (s(2023, 6, 1), 3, None, "b"),
+            (s(2023, 9, 1), 3, s(2023, 10, 15), "a"),
+        ]
+    )
     view.set_frame(frame)
     items = {i.event_id: i for i in sparse(view).items}
     selection = state[0]
@@ -309,8 +374,9 @@ def test_click_selects_an_event_and_ctrl_click_adds(qtbot, view: TimelineView,  
         qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=mark.toPoint())
     assert selection.ids == {2} and selection.active == 2
     bar = QPointF((items[3].x0 + items[3].x1) / 2, items[3].y + items[3].h / 2)
-    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
-                     bar.toPoint())
+    qtbot.mouseClick(
+        view.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, bar.toPoint()
+    )
     assert selection.ids == {2, 3} and selection.active == 3
     assert {i.event_id for i in sparse(view).items if i.selected} == {2, 3}
     # a click on empty space clears the selection
@@ -320,10 +386,16 @@ def test_click_selects_an_event_and_ctrl_click_adds(qtbot, view: TimelineView,  
     assert selection.ids == frozenset()
 
 
-def test_selection_from_elsewhere_is_highlighted(view: TimelineView,
-                                                 state: tuple[SelectionModel, ViewState]) -> None:
-    frame = make_frame([(s(2023, 2, 1), 3, None, "a"), (s(2023, 6, 1), 1, None, "b"),
-                        (s(2023, 9, 1), 3, None, "a")])
+def test_selection_from_elsewhere_is_highlighted(
+    view: TimelineView, state: tuple[SelectionModel, ViewState]
+) -> None:
+    frame = make_frame(
+        [
+            (s(2023, 2, 1), 3, None, "a"),
+            (s(2023, 6, 1), 1, None, "b"),
+            (s(2023, 9, 1), 3, None, "a"),
+        ]
+    )
     view.set_frame(frame)
     before = view.canvas.grab().toImage()
     state[0].set([2, 3], active=3, source="table")
@@ -334,8 +406,11 @@ def test_selection_from_elsewhere_is_highlighted(view: TimelineView,
     assert "2 selected" in view.status.text()
 
 
-def test_typed_from_and_to_set_the_range(qtbot, view: TimelineView,  # type: ignore[no-untyped-def]
-                                         state: tuple[SelectionModel, ViewState]) -> None:
+def test_typed_from_and_to_set_the_range(
+    qtbot,
+    view: TimelineView,  # type: ignore[no-untyped-def]
+    state: tuple[SelectionModel, ViewState],
+) -> None:
     view.set_frame(synthetic(200))
     for field, text in ((view.from_field, "2023"), (view.to_field, "2023-05")):
         field.setFocus()
@@ -364,8 +439,9 @@ def test_format_bound_reads_back() -> None:
     assert format_range(s(2019, 1, 1), s(2021, 1, 1)) == ("2019", "2020")
 
 
-def test_fit_all_and_fit_selection(view: TimelineView,
-                                   state: tuple[SelectionModel, ViewState]) -> None:
+def test_fit_all_and_fit_selection(
+    view: TimelineView, state: tuple[SelectionModel, ViewState]
+) -> None:
     frame = synthetic(400, seed=5)
     view.set_frame(frame)
     visible = frame.start < s(2020, 1, 1)
@@ -385,8 +461,9 @@ def test_fit_all_and_fit_selection(view: TimelineView,
     assert state[1].timeline == (f0, f1)
 
 
-def test_follows_the_range_set_by_another_view(view: TimelineView,
-                                               state: tuple[SelectionModel, ViewState]) -> None:
+def test_follows_the_range_set_by_another_view(
+    view: TimelineView, state: tuple[SelectionModel, ViewState]
+) -> None:
     view.set_frame(synthetic(100))
     state[1].set_timeline(s(2019, 1, 1), s(2019, 2, 1), source="story")
     assert view.time_range == (s(2019, 1, 1), s(2019, 2, 1))
@@ -410,8 +487,9 @@ def test_keys_zoom_and_pan(qtbot, view: TimelineView) -> None:  # type: ignore[n
     assert canvas.time_range[0] < t0
 
 
-def test_dense_ranges_switch_to_density_bars(view: TimelineView,
-                                             state: tuple[SelectionModel, ViewState]) -> None:
+def test_dense_ranges_switch_to_density_bars(
+    view: TimelineView, state: tuple[SelectionModel, ViewState]
+) -> None:
     frame = synthetic(SPARSE_LIMIT * 4)
     view.set_frame(frame)
     layout = view.canvas.current_layout()
@@ -434,16 +512,15 @@ def test_dense_ranges_switch_to_density_bars(view: TimelineView,
 
 
 def test_lanes_beyond_twelve_categories_share_other(view: TimelineView) -> None:
-    frame = make_frame([(s(2023, 1, 1) + i * DAY * 7, 3, None, f"kind {i:02d}")
-                        for i in range(16)])
+    frame = make_frame([(s(2023, 1, 1) + i * DAY * 7, 3, None, f"kind {i:02d}") for i in range(16)])
     view.set_frame(frame)
     lanes = sparse(view).lanes
     assert len(lanes) == 12 and lanes[-1].name == "other" and lanes[-1].count == 5
 
 
-def test_imported_acled_and_gdelt_files(view: TimelineView, project: Project,
-                                        data_dir: Path,
-                                        state: tuple[SelectionModel, ViewState]) -> None:
+def test_imported_acled_and_gdelt_files(
+    view: TimelineView, project: Project, data_dir: Path, state: tuple[SelectionModel, ViewState]
+) -> None:
     import_file(project, data_dir / "acled_sample.csv")
     import_file(project, data_dir / "gdelt_v1.tsv")
     frame = EventFrame.load(project)

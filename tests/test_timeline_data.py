@@ -18,8 +18,7 @@ from desktop_app.frame.timeline_data import (
 DAY = 86_400
 
 
-def _naive_histogram(start: np.ndarray, end: np.ndarray, t0: int, t1: int,
-                     bins: int) -> np.ndarray:
+def _naive_histogram(start: np.ndarray, end: np.ndarray, t0: int, t1: int, bins: int) -> np.ndarray:
     edges = [t0 + (t1 - t0) * i // bins for i in range(bins + 1)]
     # bins as the integer arithmetic draws them: second s is in bin (s - t0) * bins // span
     out = np.zeros(bins, np.int64)
@@ -29,7 +28,7 @@ def _naive_histogram(start: np.ndarray, end: np.ndarray, t0: int, t1: int,
             continue
         first = (lo - t0) * bins // (t1 - t0)
         last = (hi - 1 - t0) * bins // (t1 - t0)
-        out[first:last + 1] += 1
+        out[first : last + 1] += 1
     assert len(edges) == bins + 1
     return out
 
@@ -40,8 +39,18 @@ def test_a_span_counts_in_every_bin_it_overlaps() -> None:
     counts = histogram(start, end, 0, 10 * DAY, 10)
     assert counts.tolist() == [1, 1, 1, 1, 1, 2, 1, 1, 1, 2]
     # the exclusive end: a span ending exactly on a bin edge does not reach that bin
-    assert histogram(np.array([0]), np.array([2 * DAY]), 0, 10 * DAY, 10).tolist() == \
-        [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert histogram(np.array([0]), np.array([2 * DAY]), 0, 10 * DAY, 10).tolist() == [
+        1,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]
 
 
 def test_spans_reaching_outside_the_range_are_clipped_not_dropped() -> None:

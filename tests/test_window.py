@@ -35,8 +35,9 @@ def _table_ids(window: MainWindow) -> set[int]:
 
 
 # ---------------------------------------------------------------------- linking
-def test_sample_opens_with_every_pane_populated(make_main_window: Any, qtbot: Any,
-                                                sample_project: Project) -> None:
+def test_sample_opens_with_every_pane_populated(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     frame = window.linker.frame
     assert len(frame) >= 8
@@ -47,8 +48,9 @@ def test_sample_opens_with_every_pane_populated(make_main_window: Any, qtbot: An
     assert "No event selected" in window.details.card_text()
 
 
-def test_brush_on_the_timeline_selects_in_every_pane(make_main_window: Any, qtbot: Any,
-                                                     sample_project: Project) -> None:
+def test_brush_on_the_timeline_selects_in_every_pane(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     from datetime import datetime
 
     window = make_main_window(sample_project)
@@ -58,23 +60,32 @@ def test_brush_on_the_timeline_selects_in_every_pane(make_main_window: Any, qtbo
         window.timeline.brush(t0, t1)
     expected = {int(i) for i in frame.ids[(frame.start < t1) & (frame.end > t0)]}
     assert expected and window.selection.ids == expected  # the 2023 events, year-long
-    assert {window.table.model.event_id(i.row())
-            for i in window.table.table.selectionModel().selectedRows()} == expected
-    qtbot.waitUntil(lambda: set(run_js(qtbot, window.map.page, "Sightline.counts().selectedIds"))
-                    == {i for i in expected if frame.located[frame.row_of(i)]},
-                    timeout=WAIT_MS)
+    assert {
+        window.table.model.event_id(i.row())
+        for i in window.table.table.selectionModel().selectedRows()
+    } == expected
+    qtbot.waitUntil(
+        lambda: (
+            set(run_js(qtbot, window.map.page, "Sightline.counts().selectedIds"))
+            == {i for i in expected if frame.located[frame.row_of(i)]}
+        ),
+        timeout=WAIT_MS,
+    )
     assert f"{len(expected)} events" in window.details.summary.toPlainText()
 
 
-def test_click_on_a_map_marker_selects_in_the_other_panes(make_main_window: Any, qtbot: Any,
-                                                          sample_project: Project) -> None:
+def test_click_on_a_map_marker_selects_in_the_other_panes(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     manila = _id_of(window, "Manila")
     pixel = run_js(qtbot, window.map.page, f"Sightline.eventPixel({manila})")
-    click = (f"(function(){{var t=document.elementFromPoint({pixel['x']},{pixel['y']});"
-             f"t.dispatchEvent(new MouseEvent('click',{{clientX:{pixel['x']},"
-             f"clientY:{pixel['y']},bubbles:true,cancelable:true,view:window}}));"
-             "return true;})()")
+    click = (
+        f"(function(){{var t=document.elementFromPoint({pixel['x']},{pixel['y']});"
+        f"t.dispatchEvent(new MouseEvent('click',{{clientX:{pixel['x']},"
+        f"clientY:{pixel['y']},bubbles:true,cancelable:true,view:window}}));"
+        "return true;})()"
+    )
     with qtbot.waitSignal(window.selection.changed, timeout=WAIT_MS):
         assert run_js(qtbot, window.map.page, click) is True
     assert window.selection.ids == {manila} and window.selection.active == manila
@@ -85,18 +96,22 @@ def test_click_on_a_map_marker_selects_in_the_other_panes(make_main_window: Any,
     assert "Manila" in window.details.card_text()
 
 
-def test_table_selection_shows_in_map_timeline_and_details(make_main_window: Any, qtbot: Any,
-                                                           sample_project: Project) -> None:
+def test_table_selection_shows_in_map_timeline_and_details(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     london = _id_of(window, "London")
     row = window.table.model.display_rows_of([london])[0]
     index = window.table.model.index(int(row), 0)
     with qtbot.waitSignal(window.map.drawn, timeout=WAIT_MS):
         window.table.table.selectionModel().select(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         window.table.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.NoUpdate)
+            index, QItemSelectionModel.SelectionFlag.NoUpdate
+        )
     assert window.selection.ids == {london}
     assert run_js(qtbot, window.map.page, "Sightline.counts().selectedIds") == [london]
     layout = window.timeline.canvas.current_layout()
@@ -109,8 +124,9 @@ def test_table_selection_shows_in_map_timeline_and_details(make_main_window: Any
     assert run_js(qtbot, window.map.page, "Sightline.counts().selected") == 0
 
 
-def test_filters_and_search_change_every_pane(make_main_window: Any, qtbot: Any,
-                                              sample_project: Project) -> None:
+def test_filters_and_search_change_every_pane(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
     window = make_main_window(sample_project)
     frame = window.linker.frame
     total = len(frame)
@@ -119,35 +135,45 @@ def test_filters_and_search_change_every_pane(make_main_window: Any, qtbot: Any,
     shown = _table_ids(window)
     assert len(shown) == 2 and window.table.model.rowCount() == 2
     assert window.filters_view.count_label.text() == f"2 of {total} events"
-    qtbot.waitUntil(lambda: run_js(qtbot, window.map.page, "Sightline.counts().events") == 2,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, window.map.page, "Sightline.counts().events") == 2, timeout=WAIT_MS
+    )
     assert window.timeline.canvas.current_layout() is not None
     timeline_ids = {item.event_id for item in window.timeline.canvas.current_layout().items}
     assert timeline_ids == shown
     # facet counts: the chosen facet keeps its siblings; other facets count what is shown
-    counts = {window.filters_view.facets["precision"].topLevelItem(i).text(0):
-              window.filters_view.facets["precision"].topLevelItem(i).text(1)
-              for i in range(window.filters_view.facets["precision"].topLevelItemCount())}
+    counts = {
+        window.filters_view.facets["precision"].topLevelItem(i).text(0): window.filters_view.facets[
+            "precision"
+        ]
+        .topLevelItem(i)
+        .text(1)
+        for i in range(window.filters_view.facets["precision"].topLevelItemCount())
+    }
     assert counts == {"year": "2"}
     # search goes through the full-text index
     window.filters.clear()
     with qtbot.waitSignal(window.linker.refiltered, timeout=WAIT_MS):
         window.filters.set_text("Black Moon")
     assert {frame.title[frame.row_of(i)] for i in _table_ids(window)} >= {
-        t for t in frame.title if "Black Moon" in t}
+        t for t in frame.title if "Black Moon" in t
+    }
     assert window.table.model.rowCount() < total
     # the time window: only what overlaps 2025
     from datetime import datetime
 
     with qtbot.waitSignal(window.linker.refiltered, timeout=WAIT_MS):
-        window.filters.set_time_window(to_seconds(datetime(2025, 1, 1)),
-                                       to_seconds(datetime(2026, 1, 1)))
-    assert all(frame.start[frame.row_of(i)] >= to_seconds(datetime(2025, 1, 1))
-               for i in _table_ids(window))
+        window.filters.set_time_window(
+            to_seconds(datetime(2025, 1, 1)), to_seconds(datetime(2026, 1, 1))
+        )
+    assert all(
+        frame.start[frame.row_of(i)] >= to_seconds(datetime(2025, 1, 1)) for i in _table_ids(window)
+    )
 
 
-def test_events_without_location_are_noted_not_placed(make_main_window: Any, qtbot: Any,
-                                                      project: Project, data_dir: Path) -> None:
+def test_events_without_location_are_noted_not_placed(
+    make_main_window: Any, qtbot: Any, project: Project, data_dir: Path
+) -> None:
     import_file(project, data_dir / "gdelt_v1.tsv")  # one event without any place
     window = make_main_window(project)
     frame = window.linker.frame
@@ -158,13 +184,19 @@ def test_events_without_location_are_noted_not_placed(make_main_window: Any, qtb
     assert run_js(qtbot, window.map.page, "Sightline.counts().events") == len(frame) - 1
 
 
-def test_no_network_and_event_text_is_inert(make_main_window: Any, qtbot: Any,
-                                            project: Project, data_dir: Path) -> None:
+def test_no_network_and_event_text_is_inert(
+    make_main_window: Any, qtbot: Any, project: Project, data_dir: Path
+) -> None:
     import_file(project, data_dir / "script_injection.csv")
     window = make_main_window(project)
     window.select_visible()  # draws every event highlighted, detail pane lists them
-    qtbot.waitUntil(lambda: run_js(qtbot, window.map.page, "Sightline.counts().selected") ==
-                    len(window.linker.frame), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            run_js(qtbot, window.map.page, "Sightline.counts().selected")
+            == len(window.linker.frame)
+        ),
+        timeout=WAIT_MS,
+    )
     for event_id in window.linker.frame.ids:
         window.selection.set([int(event_id)])
         body = window.details.card.toHtml().split("<body", 1)[1].lower()
@@ -174,8 +206,9 @@ def test_no_network_and_event_text_is_inert(make_main_window: Any, qtbot: Any,
     assert window.map.blocked_requests == []
 
 
-def test_layout_is_remembered(make_main_window: Any, qtbot: Any,
-                              sample_project: Project, tmp_path: Path) -> None:
+def test_layout_is_remembered(
+    make_main_window: Any, qtbot: Any, sample_project: Project, tmp_path: Path
+) -> None:
     window = make_main_window(sample_project)
     window.docks["table"].hide()
     window.close()
@@ -192,9 +225,9 @@ def test_layout_is_remembered(make_main_window: Any, qtbot: Any,
         shiboken6.delete(again)
 
 
-def test_import_runs_on_a_worker_and_reloads_every_pane(make_main_window: Any, qtbot: Any,
-                                                        sample_project: Project,
-                                                        data_dir: Path) -> None:
+def test_import_runs_on_a_worker_and_reloads_every_pane(
+    make_main_window: Any, qtbot: Any, sample_project: Project, data_dir: Path
+) -> None:
     window = make_main_window(sample_project)
     before = len(window.linker.frame)
     with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
@@ -205,22 +238,36 @@ def test_import_runs_on_a_worker_and_reloads_every_pane(make_main_window: Any, q
     assert np.any(window.linker.frame.place == "Kyiv")
 
 
-def test_dropping_a_csv_on_the_window_imports_it(make_main_window: Any, qtbot: Any,
-                                                 sample_project: Project,
-                                                 data_dir: Path) -> None:
+def test_dropping_a_csv_on_the_window_imports_it(
+    make_main_window: Any, qtbot: Any, sample_project: Project, data_dir: Path
+) -> None:
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
     window = make_main_window(sample_project)
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(data_dir / "timemap.csv")),
-                  QUrl.fromLocalFile(str(data_dir / "EXPECTED.json"))])  # not importable
-    enter = QDragEnterEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    mime.setUrls(
+        [
+            QUrl.fromLocalFile(str(data_dir / "timemap.csv")),
+            QUrl.fromLocalFile(str(data_dir / "EXPECTED.json")),
+        ]
+    )  # not importable
+    enter = QDragEnterEvent(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
         window.dropEvent(drop)
     assert finished.args[0].preset == "timemap" and finished.args[0].imported == 6

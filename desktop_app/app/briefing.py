@@ -50,9 +50,15 @@ class Stage(Protocol):
 def capture_view(stage: Stage, title: str = "", note: str = "") -> ViewSnapshot:
     """The stage's current picture: filters, selection, timeline range and map view."""
     timeline = stage.view_state.timeline or stage.timeline.time_range
-    return ViewSnapshot(title=title, note=note, timeline=timeline, map=stage.view_state.map,
-                        filters=stage.filters.filters, selection=stage.selection.ids,
-                        active=stage.selection.active)
+    return ViewSnapshot(
+        title=title,
+        note=note,
+        timeline=timeline,
+        map=stage.view_state.map,
+        filters=stage.filters.filters,
+        selection=stage.selection.ids,
+        active=stage.selection.active,
+    )
 
 
 def apply_view(stage: Stage, snapshot: ViewSnapshot, animate: bool = True) -> None:
@@ -139,9 +145,11 @@ class Briefing(QObject):
         dock = QDockWidget("Stories", window)
         dock.setObjectName("dock-stories")
         dock.setWidget(self.stories)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         if "details" in window.docks:
             window.tabifyDockWidget(window.docks["details"], dock)
@@ -164,15 +172,18 @@ class Briefing(QObject):
         self.menu = menu
         self.save_action = self._action("&Save view…", self.stories.save_view_dialog, "Ctrl+S")
         self.present_action = self._action("&Present story", self.present_current, "F5")
-        self.present_here_action = self._action("Present from selected &step",
-                                                self.present_from_selected, "Shift+F5")
+        self.present_here_action = self._action(
+            "Present from selected &step", self.present_from_selected, "Shift+F5"
+        )
         self.screen_menu = menu.addMenu("Present &on screen")
         self.screen_menu.aboutToShow.connect(self._fill_screens)
         menu.addSeparator()
-        self.export_action = self._action("&Export PDF pack…", lambda: self.export_dialog(None),
-                                          "Ctrl+P")
-        self.classification_action = self._action("&Classification line…",
-                                                  self.classification_dialog)
+        self.export_action = self._action(
+            "&Export PDF pack…", lambda: self.export_dialog(None), "Ctrl+P"
+        )
+        self.classification_action = self._action(
+            "&Classification line…", self.classification_dialog
+        )
         menu.addSeparator()
         menu.addAction(self.dock.toggleViewAction())
 
@@ -191,13 +202,15 @@ class Briefing(QObject):
         for screen in QGuiApplication.screens():
             geometry = screen.geometry()
             action = self.screen_menu.addAction(
-                f"{screen.name() or 'Screen'}  ({geometry.width()}×{geometry.height()})")  # noqa: RUF001 (typography)
+                f"{screen.name() or 'Screen'}  ({geometry.width()}×{geometry.height()})"
+            )  # noqa: RUF001 (typography)
             action.setCheckable(True)
             action.setChecked(screen is chosen)
             group.addAction(action)
             name = screen.name()
             action.triggered.connect(
-                lambda _c=False, n=name: self.window.settings.setValue("briefing/screen", n))
+                lambda _c=False, n=name: self.window.settings.setValue("briefing/screen", n)
+            )
 
     def presentation_screen(self) -> object:
         """The chosen screen; by default one the main window is not on (a projector)."""
@@ -217,8 +230,11 @@ class Briefing(QObject):
 
     def _project_changed(self) -> None:
         repo = self.repository
-        if repo is None or self.stories._repo is None \
-                or self.stories._repo.project is not repo.project:
+        if (
+            repo is None
+            or self.stories._repo is None
+            or self.stories._repo.project is not repo.project
+        ):
             self.stories.set_repository(repo)
 
     def classification(self) -> str:
@@ -231,9 +247,12 @@ class Briefing(QObject):
 
     def classification_dialog(self) -> None:
         text, ok = QInputDialog.getText(
-            self.window, "Classification line",
+            self.window,
+            "Classification line",
             "Printed at the top and bottom of every exported page and shown when presenting\n"
-            "(free text, e.g. OFFICIAL-SENSITIVE; empty for none):", text=self.classification())
+            "(free text, e.g. OFFICIAL-SENSITIVE; empty for none):",
+            text=self.classification(),
+        )
         if ok:
             self.set_classification(text)
 
@@ -253,19 +272,24 @@ class Briefing(QObject):
         if story_id is not None:
             self.present(story_id, self.stories.current_step_index())
 
-    def present(self, story_id: int, start: int = 0, full_screen: bool = True
-                ) -> PresentationWindow | None:
+    def present(
+        self, story_id: int, start: int = 0, full_screen: bool = True
+    ) -> PresentationWindow | None:
         from desktop_app.app.presentation import PresentationWindow
 
         title, steps = self.story_steps(story_id)
         if not steps:
-            plain_text.inform(self.window, "Present", "This story has no views yet: "
-                              "save a view first (Briefing ▸ Save view…).")
+            plain_text.inform(
+                self.window,
+                "Present",
+                "This story has no views yet: save a view first (Briefing ▸ Save view…).",
+            )
             return None
         if self.presentation is not None:
             self.presentation.close()
-        shown = PresentationWindow(self.window, steps, story_title=title,
-                                   classification=self.classification(), start=start)
+        shown = PresentationWindow(
+            self.window, steps, story_title=title, classification=self.classification(), start=start
+        )
         self.presentation = shown
 
         def finished() -> None:
@@ -285,13 +309,13 @@ class Briefing(QObject):
         if story_id is None and self.stories.stories:
             story_id = self.stories.stories[0].id
         if story_id is None:
-            plain_text.inform(self.window, "Export PDF pack",
-                              "Save a view into a story first.")
+            plain_text.inform(self.window, "Export PDF pack", "Save a view into a story first.")
             return
         title, _ = self.story_steps(story_id)
         name = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export PDF briefing pack",
-                                              f"{name or 'briefing'}.pdf", "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export PDF briefing pack", f"{name or 'briefing'}.pdf", "PDF (*.pdf)"
+        )
         if path:
             self.export_pack(story_id, Path(path))
 
@@ -300,19 +324,20 @@ class Briefing(QObject):
         from desktop_app.app.pack_capture import PackCapture
 
         title, steps = self.story_steps(story_id)
-        capture = PackCapture(self.window, title, steps, path, self.classification(),
-                              parent=self)
+        capture = PackCapture(self.window, title, steps, path, self.classification(), parent=self)
         self.capture = capture
         capture.finished.connect(self._pack_done)
-        capture.failed.connect(lambda message: plain_text.warn(
-            self.window, "Export PDF pack", f"The pack was not written: {message}"))
+        capture.failed.connect(
+            lambda message: plain_text.warn(
+                self.window, "Export PDF pack", f"The pack was not written: {message}"
+            )
+        )
         self.window.statusBar().showMessage(f"Writing the briefing pack of “{title}”…")
         capture.start()
         return capture
 
     def _pack_done(self, path: str, pages: int) -> None:
-        self.window.statusBar().showMessage(f"Briefing pack written: {path} ({pages} pages)",
-                                            15000)
+        self.window.statusBar().showMessage(f"Briefing pack written: {path} ({pages} pages)", 15000)
         self.pack_written.emit(path, pages)
 
 

@@ -28,43 +28,79 @@ from desktop_app.store.project import ProjectError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sightline", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--project", help="project file (or SQLAlchemy URL); "
-                                          "default: the project in your user data folder")
-    parser.add_argument("--self-test", action="store_true",
-                        help="open the sample data offscreen, draw every pane, check one "
-                             "linked selection, write a PNG; exit 0 when all of it works")
-    parser.add_argument("--log-level", default="INFO",
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                        help="how much goes to the log file (default INFO); the log lives "
-                             "in your user log folder, see Help ▸ About")
-    parser.add_argument("--self-test-out", type=Path, metavar="PNG",
-                        help="where --self-test writes its PNG (default: in the temp folder)")
+    parser.add_argument(
+        "--project",
+        help="project file (or SQLAlchemy URL); default: the project in your user data folder",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the sample data offscreen, draw every pane, check one "
+        "linked selection, write a PNG; exit 0 when all of it works",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="how much goes to the log file (default INFO); the log lives "
+        "in your user log folder, see Help ▸ About",
+    )
+    parser.add_argument(
+        "--self-test-out",
+        type=Path,
+        metavar="PNG",
+        help="where --self-test writes its PNG (default: in the temp folder)",
+    )
     sub = parser.add_subparsers(dest="command")
 
     def project_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--project", dest="sub_project", help=argparse.SUPPRESS
-                       if p is None else "project file or SQLAlchemy URL")
+        p.add_argument(
+            "--project",
+            dest="sub_project",
+            help=argparse.SUPPRESS if p is None else "project file or SQLAlchemy URL",
+        )
 
     imp = sub.add_parser("import", help="import a CSV, TSV, XLSX, KML, KMZ or GeoJSON file")
     imp.add_argument("file", type=Path)
     project_arg(imp)
-    imp.add_argument("--preset", help="acled, gdelt_v1, gdelt_v2, timelinejs, timemap, generic "
-                                      "(default: chosen from the header)")
+    imp.add_argument(
+        "--preset",
+        help="acled, gdelt_v1, gdelt_v2, timelinejs, timemap, generic "
+        "(default: chosen from the header)",
+    )
     imp.add_argument("--sheet", help="XLSX sheet to read (default: the first with dated rows)")
     order = imp.add_mutually_exclusive_group()
-    order.add_argument("--dayfirst", action="store_const", dest="order",
-                       const=DateOrder.DAY_FIRST, help="read 03/04/2024 as 3 April")
-    order.add_argument("--monthfirst", action="store_const", dest="order",
-                       const=DateOrder.MONTH_FIRST, help="read 03/04/2024 as 4 March")
+    order.add_argument(
+        "--dayfirst",
+        action="store_const",
+        dest="order",
+        const=DateOrder.DAY_FIRST,
+        help="read 03/04/2024 as 3 April",
+    )
+    order.add_argument(
+        "--monthfirst",
+        action="store_const",
+        dest="order",
+        const=DateOrder.MONTH_FIRST,
+        help="read 03/04/2024 as 4 March",
+    )
     imp.add_argument("--encoding", help="text encoding (default: detected)")
     imp.add_argument("--delimiter", help="field delimiter (default: detected)")
-    imp.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                     help="put a file column on one of the wizard's fields (repeatable), e.g. "
-                          "--map start=\"Occurred On\"; split dates: --map year=iyear "
-                          "--map month=imonth --map day=iday")
-    imp.add_argument("--mapping", type=Path, metavar="FILE.json",
-                     help="a column mapping as JSON ({field: column}, or the record the "
-                          "wizard remembers)")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="put a file column on one of the wizard's fields (repeatable), e.g. "
+        '--map start="Occurred On"; split dates: --map year=iyear '
+        "--map month=imonth --map day=iday",
+    )
+    imp.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE.json",
+        help="a column mapping as JSON ({field: column}, or the record the wizard remembers)",
+    )
     imp.add_argument("--rejects", type=Path, help="write the rejected rows to this CSV")
     imp.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -81,15 +117,22 @@ def _parser() -> argparse.ArgumentParser:
     project_arg(undo)
 
     upgrade = sub.add_parser(
-        "upgrade", help="upgrade the schema of a project on a server (PostgreSQL); back it "
-                        "up first (pg_dump). Files upgrade themselves on open, with a backup")
+        "upgrade",
+        help="upgrade the schema of a project on a server (PostgreSQL); back it "
+        "up first (pg_dump). Files upgrade themselves on open, with a backup",
+    )
     project_arg(upgrade)
 
     shot = sub.add_parser("screenshot", help="render the main window to a PNG, offscreen")
     shot.add_argument("out", type=Path)
     project_arg(shot)
-    shot.add_argument("--select", type=int, action="append", default=[],
-                      help="event id to select first (repeatable)")
+    shot.add_argument(
+        "--select",
+        type=int,
+        action="append",
+        default=[],
+        help="event id to select first (repeatable)",
+    )
     shot.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
     return parser
 
@@ -161,8 +204,10 @@ def _upgrade(target: str | None) -> int:
         return _fail("give the project to upgrade: sightline upgrade --project URL")
     project = Project.open(target, upgrade=True)
     try:
-        print(f"{project.display_name} is at schema {project.schema_revision()} "
-              f"(this Sightline's is {schema_head()}).")
+        print(
+            f"{project.display_name} is at schema {project.schema_revision()} "
+            f"(this Sightline's is {schema_head()})."
+        )
     finally:
         project.close()
     return 0
@@ -188,8 +233,13 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
     from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file
     from desktop_app.store.bulk import BatchWriteError
 
-    options = Options(preset=args.preset, sheet=args.sheet, date_order=args.order,
-                      encoding=args.encoding, delimiter=args.delimiter)
+    options = Options(
+        preset=args.preset,
+        sheet=args.sheet,
+        date_order=args.order,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+    )
     try:  # a folder, FIFO, device or missing file is refused before any project is opened
         check_file(args.file)
         options = with_mapping(options, args.file, args.map, args.mapping)
@@ -216,8 +266,10 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
         import logging
 
         logging.getLogger("sightline.cli").exception("import of %s failed", args.file)
-        failed = (f"cannot import {args.file}: unexpected {exc.__class__.__name__}: {exc}; "
-                  "nothing was imported (set SIGHTLINE_DEBUG=1 for the details)")
+        failed = (
+            f"cannot import {args.file}: unexpected {exc.__class__.__name__}: {exc}; "
+            "nothing was imported (set SIGHTLINE_DEBUG=1 for the details)"
+        )
     finally:
         project.close()  # type: ignore[attr-defined]
     if failed is not None:
@@ -232,20 +284,26 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         return 0
-    print(f"Imported {result.imported:,} events from {args.file.name} "
-          f"(preset {result.preset}, batch {result.batch}).")
-    print(f"  already in the project: {result.duplicates_in_project:,}; repeated inside the "
-          f"file: {result.duplicates_in_file:,}; rejected rows: {result.rejected:,}; "
-          f"without location: {result.unlocated:,}"
-          + (f"; not events (title/era rows): {result.skipped:,}" if result.skipped else ""))
+    print(
+        f"Imported {result.imported:,} events from {args.file.name} "
+        f"(preset {result.preset}, batch {result.batch})."
+    )
+    print(
+        f"  already in the project: {result.duplicates_in_project:,}; repeated inside the "
+        f"file: {result.duplicates_in_file:,}; rejected rows: {result.rejected:,}; "
+        f"without location: {result.unlocated:,}"
+        + (f"; not events (title/era rows): {result.skipped:,}" if result.skipped else "")
+    )
     for warning in result.warnings:
         print(f"  warning: {warning}")
     for reject in result.rejects[:10]:
         where = f", column {reject.column}" if reject.column else ""
         print(f"  row {reject.row}{where}: {reject.reason}")
     if len(result.rejects) > 10:
-        print(f"  ... and {len(result.rejects) - 10} more"
-              + ("" if args.rejects else " (use --rejects OUT.csv to list them all)"))
+        print(
+            f"  ... and {len(result.rejects) - 10} more"
+            + ("" if args.rejects else " (use --rejects OUT.csv to list them all)")
+        )
     if args.rejects and (result.rejects or result.duplicates):
         print(f"  rejects written to {args.rejects}")
     return 0
@@ -286,9 +344,11 @@ def _info(args: argparse.Namespace, project_target: str | None) -> int:
     if args.json:
         print(json.dumps({**info.as_dict(), **extra}))
         return 0
-    print(f"{info.events:,} events ({info.located_events:,} with a location), "
-          f"{info.locations:,} locations, {info.sources:,} sources, {info.actors:,} actors, "
-          f"{info.batches:,} imports")
+    print(
+        f"{info.events:,} events ({info.located_events:,} with a location), "
+        f"{info.locations:,} locations, {info.sources:,} sources, {info.actors:,} actors, "
+        f"{info.batches:,} imports"
+    )
     if info.first:
         print(f"from {info.first} to {info.last}")
     return 0

@@ -55,8 +55,9 @@ def valid_fields() -> list[str]:
 
 def _check_field(name: str, where: str) -> None:
     if name not in valid_fields():
-        raise UsageError(f"{where}: unknown field {name!r}; the fields are: "
-                         + ", ".join(valid_fields()))
+        raise UsageError(
+            f"{where}: unknown field {name!r}; the fields are: " + ", ".join(valid_fields())
+        )
 
 
 def parse_map_args(pairs: Sequence[str]) -> dict[str, str]:
@@ -66,8 +67,7 @@ def parse_map_args(pairs: Sequence[str]) -> dict[str, str]:
         field, sep, column = pair.partition("=")
         field, column = field.strip(), column.strip()
         if not sep or not field or not column:
-            raise UsageError(f"--map {pair!r}: write FIELD=COLUMN, "
-                             "e.g. --map start=\"Occurred On\"")
+            raise UsageError(f'--map {pair!r}: write FIELD=COLUMN, e.g. --map start="Occurred On"')
         _check_field(field, f"--map {pair}")
         fields[field] = column
     return fields
@@ -100,8 +100,9 @@ def read_mapping_file(path: Path) -> MappingRequest:
     return MappingRequest(fields, preset, date_order, exact=remembered)
 
 
-def resolve_mapping(request: MappingRequest, overrides: dict[str, str],
-                    columns: Sequence[str]) -> dict[str, str]:
+def resolve_mapping(
+    request: MappingRequest, overrides: dict[str, str], columns: Sequence[str]
+) -> dict[str, str]:
     """Field -> file column: the request's columns found in the file (exact name, else
     the one column with the same normalised name), guesses for the other fields."""
     by_norm: dict[str, list[str]] = {}
@@ -114,9 +115,12 @@ def resolve_mapping(request: MappingRequest, overrides: dict[str, str],
         same = by_norm.get(normalise(column), [])
         if len(same) == 1:
             return same[0]
-        raise UsageError(f"{where} {field}={column}: the file has no column {column!r}; "
-                         "its columns are: " + ", ".join(columns[:60])
-                         + (f" ... ({len(columns)} in all)" if len(columns) > 60 else ""))
+        raise UsageError(
+            f"{where} {field}={column}: the file has no column {column!r}; "
+            "its columns are: "
+            + ", ".join(columns[:60])
+            + (f" ... ({len(columns)} in all)" if len(columns) > 60 else "")
+        )
 
     chosen = {f: find(f, c, "--mapping") for f, c in request.fields.items()}
     chosen.update({f: find(f, c, "--map") for f, c in overrides.items()})
@@ -162,7 +166,8 @@ def export_all(project: Project, path: Path, kind: str) -> str:
         else:
             written, left_out = write_kml(partial, events, name)
             what = f"{written:,} events as KML" + (
-                f" ({left_out:,} without a location are not in it)" if left_out else "")
+                f" ({left_out:,} without a location are not in it)" if left_out else ""
+            )
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -174,17 +179,28 @@ def info_extra(project: Project) -> dict[str, object]:
     """Events per date precision, and events without a located place (no place, or a
     place without coordinates)."""
     with project.engine.connect() as conn:
-        counts = dict(conn.execute(
-            select(Event.precision, func.count()).group_by(Event.precision)).all())
+        counts = dict(
+            conn.execute(select(Event.precision, func.count()).group_by(Event.precision)).all()
+        )
         unlocated = conn.execute(
-            select(func.count()).select_from(Event)
+            select(func.count())
+            .select_from(Event)
             .outerjoin(Location, Location.id == Event.location_id)
-            .where((Event.location_id.is_(None)) | Location.latitude.is_(None)
-                   | Location.longitude.is_(None))).scalar_one()
-    return {"precision": {p.label: int(counts.get(int(p), 0)) for p in Precision},
-            "unlocated": int(unlocated)}
-def with_mapping(options: Options, path: Path, pairs: Sequence[str],
-                 mapping_file: Path | None) -> Options:
+            .where(
+                (Event.location_id.is_(None))
+                | Location.latitude.is_(None)
+                | Location.longitude.is_(None)
+            )
+        ).scalar_one()
+    return {
+        "precision": {p.label: int(counts.get(int(p), 0)) for p in Precision},
+        "unlocated": int(unlocated),
+    }
+
+
+def with_mapping(
+    options: Options, path: Path, pairs: Sequence[str], mapping_file: Path | None
+) -> Options:
     """``options`` with the command line's mapping (unchanged when none was given).
 
     The file is read once here to check the columns, before any project is opened."""
@@ -197,14 +213,26 @@ def with_mapping(options: Options, path: Path, pairs: Sequence[str],
     if not overrides and request.empty:
         return options
     preset = request.preset if request.preset and not overrides else "generic"
-    if options.preset and options.preset.lower() not in ("generic", "own") and (
-            overrides or preset == "generic"):
-        raise UsageError(f"--preset {options.preset} maps its columns itself; "
-                         "--map/--mapping go with the generic preset (or no --preset)")
+    if (
+        options.preset
+        and options.preset.lower() not in ("generic", "own")
+        and (overrides or preset == "generic")
+    ):
+        raise UsageError(
+            f"--preset {options.preset} maps its columns itself; "
+            "--map/--mapping go with the generic preset (or no --preset)"
+        )
     if preset != "generic":  # a remembered known tool: its preset, no mapping
-        return dataclasses.replace(options, preset=options.preset or preset,
-                                   date_order=options.date_order or request.date_order)
+        return dataclasses.replace(
+            options,
+            preset=options.preset or preset,
+            date_order=options.date_order or request.date_order,
+        )
     table = read_for_import(path, options)
     mapping = resolve_mapping(request, overrides, table.columns)
-    return dataclasses.replace(options, preset="generic", mapping=mapping,
-                               date_order=options.date_order or request.date_order)
+    return dataclasses.replace(
+        options,
+        preset="generic",
+        mapping=mapping,
+        date_order=options.date_order or request.date_order,
+    )

@@ -68,7 +68,8 @@ class _Form(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -95,17 +96,22 @@ def _events(count: int) -> str:
 
 
 def place_labels(places: list[PlaceChoice]) -> list[str]:
-    """"Beijing, CN (39.90, 116.41) — 12 events" per place; places that would still read
+    """ "Beijing, CN (39.90, 116.41) — 12 events" per place; places that would still read
     the same (one name, country and rounded position) get their number too."""
     labels = []
     for p in places:
-        where = ("not located" if p.latitude is None or p.longitude is None
-                 else f"{p.latitude:.2f}, {p.longitude:.2f}")
+        where = (
+            "not located"
+            if p.latitude is None or p.longitude is None
+            else f"{p.latitude:.2f}, {p.longitude:.2f}"
+        )
         country = f", {p.country}" if p.country else ""
         labels.append(f"{p.name}{country} ({where}) — {_events(p.events)}")
     repeated = {label for label in labels if labels.count(label) > 1}
-    return [f"{label} · #{p.id}" if label in repeated else label
-            for label, p in zip(labels, places, strict=True)]
+    return [
+        f"{label} · #{p.id}" if label in repeated else label
+        for label, p in zip(labels, places, strict=True)
+    ]
 
 
 def _text_or_none(edit: QLineEdit) -> str | None:
@@ -119,8 +125,13 @@ def _grade_box(items: Mapping[Any, str], current: object) -> QComboBox:
     box.addItem("")
     for code, words in items.items():
         box.addItem(f"{code} — {words}")
-    box.setCurrentText("" if current is None else
-                       f"{current} — {items[current]}" if current in items else str(current))
+    box.setCurrentText(
+        ""
+        if current is None
+        else f"{current} — {items[current]}"
+        if current in items
+        else str(current)
+    )
     return box
 
 
@@ -165,8 +176,7 @@ class DateField(QWidget):
             self.wording.setStyleSheet(ERROR_STYLE)
             return
         self.wording.setStyleSheet(OK_STYLE)
-        self.wording.setText("" if parsed is None else describe(from_seconds(parsed[0]),
-                                                                parsed[1]))
+        self.wording.setText("" if parsed is None else describe(from_seconds(parsed[0]), parsed[1]))
 
 
 def date_text(seconds: int, precision: int) -> str:
@@ -177,13 +187,18 @@ class EventForm(_Form):
     """New or edited event: title, dates with precision, place, category, tags, grades,
     description."""
 
-    def __init__(self, places: list[PlaceChoice], current: EventFields | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        places: list[PlaceChoice],
+        current: EventFields | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Edit event" if current else "New event", parent)
         self._current = current
         self.title = QLineEdit(current.title if current else "")
-        self.start = DateField(date_text(current.start_s, current.precision) if current else "",
-                               optional=False)
+        self.start = DateField(
+            date_text(current.start_s, current.precision) if current else "", optional=False
+        )
         end = ""
         if current is not None and current.end_s is not None:
             # the stored end is exclusive: show the last span the analyst gave
@@ -202,11 +217,17 @@ class EventForm(_Form):
         self.credibility = _grade_box(CREDIBILITY, current.credibility if current else None)
         self.description = QPlainTextEdit(current.description or "" if current else "")
         self.description.setFixedHeight(90)
-        for label, widget in (("Title", self.title), ("Date", self.start), ("Until", self.end),
-                              ("Place", self.place), ("Category", self.category),
-                              ("Tags", self.tags), ("Source reliability", self.reliability),
-                              ("Information credibility", self.credibility),
-                              ("Description", self.description)):
+        for label, widget in (
+            ("Title", self.title),
+            ("Date", self.start),
+            ("Until", self.end),
+            ("Place", self.place),
+            ("Category", self.category),
+            ("Tags", self.tags),
+            ("Source reliability", self.reliability),
+            ("Information credibility", self.credibility),
+            ("Description", self.description),
+        ):
             self.form.addRow(label, widget)
 
     def values(self) -> EventFields:
@@ -229,12 +250,18 @@ class EventForm(_Form):
         credibility = normalise_credibility(_grade_code(self.credibility))
         base = self._current or EventFields(title=title, start_s=start[0], precision=start[1])
         values = EventFields(
-            title=title, start_s=start[0], precision=int(start[1]), end_s=end_s,
+            title=title,
+            start_s=start[0],
+            precision=int(start[1]),
+            end_s=end_s,
             description=self.description.toPlainText().strip() or None,
-            category=_text_or_none(self.category), location_id=self.place.currentData(),
-            tags=[t.strip() for t in self.tags.text().split(",") if t.strip()] or
-            (None if base.tags is None else []),
-            reliability=reliability, credibility=credibility)
+            category=_text_or_none(self.category),
+            location_id=self.place.currentData(),
+            tags=[t.strip() for t in self.tags.text().split(",") if t.strip()]
+            or (None if base.tags is None else []),
+            reliability=reliability,
+            credibility=credibility,
+        )
         values.check()
         return values
 
@@ -247,8 +274,10 @@ def _end_text(current: EventFields) -> str:
     # walk back one span of the start's precision: the start of the last span included
     guess = end - 1
     start_of = parse_date(date_text(guess, precision))
-    if int(span_end_seconds(np.array([to_seconds(start_of.start)]),
-                            np.array([precision]))[0]) == end:
+    if (
+        int(span_end_seconds(np.array([to_seconds(start_of.start)]), np.array([precision]))[0])
+        == end
+    ):
         return date_text(to_seconds(start_of.start), precision)
     return date_text(guess, Precision.MINUTE)
 
@@ -260,8 +289,7 @@ class LocationForm(_Form):
         super().__init__("Edit place", parent)
         self.name = QLineEdit(current.name)
         self.latitude = QLineEdit("" if current.latitude is None else f"{current.latitude:.6g}")
-        self.longitude = QLineEdit("" if current.longitude is None
-                                   else f"{current.longitude:.6g}")
+        self.longitude = QLineEdit("" if current.longitude is None else f"{current.longitude:.6g}")
         self.country = QLineEdit(current.country or "")
         self.country.setMaxLength(2)
         self.country.setPlaceholderText("two-letter code, e.g. PH")
@@ -272,20 +300,27 @@ class LocationForm(_Form):
         self.geo_precision.setCurrentText(current.geo_precision)
         self.alt_names = QLineEdit("; ".join(current.alt_names))
         self.alt_names.setPlaceholderText("other names, separated by ;")
-        for label, widget in (("Name", self.name), ("Latitude", self.latitude),
-                              ("Longitude", self.longitude), ("Country", self.country),
-                              ("Located to", self.geo_precision),
-                              ("Other names", self.alt_names)):
+        for label, widget in (
+            ("Name", self.name),
+            ("Latitude", self.latitude),
+            ("Longitude", self.longitude),
+            ("Country", self.country),
+            ("Located to", self.geo_precision),
+            ("Other names", self.alt_names),
+        ):
             self.form.addRow(label, widget)
 
     def values(self) -> LocationFields:
         lat, lon = _number(self.latitude, "latitude"), _number(self.longitude, "longitude")
         check_coordinates(lat, lon)
         values = LocationFields(
-            name=self.name.text().strip(), latitude=lat, longitude=lon,
+            name=self.name.text().strip(),
+            latitude=lat,
+            longitude=lon,
             country=(self.country.text().strip().upper() or None),
             geo_precision=self.geo_precision.currentText(),
-            alt_names=[a.strip() for a in self.alt_names.text().split(";") if a.strip()])
+            alt_names=[a.strip() for a in self.alt_names.text().split(";") if a.strip()],
+        )
         values.check()
         return values
 
@@ -310,15 +345,23 @@ class SourceForm(_Form):
         self.date = QLineEdit(current.date or "")
         self.notes = QPlainTextEdit(current.notes or "")
         self.notes.setFixedHeight(70)
-        for label, widget in (("Title", self.title_edit), ("Publisher", self.publisher),
-                              ("Address", self.url), ("Date", self.date), ("Notes", self.notes)):
+        for label, widget in (
+            ("Title", self.title_edit),
+            ("Publisher", self.publisher),
+            ("Address", self.url),
+            ("Date", self.date),
+            ("Notes", self.notes),
+        ):
             self.form.addRow(label, widget)
 
     def values(self) -> SourceFields:
         values = SourceFields(
-            title=self.title_edit.text().strip(), publisher=_text_or_none(self.publisher),
-            url=_text_or_none(self.url), date=_text_or_none(self.date),
-            notes=self.notes.toPlainText().strip() or None)
+            title=self.title_edit.text().strip(),
+            publisher=_text_or_none(self.publisher),
+            url=_text_or_none(self.url),
+            date=_text_or_none(self.date),
+            notes=self.notes.toPlainText().strip() or None,
+        )
         values.check()
         return values
 
@@ -326,8 +369,9 @@ class SourceForm(_Form):
 class MergeForm(_Form):
     """Two places that are the same: the first is kept, the second merged into it."""
 
-    def __init__(self, places: list[PlaceChoice], kept: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, places: list[PlaceChoice], kept: int | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Merge places", parent)
         self.kept = QComboBox()
         self.merged = QComboBox()
@@ -337,10 +381,13 @@ class MergeForm(_Form):
             self.merged.addItem(label, place.id)
         if kept is not None:
             self.kept.setCurrentIndex(max(self.kept.findData(kept), 0))
-        self.merged.setCurrentIndex(1 if self.kept.currentIndex() == 0 and
-                                    self.merged.count() > 1 else 0)
-        note = QLabel("The second place's events move to the first; its names are kept "
-                      "as other names of the first, and it is removed.")
+        self.merged.setCurrentIndex(
+            1 if self.kept.currentIndex() == 0 and self.merged.count() > 1 else 0
+        )
+        note = QLabel(
+            "The second place's events move to the first; its names are kept "
+            "as other names of the first, and it is removed."
+        )
         note.setWordWrap(True)
         note.setStyleSheet(OK_STYLE)
         self.form.addRow("Keep", self.kept)

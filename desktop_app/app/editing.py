@@ -87,8 +87,9 @@ class StoreCommand(QUndoCommand):
             self._written = False
         elif not self.attempt(step):
             self.setObsolete(True)  # Qt drops the command: its state is unknown now
-            self.editing.refused(f"{verb} “{self.text()}” failed: {self.error} "
-                                 "It was removed from the undo history.")
+            self.editing.refused(
+                f"{verb} “{self.text()}” failed: {self.error} It was removed from the undo history."
+            )
             return
         self.editing.reload()
 
@@ -151,8 +152,9 @@ class DeleteEventCommand(StoreCommand):
 class EditLocationCommand(StoreCommand):
     """Any change to a place's fields, moving it on the map included."""
 
-    def __init__(self, editing: Editing, location_id: int, values: LocationFields,
-                 text: str = "") -> None:
+    def __init__(
+        self, editing: Editing, location_id: int, values: LocationFields, text: str = ""
+    ) -> None:
         super().__init__(editing, text or f"Edit place “{values.name[:40]}”")
         self.location_id, self.values = location_id, values
         self.before: LocationFields | None = None
@@ -275,8 +277,14 @@ class Editing(QObject):
             self.actions[name] = action
 
     def _install_menu(self) -> None:
-        menu = next((a.menu() for a in self.window.menuBar().actions()
-                     if a.text().replace("&", "") == "Edit"), None)
+        menu = next(
+            (
+                a.menu()
+                for a in self.window.menuBar().actions()
+                if a.text().replace("&", "") == "Edit"
+            ),
+            None,
+        )
         if not isinstance(menu, QMenu):
             menu = self.window.menuBar().addMenu("&Edit")
         first = menu.actions()[0] if menu.actions() else None
@@ -303,10 +311,15 @@ class Editing(QObject):
         bar.setObjectName("editingToolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.setMovable(False)
-        for name, text in (("new_event", "New"), ("edit_event", "Edit"),
-                           ("delete_event", "Delete"), ("edit_place", "Place"),
-                           ("move_place", "Move on map"), ("merge_places", "Merge"),
-                           ("new_source", "Source")):
+        for name, text in (
+            ("new_event", "New"),
+            ("edit_event", "Edit"),
+            ("delete_event", "Delete"),
+            ("edit_place", "Place"),
+            ("move_place", "Move on map"),
+            ("merge_places", "Merge"),
+            ("new_source", "Source"),
+        ):
             action = self.actions[name]
             short = QAction(text, bar)
             short.setToolTip(action.text().replace("&", ""))
@@ -380,8 +393,9 @@ class Editing(QObject):
         command = stack.command(stack.index() - 1 if undoing else stack.index())
         assert isinstance(command, StoreCommand)
         if not command.attempt(command.revert if undoing else command.apply):
-            self.refused(f"{'Undo' if undoing else 'Redo'} of “{command.text()}” failed: "
-                         f"{command.error}")
+            self.refused(
+                f"{'Undo' if undoing else 'Redo'} of “{command.text()}” failed: {command.error}"
+            )
             return False
         command._written = True
         if undoing:
@@ -395,8 +409,9 @@ class Editing(QObject):
         (non-modal) when the window is on screen."""
         self._warn(text)
         if self.window.isVisible():
-            box = plain_text.message_box(self.window, QMessageBox.Icon.Warning, "Not saved",
-                                         text)  # the text may quote event titles
+            box = plain_text.message_box(
+                self.window, QMessageBox.Icon.Warning, "Not saved", text
+            )  # the text may quote event titles
             box.setModal(False)
             box.show()
             self.message_box = box
@@ -447,8 +462,11 @@ class Editing(QObject):
         event_id = self.current_event()
         if event_id is None:
             return
-        form = EventForm(store.list_place_choices(self.project),
-                         store.read_event(self.project, event_id), self.window)
+        form = EventForm(
+            store.list_place_choices(self.project),
+            store.read_event(self.project, event_id),
+            self.window,
+        )
         self._run_form(form, lambda v: self.push(EditEventCommand(self, event_id, v)))
 
     def delete_event(self) -> None:
@@ -485,8 +503,9 @@ class Editing(QObject):
             return
         self.window.statusBar().clearMessage()
         before = store.read_location(self.project, target)
-        values = LocationFields(before.name, round(lat, 6), round(lon, 6), before.country,
-                                "exact", before.alt_names)
+        values = LocationFields(
+            before.name, round(lat, 6), round(lon, 6), before.country, "exact", before.alt_names
+        )
         self.push(EditLocationCommand(self, target, values, f"Move place “{before.name}”"))
 
     def merge_places(self) -> None:
@@ -499,8 +518,11 @@ class Editing(QObject):
 
         def merge(ids: tuple[int, int]) -> None:
             kept, merged = ids
-            self.push(MergeLocationsCommand(
-                self, kept, merged, f"Merge “{names[merged]}” into “{names[kept]}”"))
+            self.push(
+                MergeLocationsCommand(
+                    self, kept, merged, f"Merge “{names[merged]}” into “{names[kept]}”"
+                )
+            )
 
         self._run_form(form, merge)
 

@@ -116,9 +116,15 @@ class Exports(QObject):
             return
         # a million events take about a minute to write: never on the GUI thread
         ids = self.visible_event_ids()
-        self.window._run("export", self._write_events, kind, path, ids,
-                         label=f"Exporting {path.name}…",
-                         on_success=lambda result: self._done(path, kind, result[1]))
+        self.window._run(
+            "export",
+            self._write_events,
+            kind,
+            path,
+            ids,
+            label=f"Exporting {path.name}…",
+            on_success=lambda result: self._done(path, kind, result[1]),
+        )
 
     def export_events(self, kind: str, path: Path) -> int:
         """Write the visible events as ``kind`` (csv, geojson, kml); returns how many."""
@@ -143,7 +149,8 @@ class Exports(QObject):
         elif kind == "kml":
             count, left_out = write_kml(path, events, name)
             what = f"{count:,} events as KML" + (
-                f" ({left_out:,} without a location are not in it)" if left_out else "")
+                f" ({left_out:,} without a location are not in it)" if left_out else ""
+            )
         else:
             raise ValueError(f"unknown export format {kind!r}")
         return count, what
@@ -157,15 +164,19 @@ class Exports(QObject):
         window = self.window
         map_view = window.view_state.map
         return HtmlStep(
-            title=title, note=note, event_ids=self.visible_event_ids().tolist(),
+            title=title,
+            note=note,
+            event_ids=self.visible_event_ids().tolist(),
             timeline=window.view_state.timeline or window.timeline.time_range,
             window=(window.filters.filters.t0, window.filters.filters.t1),
             map=None if map_view is None else (map_view.lat, map_view.lon, map_view.zoom),
-            selection=window.selection.ids)
+            selection=window.selection.ids,
+        )
 
     def html_view_dialog(self) -> None:
-        path = self._save_path("Export this view as a standalone HTML file", "view.html",
-                               "HTML (*.html)")
+        path = self._save_path(
+            "Export this view as a standalone HTML file", "view.html", "HTML (*.html)"
+        )
         if path is not None:
             self.export_html_view(path)
 
@@ -176,8 +187,14 @@ class Exports(QObject):
             return 0
         step = self.current_step()
         heading = title or (f"{project.path.stem} — Sightline" if project.path else "Sightline")
-        size = write_html(path, heading, export_events(project, step.event_ids), [step],
-                          self._classification(), story=False)
+        size = write_html(
+            path,
+            heading,
+            export_events(project, step.event_ids),
+            [step],
+            self._classification(),
+            story=False,
+        )
         self._done(path, "html", f"this view as HTML ({size / 1e6:.1f} MB)")
         return size
 
@@ -191,18 +208,21 @@ class Exports(QObject):
             return
         stories = ViewsRepository(project).stories()
         if not stories:
-            plain_text.inform(self.window, "Export story", "Save a view into a story "
-                              "first (Briefing ▸ Save view…).")
+            plain_text.inform(
+                self.window,
+                "Export story",
+                "Save a view into a story first (Briefing ▸ Save view…).",
+            )
             return
         titles = [s.title for s in stories]
-        chosen, ok = QInputDialog.getItem(self.window, "Export story", "Story:", titles, 0,
-                                          False)
+        chosen, ok = QInputDialog.getItem(self.window, "Export story", "Story:", titles, 0, False)
         if not ok:
             return
         story = stories[titles.index(chosen)]
         name = "".join(c if c.isalnum() or c in " -_" else "_" for c in story.title).strip()
-        path = self._save_path("Export the story as a standalone HTML file",
-                               f"{name or 'story'}.html", "HTML (*.html)")
+        path = self._save_path(
+            "Export the story as a standalone HTML file", f"{name or 'story'}.html", "HTML (*.html)"
+        )
         if path is not None:
             self.export_html_story(story.id, path)
 
@@ -220,14 +240,25 @@ class Exports(QObject):
             f = snap.filters
             mask = visible_mask(frame, f.t0, f.t1, f.text, f.facets, search)
             wanted |= mask
-            steps.append(HtmlStep(
-                title=snap.title, note=snap.note, event_ids=frame.ids[mask].tolist(),
-                timeline=snap.timeline, window=(f.t0, f.t1),
-                map=None if snap.map is None else (snap.map.lat, snap.map.lon, snap.map.zoom),
-                selection=snap.selection))
-        size = write_html(path, title or "Story", export_events(project, visible_ids(frame,
-                                                                                     wanted)),
-                          steps, self._classification(), story=True)
+            steps.append(
+                HtmlStep(
+                    title=snap.title,
+                    note=snap.note,
+                    event_ids=frame.ids[mask].tolist(),
+                    timeline=snap.timeline,
+                    window=(f.t0, f.t1),
+                    map=None if snap.map is None else (snap.map.lat, snap.map.lon, snap.map.zoom),
+                    selection=snap.selection,
+                )
+            )
+        size = write_html(
+            path,
+            title or "Story",
+            export_events(project, visible_ids(frame, wanted)),
+            steps,
+            self._classification(),
+            story=True,
+        )
         self._done(path, "html", f"the story “{title}” as HTML ({size / 1e6:.1f} MB)")
         return size
 
@@ -235,8 +266,13 @@ class Exports(QObject):
     def panes(self) -> dict[str, QWidget]:
         """The panes a PNG can be made of, by name."""
         window = self.window
-        return {"Map": window.map, "Timeline": window.timeline, "Table": window.table,
-                "Details": window.details, "Filters": window.filters_view}
+        return {
+            "Map": window.map,
+            "Timeline": window.timeline,
+            "Table": window.table,
+            "Details": window.details,
+            "Filters": window.filters_view,
+        }
 
     def png_pane_dialog(self) -> None:
         names = list(self.panes())
@@ -253,8 +289,13 @@ class Exports(QObject):
         if path is not None:
             self.export_png(target, path, dialog.chosen_size(), dialog.ratio())
 
-    def export_png(self, target: QWidget | None, path: Path, size: QSize | None = None,
-                   ratio: float = DEFAULT_RATIO) -> PngCapture:
+    def export_png(
+        self,
+        target: QWidget | None,
+        path: Path,
+        size: QSize | None = None,
+        ratio: float = DEFAULT_RATIO,
+    ) -> PngCapture:
         """Start a PNG of ``target`` (the window when None); ``finished`` on the returned
         capture (and ``exported`` here) tell when it is written."""
         capture = PngCapture(self.window, target or self.window, path, size, ratio, parent=self)
@@ -291,13 +332,15 @@ class PngDialog(QDialog):
         self.density.setCurrentIndex(1)
         self.custom = QDoubleSpinBox(minimum=1.0, maximum=8.0, value=2.0, singleStep=0.5)
         self.density.currentIndexChanged.connect(
-            lambda _i: self.custom.setValue(float(self.density.currentData())))
+            lambda _i: self.custom.setValue(float(self.density.currentData()))
+        )
         form.addRow("Width", self.width_box)
         form.addRow("Height", self.height_box)
         form.addRow("Pixel density", self.density)
         form.addRow("Pixels per point", self.custom)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

@@ -48,7 +48,8 @@ def reason_counts(rejects: Iterable[_Reject]) -> list[tuple[int, str]]:
     for key, where in rows.items():
         reason, column = key
         notes = ([f"column {column}"] if column else []) + (
-            [f"e.g. {example[key]}"] if key in example else [])
+            [f"e.g. {example[key]}"] if key in example else []
+        )
         kinds.append((len(where), reason + (f" ({', '.join(notes)})" if notes else "")))
     return sorted(kinds, key=lambda kv: (-kv[0], kv[1]))
 
@@ -62,11 +63,15 @@ def summary_lines(result: _Result) -> list[str]:
         shown += f"; and {len(counts) - TOP_REASONS} more kinds"
     if result.imported == 0 and result.rows_read:
         if result.rejected:
-            lines.append(f"no row was imported: {result.rejected:,} of {result.rows_read:,} "
-                         f"rows were rejected ({shown})")
+            lines.append(
+                f"no row was imported: {result.rejected:,} of {result.rows_read:,} "
+                f"rows were rejected ({shown})"
+            )
         elif result.duplicates:
-            lines.append(f"no row was imported: all {result.duplicates:,} rows are "
-                         "duplicates of events already read")
+            lines.append(
+                f"no row was imported: all {result.duplicates:,} rows are "
+                "duplicates of events already read"
+            )
         else:
             lines.append(f"no row was imported from {result.rows_read:,} rows")
     elif result.rejected:

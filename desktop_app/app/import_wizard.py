@@ -54,8 +54,9 @@ PREVIEW_ROWS = 50
 REMEMBERED_NOTE = "Using the mapping you saved for files with these columns."
 GEO_SUFFIXES = (".kml", ".kmz", ".geojson", ".json")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
-FILE_FILTER = ("Event lists (*.csv *.tsv *.txt *.xlsx *.xlsm *.kml *.kmz *.geojson *.json);;"
-               "All files (*)")
+FILE_FILTER = (
+    "Event lists (*.csv *.tsv *.txt *.xlsx *.xlsm *.kml *.kmz *.geojson *.json);;All files (*)"
+)
 
 
 @dataclass
@@ -88,8 +89,7 @@ class ImportWizard(QWizard):
     import_started = Signal(object)
     imported = Signal(object)
 
-    def __init__(self, project: Project, path: str | Path,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, path: str | Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from desktop_app.app import import_wizard_check as check
         from desktop_app.app import import_wizard_pages as pages
@@ -119,8 +119,14 @@ class ImportWizard(QWizard):
         self.review_page = check.ReviewPage(self)
         self.import_page = pages.ImportPage(self)
         self.summary_page = check.SummaryPage(self)
-        for page in (self.source_page, self.mapping_page, self.dates_page, self.review_page,
-                     self.import_page, self.summary_page):
+        for page in (
+            self.source_page,
+            self.mapping_page,
+            self.dates_page,
+            self.review_page,
+            self.import_page,
+            self.summary_page,
+        ):
             self.addPage(page)
         self.reread()
 
@@ -148,23 +154,31 @@ class ImportWizard(QWizard):
 
     @property
     def using_remembered(self) -> bool:
-        return (self.remembered is not None and self.preview is not None
-                and self.preview.draft is not None
-                and self.preview.preset == self.remembered.preset
-                and (self.remembered.preset != "generic"
-                     or self.preview.draft.mapping == self.remembered.mapping))
+        return (
+            self.remembered is not None
+            and self.preview is not None
+            and self.preview.draft is not None
+            and self.preview.preset == self.remembered.preset
+            and (
+                self.remembered.preset != "generic"
+                or self.preview.draft.mapping == self.remembered.mapping
+            )
+        )
 
-    def set_read_options(self, *, encoding: str | None = None, delimiter: str | None = None,
-                         sheet: str | None = None) -> None:
+    def set_read_options(
+        self, *, encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None
+    ) -> None:
         """Read the file again with these choices (None: detect)."""
-        self.choices = dataclasses.replace(self.choices, encoding=encoding,
-                                           delimiter=delimiter, sheet=sheet)
+        self.choices = dataclasses.replace(
+            self.choices, encoding=encoding, delimiter=delimiter, sheet=sheet
+        )
         self.reread()
 
     def reread(self) -> None:
         """Read the file with the current options, offer a remembered mapping, preview
         (on the worker)."""
         self._schedule("read")
+
     def set_preset(self, name: str | None) -> None:
         """A preset by name, or None to detect it from the header."""
         mapping = self.choices.mapping if name == "generic" else None
@@ -175,8 +189,9 @@ class ImportWizard(QWizard):
 
     def set_mapping(self, mapping: dict[str, str]) -> None:
         """Map the columns by hand (the generic preset): target field -> column."""
-        self.choices = dataclasses.replace(self.choices, preset="generic",
-                                           mapping={k: v for k, v in mapping.items() if v})
+        self.choices = dataclasses.replace(
+            self.choices, preset="generic", mapping={k: v for k, v in mapping.items() if v}
+        )
         self.refresh()
 
     def map_field(self, target: str, column: str | None) -> None:
@@ -192,8 +207,11 @@ class ImportWizard(QWizard):
         """Target field -> file column as the preview uses it (generic) or would guess it."""
         if self.choices.mapping is not None:
             return dict(self.choices.mapping)
-        if self.preview is not None and self.preview.draft is not None \
-                and self.preview.preset == "generic":
+        if (
+            self.preview is not None
+            and self.preview.draft is not None
+            and self.preview.preset == "generic"
+        ):
             return dict(self.preview.draft.mapping)
         return guess_mapping(self.table.columns) if self.table is not None else {}
 
@@ -244,8 +262,7 @@ class ImportWizard(QWizard):
             return
         if outcome.read:
             self.remembered = outcome.remembered
-        self.choices, self.preview, self.places = (outcome.choices, outcome.preview,
-                                                   outcome.places)
+        self.choices, self.preview, self.places = (outcome.choices, outcome.preview, outcome.places)
 
     def _job_failed(self, message: str) -> None:
         # the readers raise UnreadableFile, caught in the job; anything else lands here
@@ -261,6 +278,7 @@ class ImportWizard(QWizard):
         self.busy_stage = ""
         self.preview_changed.emit()
         self.settled.emit()
+
     # ------------------------------------------------------------------ import
     def import_options(self) -> Options:
         """The options the import runs with: exactly those the preview used."""
@@ -278,8 +296,13 @@ class ImportWizard(QWizard):
         self.import_result = result
         if self.table is not None and self.preview is not None:
             mapping = self.current_mapping() if result.preset == "generic" else {}
-            mapping_memory.remember(self.project, self.table.columns, mapping,
-                                    preset=result.preset, date_order=self.choices.date_order)
+            mapping_memory.remember(
+                self.project,
+                self.table.columns,
+                mapping,
+                preset=result.preset,
+                date_order=self.choices.date_order,
+            )
         self.imported.emit(result)
 
     def reject(self) -> None:  # Cancel / Esc: a running import is cancelled first
@@ -309,8 +332,7 @@ class ImportWizardLauncher(QObject):
         if self.window.project is None:
             return None
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.window, "Import events", "",
-                                                    FILE_FILTER)
+            chosen, _ = QFileDialog.getOpenFileName(self.window, "Import events", "", FILE_FILTER)
             if not chosen:
                 return None
             path = chosen
@@ -327,7 +349,9 @@ class ImportWizardLauncher(QObject):
         window.statusBar().showMessage(
             f"Imported {result.imported:,} events from {result.preset} "
             f"({result.rejected:,} rejected, {result.duplicates_in_project:,} already there, "
-            f"{result.duplicates_in_file:,} repeated in the file).", 15000)
+            f"{result.duplicates_in_file:,} repeated in the file).",
+            15000,
+        )
         window.import_finished.emit(result)
         if window.project is not None:
             window.load_project(window.project)
@@ -344,16 +368,21 @@ def install_import_wizard(window: MainWindow) -> ImportWizardLauncher:
 
 
 # ---------------------------------------------------------------------- worker jobs
-def _interpret(table: RawTable, choices: Options,
-               places: Callable[[], pd.DataFrame]) -> tuple[Options, Preview, PlacePreview | None]:
+def _interpret(
+    table: RawTable, choices: Options, places: Callable[[], pd.DataFrame]
+) -> tuple[Options, Preview, PlacePreview | None]:
     """Preview the table; with no known tool and no date column, map by hand (generic)."""
     preview = preview_table(table, choices)
     if preview.draft is None and choices.preset is None:
-        choices = dataclasses.replace(choices, preset="generic",
-                                      mapping=guess_mapping(table.columns))
+        choices = dataclasses.replace(
+            choices, preset="generic", mapping=guess_mapping(table.columns)
+        )
         preview = preview_table(table, choices)
-    located = (preview_places(preview.draft, places())
-               if preview.draft is not None and preview.accepted else None)
+    located = (
+        preview_places(preview.draft, places())
+        if preview.draft is not None and preview.accepted
+        else None
+    )
     return choices, preview, located
 
 
@@ -374,17 +403,20 @@ class _ReadJob:
                 sheets = list_sheets(self.path)
             table = read_for_import(self.path, choices)
         except UnreadableFile as exc:
-            return _Outcome(choices, None, None, read=True, read_error=str(exc),
-                            sheets=sheets)
+            return _Outcome(choices, None, None, read=True, read_error=str(exc), sheets=sheets)
         remembered = mapping_memory.recall(self.project, table.columns)
         if remembered is not None:
             r = remembered
             choices = dataclasses.replace(
-                choices, preset=r.preset, date_order=r.date_order,
-                mapping=dict(r.mapping) if r.preset == "generic" else None)
+                choices,
+                preset=r.preset,
+                date_order=r.date_order,
+                mapping=dict(r.mapping) if r.preset == "generic" else None,
+            )
         choices, preview, located = _interpret(table, choices, self.places)
-        return _Outcome(choices, preview, located, read=True, table=table,
-                        remembered=remembered, sheets=sheets)
+        return _Outcome(
+            choices, preview, located, read=True, table=table, remembered=remembered, sheets=sheets
+        )
 
 
 @dataclass

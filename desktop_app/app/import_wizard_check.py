@@ -52,11 +52,16 @@ def places_text(places: PlacePreview | None) -> str:
         parts.append(f"{places.project_places:,} at places already in the project")
     if places.gazetteer:
         parts.append(f"{places.gazetteer:,} by place name (offline gazetteer)")
-    text = f"Places: {places.located:,} of {_rows(places.rows)} will be located (" \
-        + ", ".join(parts) + ")."
+    text = (
+        f"Places: {places.located:,} of {_rows(places.rows)} will be located ("
+        + ", ".join(parts)
+        + ")."
+    )
     if places.unresolved:
-        text += (f" Not located: {_rows(places.unresolved)} naming a place that cannot "
-                 "be found (imported without a location).")
+        text += (
+            f" Not located: {_rows(places.unresolved)} naming a place that cannot "
+            "be found (imported without a location)."
+        )
     if places.no_place:
         text += f" {_rows(places.no_place)} without a place or coordinates."
     return text
@@ -67,9 +72,12 @@ class ReviewPage(_Page):
     """What will be imported, rejected and located, before anything is written."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "Check before importing",
-                         "Nothing has been written yet. These rows will be rejected; "
-                         "go back to change the mapping or the date order.")
+        super().__init__(
+            wizard,
+            "Check before importing",
+            "Nothing has been written yet. These rows will be rejected; "
+            "go back to change the mapping or the date order.",
+        )
         self.counts = rich_label()  # numbers only
         self.rejects = _table(["Row", "Column", "Reason"])
         self.places = plain_label()
@@ -103,8 +111,8 @@ class ReviewPage(_Page):
             f"<b>{preview.rejected_rows:,}</b> rejected"
             + (f", {preview.skipped:,} skipped (not events)" if preview.skipped else "")
             + ". Events already in the project are recognised and skipped."
-            + (f" The first {REJECTS_SHOWN:,} problems are listed ({more:,} more)." if more
-               else ""))
+            + (f" The first {REJECTS_SHOWN:,} problems are listed ({more:,} more)." if more else "")
+        )
         _fill(self.rejects, [[str(r.row), r.column, r.reason] for r in shown])
         self.rejects.resizeColumnsToContents()
         places = w.places
@@ -118,8 +126,12 @@ class ReviewPage(_Page):
     def isComplete(self) -> bool:
         w = self.owner
         preview = w.preview
-        return (not w.busy and preview is not None and preview.draft is not None
-                and preview.accepted > 0)
+        return (
+            not w.busy
+            and preview is not None
+            and preview.draft is not None
+            and preview.accepted > 0
+        )
 
 
 # ---------------------------------------------------------------------- 6. the summary
@@ -149,16 +161,24 @@ class SummaryPage(_Page):
         result = self.owner.import_result
         if result is None:
             return
-        lines = [("Rows read", result.rows_read), ("Imported", result.imported),
-                 ("Already in the project", result.duplicates_in_project),
-                 ("Repeated inside the file", result.duplicates_in_file),
-                 ("Rejected", result.rejected), ("Without a location", result.unlocated)]
+        lines = [
+            ("Rows read", result.rows_read),
+            ("Imported", result.imported),
+            ("Already in the project", result.duplicates_in_project),
+            ("Repeated inside the file", result.duplicates_in_file),
+            ("Rejected", result.rejected),
+            ("Without a location", result.unlocated),
+        ]
         if result.skipped:
             lines.append(("Skipped (not events)", result.skipped))
-        self.counts.setText("<table>" + "".join(
-            f"<tr><td>{name}</td><td align='right'>&nbsp;&nbsp;<b>{n:,}</b></td></tr>"
-            for name, n in lines)
-            + f"</table><p>Batch {result.batch}, preset {html.escape(result.preset)}.</p>")
+        self.counts.setText(
+            "<table>"
+            + "".join(
+                f"<tr><td>{name}</td><td align='right'>&nbsp;&nbsp;<b>{n:,}</b></td></tr>"
+                for name, n in lines
+            )
+            + f"</table><p>Batch {result.batch}, preset {html.escape(result.preset)}.</p>"
+        )
         self.warnings.setText("\n".join(result.warnings[:5]))
         self.save_button.setEnabled(bool(result.rejects or result.duplicates))
 
@@ -173,7 +193,8 @@ class SummaryPage(_Page):
 
     def _save_clicked(self) -> None:
         default = self.owner.path.with_name(f"{self.owner.path.stem}-rejects.csv")
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save the rejects", str(default),
-                                                "CSV (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the rejects", str(default), "CSV (*.csv)"
+        )
         if chosen:
             self.save_rejects(Path(chosen))

@@ -84,7 +84,6 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
             table.setItem(r, c, QTableWidgetItem(value))
 
 
-
 class _Page(QWizardPage):
     def __init__(self, wizard: ImportWizard, title: str, subtitle: str) -> None:
         super().__init__()
@@ -114,9 +113,12 @@ class SourcePage(_Page):
     """How the file is read: preset, encoding, delimiter, sheet, and the first rows."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "The file as read",
-                         "Check the first rows. Change the encoding, delimiter or sheet "
-                         "if they look wrong; the preview follows.")
+        super().__init__(
+            wizard,
+            "The file as read",
+            "Check the first rows. Change the encoding, delimiter or sheet "
+            "if they look wrong; the preview follows.",
+        )
         self.preset = QComboBox()
         self.preset.addItem("Detect from the header", None)
         for preset in PRESETS.values():
@@ -167,16 +169,23 @@ class SourcePage(_Page):
             if table.sheet:
                 self.sheet.setCurrentText(table.sheet)
         preset = PRESETS.get(w.effective_preset)
-        self.detected.setText("\n".join(
-            [f"Preset: {preset.label if preset else '—'}"]
-            + ([f"Encoding: {table.encoding}"] if table is not None else [])
-            + ([f"Delimiter: {DELIMITERS.get(table.delimiter or '', table.delimiter)}"]
-               if table is not None and table.delimiter else [])
-            + ([f"Rows: {len(table.frame):,}"] if table is not None else [])))
+        self.detected.setText(
+            "\n".join(
+                [f"Preset: {preset.label if preset else '—'}"]
+                + ([f"Encoding: {table.encoding}"] if table is not None else [])
+                + (
+                    [f"Delimiter: {DELIMITERS.get(table.delimiter or '', table.delimiter)}"]
+                    if table is not None and table.delimiter
+                    else []
+                )
+                + ([f"Rows: {len(table.frame):,}"] if table is not None else [])
+            )
+        )
         busy = busy_text(w)
         self.message.setStyleSheet("" if busy or not w.read_error else ERROR_STYLE)
-        self.message.setText(busy or (f"Cannot read the file: {w.read_error}"
-                                      if w.read_error else ""))
+        self.message.setText(
+            busy or (f"Cannot read the file: {w.read_error}" if w.read_error else "")
+        )
         if table is None:
             self.rows.setColumnCount(0)
             self.rows.setRowCount(0)
@@ -186,9 +195,15 @@ class SourcePage(_Page):
         head = table.frame.head(PREVIEW_ROWS)
         self.rows.setColumnCount(len(head.columns) + 1)
         self.rows.setHorizontalHeaderLabels(["Row", *table.columns])
-        _fill(self.rows, [[str(n), *[str(v) for v in values]]
-                          for n, values in zip(table.row_numbers[:len(head)],
-                                               head.itertuples(index=False), strict=True)])
+        _fill(
+            self.rows,
+            [
+                [str(n), *[str(v) for v in values]]
+                for n, values in zip(
+                    table.row_numbers[: len(head)], head.itertuples(index=False), strict=True
+                )
+            ],
+        )
         self.rows.resizeColumnsToContents()
 
     def _preset_chosen(self) -> None:
@@ -202,8 +217,9 @@ class SourcePage(_Page):
         if w.is_spreadsheet:
             w.set_read_options(sheet=self.sheet.currentText() or None)
         else:
-            w.set_read_options(encoding=self.encoding.currentText(),
-                               delimiter=self.delimiter.currentData())
+            w.set_read_options(
+                encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData()
+            )
 
     def isComplete(self) -> bool:
         return self.owner.table is not None and not self.owner.busy
@@ -214,9 +230,12 @@ class MappingPage(_Page):
     """A dropdown per field: which column of the file holds it."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "Columns",
-                         "Choose the column that holds each field. Only the date is "
-                         "required; a title is taken from the description when missing.")
+        super().__init__(
+            wizard,
+            "Columns",
+            "Choose the column that holds each field. Only the date is "
+            "required; a title is taken from the description when missing.",
+        )
         self.note = plain_label()
         self.note.setStyleSheet("background: #e8f1fb; padding: 6px; border-radius: 3px;")
         self.message = plain_label()
@@ -231,7 +250,8 @@ class MappingPage(_Page):
             self.combos[target] = combo
             self.grid.setCellWidget(r, 1, combo)
         self.grid.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents)
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.grid.setColumnWidth(1, 260)
         self.manual = QPushButton("Map the columns myself")
         self.manual.clicked.connect(lambda: self.owner.set_preset("generic"))
@@ -246,8 +266,13 @@ class MappingPage(_Page):
         w = self.owner
         columns = w.table.columns if w.table is not None else []
         generic = w.effective_preset == "generic"
-        mapping = (w.current_mapping() if generic else
-                   dict(w.preview.draft.mapping) if w.preview and w.preview.draft else {})
+        mapping = (
+            w.current_mapping()
+            if generic
+            else dict(w.preview.draft.mapping)
+            if w.preview and w.preview.draft
+            else {}
+        )
         first = w.table.frame.iloc[0] if w.table is not None and len(w.table.frame) else None
         for r, target in enumerate(self.fields):
             combo = self.combos[target]
@@ -263,16 +288,25 @@ class MappingPage(_Page):
             sample = str(first[value]) if first is not None and value in columns else ""
             self.grid.setItem(r, 2, QTableWidgetItem(sample))
         self.note.setVisible(w.using_remembered)
-        self.note.setText(f"{_remembered_note()} Change any column to map it differently."
-                          if w.using_remembered else "")
+        self.note.setText(
+            f"{_remembered_note()} Change any column to map it differently."
+            if w.using_remembered
+            else ""
+        )
         preset = PRESETS.get(w.effective_preset)
         self.manual.setVisible(not generic)
         error = w.preview.error if w.preview is not None else w.read_error
         busy = busy_text(w)
         self.message.setStyleSheet(ERROR_STYLE if error and not busy else "")
         self.message.setText(
-            busy or error or ("" if generic else f"The {preset.label if preset else ''} "
-                              "preset maps the columns itself."))
+            busy
+            or error
+            or (
+                ""
+                if generic
+                else f"The {preset.label if preset else ''} preset maps the columns itself."
+            )
+        )
 
     def _chosen(self, target: str) -> None:
         if not self._updating:
@@ -301,9 +335,12 @@ class DatesPage(_Page):
     """The day/month order, and how sample dates read with it."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "Dates",
-                         "Numeric dates like 03/04/2024 can be read day first or month "
-                         "first. Check how the sample dates read.")
+        super().__init__(
+            wizard,
+            "Dates",
+            "Numeric dates like 03/04/2024 can be read day first or month "
+            "first. Check how the sample dates read.",
+        )
         self.order = QComboBox()
         for label, order in ORDER_CHOICES:  # Qt keeps a StrEnum as a plain str
             self.order.addItem(label, order.value if order else None)
@@ -369,8 +406,7 @@ class DatesPage(_Page):
         else:
             found = f"Detected: {report.order.value.replace('first', ' first')}."
         reading = used.value.replace("first", " first") if used else "day first"
-        self.detected.setText(f"{found} Reading {reading} "
-                              f"(column “{draft.start.column}”).")
+        self.detected.setText(f"{found} Reading {reading} (column “{draft.start.column}”).")
         self.warnings.setText("\n".join(draft.warnings))
 
     def _chosen(self) -> None:
@@ -390,8 +426,11 @@ class ImportPage(_Page):
     finished = Signal()
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "Importing", "The events are written in one transaction: "
-                         "cancelling leaves the project as it was.")
+        super().__init__(
+            wizard,
+            "Importing",
+            "The events are written in one transaction: cancelling leaves the project as it was.",
+        )
         self.setCommitPage(True)
         self.stage = plain_label()
         self.bar = QProgressBar()
@@ -425,9 +464,11 @@ class ImportPage(_Page):
         self.stage.setText("Starting…")
         self.cancel_button.setEnabled(True)
         cancel, options = self.cancel, w.import_options()
-        task = Task("import", lambda: import_file(w.project, w.path, options,
-                                                  progress=task.report, cancel=cancel),
-                    parent=self)
+        task = Task(
+            "import",
+            lambda: import_file(w.project, w.path, options, progress=task.report, cancel=cancel),
+            parent=self,
+        )
         task.progress.connect(self._progress)
         task.succeeded.connect(self._succeeded)
         task.failed.connect(self._failed)
@@ -456,8 +497,11 @@ class ImportPage(_Page):
 
     def _failed(self, message: str) -> None:
         self.outcome = "cancelled" if self.cancel.is_set() else "failed"
-        self.stage.setText("Cancelled: nothing was imported; the project is as it was."
-                           if self.outcome == "cancelled" else f"Nothing was imported: {message}")
+        self.stage.setText(
+            "Cancelled: nothing was imported; the project is as it was."
+            if self.outcome == "cancelled"
+            else f"Nothing was imported: {message}"
+        )
         self.bar.setValue(0)
 
     def _done(self) -> None:

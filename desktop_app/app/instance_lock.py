@@ -57,23 +57,35 @@ class ProjectLock:
         if error == QLockFile.LockError.LockFailedError:
             raise ProjectInUse(self._held_message())
         if error == QLockFile.LockError.PermissionError:
-            raise ProjectInUse(f"Cannot open {self.project_path.name}: its folder "
-                               f"{self.path.parent} is not writable, so Sightline cannot "
-                               "mark the project as open.")
-        raise ProjectInUse(f"Cannot open {self.project_path.name}: the lock file "
-                           f"{self.path} cannot be created.")
+            raise ProjectInUse(
+                f"Cannot open {self.project_path.name}: its folder "
+                f"{self.path.parent} is not writable, so Sightline cannot "
+                "mark the project as open."
+            )
+        raise ProjectInUse(
+            f"Cannot open {self.project_path.name}: the lock file {self.path} cannot be created."
+        )
 
     def _held_message(self) -> str:
         info = self._lock.getLockInfo()  # PySide6: (pid, host, program), the bool dropped
         pid, host, program = info if isinstance(info, tuple) and len(info) == 3 else (0, "", "")
         where = ""
         if pid:
-            where = " (" + ", ".join(part for part in (
-                f"process {pid}", f"on {host}" if host else "", program) if part) + ")"
-        return (f"{self.project_path.name} is already open in another Sightline{where}. "
-                "Close it there first, "
-                "or open a copy of the project file. Opening one project in two windows "
-                f"at once could lose changes. (Lock file: {self.path})")
+            where = (
+                " ("
+                + ", ".join(
+                    part
+                    for part in (f"process {pid}", f"on {host}" if host else "", program)
+                    if part
+                )
+                + ")"
+            )
+        return (
+            f"{self.project_path.name} is already open in another Sightline{where}. "
+            "Close it there first, "
+            "or open a copy of the project file. Opening one project in two windows "
+            f"at once could lose changes. (Lock file: {self.path})"
+        )
 
     def release(self) -> None:
         if self.held:

@@ -36,8 +36,14 @@ class Linker(QObject):
     counts_shown = Signal()
     _counted = Signal(int, object)  # (generation, counts) from the counting thread
 
-    def __init__(self, filters: FilterModel, filters_view: FiltersView, views: Iterable[View],
-                 search: SearchFn | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        filters: FilterModel,
+        filters_view: FiltersView,
+        views: Iterable[View],
+        search: SearchFn | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.filters = filters
         self.filters_view = filters_view
@@ -69,8 +75,14 @@ class Linker(QObject):
     def masks(self) -> FilterMasks:
         """The current filters as masks (frame.visible, with the search results cached)."""
         f = self.filters.filters
-        return filter_masks(self.frame, f.t0, f.t1, f.text, f.facets,
-                            self._search if self.search is not None else None)
+        return filter_masks(
+            self.frame,
+            f.t0,
+            f.t1,
+            f.text,
+            f.facets,
+            self._search if self.search is not None else None,
+        )
 
     def refilter(self) -> None:
         started = time.perf_counter()
@@ -84,8 +96,9 @@ class Linker(QObject):
         self._counter.submit(self._count, self._generation, self.frame, masks, visible)
         self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
 
-    def _count(self, generation: int, frame: EventFrame, masks: FilterMasks,
-               visible: np.ndarray) -> None:
+    def _count(
+        self, generation: int, frame: EventFrame, masks: FilterMasks, visible: np.ndarray
+    ) -> None:
         """On the counting thread: every facet's value counts under the current filters."""
         if generation != self._generation:
             return  # the filters changed again meanwhile

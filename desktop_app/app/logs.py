@@ -62,8 +62,9 @@ def configure(level: str | int = "INFO", directory: Path | None = None) -> Path:
     if isinstance(old, logging.Handler):
         root.removeHandler(old)
         old.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5,
-                                                   encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
     handler.setFormatter(_RedactingFormatter(_FORMAT))
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
@@ -78,8 +79,9 @@ def log_path() -> Path | None:
     return path if isinstance(path, Path) else None
 
 
-def install_crash_hooks(tell: Callable[[str], None] | None = None, *,
-                        hard_crashes: bool = True) -> None:
+def install_crash_hooks(
+    tell: Callable[[str], None] | None = None, *, hard_crashes: bool = True
+) -> None:
     """Uncaught exceptions (any thread) are logged with their traceback, then ``tell`` is
     called with a short message naming the log (default: print it on stderr).
     A hard crash (segfault) writes its Python stack to ``crash.log`` beside the log."""
@@ -88,12 +90,16 @@ def install_crash_hooks(tell: Callable[[str], None] | None = None, *,
 
     def message() -> str:
         where = log_path()
-        return ("Sightline hit an unexpected error. Nothing you saved is lost; "
-                f"the details are in {where}" if where else
-                "Sightline hit an unexpected error.")
+        return (
+            "Sightline hit an unexpected error. Nothing you saved is lost; "
+            f"the details are in {where}"
+            if where
+            else "Sightline hit an unexpected error."
+        )
 
-    def on_exception(kind: type[BaseException], value: BaseException,
-                     trace: TracebackType | None) -> None:
+    def on_exception(
+        kind: type[BaseException], value: BaseException, trace: TracebackType | None
+    ) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, trace)
             return
@@ -103,10 +109,11 @@ def install_crash_hooks(tell: Callable[[str], None] | None = None, *,
     def on_thread_exception(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
-        logger.critical("uncaught exception in thread %s",
-                        args.thread.name if args.thread else "?",
-                        exc_info=(args.exc_type, args.exc_value or args.exc_type(),
-                                  args.exc_traceback))
+        logger.critical(
+            "uncaught exception in thread %s",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+        )
         say(message())
 
     sys.excepthook = on_exception

@@ -91,8 +91,13 @@ def _crash_dialogs() -> None:
     logs.install_crash_hooks(tell)
 
 
-def screenshot(target: str | None, out: Path, select: list[int], size: str = "1600x1000",
-               timeout_s: float = 60.0) -> int:
+def screenshot(
+    target: str | None,
+    out: Path,
+    select: list[int],
+    size: str = "1600x1000",
+    timeout_s: float = 60.0,
+) -> int:
     """Render the main window offscreen, once every pane (the map page too) is drawn."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 

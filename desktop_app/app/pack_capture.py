@@ -36,7 +36,7 @@ MAP_MARKER_SCALE = 1.3  # markers a little bigger and no map buttons on paper
 
 def centre_tolerance(zoom: float) -> float:
     """Degrees in two map pixels at ``zoom``: Leaflet pans by whole pixels."""
-    return 2 * 360.0 / (256 * 2 ** zoom)
+    return 2 * 360.0 / (256 * 2**zoom)
 
 
 class PackCapture(QObject):
@@ -50,8 +50,15 @@ class PackCapture(QObject):
     finished = Signal(str, int)
     failed = Signal(str)
 
-    def __init__(self, window: MainWindow, title: str, steps: list[ViewSnapshot], path: Path,
-                 classification: str = "", parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        title: str,
+        steps: list[ViewSnapshot],
+        path: Path,
+        classification: str = "",
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.window = window
         self.title = title
@@ -89,9 +96,11 @@ class PackCapture(QObject):
         if not self.window.map.is_ready:
             self._retry()
             return
-        expression = ("JSON.stringify({settled: Sightline.settled(), lat: Sightline.map()"
-                      ".getCenter().lat, lon: Sightline.map().getCenter().lng, "
-                      "zoom: Sightline.map().getZoom()})")
+        expression = (
+            "JSON.stringify({settled: Sightline.settled(), lat: Sightline.map()"
+            ".getCenter().lat, lon: Sightline.map().getCenter().lng, "
+            "zoom: Sightline.map().getZoom()})"
+        )
         self.window.map.page.runJavaScript(expression, 0, self._on_position)
 
     def _on_position(self, text: object) -> None:
@@ -104,7 +113,8 @@ class PackCapture(QObject):
         there = target is None or (
             abs(float(where.get("lat", 1e9)) - target.lat) < tolerance
             and abs(float(where.get("lon", 1e9)) - target.lon) < tolerance
-            and abs(float(where.get("zoom", -1)) - target.zoom) < 0.01)
+            and abs(float(where.get("zoom", -1)) - target.zoom) < 0.01
+        )
         self._settled_polls = self._settled_polls + 1 if there and where.get("settled") else 0
         if self._settled_polls >= 2:  # still there one poll later: its report has arrived
             self._draw()
@@ -145,12 +155,18 @@ class PackCapture(QObject):
         assert self._timeline is not None
         self._timeline.set_visible(window.linker.visible)
         self._timeline.set_range(t0, t1)
-        self._pages.append(PackStep(
-            title=step.title, note=step.note,
-            period=start if start == end else f"{start} – {end}",  # noqa: RUF001 (typography)
-            map_image=window.map.grab().toImage(),
-            timeline_image=self._timeline.canvas.grab().toImage(),
-            events=events, total_events=total, events_label=label))
+        self._pages.append(
+            PackStep(
+                title=step.title,
+                note=step.note,
+                period=start if start == end else f"{start} – {end}",  # noqa: RUF001 (typography)
+                map_image=window.map.grab().toImage(),
+                timeline_image=self._timeline.canvas.grab().toImage(),
+                events=events,
+                total_events=total,
+                events_label=label,
+            )
+        )
         self.step_captured.emit(self._index)
         self._next()
 
@@ -163,10 +179,17 @@ class PackCapture(QObject):
         if self._before is not None:
             apply_view(self.window, self._before, animate=False)
         project = self.window.project
-        name = project.path.stem if project is not None and project.path else \
-            (project.display_name if project is not None else "")  # never the password
-        document = PackDocument(title=self.title or "Briefing", project=name,
-                                classification=self.classification, steps=tuple(self._pages))
+        name = (
+            project.path.stem
+            if project is not None and project.path
+            else (project.display_name if project is not None else "")
+        )  # never the password
+        document = PackDocument(
+            title=self.title or "Briefing",
+            project=name,
+            classification=self.classification,
+            steps=tuple(self._pages),
+        )
         try:
             pages = write_pack(self.path, document)
         except OSError as error:

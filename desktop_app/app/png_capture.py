@@ -34,16 +34,20 @@ TIMEOUT_S = 20.0
 DEFAULT_RATIO = 2.0
 
 
-def render_widget(widget: QWidget, size: QSize | None = None,
-                  ratio: float = DEFAULT_RATIO) -> QImage:
+def render_widget(
+    widget: QWidget, size: QSize | None = None, ratio: float = DEFAULT_RATIO
+) -> QImage:
     """``widget`` painted at ``size`` (its own size when None) and ``ratio`` pixels per
     point. The widget is resized for the moment of painting and given its size back."""
     before = widget.size()
     target = size if size is not None and size.isValid() else before
     if target != before:
         widget.resize(target)  # the resize event and the layouts run now
-    image = QImage(round(target.width() * ratio), round(target.height() * ratio),
-                   QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(
+        round(target.width() * ratio),
+        round(target.height() * ratio),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
     image.setDevicePixelRatio(ratio)
     image.fill(widget.palette().window().color())
     painter = QPainter(image)
@@ -67,9 +71,15 @@ class PngCapture(QObject):
     finished = Signal(str, object)
     failed = Signal(str)
 
-    def __init__(self, window: MainWindow, target: QWidget, path: Path,
-                 size: QSize | None = None, ratio: float = DEFAULT_RATIO,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        target: QWidget,
+        path: Path,
+        size: QSize | None = None,
+        ratio: float = DEFAULT_RATIO,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.window = window
         self.target = target

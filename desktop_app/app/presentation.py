@@ -39,8 +39,14 @@ if TYPE_CHECKING:
 
 MARKER_SCALE = 1.7
 FONT_SCALE = 1.45
-FORWARD = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Down,
-           Qt.Key.Key_Return, Qt.Key.Key_Enter}
+FORWARD = {
+    Qt.Key.Key_Right,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Space,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+}
 BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace, Qt.Key.Key_Up}
 
 STYLE = """
@@ -66,9 +72,15 @@ class PresentationWindow(QWidget):
     step_changed = Signal(int)
     closed = Signal()
 
-    def __init__(self, window: MainWindow, steps: list[ViewSnapshot], story_title: str = "",
-                 classification: str = "", start: int = 0,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        steps: list[ViewSnapshot],
+        story_title: str = "",
+        classification: str = "",
+        start: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         if not steps:
             raise ValueError("a presentation needs at least one step")
@@ -123,8 +135,12 @@ class PresentationWindow(QWidget):
         self._sync_visible()
         window.linker.refiltered.connect(self._sync_visible)
         window.frame_loaded.connect(self._frame_reloaded)
-        for widget in (self.map, self.timeline, self.timeline.canvas,
-                       *self.map.findChildren(QWebEngineView)):
+        for widget in (
+            self.map,
+            self.timeline,
+            self.timeline.canvas,
+            *self.map.findChildren(QWebEngineView),
+        ):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._install_keys()
@@ -232,10 +248,13 @@ class PresentationWindow(QWidget):
     # ------------------------------------------------------------------ keys
     def _install_keys(self) -> None:
         """Window-wide shortcuts, so keys work wherever focus is (even in the map page)."""
-        actions = [(FORWARD, self.next), (BACK, self.previous),
-                   ({Qt.Key.Key_Home}, lambda: self.go(0)),
-                   ({Qt.Key.Key_End}, lambda: self.go(len(self.steps) - 1)),
-                   ({Qt.Key.Key_Escape}, self.close)]
+        actions = [
+            (FORWARD, self.next),
+            (BACK, self.previous),
+            ({Qt.Key.Key_Home}, lambda: self.go(0)),
+            ({Qt.Key.Key_End}, lambda: self.go(len(self.steps) - 1)),
+            ({Qt.Key.Key_Escape}, self.close),
+        ]
         self._shortcuts: list[QShortcut] = []
         for keys, slot in actions:
             for key in sorted(keys, key=lambda k: k.value):

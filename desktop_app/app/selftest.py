@@ -85,10 +85,10 @@ class _Page:
 
     def ask(self, expression: str) -> Any:
         answer: dict[str, Any] = {}
-        self._page.runJavaScript(f"JSON.stringify({expression})", 0,
-                                 lambda value: answer.update(value=value))
-        _wait_until(lambda: "value" in answer, f"the map page to answer {expression}",
-                    self._clock)
+        self._page.runJavaScript(
+            f"JSON.stringify({expression})", 0, lambda value: answer.update(value=value)
+        )
+        _wait_until(lambda: "value" in answer, f"the map page to answer {expression}", self._clock)
         text = answer["value"]
         return None if text in (None, "") else json.loads(text)
 
@@ -103,8 +103,7 @@ class _Page:
         try:
             _wait_until(passes, what, self._clock)
         except SelfTestFailed as exc:
-            raise SelfTestFailed(f"{exc}; the page last said {expression} = {last[0]!r}") \
-                from None
+            raise SelfTestFailed(f"{exc}; the page last said {expression} = {last[0]!r}") from None
         return last[0]
 
 
@@ -163,14 +162,18 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
     _wait_until(lambda: window.map.is_ready, "the map page to load (QtWebEngine)", clock)
     page = _Page(window.map.page, clock)
     located = int((frame.located & window.linker.visible).sum())
-    page.wait_for("Sightline.counts().events", lambda n: n == located,
-                  f"the map to draw {located} located events")
+    page.wait_for(
+        "Sightline.counts().events",
+        lambda n: n == located,
+        f"the map to draw {located} located events",
+    )
     report(f"main window shown: {len(frame)} events, {located} on the map")
 
     # every pane has drawn what it should
     if window.table.model.rowCount() != len(frame):
-        raise SelfTestFailed(f"the table shows {window.table.model.rowCount()} rows, "
-                             f"not {len(frame)}")
+        raise SelfTestFailed(
+            f"the table shows {window.table.model.rowCount()} rows, not {len(frame)}"
+        )
     if window.timeline.canvas.current_layout() is None:
         raise SelfTestFailed("the timeline has nothing laid out")
     if not window.filters_view.count_label.text().startswith(f"{len(frame)} of"):
@@ -178,10 +181,10 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
     if "No event selected" not in window.details.card_text():
         raise SelfTestFailed("the details pane does not show its empty state")
     if window.map.blocked_requests:
-        raise SelfTestFailed("the map page asked for remote URLs: "
-                             + ", ".join(window.map.blocked_requests[:5]))
-    report("table, timeline, filters and details panes drawn; map page asked for "
-           "nothing remote")
+        raise SelfTestFailed(
+            "the map page asked for remote URLs: " + ", ".join(window.map.blocked_requests[:5])
+        )
+    report("table, timeline, filters and details panes drawn; map page asked for nothing remote")
 
     # one linked selection, made through the shared state as any pane would
     row = int(frame.located.nonzero()[0][0])
@@ -189,8 +192,10 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
     draws = [0]
     window.map.drawn.connect(lambda _ms: draws.__setitem__(0, draws[0] + 1))
     window.selection.set([event_id], active=event_id)
-    table_ids = [window.table.model.event_id(i.row())
-                 for i in window.table.table.selectionModel().selectedRows()]
+    table_ids = [
+        window.table.model.event_id(i.row())
+        for i in window.table.table.selectionModel().selectedRows()
+    ]
     if table_ids != [event_id]:
         raise SelfTestFailed(f"the table selected {table_ids} for event {event_id}")
     layout = window.timeline.canvas.current_layout()
@@ -199,11 +204,16 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
         raise SelfTestFailed(f"the timeline does not mark event {event_id} as selected")
     if place and place not in window.details.card_text():
         raise SelfTestFailed(f"the details pane does not show event {event_id} ({place})")
-    page.wait_for("Sightline.counts().selectedIds", lambda ids: ids == [event_id],
-                  f"the map to mark event {event_id} as selected")
+    page.wait_for(
+        "Sightline.counts().selectedIds",
+        lambda ids: ids == [event_id],
+        f"the map to mark event {event_id} as selected",
+    )
     _wait_until(lambda: draws[0] > 0, "the map to report drawing the selection", clock)
-    report(f"linked selection: event {event_id} ({place}) selected in the table, timeline, "
-           "details and map")
+    report(
+        f"linked selection: event {event_id} ({place}) selected in the table, timeline, "
+        "details and map"
+    )
 
     _settle(300)  # let the compositor show the page's last frame before grabbing it
     map_image = window.map.grab().toImage()
@@ -231,13 +241,15 @@ def run_self_test(out: Path | None = None, timeout_s: float = DEFAULT_TIMEOUT_S)
     try:
         _check(out, clock, report)
     except SelfTestFailed as exc:
-        print(f"sightline self-test FAILED after {clock.elapsed():.1f} s: {exc}",
-              file=sys.stderr)
+        print(f"sightline self-test FAILED after {clock.elapsed():.1f} s: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # a crash is a failure too, with its reason
         traceback.print_exc()
-        print(f"sightline self-test FAILED after {clock.elapsed():.1f} s: "
-              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"sightline self-test FAILED after {clock.elapsed():.1f} s: "
+            f"{type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return 1
     print(f"self-test passed in {clock.elapsed():.1f} s; screenshot: {out}", flush=True)
     return 0

@@ -27,9 +27,15 @@ class Task(QObject):
     failed = Signal(str)
     done = Signal()
 
-    def __init__(self, name: str, fn: Callable[..., Any], *args: Any,
-                 parent: QObject | None = None, reports_progress: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        parent: QObject | None = None,
+        reports_progress: bool = False,
+        **kwargs: Any,
+    ) -> None:
         """``reports_progress``: ``fn`` takes a ``progress(stage, fraction)`` callback,
         which this task forwards as its ``progress`` signal."""
         super().__init__(parent)
@@ -40,8 +46,9 @@ class Task(QObject):
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"sightline-{self.name}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"sightline-{self.name}", daemon=True
+        )
         self._thread.start()
 
     def report(self, stage: str, fraction: float) -> None:

@@ -65,15 +65,20 @@ class MainWindow(QMainWindow):
     followed = Signal()
     write_waiting = Signal(str)
 
-    def __init__(self, project: Project, settings: QSettings | None = None,
-                 online_basemap_url: str | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        settings: QSettings | None = None,
+        online_basemap_url: str | None = None,
+    ) -> None:
         super().__init__()
         self.project: Project | None = project
         self.settings = settings or QSettings("Sightline", "Sightline")
         self.setWindowTitle("Sightline")
         self.setAcceptDrops(True)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
-                            | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
         self.tasks: list[Task] = []
 
         self.selection = SelectionModel(self)
@@ -83,8 +88,9 @@ class MainWindow(QMainWindow):
         self.map = MapView(self.selection, self.view_state, online_basemap_url=online_basemap_url)
         self.timeline = TimelineView(self.selection, self.view_state)
         self.table = TableView(self.selection, self.view_state)
-        self.details = DetailsView(self.selection, self.view_state,
-                                   project_provider=lambda: self.project)
+        self.details = DetailsView(
+            self.selection, self.view_state, project_provider=lambda: self.project
+        )
         self.filters_view = FiltersView(self.filters)
         self.filters_view.use_brush_requested.connect(self._use_brush_as_window)
         self.timeline.brushed.connect(self._remember_brush)
@@ -97,15 +103,21 @@ class MainWindow(QMainWindow):
         self._dock("timeline", "Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("table", "Table", self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.docks["timeline"], self.docks["table"], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["filters"], self.docks["details"]], [300, 360],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["timeline"], self.docks["table"]], [230, 200],
-                         Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["filters"], self.docks["details"]], [300, 360], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["timeline"], self.docks["table"]], [230, 200], Qt.Orientation.Vertical
+        )
         self._default_state = self.saveState()
 
-        self.linker = Linker(self.filters, self.filters_view,
-                             [self.map, self.timeline, self.table, self.details],
-                             search=search_function(lambda: self.project), parent=self)
+        self.linker = Linker(
+            self.filters,
+            self.filters_view,
+            [self.map, self.timeline, self.table, self.details],
+            search=search_function(lambda: self.project),
+            parent=self,
+        )
         self._status()
         self._menus()
         self.briefing = install_briefing(self)  # stories dock and Briefing menu
@@ -126,9 +138,11 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(area, dock)
         self.docks[name] = dock
 
@@ -174,8 +188,9 @@ class MainWindow(QMainWindow):
         self._action(edit, "Select all &visible", self.select_visible, "Ctrl+A")
         self._action(edit, "&Clear selection", lambda: self.selection.clear(source=self), "Esc")
         self._action(edit, "&Find…", self._focus_search, QKeySequence.StandardKey.Find)
-        self._action(edit, "Clear all &filters", lambda: self.filters.clear(source=self),
-                     "Ctrl+Shift+F")
+        self._action(
+            edit, "Clear all &filters", lambda: self.filters.clear(source=self), "Ctrl+Shift+F"
+        )
 
         view = self.menuBar().addMenu("&View")
         self._action(view, "&Fit all", self.fit_all, "F")
@@ -194,13 +209,16 @@ class MainWindow(QMainWindow):
 
         where = logs.log_path() or logs.log_dir()
         project = self.project.display_name if self.project is not None else "none"
-        return (f"Sightline {__version__}\nOffline exploration of events in time and space."
-                f"\n\nProject: {project}\nLog folder: {where.parent if where.suffix else where}"
-                "\n(send sightline.log from there with a bug report)")
+        return (
+            f"Sightline {__version__}\nOffline exploration of events in time and space."
+            f"\n\nProject: {project}\nLog folder: {where.parent if where.suffix else where}"
+            "\n(send sightline.log from there with a bug report)"
+        )
 
     def show_about(self) -> None:
-        plain_text.message_box(self, QMessageBox.Icon.Information, "About Sightline",
-                               self.about_text()).exec()
+        plain_text.message_box(
+            self, QMessageBox.Icon.Information, "About Sightline", self.about_text()
+        ).exec()
 
     def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
         action = QAction(text, self)
@@ -245,7 +263,8 @@ class MainWindow(QMainWindow):
         name = self.project.path.name if self.project and self.project.path else ""
         self.status_label.setText(
             f"{name}   {visible:,} of {len(frame):,} events shown · {located:,} on the map · "
-            f"{len(self.selection.ids):,} selected")
+            f"{len(self.selection.ids):,} selected"
+        )
 
     def _busy(self, text: str, fraction: float | None) -> None:
         """Show progress (a fraction, or -1 for 'busy, length unknown'); None hides it."""
@@ -268,8 +287,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — Sightline")
         self.selection.clear(source=self)
         self._shown_version = self._data_version()  # read before the events: no gap
-        self._run("load", load_frame, project, on_success=self._frame_ready,
-                  label="Loading events…")
+        self._run(
+            "load", load_frame, project, on_success=self._frame_ready, label="Loading events…"
+        )
 
     # ------------------------------------------------------------------ following
     def _data_version(self) -> str | None:
@@ -295,8 +315,13 @@ class MainWindow(QMainWindow):
         self._shown_version = version
         if version == project.last_written_version:
             return  # our own change: the panes were reloaded when it was made
-        self._run("follow", load_frame, project, on_success=self._frame_followed,
-                  label="Reading changes made elsewhere…")
+        self._run(
+            "follow",
+            load_frame,
+            project,
+            on_success=self._frame_followed,
+            label="Reading changes made elsewhere…",
+        )
 
     def _frame_followed(self, frame: EventFrame) -> None:
         self.editing.apply_frame(frame)
@@ -328,15 +353,19 @@ class MainWindow(QMainWindow):
         self.load_project(project)
 
     def open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
-                                              "Sightline projects (*.sightline *.sqlite *.db);;"
-                                              "All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open project",
+            "",
+            "Sightline projects (*.sightline *.sqlite *.db);;All files (*)",
+        )
         if path:
             self.open_path(path)
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "untitled.sightline",
-                                              "Sightline projects (*.sightline)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", "untitled.sightline", "Sightline projects (*.sightline)"
+        )
         if not path:
             return
         if Path(path).exists():
@@ -351,7 +380,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ import
     def import_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import events", "", "Event lists (*.csv *.tsv *.txt *.xlsx);;All files (*)")
+            self, "Import events", "", "Event lists (*.csv *.tsv *.txt *.xlsx);;All files (*)"
+        )
         if path:
             self.import_path(Path(path))
 
@@ -361,9 +391,16 @@ class MainWindow(QMainWindow):
 
         if self.project is None:
             return
-        task = self._run("import", import_file, self.project, path, label=f"Importing {path.name}…",
-                         on_success=self._import_done, on_failure=self._import_failed,
-                         progress=True)
+        task = self._run(
+            "import",
+            import_file,
+            self.project,
+            path,
+            label=f"Importing {path.name}…",
+            on_success=self._import_done,
+            on_failure=self._import_failed,
+            progress=True,
+        )
         del task
 
     def _import_done(self, result: object) -> None:
@@ -376,8 +413,10 @@ class MainWindow(QMainWindow):
         if result.duplicates_in_file:
             lines.append(f"{result.duplicates_in_file:,} repeated an earlier row of the file.")
         if result.rejected:
-            lines.append(f"{result.rejected:,} rows were rejected; the first: row "
-                         f"{result.rejects[0].row}: {result.rejects[0].reason}")
+            lines.append(
+                f"{result.rejected:,} rows were rejected; the first: row "
+                f"{result.rejects[0].row}: {result.rejects[0].reason}"
+            )
         if result.unlocated:
             lines.append(f"{result.unlocated:,} events have no location (timeline only).")
         lines += result.warnings[:3]
@@ -386,8 +425,9 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.load_project(self.project)
         if not self.isHidden() and self.testAttribute(Qt.WidgetAttribute.WA_WState_Visible):
-            box = plain_text.message_box(self, QMessageBox.Icon.Information, "Import finished",
-                                         "\n".join(lines))
+            box = plain_text.message_box(
+                self, QMessageBox.Icon.Information, "Import finished", "\n".join(lines)
+            )
             box.setModal(False)
             box.show()
             QTimer.singleShot(20000, box.close)
@@ -435,11 +475,23 @@ class MainWindow(QMainWindow):
             self.filters.set_time_window(*self._last_brush, source=self)
 
     # ------------------------------------------------------------------ tasks
-    def _run(self, name: str, fn: object, *args: object, label: str = "",
-             on_success: object = None, on_failure: object = None,
-             progress: bool = False) -> Task:
-        task = Task(name, fn, *args, parent=self,  # type: ignore[arg-type]
-                    reports_progress=progress)
+    def _run(
+        self,
+        name: str,
+        fn: object,
+        *args: object,
+        label: str = "",
+        on_success: object = None,
+        on_failure: object = None,
+        progress: bool = False,
+    ) -> Task:
+        task = Task(
+            name,
+            fn,
+            *args,
+            parent=self,  # type: ignore[arg-type]
+            reports_progress=progress,
+        )
         shown = False
         latest = ("", -1.0)  # the last stage told, shown when the bar appears
 

@@ -127,9 +127,17 @@ _MONTHS = {
     name: i
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -145,17 +153,21 @@ _NUMERIC = re.compile(
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
 # a clock time after a date written with a month name: 14:30, 2:30:05 pm, at 9:15 AM
-_WORD_TIME = (r"(?:(?:[ T,]+|\s+at\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
-              r"\s*([AaPp])?\.?(?:[Mm]\.?)?)?")
+_WORD_TIME = (
+    r"(?:(?:[ T,]+|\s+at\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"\s*([AaPp])?\.?(?:[Mm]\.?)?)?"
+)
 # 16 May 2025, 9-May-20 (Excel's d-mmm-yy), 09/May/2020, 16th May 2025 14:30
 _EPOCH_S = re.compile(r"^(-?\d{9,11}(?:\.\d+)?)$")
 _EPOCH_MS = re.compile(r"^(\d{13})$")
 _NUMERIC_ZONED = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*[A-Za-z0-9]\)?$")
-_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]([A-Za-z]{3,9})\.?,?[ /.-](\d{4}|\d{2})"
-                      + _WORD_TIME + "$")
+_D_MON_Y = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th)?[ /.-]([A-Za-z]{3,9})\.?,?[ /.-](\d{4}|\d{2})" + _WORD_TIME + "$"
+)
 # May 16, 2025 / Jan 11 2012 / May-16-2025, with an optional time
-_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})"
-                      + _WORD_TIME + "$")
+_MON_D_Y = re.compile(
+    r"^([A-Za-z]{3,9})\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})" + _WORD_TIME + "$"
+)
 # May 2025, May-20 (Excel's mmm-yy)
 _MON_Y = re.compile(r"^([A-Za-z]{3,9})(?:\.?,? (\d{4})|-(\d{2}))$")
 
@@ -244,8 +256,9 @@ def parse_dates(values: pd.Series, order: DateOrder | None = None) -> ParsedDate
     once = _parse_distinct(distinct, order)
     if len(codes) and codes.min() < 0:  # factorize marks missing values -1
         codes = np.where(codes < 0, len(distinct), codes)
-        once = ParsedDates(np.append(once.seconds, 0), np.append(once.precision, 0),
-                           np.append(once.error, "empty"))
+        once = ParsedDates(
+            np.append(once.seconds, 0), np.append(once.precision, 0), np.append(once.error, "empty")
+        )
     return ParsedDates(once.seconds[codes], once.precision[codes], once.error[codes])
 
 
@@ -290,9 +303,11 @@ def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True
         minute[idx] = num(p[4])
         second[idx] = num(p[5])
         prec[idx] = np.where(
-            p[3].notna(), Precision.MINUTE,
-            np.where(p[2].notna(), Precision.DAY,
-                     np.where(p[1].notna(), Precision.MONTH, Precision.YEAR)),
+            p[3].notna(),
+            Precision.MINUTE,
+            np.where(
+                p[2].notna(), Precision.DAY, np.where(p[1].notna(), Precision.MONTH, Precision.YEAR)
+            ),
         )
         offset[idx] = _offset_minutes(p[6])
     # 20230514 and 20230514093000 (GDELT)
@@ -345,8 +360,9 @@ def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True
         changed = rest.to_numpy() != text[unparsed].to_numpy()
         if changed.any():
             again = np.flatnonzero(unparsed)[changed]
-            inner = _parse_distinct(pd.Series(rest[changed].to_numpy(), dtype=object), order,
-                                    decorated=False)
+            inner = _parse_distinct(
+                pd.Series(rest[changed].to_numpy(), dtype=object), order, decorated=False
+            )
             fine = inner.error == ""
             at = again[fine]
             epoch[at] = inner.seconds[fine]  # final seconds: not rebuilt from parts below
@@ -368,8 +384,9 @@ def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True
     seconds += second - offset * 60
     seconds = np.where(epoch != np.iinfo(np.int64).min, epoch, seconds) - zone * 60
     early = (prec > 0) & ((seconds < MIN_SECONDS) | (seconds >= MAX_SECONDS))
-    error[early & (error == "")] = [f"year out of range (1 to 9999): {v!r}"
-                                    for v in text[early & (error == "")]]
+    error[early & (error == "")] = [
+        f"year out of range (1 to 9999): {v!r}" for v in text[early & (error == "")]
+    ]
     prec[early] = 0
 
     seconds = np.where(prec > 0, seconds, 0)
@@ -384,8 +401,9 @@ def _full_year(years: np.ndarray, digits: np.ndarray) -> np.ndarray:
 def _clock(hours: np.ndarray, ampm: pd.Series) -> np.ndarray:
     """Hours on a 24-hour clock from hours and an optional a/p (am/pm) marker."""
     half = ampm.fillna("").str.lower().str[:1].to_numpy()
-    return np.where((half == "p") & (hours < 12), hours + 12,
-                    np.where((half == "a") & (hours == 12), 0, hours))
+    return np.where(
+        (half == "p") & (hours < 12), hours + 12, np.where((half == "a") & (hours == 12), 0, hours)
+    )
 
 
 def _offset_minutes(col: pd.Series) -> np.ndarray:

@@ -24,8 +24,9 @@ from desktop_app.domain.dates import (
 _WHOLE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 
 
-def parse_split_dates(year: pd.Series, month: pd.Series | None = None,
-                      day: pd.Series | None = None) -> ParsedDates:
+def parse_split_dates(
+    year: pd.Series, month: pd.Series | None = None, day: pd.Series | None = None
+) -> ParsedDates:
     """Dates held in separate year, month and day columns (GTD's iyear/imonth/iday).
 
     A month or day that is blank or 0 is unknown: the date then has year or month
@@ -51,14 +52,20 @@ def parse_split_dates(year: pd.Series, month: pd.Series | None = None,
     d, d_blank, d_bad = parts(day)
     month_known = ~m_blank & ~m_bad & (m != 0)
     day_known = month_known & ~d_blank & ~d_bad & (d != 0)
-    precision = np.where(day_known, Precision.DAY,
-                         np.where(month_known, Precision.MONTH, Precision.YEAR)).astype(np.int8)
+    precision = np.where(
+        day_known, Precision.DAY, np.where(month_known, Precision.MONTH, Precision.YEAR)
+    ).astype(np.int8)
     mm = np.where(month_known, m, 1)
     dd = np.where(day_known, d, 1)
     error = np.full(n, "", dtype=object)
-    texts = {name: (v.astype("string").fillna("").to_numpy(object) if v is not None
-                    else np.full(n, "", object)) for name, v in
-             (("year", year), ("month", month), ("day", day))}
+    texts = {
+        name: (
+            v.astype("string").fillna("").to_numpy(object)
+            if v is not None
+            else np.full(n, "", object)
+        )
+        for name, v in (("year", year), ("month", month), ("day", day))
+    }
 
     def fail(mask: np.ndarray, reason: Callable[[int], str]) -> None:
         mask = mask & (error == "")
@@ -66,14 +73,20 @@ def parse_split_dates(year: pd.Series, month: pd.Series | None = None,
 
     fail(y_blank, lambda i: "empty")
     fail(y_bad, lambda i: f"year {texts['year'][i]!r} is not a whole number")
-    fail((y < 1) | (y > 9999),
-         lambda i: f"year out of range (1 to 9999): {texts['year'][i]!r}")
-    fail(m_bad | (month_known & ((m < 0) | (m > 12))),
-         lambda i: f"month {texts['month'][i]!r} is not 1 to 12 (0 or blank: unknown)")
-    fail(d_bad | (day_known & ((d < 0) | (d > days_in_month(y, mm)))),
-         lambda i: f"impossible date: year {texts['year'][i]!r}, month {texts['month'][i]!r}, "
-                   f"day {texts['day'][i]!r}")
+    fail((y < 1) | (y > 9999), lambda i: f"year out of range (1 to 9999): {texts['year'][i]!r}")
+    fail(
+        m_bad | (month_known & ((m < 0) | (m > 12))),
+        lambda i: f"month {texts['month'][i]!r} is not 1 to 12 (0 or blank: unknown)",
+    )
+    fail(
+        d_bad | (day_known & ((d < 0) | (d > days_in_month(y, mm)))),
+        lambda i: (
+            f"impossible date: year {texts['year'][i]!r}, month {texts['month'][i]!r}, "
+            f"day {texts['day'][i]!r}"
+        ),
+    )
     ok = error == ""
-    seconds = np.where(ok, days_from_civil(np.where(ok, y, 1970), mm, np.where(ok, dd, 1))
-                       * DAY_SECONDS, 0)
+    seconds = np.where(
+        ok, days_from_civil(np.where(ok, y, 1970), mm, np.where(ok, dd, 1)) * DAY_SECONDS, 0
+    )
     return ParsedDates(seconds.astype(np.int64), np.where(ok, precision, 0).astype(np.int8), error)

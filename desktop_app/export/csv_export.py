@@ -29,12 +29,46 @@ from desktop_app.export.records import ExportEvent
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"  # what the generic importer splits actors, tags and sources on
 
-COLUMNS = ("id", "title", "date", "end", "precision", "description", "category", "location",
-           "country", "lat", "lon", "geo_precision", "actors", "tags", "source", "url",
-           "source_publishers", "source_urls", "reliability", "credibility", "sightline_id")
-TEXT_COLUMNS = frozenset({"id", "title", "description", "category", "location", "country",
-                          "geo_precision", "actors", "tags", "source", "url",
-                          "source_publishers", "source_urls"})
+COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "end",
+    "precision",
+    "description",
+    "category",
+    "location",
+    "country",
+    "lat",
+    "lon",
+    "geo_precision",
+    "actors",
+    "tags",
+    "source",
+    "url",
+    "source_publishers",
+    "source_urls",
+    "reliability",
+    "credibility",
+    "sightline_id",
+)
+TEXT_COLUMNS = frozenset(
+    {
+        "id",
+        "title",
+        "description",
+        "category",
+        "location",
+        "country",
+        "geo_precision",
+        "actors",
+        "tags",
+        "source",
+        "url",
+        "source_publishers",
+        "source_urls",
+    }
+)
 
 
 def neutralise(text: str) -> str:
@@ -48,8 +82,7 @@ def row_of(event: ExportEvent) -> dict[str, str]:
     distinct_urls = list(dict.fromkeys(urls))
     # the importer gives one URL to every source of the row: write it only when that
     # is true (one URL for all the row's sources); source_urls keeps them all
-    url = distinct_urls[0] if len(distinct_urls) == 1 and len(urls) == len(event.sources) \
-        else ""
+    url = distinct_urls[0] if len(distinct_urls) == 1 and len(urls) == len(event.sources) else ""
     cells = {
         "id": event.external_id or "",
         "title": event.title,
@@ -68,7 +101,8 @@ def row_of(event: ExportEvent) -> dict[str, str]:
         "source": LIST_SEPARATOR.join(s.title for s in event.sources),
         "url": url,
         "source_publishers": LIST_SEPARATOR.join(s.publisher or "" for s in event.sources)
-        if any(s.publisher for s in event.sources) else "",
+        if any(s.publisher for s in event.sources)
+        else "",
         "source_urls": " ".join(urls),
         "reliability": event.reliability or "",
         "credibility": "" if event.credibility is None else str(event.credibility),

@@ -33,29 +33,47 @@ KML_NS = "http://www.opengis.net/kml/2.2"
 
 # ---------------------------------------------------------------------- GeoJSON
 def feature_of(event: ExportEvent) -> dict[str, Any]:
-    geometry = ({"type": "Point", "coordinates": [event.longitude, event.latitude]}
-                if event.located else None)
-    return {"type": "Feature", "id": event.id, "geometry": geometry, "properties": {
-        "id": event.id, "external_id": event.external_id, "title": event.title,
-        "description": event.description, "date": event.date,
-        "precision": event.precision_name, "end": event.end or None,
-        "category": event.category, "place": event.place, "country": event.country,
-        "geo_precision": event.geo_precision, "actors": list(event.actors),
-        "tags": list(event.tags), "reliability": event.reliability,
-        "credibility": event.credibility,
-        "sources": [{"title": s.title, "publisher": s.publisher, "url": s.url,
-                     "date": s.date} for s in event.sources],
-    }}
+    geometry = (
+        {"type": "Point", "coordinates": [event.longitude, event.latitude]}
+        if event.located
+        else None
+    )
+    return {
+        "type": "Feature",
+        "id": event.id,
+        "geometry": geometry,
+        "properties": {
+            "id": event.id,
+            "external_id": event.external_id,
+            "title": event.title,
+            "description": event.description,
+            "date": event.date,
+            "precision": event.precision_name,
+            "end": event.end or None,
+            "category": event.category,
+            "place": event.place,
+            "country": event.country,
+            "geo_precision": event.geo_precision,
+            "actors": list(event.actors),
+            "tags": list(event.tags),
+            "reliability": event.reliability,
+            "credibility": event.credibility,
+            "sources": [
+                {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date}
+                for s in event.sources
+            ],
+        },
+    }
 
 
-def write_geojson(target: Path | TextIO, events: Iterable[ExportEvent],
-                  name: str = "Sightline events") -> tuple[int, int]:
+def write_geojson(
+    target: Path | TextIO, events: Iterable[ExportEvent], name: str = "Sightline events"
+) -> tuple[int, int]:
     """Write a FeatureCollection; returns (features, of which located)."""
     if isinstance(target, Path):
         with target.open("w", encoding="utf-8", newline="\n") as handle:
             return write_geojson(handle, events, name)
-    target.write('{"type": "FeatureCollection", "name": ' + json.dumps(name)
-                 + ', "features": [\n')
+    target.write('{"type": "FeatureCollection", "name": ' + json.dumps(name) + ', "features": [\n')
     features = located = 0
     for event in events:
         if features:
@@ -82,8 +100,7 @@ def placemark(event: ExportEvent) -> ET.Element:
     """The Placemark of a located event (text only: ElementTree escapes it)."""
     mark = ET.Element("Placemark", id=f"event-{event.id}")
     ET.SubElement(mark, "name").text = event.title
-    lines = [f"{event.date} ({event.precision_name})"
-             + (f" to {event.end}" if event.end else "")]
+    lines = [f"{event.date} ({event.precision_name})" + (f" to {event.end}" if event.end else "")]
     if event.place:
         lines.append(event.place + (f", {event.country}" if event.country else ""))
     if event.description:
@@ -97,17 +114,23 @@ def placemark(event: ExportEvent) -> ET.Element:
     end_precision = precision if event.end_s is None else int(records.end_precision(event.end_s))
     ET.SubElement(span, "end").text = kml_time(event.span_end_s, end_precision, last=True)
     data = ET.SubElement(mark, "ExtendedData")
-    for key, value in (("id", str(event.id)), ("external_id", event.external_id),
-                       ("date", event.date), ("precision", event.precision_name),
-                       ("end", event.end), ("category", event.category),
-                       ("place", event.place), ("country", event.country),
-                       ("geo_precision", event.geo_precision),
-                       ("actors", "; ".join(event.actors)), ("tags", "; ".join(event.tags)),
-                       ("reliability", event.reliability),
-                       ("credibility", None if event.credibility is None
-                        else str(event.credibility)),
-                       ("sources", "; ".join(s.title for s in event.sources)),
-                       ("source_urls", " ".join(s.url for s in event.sources if s.url))):
+    for key, value in (
+        ("id", str(event.id)),
+        ("external_id", event.external_id),
+        ("date", event.date),
+        ("precision", event.precision_name),
+        ("end", event.end),
+        ("category", event.category),
+        ("place", event.place),
+        ("country", event.country),
+        ("geo_precision", event.geo_precision),
+        ("actors", "; ".join(event.actors)),
+        ("tags", "; ".join(event.tags)),
+        ("reliability", event.reliability),
+        ("credibility", None if event.credibility is None else str(event.credibility)),
+        ("sources", "; ".join(s.title for s in event.sources)),
+        ("source_urls", " ".join(s.url for s in event.sources if s.url)),
+    ):
         if value:
             item = ET.SubElement(data, "Data", name=key)
             ET.SubElement(item, "value").text = value
@@ -116,8 +139,9 @@ def placemark(event: ExportEvent) -> ET.Element:
     return mark
 
 
-def write_kml(target: Path | TextIO, events: Iterable[ExportEvent],
-              name: str = "Sightline events") -> tuple[int, int]:
+def write_kml(
+    target: Path | TextIO, events: Iterable[ExportEvent], name: str = "Sightline events"
+) -> tuple[int, int]:
     """Write a KML 2.2 document; returns (placemarks written, unlocated events left out)."""
     if isinstance(target, Path):
         with target.open("w", encoding="utf-8", newline="\n") as handle:
@@ -125,10 +149,11 @@ def write_kml(target: Path | TextIO, events: Iterable[ExportEvent],
     head = ET.Element("name")
     head.text = name
     note = ET.Element("description")
-    note.text = ("Events exported from Sightline with their dates, places and sources; "
-                 "events without a location are not in this file (see the CSV or GeoJSON).")
-    target.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                 f'<kml xmlns="{KML_NS}">\n<Document>\n')
+    note.text = (
+        "Events exported from Sightline with their dates, places and sources; "
+        "events without a location are not in this file (see the CSV or GeoJSON)."
+    )
+    target.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="{KML_NS}">\n<Document>\n')
     for element in (head, note):  # KML wants them before the placemarks
         target.write(ET.tostring(element, encoding="unicode") + "\n")
     written = left_out = 0

@@ -37,8 +37,10 @@ MAX_EVENTS = 50_000  # a browser page stays usable; more are counted, not writte
 COORD_DECIMALS = 2
 # a second lock besides having no remote reference: the page may run and style only
 # what it carries, show only data: images and connect nowhere
-CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-       "img-src data:; connect-src 'none'")
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; connect-src 'none'"
+)
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,39 @@ def date_words(event: ExportEvent) -> str:
 
 def event_json(event: ExportEvent) -> dict[str, Any]:
     return {
-        "id": event.id, "title": event.title, "date": date_words(event),
-        "iso": event.date, "s": event.start_s, "e": event.span_end_s,
-        "lat": event.latitude, "lon": event.longitude,
+        "id": event.id,
+        "title": event.title,
+        "date": date_words(event),
+        "iso": event.date,
+        "s": event.start_s,
+        "e": event.span_end_s,
+        "lat": event.latitude,
+        "lon": event.longitude,
         "place": ", ".join(x for x in (event.place, event.country) if x),
-        "category": event.category or "", "description": event.description or "",
-        "sources": [{"title": s.title, "publisher": s.publisher or "", "url": s.url or "",
-                     "date": s.date or ""} for s in event.sources],
+        "category": event.category or "",
+        "description": event.description or "",
+        "sources": [
+            {
+                "title": s.title,
+                "publisher": s.publisher or "",
+                "url": s.url or "",
+                "date": s.date or "",
+            }
+            for s in event.sources
+        ],
     }
 
 
 def script_json(value: object) -> str:
     """JSON safe inside a ``<script type="application/json">`` element."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 # ---------------------------------------------------------------------- assets
@@ -119,22 +139,32 @@ def _round_ring(ring: list[list[float]]) -> list[list[float]]:
 @lru_cache(maxsize=1)
 def basemap_json() -> str:
     """The country outlines, quantised to 0.01 degree (script-safe JSON)."""
-    raw = json.loads(files("desktop_app.resources").joinpath(
-        "basemap", "countries-50m.geojson").read_text("utf-8"))
+    raw = json.loads(
+        files("desktop_app.resources")
+        .joinpath("basemap", "countries-50m.geojson")
+        .read_text("utf-8")
+    )
     features = []
     for feature in raw["features"]:
         geometry = feature.get("geometry") or {}
-        polygons = ([geometry["coordinates"]] if geometry.get("type") == "Polygon"
-                    else geometry.get("coordinates", []))
+        polygons = (
+            [geometry["coordinates"]]
+            if geometry.get("type") == "Polygon"
+            else geometry.get("coordinates", [])
+        )
         kept = []
         for polygon in polygons:
             rings = [r for r in (_round_ring(ring) for ring in polygon) if len(r) >= 4]
             if rings:
                 kept.append(rings)
         if kept:
-            features.append({"type": "Feature", "properties": {
-                "name": (feature.get("properties") or {}).get("name", "")},
-                "geometry": {"type": "MultiPolygon", "coordinates": kept}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": (feature.get("properties") or {}).get("name", "")},
+                    "geometry": {"type": "MultiPolygon", "coordinates": kept},
+                }
+            )
     return script_json({"type": "FeatureCollection", "features": features})
 
 
@@ -143,8 +173,13 @@ def page_script() -> str:
 
 
 # ---------------------------------------------------------------------- the page
-def build_html(title: str, events: Iterable[ExportEvent], steps: Sequence[HtmlStep],
-               classification: str = "", story: bool = False) -> str:
+def build_html(
+    title: str,
+    events: Iterable[ExportEvent],
+    steps: Sequence[HtmlStep],
+    classification: str = "",
+    story: bool = False,
+) -> str:
     """The whole page as one string (at most ``MAX_EVENTS`` events are written)."""
     rows: list[dict[str, Any]] = []
     total = 0
@@ -154,16 +189,23 @@ def build_html(title: str, events: Iterable[ExportEvent], steps: Sequence[HtmlSt
             rows.append(event_json(event))
     known = {row["id"] for row in rows}
     data = {
-        "title": title, "classification": classification, "story": story,
-        "total": total, "events": rows,
-        "steps": [{
-            "title": s.title, "note": s.note,
-            "ids": [int(i) for i in s.event_ids if int(i) in known],
-            "timeline": list(s.timeline) if s.timeline else None,
-            "window": list(s.window),
-            "map": list(s.map) if s.map else None,
-            "selection": sorted(int(i) for i in s.selection if int(i) in known),
-        } for s in steps],
+        "title": title,
+        "classification": classification,
+        "story": story,
+        "total": total,
+        "events": rows,
+        "steps": [
+            {
+                "title": s.title,
+                "note": s.note,
+                "ids": [int(i) for i in s.event_ids if int(i) in known],
+                "timeline": list(s.timeline) if s.timeline else None,
+                "window": list(s.window),
+                "map": list(s.map) if s.map else None,
+                "selection": sorted(int(i) for i in s.selection if int(i) in known),
+            }
+            for s in steps
+        ],
     }
     leaflet_js, leaflet_css = leaflet_assets()
     style = files("desktop_app.export").joinpath("html_page.css").read_text("utf-8")
@@ -202,9 +244,14 @@ def build_html(title: str, events: Iterable[ExportEvent], steps: Sequence[HtmlSt
 """
 
 
-def write_html(path: Path, title: str, events: Iterable[ExportEvent],
-               steps: Sequence[HtmlStep], classification: str = "",
-               story: bool = False) -> int:
+def write_html(
+    path: Path,
+    title: str,
+    events: Iterable[ExportEvent],
+    steps: Sequence[HtmlStep],
+    classification: str = "",
+    story: bool = False,
+) -> int:
     """Write the page; returns its size in bytes."""
     text = build_html(title, events, steps, classification, story)
     data = text.encode("utf-8")

@@ -90,8 +90,9 @@ def date_text(start: int, end: int | None, precision: int) -> str:
     return text
 
 
-def pack_events(project: Project | None, frame: EventFrame, ids: Iterable[int],
-                limit: int = EVENTS_PER_PAGE) -> tuple[tuple[PackEvent, ...], int]:
+def pack_events(
+    project: Project | None, frame: EventFrame, ids: Iterable[int], limit: int = EVENTS_PER_PAGE
+) -> tuple[tuple[PackEvent, ...], int]:
     """The first ``limit`` of ``ids`` (in time order) as pack rows, and how many there are."""
     rows = np.sort(frame.rows_of(list(ids)))
     out: list[PackEvent] = []
@@ -102,15 +103,16 @@ def pack_events(project: Project | None, frame: EventFrame, ids: Iterable[int],
         if project is not None:
             detail = event_detail(project, event_id)
             if detail is not None:
-                sources = tuple(_source_text(s.title, s.publisher, s.date)
-                                for s in detail.sources)
+                sources = tuple(_source_text(s.title, s.publisher, s.date) for s in detail.sources)
                 end = detail.end_s
-        out.append(PackEvent(
-            date=date_text(int(frame.start[row]), end, int(frame.precision[row])),
-            place=str(frame.place[row] or "") or "no location",
-            title=str(frame.title[row] or ""),
-            sources=sources,
-        ))
+        out.append(
+            PackEvent(
+                date=date_text(int(frame.start[row]), end, int(frame.precision[row])),
+                place=str(frame.place[row] or "") or "no location",
+                title=str(frame.title[row] or ""),
+                sources=sources,
+            )
+        )
     return tuple(out), len(rows)
 
 
@@ -126,8 +128,13 @@ def write_pack(path: Path | str, document: PackDocument) -> int:
     writer.setResolution(DPI)
     writer.setTitle(document.title)
     writer.setCreator("Sightline")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
     pages = 1 + len(document.steps)
     painter = QPainter()
     if not painter.begin(writer):
@@ -155,8 +162,15 @@ def _font(size: float, bold: bool = False) -> QFont:
     return font
 
 
-def _text(painter: QPainter, rect: QRectF, text: str, size: float, colour: QColor,
-          flags: Qt.AlignmentFlag, bold: bool = False) -> QRectF:
+def _text(
+    painter: QPainter,
+    rect: QRectF,
+    text: str,
+    size: float,
+    colour: QColor,
+    flags: Qt.AlignmentFlag,
+    bold: bool = False,
+) -> QRectF:
     painter.setFont(_font(size, bold))
     painter.setPen(colour)
     wrapped = int(flags | Qt.TextFlag.TextWordWrap)
@@ -171,72 +185,171 @@ def _frame_page(painter: QPainter, document: PackDocument, number: int, pages: i
     if document.classification.strip():
         line = document.classification.strip()
         for y in (8.0, PAGE.height() - 22.0):
-            _text(painter, QRectF(MARGIN, y, width, 14), line, 9.5, CLASSIFICATION,
-                  Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, bold=True)
+            _text(
+                painter,
+                QRectF(MARGIN, y, width, 14),
+                line,
+                9.5,
+                CLASSIFICATION,
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                bold=True,
+            )
     footer_y = PAGE.height() - MARGIN + 4
     painter.setPen(QPen(RULE, 0.6))
     painter.drawLine(QPointF(MARGIN, footer_y - 4), QPointF(PAGE.width() - MARGIN, footer_y - 4))
     left = f"{document.title}  ·  {document.project}  ·  {document.created:%d %B %Y}"
-    _text(painter, QRectF(MARGIN, footer_y, width * 0.8, 12), left, 7.5, MUTED,
-          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    _text(painter, QRectF(MARGIN, footer_y, width, 12), f"Page {number} of {pages}", 7.5,
-          MUTED, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    _text(
+        painter,
+        QRectF(MARGIN, footer_y, width * 0.8, 12),
+        left,
+        7.5,
+        MUTED,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+    )
+    _text(
+        painter,
+        QRectF(MARGIN, footer_y, width, 12),
+        f"Page {number} of {pages}",
+        7.5,
+        MUTED,
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    )
 
 
 def _cover(painter: QPainter, document: PackDocument) -> None:
     band = QRectF(0, 150, PAGE.width(), 150)
     painter.fillRect(band, ACCENT)
     inner = band.adjusted(MARGIN + 20, 22, -MARGIN - 20, -16)
-    _text(painter, QRectF(inner.left(), inner.top(), inner.width(), 16), "BRIEFING PACK",
-          10, QColor("#c9dcef"), Qt.AlignmentFlag.AlignLeft, bold=True)
-    _text(painter, QRectF(inner.left(), inner.top() + 22, inner.width(), 80), document.title,
-          28, QColor("white"), Qt.AlignmentFlag.AlignLeft, bold=True)
+    _text(
+        painter,
+        QRectF(inner.left(), inner.top(), inner.width(), 16),
+        "BRIEFING PACK",
+        10,
+        QColor("#c9dcef"),
+        Qt.AlignmentFlag.AlignLeft,
+        bold=True,
+    )
+    _text(
+        painter,
+        QRectF(inner.left(), inner.top() + 22, inner.width(), 80),
+        document.title,
+        28,
+        QColor("white"),
+        Qt.AlignmentFlag.AlignLeft,
+        bold=True,
+    )
     steps = len(document.steps)
-    facts = [("Date", f"{document.created:%d %B %Y}"),
-             ("Project", document.project),
-             ("Steps", f"{steps} view{'s' if steps != 1 else ''}")]
+    facts = [
+        ("Date", f"{document.created:%d %B %Y}"),
+        ("Project", document.project),
+        ("Steps", f"{steps} view{'s' if steps != 1 else ''}"),
+    ]
     y = band.bottom() + 26
     for label, value in facts:
-        _text(painter, QRectF(MARGIN + 20, y, 90, 16), label.upper(), 8.5, MUTED,
-              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, bold=True)
-        _text(painter, QRectF(MARGIN + 110, y, 300, 16), value, 11, INK,
-              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        _text(
+            painter,
+            QRectF(MARGIN + 20, y, 90, 16),
+            label.upper(),
+            8.5,
+            MUTED,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            bold=True,
+        )
+        _text(
+            painter,
+            QRectF(MARGIN + 110, y, 300, 16),
+            value,
+            11,
+            INK,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        )
         y += 22
     # contents: the steps with their pages
     left = PAGE.width() / 2 + 10
     y = band.bottom() + 26
-    _text(painter, QRectF(left, y, 360, 16), "CONTENTS", 8.5, MUTED,
-          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, bold=True)
+    _text(
+        painter,
+        QRectF(left, y, 360, 16),
+        "CONTENTS",
+        8.5,
+        MUTED,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        bold=True,
+    )
     y += 22
     for number, step in enumerate(document.steps, start=1):
         if y > PAGE.height() - MARGIN - 40:
-            _text(painter, QRectF(left, y, 360, 14), f"… and {steps - number + 1} more", 9.5,
-                  MUTED, Qt.AlignmentFlag.AlignLeft)
+            _text(
+                painter,
+                QRectF(left, y, 360, 14),
+                f"… and {steps - number + 1} more",
+                9.5,
+                MUTED,
+                Qt.AlignmentFlag.AlignLeft,
+            )
             break
-        title = painter.fontMetrics().elidedText(step.title or f"View {number}",
-                                                 Qt.TextElideMode.ElideRight, 290)
-        _text(painter, QRectF(left, y, 330, 14), f"{number}.  {title}", 10, INK,
-              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        _text(painter, QRectF(left, y, 360, 14), str(number + 1), 10, MUTED,
-              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        title = painter.fontMetrics().elidedText(
+            step.title or f"View {number}", Qt.TextElideMode.ElideRight, 290
+        )
+        _text(
+            painter,
+            QRectF(left, y, 330, 14),
+            f"{number}.  {title}",
+            10,
+            INK,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        )
+        _text(
+            painter,
+            QRectF(left, y, 360, 14),
+            str(number + 1),
+            10,
+            MUTED,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        )
         y += 18
 
 
 def _step_page(painter: QPainter, document: PackDocument, step: PackStep, number: int) -> None:
     width = PAGE.width() - 2 * MARGIN
     top = MARGIN
-    _text(painter, QRectF(MARGIN, top, width, 12),
-          f"{document.title.upper()}  ·  STEP {number} OF {len(document.steps)}", 7.5, MUTED,
-          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, bold=True)
+    _text(
+        painter,
+        QRectF(MARGIN, top, width, 12),
+        f"{document.title.upper()}  ·  STEP {number} OF {len(document.steps)}",
+        7.5,
+        MUTED,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        bold=True,
+    )
     if step.period:
-        _text(painter, QRectF(MARGIN, top, width, 12), step.period, 7.5, MUTED,
-              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    used = _text(painter, QRectF(MARGIN, top + 16, width, 60), step.title or f"View {number}",
-                 17, INK, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, bold=True)
+        _text(
+            painter,
+            QRectF(MARGIN, top, width, 12),
+            step.period,
+            7.5,
+            MUTED,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        )
+    used = _text(
+        painter,
+        QRectF(MARGIN, top + 16, width, 60),
+        step.title or f"View {number}",
+        17,
+        INK,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+        bold=True,
+    )
     y = used.bottom() + 3
     if step.note:
-        used = _text(painter, QRectF(MARGIN, y, width, 60), step.note, 10, MUTED,
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        used = _text(
+            painter,
+            QRectF(MARGIN, y, width, 60),
+            step.note,
+            10,
+            MUTED,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+        )
         y = used.bottom()
     y += 8
     painter.setPen(QPen(ACCENT, 1.2))
@@ -251,8 +364,9 @@ def _step_page(painter: QPainter, document: PackDocument, step: PackStep, number
     if step.map_image is not None:
         below = _image(painter, step.map_image, QRectF(MARGIN, y, images_w, map_h - 6)).bottom()
     if step.timeline_image is not None:
-        _image(painter, step.timeline_image,
-               QRectF(MARGIN, below + 8, images_w, bottom - below - 8))
+        _image(
+            painter, step.timeline_image, QRectF(MARGIN, below + 8, images_w, bottom - below - 8)
+        )
     column = QRectF(MARGIN + images_w + 16, y, width - images_w - 16, bottom - y)
     _events(painter, step, column)
 
@@ -270,21 +384,33 @@ def _image(painter: QPainter, image: QImage, box: QRectF) -> QRectF:
 
 def _event_html(event: PackEvent) -> str:
     sources = "".join(f"<div class='src'>Source: {html.escape(s)}</div>" for s in event.sources)
-    return (f"<div class='ev'><div class='when'>{html.escape(event.date)}"
-            f" &nbsp;·&nbsp; {html.escape(event.place)}</div>"
-            f"<div class='title'>{html.escape(event.title)}</div>{sources}</div>")
+    return (
+        f"<div class='ev'><div class='when'>{html.escape(event.date)}"
+        f" &nbsp;·&nbsp; {html.escape(event.place)}</div>"
+        f"<div class='title'>{html.escape(event.title)}</div>{sources}</div>"
+    )
 
 
 def _events(painter: QPainter, step: PackStep, column: QRectF) -> None:
     total = step.total_events if step.total_events is not None else len(step.events)
     head = f"{step.events_label} ({total})" if total else "No events in this view"
-    used = _text(painter, QRectF(column.left(), column.top(), column.width(), 14), head.upper(),
-                 8.5, ACCENT, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, bold=True)
-    area = QRectF(column.left(), used.bottom() + 6, column.width(),
-                  column.bottom() - used.bottom() - 6)
-    style = (f"div.ev {{ margin-bottom: 7px; }} div.when {{ color: {ACCENT.name()}; "
-             "font-size: 7.5pt; font-weight: bold; } div.title { color: #1d2733; "
-             "font-size: 9pt; } div.src { color: #5c6773; font-size: 7pt; }")
+    used = _text(
+        painter,
+        QRectF(column.left(), column.top(), column.width(), 14),
+        head.upper(),
+        8.5,
+        ACCENT,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+        bold=True,
+    )
+    area = QRectF(
+        column.left(), used.bottom() + 6, column.width(), column.bottom() - used.bottom() - 6
+    )
+    style = (
+        f"div.ev {{ margin-bottom: 7px; }} div.when {{ color: {ACCENT.name()}; "
+        "font-size: 7.5pt; font-weight: bold; } div.title { color: #1d2733; "
+        "font-size: 9pt; } div.src { color: #5c6773; font-size: 7pt; }"
+    )
     shown = len(step.events)
     while True:
         doc = QTextDocument()
@@ -293,8 +419,11 @@ def _events(painter: QPainter, step: PackStep, column: QRectF) -> None:
         doc.setDefaultStyleSheet(style)
         doc.setTextWidth(area.width())
         rest = total - shown
-        more = (f"<div class='src'>… and {rest:,} more event{'s' if rest != 1 else ''}</div>"
-                if rest > 0 else "")
+        more = (
+            f"<div class='src'>… and {rest:,} more event{'s' if rest != 1 else ''}</div>"
+            if rest > 0
+            else ""
+        )
         doc.setHtml("".join(_event_html(e) for e in step.events[:shown]) + more)
         if doc.size().height() <= area.height() or shown == 0:
             break

@@ -86,8 +86,11 @@ class ExportEvent:
         """Exclusive end of the whole event: its end, or the end of the start's span."""
         if self.end_s is not None:
             return self.end_s
-        return int(span_end_seconds(np.array([self.start_s], np.int64),
-                                    np.array([self.precision], np.int8))[0])
+        return int(
+            span_end_seconds(
+                np.array([self.start_s], np.int64), np.array([self.precision], np.int8)
+            )[0]
+        )
 
 
 @lru_cache(maxsize=1 << 16)  # dates repeat: a million events fall on a few thousand days
@@ -101,8 +104,9 @@ def end_precision(end_s: int) -> Precision:
     last = from_seconds(int(end_s) - 1)
     for precision in (Precision.YEAR, Precision.MONTH, Precision.DAY):
         start = _floor(last, precision)
-        if int(span_end_seconds(np.array([start], np.int64),
-                                np.array([int(precision)], np.int8))[0]) == int(end_s):
+        if int(
+            span_end_seconds(np.array([start], np.int64), np.array([int(precision)], np.int8))[0]
+        ) == int(end_s):
             return precision
     return Precision.MINUTE
 
@@ -134,57 +138,104 @@ def visible_ids(frame: EventFrame, visible: np.ndarray) -> np.ndarray:
     return frame.ids[np.flatnonzero(np.asarray(visible, bool))]
 
 
-def export_events(project: Project, ids: Sequence[int] | np.ndarray,
-                  chunk: int = CHUNK) -> Iterator[ExportEvent]:
+def export_events(
+    project: Project, ids: Sequence[int] | np.ndarray, chunk: int = CHUNK
+) -> Iterator[ExportEvent]:
     """The events ``ids`` (in that order; unknown ids are skipped), read chunk by chunk."""
     ids = np.asarray(ids, np.int64)
     with project.engine.connect() as conn:
         for lo in range(0, len(ids), chunk):
-            part = [int(i) for i in ids[lo:lo + chunk]]
+            part = [int(i) for i in ids[lo : lo + chunk]]
             yield from _chunk(conn, part)
 
 
 def _chunk(conn: object, ids: list[int]) -> Iterator[ExportEvent]:
     execute = conn.execute  # type: ignore[attr-defined]
-    events = {row[0]: row for row in execute(
-        select(Event.id, Event.title, Event.start_s, Event.precision, Event.end_s,
-               Event.description, Event.external_id, Event.category, Event.tags,
-               Event.reliability, Event.credibility, Location.name, Location.country,
-               Location.latitude, Location.longitude, Location.geo_precision)
-        .outerjoin(Location, Location.id == Event.location_id)
-        .where(Event.id.in_(ids)))}
+    events = {
+        row[0]: row
+        for row in execute(
+            select(
+                Event.id,
+                Event.title,
+                Event.start_s,
+                Event.precision,
+                Event.end_s,
+                Event.description,
+                Event.external_id,
+                Event.category,
+                Event.tags,
+                Event.reliability,
+                Event.credibility,
+                Location.name,
+                Location.country,
+                Location.latitude,
+                Location.longitude,
+                Location.geo_precision,
+            )
+            .outerjoin(Location, Location.id == Event.location_id)
+            .where(Event.id.in_(ids))
+        )
+    }
     actors: dict[int, list[str]] = {}
     for event_id, name in execute(
-            select(event_actor.c.event_id, Actor.name)
-            .join(Actor, Actor.id == event_actor.c.actor_id)
-            .where(event_actor.c.event_id.in_(ids))
-            .order_by(event_actor.c.event_id, event_actor.c.role, Actor.name)):
+        select(event_actor.c.event_id, Actor.name)
+        .join(Actor, Actor.id == event_actor.c.actor_id)
+        .where(event_actor.c.event_id.in_(ids))
+        .order_by(event_actor.c.event_id, event_actor.c.role, Actor.name)
+    ):
         names = actors.setdefault(event_id, [])
         if name not in names:
             names.append(name)
     sources: dict[int, list[ExportSource]] = {}
     for event_id, title, publisher, url, date in execute(
-            select(event_source.c.event_id, Source.title, Source.publisher, Source.url,
-                   Source.date)
-            .join(Source, Source.id == event_source.c.source_id)
-            .where(event_source.c.event_id.in_(ids))
-            .order_by(event_source.c.event_id, Source.id)):
+        select(event_source.c.event_id, Source.title, Source.publisher, Source.url, Source.date)
+        .join(Source, Source.id == event_source.c.source_id)
+        .where(event_source.c.event_id.in_(ids))
+        .order_by(event_source.c.event_id, Source.id)
+    ):
         sources.setdefault(event_id, []).append(ExportSource(title, publisher, url, date))
     for event_id in ids:
         row = events.get(event_id)
         if row is None:
             continue
-        (_id, title, start_s, precision, end_s, description, external_id, category, tags,
-         reliability, credibility, place, country, lat, lon, geo_precision) = row
+        (
+            _id,
+            title,
+            start_s,
+            precision,
+            end_s,
+            description,
+            external_id,
+            category,
+            tags,
+            reliability,
+            credibility,
+            place,
+            country,
+            lat,
+            lon,
+            geo_precision,
+        ) = row
         yield ExportEvent(
-            id=int(event_id), title=title or "", start_s=int(start_s),
-            precision=int(precision), end_s=None if end_s is None else int(end_s),
-            description=description, external_id=external_id, category=category,
-            place=place, country=country, latitude=_number(lat), longitude=_number(lon),
+            id=int(event_id),
+            title=title or "",
+            start_s=int(start_s),
+            precision=int(precision),
+            end_s=None if end_s is None else int(end_s),
+            description=description,
+            external_id=external_id,
+            category=category,
+            place=place,
+            country=country,
+            latitude=_number(lat),
+            longitude=_number(lon),
             geo_precision=geo_precision if place is not None else None,
-            actors=tuple(actors.get(event_id, ())), tags=tuple(str(t) for t in tags or ()),
-            reliability=reliability, credibility=credibility,
-            sources=tuple(sources.get(event_id, ())))
+            actors=tuple(actors.get(event_id, ())),
+            tags=tuple(str(t) for t in tags or ()),
+            reliability=reliability,
+            credibility=credibility,
+            sources=tuple(sources.get(event_id, ())),
+        )
 
 
 def _number(value: object) -> float | None:

@@ -109,8 +109,10 @@ def _write(frame: EventFrame, path: Path) -> None:
         columns[f"single:{facet}"] = codes
         names[f"single:{facet}"] = values
     rows_table = pa.table(columns)
-    link_tables = {facet: pa.table({"rows": links.rows, "codes": links.codes})
-                   for facet, links in frame.multi.items()}
+    link_tables = {
+        facet: pa.table({"rows": links.rows, "codes": links.codes})
+        for facet, links in frame.multi.items()
+    }
     for facet, links in frame.multi.items():
         names[f"multi:{facet}"] = links.names
     meta = {b"names": json.dumps(names).encode(), b"links": json.dumps(list(link_tables)).encode()}
@@ -120,8 +122,10 @@ def _write(frame: EventFrame, path: Path) -> None:
         with ipc.new_file(sink, schema) as writer:
             writer.write_table(rows_table.replace_schema_metadata(meta))
         for facet, table in link_tables.items():
-            with pa.OSFile(str(tmp) + f".{facet}", "wb") as link_sink, \
-                    ipc.new_file(link_sink, table.schema) as link_writer:
+            with (
+                pa.OSFile(str(tmp) + f".{facet}", "wb") as link_sink,
+                ipc.new_file(link_sink, table.schema) as link_writer,
+            ):
                 link_writer.write_table(table)
     for facet in link_tables:
         Path(str(tmp) + f".{facet}").replace(str(path) + f".{facet}")
@@ -137,14 +141,19 @@ def _read(path: Path) -> EventFrame:
     for facet in json.loads(meta[b"links"]):
         with pa.memory_map(str(path) + f".{facet}") as source:
             links = ipc.open_file(source).read_all()
-        multi[facet] = Links(links["rows"].to_numpy(), links["codes"].to_numpy(),
-                             names[f"multi:{facet}"])
-    single = {key.split(":", 1)[1]: (table[key].to_numpy(), values)
-              for key, values in names.items() if key.startswith("single:")}
+        multi[facet] = Links(
+            links["rows"].to_numpy(), links["codes"].to_numpy(), names[f"multi:{facet}"]
+        )
+    single = {
+        key.split(":", 1)[1]: (table[key].to_numpy(), values)
+        for key, values in names.items()
+        if key.startswith("single:")
+    }
     arrays = {name: table[name].to_numpy() for name in _ROW_COLUMNS}
     return EventFrame(
         **arrays,
         title=table["title"].to_numpy(zero_copy_only=False),
         place=table["place"].to_numpy(zero_copy_only=False),
-        single=single, multi=multi,
+        single=single,
+        multi=multi,
     )

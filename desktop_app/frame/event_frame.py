@@ -18,8 +18,16 @@ from sqlalchemy import text
 from desktop_app.domain.dates import Precision, span_end_seconds
 from desktop_app.store.project import Project
 
-FACETS = ("category", "actor", "country", "tag", "source", "reliability", "credibility",
-          "precision")
+FACETS = (
+    "category",
+    "actor",
+    "country",
+    "tag",
+    "source",
+    "reliability",
+    "credibility",
+    "precision",
+)
 # a precision code -> its word ("" for none); the one table of these names
 PRECISION_NAMES = ["", *(p.name.lower() for p in Precision)]
 
@@ -90,8 +98,11 @@ class EventFrame:
         return rows
 
     def _rows_of(self, ids: Any) -> np.ndarray:
-        wanted = (ids.astype(np.int64, copy=False) if isinstance(ids, np.ndarray)
-                  else np.fromiter(ids, np.int64, count=len(ids)))
+        wanted = (
+            ids.astype(np.int64, copy=False)
+            if isinstance(ids, np.ndarray)
+            else np.fromiter(ids, np.int64, count=len(ids))
+        )
         if not len(wanted) or not len(self.ids):
             return np.zeros(0, np.int64)
         sorted_ids = self.ids[self._id_order]
@@ -152,11 +163,23 @@ class EventFrame:
     @classmethod
     def empty(cls) -> EventFrame:
         z = np.zeros(0, np.int64)
-        return cls(z, z, z, np.zeros(0, np.int8), np.zeros(0, bool), np.zeros(0), np.zeros(0),
-                   z, np.zeros(0, object), np.zeros(0, object),
-                   {f: (np.zeros(0, np.int32), []) for f in
-                    ("category", "country", "reliability", "credibility", "precision")},
-                   {f: Links(z, np.zeros(0, np.int32), []) for f in ("actor", "tag", "source")})
+        return cls(
+            z,
+            z,
+            z,
+            np.zeros(0, np.int8),
+            np.zeros(0, bool),
+            np.zeros(0),
+            np.zeros(0),
+            z,
+            np.zeros(0, object),
+            np.zeros(0, object),
+            {
+                f: (np.zeros(0, np.int32), [])
+                for f in ("category", "country", "reliability", "credibility", "precision")
+            },
+            {f: Links(z, np.zeros(0, np.int32), []) for f in ("actor", "tag", "source")},
+        )
 
     @classmethod
     def load(cls, project: Project) -> EventFrame:
@@ -167,7 +190,7 @@ class EventFrame:
         """
         statements = {
             "events": "SELECT id, start_s, end_s, precision, title, category, reliability, "
-                      "credibility, location_id FROM event",
+            "credibility, location_id FROM event",
             "places": "SELECT id, latitude, longitude, country, name FROM location",
             "actor_pairs": "SELECT event_id, actor_id FROM event_actor",
             "actors": "SELECT id, name FROM actor",
@@ -186,25 +209,31 @@ class EventFrame:
         precision = events["precision"].to_numpy(np.int8)
         own_end = pd.to_numeric(events["end_s"], errors="coerce").to_numpy(np.float64)
         has_end = ~np.isnan(own_end)
-        end = np.where(has_end, np.nan_to_num(own_end).astype(np.int64),
-                       span_end_seconds(start, precision))
+        end = np.where(
+            has_end, np.nan_to_num(own_end).astype(np.int64), span_end_seconds(start, precision)
+        )
         ids = events["id"].to_numpy(np.int64)
-        location_id = pd.to_numeric(events["location_id"], errors="coerce").fillna(-1).to_numpy(
-            np.int64)
+        location_id = (
+            pd.to_numeric(events["location_id"], errors="coerce").fillna(-1).to_numpy(np.int64)
+        )
         at = _lookup(places["id"].to_numpy(np.int64), location_id)  # place row or -1
         # each place column gets a last "no place" entry, which row -1 picks
         lat = np.append(places["latitude"].to_numpy(np.float64, na_value=np.nan), np.nan)[at]
         lon = np.append(places["longitude"].to_numpy(np.float64, na_value=np.nan), np.nan)[at]
         place_names = np.append(places["name"].to_numpy(dtype=object), "")
         countries = np.append(
-            places["country"].astype("string").fillna("").to_numpy(dtype=object), "")
+            places["country"].astype("string").fillna("").to_numpy(dtype=object), ""
+        )
         credibility = pd.to_numeric(events["credibility"], errors="coerce")
         single = {
             "category": _codes(events["category"]),
             "country": _codes(pd.Series(countries[at])),
             "reliability": _codes(events["reliability"]),
-            "credibility": _codes(pd.Series(np.where(
-                credibility.isna(), "", credibility.fillna(0).astype(int).astype(str)))),
+            "credibility": _codes(
+                pd.Series(
+                    np.where(credibility.isna(), "", credibility.fillna(0).astype(int).astype(str))
+                )
+            ),
             "precision": _codes(pd.Series(np.array(PRECISION_NAMES, object)[precision])),
         }
         multi = {
@@ -213,10 +242,18 @@ class EventFrame:
             "tag": _tag_links(ids, tables.get("tags")),
         }
         return cls(
-            ids=ids, start=start, end=np.maximum(end, start + 1), precision=precision,
-            has_end=has_end, lat=lat, lon=lon, location_id=location_id,
-            title=events["title"].to_numpy(dtype=object), place=place_names[at],
-            single=single, multi=multi,
+            ids=ids,
+            start=start,
+            end=np.maximum(end, start + 1),
+            precision=precision,
+            has_end=has_end,
+            lat=lat,
+            lon=lon,
+            location_id=location_id,
+            title=events["title"].to_numpy(dtype=object),
+            place=place_names[at],
+            single=single,
+            multi=multi,
         )
 
 
@@ -234,11 +271,12 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(keys[order][pos] == wanted, order[pos], -1)
 
 
-_TAGS_SQL = {"sqlite": "SELECT e.id, j.value FROM event e, json_each(e.tags) j "
-                       "WHERE e.tags IS NOT NULL",
-             "postgresql": "SELECT e.id, j.value FROM event e, "
-                           "json_array_elements_text(e.tags) AS j(value) "
-                           "WHERE e.tags IS NOT NULL AND json_typeof(e.tags) = 'array'"}
+_TAGS_SQL = {
+    "sqlite": "SELECT e.id, j.value FROM event e, json_each(e.tags) j WHERE e.tags IS NOT NULL",
+    "postgresql": "SELECT e.id, j.value FROM event e, "
+    "json_array_elements_text(e.tags) AS j(value) "
+    "WHERE e.tags IS NOT NULL AND json_typeof(e.tags) = 'array'",
+}
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -261,8 +299,11 @@ def _links(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
     code = _lookup(by_name.iloc[:, 0].to_numpy(np.int64), pairs.iloc[:, 1].to_numpy(np.int64))
     rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
     keep = (code >= 0) & (rows >= 0)
-    return Links(rows[keep], code[keep].astype(np.int32),
-                 [str(n) for n in by_name.iloc[:, 1].to_numpy(dtype=object)])
+    return Links(
+        rows[keep],
+        code[keep].astype(np.int32),
+        [str(n) for n in by_name.iloc[:, 1].to_numpy(dtype=object)],
+    )
 
 
 def _tag_links(ids: np.ndarray, pairs: pd.DataFrame | None) -> Links:
@@ -287,8 +328,11 @@ def _query_all(project: Project, statements: dict[str, str]) -> dict[str, pd.Dat
     """Run queries, as DataFrames: for a SQLite file through the ADBC worker process
     (Arrow, side by side; several times faster than the sqlite3 module for a million
     rows), otherwise through SQLAlchemy."""
-    if (project.engine.dialect.name == "sqlite" and project.path is not None
-            and _event_count(project) >= ARROW_READ_FROM_ROWS):
+    if (
+        project.engine.dialect.name == "sqlite"
+        and project.path is not None
+        and _event_count(project) >= ARROW_READ_FROM_ROWS
+    ):
         from desktop_app.store.sqlite_worker import SqliteWorker
 
         with SqliteWorker(project.path) as db:

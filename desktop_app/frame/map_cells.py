@@ -143,14 +143,28 @@ class MapIndex:
         return len(self.lat)
 
     # ------------------------------------------------------------------ queries
-    def features(self, mask: np.ndarray, view: Viewport, *, max_points: int = MAX_POINTS,
-                 cell_px: int = CELL_PX, margin: float = MARGIN) -> ViewFeatures:
+    def features(
+        self,
+        mask: np.ndarray,
+        view: Viewport,
+        *,
+        max_points: int = MAX_POINTS,
+        cell_px: int = CELL_PX,
+        margin: float = MARGIN,
+    ) -> ViewFeatures:
         """Events of ``mask`` (visible rows) in and around the viewport."""
         return self._query(None, mask & self.located, view, max_points, cell_px, margin)
 
-    def selected(self, selected_rows: np.ndarray, mask: np.ndarray, view: Viewport, *,
-                 max_points: int = MAX_SELECTED, cell_px: int = CELL_PX,
-                 margin: float = MARGIN) -> ViewFeatures:
+    def selected(
+        self,
+        selected_rows: np.ndarray,
+        mask: np.ndarray,
+        view: Viewport,
+        *,
+        max_points: int = MAX_SELECTED,
+        cell_px: int = CELL_PX,
+        margin: float = MARGIN,
+    ) -> ViewFeatures:
         """Selected rows that are visible, located and in view: points, or cells beyond
         ``max_points``. Costs in proportion to the selection, not the frame."""
         sel = np.unique(np.asarray(selected_rows, np.int64))
@@ -158,8 +172,15 @@ class MapIndex:
         sel = sel[mask[sel] & self.located[sel]]
         return self._query(sel, np.ones(len(sel), bool), view, max_points, cell_px, margin)
 
-    def _query(self, subset: np.ndarray | None, ok: np.ndarray, view: Viewport,
-               max_points: int, cell_px: int, margin: float) -> ViewFeatures:
+    def _query(
+        self,
+        subset: np.ndarray | None,
+        ok: np.ndarray,
+        view: Viewport,
+        max_points: int,
+        cell_px: int,
+        margin: float,
+    ) -> ViewFeatures:
         """Aggregate the rows ``subset`` (all rows when None) where ``ok`` holds."""
         qx = self.qx if subset is None else self.qx[subset]
         qy = self.qy if subset is None else self.qy[subset]
@@ -174,16 +195,29 @@ class MapIndex:
         in_view = len(at)
         frame_rows = at if subset is None else subset[at]
         if in_view <= max_points:
-            points = Points(frame_rows.astype(np.int64), self.lat[frame_rows],
-                            _nearest_copy(self.lon[frame_rows], view))
+            points = Points(
+                frame_rows.astype(np.int64),
+                self.lat[frame_rows],
+                _nearest_copy(self.lon[frame_rows], view),
+            )
             return ViewFeatures(points, _empty_cells(), in_view)
         cells = self._cells(inside, at, frame_rows, rel_x, rel_y, x0, y0, width, height, shift)
         cells.lon = _nearest_copy(cells.lon, view)
         return ViewFeatures(_empty_points(), cells, in_view)
 
-    def _cells(self, inside: np.ndarray, at: np.ndarray, frame_rows: np.ndarray,
-               rel_x: np.ndarray, rel_y: np.ndarray, x0: int, y0: int, width: int,
-               height: int, shift: int) -> Cells:
+    def _cells(
+        self,
+        inside: np.ndarray,
+        at: np.ndarray,
+        frame_rows: np.ndarray,
+        rel_x: np.ndarray,
+        rel_y: np.ndarray,
+        x0: int,
+        y0: int,
+        width: int,
+        height: int,
+        shift: int,
+    ) -> Cells:
         sub = max(shift - SUB_BITS, 0)
         per = 1 << (shift - sub)  # sub-cells per cell side
         ncx = (min(width, WORLD) >> shift) + 1
@@ -194,8 +228,9 @@ class MapIndex:
             key = (rel_y[at] >> sub) * np.int32(nfx) + (rel_x[at] >> sub)
             fine_flat = np.bincount(key, minlength=n_bins)
         else:  # most rows inside: one pass, rows outside counted in a spare bin
-            key = np.where(inside, (rel_y >> sub) * np.int32(nfx) + (rel_x >> sub),
-                           np.int32(n_bins))
+            key = np.where(
+                inside, (rel_y >> sub) * np.int32(nfx) + (rel_x >> sub), np.int32(n_bins)
+            )
             fine_flat = np.bincount(key, minlength=n_bins + 1)[:n_bins]
         # sum the sub-cells of each cell, weighting their centres for the centroid
         blocks = fine_flat.reshape(ncy, per, ncx, per)
@@ -232,8 +267,9 @@ class MapIndex:
         lat, lon = self.lat[keep], self.lon[keep]
         return float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max())
 
-    def rows_in_box(self, mask: np.ndarray, south: float, west: float, north: float,
-                    east: float) -> np.ndarray:
+    def rows_in_box(
+        self, mask: np.ndarray, south: float, west: float, north: float, east: float
+    ) -> np.ndarray:
         """Located rows of ``mask`` inside a lat/lon box (west/east may pass ±180)."""
         keep = mask & self.located & (self.lat >= south) & (self.lat <= north)
         if east - west >= 360.0:

@@ -19,8 +19,9 @@ OTHER_LANE = "other"
 NO_CATEGORY = "(no category)"
 
 
-def _bin_edges(start: np.ndarray, end: np.ndarray, t0: int, t1: int,
-               bins: int) -> tuple[np.ndarray, np.ndarray]:
+def _bin_edges(
+    start: np.ndarray, end: np.ndarray, t0: int, t1: int, bins: int
+) -> tuple[np.ndarray, np.ndarray]:
     """First and last bin (inclusive) that each span overlaps; spans must overlap [t0, t1).
 
     Integer arithmetic (bin = offset * bins // span) is exact and faster than floats;
@@ -39,8 +40,9 @@ def _bin_edges(start: np.ndarray, end: np.ndarray, t0: int, t1: int,
     return first, last
 
 
-def histogram(start: np.ndarray, end: np.ndarray, t0: int, t1: int, bins: int,
-              mask: np.ndarray | None = None) -> np.ndarray:
+def histogram(
+    start: np.ndarray, end: np.ndarray, t0: int, t1: int, bins: int, mask: np.ndarray | None = None
+) -> np.ndarray:
     """Events overlapping each of ``bins`` equal bins of [t0, t1) (int64 counts).
 
     A span is counted in every bin it overlaps, so a year-long event adds one to each
@@ -60,8 +62,9 @@ def histogram(start: np.ndarray, end: np.ndarray, t0: int, t1: int, bins: int,
     return np.cumsum(diff[:bins]).astype(np.int64)
 
 
-def overlapping(start: np.ndarray, end: np.ndarray, t0: int, t1: int,
-                mask: np.ndarray | None = None) -> np.ndarray:
+def overlapping(
+    start: np.ndarray, end: np.ndarray, t0: int, t1: int, mask: np.ndarray | None = None
+) -> np.ndarray:
     """Rows whose span overlaps [t0, t1) (sorted row numbers)."""
     keep = (start < t1) & (end > t0)
     if mask is not None:
@@ -69,8 +72,14 @@ def overlapping(start: np.ndarray, end: np.ndarray, t0: int, t1: int,
     return np.flatnonzero(keep)
 
 
-def brushed_ids(ids: np.ndarray, start: np.ndarray, end: np.ndarray, t0: int, t1: int,
-                mask: np.ndarray | None = None) -> np.ndarray:
+def brushed_ids(
+    ids: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    t0: int,
+    t1: int,
+    mask: np.ndarray | None = None,
+) -> np.ndarray:
     """Event ids of the (visible) rows whose span overlaps a brushed range, either order."""
     lo, hi = min(t0, t1), max(t0, t1)
     if hi == lo:
@@ -92,8 +101,9 @@ class Lanes:
     counts: np.ndarray
 
 
-def assign_lanes(codes: np.ndarray, names: list[str], mask: np.ndarray | None = None,
-                 max_lanes: int = 12) -> Lanes:
+def assign_lanes(
+    codes: np.ndarray, names: list[str], mask: np.ndarray | None = None, max_lanes: int = 12
+) -> Lanes:
     """A lane per category of the visible rows, busiest first; beyond ``max_lanes``
     categories the least frequent share one "other" lane. Rows without a category
     (code -1) get a "(no category)" lane of their own, counted like a category.
@@ -107,7 +117,7 @@ def assign_lanes(codes: np.ndarray, names: list[str], mask: np.ndarray | None = 
     present = np.flatnonzero(counts)
     order = present[np.argsort(-counts[present], kind="stable")]
     if len(order) > max_lanes:
-        own, rest = order[: max_lanes - 1], order[max_lanes - 1:]
+        own, rest = order[: max_lanes - 1], order[max_lanes - 1 :]
     else:
         own, rest = order, order[:0]
     lane_of_code = np.full(len(labels), -1, np.int64)
@@ -129,8 +139,7 @@ class TimelineIndex:
     proportional to the rows that can overlap the range.
     """
 
-    def __init__(self, start: np.ndarray, end: np.ndarray, mask: np.ndarray | None = None
-                 ) -> None:
+    def __init__(self, start: np.ndarray, end: np.ndarray, mask: np.ndarray | None = None) -> None:
         rows = np.arange(len(start)) if mask is None else np.flatnonzero(mask)
         self.rows = rows.astype(np.int64)  # frame rows, ascending (so sorted by start)
         self.start = np.ascontiguousarray(start[self.rows], np.int64)

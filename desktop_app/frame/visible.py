@@ -39,19 +39,32 @@ class FilterMasks:
         return mask
 
 
-def filter_masks(frame: EventFrame, t0: int | None, t1: int | None, text: str,
-                 facets: dict[str, frozenset[str]],
-                 search: SearchFn | None = None) -> FilterMasks:
+def filter_masks(
+    frame: EventFrame,
+    t0: int | None,
+    t1: int | None,
+    text: str,
+    facets: dict[str, frozenset[str]],
+    search: SearchFn | None = None,
+) -> FilterMasks:
     """The masks of the time window + text, and of each facet that has a choice."""
     base = frame.time_mask(t0, t1)
     if text.strip() and search is not None:
         base &= frame.ids_mask(search(text))
-    return FilterMasks(base, {facet: frame.facet_mask(facet, set(values))
-                              for facet, values in facets.items() if values})
+    return FilterMasks(
+        base,
+        {facet: frame.facet_mask(facet, set(values)) for facet, values in facets.items() if values},
+    )
 
 
-def visible_mask(frame: EventFrame, t0: int | None, t1: int | None, text: str,
-                 facets: dict[str, frozenset[str]], search: SearchFn | None = None,
-                 skip: str | None = None) -> np.ndarray:
+def visible_mask(
+    frame: EventFrame,
+    t0: int | None,
+    t1: int | None,
+    text: str,
+    facets: dict[str, frozenset[str]],
+    search: SearchFn | None = None,
+    skip: str | None = None,
+) -> np.ndarray:
     """Events inside the time window, matching the text and every facet (but ``skip``)."""
     return filter_masks(frame, t0, t1, text, facets, search).without(skip)

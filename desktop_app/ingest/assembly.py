@@ -64,11 +64,12 @@ class Known:
     @classmethod
     def load(cls, project: Project) -> Known:
         with project.engine.connect() as conn:
-            fingerprints = np.fromiter(conn.execute(select(Event.fingerprint)).scalars(),
-                                       np.int64)
+            fingerprints = np.fromiter(conn.execute(select(Event.fingerprint)).scalars(), np.int64)
             actors = dict(conn.execute(select(Actor.name, Actor.id)).all())
-            sources = {f"{t}\x1f{u or ''}": i for t, u, i in
-                       conn.execute(select(Source.title, Source.url, Source.id)).all()}
+            sources = {
+                f"{t}\x1f{u or ''}": i
+                for t, u, i in conn.execute(select(Source.title, Source.url, Source.id)).all()
+            }
         return cls(fingerprints, actors, sources, project_locations(project))
 
 
@@ -77,8 +78,9 @@ def blank(n: int, value: str = "") -> pd.Series:
 
 
 # ---------------------------------------------------------------- building the batch
-def event_table(d: Draft, v: Validated, keep: np.ndarray, located: ResolvedLocations,
-                by_id: bool) -> pd.DataFrame:
+def event_table(
+    d: Draft, v: Validated, keep: np.ndarray, located: ResolvedLocations, by_id: bool
+) -> pd.DataFrame:
     start = d.start.parsed
     n = int(keep.sum())
     ext = d.external_id[keep].reset_index(drop=True) if d.external_id is not None else None
@@ -88,18 +90,31 @@ def event_table(d: Draft, v: Validated, keep: np.ndarray, located: ResolvedLocat
     precision = start.precision[keep]
     end_s = v.end_s[keep].reset_index(drop=True)
     tags = json_lists([(c.values[keep], c.separator) for c in d.tags], n)
-    events = pd.DataFrame({
-        "external_id": ext.where(ext != "", None) if ext is not None else None,
-        "title": title, "description": description.where(description != "", None),
-        "start_s": start_s, "end_s": end_s, "precision": precision.astype(np.int64),
-        "category": (d.category[keep].reset_index(drop=True).replace("", None)
-                     if d.category is not None else None),
-        "tags": tags, "reliability": v.reliability[keep].reset_index(drop=True),
-        "credibility": (pd.array(v.credibility[keep].reset_index(drop=True), dtype="Int64")
-                        if d.credibility is not None else pd.array([pd.NA] * n, dtype="Int64")),
-        "attributes": None,  # filled from attributes_json before writing
-        "location_id": located.existing, "location_new": located.new,
-    })
+    events = pd.DataFrame(
+        {
+            "external_id": ext.where(ext != "", None) if ext is not None else None,
+            "title": title,
+            "description": description.where(description != "", None),
+            "start_s": start_s,
+            "end_s": end_s,
+            "precision": precision.astype(np.int64),
+            "category": (
+                d.category[keep].reset_index(drop=True).replace("", None)
+                if d.category is not None
+                else None
+            ),
+            "tags": tags,
+            "reliability": v.reliability[keep].reset_index(drop=True),
+            "credibility": (
+                pd.array(v.credibility[keep].reset_index(drop=True), dtype="Int64")
+                if d.credibility is not None
+                else pd.array([pd.NA] * n, dtype="Int64")
+            ),
+            "attributes": None,  # filled from attributes_json before writing
+            "location_id": located.existing,
+            "location_new": located.new,
+        }
+    )
     events["fingerprint"] = event_fingerprints(d, keep, by_id)
     return events[[*EVENT_COLUMNS, "location_id", "location_new"]]
 
@@ -111,8 +126,9 @@ def attributes_json(d: Draft, keep: np.ndarray) -> pd.Series:
     return json_objects(d.attributes[keep].reset_index(drop=True))
 
 
-def with_own_coordinates(d: Draft, keep: np.ndarray, moved: np.ndarray,
-                         attributes: pd.Series) -> pd.Series:
+def with_own_coordinates(
+    d: Draft, keep: np.ndarray, moved: np.ndarray, attributes: pd.Series
+) -> pd.Series:
     """The attributes JSON of the kept rows, where a row joined a place a little away
     from its own coordinates holding those coordinates too, as the file gave them (so
     sharing a place loses no geolocation)."""
@@ -120,12 +136,17 @@ def with_own_coordinates(d: Draft, keep: np.ndarray, moved: np.ndarray,
         return attributes
     lat_col, lon_col = d.coord_columns
     rows = np.flatnonzero(moved)
-    own = pd.DataFrame({lat_col: d.latitude[keep].iloc[rows].to_numpy(dtype=object),
-                        lon_col: d.longitude[keep].iloc[rows].to_numpy(dtype=object)})
+    own = pd.DataFrame(
+        {
+            lat_col: d.latitude[keep].iloc[rows].to_numpy(dtype=object),
+            lon_col: d.longitude[keep].iloc[rows].to_numpy(dtype=object),
+        }
+    )
     if d.attributes is not None:
         rest = d.attributes[keep].iloc[rows].reset_index(drop=True)
-        own = pd.concat([rest.drop(columns=[c for c in rest.columns if c in own.columns]),
-                         own], axis=1)
+        own = pd.concat(
+            [rest.drop(columns=[c for c in rest.columns if c in own.columns]), own], axis=1
+        )
     out = attributes.astype(object).copy()
     out.iloc[rows] = json_objects(own.astype("string").fillna("")).to_numpy(dtype=object)
     return out
@@ -147,8 +168,9 @@ def used_locations(events: pd.DataFrame, state: ImportState) -> pd.DataFrame:
     return state.locations.rows(todo)
 
 
-def _match(keys: list[str], known: dict[str, int],
-           new: dict[str, int]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _match(
+    keys: list[str], known: dict[str, int], new: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Per distinct key: existing id or -1, and local id of a new one or -1 (``new``
     remembers them across slices); and the keys first met here, in local-id order."""
     existing = np.full(len(keys), -1, np.int64)
@@ -188,14 +210,19 @@ def actor_links(d: Draft, rows: np.ndarray, state: ImportState) -> tuple[pd.Seri
     existing, local, added = _match(list(names), state.known.actors, state.actors)
     order = np.lexsort((role, name, row))  # links in event order: SQLite appends them
     row, name, role = row[order], name[order], role[order]
-    return pd.Series(added, dtype=object), pd.DataFrame({
-        "event": row + state.events, "actor_id": _ids(existing[name]),
-        "actor_new": _ids(local[name]), "role": role,
-    })
+    return pd.Series(added, dtype=object), pd.DataFrame(
+        {
+            "event": row + state.events,
+            "actor_id": _ids(existing[name]),
+            "actor_new": _ids(local[name]),
+            "role": role,
+        }
+    )
 
 
-def source_links(d: Draft, rows: np.ndarray,
-                  state: ImportState) -> tuple[pd.DataFrame, pd.DataFrame]:
+def source_links(
+    d: Draft, rows: np.ndarray, state: ImportState
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """New sources (a source is its title and URL), and (event, source) links."""
     keys: dict[str, int] = {}  # "title\x1furl" of this slice's sources, first seen first
     info: list[tuple[str, str, bool]] = []  # (title, url, publisher is title) per key
@@ -216,8 +243,13 @@ def source_links(d: Draft, rows: np.ndarray,
             at = keys.get(key)
             if at is None:
                 at = keys[key] = len(keys)
-                info.append((titles[p // (len(urls) + 1)], urls[p % (len(urls) + 1)],
-                             col.publisher_is_title))
+                info.append(
+                    (
+                        titles[p // (len(urls) + 1)],
+                        urls[p % (len(urls) + 1)],
+                        col.publisher_is_title,
+                    )
+                )
             ids.append(at)
         pieces.append((row, np.array(ids, np.int64)[pair_codes] if ids else pair_codes))
     row = np.concatenate([p[0] for p in pieces])
@@ -226,18 +258,26 @@ def source_links(d: Draft, rows: np.ndarray,
     row, key = row[once], key[once]
     existing, local, added = _match(list(keys), state.known.sources, state.sources)
     new = [info[keys[k]] for k in added]
-    sources = pd.DataFrame({
-        "title": [t for t, _, _ in new], "publisher": [t if p else None for t, _, p in new],
-        "url": [u or None for _, u, _ in new], "date": None, "notes": None,
-    })
+    sources = pd.DataFrame(
+        {
+            "title": [t for t, _, _ in new],
+            "publisher": [t if p else None for t, _, p in new],
+            "url": [u or None for _, u, _ in new],
+            "date": None,
+            "notes": None,
+        }
+    )
     order = np.lexsort((key, row))
     row, key = row[order], key[order]
-    return sources, pd.DataFrame({"event": row + state.events,
-                                  "source_id": _ids(existing[key]), "source_new": _ids(local[key])})
+    return sources, pd.DataFrame(
+        {
+            "event": row + state.events,
+            "source_id": _ids(existing[key]),
+            "source_new": _ids(local[key]),
+        }
+    )
 
 
 def _ids(values: np.ndarray) -> pd.Series:
     """Ids with -1 meaning none, as a nullable integer column."""
     return pd.Series(values, dtype="Int64").where(values >= 0)
-
-

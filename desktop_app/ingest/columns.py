@@ -12,16 +12,47 @@ import pandas as pd
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "eventid", "uid", "ref", "reference", "recordid", "key"),
     "title": ("title", "headline", "name", "event", "eventname", "subject", "what"),
-    "description": ("description", "desc", "text", "details", "notes", "note", "body",
-                    "content", "summary"),
-    "start": ("date", "start", "startdate", "datestart", "begin", "from", "eventdate", "when",
-              "datetime", "timestamp", "starttime", "startdatetime", "time"),
+    "description": (
+        "description",
+        "desc",
+        "text",
+        "details",
+        "notes",
+        "note",
+        "body",
+        "content",
+        "summary",
+    ),
+    "start": (
+        "date",
+        "start",
+        "startdate",
+        "datestart",
+        "begin",
+        "from",
+        "eventdate",
+        "when",
+        "datetime",
+        "timestamp",
+        "starttime",
+        "startdatetime",
+        "time",
+    ),
     "time": ("time", "timeofday", "hour"),
     "end": ("end", "enddate", "dateend", "to", "until", "finish", "endtime", "enddatetime"),
     "latitude": ("lat", "latitude", "y", "latdd", "decimallatitude"),
     "longitude": ("lon", "lng", "long", "longitude", "x", "londd", "decimallongitude"),
-    "place": ("location", "place", "city", "town", "site", "locality", "placename", "where",
-              "locationname"),
+    "place": (
+        "location",
+        "place",
+        "city",
+        "town",
+        "site",
+        "locality",
+        "placename",
+        "where",
+        "locationname",
+    ),
     "country": ("country", "countrycode", "countryname", "iso", "iso2", "iso3", "nation"),
     "category": ("category", "type", "eventtype", "kind", "class", "group", "theme"),
     "source": ("source", "sources", "sourcename", "sourcetitle", "publisher"),
@@ -39,21 +70,45 @@ SPLIT_DATE: dict[str, tuple[str, ...]] = {
     "day": ("day", "iday", "eventday", "dayofmonth"),
 }
 # other names people give the fields (``--map date=COLUMN``)
-FIELD_ALIASES = {"date": "start", "start_date": "start", "id": "external_id", "url": "source_url",
-                 "lat": "latitude", "lon": "longitude", "lng": "longitude", "actor": "actors",
-                 "tag": "tags", "end_date": "end"}
+FIELD_ALIASES = {
+    "date": "start",
+    "start_date": "start",
+    "id": "external_id",
+    "url": "source_url",
+    "lat": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "actor": "actors",
+    "tag": "tags",
+    "end_date": "end",
+}
 
 FIELD_LABELS = {
-    "external_id": "ID", "title": "Title", "description": "Description", "start": "Date / start",
-    "time": "Time of day", "end": "End", "latitude": "Latitude", "longitude": "Longitude",
-    "place": "Place name", "country": "Country", "category": "Category", "source": "Source",
-    "source_url": "Source URL", "actors": "Actors", "tags": "Tags",
-    "reliability": "Source reliability (A-F)", "credibility": "Information credibility (1-6)",
-    "year": "Year (split date)", "month": "Month (split date; 0 = unknown)",
+    "external_id": "ID",
+    "title": "Title",
+    "description": "Description",
+    "start": "Date / start",
+    "time": "Time of day",
+    "end": "End",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "place": "Place name",
+    "country": "Country",
+    "category": "Category",
+    "source": "Source",
+    "source_url": "Source URL",
+    "actors": "Actors",
+    "tags": "Tags",
+    "reliability": "Source reliability (A-F)",
+    "credibility": "Information credibility (1-6)",
+    "year": "Year (split date)",
+    "month": "Month (split date; 0 = unknown)",
     "day": "Day (split date; 0 = unknown)",
 }
-MAP_HINT = ("map one with --map date=COLUMN (or, for dates split over columns, "
-            "--map year=iyear --map month=imonth --map day=iday)")
+MAP_HINT = (
+    "map one with --map date=COLUMN (or, for dates split over columns, "
+    "--map year=iyear --map month=imonth --map day=iday)"
+)
 
 
 def normalise(name: str) -> str:
@@ -83,8 +138,9 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
                 break
     if "start" not in mapping:  # dates split over year/month/day columns
         for target, names in SPLIT_DATE.items():
-            split = next((by_norm[n] for n in names if n in by_norm and by_norm[n] not in used),
-                         None)
+            split = next(
+                (by_norm[n] for n in names if n in by_norm and by_norm[n] not in used), None
+            )
             if split is not None:
                 mapping[target] = split
                 used.add(split)
@@ -113,8 +169,10 @@ def canonical_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
     for name, column in mapping.items():
         field = FIELD_ALIASES.get(name.strip().lower(), name.strip().lower())
         if field not in FIELD_LABELS:
-            raise ValueError(f"unknown field {name!r} in the mapping; the fields are: "
-                             + ", ".join(["date", *[f for f in FIELD_LABELS if f != "start"]]))
+            raise ValueError(
+                f"unknown field {name!r} in the mapping; the fields are: "
+                + ", ".join(["date", *[f for f in FIELD_LABELS if f != "start"]])
+            )
         out[field] = column
     return out
 
@@ -125,8 +183,9 @@ CONTENT_SAMPLE = 2000
 CONTENT_COLUMNS = 200  # only the first columns are looked at (a sheet may have 100,000)
 
 
-def date_column_by_content(frame: pd.DataFrame,
-                           exclude: Iterable[str] = ()) -> tuple[str, float] | None:
+def date_column_by_content(
+    frame: pd.DataFrame, exclude: Iterable[str] = ()
+) -> tuple[str, float] | None:
     """The column whose non-blank values mostly (>= 80%) parse as dates, and that share.
 
     Columns of plain whole numbers count only when they are all YYYYMMDD (8 digits):

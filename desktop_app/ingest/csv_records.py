@@ -40,8 +40,7 @@ def looks_swallowed(continuation: list[str], width: int, delimiter: str) -> bool
     """True when a later line of a multi-line record is a whole record by itself."""
     if width < 2:
         return False
-    return any(line.strip() and len(line_fields(line, delimiter)) == width
-               for line in continuation)
+    return any(line.strip() and len(line_fields(line, delimiter)) == width for line in continuation)
 
 
 def _ends_inside_quote(lines: list[str], delimiter: str) -> bool:
@@ -100,7 +99,7 @@ def read_records(text: str, delimiter: str, header: bool) -> Records:
         record = next(reader, None)
         if record is None:
             break
-        span = lines[start:source.pos]
+        span = lines[start : source.pos]
         if len(span) > 1 and (
             looks_swallowed(span[1:], width, delimiter)
             or (source.pos == len(lines) and _ends_inside_quote(span, delimiter))

@@ -83,7 +83,8 @@ class LineCensus:
     def is_utf8(self) -> bool:
         total = self.utf8_lines + self.other_lines
         return self.other_lines == 0 or (
-            self.utf8_lines > 0 and self.utf8_lines >= UTF8_SHARE * total)
+            self.utf8_lines > 0 and self.utf8_lines >= UTF8_SHARE * total
+        )
 
 
 def census(path: Path) -> LineCensus:
@@ -160,22 +161,28 @@ def _name(found: LineCensus) -> str:
     if not matches:
         raise UnreadableFile(
             "cannot tell which text encoding the file is in (it is not UTF-8); "
-            "name it with --encoding (for example --encoding cp1252)")
+            "name it with --encoding (for example --encoding cp1252)"
+        )
     if matches[0].coherence == 0:  # too little text to recognise a language
         for code_page in ("cp1252", "cp1251"):
             if _plausible(found.sample, code_page):
                 return code_page
     best = min(m.chaos for m in matches)
     # each match lists the code pages that decode the sample to the same text
-    clean = [c for m in matches if m.chaos <= best + _CHAOS_TIE
-             for c in [m.encoding, *m.could_be_from_charset]]
+    clean = [
+        c
+        for m in matches
+        if m.chaos <= best + _CHAOS_TIE
+        for c in [m.encoding, *m.could_be_from_charset]
+    ]
     if "cp1252" in clean:
         return "cp1252"
     return str(matches[0].encoding)
 
 
-_PUNCTUATION = set("\u201c\u201d\u2018\u2019\u2013\u2014\u20ac\u2026\u00ab\u00bb\u00b0\u00b7"
-                   "\u2116\u00a0")  # quotes, dashes, euro, ellipsis, guillemets, degree, numero
+_PUNCTUATION = set(
+    "\u201c\u201d\u2018\u2019\u2013\u2014\u20ac\u2026\u00ab\u00bb\u00b0\u00b7\u2116\u00a0"
+)  # quotes, dashes, euro, ellipsis, guillemets, degree, numero
 _SCRIPT = {"cp1252": "LATIN", "cp1251": "CYRILLIC"}
 
 
@@ -190,8 +197,9 @@ def _plausible(sample: bytes, code_page: str) -> bool:
     except UnicodeDecodeError:
         return False
     letters = [c for c in text if not c.isascii() and c not in _PUNCTUATION]
-    if not letters or not all(c.isalpha() and _SCRIPT[code_page] in unicodedata.name(c, "")
-                              for c in letters):
+    if not letters or not all(
+        c.isalpha() and _SCRIPT[code_page] in unicodedata.name(c, "") for c in letters
+    ):
         return False
     runs = [len(run) for run in re.findall(r"[^\x00-\x7f]+", text)]
     if code_page == "cp1252":  # Zürich, São, Málaga: one or two accented letters at a time

@@ -49,8 +49,10 @@ def id_fingerprints(namespace: str, ids: pd.Series) -> np.ndarray:
     fingerprint of an event with a global id, without hashing the constant column per row
     (the same per-column hashes, combined as pandas combines them)."""
     n = len(ids)
-    columns = [np.full(n, _text_hashes(np.array([namespace], dtype=object))[0], np.uint64),
-               hash_array(ids.to_numpy(dtype=object), categorize=False)]
+    columns = [
+        np.full(n, _text_hashes(np.array([namespace], dtype=object))[0], np.uint64),
+        hash_array(ids.to_numpy(dtype=object), categorize=False),
+    ]
     return _combine(columns, n).view(np.int64)
 
 
@@ -91,10 +93,12 @@ def ids_are_unique(frames: list[pd.DataFrame], column: object) -> bool:
     repeated = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
     if not repeated.any():
         return True
-    content = np.concatenate([
-        content_fingerprints(f[repeated[lo:lo + len(f)]])
-        for lo, f in zip(np.cumsum([0] + [len(f) for f in frames[:-1]]), frames, strict=True)
-    ])
+    content = np.concatenate(
+        [
+            content_fingerprints(f[repeated[lo : lo + len(f)]])
+            for lo, f in zip(np.cumsum([0] + [len(f) for f in frames[:-1]]), frames, strict=True)
+        ]
+    )
     groups = pd.DataFrame({"id": ids[repeated].to_numpy(), "content": content})
     return bool((groups.groupby("id", sort=False)["content"].nunique() == 1).all())
 
@@ -157,8 +161,7 @@ class Fingerprints:
         earlier = np.empty(len(prints), np.int64)
         earlier[order] = self._written_row(ordered)
         fresh = ~in_slice & ~in_project & (earlier < 0)
-        repeats = np.where(in_project, -1,
-                           np.where(earlier >= 0, earlier, rows[first_at[codes]]))
+        repeats = np.where(in_project, -1, np.where(earlier >= 0, earlier, rows[first_at[codes]]))
         positions = np.flatnonzero(~fresh)
         if fresh.any():
             kept = order[fresh[order]]  # the fresh rows, by print

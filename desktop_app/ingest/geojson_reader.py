@@ -41,8 +41,7 @@ def read_geojson(path: Path) -> RawTable:
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"GeoJSON must be UTF-8 (RFC 7946); byte {exc.start} is not")\
-            from None
+        raise UnreadableFile(f"GeoJSON must be UTF-8 (RFC 7946); byte {exc.start} is not") from None
     except (ValueError, RecursionError) as exc:
         raise UnreadableFile(f"this is not readable JSON: {exc}") from None
     kind = document.get("type") if isinstance(document, dict) else None
@@ -51,9 +50,11 @@ def read_geojson(path: Path) -> RawTable:
     elif kind == "FeatureCollection":
         features = document.get("features")
     else:
-        raise UnreadableFile("this JSON is not a GeoJSON FeatureCollection "
-                             f"(its type is {kind!r})" if kind else
-                             "this JSON is not a GeoJSON FeatureCollection")
+        raise UnreadableFile(
+            f"this JSON is not a GeoJSON FeatureCollection (its type is {kind!r})"
+            if kind
+            else "this JSON is not a GeoJSON FeatureCollection"
+        )
     if not isinstance(features, list):
         raise UnreadableFile("the FeatureCollection has no list of features")
     records = [_record(f) for f in features]
@@ -120,16 +121,19 @@ def _vertices(geometry: dict[str, Any], depth: int = 0) -> list[tuple[float, flo
     return _positions(geometry.get("coordinates"))
 
 
-def _positions(coordinates: object, depth: int = 0, *,
-               checked: bool = True) -> list[tuple[float, float]]:
+def _positions(
+    coordinates: object, depth: int = 0, *, checked: bool = True
+) -> list[tuple[float, float]]:
     """The [lon, lat(, alt)] positions nested in ``coordinates`` (``checked``: those
     out of range dropped)."""
     if not isinstance(coordinates, list) or depth > 6:
         return []
-    if len(coordinates) >= 2 and all(isinstance(c, int | float) and not isinstance(c, bool)
-                                     for c in coordinates[:2]):
+    if len(coordinates) >= 2 and all(
+        isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates[:2]
+    ):
         lon, lat = float(coordinates[0]), float(coordinates[1])
-        ok = not checked or (math.isfinite(lon) and math.isfinite(lat) and -90 <= lat <= 90
-                             and -180 <= lon <= 180)
+        ok = not checked or (
+            math.isfinite(lon) and math.isfinite(lat) and -90 <= lat <= 90 and -180 <= lon <= 180
+        )
         return [(lon, lat)] if ok else []
     return [p for c in coordinates for p in _positions(c, depth + 1, checked=checked)]

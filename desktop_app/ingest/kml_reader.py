@@ -44,8 +44,9 @@ from desktop_app.ingest.readers import RawTable, UnreadableFile
 FIRST_COLUMNS = ("name", "description", "when", "end", "category", "lat", "lon")
 MAX_RATIO = 100  # uncompressed / compressed size of the KML inside a KMZ
 CHUNK = 1 << 20
-_TEXT = frozenset({"name", "description", "when", "begin", "end", "coordinates", "value",
-                   "SimpleData"})
+_TEXT = frozenset(
+    {"name", "description", "when", "begin", "end", "coordinates", "value", "SimpleData"}
+)
 
 
 class _Refused(Exception):
@@ -176,8 +177,10 @@ def _coordinates(text: str, *, checked: bool = True) -> list[tuple[float, float]
 
 
 def _refuse_doctype(*_args: object) -> None:
-    raise _Refused("the KML declares a DOCTYPE or entities; such files are refused "
-                   "(entity expansion can exhaust memory)")
+    raise _Refused(
+        "the KML declares a DOCTYPE or entities; such files are refused "
+        "(entity expansion can exhaust memory)"
+    )
 
 
 def parse_kml(stream: IO[bytes], limit: int = MAX_FILE_BYTES) -> list[dict[str, str]]:
@@ -203,8 +206,9 @@ def parse_kml(stream: IO[bytes], limit: int = MAX_FILE_BYTES) -> list[dict[str, 
     except _Refused as exc:
         raise UnreadableFile(str(exc)) from None
     except expat.ExpatError as exc:
-        raise UnreadableFile(f"this is not readable KML: {expat.errors.messages[exc.code]} "
-                             f"(line {exc.lineno})") from None
+        raise UnreadableFile(
+            f"this is not readable KML: {expat.errors.messages[exc.code]} (line {exc.lineno})"
+        ) from None
     return handler.records
 
 
@@ -215,26 +219,33 @@ def read_kml(path: Path) -> RawTable:
         zipped = handle.read(4) == b"PK\x03\x04"
     if not zipped:
         with path.open("rb") as handle:
-            return table_of(parse_kml(handle), FIRST_COLUMNS, encoding="kml",
-                            what="placemarks")
+            return table_of(parse_kml(handle), FIRST_COLUMNS, encoding="kml", what="placemarks")
     return table_of(_read_kmz(path), FIRST_COLUMNS, encoding="kmz", what="placemarks")
 
 
 def _read_kmz(path: Path) -> list[dict[str, str]]:
     try:
         with zipfile.ZipFile(path) as archive:
-            entries = [i for i in archive.infolist()
-                       if i.filename.lower().endswith(".kml") and not i.is_dir()]
+            entries = [
+                i
+                for i in archive.infolist()
+                if i.filename.lower().endswith(".kml") and not i.is_dir()
+            ]
             if not entries:
                 raise UnreadableFile("the KMZ holds no .kml file")
             entry = next((i for i in entries if i.filename.lower() == "doc.kml"), entries[0])
             if entry.file_size > MAX_FILE_BYTES:
-                raise UnreadableFile(f"the KML inside the KMZ is {entry.file_size >> 20:,} MB; "
-                                     f"up to {MAX_FILE_BYTES >> 20} MB is read")
+                raise UnreadableFile(
+                    f"the KML inside the KMZ is {entry.file_size >> 20:,} MB; "
+                    f"up to {MAX_FILE_BYTES >> 20} MB is read"
+                )
             if entry.file_size > CHUNK and entry.file_size > MAX_RATIO * max(
-                    entry.compress_size, 1):
-                raise UnreadableFile("the KML inside the KMZ is compressed more than "
-                                     f"{MAX_RATIO}:1 (a ZIP bomb?); refused")
+                entry.compress_size, 1
+            ):
+                raise UnreadableFile(
+                    "the KML inside the KMZ is compressed more than "
+                    f"{MAX_RATIO}:1 (a ZIP bomb?); refused"
+                )
             with archive.open(entry) as stream:
                 return parse_kml(stream, min(MAX_FILE_BYTES, max(entry.file_size, 0) + 1))
     except zipfile.BadZipFile as exc:

@@ -32,26 +32,81 @@ from desktop_app.ingest.vector import json_objects
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Location
 
-LOCATION_COLUMNS = ["name", "country", "latitude", "longitude", "geo_precision", "alt_names",
-                    "gazetteer_id", "attributes"]
+LOCATION_COLUMNS = [
+    "name",
+    "country",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "alt_names",
+    "gazetteer_id",
+    "attributes",
+]
 # texts that stand for "no place" (compared lower-case, spaces collapsed)
-PLACEHOLDERS = frozenset({
-    "unknown", "unk", "na", "n/a", "n.a.", "n.a", "none", "null", "nil", "nan", "-", "--", "?",
-    "??", "???", "various", "multiple", "not specified", "unspecified", "not known",
-    "not available", "no location", "unknown location", "location unknown",
-    "various locations", "multiple locations", "several", "several locations", "tbd",
-})
-_PLACEHOLDER_SET = pa.array(sorted({form for p in PLACEHOLDERS for form in (
-    p, p.capitalize(), p.title(), p.upper())}))
+PLACEHOLDERS = frozenset(
+    {
+        "unknown",
+        "unk",
+        "na",
+        "n/a",
+        "n.a.",
+        "n.a",
+        "none",
+        "null",
+        "nil",
+        "nan",
+        "-",
+        "--",
+        "?",
+        "??",
+        "???",
+        "various",
+        "multiple",
+        "not specified",
+        "unspecified",
+        "not known",
+        "not available",
+        "no location",
+        "unknown location",
+        "location unknown",
+        "various locations",
+        "multiple locations",
+        "several",
+        "several locations",
+        "tbd",
+    }
+)
+_PLACEHOLDER_SET = pa.array(
+    sorted({form for p in PLACEHOLDERS for form in (p, p.capitalize(), p.title(), p.upper())})
+)
 # how far apart two points of the same name and country may be and still be one place,
 # by the row's stated precision (geo_precision)
-TOLERANCE_KM = {"exact": 1.0, "town": 1.0, "unknown": 1.0, "near": 5.0, "admin2": 10.0,
-                "region": 25.0, "admin1": 25.0, "country": 250.0}
+TOLERANCE_KM = {
+    "exact": 1.0,
+    "town": 1.0,
+    "unknown": 1.0,
+    "near": 5.0,
+    "admin2": 10.0,
+    "region": 25.0,
+    "admin1": 25.0,
+    "country": 250.0,
+}
 # a name several project places carry: they count as one place when this close
 SAME_PLACE_KM = 25.0
 # columns that name a row's state or province, lower-case
-ADMIN_COLUMNS = ("admin1", "state", "province", "state/province", "state_province",
-                 "provstate", "adm_1", "admin1_name", "state_name", "us_state", "region_state")
+ADMIN_COLUMNS = (
+    "admin1",
+    "state",
+    "province",
+    "state/province",
+    "state_province",
+    "provstate",
+    "adm_1",
+    "admin1_name",
+    "state_name",
+    "us_state",
+    "region_state",
+)
 
 
 @dataclass
@@ -75,11 +130,19 @@ class ResolvedLocations:
 
 def project_locations(project: Project) -> pd.DataFrame:
     with project.engine.connect() as conn:
-        rows = conn.execute(select(Location.id, Location.name, Location.country,
-                                   Location.latitude, Location.longitude,
-                                   Location.alt_names)).all()
-    return pd.DataFrame(rows, columns=["id", "name", "country", "latitude", "longitude",
-                                       "alt_names"])
+        rows = conn.execute(
+            select(
+                Location.id,
+                Location.name,
+                Location.country,
+                Location.latitude,
+                Location.longitude,
+                Location.alt_names,
+            )
+        ).all()
+    return pd.DataFrame(
+        rows, columns=["id", "name", "country", "latitude", "longitude", "alt_names"]
+    )
 
 
 def is_placeholder(values: pd.Series) -> np.ndarray:
@@ -149,12 +212,18 @@ class LocationRegistry:
             if len(k):
                 lat = pd.to_numeric(k.latitude, errors="coerce").to_numpy(np.float64)
                 lon = pd.to_numeric(k.longitude, errors="coerce").to_numpy(np.float64)
-                for i, name, cc, a, b in zip(k.id.to_numpy(), k.name.to_numpy(),
-                                             k.country.fillna("").to_numpy(), lat, lon,
-                                             strict=True):
+                for i, name, cc, a, b in zip(
+                    k.id.to_numpy(),
+                    k.name.to_numpy(),
+                    k.country.fillna("").to_numpy(),
+                    lat,
+                    lon,
+                    strict=True,
+                ):
                     if not (np.isnan(a) or np.isnan(b)):
                         places.setdefault((str(name), str(cc)), []).append(
-                            [round(float(a), 5), round(float(b), 5), 1.0, float(i), -1.0])
+                            [round(float(a), 5), round(float(b), 5), 1.0, float(i), -1.0]
+                        )
             self._places = places
         return self._places
 
@@ -162,8 +231,11 @@ class LocationRegistry:
         """(name, country, lat, lon to 5 decimals) -> the place such a point joined, and
         whether that place lies elsewhere."""
         if self._exact is None:
-            self._exact = {(name, cc, p[0], p[1]): (p, False)
-                           for (name, cc), near in self.places().items() for p in near}
+            self._exact = {
+                (name, cc, p[0], p[1]): (p, False)
+                for (name, cc), near in self.places().items()
+                for p in near
+            }
         return self._exact
 
     def unlocated(self) -> dict[tuple[str, str], int]:
@@ -174,8 +246,13 @@ class LocationRegistry:
             k = self.known
             if len(k):
                 lat = pd.to_numeric(k.latitude, errors="coerce").to_numpy(np.float64)
-                for i, name, cc, a in zip(k.id.to_numpy(), k.name.to_numpy(),
-                                          k.country.fillna("").to_numpy(), lat, strict=True):
+                for i, name, cc, a in zip(
+                    k.id.to_numpy(),
+                    k.name.to_numpy(),
+                    k.country.fillna("").to_numpy(),
+                    lat,
+                    strict=True,
+                ):
                     if np.isnan(a):
                         found.setdefault((str(name).strip().lower(), str(cc)), int(i))
             self._unlocated = found
@@ -197,9 +274,15 @@ class LocationRegistry:
 
 
 def resolve(
-    known: pd.DataFrame, place: pd.Series, country: pd.Series, lat: np.ndarray, lon: np.ndarray,
-    geo_precision: pd.Series, detail: pd.DataFrame | None = None,
-    registry: LocationRegistry | None = None, admin: pd.Series | None = None,
+    known: pd.DataFrame,
+    place: pd.Series,
+    country: pd.Series,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    geo_precision: pd.Series,
+    detail: pd.DataFrame | None = None,
+    registry: LocationRegistry | None = None,
+    admin: pd.Series | None = None,
 ) -> ResolvedLocations:
     """The place of each row (see the module's notes); ``admin`` is each row's
     state/province text, if the file has one.
@@ -214,12 +297,17 @@ def resolve(
     if placeholder.any():
         said = pd.Series(place[placeholder].to_numpy()).value_counts()
         names = ", ".join(f"{k!r} ({v})" for k, v in said.head(5).items())
-        warnings.append(f"{int(placeholder.sum())} rows give no place but a placeholder "
-                        f"({names}): not looked up")
+        warnings.append(
+            f"{int(placeholder.sum())} rows give no place but a placeholder "
+            f"({names}): not looked up"
+        )
         place = place.where(~placeholder, "")
     country = country.reset_index(drop=True).astype("string")
-    hints = (admin.reset_index(drop=True).astype("string").fillna("") if admin is not None
-             else pd.Series([""] * n, dtype="string"))
+    hints = (
+        admin.reset_index(drop=True).astype("string").fillna("")
+        if admin is not None
+        else pd.Series([""] * n, dtype="string")
+    )
     existing = np.full(n, -1, np.int64)
     new = np.full(n, -1, np.int64)
     has_coordinates = np.zeros(n, bool)
@@ -230,8 +318,20 @@ def resolve(
 
     has_xy = ~(np.isnan(lat) | np.isnan(lon))
     if has_xy.any():
-        frame = _by_coordinates(registry, np.flatnonzero(has_xy), place, country, lat, lon,
-                                geo_precision, detail, existing, new, moved, count)
+        frame = _by_coordinates(
+            registry,
+            np.flatnonzero(has_xy),
+            place,
+            country,
+            lat,
+            lon,
+            geo_precision,
+            detail,
+            existing,
+            new,
+            moved,
+            count,
+        )
         if frame is not None:
             new_rows.append(frame)
         has_coordinates[has_xy] = True
@@ -239,32 +339,59 @@ def resolve(
     by_name = (~has_xy) & (place != "").to_numpy()
     unresolved: dict[str, int] = {}
     if by_name.any():
-        frame = _by_name(registry, np.flatnonzero(by_name), place, country, hints, existing,
-                         new, has_coordinates, count, unresolved, warnings)
+        frame = _by_name(
+            registry,
+            np.flatnonzero(by_name),
+            place,
+            country,
+            hints,
+            existing,
+            new,
+            has_coordinates,
+            count,
+            unresolved,
+            warnings,
+        )
         if frame is not None:
             new_rows.append(frame)
 
-    locations = (pd.concat([r[LOCATION_COLUMNS] for r in new_rows], ignore_index=True)
-                 if new_rows else pd.DataFrame(columns=LOCATION_COLUMNS))
+    locations = (
+        pd.concat([r[LOCATION_COLUMNS] for r in new_rows], ignore_index=True)
+        if new_rows
+        else pd.DataFrame(columns=LOCATION_COLUMNS)
+    )
     assert len(locations) == count[0] - first_local
     registry.add(locations)
-    return ResolvedLocations(_nullable(existing), _nullable(new), locations, unresolved,
-                             has_coordinates, warnings, moved)
+    return ResolvedLocations(
+        _nullable(existing), _nullable(new), locations, unresolved, has_coordinates, warnings, moved
+    )
 
 
 def _by_coordinates(
-    registry: LocationRegistry, rows_idx: np.ndarray, place: pd.Series, country: pd.Series,
-    lat: np.ndarray, lon: np.ndarray, geo_precision: pd.Series, detail: pd.DataFrame | None,
-    existing: np.ndarray, new: np.ndarray, moved: np.ndarray, count: list[int],
+    registry: LocationRegistry,
+    rows_idx: np.ndarray,
+    place: pd.Series,
+    country: pd.Series,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    geo_precision: pd.Series,
+    detail: pd.DataFrame | None,
+    existing: np.ndarray,
+    new: np.ndarray,
+    moved: np.ndarray,
+    count: list[int],
 ) -> pd.DataFrame | None:
     """Rows with coordinates: join a place of the same name and country close enough,
     or make one. Works on the distinct (name, country, lat, lon) rows, in order of first
     appearance; ``moved`` marks the rows whose place lies elsewhere than their own
     coordinates."""
     precision = geo_precision.reset_index(drop=True).astype("string").fillna("unknown")
-    parts = [pd.factorize(place.iloc[rows_idx]),
-             pd.factorize(country.iloc[rows_idx].fillna("")),
-             pd.factorize(np.round(lat[rows_idx], 5)), pd.factorize(np.round(lon[rows_idx], 5))]
+    parts = [
+        pd.factorize(place.iloc[rows_idx]),
+        pd.factorize(country.iloc[rows_idx].fillna("")),
+        pd.factorize(np.round(lat[rows_idx], 5)),
+        pd.factorize(np.round(lon[rows_idx], 5)),
+    ]
     codes = np.zeros(len(rows_idx), np.int64)
     for c, u in parts:
         codes = pd.factorize(codes * (len(u) + 1) + c)[0].astype(np.int64)
@@ -274,8 +401,7 @@ def _by_coordinates(
     how = precision.iloc[rows_idx[firsts]].to_numpy(dtype=object)
     # points met before (in the project, an earlier slice) join the same place at once
     exact = registry.exact_points()
-    point_keys = list(zip(names.tolist(), ccs.tolist(), lats.tolist(), lons.tolist(),
-                          strict=True))
+    point_keys = list(zip(names.tolist(), ccs.tolist(), lats.tolist(), lons.tolist(), strict=True))
     met = [exact.get(k) for k in point_keys]
     seen = np.array([m is not None for m in met], bool)
     joined: list[list[float] | None] = [m[0] if m is not None else None for m in met]
@@ -287,16 +413,20 @@ def _by_coordinates(
     unseen = np.flatnonzero(~seen)
     group_firsts = unseen[np.unique(group[unseen], return_index=True)[1]]
     known = np.zeros(int(group.max()) + 1 if len(group) else 0, bool)
-    known[group[group_firsts]] = [k in places for k in zip(
-        names[group_firsts].tolist(), ccs[group_firsts].tolist(), strict=True)]
+    known[group[group_firsts]] = [
+        k in places
+        for k in zip(names[group_firsts].tolist(), ccs[group_firsts].tolist(), strict=True)
+    ]
     slow = ((np.bincount(group, weights=~seen) > 1) | known)[group] & ~seen
     fresh = ~slow & ~seen
     for i in np.flatnonzero(slow).tolist():
         name, a, b = str(names[i]), float(lats[i]), float(lons[i])
         tolerance = TOLERANCE_KM.get(str(how[i]), 1.0) if name else 0.0
         near = places.setdefault((name, str(ccs[i])), [])
-        hit = next((p for p in near
-                    if _km(a, b, p[0], p[1]) <= (max(tolerance, p[2]) if name else 0.0)), None)
+        hit = next(
+            (p for p in near if _km(a, b, p[0], p[1]) <= (max(tolerance, p[2]) if name else 0.0)),
+            None,
+        )
         if hit is None:
             hit = [a, b, tolerance, -1.0, -1.0]
             near.append(hit)
@@ -308,11 +438,21 @@ def _by_coordinates(
     local[fresh] = count[0] + np.arange(int(fresh.sum()))
     count[0] += int(fresh.sum())
     alone = np.flatnonzero(fresh & ~slow)  # new places alone under their name
-    tolerances = np.where(names[alone] == "", 0.0, pd.Series(how[alone], dtype=object).map(
-        TOLERANCE_KM).fillna(1.0).to_numpy(np.float64))
-    entries = [[a, b, t, -1.0, k] for a, b, t, k in zip(
-        lats[alone].tolist(), lons[alone].tolist(), tolerances.tolist(),
-        local[alone].astype(np.float64).tolist(), strict=True)]
+    tolerances = np.where(
+        names[alone] == "",
+        0.0,
+        pd.Series(how[alone], dtype=object).map(TOLERANCE_KM).fillna(1.0).to_numpy(np.float64),
+    )
+    entries = [
+        [a, b, t, -1.0, k]
+        for a, b, t, k in zip(
+            lats[alone].tolist(),
+            lons[alone].tolist(),
+            tolerances.tolist(),
+            local[alone].astype(np.float64).tolist(),
+            strict=True,
+        )
+    ]
     pairs = list(zip(names[alone].tolist(), ccs[alone].tolist(), strict=True))
     places.update(zip(pairs, [[e] for e in entries], strict=True))
     for i, e in zip(alone.tolist(), entries, strict=True):
@@ -321,23 +461,30 @@ def _by_coordinates(
         joined[i][4] = float(local[i])  # type: ignore[index]
     ids = np.array([(h[3], h[4]) for h in joined], np.int64).reshape(-1, 2)  # type: ignore[index]
     match, local = ids[:, 0], ids[:, 1]
-    exact.update((point_keys[i], (joined[i], bool(elsewhere[i])))  # type: ignore[misc]
-                 for i in unseen.tolist())
+    exact.update(
+        (point_keys[i], (joined[i], bool(elsewhere[i])))  # type: ignore[misc]
+        for i in unseen.tolist()
+    )
     existing[rows_idx] = match[codes]
     new[rows_idx] = local[codes]
     moved[rows_idx] = elsewhere[codes]
     if not fresh.any():
         return None
     picked = rows_idx[firsts[fresh]]
-    table = pd.DataFrame({
-        "name": pd.Series(names[fresh], dtype="string"),
-        "country": pd.Series(ccs[fresh], dtype=object),
-        "latitude": lats[fresh], "longitude": lons[fresh],
-    })
+    table = pd.DataFrame(
+        {
+            "name": pd.Series(names[fresh], dtype="string"),
+            "country": pd.Series(ccs[fresh], dtype=object),
+            "latitude": lats[fresh],
+            "longitude": lons[fresh],
+        }
+    )
     table["geo_precision"] = geo_precision.iloc[picked].to_numpy(dtype=object)
     table["attributes"] = (
         json_objects(detail.iloc[picked].reset_index(drop=True)).to_numpy(dtype=object)
-        if detail is not None and detail.shape[1] else None)
+        if detail is not None and detail.shape[1]
+        else None
+    )
     table["name"] = table["name"].where(table["name"] != "", _coordinate_names(table))
     table["country"] = table["country"].replace("", None)
     table["alt_names"] = "[]"
@@ -346,15 +493,27 @@ def _by_coordinates(
 
 
 def _by_name(
-    registry: LocationRegistry, rows_idx: np.ndarray, place: pd.Series, country: pd.Series,
-    hints: pd.Series, existing: np.ndarray, new: np.ndarray, has_coordinates: np.ndarray,
-    count: list[int], unresolved: dict[str, int], warnings: list[str],
+    registry: LocationRegistry,
+    rows_idx: np.ndarray,
+    place: pd.Series,
+    country: pd.Series,
+    hints: pd.Series,
+    existing: np.ndarray,
+    new: np.ndarray,
+    has_coordinates: np.ndarray,
+    count: list[int],
+    unresolved: dict[str, int],
+    warnings: list[str],
 ) -> pd.DataFrame | None:
     """Rows with a place name only: a project place, a gazetteer city, or a new place
     without coordinates. Works on the distinct (name, country, state) rows."""
-    keys = pd.DataFrame({"name": place.iloc[rows_idx].to_numpy(),
-                         "country": country.iloc[rows_idx].fillna("").to_numpy(),
-                         "hint": hints.iloc[rows_idx].to_numpy()})
+    keys = pd.DataFrame(
+        {
+            "name": place.iloc[rows_idx].to_numpy(),
+            "country": country.iloc[rows_idx].fillna("").to_numpy(),
+            "hint": hints.iloc[rows_idx].to_numpy(),
+        }
+    )
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
     found = np.full((len(uniques), 3), -1, np.int64)  # existing, local, has coordinates
     made = []
@@ -377,7 +536,11 @@ def _by_name(
 
 
 def _place_for_name(
-    registry: LocationRegistry, name: str, cc: str, hint: str, count: list[int],
+    registry: LocationRegistry,
+    name: str,
+    cc: str,
+    hint: str,
+    count: list[int],
     warnings: list[str],
 ) -> tuple[tuple[int, int, bool], dict[str, object] | None]:
     """(existing id, local id, located) for one name, and the new place's row if any."""
@@ -397,10 +560,14 @@ def _place_for_name(
             local = registry.by_city[(name, city.geonameid)] = count[0]
             count[0] += 1
             return (-1, local, True), {
-                "name": name, "country": city.country, "latitude": city.latitude,
-                "longitude": city.longitude, "geo_precision": "town",
+                "name": name,
+                "country": city.country,
+                "latitude": city.latitude,
+                "longitude": city.longitude,
+                "geo_precision": "town",
                 "alt_names": json.dumps([city.name] if city.name != name else []),
-                "gazetteer_id": city.geonameid, "attributes": None,
+                "gazetteer_id": city.geonameid,
+                "attributes": None,
             }
     kept = registry.unlocated().get((name.strip().lower(), country))
     if kept is not None:
@@ -408,8 +575,13 @@ def _place_for_name(
     local = count[0]
     count[0] += 1
     return (-1, local, False), {
-        "name": name, "country": country or None, "latitude": None, "longitude": None,
-        "geo_precision": "unknown", "alt_names": "[]", "gazetteer_id": pd.NA,
+        "name": name,
+        "country": country or None,
+        "latitude": None,
+        "longitude": None,
+        "geo_precision": "unknown",
+        "alt_names": "[]",
+        "gazetteer_id": pd.NA,
         "attributes": json.dumps({"state": hint}) if hint else None,
     }
 
@@ -420,29 +592,37 @@ def _nullable(ids: np.ndarray) -> pd.Series:
 
 
 def _coordinate_names(table: pd.DataFrame) -> pd.Series:
-    return pd.Series([f"{a:.4f}, {b:.4f}" for a, b in zip(table.latitude, table.longitude,
-                                                          strict=True)],
-                     index=table.index, dtype="string")
+    return pd.Series(
+        [f"{a:.4f}, {b:.4f}" for a, b in zip(table.latitude, table.longitude, strict=True)],
+        index=table.index,
+        dtype="string",
+    )
 
 
 def _name_index(known: pd.DataFrame) -> dict[str, list[tuple[int, str | None, float, float]]]:
     """Lower-case name and alternate names -> [(location id, country, lat, lon)]."""
     index: dict[str, list[tuple[int, str | None, float, float]]] = {}
     for row in known.itertuples(index=False):
-        lat = float(row.latitude) if row.latitude is not None and not pd.isna(row.latitude) \
+        lat = (
+            float(row.latitude)
+            if row.latitude is not None and not pd.isna(row.latitude)
             else math.nan
-        lon = float(row.longitude) if row.longitude is not None and not pd.isna(row.longitude) \
+        )
+        lon = (
+            float(row.longitude)
+            if row.longitude is not None and not pd.isna(row.longitude)
             else math.nan
+        )
         alts = row.alt_names if isinstance(row.alt_names, list) else []
         country = row.country if isinstance(row.country, str) and row.country else None
         for name in {row.name, *alts}:
-            index.setdefault(str(name).strip().lower(), []).append(
-                (int(row.id), country, lat, lon))
+            index.setdefault(str(name).strip().lower(), []).append((int(row.id), country, lat, lon))
     return index
 
 
-def _match_project(index: dict[str, list[tuple[int, str | None, float, float]]], name: str,
-                   country: str, hint: str) -> tuple[int | None, str]:
+def _match_project(
+    index: dict[str, list[tuple[int, str | None, float, float]]], name: str, country: str, hint: str
+) -> tuple[int | None, str]:
     """The located project place a name stands for, or None with a reason when several
     places carry the name and none can be told to be the one ('' when none carries it)."""
     hits = [h for h in index.get(name.strip().lower(), []) if not math.isnan(h[2])]
@@ -459,11 +639,12 @@ def _match_project(index: dict[str, list[tuple[int, str | None, float, float]]],
         return first[0], ""  # the same place recorded more than once: the oldest
     city = gazetteer.lookup(name, country or None, hint or None)
     if city is not None:
-        nearest = min(hits, key=lambda h: (_km(city.latitude, city.longitude, h[2], h[3]),
-                                           h[0]))
+        nearest = min(hits, key=lambda h: (_km(city.latitude, city.longitude, h[2], h[3]), h[0]))
         if _km(city.latitude, city.longitude, nearest[2], nearest[3]) <= SAME_PLACE_KM:
             return nearest[0], ""
     where = ", ".join(sorted({f"{h[1] or '?'} ({h[2]:.2f}, {h[3]:.2f})" for h in hits})[:5])
-    return None, (f"{name!r} matches {len(ids)} places in the project far apart ({where}): "
-                  f"its rows are kept under an unlocated place of that name; "
-                  f"give a country or a state column, or locate it in Edit ▸ Place")
+    return None, (
+        f"{name!r} matches {len(ids)} places in the project far apart ({where}): "
+        f"its rows are kept under an unlocated place of that name; "
+        f"give a country or a state column, or locate it in Edit ▸ Place"
+    )

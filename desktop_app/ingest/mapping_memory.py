@@ -40,8 +40,14 @@ def _key(columns: Sequence[str]) -> str:
     return KEY_PREFIX + header_signature(columns)
 
 
-def remember(project: Project, columns: Sequence[str], mapping: dict[str, str], *,
-             preset: str = "generic", date_order: DateOrder | None = None) -> None:
+def remember(
+    project: Project,
+    columns: Sequence[str],
+    mapping: dict[str, str],
+    *,
+    preset: str = "generic",
+    date_order: DateOrder | None = None,
+) -> None:
     """Store the choices made for a file with these columns (replacing older ones)."""
     record: dict[str, Any] = {
         "preset": preset,
@@ -63,12 +69,15 @@ def recall(project: Project, columns: Sequence[str]) -> RememberedMapping | None
     try:
         record = json.loads(raw)
         by_norm = {normalise(str(c)): str(c) for c in columns}
-        mapping = {str(field): by_norm[normalise(str(column))]
-                   for field, column in dict(record.get("mapping") or {}).items()
-                   if field in FIELD_LABELS and normalise(str(column)) in by_norm}
+        mapping = {
+            str(field): by_norm[normalise(str(column))]
+            for field, column in dict(record.get("mapping") or {}).items()
+            if field in FIELD_LABELS and normalise(str(column)) in by_norm
+        }
         order = record.get("date_order")
-        return RememberedMapping(str(record.get("preset") or "generic"), mapping,
-                                 DateOrder(order) if order else None)
+        return RememberedMapping(
+            str(record.get("preset") or "generic"), mapping, DateOrder(order) if order else None
+        )
     except (ValueError, TypeError, AttributeError):  # a damaged setting is ignored
         return None
 

@@ -103,20 +103,28 @@ class ImportResult:
 
     def summary(self) -> dict[str, object]:
         """The fixed JSON summary of ``sightline import --json``."""
-        return {"imported": self.imported, "duplicates": self.duplicates,
-                "duplicates_in_file": self.duplicates_in_file,
-                "rejected": self.rejected, "unlocated": self.unlocated,
-                "batch": self.batch, "preset": self.preset}
+        return {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "duplicates_in_file": self.duplicates_in_file,
+            "rejected": self.rejected,
+            "unlocated": self.unlocated,
+            "batch": self.batch,
+            "preset": self.preset,
+        }
 
     def write_rejects(self, path: Path) -> None:
         """Every row not imported: the rejects with their reason, and the duplicates
         with the row they repeat, in file order."""
-        rows: list[tuple[int, str, str, str]] = [(r.row, r.column, r.reason, "")
-                                                 for r in self.rejects]
-        rows.extend((row, "", ALREADY_IN_PROJECT, "") if of < 0
-                    else (row, "", f"repeats row {of}", str(of))
-                    for row, of in zip(self.duplicate_rows.tolist(), self.duplicate_of.tolist(),
-                                       strict=True))
+        rows: list[tuple[int, str, str, str]] = [
+            (r.row, r.column, r.reason, "") for r in self.rejects
+        ]
+        rows.extend(
+            (row, "", ALREADY_IN_PROJECT, "") if of < 0 else (row, "", f"repeats row {of}", str(of))
+            for row, of in zip(
+                self.duplicate_rows.tolist(), self.duplicate_of.tolist(), strict=True
+            )
+        )
         rows.sort(key=lambda r: r[0])
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
@@ -146,9 +154,13 @@ def read_for_import(path: Path, options: Options) -> RawTable:
     if has_header is False and gdelt.looks_like(first) and path.is_file():
         table = gdelt.read_events(path, options.encoding)  # 57/58-field records mixed
     else:
-        table = read_table(path, sheet=options.sheet, encoding=options.encoding,
-                           delimiter=options.delimiter or ("\t" if has_header is False else None),
-                           has_header=has_header)
+        table = read_table(
+            path,
+            sheet=options.sheet,
+            encoding=options.encoding,
+            delimiter=options.delimiter or ("\t" if has_header is False else None),
+            has_header=has_header,
+        )
     if table.frame.empty and not table.bad_rows:
         raise UnreadableFile("the file has a header but no rows")
     return table
@@ -192,9 +204,15 @@ def preview_table(table: RawTable, options: Options) -> Preview:
     except UnreadableFile as exc:
         return Preview(table, (options.preset or ""), None, error=str(exc))
     checked = Validated.check(draft)
-    return Preview(table, draft.preset, draft, checked.rejects, int(checked.accepted.sum()),
-                   int(checked.skipped.sum()),
-                   list(draft.warnings) + built_titles_warning(draft.built_titles))
+    return Preview(
+        table,
+        draft.preset,
+        draft,
+        checked.rejects,
+        int(checked.accepted.sum()),
+        int(checked.skipped.sum()),
+        list(draft.warnings) + built_titles_warning(draft.built_titles),
+    )
 
 
 def preview(path: str | Path, options: Options) -> Preview:
@@ -218,8 +236,11 @@ class ImportCancelled(Exception):
 
 
 def import_file(
-    project: Project, path: str | Path, options: Options | None = None,
-    progress: Progress | None = None, cancel: threading.Event | None = None,
+    project: Project,
+    path: str | Path,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> ImportResult:
     """Import one file into the project. Raises UnreadableFile if it cannot be read.
 
@@ -249,8 +270,7 @@ def import_file(
         raise
 
 
-def _import_file(project: Project, path: Path, options: Options,
-                 report: Progress) -> ImportResult:
+def _import_file(project: Project, path: Path, options: Options, report: Progress) -> ImportResult:
     report("reading", 0.0)
     background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sightline-import")
     try:
@@ -284,12 +304,20 @@ def _import_file(project: Project, path: Path, options: Options,
         first = [next(pending)]  # its mapping goes into the batch record
         _decide_ids(first[0], [p for p in parts[1:] if p is not None], state)
         batch = {
-            "file_name": path.name, "sha256": "", "preset": first[0].preset,
+            "file_name": path.name,
+            "sha256": "",
+            "preset": first[0].preset,
             "mapping": first[0].mapping,
-            "options": {"encoding": table.encoding, "delimiter": table.delimiter,
-                        "sheet": table.sheet,
-                        "date_order": options.date_order.value if options.date_order else None},
-            "rows_read": rows_read, "imported": 0, "duplicates": 0, "rejected": 0,
+            "options": {
+                "encoding": table.encoding,
+                "delimiter": table.delimiter,
+                "sheet": table.sheet,
+                "date_order": options.date_order.value if options.date_order else None,
+            },
+            "rows_read": rows_read,
+            "imported": 0,
+            "duplicates": 0,
+            "rejected": 0,
             "unlocated": 0,
         }
         with batch_writer(project, batch) as writer:
@@ -297,8 +325,10 @@ def _import_file(project: Project, path: Path, options: Options,
                 _import_slice(draft, state, writer, background)
                 del draft
             writer.final_counts = {
-                "sha256": digest.result(), "imported": state.imported,
-                "duplicates": state.duplicates, "rejected": len({r.row for r in state.rejects}),
+                "sha256": digest.result(),
+                "imported": state.imported,
+                "duplicates": state.duplicates,
+                "rejected": len({r.row for r in state.rejects}),
                 "unlocated": state.unlocated,
             }
             report("indexing", 0.9)
@@ -311,15 +341,25 @@ def _import_file(project: Project, path: Path, options: Options,
     duplicate_rows = np.concatenate([np.zeros(0, np.int64), *state.duplicate_rows])
     duplicate_of = np.concatenate([np.zeros(0, np.int64), *state.duplicate_of])
     return ImportResult(
-        imported=state.imported, duplicates=len(duplicate_rows),
-        rejected=len({r.row for r in rejects}), unlocated=state.unlocated, batch=batch_id,
-        preset=state.preset, rows_read=rows_read, skipped=state.skipped,
-        rejects=rejects, warnings=(state.warnings + built_titles_warning(state.built_titles)
-                                   + _place_warning(unresolved)),
-        unresolved_places=unresolved, encoding=table.encoding,
-        delimiter=table.delimiter, sheet=table.sheet,
+        imported=state.imported,
+        duplicates=len(duplicate_rows),
+        rejected=len({r.row for r in rejects}),
+        unlocated=state.unlocated,
+        batch=batch_id,
+        preset=state.preset,
+        rows_read=rows_read,
+        skipped=state.skipped,
+        rejects=rejects,
+        warnings=(
+            state.warnings + built_titles_warning(state.built_titles) + _place_warning(unresolved)
+        ),
+        unresolved_places=unresolved,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sheet=table.sheet,
         duplicates_in_file=int((duplicate_of >= 0).sum()),
-        duplicate_rows=duplicate_rows, duplicate_of=duplicate_of,
+        duplicate_rows=duplicate_rows,
+        duplicate_of=duplicate_of,
     )
 
 
@@ -334,11 +374,13 @@ def _decide_ids(first: Draft, rest: list[RawTable], state: ImportState) -> None:
     if column is not None and not state.by_id:
         state.warnings.append(
             f"Column {column!r} gives the same id to rows that differ: rows are told apart "
-            f"by their whole content, and none of them is taken for a duplicate of another")
+            f"by their whole content, and none of them is taken for a duplicate of another"
+        )
 
 
-def _import_slice(draft: Draft, state: ImportState, writer: BatchWriter,
-                  background: ThreadPoolExecutor) -> None:
+def _import_slice(
+    draft: Draft, state: ImportState, writer: BatchWriter, background: ThreadPoolExecutor
+) -> None:
     """Check, place, de-duplicate and write the rows of one slice."""
     state.preset = draft.preset
     state.warnings.extend(w for w in draft.warnings if w not in state.warnings)
@@ -354,9 +396,13 @@ def _import_slice(draft: Draft, state: ImportState, writer: BatchWriter,
         state.known.locations,
         draft.place[keep] if draft.place is not None else blank(n_keep),
         draft.country[keep] if draft.country is not None else blank(n_keep),
-        rows.lat[keep], rows.lon[keep],
-        (draft.geo_precision[keep] if draft.geo_precision is not None
-         else blank(n_keep, "unknown")).fillna("unknown"),
+        rows.lat[keep],
+        rows.lon[keep],
+        (
+            draft.geo_precision[keep]
+            if draft.geo_precision is not None
+            else blank(n_keep, "unknown")
+        ).fillna("unknown"),
         draft.location_attributes[keep] if draft.location_attributes is not None else None,
         registry=state.locations,
         # a state/province helps find a place by name: only rows without coordinates
@@ -398,9 +444,11 @@ def _place_warning(unresolved: dict[str, int]) -> list[str]:
         return []
     names = ", ".join(f"{k} ({v})" for k, v in list(unresolved.items())[:10])
     more = f" and {len(unresolved) - 10} more" if len(unresolved) > 10 else ""
-    return [f"{sum(unresolved.values())} rows name a place that could not be located: "
-            f"{names}{more}; the places are kept without coordinates (locate one in "
-            f"Edit ▸ Place and all its events follow)"]
+    return [
+        f"{sum(unresolved.values())} rows name a place that could not be located: "
+        f"{names}{more}; the places are kept without coordinates (locate one in "
+        f"Edit ▸ Place and all its events follow)"
+    ]
 
 
 # ---------------------------------------------------------------- validation
@@ -429,25 +477,35 @@ class Validated:
         bad = np.zeros(n, bool)
         rejects = list(d.rejects) + [Reject(r, "", reason) for r, reason in d.table.bad_rows]
 
-        def reject(mask: np.ndarray, column: str,
-                   reasons: str | Callable[[np.ndarray], np.ndarray]) -> None:
+        def reject(
+            mask: np.ndarray, column: str, reasons: str | Callable[[np.ndarray], np.ndarray]
+        ) -> None:
             mask = mask & ~skipped
             if not mask.any():
                 return
             texts = reasons(mask) if callable(reasons) else np.full(int(mask.sum()), reasons)
-            rejects.extend(Reject(int(r), column, str(t)) for r, t in zip(rownum[mask], texts,
-                                                                          strict=True))
+            rejects.extend(
+                Reject(int(r), column, str(t)) for r, t in zip(rownum[mask], texts, strict=True)
+            )
             bad[:] |= mask
 
         start = d.start.parsed
-        reject(~start.ok, d.start.column, lambda m: np.array(
-            ["no date" if e == "empty" else f"date: {e}" for e in start.error[m]]))
+        reject(
+            ~start.ok,
+            d.start.column,
+            lambda m: np.array(
+                ["no date" if e == "empty" else f"date: {e}" for e in start.error[m]]
+            ),
+        )
         end_s = pd.Series(pd.NA, index=range(n), dtype="Int64")
         if d.end is not None:
             end = d.end.parsed
             given = end.error != "empty"
-            reject(given & ~end.ok, d.end.column,
-                   lambda m: np.array([f"end date: {e}" for e in end.error[m]]))
+            reject(
+                given & ~end.ok,
+                d.end.column,
+                lambda m: np.array([f"end date: {e}" for e in end.error[m]]),
+            )
             from desktop_app.domain.dates import span_end_seconds
 
             end_span = span_end_seconds(end.seconds, end.precision)
@@ -484,8 +542,13 @@ def _coordinate(values: pd.Series | None, n: int) -> np.ndarray:
     return np.full(n, np.nan) if values is None else to_float(values)
 
 
-def _grade(values: pd.Series | None, n: int, normalise: Callable[[str], object],
-           reject: Callable[..., None], column: str) -> pd.Series:
+def _grade(
+    values: pd.Series | None,
+    n: int,
+    normalise: Callable[[str], object],
+    reject: Callable[..., None],
+    column: str,
+) -> pd.Series:
     """Grades normalised (B, 2), with a reject for each value outside its scale."""
     if values is None:
         return pd.Series([None] * n, dtype=object)
@@ -502,5 +565,15 @@ def _grade(values: pd.Series | None, n: int, normalise: Callable[[str], object],
     return pd.Series([g for g, _ in checked], dtype=object)
 
 
-__all__ = ["DateOrder", "ImportCancelled", "ImportResult", "Options", "Preview",
-           "UnreadableFile", "import_file", "prepare", "preview", "preview_table"]
+__all__ = [
+    "DateOrder",
+    "ImportCancelled",
+    "ImportResult",
+    "Options",
+    "Preview",
+    "UnreadableFile",
+    "import_file",
+    "prepare",
+    "preview",
+    "preview_table",
+]

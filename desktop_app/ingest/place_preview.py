@@ -60,19 +60,32 @@ def preview_places(draft: Draft, known: pd.DataFrame) -> PlacePreview:
     place = column(draft.place).astype("string").fillna("")
     lat, lon = checked.lat[keep], checked.lon[keep]
     located = resolve(
-        known, place, column(draft.country), lat, lon,
+        known,
+        place,
+        column(draft.country),
+        lat,
+        lon,
         column(draft.geo_precision, "unknown").fillna("unknown"),
-        (draft.location_attributes[keep].reset_index(drop=True)
-         if draft.location_attributes is not None else None),
+        (
+            draft.location_attributes[keep].reset_index(drop=True)
+            if draft.location_attributes is not None
+            else None
+        ),
     )
     has_xy = ~(np.isnan(lat) | np.isnan(lon))
     existing = located.existing.to_numpy(dtype=float, na_value=np.nan)
     new = located.new.to_numpy(dtype=float, na_value=np.nan)
     # a place found but without coordinates (kept to be located later) is not located
-    known_lat = dict(zip(known["id"].to_numpy(), pd.to_numeric(known["latitude"]).to_numpy(),
-                         strict=True)) if len(known) else {}
-    new_lat = pd.to_numeric(located.locations["latitude"]).to_numpy(dtype=float) \
-        if len(located.locations) else np.zeros(0)
+    known_lat = (
+        dict(zip(known["id"].to_numpy(), pd.to_numeric(known["latitude"]).to_numpy(), strict=True))
+        if len(known)
+        else {}
+    )
+    new_lat = (
+        pd.to_numeric(located.locations["latitude"]).to_numpy(dtype=float)
+        if len(located.locations)
+        else np.zeros(0)
+    )
     with_lat = np.zeros(n, bool)
     for i in np.flatnonzero(~np.isnan(existing)):
         with_lat[i] = not np.isnan(float(known_lat.get(int(existing[i]), np.nan)))
@@ -87,8 +100,11 @@ def preview_places(draft: Draft, known: pd.DataFrame) -> PlacePreview:
     counts = pd.Series(place[unresolved].to_numpy()).value_counts()
     top = [(str(k), int(v)) for k, v in counts.head(TOP_UNRESOLVED).items()]
     return PlacePreview(
-        rows=n, by_coordinates=int(by_xy.sum()), project_places=int(project.sum()),
-        gazetteer=int(gazetteer.sum()), unresolved=int(unresolved.sum()),
+        rows=n,
+        by_coordinates=int(by_xy.sum()),
+        project_places=int(project.sum()),
+        gazetteer=int(gazetteer.sum()),
+        unresolved=int(unresolved.sum()),
         no_place=int(n - by_xy.sum() - project.sum() - gazetteer.sum() - unresolved.sum()),
         top_unresolved=top,
     )

@@ -95,8 +95,13 @@ def read_delimited(
     chosen = canonical(encoding) if encoding else head_encoding(head)
     if chosen in ("utf-8", "utf-8-sig"):
         try:
-            return _parse(path, head.decode("utf-8", errors="ignore").lstrip("\ufeff"),
-                          chosen, delimiter, header)
+            return _parse(
+                path,
+                head.decode("utf-8", errors="ignore").lstrip("\ufeff"),
+                chosen,
+                delimiter,
+                header,
+            )
         except _NotUtf8:  # a byte that is not UTF-8 after the first 256 KiB
             chosen = chosen if encoding else None
     utf8_lines = 0
@@ -111,8 +116,13 @@ def read_delimited(
 
 
 def _parse(
-    source: Path | bytes, text_head: str, encoding: str, delimiter: str | None,
-    header: bool, *, marked: bool = False,
+    source: Path | bytes,
+    text_head: str,
+    encoding: str,
+    delimiter: str | None,
+    header: bool,
+    *,
+    marked: bool = False,
 ) -> RawTable:
     """Parse UTF-8 text (a file, or bytes decoded from another encoding)."""
     if "\x00" in text_head:
@@ -150,7 +160,11 @@ def _drop_blank(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np
 
 
 def _read_arrow(
-    source: Path | bytes, delimiter: str, header: bool, names: list[str], encoding: str,
+    source: Path | bytes,
+    delimiter: str,
+    header: bool,
+    names: list[str],
+    encoding: str,
     marked: bool,
 ) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
     import pyarrow as pa
@@ -166,25 +180,31 @@ def _read_arrow(
     # the physical lines are counted alongside (numpy releases the GIL): more lines than
     # records means a record spans lines, which an unclosed quote also does
     lines: list[int] = []
-    counter = threading.Thread(target=lambda: lines.append(_count_lines(source)),
-                               name="sightline-count-lines")
+    counter = threading.Thread(
+        target=lambda: lines.append(_count_lines(source)), name="sightline-count-lines"
+    )
     counter.start()
-    read = pacsv.ReadOptions(encoding="utf8", autogenerate_column_names=not header,
-                             block_size=BLOCK_BYTES)
+    read = pacsv.ReadOptions(
+        encoding="utf8", autogenerate_column_names=not header, block_size=BLOCK_BYTES
+    )
     parse = pacsv.ParseOptions(
-        delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
+        delimiter=delimiter,
+        newlines_in_values=True,
+        invalid_row_handler=on_invalid,
         ignore_empty_lines=False,  # a blank line still counts in the row numbers
     )
     # every column as text (pyarrow would turn "007" into 7)
     column_names = names if header else [f"f{i}" for i in range(len(names))]
     convert = pacsv.ConvertOptions(
-        strings_can_be_null=False, quoted_strings_can_be_null=False,
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
         column_types={name: pa.large_string() for name in column_names},  # zero-copy to pandas
     )
     stream = source if isinstance(source, Path) else pa.BufferReader(source)
     try:
-        table = pacsv.read_csv(stream, read_options=read, parse_options=parse,
-                               convert_options=convert)
+        table = pacsv.read_csv(
+            stream, read_options=read, parse_options=parse, convert_options=convert
+        )
     except pa.ArrowInvalid as exc:
         message = str(exc)
         if ragged:  # records with the wrong number of fields: number them exactly
@@ -240,8 +260,7 @@ def _check_multiline(table: object, delimiter: str, width: int) -> None:
         if hits[len(hits) - 1].as_py():
             raise _RaggedRows()
         for value in values:
-            if csv_records.looks_swallowed(csv_records.split_lines(value)[1:], width,
-                                           delimiter):
+            if csv_records.looks_swallowed(csv_records.split_lines(value)[1:], width, delimiter):
                 raise _RaggedRows()
 
 
@@ -259,7 +278,7 @@ def _count_lines(source: Path | bytes) -> int:
         end = line_end(source[:SNIFF_BYTES])
         data = np.frombuffer(source, np.uint8)
         for lo in range(0, len(data), chunk):
-            count += int(np.count_nonzero(data[lo:lo + chunk] == end))
+            count += int(np.count_nonzero(data[lo : lo + chunk] == end))
         last = int(data[-1]) if len(data) else last
     else:
         buffer = bytearray(chunk)
@@ -274,7 +293,11 @@ def _count_lines(source: Path | bytes) -> int:
 
 
 def _read_records(
-    source: Path | bytes, delimiter: str, header: bool, encoding: str, marked: bool,
+    source: Path | bytes,
+    delimiter: str,
+    header: bool,
+    encoding: str,
+    marked: bool,
 ) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
     """The slow path: every record numbered exactly (see :mod:`csv_records`)."""
     raw = source.read_bytes() if isinstance(source, Path) else source
@@ -337,5 +360,12 @@ def read_table(
     return read_delimited(path, encoding=encoding, delimiter=delimiter, has_header=has_header)
 
 
-__all__ = ["RawTable", "UnreadableFile", "detect_delimiter", "list_sheets", "read_delimited",
-           "read_table", "read_xlsx"]
+__all__ = [
+    "RawTable",
+    "UnreadableFile",
+    "detect_delimiter",
+    "list_sheets",
+    "read_delimited",
+    "read_table",
+    "read_xlsx",
+]

@@ -32,18 +32,27 @@ def load_sample(project: Project) -> ImportResult:
             for row in locations.itertuples(index=False):
                 if row.name in have:
                     continue
-                session.add(Location(
-                    name=row.name, country=row.country or None,
-                    latitude=float(row.latitude), longitude=float(row.longitude),
-                    geo_precision=row.geo_precision or "unknown",
-                    alt_names=[a.strip() for a in row.alt_names.split(";") if a.strip()],
-                ))
+                session.add(
+                    Location(
+                        name=row.name,
+                        country=row.country or None,
+                        latitude=float(row.latitude),
+                        longitude=float(row.longitude),
+                        geo_precision=row.geo_precision or "unknown",
+                        alt_names=[a.strip() for a in row.alt_names.split(";") if a.strip()],
+                    )
+                )
             titles = set(session.scalars(select(Source.title)))
             for row in sources.itertuples(index=False):
                 if row.title in titles:
                     continue
-                session.add(Source(title=row.title, publisher=row.publisher or None,
-                                   url=row.url or None, date=row.date or None,
-                                   notes=row.notes or None))
+                session.add(
+                    Source(
+                        title=row.title,
+                        publisher=row.publisher or None,
+                        url=row.url or None,
+                        date=row.date or None,
+                        notes=row.notes or None,
+                    )
+                )
         return import_file(project, folder / "events.csv", Options(preset="generic"))
-

@@ -18,7 +18,10 @@ from desktop_app.ingest.readers import RawTable
 
 
 def plan_slices(
-    table: RawTable, preset: Preset, options: Options, chunk_rows: int,
+    table: RawTable,
+    preset: Preset,
+    options: Options,
+    chunk_rows: int,
     max_distinct: float,
 ) -> tuple[list[tuple[int, int]], list[tuple[str, OrderReport]] | None]:
     """Row ranges to normalise one at a time, and the date-order reports they replay.
@@ -39,9 +42,16 @@ def plan_slices(
     if len(firsts) > n * max_distinct:  # dates mostly distinct: read it whole
         return [(0, n)], None
     firsts.sort()
-    sample = RawTable(frame.iloc[firsts].reset_index(drop=True), table.row_numbers[firsts],
-                      table.has_header, table.encoding, table.delimiter, table.sheet,
-                      table.sheets, [])
+    sample = RawTable(
+        frame.iloc[firsts].reset_index(drop=True),
+        table.row_numbers[firsts],
+        table.has_header,
+        table.encoding,
+        table.delimiter,
+        table.sheet,
+        table.sheets,
+        [],
+    )
     with recording_orders() as orders:
         preset.normalize(sample, options)
     return [(lo, min(lo + chunk_rows, n)) for lo in range(0, n, chunk_rows)], orders
@@ -60,6 +70,13 @@ def row_codes(columns: list[pd.Series]) -> np.ndarray:
 def slice_table(table: RawTable, lo: int, hi: int, *, first: bool) -> RawTable:
     whole = lo == 0 and hi == len(table.frame)
     frame = table.frame if whole else table.frame.iloc[lo:hi].reset_index(drop=True)
-    return RawTable(frame, table.row_numbers[lo:hi], table.has_header, table.encoding,
-                    table.delimiter, table.sheet, table.sheets,
-                    table.bad_rows if first else [])
+    return RawTable(
+        frame,
+        table.row_numbers[lo:hi],
+        table.has_header,
+        table.encoding,
+        table.delimiter,
+        table.sheet,
+        table.sheets,
+        table.bad_rows if first else [],
+    )

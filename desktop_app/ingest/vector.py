@@ -17,8 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def map_distinct(values: pd.Series, func: Callable[[Any], Any], dtype: str = "object",
-                 missing: Any = None) -> pd.Series:
+def map_distinct(
+    values: pd.Series, func: Callable[[Any], Any], dtype: str = "object", missing: Any = None
+) -> pd.Series:
     """``values.map(func)``, calling ``func`` once per distinct value."""
     codes, uniques = pd.factorize(values)
     mapped = np.array([func(u) for u in uniques] + [missing], dtype=object)
@@ -44,14 +45,21 @@ def json_string(arr: pa.Array) -> pa.Array:
     """Each value as a JSON string literal (with its quotes)."""
     out = arr
     if pc.any(pc.match_substring_regex(arr, '["\\\\\\n\\r\\t]')).as_py():
-        for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"),
-                             ("\t", "\\t")):
+        for raw, escaped in (
+            ("\\", "\\\\"),
+            ('"', '\\"'),
+            ("\n", "\\n"),
+            ("\r", "\\r"),
+            ("\t", "\\t"),
+        ):
             out = pc.replace_substring(out, raw, escaped)
     out = pc.binary_join_element_wise('"', out, '"', "")
     odd = pc.match_substring_regex(arr, _CONTROL)
     if pc.any(odd).as_py():  # rare control characters: let json do them
-        fixed = [json.dumps(v, ensure_ascii=False) if o else None
-                 for v, o in zip(arr.to_pylist(), odd.to_pylist(), strict=True)]
+        fixed = [
+            json.dumps(v, ensure_ascii=False) if o else None
+            for v, o in zip(arr.to_pylist(), odd.to_pylist(), strict=True)
+        ]
         out = pc.if_else(odd, pa.array(fixed, pa.string()), out)
     return out
 
@@ -77,8 +85,11 @@ def json_objects(frame: pd.DataFrame) -> pd.Series:
         encoded = pc.dictionary_encode(arr)
         if len(encoded.dictionary) < len(arr) // 2:
             words = encoded.dictionary
-            members = pc.if_else(pc.equal(words, ""), "",
-                                 pc.binary_join_element_wise(key, json_string(words), ",", ""))
+            members = pc.if_else(
+                pc.equal(words, ""),
+                "",
+                pc.binary_join_element_wise(key, json_string(words), ",", ""),
+            )
             pieces.append(pc.take(members, encoded.indices))
         else:
             member = pc.binary_join_element_wise(key, json_string(arr), ",", "")
@@ -98,8 +109,11 @@ def _json_objects_by_row(frame: pd.DataFrame) -> pd.Series:
     names = [str(c) for c in frame.columns]
     out: list[str | None] = []
     for row in frame.to_numpy(dtype=object):  # itertuples makes a Series per column
-        obj = {k: str(v) for k, v in zip(names, row, strict=True)
-               if v is not None and v is not pd.NA and v != ""}
+        obj = {
+            k: str(v)
+            for k, v in zip(names, row, strict=True)
+            if v is not None and v is not pd.NA and v != ""
+        }
         out.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) if obj else None)
     return pd.Series(out, dtype="string")
 
@@ -133,9 +147,12 @@ def json_lists(columns: list[tuple[pd.Series, str | None]], n: int) -> pd.Series
         values, separator = columns[0]
     else:  # join the columns into one cell per row, then treat it as one column
         separator = "\x1f"
-        parts = [v.astype("string").fillna("") if s is None else
-                 v.astype("string").fillna("").str.replace(s, separator, regex=False)
-                 for v, s in columns]
+        parts = [
+            v.astype("string").fillna("")
+            if s is None
+            else v.astype("string").fillna("").str.replace(s, separator, regex=False)
+            for v, s in columns
+        ]
         values = parts[0]
         for p in parts[1:]:
             values = values + separator + p
@@ -153,7 +170,9 @@ def json_lists(columns: list[tuple[pd.Series, str | None]], n: int) -> pd.Series
     return pd.Series(pd.arrays.ArrowStringArray(picked))
 
 
-def split_names(values: pd.Series, separator: str | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def split_names(
+    values: pd.Series, separator: str | None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The names in each cell, split on ``separator``, stripped, blanks dropped:
     ``(row, code)`` per name in row order, and the distinct names the codes index
     (in order of first appearance). ``row`` is the position of the cell in ``values``.

@@ -22,7 +22,8 @@ def _open(path: Path) -> Any:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise UnreadableFile(
-            f"this is not a readable XLSX workbook ({exc.__class__.__name__})") from None
+            f"this is not a readable XLSX workbook ({exc.__class__.__name__})"
+        ) from None
 
 
 def list_sheets(path: Path) -> list[str]:
@@ -63,8 +64,9 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
             except UnreadableFile:
                 raise
             except Exception as exc:  # a damaged sheet XML
-                raise UnreadableFile(f"sheet {name!r} cannot be read "
-                                     f"({exc.__class__.__name__}: {exc})") from None
+                raise UnreadableFile(
+                    f"sheet {name!r} cannot be read ({exc.__class__.__name__}: {exc})"
+                ) from None
             if len(rows) >= 2 or sheet is not None:
                 tables.append((name, rows))
         if not tables:
@@ -105,8 +107,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _dated_sheet(tables: list[tuple[str, list[list[str]]]]
-                 ) -> tuple[str, list[list[str]]] | None:
+def _dated_sheet(tables: list[tuple[str, list[list[str]]]]) -> tuple[str, list[list[str]]] | None:
     """The first sheet whose header names a date column, else the first with a column of
     dates (an "About" sheet before the data must not win by coming first)."""
     from desktop_app.ingest.columns import date_column_by_content, find_date_column
@@ -120,7 +121,9 @@ def _dated_sheet(tables: list[tuple[str, list[list[str]]]]
         width = max(len(r) for r in rows[:200])
         header = clean_header([*rows[0], *[""] * (width - len(rows[0]))], True)
         body = [r + [""] * (width - len(r)) for r in rows[1:201]]
-        if date_column_by_content(pd.DataFrame(body, columns=header,
-                                               dtype=pd.StringDtype())) is not None:
+        if (
+            date_column_by_content(pd.DataFrame(body, columns=header, dtype=pd.StringDtype()))
+            is not None
+        ):
             return name, rows
     return None

@@ -30,7 +30,10 @@ def _mb(size: int) -> str:
 
 
 def check_workbook(
-    path: Path, *, max_total: int = MAX_TOTAL_BYTES, max_ratio: float = MAX_RATIO,
+    path: Path,
+    *,
+    max_total: int = MAX_TOTAL_BYTES,
+    max_ratio: float = MAX_RATIO,
     ratio_floor: int = RATIO_FLOOR,
 ) -> None:
     """Raise :class:`UnreadableFile` if the workbook would inflate beyond the limits."""
@@ -42,8 +45,9 @@ def check_workbook(
             f"this is not a readable XLSX workbook (its ZIP directory is damaged: {exc})"
         ) from None
     if len(members) > MAX_MEMBERS:
-        raise UnreadableFile(f"refused: the workbook holds {len(members):,} parts; "
-                             f"a real workbook has a few dozen")
+        raise UnreadableFile(
+            f"refused: the workbook holds {len(members):,} parts; a real workbook has a few dozen"
+        )
     total = 0
     for member in members:
         total += member.file_size
@@ -52,11 +56,13 @@ def check_workbook(
             if ratio > max_ratio:
                 raise UnreadableFile(
                     f"refused: {member.filename} would inflate {ratio:,.0f} times "
-                    f"(to {_mb(member.file_size)}); this looks like a zip bomb, not a workbook")
+                    f"(to {_mb(member.file_size)}); this looks like a zip bomb, not a workbook"
+                )
     if total > max_total:
         raise UnreadableFile(
             f"refused: the workbook would inflate to {_mb(total)} (the limit is "
-            f"{_mb(max_total)}); save the sheet as CSV and import that")
+            f"{_mb(max_total)}); save the sheet as CSV and import that"
+        )
 
 
 class CellBudget:
@@ -71,4 +77,5 @@ class CellBudget:
         if self.used > self.limit:
             raise UnreadableFile(
                 f"refused: the sheet holds more than {self.limit:,} cells; save it as CSV "
-                "and import that")
+                "and import that"
+            )

@@ -34,8 +34,9 @@ class ViewSnapshot:
     active: int | None = None
 
     def with_text(self, title: str, note: str) -> ViewSnapshot:
-        return ViewSnapshot(title, note, self.timeline, self.map, self.filters,
-                            self.selection, self.active)
+        return ViewSnapshot(
+            title, note, self.timeline, self.map, self.filters, self.selection, self.active
+        )
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
@@ -46,10 +47,13 @@ class ViewSnapshot:
             "title": self.title,
             "note": self.note,
             "timeline": list(self.timeline) if self.timeline is not None else None,
-            "map": None if self.map is None else
-            {"lat": self.map.lat, "lon": self.map.lon, "zoom": self.map.zoom},
+            "map": None
+            if self.map is None
+            else {"lat": self.map.lat, "lon": self.map.lon, "zoom": self.map.zoom},
             "filters": {
-                "t0": f.t0, "t1": f.t1, "text": f.text,
+                "t0": f.t0,
+                "t1": f.t1,
+                "text": f.text,
                 "facets": {k: sorted(v) for k, v in sorted(f.facets.items()) if v},
             },
             "selection": sorted(self.selection),
@@ -64,21 +68,28 @@ class ViewSnapshot:
         """Read what :meth:`to_dict` wrote; missing or malformed parts fall back to none."""
         timeline = data.get("timeline")
         span: tuple[int, int] | None = None
-        if isinstance(timeline, list | tuple) and len(timeline) == 2 \
-                and all(_is_int(v) for v in timeline) and timeline[0] < timeline[1]:
+        if (
+            isinstance(timeline, list | tuple)
+            and len(timeline) == 2
+            and all(_is_int(v) for v in timeline)
+            and timeline[0] < timeline[1]
+        ):
             span = (int(timeline[0]), int(timeline[1]))
         position = data.get("map")
         view: MapView | None = None
-        if isinstance(position, dict) and all(_is_number(position.get(k))
-                                              for k in ("lat", "lon", "zoom")):
-            view = MapView(float(position["lat"]), float(position["lon"]),
-                           float(position["zoom"]))
+        if isinstance(position, dict) and all(
+            _is_number(position.get(k)) for k in ("lat", "lon", "zoom")
+        ):
+            view = MapView(float(position["lat"]), float(position["lon"]), float(position["zoom"]))
         raw = data.get("filters") if isinstance(data.get("filters"), dict) else {}
         assert isinstance(raw, dict)
         facets_in = raw.get("facets") if isinstance(raw.get("facets"), dict) else {}
         assert isinstance(facets_in, dict)
-        facets = {str(k): frozenset(str(x) for x in v)
-                  for k, v in facets_in.items() if isinstance(v, list) and v}
+        facets = {
+            str(k): frozenset(str(x) for x in v)
+            for k, v in facets_in.items()
+            if isinstance(v, list) and v
+        }
         filters = Filters(
             t0=int(raw["t0"]) if _is_int(raw.get("t0")) else None,
             t1=int(raw["t1"]) if _is_int(raw.get("t1")) else None,
@@ -111,8 +122,11 @@ def _is_int(value: object) -> TypeGuard[int]:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) \
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
         and math.isfinite(float(value))
+    )
 
 
 def story_steps(repo: ViewsRepository | None, story_id: int) -> tuple[str, list[ViewSnapshot]]:
@@ -121,6 +135,7 @@ def story_steps(repo: ViewsRepository | None, story_id: int) -> tuple[str, list[
     story = repo.story(story_id) if repo is not None else None
     if story is None:
         return "", []
-    return story.title, [ViewSnapshot.from_dict(s.view.state).with_text(s.view.title,
-                                                                       s.view.note)
-                         for s in story.steps]
+    return story.title, [
+        ViewSnapshot.from_dict(s.view.state).with_text(s.view.title, s.view.note)
+        for s in story.steps
+    ]

@@ -27,8 +27,9 @@ def undo_batch(project: Project, batch_id: int) -> int:
     number of events removed. One transaction: all or nothing.
     """
     with project.writing(f"undoing import batch {batch_id}", timeout=None) as conn:
-        batch = conn.execute(select(ImportBatch.id, ImportBatch.undone_at)
-                             .where(ImportBatch.id == batch_id)).first()
+        batch = conn.execute(
+            select(ImportBatch.id, ImportBatch.undone_at).where(ImportBatch.id == batch_id)
+        ).first()
         if batch is None:
             raise BatchError(f"there is no import batch {batch_id}")
         if batch.undone_at is not None:
@@ -37,17 +38,33 @@ def undo_batch(project: Project, batch_id: int) -> int:
         ids = "SELECT id FROM event WHERE batch_id = :b"
         conn.execute(text(f"DELETE FROM event_actor WHERE event_id IN ({ids})"), {"b": batch_id})
         conn.execute(text(f"DELETE FROM event_source WHERE event_id IN ({ids})"), {"b": batch_id})
-        removed = conn.execute(text("DELETE FROM event WHERE batch_id = :b"),
-                               {"b": batch_id}).rowcount
-        conn.execute(text(
-            "DELETE FROM location WHERE batch_id = :b AND id NOT IN "
-            "(SELECT location_id FROM event WHERE location_id IS NOT NULL)"), {"b": batch_id})
-        conn.execute(text(
-            "DELETE FROM actor WHERE batch_id = :b AND id NOT IN "
-            "(SELECT actor_id FROM event_actor)"), {"b": batch_id})
-        conn.execute(text(
-            "DELETE FROM source WHERE batch_id = :b AND id NOT IN "
-            "(SELECT source_id FROM event_source)"), {"b": batch_id})
-        conn.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch_id)
-                     .values(undone_at=datetime.now().replace(microsecond=0)))
+        removed = conn.execute(
+            text("DELETE FROM event WHERE batch_id = :b"), {"b": batch_id}
+        ).rowcount
+        conn.execute(
+            text(
+                "DELETE FROM location WHERE batch_id = :b AND id NOT IN "
+                "(SELECT location_id FROM event WHERE location_id IS NOT NULL)"
+            ),
+            {"b": batch_id},
+        )
+        conn.execute(
+            text(
+                "DELETE FROM actor WHERE batch_id = :b AND id NOT IN "
+                "(SELECT actor_id FROM event_actor)"
+            ),
+            {"b": batch_id},
+        )
+        conn.execute(
+            text(
+                "DELETE FROM source WHERE batch_id = :b AND id NOT IN "
+                "(SELECT source_id FROM event_source)"
+            ),
+            {"b": batch_id},
+        )
+        conn.execute(
+            ImportBatch.__table__.update()
+            .where(ImportBatch.id == batch_id)
+            .values(undone_at=datetime.now().replace(microsecond=0))
+        )
     return int(removed)

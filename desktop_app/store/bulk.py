@@ -67,11 +67,27 @@ from desktop_app.store.sqlite_worker import SqliteWorker, WorkerError
 log = logging.getLogger("sightline.store")
 
 EVENT_COLUMNS = [
-    "external_id", "fingerprint", "title", "description", "start_s", "end_s", "precision",
-    "category", "tags", "reliability", "credibility", "attributes",
+    "external_id",
+    "fingerprint",
+    "title",
+    "description",
+    "start_s",
+    "end_s",
+    "precision",
+    "category",
+    "tags",
+    "reliability",
+    "credibility",
+    "attributes",
 ]
 LOCATION_COLUMNS = [
-    "name", "country", "latitude", "longitude", "geo_precision", "alt_names", "gazetteer_id",
+    "name",
+    "country",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "alt_names",
+    "gazetteer_id",
     "attributes",
 ]
 # a batch of more rows than this (and than the project holds) rebuilds the event indexes
@@ -83,9 +99,12 @@ ARROW_WRITER_FROM_ROWS = 20_000
 SOURCE_COLUMNS = ["title", "publisher", "url", "date", "notes"]
 _JSON_COLUMNS = {"event": ("tags", "attributes"), "location": ("alt_names", "attributes")}
 _TABLES: dict[str, Table] = {
-    "location": Location.__table__, "actor": Actor.__table__,  # type: ignore[dict-item]
-    "source": Source.__table__, "event": Event.__table__,  # type: ignore[dict-item]
-    "event_actor": event_actor, "event_source": event_source,
+    "location": Location.__table__,
+    "actor": Actor.__table__,  # type: ignore[dict-item]
+    "source": Source.__table__,
+    "event": Event.__table__,  # type: ignore[dict-item]
+    "event_actor": event_actor,
+    "event_source": event_source,
 }
 
 
@@ -154,26 +173,49 @@ class BatchWriter:
         out = frame[EVENT_COLUMNS].reset_index(drop=True)
         out.insert(0, "id", self._next("event", len(out)))
         out["batch_id"] = self.batch_id
-        out["location_id"] = _resolve(frame["location_id"], frame["location_new"],
-                                      lambda local: self._ids_of("location", local))
+        out["location_id"] = _resolve(
+            frame["location_id"],
+            frame["location_new"],
+            lambda local: self._ids_of("location", local),
+        )
         self._insert("event", out)
 
     def add_event_actors(self, links: pd.DataFrame) -> None:
         """Columns ``event`` (position in batch), ``actor_id`` / ``actor_new``, ``role``."""
-        self._insert("event_actor", _distinct(pd.DataFrame({
-            "event_id": self._ids_of("event", links["event"].to_numpy(np.int64)),
-            "actor_id": _resolve(links["actor_id"], links["actor_new"],
-                                 lambda local: self._ids_of("actor", local)).to_numpy(np.int64),
-            "role": links["role"].to_numpy(np.int64),
-        })))
+        self._insert(
+            "event_actor",
+            _distinct(
+                pd.DataFrame(
+                    {
+                        "event_id": self._ids_of("event", links["event"].to_numpy(np.int64)),
+                        "actor_id": _resolve(
+                            links["actor_id"],
+                            links["actor_new"],
+                            lambda local: self._ids_of("actor", local),
+                        ).to_numpy(np.int64),
+                        "role": links["role"].to_numpy(np.int64),
+                    }
+                )
+            ),
+        )
 
     def add_event_sources(self, links: pd.DataFrame) -> None:
         """Columns ``event`` (position in batch), ``source_id`` / ``source_new``."""
-        self._insert("event_source", _distinct(pd.DataFrame({
-            "event_id": self._ids_of("event", links["event"].to_numpy(np.int64)),
-            "source_id": _resolve(links["source_id"], links["source_new"],
-                                  lambda local: self._ids_of("source", local)).to_numpy(np.int64),
-        })))
+        self._insert(
+            "event_source",
+            _distinct(
+                pd.DataFrame(
+                    {
+                        "event_id": self._ids_of("event", links["event"].to_numpy(np.int64)),
+                        "source_id": _resolve(
+                            links["source_id"],
+                            links["source_new"],
+                            lambda local: self._ids_of("source", local),
+                        ).to_numpy(np.int64),
+                    }
+                )
+            ),
+        )
 
     # internals --------------------------------------------------------------------
     def _allocate(self, kind: str, first_local: int, n: int) -> np.ndarray:
@@ -246,8 +288,9 @@ def next_free_id(conn: Any, table: str) -> int:
     """
     top = int(conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one())
     if conn.dialect.name == "sqlite":
-        mark = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :t"),
-                            {"t": table}).scalar()
+        mark = conn.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}
+        ).scalar()
         top = max(top, int(mark or 0))
     return top + 1
 
@@ -285,7 +328,7 @@ class CoreWriter(BatchWriter):
                 if record[column] is not None:
                     record[column] = json.loads(record[column])
         for start in range(0, len(records), self.chunk):
-            self.conn.execute(insert(_TABLES[name]), records[start:start + self.chunk])
+            self.conn.execute(insert(_TABLES[name]), records[start : start + self.chunk])
 
 
 class PostgresWriter(PgCopyWriter, CoreWriter):
@@ -293,8 +336,9 @@ class PostgresWriter(PgCopyWriter, CoreWriter):
 
 
 @contextmanager
-def _core_writer(project: Project, batch: dict[str, Any],
-                 writer_class: type[CoreWriter] = CoreWriter) -> Iterator[BatchWriter]:
+def _core_writer(
+    project: Project, batch: dict[str, Any], writer_class: type[CoreWriter] = CoreWriter
+) -> Iterator[BatchWriter]:
     with project.writing(_what(batch), timeout=None) as conn:
         result = conn.execute(insert(ImportBatch).values(**_batch_row(batch)))
         writer = writer_class(conn)
@@ -308,8 +352,11 @@ def _core_writer(project: Project, batch: dict[str, Any],
         finally:
             writer.close()
         if writer.final_counts:
-            conn.execute(ImportBatch.__table__.update()
-                         .where(ImportBatch.id == writer.batch_id).values(**writer.final_counts))
+            conn.execute(
+                ImportBatch.__table__.update()
+                .where(ImportBatch.id == writer.batch_id)
+                .values(**writer.final_counts)
+            )
 
 
 # ---------------------------------------------------------------- SQLite fast path
@@ -360,8 +407,13 @@ def _sqlite_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWri
                 for kind in ("event", "location", "actor", "source"):
                     writer.bases[kind] = 1 + max(
                         int(db.one(f"SELECT coalesce(max(id), 0) FROM {kind}")),
-                        int(db.one("SELECT coalesce(max(seq), 0) FROM sqlite_sequence "
-                                   f"WHERE name = '{kind}'")))
+                        int(
+                            db.one(
+                                "SELECT coalesce(max(seq), 0) FROM sqlite_sequence "
+                                f"WHERE name = '{kind}'"
+                            )
+                        ),
+                    )
                 yield writer
                 writer.finish()
                 for ix in indexes:
@@ -369,8 +421,9 @@ def _sqlite_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWri
                 counts = writer.final_counts
                 if counts:
                     sets = ", ".join(f"{k} = ?" for k in counts)
-                    db.execute(f"UPDATE import_batch SET {sets} WHERE id = ?",
-                               [*counts.values(), batch_id])
+                    db.execute(
+                        f"UPDATE import_batch SET {sets} WHERE id = ?", [*counts.values(), batch_id]
+                    )
                 db.execute(BUMP_DATA_VERSION)
                 version = str(db.one(READ_DATA_VERSION))
                 db.execute("COMMIT")

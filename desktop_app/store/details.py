@@ -90,19 +90,33 @@ def event_detail(project: Project, event_id: int) -> EventDetail | None:
         place = None
         if event.location is not None:
             loc = event.location
-            place = PlaceDetail(loc.name, loc.country, loc.latitude, loc.longitude,
-                                loc.geo_precision or "unknown", list(loc.alt_names or []))
+            place = PlaceDetail(
+                loc.name,
+                loc.country,
+                loc.latitude,
+                loc.longitude,
+                loc.geo_precision or "unknown",
+                list(loc.alt_names or []),
+            )
         batch: ImportBatch | None = event.batch
         return EventDetail(
-            id=event.id, title=event.title, description=event.description,
-            external_id=event.external_id, start_s=event.start_s, end_s=event.end_s,
-            precision=event.precision, category=event.category,
+            id=event.id,
+            title=event.title,
+            description=event.description,
+            external_id=event.external_id,
+            start_s=event.start_s,
+            end_s=event.end_s,
+            precision=event.precision,
+            category=event.category,
             tags=[str(t) for t in (event.tags or [])],
-            reliability=event.reliability, credibility=event.credibility,
-            place=place, actors=actors,
+            reliability=event.reliability,
+            credibility=event.credibility,
+            place=place,
+            actors=actors,
             sources=[_source(s) for s in event.sources],
-            batch=None if batch is None else BatchDetail(
-                batch.id, batch.file_name, batch.imported_at, batch.preset),
+            batch=None
+            if batch is None
+            else BatchDetail(batch.id, batch.file_name, batch.imported_at, batch.preset),
             attributes=dict(event.attributes or {}),
         )
 

@@ -140,10 +140,13 @@ def _reindex(conn: Connection, event_ids: list[int]) -> None:
     mark = _watermark(conn)
     for event_id in event_ids:
         if event_id <= mark:
-            conn.execute(text(
-                "INSERT INTO event_fts(rowid, title, description) "
-                "SELECT id, title, coalesce(description, '') FROM event WHERE id = :id"),
-                {"id": event_id})
+            conn.execute(
+                text(
+                    "INSERT INTO event_fts(rowid, title, description) "
+                    "SELECT id, title, coalesce(description, '') FROM event WHERE id = :id"
+                ),
+                {"id": event_id},
+            )
 
 
 def _row(conn: Connection, table: Table, row_id: int) -> dict[str, Any]:
@@ -185,8 +188,9 @@ def create_event(project: Project, values: EventFields) -> int:
         # a hand-made event has no natural key: a random fingerprint keeps it apart from
         # every imported one
         fingerprint = secrets.randbits(63) - (1 << 62)
-        event_id = _new_id(conn.execute(insert(EVENT).values(
-            fingerprint=fingerprint, **_values(values))))
+        event_id = _new_id(
+            conn.execute(insert(EVENT).values(fingerprint=fingerprint, **_values(values)))
+        )
         _reindex(conn, [event_id])
     return event_id
 
@@ -210,18 +214,31 @@ def delete_event(project: Project, event_id: int) -> DeletedRows:
     with project.writing(f"the deletion of event #{event_id}") as conn:
         rows = {
             "event": [_row(conn, EVENT, event_id)],
-            "event_actor": [dict(r) for r in conn.execute(select(event_actor).where(
-                event_actor.c.event_id == event_id)).mappings()],
-            "event_source": [dict(r) for r in conn.execute(select(event_source).where(
-                event_source.c.event_id == event_id)).mappings()],
+            "event_actor": [
+                dict(r)
+                for r in conn.execute(
+                    select(event_actor).where(event_actor.c.event_id == event_id)
+                ).mappings()
+            ],
+            "event_source": [
+                dict(r)
+                for r in conn.execute(
+                    select(event_source).where(event_source.c.event_id == event_id)
+                ).mappings()
+            ],
         }
         forget_events(conn, "id = :id", {"id": event_id})
         conn.execute(delete(EVENT).where(EVENT.c.id == event_id))  # links cascade
     return DeletedRows(rows)
 
 
-_TABLES: dict[str, Table] = {"location": LOCATION, "source": SOURCE, "event": EVENT,
-                             "event_actor": event_actor, "event_source": event_source}
+_TABLES: dict[str, Table] = {
+    "location": LOCATION,
+    "source": SOURCE,
+    "event": EVENT,
+    "event_actor": event_actor,
+    "event_source": event_source,
+}
 
 
 def restore_rows(project: Project, deleted: DeletedRows) -> None:
@@ -234,8 +251,11 @@ def restore_rows(project: Project, deleted: DeletedRows) -> None:
                 conn.execute(insert(_TABLES[name]), rows)
         _reindex(conn, [int(r["id"]) for r in deleted.rows.get("event", [])])
         for link in deleted.rows.get("repointed", []):  # events a deleted place lost
-            conn.execute(update(EVENT).where(EVENT.c.id == link["event_id"])
-                         .values(location_id=link["location_id"]))
+            conn.execute(
+                update(EVENT)
+                .where(EVENT.c.id == link["event_id"])
+                .values(location_id=link["location_id"])
+            )
 
 
 # ---------------------------------------------------------------------- places
@@ -245,10 +265,14 @@ def read_location(project: Project, location_id: int) -> LocationFields:
 
 
 def _location_fields(row: dict[str, Any]) -> LocationFields:
-    return LocationFields(name=row["name"], latitude=row["latitude"],
-                          longitude=row["longitude"], country=row["country"],
-                          geo_precision=row["geo_precision"] or "unknown",
-                          alt_names=list(row["alt_names"] or []))
+    return LocationFields(
+        name=row["name"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        country=row["country"],
+        geo_precision=row["geo_precision"] or "unknown",
+        alt_names=list(row["alt_names"] or []),
+    )
 
 
 def create_location(project: Project, values: LocationFields) -> int:
@@ -263,17 +287,24 @@ def update_location(project: Project, location_id: int, values: LocationFields) 
     values.check()
     with project.writing(f"the edit of place #{location_id}") as conn:
         before = _location_fields(_row(conn, LOCATION, location_id))
-        conn.execute(update(LOCATION).where(LOCATION.c.id == location_id)
-                     .values(**_values(values)))
+        conn.execute(update(LOCATION).where(LOCATION.c.id == location_id).values(**_values(values)))
     return before
 
 
-def move_location(project: Project, location_id: int, latitude: float, longitude: float,
-                  geo_precision: str = "exact") -> LocationFields:
+def move_location(
+    project: Project,
+    location_id: int,
+    latitude: float,
+    longitude: float,
+    geo_precision: str = "exact",
+) -> LocationFields:
     """Put a place at new coordinates (e.g. picked on the map); returns the old fields."""
     before = read_location(project, location_id)
-    update_location(project, location_id, replace(
-        before, latitude=latitude, longitude=longitude, geo_precision=geo_precision))
+    update_location(
+        project,
+        location_id,
+        replace(before, latitude=latitude, longitude=longitude, geo_precision=geo_precision),
+    )
     return before
 
 
@@ -281,13 +312,19 @@ def delete_location(project: Project, location_id: int) -> DeletedRows:
     """Delete a place; its events become unlocated. Returns what :func:`restore_rows` needs."""
     with project.writing(f"the deletion of place #{location_id}") as conn:
         row = _row(conn, LOCATION, location_id)
-        moved = list(conn.execute(select(EVENT.c.id).where(
-            EVENT.c.location_id == location_id)).scalars())
-        conn.execute(update(EVENT).where(EVENT.c.location_id == location_id)
-                     .values(location_id=None))
+        moved = list(
+            conn.execute(select(EVENT.c.id).where(EVENT.c.location_id == location_id)).scalars()
+        )
+        conn.execute(
+            update(EVENT).where(EVENT.c.location_id == location_id).values(location_id=None)
+        )
         conn.execute(delete(LOCATION).where(LOCATION.c.id == location_id))
-    return DeletedRows({"location": [row], "repointed": [
-        {"event_id": e, "location_id": location_id} for e in moved]})
+    return DeletedRows(
+        {
+            "location": [row],
+            "repointed": [{"event_id": e, "location_id": location_id} for e in moved],
+        }
+    )
 
 
 def merge_locations(project: Project, kept_id: int, merged_id: int) -> Merge:
@@ -298,14 +335,19 @@ def merge_locations(project: Project, kept_id: int, merged_id: int) -> Merge:
     with project.writing("the merge of two places") as conn:
         kept = _row(conn, LOCATION, kept_id)
         merged = _row(conn, LOCATION, merged_id)
-        moved = [int(i) for i in conn.execute(select(EVENT.c.id).where(
-            EVENT.c.location_id == merged_id)).scalars()]
+        moved = [
+            int(i)
+            for i in conn.execute(
+                select(EVENT.c.id).where(EVENT.c.location_id == merged_id)
+            ).scalars()
+        ]
         names = list(kept["alt_names"] or [])
         for name in [merged["name"], *(merged["alt_names"] or [])]:
             if name and name != kept["name"] and name not in names:
                 names.append(name)
-        conn.execute(update(EVENT).where(EVENT.c.location_id == merged_id)
-                     .values(location_id=kept_id))
+        conn.execute(
+            update(EVENT).where(EVENT.c.location_id == merged_id).values(location_id=kept_id)
+        )
         conn.execute(update(LOCATION).where(LOCATION.c.id == kept_id).values(alt_names=names))
         conn.execute(delete(LOCATION).where(LOCATION.c.id == merged_id))
     return Merge(kept_id, _location_fields(kept), merged, moved)
@@ -315,19 +357,31 @@ def unmerge_locations(project: Project, merge: Merge) -> None:
     """Undo a merge: the merged place comes back with its events."""
     with project.writing("undoing the merge of two places") as conn:
         conn.execute(insert(LOCATION), [merge.merged_row])
-        conn.execute(update(LOCATION).where(LOCATION.c.id == merge.kept_id)
-                     .values(**_values(merge.kept_before)))
+        conn.execute(
+            update(LOCATION)
+            .where(LOCATION.c.id == merge.kept_id)
+            .values(**_values(merge.kept_before))
+        )
         if merge.moved_events:
-            conn.execute(update(EVENT).where(EVENT.c.id.in_(merge.moved_events))
-                         .values(location_id=merge.merged_row["id"]))
+            conn.execute(
+                update(EVENT)
+                .where(EVENT.c.id.in_(merge.moved_events))
+                .values(location_id=merge.merged_row["id"])
+            )
 
 
 def list_locations(project: Project) -> list[tuple[int, str, int]]:
     """Every place as (id, name, number of events), by name."""
     with project.engine.connect() as conn:
-        return [(int(i), str(n), int(c)) for i, n, c in conn.execute(text(
-            "SELECT l.id, l.name, (SELECT count(*) FROM event e WHERE e.location_id = l.id) "
-            "FROM location l ORDER BY l.name, l.id"))]
+        return [
+            (int(i), str(n), int(c))
+            for i, n, c in conn.execute(
+                text(
+                    "SELECT l.id, l.name, (SELECT count(*) FROM event e WHERE e.location_id = l.id) "
+                    "FROM location l ORDER BY l.name, l.id"
+                )
+            )
+        ]
 
 
 @dataclass(frozen=True)
@@ -345,11 +399,16 @@ class PlaceChoice:
 def list_place_choices(project: Project) -> list[PlaceChoice]:
     """Every place with its country, coordinates and number of events, by name."""
     with project.engine.connect() as conn:
-        return [PlaceChoice(int(i), str(n), c, lat, lon, int(k))
-                for i, n, c, lat, lon, k in conn.execute(text(
+        return [
+            PlaceChoice(int(i), str(n), c, lat, lon, int(k))
+            for i, n, c, lat, lon, k in conn.execute(
+                text(
                     "SELECT l.id, l.name, l.country, l.latitude, l.longitude, "
                     "(SELECT count(*) FROM event e WHERE e.location_id = l.id) "
-                    "FROM location l ORDER BY l.name, l.country, l.id"))]
+                    "FROM location l ORDER BY l.name, l.country, l.id"
+                )
+            )
+        ]
 
 
 # ---------------------------------------------------------------------- sources
@@ -382,8 +441,12 @@ def delete_source(project: Project, source_id: int) -> DeletedRows:
     """Delete a source and the events' links to it."""
     with project.writing(f"the deletion of source #{source_id}") as conn:
         row = _row(conn, SOURCE, source_id)
-        links = [dict(r) for r in conn.execute(select(event_source).where(
-            event_source.c.source_id == source_id)).mappings()]
+        links = [
+            dict(r)
+            for r in conn.execute(
+                select(event_source).where(event_source.c.source_id == source_id)
+            ).mappings()
+        ]
         conn.execute(delete(event_source).where(event_source.c.source_id == source_id))
         conn.execute(delete(SOURCE).where(SOURCE.c.id == source_id))
     return DeletedRows({"source": [row], "event_source": links})
@@ -392,7 +455,12 @@ def delete_source(project: Project, source_id: int) -> DeletedRows:
 def event_sources(project: Project, event_id: int) -> list[tuple[int, str]]:
     """The sources an event cites, as (id, title)."""
     with project.engine.connect() as conn:
-        return [(int(i), str(t)) for i, t in conn.execute(
-            select(SOURCE.c.id, SOURCE.c.title).join(
-                event_source, event_source.c.source_id == SOURCE.c.id)
-            .where(event_source.c.event_id == event_id).order_by(SOURCE.c.id))]
+        return [
+            (int(i), str(t))
+            for i, t in conn.execute(
+                select(SOURCE.c.id, SOURCE.c.title)
+                .join(event_source, event_source.c.source_id == SOURCE.c.id)
+                .where(event_source.c.event_id == event_id)
+                .order_by(SOURCE.c.id)
+            )
+        ]

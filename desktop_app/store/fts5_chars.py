@@ -34,11 +34,11 @@ def fts5_classes() -> tuple[Ranges, Ranges]:
     codes = [c for c in range(1, 0x110000) if not 0xD800 <= c <= 0xDFFF]
     db = sqlite3.connect(":memory:")
     try:
-        db.execute("CREATE VIRTUAL TABLE f USING fts5(t, "
-                   "tokenize='unicode61 remove_diacritics 2')")
+        db.execute("CREATE VIRTUAL TABLE f USING fts5(t, tokenize='unicode61 remove_diacritics 2')")
         db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, instance)")
-        db.execute("INSERT INTO f(rowid, t) VALUES (1, ?)",
-                   (" ".join(f"x{chr(c)}y" for c in codes),))
+        db.execute(
+            "INSERT INTO f(rowid, t) VALUES (1, ?)", (" ".join(f"x{chr(c)}y" for c in codes),)
+        )
         tokens = iter([t for (t,) in db.execute("SELECT term FROM v ORDER BY offset")])
     finally:
         db.close()
@@ -58,6 +58,7 @@ def fts5_classes() -> tuple[Ranges, Ranges]:
 
 def regex_class(ranges: Ranges) -> str:
     """A PostgreSQL regex bracket body (without the brackets) for the ranges."""
+
     def escape(code: int) -> str:
         return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 

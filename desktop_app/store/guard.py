@@ -89,6 +89,7 @@ else:
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
+
 NO_CKPT_ON_CLOSE = 1006  # SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, SQLite 3.16+
 LOCK_SUFFIX = ".write-lock"
 PG_LOCK_KEY = 0x5349_4748_544C_4E45  # "SIGHTLNE": Sightline's one advisory lock key
@@ -138,8 +139,11 @@ def keep_wal_on_close(connection: sqlite3.Connection, path: Path | str) -> None:
         if not connection.getconfig(NO_CKPT_ON_CLOSE):  # type: ignore[attr-defined]
             raise UnsafeConnection("SQLite refused to keep the WAL on close")
         return
-    if sys.version_info[:2] != (3, 11) or sys.implementation.name != "cpython" \
-            or hasattr(sys, "gettotalrefcount"):
+    if (
+        sys.version_info[:2] != (3, 11)
+        or sys.implementation.name != "cpython"
+        or hasattr(sys, "gettotalrefcount")
+    ):
         raise UnsafeConnection("this Python cannot configure SQLite connections safely")
     try:
         lib = _sqlite_library()
@@ -157,8 +161,12 @@ def keep_wal_on_close(connection: sqlite3.Connection, path: Path | str) -> None:
     if named is None or os.path.realpath(os.fsdecode(named)) != os.path.realpath(path):
         raise UnsafeConnection("the SQLite connection handle could not be verified")
     result = ctypes.c_int(-1)
-    rc = lib.sqlite3_db_config(ctypes.c_void_p(handle), ctypes.c_int(NO_CKPT_ON_CLOSE),
-                               ctypes.c_int(1), ctypes.byref(result))
+    rc = lib.sqlite3_db_config(
+        ctypes.c_void_p(handle),
+        ctypes.c_int(NO_CKPT_ON_CLOSE),
+        ctypes.c_int(1),
+        ctypes.byref(result),
+    )
     if rc != 0 or result.value != 1:
         raise UnsafeConnection(f"SQLite refused to keep the WAL on close (code {rc})")
 
@@ -202,10 +210,13 @@ class WriteLock:
         return self._depth
 
     @contextmanager
-    def hold(self, what: str, on_wait: Waiting | None = None,
-             timeout: float | None = None,
-             cross_process: Callable[[float | None, Waiting], Any] | None = None,
-             ) -> Iterator[bool]:
+    def hold(
+        self,
+        what: str,
+        on_wait: Waiting | None = None,
+        timeout: float | None = None,
+        cross_process: Callable[[float | None, Waiting], Any] | None = None,
+    ) -> Iterator[bool]:
         """Hold the lock for ``what`` (e.g. "import of x.csv"); yields True for the
         outermost holder. Waits at most ``timeout`` seconds (None: as long as it takes),
         telling ``on_wait`` once why it waits; then raises :class:`WriteBusy`.
@@ -226,8 +237,10 @@ class WriteLock:
             tell(f"Waiting for {holder} to finish…")
             left = -1.0 if deadline is None else max(deadline - time.monotonic(), 0.0)
             if not self._thread_lock.acquire(timeout=left):
-                raise WriteBusy(f"The project is busy with {holder}; {what} was not made. "
-                                "Try again when it has finished.")
+                raise WriteBusy(
+                    f"The project is busy with {holder}; {what} was not made. "
+                    "Try again when it has finished."
+                )
         release: Callable[[], None] | None = None
         try:
             self._depth += 1
@@ -255,8 +268,10 @@ class WriteLock:
             try:
                 self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as exc:
-                raise WriteBusy(f"Cannot write to this project: its lock file "
-                                f"{self.lock_path.name} cannot be made ({exc.strerror}).") from exc
+                raise WriteBusy(
+                    f"Cannot write to this project: its lock file "
+                    f"{self.lock_path.name} cannot be made ({exc.strerror})."
+                ) from exc
         fd = self._fd
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = 0.02
@@ -266,8 +281,10 @@ class WriteLock:
             holder = holder or "another Sightline"
             tell(f"Waiting for {holder} to finish…")
             if deadline is not None and time.monotonic() >= deadline:
-                raise WriteBusy(f"The project is busy with {holder}; {what} was not "
-                                "made. Try again when it has finished.")
+                raise WriteBusy(
+                    f"The project is busy with {holder}; {what} was not "
+                    "made. Try again when it has finished."
+                )
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
         os.ftruncate(fd, 0)

@@ -54,9 +54,9 @@ class PgCopyWriter:
         self._cursor = self.conn.connection.driver_connection.cursor()
         self._ids = self.conn.engine.connect()  # nextval without waiting for a COPY
         if rows >= REBUILD_FROM:
-            existing = self.conn.execute(text(
-                "SELECT count(*) FROM (SELECT 1 FROM event LIMIT :n) AS e"),
-                {"n": rows}).scalar()
+            existing = self.conn.execute(
+                text("SELECT count(*) FROM (SELECT 1 FROM event LIMIT :n) AS e"), {"n": rows}
+            ).scalar()
             if int(existing) < rows:
                 for table in REBUILT_TABLES:
                     self._rebuild += _drop_keys_and_indexes(self._cursor, table)
@@ -67,11 +67,17 @@ class PgCopyWriter:
     def _allocate(self, kind: str, first_local: int, n: int) -> np.ndarray:
         if n <= 0:
             return np.zeros(0, np.int64)
-        sequence = self._ids.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
-                                     {"t": kind}).scalar_one()  # once, not per row
-        ids = self._ids.execute(text(
-            "SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n)"),
-            {"s": sequence, "n": n}).scalars().all()
+        sequence = self._ids.execute(
+            text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": kind}
+        ).scalar_one()  # once, not per row
+        ids = (
+            self._ids.execute(
+                text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n)"),
+                {"s": sequence, "n": n},
+            )
+            .scalars()
+            .all()
+        )
         self._ids.commit()
         return np.sort(np.asarray(ids, np.int64))
 
@@ -120,18 +126,22 @@ def _drop_keys_and_indexes(cursor: Any, table: str) -> list[str]:
     statements that make them again."""
     keys = cursor.execute(
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')", (table,)).fetchall()
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')",
+        (table,),
+    ).fetchall()
     indexes = cursor.execute(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
         "AND schemaname = current_schema() AND indexname NOT IN ("
         "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-        (table, table)).fetchall()
+        (table, table),
+    ).fetchall()
     for name, _ in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
     for name, _, _ in sorted(keys, key=lambda k: k[1] != "f"):  # foreign keys first
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    return ([f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-             for name, _, definition in keys] + [definition for _, definition in indexes])
+    return [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, _, definition in keys
+    ] + [definition for _, definition in indexes]
 
 
 def _rebuild_order(statement: str) -> int:
@@ -153,4 +163,4 @@ def copy_frame(cursor: Any, table: str, frame: pd.DataFrame) -> None:
     data = buffer.getbuffer()
     with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
         for start in range(0, len(data), _COPY_CHUNK):
-            copy.write(data[start:start + _COPY_CHUNK])
+            copy.write(data[start : start + _COPY_CHUNK])

@@ -20,21 +20,22 @@ CHUNK = 50_000
 
 def refresh(conn: Connection) -> int:
     """Fill the words of up to CHUNK events an import left without; how many."""
-    return int(conn.execute(text(
-        _FILL + "WHERE id IN (SELECT id FROM event WHERE search_doc IS NULL LIMIT :n)"),
-        {"n": CHUNK}).rowcount)
+    return int(
+        conn.execute(
+            text(_FILL + "WHERE id IN (SELECT id FROM event WHERE search_doc IS NULL LIMIT :n)"),
+            {"n": CHUNK},
+        ).rowcount
+    )
 
 
 def can_write(conn: Connection) -> bool:
-    return bool(conn.execute(text(
-        "SELECT has_table_privilege('event', 'UPDATE')")).scalar())
+    return bool(conn.execute(text("SELECT has_table_privilege('event', 'UPDATE')")).scalar())
 
 
 def reindex(conn: Connection, event_ids: list[int]) -> None:
     """Put edited events' current words in (in the edit's transaction)."""
     if event_ids:
-        conn.execute(text(_FILL + "WHERE id = ANY(:ids)"),
-                     {"ids": [int(i) for i in event_ids]})
+        conn.execute(text(_FILL + "WHERE id = ANY(:ids)"), {"ids": [int(i) for i in event_ids]})
 
 
 def search(conn: Connection, query: str) -> list[int]:
@@ -44,8 +45,13 @@ def search(conn: Connection, query: str) -> list[int]:
         return []
     # words are letters and digits only, so quoting them for tsquery is just '...'
     tsquery = " & ".join(f"'{w}':*" for w in words)
-    return list(conn.execute(text(
-        "SELECT id FROM event WHERE search_doc @@ CAST(:q AS tsquery) "
-        "UNION ALL SELECT id FROM event WHERE search_doc IS NULL "
-        "AND sightline_search_doc(title, description) @@ CAST(:q AS tsquery)"),
-        {"q": tsquery}).scalars())
+    return list(
+        conn.execute(
+            text(
+                "SELECT id FROM event WHERE search_doc @@ CAST(:q AS tsquery) "
+                "UNION ALL SELECT id FROM event WHERE search_doc IS NULL "
+                "AND sightline_search_doc(title, description) @@ CAST(:q AS tsquery)"
+            ),
+            {"q": tsquery},
+        ).scalars()
+    )

@@ -79,7 +79,8 @@ class WriteFailed(Exception):
 # windows poll to follow changes made by other processes); SQLite and PostgreSQL alike
 BUMP_DATA_VERSION = (
     "INSERT INTO setting(key, value) VALUES ('data_version', '1') "
-    "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(setting.value AS INTEGER) + 1 AS TEXT)")
+    "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(setting.value AS INTEGER) + 1 AS TEXT)"
+)
 READ_DATA_VERSION = "SELECT value FROM setting WHERE key = 'data_version'"
 # how long an edit waits for another writer (an import, the text index) before it is
 # refused with a message (``Project.edit_wait``); imports wait as long as it takes
@@ -122,7 +123,8 @@ def _configure_server(engine: Engine, name: str) -> None:
             log.info("write refused on %s: %s", name, context.original_exception)
             raise ReadOnlyProject(
                 f"This project is read-only for you ({name}): you can browse and search "
-                "it, but not change it. Nothing was changed.") from None
+                "it, but not change it. Nothing was changed."
+            ) from None
 
 
 def display_name(url: str) -> str:
@@ -170,7 +172,7 @@ def to_url(target: str | Path) -> str:
     text = str(target)
     for scheme in ("postgresql://", "postgres://"):  # psycopg 3 is the driver we ship
         if text.startswith(scheme):
-            return "postgresql+psycopg://" + text[len(scheme):]
+            return "postgresql+psycopg://" + text[len(scheme) :]
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
@@ -179,8 +181,8 @@ def to_url(target: str | Path) -> str:
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, None for other databases or in-memory SQLite."""
     prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
-        return Path(url[len(prefix):])
+    if url.startswith(prefix) and url[len(prefix) :] not in ("", ":memory:"):
+        return Path(url[len(prefix) :])
     return None
 
 
@@ -235,24 +237,28 @@ def _check_read_only(path: Path) -> None:
         raise ProjectError(f"Cannot open {path} safely: {exc}") from exc
     except sqlite3.Error as exc:
         log.warning("cannot read %s", path, exc_info=True)
-        raise ProjectError(f"{path} cannot be read as a SQLite file ({short_message(exc)})"
-                           ) from exc
+        raise ProjectError(
+            f"{path} cannot be read as a SQLite file ({short_message(exc)})"
+        ) from exc
     try:
-        tables = {r[0] for r in probe.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         current = None
         if "alembic_version" in tables:
             row = probe.execute("SELECT version_num FROM alembic_version").fetchone()
             current = row[0] if row else None
     except sqlite3.Error as exc:
         log.warning("cannot read the schema of %s", path, exc_info=True)
-        raise ProjectError(f"{path} is not a readable Sightline project "
-                           f"({short_message(exc)})") from exc
+        raise ProjectError(
+            f"{path} is not a readable Sightline project ({short_message(exc)})"
+        ) from exc
     finally:
         probe.close()
     if current is None and tables - {"alembic_version"}:
-        raise ProjectError(f"{path} holds tables but no Sightline schema version; "
-                           "it is not a Sightline project")
+        raise ProjectError(
+            f"{path} holds tables but no Sightline schema version; it is not a Sightline project"
+        )
     if current is not None:
         with _alembic_config() as config:
             script = ScriptDirectory.from_config(config)
@@ -262,7 +268,8 @@ def _check_read_only(path: Path) -> None:
             raise SchemaTooNew(
                 f"This project was written by a newer version of Sightline (schema "
                 f"{current}); this version knows schemas up to {head}. "
-                "Open it with a newer Sightline.")
+                "Open it with a newer Sightline."
+            )
 
 
 class Project:
@@ -278,7 +285,8 @@ class Project:
         self.backup_path: Path | None = None  # set when opening made a backup
         self._lock = write_lock_for(
             str(self.path) if self.path is not None else url,
-            lock_path_for(self.path) if self.path is not None else None)
+            lock_path_for(self.path) if self.path is not None else None,
+        )
         # who hears "waiting for …" when a write call names no listener (the window
         # shows it in the status bar, the CLI prints it); may be called from any thread
         self.on_wait: Waiting | None = None
@@ -289,8 +297,9 @@ class Project:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, target: str | Path | None = None, *, create: bool = True,
-             upgrade: bool = False) -> Project:
+    def open(
+        cls, target: str | Path | None = None, *, create: bool = True, upgrade: bool = False
+    ) -> Project:
         """Open (and migrate) the project at a path or URL; the default one if None.
 
         A SQLite file is upgraded on open (after a backup next to it). A database on a
@@ -384,7 +393,8 @@ class Project:
                         if broken is not None:
                             raise ProjectError(
                                 f"the upgrade would break a reference in table {broken[0]}; "
-                                "nothing was changed")
+                                "nothing was changed"
+                            )
             finally:
                 if sqlite:
                     raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
@@ -415,8 +425,11 @@ class Project:
         if self.engine.dialect.name != "postgresql":
             return True
         with self.engine.connect() as conn:
-            return bool(conn.execute(text(
-                "SELECT has_table_privilege('event', 'INSERT,UPDATE,DELETE')")).scalar())
+            return bool(
+                conn.execute(
+                    text("SELECT has_table_privilege('event', 'INSERT,UPDATE,DELETE')")
+                ).scalar()
+            )
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -439,8 +452,9 @@ class Project:
 
     # ------------------------------------------------------------------ writing
     @contextmanager
-    def write_lock(self, what: str, *, on_wait: Waiting | None = None,
-                   timeout: float | None = None) -> Iterator[None]:
+    def write_lock(
+        self, what: str, *, on_wait: Waiting | None = None, timeout: float | None = None
+    ) -> Iterator[None]:
         """Hold the project's write lock (no transaction): for a writer that brings its
         own connection (the bulk importer's worker) or must read and write under one
         lock (an import reads what is known, then writes). Re-entrant in one thread."""
@@ -449,9 +463,14 @@ class Project:
             yield
 
     @contextmanager
-    def writing(self, what: str = "the change", *, changes_data: bool = True,
-                on_wait: Waiting | None = None,
-                timeout: float | None = EDIT_WAIT) -> Iterator[Connection]:
+    def writing(
+        self,
+        what: str = "the change",
+        *,
+        changes_data: bool = True,
+        on_wait: Waiting | None = None,
+        timeout: float | None = EDIT_WAIT,
+    ) -> Iterator[Connection]:
         """One write: waits its turn (at most ``timeout`` seconds, telling ``on_wait``),
         yields a connection in a transaction, commits when the block ends (bumping the
         data version when ``changes_data``) or rolls everything back on an exception.
@@ -466,8 +485,9 @@ class Project:
         postgres = self._is_postgres
         cross = (lambda _left, _tell: None) if postgres else None
         version: str | None = None
-        with self._lock.hold(what, on_wait or self.on_wait, timeout,
-                             cross_process=cross) as outermost:
+        with self._lock.hold(
+            what, on_wait or self.on_wait, timeout, cross_process=cross
+        ) as outermost:
             try:
                 with self.engine.connect() as raw:
                     conn = raw.execution_options(sightline_write=True)
@@ -480,17 +500,25 @@ class Project:
                             version = str(conn.execute(text(READ_DATA_VERSION)).scalar())
             except SQLAlchemyError as exc:
                 log.error("%s failed", what, exc_info=True)
-                raise WriteFailed(f"{what[:1].upper()}{what[1:]} was not saved: "
-                                  f"{short_message(exc)}.") from exc
+                raise WriteFailed(
+                    f"{what[:1].upper()}{what[1:]} was not saved: {short_message(exc)}."
+                ) from exc
         if version is not None:
             self.last_written_version = version
 
     @contextmanager
-    def writing_session(self, what: str = "the change", *, changes_data: bool = True,
-                        timeout: float | None = EDIT_WAIT) -> Iterator[Session]:
+    def writing_session(
+        self,
+        what: str = "the change",
+        *,
+        changes_data: bool = True,
+        timeout: float | None = EDIT_WAIT,
+    ) -> Iterator[Session]:
         """:meth:`writing` with an ORM session on its connection (flushed at the end)."""
-        with (self.writing(what, changes_data=changes_data, timeout=timeout) as conn,
-              Session(bind=conn, expire_on_commit=False) as session):
+        with (
+            self.writing(what, changes_data=changes_data, timeout=timeout) as conn,
+            Session(bind=conn, expire_on_commit=False) as session,
+        ):
             yield session
             session.flush()
 
@@ -498,11 +526,11 @@ class Project:
     def _is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
-    def _pg_xact_lock(self, conn: Connection, what: str, timeout: float | None,
-                      on_wait: Waiting | None) -> None:
+    def _pg_xact_lock(
+        self, conn: Connection, what: str, timeout: float | None, on_wait: Waiting | None
+    ) -> None:
         """PostgreSQL: the cross-process write lock, released at COMMIT or ROLLBACK."""
-        if conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
-                        {"k": PG_LOCK_KEY}).scalar():
+        if conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY}).scalar():
             return
         if on_wait is not None:
             on_wait("Waiting for another Sightline writing to this project to finish…")
@@ -511,18 +539,20 @@ class Project:
         try:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
         except SQLAlchemyError as exc:
-            raise WriteBusy(f"The project is busy with another writer; {what} was not made. "
-                            "Try again when it has finished.") from exc
+            raise WriteBusy(
+                f"The project is busy with another writer; {what} was not made. "
+                "Try again when it has finished."
+            ) from exc
         if timeout is not None:
             conn.execute(text("SET LOCAL lock_timeout = 0"))
 
-    def _pg_session_lock(self, timeout: float | None,
-                         tell: Waiting) -> Callable[[], None]:
+    def _pg_session_lock(self, timeout: float | None, tell: Waiting) -> Callable[[], None]:
         """PostgreSQL: the write lock held on a connection of its own until released."""
         holder = self.engine.connect()
         try:
-            got = holder.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                 {"k": PG_LOCK_KEY}).scalar()
+            got = holder.execute(
+                text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY}
+            ).scalar()
             if not got:
                 tell("Waiting for another Sightline writing to this project to finish…")
                 if timeout is not None:  # LOCAL: the pooled connection keeps no timeout
@@ -530,8 +560,9 @@ class Project:
                 try:
                     holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
                 except SQLAlchemyError as exc:
-                    raise WriteBusy("The project is busy with another writer. Try again "
-                                    "when it has finished.") from exc
+                    raise WriteBusy(
+                        "The project is busy with another writer. Try again when it has finished."
+                    ) from exc
             holder.commit()
         except BaseException:
             holder.close()

@@ -27,26 +27,31 @@ class ProjectInfo:
 
 def project_info(project: Project) -> ProjectInfo:
     with project.engine.connect() as conn:
+
         def one(sql: str) -> int:
             return int(conn.execute(text(sql)).scalar_one() or 0)
 
-        first = conn.execute(text(
-            "SELECT start_s, precision FROM event ORDER BY start_s LIMIT 1")).first()
-        last = conn.execute(text(
-            "SELECT max(coalesce(end_s, 0)), max(start_s) FROM event")).first()
-        last_prec = conn.execute(text(
-            "SELECT precision FROM event ORDER BY start_s DESC LIMIT 1")).scalar()
+        first = conn.execute(
+            text("SELECT start_s, precision FROM event ORDER BY start_s LIMIT 1")
+        ).first()
+        last = conn.execute(text("SELECT max(coalesce(end_s, 0)), max(start_s) FROM event")).first()
+        last_prec = conn.execute(
+            text("SELECT precision FROM event ORDER BY start_s DESC LIMIT 1")
+        ).scalar()
         info = ProjectInfo(
             events=one("SELECT count(*) FROM event"),
             # a place may be known by name only (not located yet): located means coordinates
-            located_events=one("SELECT count(*) FROM event e JOIN location l ON "
-                               "l.id = e.location_id WHERE l.latitude IS NOT NULL "
-                               "AND l.longitude IS NOT NULL"),
+            located_events=one(
+                "SELECT count(*) FROM event e JOIN location l ON "
+                "l.id = e.location_id WHERE l.latitude IS NOT NULL "
+                "AND l.longitude IS NOT NULL"
+            ),
             locations=one("SELECT count(*) FROM location"),
             sources=one("SELECT count(*) FROM source"),
             actors=one("SELECT count(*) FROM actor"),
             batches=one("SELECT count(*) FROM import_batch WHERE undone_at IS NULL"),
-            first=None, last=None,
+            first=None,
+            last=None,
         )
     if first is None:
         return info
@@ -55,7 +60,9 @@ def project_info(project: Project) -> ProjectInfo:
     end_of_last = int(span_end_seconds(np.array([last[1]]), np.array([last_prec]))[0])
     end = max(int(last[0] or 0), end_of_last)
     return ProjectInfo(
-        **{**info.as_dict(),
-           "first": iso_text(from_seconds(first[0]), Precision(first[1])),
-           "last": iso_text(from_seconds(end - 1), Precision.DAY)},
+        **{
+            **info.as_dict(),
+            "first": iso_text(from_seconds(first[0]), Precision(first[1])),
+            "last": iso_text(from_seconds(end - 1), Precision.DAY),
+        },
     )

@@ -167,18 +167,23 @@ class Event(Base):
     )
 
     location: Mapped[Location | None] = relationship(
-        lazy="joined", viewonly=True,
+        lazy="joined",
+        viewonly=True,
         primaryjoin=lambda: foreign(Event.location_id) == Location.id,
     )
     batch: Mapped[ImportBatch | None] = relationship()
     # read-only: links are written in bulk by store code (see the note on link tables)
     actors: Mapped[list[Actor]] = relationship(
-        secondary=event_actor, order_by=Actor.name, viewonly=True,
+        secondary=event_actor,
+        order_by=Actor.name,
+        viewonly=True,
         primaryjoin=lambda: Event.id == event_actor.c.event_id,
         secondaryjoin=lambda: foreign(event_actor.c.actor_id) == Actor.id,
     )
     sources: Mapped[list[Source]] = relationship(
-        secondary=event_source, order_by=Source.id, viewonly=True,
+        secondary=event_source,
+        order_by=Source.id,
+        viewonly=True,
         primaryjoin=lambda: Event.id == event_source.c.event_id,
         secondaryjoin=lambda: foreign(event_source.c.source_id) == Source.id,
     )
@@ -203,7 +208,6 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-
 
 
 class SavedView(Base):
@@ -239,8 +243,8 @@ class StoryStep(Base):
     __table_args__ = _NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"),
-                                          index=True)
-    view_id: Mapped[int] = mapped_column(ForeignKey("saved_view.id", ondelete="CASCADE"),
-                                         index=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"), index=True)
+    view_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_view.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)

@@ -38,13 +38,18 @@ def query_words(query: str) -> list[str]:
 def _has_fts(conn: Connection) -> bool:
     if conn.dialect.name != "sqlite":
         return False
-    return conn.execute(text(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='event_fts'")).first() is not None
+    return (
+        conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='event_fts'")
+        ).first()
+        is not None
+    )
 
 
 def _watermark(conn: Connection) -> int:
-    value = conn.execute(text("SELECT value FROM setting WHERE key = :k"),
-                         {"k": WATERMARK}).scalar()
+    value = conn.execute(
+        text("SELECT value FROM setting WHERE key = :k"), {"k": WATERMARK}
+    ).scalar()
     return int(value) if value is not None else 0
 
 
@@ -62,27 +67,37 @@ def refresh_index(project: Project) -> int:
         return _refresh_postgres(project)
     total = 0
     while True:
-        with project.writing("building the text index", changes_data=False,
-                             timeout=None) as conn:
+        with project.writing("building the text index", changes_data=False, timeout=None) as conn:
             if not _has_fts(conn):
                 return total
             mark = _watermark(conn)
-            found = conn.execute(text(
-                "SELECT id FROM event WHERE id > :m ORDER BY id LIMIT 1 OFFSET :n"),
-                {"m": mark, "n": INDEX_CHUNK - 1}).scalar()
+            found = conn.execute(
+                text("SELECT id FROM event WHERE id > :m ORDER BY id LIMIT 1 OFFSET :n"),
+                {"m": mark, "n": INDEX_CHUNK - 1},
+            ).scalar()
             last = found is None
-            top = int(conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
-                      if found is None else found)
+            top = int(
+                conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
+                if found is None
+                else found
+            )
             if top <= mark:
                 return total
-            added = conn.execute(text(
-                "INSERT INTO event_fts(rowid, title, description) "
-                "SELECT id, title, coalesce(description, '') FROM event "
-                "WHERE id > :m AND id <= :t"), {"m": mark, "t": top}).rowcount
-            conn.execute(text(
-                "INSERT INTO setting(key, value) VALUES (:k, :v) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-                {"k": WATERMARK, "v": str(top)})
+            added = conn.execute(
+                text(
+                    "INSERT INTO event_fts(rowid, title, description) "
+                    "SELECT id, title, coalesce(description, '') FROM event "
+                    "WHERE id > :m AND id <= :t"
+                ),
+                {"m": mark, "t": top},
+            ).rowcount
+            conn.execute(
+                text(
+                    "INSERT INTO setting(key, value) VALUES (:k, :v) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                ),
+                {"k": WATERMARK, "v": str(top)},
+            )
             total += int(added)
         if last:
             return total
@@ -91,8 +106,7 @@ def refresh_index(project: Project) -> int:
 def _refresh_postgres(project: Project) -> int:
     total = 0
     while True:
-        with project.writing("building the text index", changes_data=False,
-                             timeout=None) as conn:
+        with project.writing("building the text index", changes_data=False, timeout=None) as conn:
             if not pg_search.can_write(conn):
                 return total  # a read-only role: searches read unfilled rows the slow way
             done = pg_search.refresh(conn)
@@ -106,10 +120,14 @@ def forget_events(conn: Connection, where: str, params: dict[str, Any]) -> None:
     if not _has_fts(conn):
         return
     mark = _watermark(conn)
-    conn.execute(text(
-        "INSERT INTO event_fts(event_fts, rowid, title, description) "
-        "SELECT 'delete', id, title, coalesce(description, '') FROM event "
-        f"WHERE ({where}) AND id <= :_mark"), {**params, "_mark": mark})
+    conn.execute(
+        text(
+            "INSERT INTO event_fts(event_fts, rowid, title, description) "
+            "SELECT 'delete', id, title, coalesce(description, '') FROM event "
+            f"WHERE ({where}) AND id <= :_mark"
+        ),
+        {**params, "_mark": mark},
+    )
 
 
 def _fts_query(query: str) -> str:
@@ -137,13 +155,16 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
         found: list[int] = []
         if _has_fts(conn):
             mark = _watermark(conn)
-            found += conn.execute(text(
-                "SELECT rowid FROM event_fts WHERE event_fts MATCH :q AND rowid <= :m"),
-                {"q": _fts_query(query), "m": mark}).scalars()
+            found += conn.execute(
+                text("SELECT rowid FROM event_fts WHERE event_fts MATCH :q AND rowid <= :m"),
+                {"q": _fts_query(query), "m": mark},
+            ).scalars()
         clauses = " AND ".join(
             f"(lower(title) LIKE :w{i} OR lower(coalesce(description, '')) LIKE :w{i})"
-            for i in range(len(words)))
+            for i in range(len(words))
+        )
         params: dict[str, object] = {f"w{i}": f"%{w.lower()}%" for i, w in enumerate(words)}
-        found += conn.execute(text(f"SELECT id FROM event WHERE id > :m AND {clauses}"),
-                              {**params, "m": mark}).scalars()
+        found += conn.execute(
+            text(f"SELECT id FROM event WHERE id > :m AND {clauses}"), {**params, "m": mark}
+        ).scalars()
         return np.unique(np.fromiter(found, np.int64))

@@ -115,8 +115,9 @@ class SqliteWorker:
     def __init__(self, path: Path | str) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(str(path), child),
-                                        name="sightline-sqlite", daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(str(path), child), name="sightline-sqlite", daemon=True
+        )
         self._process.start()
         child.close()
 
@@ -125,8 +126,9 @@ class SqliteWorker:
             status, payload = self._conn.recv()
         except EOFError:
             self._process.join(5)
-            raise WorkerError(f"the database worker stopped (exit code "
-                              f"{self._process.exitcode})") from None
+            raise WorkerError(
+                f"the database worker stopped (exit code {self._process.exitcode})"
+            ) from None
         if status == "error":
             raise WorkerError(payload)
         return payload

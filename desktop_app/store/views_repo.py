@@ -48,8 +48,9 @@ class StoryRecord:
 
 
 def _view(row: SavedView) -> ViewRecord:
-    return ViewRecord(row.id, row.title, row.note, dict(row.state or {}), row.created_at,
-                      row.updated_at)
+    return ViewRecord(
+        row.id, row.title, row.note, dict(row.state or {}), row.created_at, row.updated_at
+    )
 
 
 class ViewsRepository:
@@ -67,8 +68,7 @@ class ViewsRepository:
     def save_view(self, title: str, note: str, state: dict[str, Any]) -> int:
         now = datetime.now()
         with self._writing() as session:
-            row = SavedView(title=title, note=note, state=state, created_at=now,
-                            updated_at=now)
+            row = SavedView(title=title, note=note, state=state, created_at=now, updated_at=now)
             session.add(row)
             session.flush()
             return row.id
@@ -82,8 +82,14 @@ class ViewsRepository:
         with self.project.session() as session:
             return [_view(r) for r in session.scalars(select(SavedView).order_by(SavedView.id))]
 
-    def update_view(self, view_id: int, *, title: str | None = None, note: str | None = None,
-                    state: dict[str, Any] | None = None) -> None:
+    def update_view(
+        self,
+        view_id: int,
+        *,
+        title: str | None = None,
+        note: str | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> None:
         with self._writing() as session:
             row = session.get(SavedView, view_id)
             if row is None:
@@ -124,14 +130,18 @@ class ViewsRepository:
         with self.project.session() as session:
             rows = list(session.scalars(select(Story).order_by(Story.position, Story.id)))
             steps = session.execute(
-                select(StoryStep, SavedView).join(SavedView, SavedView.id == StoryStep.view_id)
-                .order_by(StoryStep.story_id, StoryStep.position, StoryStep.id)).all()
+                select(StoryStep, SavedView)
+                .join(SavedView, SavedView.id == StoryStep.view_id)
+                .order_by(StoryStep.story_id, StoryStep.position, StoryStep.id)
+            ).all()
         by_story: dict[int, list[StepRecord]] = {}
         for step, view in steps:
             by_story.setdefault(step.story_id, []).append(
-                StepRecord(step.id, step.position, _view(view)))
-        return [StoryRecord(r.id, r.title, r.created_at, tuple(by_story.get(r.id, [])))
-                for r in rows]
+                StepRecord(step.id, step.position, _view(view))
+            )
+        return [
+            StoryRecord(r.id, r.title, r.created_at, tuple(by_story.get(r.id, []))) for r in rows
+        ]
 
     def story(self, story_id: int) -> StoryRecord | None:
         return next((s for s in self.stories() if s.id == story_id), None)
@@ -160,8 +170,9 @@ class ViewsRepository:
     def delete_story(self, story_id: int) -> None:
         """Delete a story; views that no other story uses go with it."""
         with self._writing() as session:
-            view_ids = set(session.scalars(
-                select(StoryStep.view_id).where(StoryStep.story_id == story_id)))
+            view_ids = set(
+                session.scalars(select(StoryStep.view_id).where(StoryStep.story_id == story_id))
+            )
             session.execute(delete(StoryStep).where(StoryStep.story_id == story_id))
             session.execute(delete(Story).where(Story.id == story_id))
             self._drop_orphans(session, view_ids)
@@ -238,13 +249,19 @@ class ViewsRepository:
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _steps(session: Any, story_id: int) -> list[StoryStep]:
-        return list(session.scalars(select(StoryStep).where(StoryStep.story_id == story_id)
-                                    .order_by(StoryStep.position, StoryStep.id)))
+        return list(
+            session.scalars(
+                select(StoryStep)
+                .where(StoryStep.story_id == story_id)
+                .order_by(StoryStep.position, StoryStep.id)
+            )
+        )
 
     @staticmethod
     def _drop_orphans(session: Any, view_ids: set[int]) -> None:
         for view_id in view_ids:
-            used = session.scalar(select(func.count()).select_from(StoryStep)
-                                  .where(StoryStep.view_id == view_id))
+            used = session.scalar(
+                select(func.count()).select_from(StoryStep).where(StoryStep.view_id == view_id)
+            )
             if not used:
                 session.execute(delete(SavedView).where(SavedView.id == view_id))

@@ -39,9 +39,14 @@ def label(text: str = "", parent: QWidget | None = None) -> QLabel:
     return widget
 
 
-def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
-                buttons: _Button = _Button.Ok, default: _Button = _Button.NoButton,
-                ) -> QMessageBox:
+def message_box(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    buttons: _Button = _Button.Ok,
+    default: _Button = _Button.NoButton,
+) -> QMessageBox:
     """A message box whose text is shown as plain text (not yet executed)."""
     box = QMessageBox(icon, title, text, buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
@@ -60,6 +65,7 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
     """Yes/No question, No by default; True when the answer is Yes."""
-    box = message_box(parent, QMessageBox.Icon.Question, title, text,
-                      _Button.Yes | _Button.No, _Button.No)
+    box = message_box(
+        parent, QMessageBox.Icon.Question, title, text, _Button.Yes | _Button.No, _Button.No
+    )
     return box.exec() == _Button.Yes

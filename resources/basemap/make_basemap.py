@@ -35,8 +35,9 @@ Ring = list[list[float]]
 
 def fetch_tarball(folder: Path) -> Path:
     """``npm pack`` the package into ``folder`` and return the tarball's path."""
-    done = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=folder, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["npm", "pack", PACKAGE, "--silent"], cwd=folder, check=True, capture_output=True, text=True
+    )
     name = done.stdout.strip().splitlines()[-1]
     return folder / name
 
@@ -126,8 +127,13 @@ def to_geojson(topology: dict[str, Any], decimals: int) -> dict[str, Any]:
         else:
             continue
         name = (geometry.get("properties") or {}).get("name", "")
-        features.append({"type": "Feature", "properties": {"name": name},
-                         "geometry": {"type": kind, "coordinates": coords}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": name},
+                "geometry": {"type": kind, "coordinates": coords},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -33,21 +33,47 @@ class Preset:
 PRESETS = {
     p.name: p
     for p in (
-        Preset("acled", "ACLED export (current and older layouts)", acled.score, acled.normalize,
-               acled.date_sources),
-        Preset("gdelt_v1", "GDELT 1.0 events (57/58 columns)", gdelt.score, gdelt.normalize,
-               gdelt.date_sources),
-        Preset("gdelt_v2", "GDELT 2.0 events (61 columns)", gdelt.score, gdelt.normalize,
-               gdelt.date_sources),
-        Preset("gtd", "Global Terrorism Database (GTD)", gtd.score, gtd.normalize,
-               gtd.date_sources),
-        Preset("ucdp", "UCDP Georeferenced Event Dataset (GED)", ucdp.score, ucdp.normalize,
-               ucdp.date_sources),
+        Preset(
+            "acled",
+            "ACLED export (current and older layouts)",
+            acled.score,
+            acled.normalize,
+            acled.date_sources,
+        ),
+        Preset(
+            "gdelt_v1",
+            "GDELT 1.0 events (57/58 columns)",
+            gdelt.score,
+            gdelt.normalize,
+            gdelt.date_sources,
+        ),
+        Preset(
+            "gdelt_v2",
+            "GDELT 2.0 events (61 columns)",
+            gdelt.score,
+            gdelt.normalize,
+            gdelt.date_sources,
+        ),
+        Preset(
+            "gtd", "Global Terrorism Database (GTD)", gtd.score, gtd.normalize, gtd.date_sources
+        ),
+        Preset(
+            "ucdp",
+            "UCDP Georeferenced Event Dataset (GED)",
+            ucdp.score,
+            ucdp.normalize,
+            ucdp.date_sources,
+        ),
         Preset("icews", "ICEWS coded events", icews.score, icews.normalize, icews.date_sources),
         Preset("timelinejs", "TimelineJS sheet", timelinejs.score, timelinejs.normalize),
         Preset("timemap", "timemap sheet", timemap.score, timemap.normalize),
-        Preset("generic", "Your own sheet (columns by name)", generic.score, generic.normalize,
-               generic.date_sources),
+        Preset(
+            "generic",
+            "Your own sheet (columns by name)",
+            generic.score,
+            generic.normalize,
+            generic.date_sources,
+        ),
     )
 }
 # the columns a forced preset cannot do without (a misfit is one line, not a KeyError)
@@ -56,8 +82,15 @@ REQUIRED_COLUMNS = {
     "timelinejs": timelinejs.REQUIRED,
     "timemap": ("description", "date"),
 }
-ALIASES = {"gdelt": "gdelt_v2", "gdelt1": "gdelt_v1", "gdelt2": "gdelt_v2", "own": "generic",
-           "ged": "ucdp", "ucdp_ged": "ucdp", "globalterrorismdb": "gtd"}
+ALIASES = {
+    "gdelt": "gdelt_v2",
+    "gdelt1": "gdelt_v1",
+    "gdelt2": "gdelt_v2",
+    "own": "generic",
+    "ged": "ucdp",
+    "ucdp_ged": "ucdp",
+    "globalterrorismdb": "gtd",
+}
 
 
 def choose(table: RawTable, name: str | None = None) -> Preset:
@@ -71,8 +104,10 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
         if key != "generic" and preset.score(table) <= 0:
             raise UnreadableFile(
                 f"the file does not fit the preset {key}: it does not have the columns of a "
-                f"{preset.label} file (its columns are: " + ", ".join(table.columns[:20])
-                + "); choose another preset or 'generic'")
+                f"{preset.label} file (its columns are: "
+                + ", ".join(table.columns[:20])
+                + "); choose another preset or 'generic'"
+            )
         if key.startswith("gdelt"):
             return PRESETS[gdelt.version(table)]
         return preset
@@ -83,8 +118,11 @@ def choose(table: RawTable, name: str | None = None) -> Preset:
     if best_score <= 0:
         raise UnreadableFile(
             "no usable date column: the header does not match a known tool, names no "
-            "date/start column and no column holds dates; " + MAP_HINT + " (columns are: "
-            + ", ".join(table.columns[:20]) + ")"
+            "date/start column and no column holds dates; "
+            + MAP_HINT
+            + " (columns are: "
+            + ", ".join(table.columns[:20])
+            + ")"
         )
     if best.name.startswith("gdelt"):
         return PRESETS[gdelt.version(table)]
@@ -97,7 +135,8 @@ def _check_fits(table: RawTable, key: str) -> None:
         if not table.has_header and len(table.columns) not in gdelt.WIDTHS:
             raise UnreadableFile(
                 f"the file does not fit the preset {key}: a GDELT event record has 57, 58 or "
-                f"61 tab-separated fields and no header; this file has {len(table.columns)}")
+                f"61 tab-separated fields and no header; this file has {len(table.columns)}"
+            )
         return
     names = {c.lower() for c in table.columns}
     missing = [c for c in REQUIRED_COLUMNS.get(key, ()) if c not in names]
@@ -106,4 +145,7 @@ def _check_fits(table: RawTable, key: str) -> None:
             f"the file does not fit the preset {key}: it has no "
             + ("column " if len(missing) == 1 else "columns ")
             + ", ".join(repr(c) for c in missing)
-            + " (its columns are: " + ", ".join(table.columns[:20]) + ")")
+            + " (its columns are: "
+            + ", ".join(table.columns[:20])
+            + ")"
+        )

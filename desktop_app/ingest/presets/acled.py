@@ -44,11 +44,37 @@ from desktop_app.ingest.readers import RawTable
 
 NAME = "acled"
 COLUMNS = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 ]
 # ACLED geo_precision: 1 the named town, 2 near it / part of a region, 3 a larger region
 GEO_PRECISION = {"1": "town", "2": "near", "3": "region"}
@@ -81,8 +107,9 @@ def normalize(table: RawTable, options: Options) -> Draft:
     f = _lower(table)
     warnings: list[str] = []
     # ACLED's numeric dates (16-05-2025) are day-first; ISO and "16 May 2025" have no order
-    start = parse_column(text(f, "event_date"), "event_date", options.date_order,
-                         DateOrder.DAY_FIRST, warnings)
+    start = parse_column(
+        text(f, "event_date"), "event_date", options.date_order, DateOrder.DAY_FIRST, warnings
+    )
     # time_precision 3: only the month is known -> a span over the month
     tp = text(f, "time_precision").to_numpy()
     month_only = (tp == "3") & (start.parsed.precision >= Precision.DAY)
@@ -96,29 +123,68 @@ def normalize(table: RawTable, options: Options) -> Draft:
     country = iso_from_numeric(text(f, "iso")) if "iso" in f else iso_from_text(text(f, "country"))
     country = country.fillna(iso_from_text(text(f, "country")))
     id_column = "event_id_cnty" if "event_id_cnty" in f else "data_id"
-    associated = [c for c in ("assoc_actor_1", "assoc_actor_2", "ally_actor_1", "ally_actor_2")
-                  if c in f]
-    used = {"event_id_cnty", "event_date", "event_type", "actor1", "actor2", *associated,
-            "location", "country", "latitude", "longitude", "source", "notes", "tags", "year",
-            "iso", "region", "admin1", "admin2", "admin3"}
+    associated = [
+        c for c in ("assoc_actor_1", "assoc_actor_2", "ally_actor_1", "ally_actor_2") if c in f
+    ]
+    used = {
+        "event_id_cnty",
+        "event_date",
+        "event_type",
+        "actor1",
+        "actor2",
+        *associated,
+        "location",
+        "country",
+        "latitude",
+        "longitude",
+        "source",
+        "notes",
+        "tags",
+        "year",
+        "iso",
+        "region",
+        "admin1",
+        "admin2",
+        "admin3",
+    }
     return Draft(
-        table=table, preset=NAME,
-        mapping={"external_id": id_column, "start": "event_date",
-                 "title": "sub_event_type + location",
-                 "description": "notes", "category": "event_type", "place": "location",
-                 "country": "iso/country", "latitude": "latitude", "longitude": "longitude",
-                 "actors": ", ".join(["actor1", "actor2", *associated]), "source": "source",
-                 "tags": "tags"},
-        start=start, title=title, description=text(f, "notes"),
-        external_id=text(f, id_column), id_namespace=NAME,
-        category=text(f, "event_type"), place=place, country=country,
-        latitude=text(f, "latitude"), longitude=text(f, "longitude"),
+        table=table,
+        preset=NAME,
+        mapping={
+            "external_id": id_column,
+            "start": "event_date",
+            "title": "sub_event_type + location",
+            "description": "notes",
+            "category": "event_type",
+            "place": "location",
+            "country": "iso/country",
+            "latitude": "latitude",
+            "longitude": "longitude",
+            "actors": ", ".join(["actor1", "actor2", *associated]),
+            "source": "source",
+            "tags": "tags",
+        },
+        start=start,
+        title=title,
+        description=text(f, "notes"),
+        external_id=text(f, id_column),
+        id_namespace=NAME,
+        category=text(f, "event_type"),
+        place=place,
+        country=country,
+        latitude=text(f, "latitude"),
+        longitude=text(f, "longitude"),
         location_attributes=f[[c for c in ("region", "admin1", "admin2", "admin3") if c in f]],
-        geo_precision=(text(f, "geo_precision").map(GEO_PRECISION).fillna("unknown")
-                       .astype("string")),
-        actors=[ListColumn(text(f, "actor1"), None, 1), ListColumn(text(f, "actor2"), None, 2),
-                *[ListColumn(text(f, c), ";", 3) for c in associated]],
+        geo_precision=(
+            text(f, "geo_precision").map(GEO_PRECISION).fillna("unknown").astype("string")
+        ),
+        actors=[
+            ListColumn(text(f, "actor1"), None, 1),
+            ListColumn(text(f, "actor2"), None, 2),
+            *[ListColumn(text(f, c), ";", 3) for c in associated],
+        ],
         sources=[SourceColumn(text(f, "source"), ";", publisher_is_title=True)],
         tags=[ListColumn(text(f, "tags"), ";")],
-        attributes=extra_columns(f, used), warnings=warnings,
+        attributes=extra_columns(f, used),
+        warnings=warnings,
     )

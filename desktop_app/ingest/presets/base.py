@@ -56,7 +56,8 @@ class Options:
     # the date column found by content, per header: every slice of a big file (and the
     # plan made on the whole file first) uses the same one
     found_dates: dict[tuple[str, ...], tuple[str, float] | None] = field(
-        default_factory=dict, compare=False, repr=False)
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 @dataclass
@@ -113,8 +114,26 @@ class Draft:
 
 # cells that say "nothing here" in the files people export: read as missing everywhere
 # (an "NA" latitude is no coordinate, an "NA" city no place)
-MISSING_MARKERS = ("NA", "N/A", "n/a", "N/a", "na", "null", "NULL", "Null", "None", "none",
-                   "NONE", "-", "--", "nan", "NaN", "NAN", "#N/A", "<NA>")
+MISSING_MARKERS = (
+    "NA",
+    "N/A",
+    "n/a",
+    "N/a",
+    "na",
+    "null",
+    "NULL",
+    "Null",
+    "None",
+    "none",
+    "NONE",
+    "-",
+    "--",
+    "nan",
+    "NaN",
+    "NAN",
+    "#N/A",
+    "<NA>",
+)
 
 
 def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
@@ -124,8 +143,11 @@ def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
         return pd.Series([""] * len(frame), dtype="string", index=frame.index)
     values = frame[column]
     if isinstance(values.array, pd.arrays.ArrowStringArray):  # no pandas round trips
-        return pd.Series(pd.arrays.ArrowStringArray(_arrow_text(values.array.__arrow_array__())),
-                         index=frame.index, name=values.name)
+        return pd.Series(
+            pd.arrays.ArrowStringArray(_arrow_text(values.array.__arrow_array__())),
+            index=frame.index,
+            name=values.name,
+        )
     stripped = values.astype("string").fillna("").str.strip()
     return stripped.mask(stripped.isin(MISSING_MARKERS), "")
 
@@ -146,20 +168,20 @@ def _markers(array: Any) -> Any:
     if n == 0:
         return None
     width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    offsets = np.frombuffer(array.buffers()[1], width)[array.offset:array.offset + n + 1]
+    offsets = np.frombuffer(array.buffers()[1], width)[array.offset : array.offset + n + 1]
     data = array.buffers()[2]
     if data is None or data.size == 0:
         return None  # every cell is empty
     first_bytes = np.frombuffer(data, np.uint8)
     lengths = np.diff(offsets)
     starts = np.minimum(offsets[:-1], len(first_bytes) - 1)
-    candidate = ((lengths >= 1) & (lengths <= _MARKER_LONGEST)
-                 & _MARKER_FIRST[first_bytes[starts]])
+    candidate = (lengths >= 1) & (lengths <= _MARKER_LONGEST) & _MARKER_FIRST[first_bytes[starts]]
     if not candidate.any():
         return None
     at = np.flatnonzero(candidate)
-    hit = pc.is_in(array.take(pa.array(at)),
-                   value_set=pa.array(MISSING_MARKERS, array.type)).to_numpy(zero_copy_only=False)
+    hit = pc.is_in(
+        array.take(pa.array(at)), value_set=pa.array(MISSING_MARKERS, array.type)
+    ).to_numpy(zero_copy_only=False)
     if not hit.any():
         return None
     mask = np.zeros(n, bool)
@@ -204,8 +226,7 @@ def missing_as_blank(frame: pd.DataFrame) -> pd.DataFrame:
             arr = values.array.__arrow_array__()
             blanked = _blank_markers(pc.fill_null(arr, "") if arr.null_count else arr)
             if blanked is not arr:
-                changed[column] = pd.Series(pd.arrays.ArrowStringArray(blanked),
-                                            index=frame.index)
+                changed[column] = pd.Series(pd.arrays.ArrowStringArray(blanked), index=frame.index)
         else:
             hit = values.isin(MISSING_MARKERS)
             if hit.any():
@@ -220,9 +241,11 @@ def missing_as_blank(frame: pd.DataFrame) -> pd.DataFrame:
 # hold each distinct date once, recording what each parse_column call detected (in call
 # order), then replays those reports while it normalises the slices.
 _RECORDED: ContextVar[list[tuple[str, OrderReport]] | None] = ContextVar(
-    "sightline_recorded_orders", default=None)
+    "sightline_recorded_orders", default=None
+)
 _REPLAY: ContextVar[list[tuple[str, OrderReport]] | None] = ContextVar(
-    "sightline_replayed_orders", default=None)
+    "sightline_replayed_orders", default=None
+)
 _CALLS: ContextVar[list[int] | None] = ContextVar("sightline_order_calls", default=None)
 
 
@@ -265,10 +288,14 @@ def _order_report(values: pd.Series, column: str) -> OrderReport:
 
 
 _NAMED_ORDERS = (  # a header that says how its dates are written, e.g. "Date (mm/dd/yyyy)"
-    (re.compile(r"\b(?:m{1,2}|month)[/.-](?:d{1,2}|day)[/.-](?:y{2,4}|year)\b", re.I),
-     DateOrder.MONTH_FIRST),
-    (re.compile(r"\b(?:d{1,2}|day)[/.-](?:m{1,2}|month)[/.-](?:y{2,4}|year)\b", re.I),
-     DateOrder.DAY_FIRST),
+    (
+        re.compile(r"\b(?:m{1,2}|month)[/.-](?:d{1,2}|day)[/.-](?:y{2,4}|year)\b", re.I),
+        DateOrder.MONTH_FIRST,
+    ),
+    (
+        re.compile(r"\b(?:d{1,2}|day)[/.-](?:m{1,2}|month)[/.-](?:y{2,4}|year)\b", re.I),
+        DateOrder.DAY_FIRST,
+    ),
 )
 
 
@@ -280,8 +307,12 @@ def order_named_by(column: str) -> DateOrder | None:
     return None
 
 
-def header_score(table: RawTable, required: Iterable[str], known: Sequence[str],
-                 key: Callable[[str], str] = str.lower) -> float:
+def header_score(
+    table: RawTable,
+    required: Iterable[str],
+    known: Sequence[str],
+    key: Callable[[str], str] = str.lower,
+) -> float:
     """How well a header fits a provider's layout: 0 without a header or a required
     column; else 0.5 plus half the share of the layout's columns present (names compared
     through ``key``)."""
@@ -294,7 +325,10 @@ def header_score(table: RawTable, required: Iterable[str], known: Sequence[str],
 
 
 def parse_column(
-    values: pd.Series, column: str, order: DateOrder | None, default_order: DateOrder | None,
+    values: pd.Series,
+    column: str,
+    order: DateOrder | None,
+    default_order: DateOrder | None,
     warnings: list[str],
 ) -> DateColumn:
     """Parse a date column, deciding and reporting its day/month order."""
@@ -302,8 +336,10 @@ def parse_column(
     named = order_named_by(column)
     chosen = order or report.order or default_order or named
     if order is None and report.ambiguous and default_order is None and named is not None:
-        warnings.append(f"Dates in column {column!r} are ambiguous: read as "
-                        f"{named.value.replace('first', '-first')}, as the column's name says")
+        warnings.append(
+            f"Dates in column {column!r} are ambiguous: read as "
+            f"{named.value.replace('first', '-first')}, as the column's name says"
+        )
     elif order is None and report.ambiguous and default_order is None:
         chosen = DateOrder.DAY_FIRST
         warnings.append(
@@ -321,6 +357,7 @@ def parse_column(
 
 def first_words(values: pd.Series, limit: int = 80) -> pd.Series:
     """A title from longer text: the first sentence, cut at a word near ``limit``."""
+
     def cut(text: str) -> str:
         text = " ".join(text.split())
         sentence = text.split(". ")[0]
@@ -337,12 +374,13 @@ def extra_columns(frame: pd.DataFrame, used: set[str]) -> pd.DataFrame | None:
     return missing_as_blank(frame[rest]) if rest else None
 
 
-def split_date_column(frame: pd.DataFrame, year: str, month: str | None,
-                      day: str | None) -> DateColumn:
+def split_date_column(
+    frame: pd.DataFrame, year: str, month: str | None, day: str | None
+) -> DateColumn:
     """Dates from year/month/day columns (0 or blank: unknown), rejects named by year."""
-    parsed = parse_split_dates(text(frame, year),
-                               text(frame, month) if month else None,
-                               text(frame, day) if day else None)
+    parsed = parse_split_dates(
+        text(frame, year), text(frame, month) if month else None, text(frame, day) if day else None
+    )
     return DateColumn(parsed, year)
 
 
@@ -358,8 +396,10 @@ def _wordiest_text(frame: pd.DataFrame, skip: set[str]) -> pd.Series:
         if column in skip or re.sub(r"[^a-z]", "", str(column).lower()).endswith("id"):
             continue
         values = text(frame, str(column)).reset_index(drop=True)
-        usable = (values.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
-                  & ~values.str.match(_DATE_OR_NUMBER).fillna(False).astype(bool)).to_numpy()
+        usable = (
+            values.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
+            & ~values.str.match(_DATE_OR_NUMBER).fillna(False).astype(bool)
+        ).to_numpy()
         if usable.any():
             candidates.append((float(values[usable].str.len().mean()), values, usable))
     candidates.sort(key=lambda c: -c[0])
@@ -375,8 +415,11 @@ def complete_titles(draft: Draft) -> Draft:
     it has: its category and place ("Protests in Kyiv"), else its wordiest text column
     (not a date, an id, a number or a coordinate). Says how many were built."""
     title = draft.title.astype("string").fillna("")
-    description = (draft.description.astype("string").fillna("").reset_index(drop=True)
-                   if len(draft.description) else None)
+    description = (
+        draft.description.astype("string").fillna("").reset_index(drop=True)
+        if len(draft.description)
+        else None
+    )
     title = title.reset_index(drop=True)
     missing = (title == "").to_numpy()
     if description is not None:
@@ -414,21 +457,40 @@ def built_titles_warning(count: int) -> list[str]:
     """The summary's word on built titles (once for the whole file, not per slice)."""
     if not count:
         return []
-    return [f"{count:,} rows have no title or description: their titles were built "
-            "from their category and place, or their first text column"]
+    return [
+        f"{count:,} rows have no title or description: their titles were built "
+        "from their category and place, or their first text column"
+    ]
 
 
 # spellings of the conflict datasets (UCDP, GTD, ICEWS) the country table lacks
 _COUNTRY_SPELLINGS = {
-    "dr congo": "CD", "democratic republic of the congo": "CD", "congo": "CG",
-    "bosnia-herzegovina": "BA", "russia": "RU", "united states": "US", "macedonia": "MK",
-    "east timor": "TL", "swaziland": "SZ", "kingdom of eswatini": "SZ", "burma": "MM",
-    "west bank and gaza strip": "PS", "occupied palestinian territory": "PS",
-    "korea, republic of": "KR", "korea, democratic people's republic of": "KP",
-    "iran, islamic republic of": "IR", "syrian arab republic": "SY", "cote d'ivoire": "CI",
-    "côte d'ivoire": "CI", "moldova, republic of": "MD", "tanzania, united republic of": "TZ",
-    "venezuela, bolivarian republic of": "VE", "bolivia, plurinational state of": "BO",
-    "lao people's democratic republic": "LA", "viet nam": "VN", "taiwan, province of china": "TW",
+    "dr congo": "CD",
+    "democratic republic of the congo": "CD",
+    "congo": "CG",
+    "bosnia-herzegovina": "BA",
+    "russia": "RU",
+    "united states": "US",
+    "macedonia": "MK",
+    "east timor": "TL",
+    "swaziland": "SZ",
+    "kingdom of eswatini": "SZ",
+    "burma": "MM",
+    "west bank and gaza strip": "PS",
+    "occupied palestinian territory": "PS",
+    "korea, republic of": "KR",
+    "korea, democratic people's republic of": "KP",
+    "iran, islamic republic of": "IR",
+    "syrian arab republic": "SY",
+    "cote d'ivoire": "CI",
+    "côte d'ivoire": "CI",
+    "moldova, republic of": "MD",
+    "tanzania, united republic of": "TZ",
+    "venezuela, bolivarian republic of": "VE",
+    "bolivia, plurinational state of": "BO",
+    "lao people's democratic republic": "LA",
+    "viet nam": "VN",
+    "taiwan, province of china": "TW",
 }
 
 

@@ -34,10 +34,30 @@ from desktop_app.ingest.presets.base import (
 )
 from desktop_app.ingest.readers import RawTable, UnreadableFile
 
-_ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
-          "Religion2Code", "Type1Code", "Type2Code", "Type3Code"]
-_EVENT = ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass",
-          "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone"]
+_ACTOR = [
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+]
+_EVENT = [
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+]
 _HEAD = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
 _GEO_V1 = ["Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID"]
 _GEO_V2 = ["Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"]
@@ -57,12 +77,26 @@ WIDTHS = {57: V1_COLUMNS, 58: [*V1_COLUMNS, "SOURCEURL"], 61: V2_COLUMNS}
 
 # CAMEO root event codes
 CAMEO_ROOT = {
-    "01": "Make public statement", "02": "Appeal", "03": "Express intent to cooperate",
-    "04": "Consult", "05": "Engage in diplomatic cooperation",
-    "06": "Engage in material cooperation", "07": "Provide aid", "08": "Yield",
-    "09": "Investigate", "10": "Demand", "11": "Disapprove", "12": "Reject", "13": "Threaten",
-    "14": "Protest", "15": "Exhibit force posture", "16": "Reduce relations", "17": "Coerce",
-    "18": "Assault", "19": "Fight", "20": "Use unconventional mass violence",
+    "01": "Make public statement",
+    "02": "Appeal",
+    "03": "Express intent to cooperate",
+    "04": "Consult",
+    "05": "Engage in diplomatic cooperation",
+    "06": "Engage in material cooperation",
+    "07": "Provide aid",
+    "08": "Yield",
+    "09": "Investigate",
+    "10": "Demand",
+    "11": "Disapprove",
+    "12": "Reject",
+    "13": "Threaten",
+    "14": "Protest",
+    "15": "Exhibit force posture",
+    "16": "Reduce relations",
+    "17": "Coerce",
+    "18": "Assault",
+    "19": "Fight",
+    "20": "Use unconventional mass violence",
 }
 # Geo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1)
 GEO_PRECISION = {"1": "country", "2": "region", "3": "town", "4": "town", "5": "region"}
@@ -76,8 +110,12 @@ def is_header(first_line: str) -> bool:
 def looks_like(first_line: str) -> int | None:
     """The GDELT width (57, 58 or 61) if a line looks like a GDELT event record."""
     fields = first_line.rstrip("\r\n").split("\t")
-    if (len(fields) in WIDTHS and fields[0].isdigit() and len(fields[1]) == 8
-            and fields[1].isdigit()):
+    if (
+        len(fields) in WIDTHS
+        and fields[0].isdigit()
+        and len(fields[1]) == 8
+        and fields[1].isdigit()
+    ):
         return len(fields)
     return None
 
@@ -132,31 +170,61 @@ def normalize(table: RawTable, options: Options) -> Draft:
     actor1 = text(f, "Actor1Name").where(text(f, "Actor1Name") != "", text(f, "Actor1Code"))
     actor2 = text(f, "Actor2Name").where(text(f, "Actor2Name") != "", text(f, "Actor2Code"))
     title = category + ": " + actor1.where(actor1 != "", "(unnamed)")
-    title = title + pd.Series(["" if a == "" else f" → {a}" for a in actor2], index=f.index,
-                              dtype="string")
+    title = title + pd.Series(
+        ["" if a == "" else f" → {a}" for a in actor2], index=f.index, dtype="string"
+    )
     url = text(f, "SOURCEURL")
-    kept = ["EventCode", "EventBaseCode", "QuadClass", "GoldsteinScale", "NumMentions",
-            "NumSources", "NumArticles", "AvgTone", "ActionGeo_Type", "Actor1CountryCode",
-            "Actor2CountryCode", "DATEADDED"]
-    place_detail = [c for c in ("ActionGeo_ADM1Code", "ActionGeo_ADM2Code", "ActionGeo_FeatureID")
-                    if c in f.columns]
+    kept = [
+        "EventCode",
+        "EventBaseCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "AvgTone",
+        "ActionGeo_Type",
+        "Actor1CountryCode",
+        "Actor2CountryCode",
+        "DATEADDED",
+    ]
+    place_detail = [
+        c
+        for c in ("ActionGeo_ADM1Code", "ActionGeo_ADM2Code", "ActionGeo_FeatureID")
+        if c in f.columns
+    ]
     return Draft(
-        table=table, preset=version(table),
-        mapping={"external_id": "GLOBALEVENTID", "start": "SQLDATE", "category": "EventRootCode",
-                 "actors": "Actor1Name, Actor2Name", "place": "ActionGeo_FullName",
-                 "country": "ActionGeo_CountryCode (FIPS)", "latitude": "ActionGeo_Lat",
-                 "longitude": "ActionGeo_Long", "source_url": "SOURCEURL"},
-        start=start, title=title, external_id=text(f, "GLOBALEVENTID"), id_namespace="gdelt",
-        category=category, place=text(f, "ActionGeo_FullName"),
+        table=table,
+        preset=version(table),
+        mapping={
+            "external_id": "GLOBALEVENTID",
+            "start": "SQLDATE",
+            "category": "EventRootCode",
+            "actors": "Actor1Name, Actor2Name",
+            "place": "ActionGeo_FullName",
+            "country": "ActionGeo_CountryCode (FIPS)",
+            "latitude": "ActionGeo_Lat",
+            "longitude": "ActionGeo_Long",
+            "source_url": "SOURCEURL",
+        },
+        start=start,
+        title=title,
+        external_id=text(f, "GLOBALEVENTID"),
+        id_namespace="gdelt",
+        category=category,
+        place=text(f, "ActionGeo_FullName"),
         country=iso_from_fips(text(f, "ActionGeo_CountryCode")),
-        latitude=text(f, "ActionGeo_Lat"), longitude=text(f, "ActionGeo_Long"),
+        latitude=text(f, "ActionGeo_Lat"),
+        longitude=text(f, "ActionGeo_Long"),
         coord_columns=("ActionGeo_Lat", "ActionGeo_Long"),
         location_attributes=f[place_detail],
-        geo_precision=(text(f, "ActionGeo_Type").map(GEO_PRECISION).fillna("unknown")
-                       .astype("string")),
+        geo_precision=(
+            text(f, "ActionGeo_Type").map(GEO_PRECISION).fillna("unknown").astype("string")
+        ),
         actors=[ListColumn(actor1, None, 1), ListColumn(actor2, None, 2)],
         sources=[SourceColumn(url, None, urls=url)] if "SOURCEURL" in f else [],
-        attributes=f[[c for c in kept if c in f.columns]], warnings=warnings,
+        attributes=f[[c for c in kept if c in f.columns]],
+        warnings=warnings,
     )
 
 
@@ -191,14 +259,18 @@ def _read_uniform(path: Path, encoding: str | None) -> RawTable | None:
     codec = (encoding or "utf-8").replace("-", "").lower()
     try:
         table = pacsv.read_csv(
-            path, read_options=pacsv.ReadOptions(
-                column_names=names, block_size=16 << 20,
-                encoding="utf8" if codec in ("utf8", "utf8sig") else (encoding or "utf8")),
-            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False,
-                                             ignore_empty_lines=False),
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                block_size=16 << 20,
+                encoding="utf8" if codec in ("utf8", "utf8sig") else (encoding or "utf8"),
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter="\t", quote_char=False, ignore_empty_lines=False
+            ),
             convert_options=pacsv.ConvertOptions(
-                strings_can_be_null=False,
-                column_types={n: pa.large_string() for n in names}),
+                strings_can_be_null=False, column_types={n: pa.large_string() for n in names}
+            ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
         return None  # a record of another width (a blank line is one), or a bad byte
@@ -216,12 +288,18 @@ def _read_lines(path: Path, encoding: str | None) -> RawTable:
     import pyarrow.csv as pacsv
 
     try:
-        lines = pacsv.read_csv(
-            path, read_options=pacsv.ReadOptions(column_names=["line"], block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(delimiter="\x01", quote_char=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={"line": pa.large_binary()}),
-        ).column("line").combine_chunks()
+        lines = (
+            pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(column_names=["line"], block_size=16 << 20),
+                parse_options=pacsv.ParseOptions(
+                    delimiter="\x01", quote_char=False, ignore_empty_lines=False
+                ),
+                convert_options=pacsv.ConvertOptions(column_types={"line": pa.large_binary()}),
+            )
+            .column("line")
+            .combine_chunks()
+        )
     except pa.ArrowInvalid as exc:
         raise UnreadableFile(f"cannot read the GDELT file: {exc}") from exc
     codec = encoding or "utf-8"
@@ -246,8 +324,9 @@ def _read_lines(path: Path, encoding: str | None) -> RawTable:
     widths = tabs + 1
     counts = {w: int((widths[~blank] == w).sum()) for w in WIDTHS}
     if not any(counts.values()):
-        raise UnreadableFile("this is not a GDELT event file (no line has 57, 58 or 61 "
-                             "tab-separated fields)")
+        raise UnreadableFile(
+            "this is not a GDELT event file (no line has 57, 58 or 61 tab-separated fields)"
+        )
     width = 61 if counts[61] > counts[57] + counts[58] else (58 if counts[58] else 57)
     if width == 58:  # the backfile's records lack SOURCEURL
         short = pa.array(widths == 57)
@@ -258,8 +337,13 @@ def _read_lines(path: Path, encoding: str | None) -> RawTable:
     good = (widths == width) & ~blank
     for i in np.flatnonzero(~good & ~blank).tolist():
         if i + 1 not in already:
-            bad.append((i + 1, f"has {int(widths[i])} fields where GDELT records have "
-                               + ("57 or 58" if width != 61 else "61")))
+            bad.append(
+                (
+                    i + 1,
+                    f"has {int(widths[i])} fields where GDELT records have "
+                    + ("57 or 58" if width != 61 else "61"),
+                )
+            )
     rows = np.flatnonzero(good)
     fields = pc.list_flatten(pc.split_pattern(text.filter(pa.array(good)), "\t"))
     columns = {}

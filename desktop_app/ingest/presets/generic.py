@@ -56,13 +56,13 @@ def _mapping(table: RawTable, options: Options) -> dict[str, str]:
         raise UnreadableFile(str(exc)) from exc
 
 
-def _found_by_content(table: RawTable, options: Options,
-                      mapping: dict[str, str]) -> tuple[str, float] | None:
+def _found_by_content(
+    table: RawTable, options: Options, mapping: dict[str, str]
+) -> tuple[str, float] | None:
     """The column holding dates, decided once per header (see Options.found_dates)."""
     key = tuple(table.columns)
     if key not in options.found_dates:
-        options.found_dates[key] = date_column_by_content(table.frame,
-                                                          exclude=mapping.values())
+        options.found_dates[key] = date_column_by_content(table.frame, exclude=mapping.values())
     return options.found_dates[key]
 
 
@@ -71,8 +71,11 @@ def date_sources(table: RawTable, options: Options) -> list[str]:
     if "start" not in mapping and "year" not in mapping:
         found = _found_by_content(table, options, mapping)
         return [found[0]] if found else []
-    return [mapping[k] for k in ("start", "time", "end", "year", "month", "day")
-            if mapping.get(k) in table.columns]
+    return [
+        mapping[k]
+        for k in ("start", "time", "end", "year", "month", "day")
+        if mapping.get(k) in table.columns
+    ]
 
 
 def normalize(table: RawTable, options: Options) -> Draft:
@@ -91,10 +94,16 @@ def normalize(table: RawTable, options: Options) -> Draft:
         if found is None:
             raise UnreadableFile(
                 "no usable date column: no column is named as a date and none holds dates; "
-                + MAP_HINT + " (columns are: " + ", ".join(f.columns[:20]) + ")")
+                + MAP_HINT
+                + " (columns are: "
+                + ", ".join(f.columns[:20])
+                + ")"
+            )
         mapping["start"] = found[0]
-        warnings.append(f"No column is named as a date: dates were read from column "
-                        f"{found[0]!r}, where {found[1]:.0%} of the values are dates")
+        warnings.append(
+            f"No column is named as a date: dates were read from column "
+            f"{found[0]!r}, where {found[1]:.0%} of the values are dates"
+        )
     col = mapping.get
     if col("start"):
         date = text(f, col("start"))
@@ -105,8 +114,11 @@ def normalize(table: RawTable, options: Options) -> Draft:
     else:
         start = split_date_column(f, mapping["year"], col("month"), col("day"))
     # the end is read in the order the start was read in (chosen or detected)
-    end = (parse_column(text(f, col("end")), col("end") or "", start.used, None, warnings)
-           if col("end") else None)
+    end = (
+        parse_column(text(f, col("end")), col("end") or "", start.used, None, warnings)
+        if col("end")
+        else None
+    )
     description = text(f, col("description"))
     title = text(f, col("title")) if col("title") else first_words(description)
     if col("title"):
@@ -114,8 +126,13 @@ def normalize(table: RawTable, options: Options) -> Draft:
     sep = ";"
     urls = text(f, col("source_url")) if col("source_url") else None
     return Draft(
-        table=table, preset=NAME, mapping=mapping,
-        start=start, end=end, title=title, description=description,
+        table=table,
+        preset=NAME,
+        mapping=mapping,
+        start=start,
+        end=end,
+        title=title,
+        description=description,
         external_id=text(f, col("external_id")) if col("external_id") else None,
         category=text(f, col("category")) if col("category") else None,
         place=text(f, col("place")) if col("place") else None,
@@ -124,10 +141,12 @@ def normalize(table: RawTable, options: Options) -> Draft:
         longitude=text(f, col("longitude")) if col("longitude") else None,
         coord_columns=(col("latitude") or "latitude", col("longitude") or "longitude"),
         actors=[ListColumn(text(f, col("actors")), sep)] if col("actors") else [],
-        sources=[SourceColumn(text(f, col("source")), sep, urls=urls)] if col("source") else (
-            [SourceColumn(urls, None, urls=urls)] if urls is not None else []),
+        sources=[SourceColumn(text(f, col("source")), sep, urls=urls)]
+        if col("source")
+        else ([SourceColumn(urls, None, urls=urls)] if urls is not None else []),
         tags=[ListColumn(text(f, col("tags")), sep)] if col("tags") else [],
         reliability=text(f, col("reliability")) if col("reliability") else None,
         credibility=text(f, col("credibility")) if col("credibility") else None,
-        attributes=extra_columns(f, set(mapping.values())), warnings=warnings,
+        attributes=extra_columns(f, set(mapping.values())),
+        warnings=warnings,
     )

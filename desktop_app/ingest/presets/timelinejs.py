@@ -22,9 +22,26 @@ from desktop_app.ingest.readers import RawTable
 
 NAME = "timelinejs"
 REQUIRED = ("year", "month", "day", "headline")
-COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
-           "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
-           "Media Thumbnail", "Type", "Group", "Background")
+COLUMNS = (
+    "Year",
+    "Month",
+    "Day",
+    "Time",
+    "End Year",
+    "End Month",
+    "End Day",
+    "End Time",
+    "Display Date",
+    "Headline",
+    "Text",
+    "Media",
+    "Media Credit",
+    "Media Caption",
+    "Media Thumbnail",
+    "Type",
+    "Group",
+    "Background",
+)
 
 
 def score(table: RawTable) -> float:
@@ -50,34 +67,70 @@ def _compose(f: pd.DataFrame, prefix: str) -> pd.Series:
                     out += f" {t}"
         return out
 
-    return pd.Series([one(*parts) for parts in zip(year, month, day, time, strict=True)],
-                     index=f.index, dtype="string")
+    return pd.Series(
+        [one(*parts) for parts in zip(year, month, day, time, strict=True)],
+        index=f.index,
+        dtype="string",
+    )
 
 
 def normalize(table: RawTable, options: Options) -> Draft:
     original = table.frame
     f = original.rename(columns=str.lower)
     warnings: list[str] = []
-    start = parse_column(_compose(f, ""), _col(original, "Year"), options.date_order, None,
-                         warnings)
-    end = parse_column(_compose(f, "end "), _col(original, "End Year"), options.date_order, None,
-                       warnings)
+    start = parse_column(
+        _compose(f, ""), _col(original, "Year"), options.date_order, None, warnings
+    )
+    end = parse_column(
+        _compose(f, "end "), _col(original, "End Year"), options.date_order, None, warnings
+    )
     kind = text(f, "type").str.lower()
     headline, body = text(f, "headline"), text(f, "text")
     title = headline.where(headline != "", first_words(body))
-    used = {c for c in original.columns if c.lower() in (
-        "year", "month", "day", "time", "end year", "end month", "end day", "end time",
-        "headline", "text", "group")}
+    used = {
+        c
+        for c in original.columns
+        if c.lower()
+        in (
+            "year",
+            "month",
+            "day",
+            "time",
+            "end year",
+            "end month",
+            "end day",
+            "end time",
+            "headline",
+            "text",
+            "group",
+        )
+    }
     media = text(f, "media")
     return Draft(
-        table=table, preset=NAME,
-        mapping={"start": "Year/Month/Day/Time", "end": "End Year/End Month/End Day/End Time",
-                 "title": "Headline", "description": "Text", "category": "Group"},
-        start=start, end=end, title=title, description=body, category=text(f, "group"),
-        sources=[SourceColumn(media.where(media.str.match(r"^https?://"), ""), None,
-                              urls=media.where(media.str.match(r"^https?://"), ""))],
+        table=table,
+        preset=NAME,
+        mapping={
+            "start": "Year/Month/Day/Time",
+            "end": "End Year/End Month/End Day/End Time",
+            "title": "Headline",
+            "description": "Text",
+            "category": "Group",
+        },
+        start=start,
+        end=end,
+        title=title,
+        description=body,
+        category=text(f, "group"),
+        sources=[
+            SourceColumn(
+                media.where(media.str.match(r"^https?://"), ""),
+                None,
+                urls=media.where(media.str.match(r"^https?://"), ""),
+            )
+        ],
         attributes=extra_columns(original, used),
-        skip=np.isin(kind.to_numpy(), ["title", "era"]), warnings=warnings,
+        skip=np.isin(kind.to_numpy(), ["title", "era"]),
+        warnings=warnings,
     )
 
 

@@ -45,19 +45,46 @@ def normalize(table: RawTable, options: Options) -> Draft:
     associations = _numbered(list(f.columns), "association")
     sources = _numbered(list(f.columns), "source")
     description = text(f, "description")
-    used = {"id", "description", "date", "time", "location", "latitude", "longitude",
-            *associations, *sources}
+    used = {
+        "id",
+        "description",
+        "date",
+        "time",
+        "location",
+        "latitude",
+        "longitude",
+        *associations,
+        *sources,
+    }
     return Draft(
-        table=table, preset=NAME,
-        mapping={"external_id": "id", "start": "date + time", "title": "description",
-                 "description": "description", "place": "location", "latitude": "latitude",
-                 "longitude": "longitude", "tags": "association*", "source": "source*"},
-        start=start, title=first_words(description), description=description,
-        external_id=text(f, "id") if "id" in f else None, place=text(f, "location"),
-        latitude=text(f, "latitude"), longitude=text(f, "longitude"),
+        table=table,
+        preset=NAME,
+        mapping={
+            "external_id": "id",
+            "start": "date + time",
+            "title": "description",
+            "description": "description",
+            "place": "location",
+            "latitude": "latitude",
+            "longitude": "longitude",
+            "tags": "association*",
+            "source": "source*",
+        },
+        start=start,
+        title=first_words(description),
+        description=description,
+        external_id=text(f, "id") if "id" in f else None,
+        place=text(f, "location"),
+        latitude=text(f, "latitude"),
+        longitude=text(f, "longitude"),
         geo_precision=None,
         tags=[ListColumn(text(f, c)) for c in associations],
-        sources=[SourceColumn(text(f, c), None, urls=text(f, c).where(
-            text(f, c).str.match(r"^https?://"), "")) for c in sources],
-        attributes=extra_columns(f, used), warnings=warnings,
+        sources=[
+            SourceColumn(
+                text(f, c), None, urls=text(f, c).where(text(f, c).str.match(r"^https?://"), "")
+            )
+            for c in sources
+        ],
+        attributes=extra_columns(f, used),
+        warnings=warnings,
     )

@@ -48,18 +48,67 @@ from desktop_app.ingest.readers import RawTable
 
 NAME = "ucdp"
 REQUIRED = ("id", "date_start", "date_prec", "side_a", "side_b")
-COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violence",
-           "conflict_dset_id", "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id",
-           "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a", "side_b_dset_id",
-           "side_b_new_id", "side_b", "number_of_sources", "source_article", "source_office",
-           "source_date", "source_headline", "source_original", "where_prec",
-           "where_coordinates", "where_description", "adm_1", "adm_2", "latitude", "longitude",
-           "geom_wkt", "priogrid_gid", "country", "country_id", "region", "event_clarity",
-           "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
-           "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob")
+COLUMNS = (
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
+)
 VIOLENCE = {"1": "State-based conflict", "2": "Non-state conflict", "3": "One-sided violence"}
-GEO_PRECISION = {"1": "town", "2": "near", "3": "region", "4": "region", "5": "region",
-                 "6": "country", "7": "unknown"}
+GEO_PRECISION = {
+    "1": "town",
+    "2": "near",
+    "3": "region",
+    "4": "region",
+    "5": "region",
+    "6": "country",
+    "7": "unknown",
+}
 
 
 def score(table: RawTable) -> float:
@@ -96,10 +145,10 @@ def normalize(table: RawTable, options: Options) -> Draft:
     f = table.frame.rename(columns=str.lower)
     warnings: list[str] = []
     # GED dates are ISO; numeric ones, if a re-save made them, are read day-first
-    start = parse_column(text(f, "date_start"), "date_start", options.date_order,
-                         DateOrder.DAY_FIRST, warnings)
-    end = parse_column(text(f, "date_end"), "date_end", start.used, DateOrder.DAY_FIRST,
-                       warnings)
+    start = parse_column(
+        text(f, "date_start"), "date_start", options.date_order, DateOrder.DAY_FIRST, warnings
+    )
+    end = parse_column(text(f, "date_end"), "date_end", start.used, DateOrder.DAY_FIRST, warnings)
     _days(start)
     _days(end)
     prec = text(f, "date_prec").to_numpy(dtype=object)
@@ -111,27 +160,58 @@ def normalize(table: RawTable, options: Options) -> Draft:
     dyad = text(f, "dyad_name")
     dyad = dyad.where(dyad != "", text(f, "side_a") + " - " + text(f, "side_b"))
     title = (category + ": " + dyad).where(category != "", dyad)
-    used = {"id", "date_start", "date_end", "type_of_violence", "side_a", "side_b",
-            "source_article", "source_headline", "where_coordinates", "latitude", "longitude",
-            "country", "adm_1", "adm_2", "region"}
+    used = {
+        "id",
+        "date_start",
+        "date_end",
+        "type_of_violence",
+        "side_a",
+        "side_b",
+        "source_article",
+        "source_headline",
+        "where_coordinates",
+        "latitude",
+        "longitude",
+        "country",
+        "adm_1",
+        "adm_2",
+        "region",
+    }
     detail = f[[c for c in ("adm_1", "adm_2", "region") if c in f]].rename(
-        columns={"adm_1": "admin1", "adm_2": "admin2"})
+        columns={"adm_1": "admin1", "adm_2": "admin2"}
+    )
     return Draft(
-        table=table, preset=NAME,
-        mapping={"external_id": "id", "start": "date_start (date_prec)", "end": "date_end",
-                 "title": "type_of_violence + dyad_name", "description": "source_headline",
-                 "category": "type_of_violence", "place": "where_coordinates",
-                 "country": "country", "latitude": "latitude", "longitude": "longitude",
-                 "actors": "side_a, side_b", "source": "source_article"},
-        start=start, end=end, title=title, description=text(f, "source_headline"),
-        external_id=text(f, "id"), id_namespace=NAME,
-        category=category, place=text(f, "where_coordinates"),
+        table=table,
+        preset=NAME,
+        mapping={
+            "external_id": "id",
+            "start": "date_start (date_prec)",
+            "end": "date_end",
+            "title": "type_of_violence + dyad_name",
+            "description": "source_headline",
+            "category": "type_of_violence",
+            "place": "where_coordinates",
+            "country": "country",
+            "latitude": "latitude",
+            "longitude": "longitude",
+            "actors": "side_a, side_b",
+            "source": "source_article",
+        },
+        start=start,
+        end=end,
+        title=title,
+        description=text(f, "source_headline"),
+        external_id=text(f, "id"),
+        id_namespace=NAME,
+        category=category,
+        place=text(f, "where_coordinates"),
         country=country_codes(text(f, "country")),
-        latitude=text(f, "latitude"), longitude=text(f, "longitude"),
+        latitude=text(f, "latitude"),
+        longitude=text(f, "longitude"),
         location_attributes=detail,
-        geo_precision=(text(f, "where_prec").map(GEO_PRECISION).fillna("unknown")
-                       .astype("string")),
+        geo_precision=(text(f, "where_prec").map(GEO_PRECISION).fillna("unknown").astype("string")),
         actors=[ListColumn(text(f, "side_a"), None, 1), ListColumn(text(f, "side_b"), None, 2)],
         sources=[SourceColumn(text(f, "source_article"), ";")],
-        attributes=extra_columns(f, used), warnings=warnings,
+        attributes=extra_columns(f, used),
+        warnings=warnings,
     )

@@ -94,8 +94,11 @@ def _page(body: str) -> str:
 
 def _rows(pairs: Iterable[tuple[str, str]]) -> str:
     """A label/value table; labels are literal, values are already escaped HTML."""
-    cells = "".join(f"<tr><td class='label' width='{LABEL_WIDTH}'>{_e(label)}</td>"
-                    f"<td>{value}</td></tr>" for label, value in pairs if value)
+    cells = "".join(
+        f"<tr><td class='label' width='{LABEL_WIDTH}'>{_e(label)}</td><td>{value}</td></tr>"
+        for label, value in pairs
+        if value
+    )
     return f"<table cellspacing='0' cellpadding='0'>{cells}</table>" if cells else ""
 
 
@@ -104,8 +107,7 @@ def _section(heading: str, content: str) -> str:
 
 
 def coordinates(lat: float, lon: float) -> str:
-    return (f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, "
-            f"{abs(lon):.4f}° {'E' if lon >= 0 else 'W'}")
+    return f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
 
 
 def _chips(values: Iterable[str]) -> str:
@@ -129,21 +131,35 @@ def event_card(detail: EventDetail, country_name: CountryName = str) -> str:
     parts.append(_section("When", _rows(when)))
     parts.append(_section("Where", _place(detail, country_name)))
 
-    about = [("Category", _e(detail.category or "")),
-             ("Grade", _e(describe_grade(detail.reliability, detail.credibility))),
-             ("Actors", "<br>".join(
-                 _e(a.name) + (f" <span class='muted'>({_e(a.role)})</span>" if a.role else "")
-                 for a in detail.actors)),
-             ("Tags", _chips(detail.tags))]
+    about = [
+        ("Category", _e(detail.category or "")),
+        ("Grade", _e(describe_grade(detail.reliability, detail.credibility))),
+        (
+            "Actors",
+            "<br>".join(
+                _e(a.name) + (f" <span class='muted'>({_e(a.role)})</span>" if a.role else "")
+                for a in detail.actors
+            ),
+        ),
+        ("Tags", _chips(detail.tags)),
+    ]
     parts.append(_section("About", _rows(about)))
     if detail.description:
         text = _e(detail.description).replace("\n", "<br>")
         parts.append(_section("Description", f"<p>{text}</p>"))
-    parts.append(_section(f"Sources ({len(detail.sources)})" if detail.sources else "Sources",
-                          _sources(detail) or "<p class='muted'>No source given</p>"))
+    parts.append(
+        _section(
+            f"Sources ({len(detail.sources)})" if detail.sources else "Sources",
+            _sources(detail) or "<p class='muted'>No source given</p>",
+        )
+    )
     if detail.attributes:
-        parts.append(_section("Other attributes", _rows(
-            (str(k), _e(_plain(v))) for k, v in sorted(detail.attributes.items()))))
+        parts.append(
+            _section(
+                "Other attributes",
+                _rows((str(k), _e(_plain(v))) for k, v in sorted(detail.attributes.items())),
+            )
+        )
     parts.append(_section("Imported from", _batch(detail)))
     return _page("".join(parts))
 
@@ -154,16 +170,23 @@ def _place(detail: EventDetail, country_name: CountryName) -> str:
         return "<p class='muted'>No location</p>"
     country = ""
     if place.country:
-        country = (f"{_e(country_name(place.country))} "
-                   f"<span class='muted'>({_e(place.country)})</span>")
+        country = (
+            f"{_e(country_name(place.country))} <span class='muted'>({_e(place.country)})</span>"
+        )
     coords = ""
     if place.latitude is not None and place.longitude is not None:
         coords = f"<span class='mono'>{_e(coordinates(place.latitude, place.longitude))}</span>"
     else:
         coords = "<span class='muted'>no coordinates</span>"
-    return _rows([("Place", f"<b>{_e(place.name)}</b>"), ("Country", country),
-                  ("Coordinates", coords), ("Geo precision", _e(place.geo_precision)),
-                  ("Also known as", _e(", ".join(place.alt_names)))])
+    return _rows(
+        [
+            ("Place", f"<b>{_e(place.name)}</b>"),
+            ("Country", country),
+            ("Coordinates", coords),
+            ("Geo precision", _e(place.geo_precision)),
+            ("Also known as", _e(", ".join(place.alt_names))),
+        ]
+    )
 
 
 def _sources(detail: EventDetail) -> str:
@@ -186,9 +209,12 @@ def _batch(detail: EventDetail) -> str:
     batch = detail.batch
     rows = [("Event", _e(f"#{detail.id}")), ("Id in file", _e(detail.external_id or ""))]
     if batch is not None:
-        rows[:0] = [("File", _e(batch.file_name)),
-                    ("Imported", _e(f"{batch.imported_at:%d %B %Y, %H:%M}").lstrip("0")),
-                    ("Preset", _e(batch.preset)), ("Batch", _e(f"#{batch.id}"))]
+        rows[:0] = [
+            ("File", _e(batch.file_name)),
+            ("Imported", _e(f"{batch.imported_at:%d %B %Y, %H:%M}").lstrip("0")),
+            ("Preset", _e(batch.preset)),
+            ("Batch", _e(f"#{batch.id}")),
+        ]
     return _rows(rows)
 
 
@@ -199,19 +225,24 @@ def _plain(value: Any) -> str:
 
 
 # ---------------------------------------------------------------- frame-only card
-def frame_card(title: str, start_s: int, precision: int, place: str, category: str,
-               lat: float, lon: float) -> str:
+def frame_card(
+    title: str, start_s: int, precision: int, place: str, category: str, lat: float, lon: float
+) -> str:
     """A short card from the frame alone (no project open, or the event is gone)."""
     start = from_seconds(start_s)
-    where = (f"<b>{_e(place or 'Unnamed place')}</b><br><span class='mono'>"
-             f"{_e(coordinates(lat, lon))}</span>" if not np.isnan(lat)
-             else "<span class='muted'>No location</span>")
+    where = (
+        f"<b>{_e(place or 'Unnamed place')}</b><br><span class='mono'>"
+        f"{_e(coordinates(lat, lon))}</span>"
+        if not np.isnan(lat)
+        else "<span class='muted'>No location</span>"
+    )
     return _page(
         f"<p class='title'>{_e(title)}</p><p class='muted'>{_e(category)}</p>"
         + _section("When", _rows([("Date", _e(describe(start, Precision(precision))))]))
         + _section("Where", f"<p>{where}</p>")
         + "<p class='muted' style='margin-top:12px'>Sources and attributes are read "
-          "from the project, which is not open.</p>")
+        "from the project, which is not open.</p>"
+    )
 
 
 # ---------------------------------------------------------------- several events
@@ -222,23 +253,26 @@ def summary_card(summary: SelectionSummary, hidden: int = 0) -> str:
     parts = [f"<p class='title'>{summary.count:,} events selected</p>"]
     meta = []
     if summary.first_start is not None and summary.last_end is not None:
-        meta.append(_e(span_words(summary.first_start, summary.first_precision,
-                                  summary.last_end)))
+        meta.append(_e(span_words(summary.first_start, summary.first_precision, summary.last_end)))
     unlocated = summary.count - summary.located
-    meta.append(f"{summary.located:,} located" + (f", {unlocated:,} without location"
-                                                 if unlocated else ""))
+    meta.append(
+        f"{summary.located:,} located" + (f", {unlocated:,} without location" if unlocated else "")
+    )
     if hidden:
         meta.append(f"{hidden:,} hidden by the filters")
     parts.append(f"<p class='muted'>{' · '.join(meta)}</p>")
 
     def top(pairs: list[tuple[str, int]]) -> str:
-        return "<br>".join(f"{_e(name)} <span class='muted'>{count:,}</span>"
-                           for name, count in pairs)
+        return "<br>".join(
+            f"{_e(name)} <span class='muted'>{count:,}</span>" for name, count in pairs
+        )
 
-    table = ("<table cellspacing='0' cellpadding='0' width='100%'><tr>"
-             f"<td width='50%'>{_section('Top categories', top(summary.top_categories) or DASH)}"
-             f"</td><td width='50%'>{_section('Top places', top(summary.top_places) or DASH)}</td>"
-             "</tr></table>")
+    table = (
+        "<table cellspacing='0' cellpadding='0' width='100%'><tr>"
+        f"<td width='50%'>{_section('Top categories', top(summary.top_categories) or DASH)}"
+        f"</td><td width='50%'>{_section('Top places', top(summary.top_places) or DASH)}</td>"
+        "</tr></table>"
+    )
     parts.append(table)
     return _page("".join(parts))
 

@@ -43,9 +43,13 @@ class DetailsView(QWidget):
     ``selection.set(ids, active=id, source=self)``.
     """
 
-    def __init__(self, selection: SelectionModel, view_state: ViewState,
-                 parent: QWidget | None = None,
-                 project_provider: ProjectProvider | None = None) -> None:
+    def __init__(
+        self,
+        selection: SelectionModel,
+        view_state: ViewState,
+        parent: QWidget | None = None,
+        project_provider: ProjectProvider | None = None,
+    ) -> None:
         super().__init__(parent)
         self._selection = selection
         self._view_state = view_state
@@ -88,9 +92,11 @@ class DetailsView(QWidget):
         for browser in (self.summary, self.card):
             browser.setFrameShape(SafeTextBrowser.Shape.NoFrame)
             browser.document().setDocumentMargin(12)
-        self.setStyleSheet("QTextBrowser { background: #ffffff; }"
-                           "QListWidget { border: none; border-top: 1px solid #e3e7ed; "
-                           "alternate-background-color: #f6f8fa; }")
+        self.setStyleSheet(
+            "QTextBrowser { background: #ffffff; }"
+            "QListWidget { border: none; border-top: 1px solid #e3e7ed; "
+            "alternate-background-color: #f6f8fa; }"
+        )
 
         selection.changed.connect(self._on_selection_changed)
         self._refresh()
@@ -138,8 +144,10 @@ class DetailsView(QWidget):
         elif several:
             self._show_message(f"Pick one of the {len(ids):,} events above to read it.")
         else:
-            self._show_message("No event selected. Click an event on the map, the "
-                               "timeline or the table to read it here.")
+            self._show_message(
+                "No event selected. Click an event on the map, the "
+                "timeline or the table to read it here."
+            )
 
     def _fill_summary(self, ids: frozenset[int]) -> None:
         self._listed_ids = ids
@@ -150,8 +158,10 @@ class DetailsView(QWidget):
         try:
             self.event_list.clear()
             for row in rows[:LIST_LIMIT].tolist():
-                date = iso_text(from_seconds(int(self._frame.start[row])),
-                                Precision(int(self._frame.precision[row])))
+                date = iso_text(
+                    from_seconds(int(self._frame.start[row])),
+                    Precision(int(self._frame.precision[row])),
+                )
                 item = QListWidgetItem(f"{date}   {self._frame.title[row]}")
                 item.setData(EVENT_ID_ROLE, int(self._frame.ids[row]))
                 item.setToolTip(plain_text.tooltip(str(self._frame.title[row])))
@@ -211,9 +221,17 @@ class DetailsView(QWidget):
         f = self._frame
         codes, names = f.single.get("category", (np.full(len(f), -1), []))
         category = names[int(codes[row])] if int(codes[row]) >= 0 else ""
-        self.card.setHtml(card.frame_card(str(f.title[row]), int(f.start[row]),
-                                          int(f.precision[row]), str(f.place[row]), category,
-                                          float(f.lat[row]), float(f.lon[row])))
+        self.card.setHtml(
+            card.frame_card(
+                str(f.title[row]),
+                int(f.start[row]),
+                int(f.precision[row]),
+                str(f.place[row]),
+                category,
+                float(f.lat[row]),
+                float(f.lon[row]),
+            )
+        )
 
     def _show_message(self, text: str) -> None:
         self.shown_event = None

@@ -29,8 +29,13 @@ from desktop_app.state.models import FilterModel, Filters
 from desktop_app.views import plain_text
 
 FACET_LABELS = {
-    "category": "Category", "actor": "Actor", "country": "Country", "tag": "Tag",
-    "source": "Source", "reliability": "Source reliability", "credibility": "Credibility",
+    "category": "Category",
+    "actor": "Actor",
+    "country": "Country",
+    "tag": "Tag",
+    "source": "Source",
+    "reliability": "Source reliability",
+    "credibility": "Credibility",
     "precision": "Date precision",
 }
 SHOWN_VALUES = 40  # per facet; the search box finds the rest
@@ -86,8 +91,9 @@ class FacetList(QTreeWidget):
                 item.setToolTip(0, plain_text.tooltip(value_label(self.facet, name)))
                 item.setData(0, Qt.ItemDataRole.UserRole, name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, Qt.CheckState.Checked if name in checked
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(
+                    0, Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked
+                )
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 item.setForeground(1, self.palette().placeholderText())
                 self.addTopLevelItem(item)
@@ -140,7 +146,10 @@ class FiltersView(QWidget):
 
         self.date_from = QLineEdit()
         self.date_to = QLineEdit()
-        for field, hint in ((self.date_from, "from, e.g. 2023"), (self.date_to, "to, e.g. 2025-06")):
+        for field, hint in (
+            (self.date_from, "from, e.g. 2023"),
+            (self.date_to, "to, e.g. 2025-06"),
+        ):
             field.setPlaceholderText(hint)
             field.setClearButtonEnabled(True)
             field.editingFinished.connect(self._apply_window)
@@ -193,13 +202,15 @@ class FiltersView(QWidget):
     def show_total(self, visible: int, total: int) -> None:
         self.count_label.setText(f"{visible:,} of {total:,} events")
 
-    def show_counts(self, visible: int, total: int,
-                    facet_counts: dict[str, list[tuple[str, int]]]) -> None:
+    def show_counts(
+        self, visible: int, total: int, facet_counts: dict[str, list[tuple[str, int]]]
+    ) -> None:
         self.show_total(visible, total)
         current = self.filters.filters
         for facet, facet_list in self.facets.items():
-            facet_list.show_values(facet_counts.get(facet, []),
-                                   current.facets.get(facet, frozenset()))
+            facet_list.show_values(
+                facet_counts.get(facet, []), current.facets.get(facet, frozenset())
+            )
 
     # ------------------------------------------------------------------ to the model
     def _apply_search(self) -> None:

@@ -99,8 +99,12 @@ class MapBridge(QObject):
     def locationPicked(self, payload: str) -> bool:
         data = _parse(payload)
         lat, lon = data.get("lat"), data.get("lon")
-        if isinstance(lat, int | float) and isinstance(lon, int | float) \
-                and not isinstance(lat, bool) and not isinstance(lon, bool):
+        if (
+            isinstance(lat, int | float)
+            and isinstance(lon, int | float)
+            and not isinstance(lat, bool)
+            and not isinstance(lon, bool)
+        ):
             # Leaflet reports longitudes beyond ±180 when the world is scrolled round
             self.events.location_picked.emit(float(lat), (float(lon) + 180.0) % 360.0 - 180.0)
         return True

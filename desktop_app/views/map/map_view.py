@@ -41,8 +41,7 @@ def unlocated_note(count: int) -> str:
     """The map's note about events it cannot place ("" when there are none)."""
     if count <= 0:
         return ""
-    return f"{count:,} event{'s' if count != 1 else ''} " \
-           f"ha{'ve' if count != 1 else 's'} no location"
+    return f"{count:,} event{'s' if count != 1 else ''} ha{'ve' if count != 1 else 's'} no location"
 
 
 class MapView(QWidget):
@@ -59,8 +58,13 @@ class MapView(QWidget):
     drawn = Signal(float)
     location_picked = Signal(float, float)
 
-    def __init__(self, selection: SelectionModel, view_state: ViewState,
-                 parent: QWidget | None = None, online_basemap_url: str | None = None) -> None:
+    def __init__(
+        self,
+        selection: SelectionModel,
+        view_state: ViewState,
+        parent: QWidget | None = None,
+        online_basemap_url: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._selection = selection
         self._view_state = view_state
@@ -82,8 +86,10 @@ class MapView(QWidget):
         # the page's children die after the page itself: the profile must outlive it
         self._profile.setParent(self._page)
         settings = self._page.settings()
-        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-                              online_basemap_url is not None)
+        settings.setAttribute(
+            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+            online_basemap_url is not None,
+        )
         self._web.setPage(self._page)
         self._bridge = MapBridge(self)
         self._channel = QWebChannel(self._page)
@@ -189,17 +195,25 @@ class MapView(QWidget):
             return
         events = self._index.features(self._visible, self._viewport)
         self._seq += 1
-        self._bridge.send("features", {"seq": self._seq, "events": {
-            **self._payload(events),
-            "note": unlocated_note(int((self._visible & ~self._index.located).sum())),
-        }, "selected": self._payload(self._selected_features())})
+        self._bridge.send(
+            "features",
+            {
+                "seq": self._seq,
+                "events": {
+                    **self._payload(events),
+                    "note": unlocated_note(int((self._visible & ~self._index.located).sum())),
+                },
+                "selected": self._payload(self._selected_features()),
+            },
+        )
 
     def _push_selection(self) -> None:
         if not self._is_ready or self._viewport is None:
             return
         self._seq += 1
-        self._bridge.send("selection", {"seq": self._seq,
-                                        "selected": self._payload(self._selected_features())})
+        self._bridge.send(
+            "selection", {"seq": self._seq, "selected": self._payload(self._selected_features())}
+        )
 
     def _selected_features(self) -> ViewFeatures:
         assert self._viewport is not None
@@ -218,9 +232,15 @@ class MapView(QWidget):
         many = ~lone
         return {
             "points": [list(p) for p in zip(ids, lat, lon, titles, strict=True)],
-            "cells": [list(c) for c in zip(np.round(cells.lat[many], 5).tolist(),
-                                           np.round(cells.lon[many], 5).tolist(),
-                                           cells.count[many].tolist(), strict=True)],
+            "cells": [
+                list(c)
+                for c in zip(
+                    np.round(cells.lat[many], 5).tolist(),
+                    np.round(cells.lon[many], 5).tolist(),
+                    cells.count[many].tolist(),
+                    strict=True,
+                )
+            ],
         }
 
     # ------------------------------------------------------------------ from the page
@@ -229,8 +249,9 @@ class MapView(QWidget):
         queued, self._queued = self._queued, []
         position = self._view_state.map
         if position is not None:
-            self._bridge.send("view", {"lat": position.lat, "lon": position.lon,
-                                       "zoom": position.zoom})
+            self._bridge.send(
+                "view", {"lat": position.lat, "lon": position.lon, "zoom": position.zoom}
+            )
         for kind, payload in queued:
             self._bridge.send(kind, payload)
         if self._fit_when_ready:
@@ -239,10 +260,10 @@ class MapView(QWidget):
         self.ready.emit()
 
     def _on_viewport(self, data: dict[str, float]) -> None:
-        self._viewport = Viewport(data["south"], data["west"], data["north"], data["east"],
-                                  data["zoom"])
-        self._view_state.set_map(MapPosition(data["lat"], data["lon"], data["zoom"]),
-                                 source=self)
+        self._viewport = Viewport(
+            data["south"], data["west"], data["north"], data["east"], data["zoom"]
+        )
+        self._view_state.set_map(MapPosition(data["lat"], data["lon"], data["zoom"]), source=self)
         self._push_features()
 
     def _on_event_clicked(self, event_id: int) -> None:
@@ -252,8 +273,9 @@ class MapView(QWidget):
         self._push_selection()
 
     def _on_box_selected(self, box: dict[str, float]) -> None:
-        rows = self._index.rows_in_box(self._visible, box["south"], box["west"], box["north"],
-                                       box["east"])
+        rows = self._index.rows_in_box(
+            self._visible, box["south"], box["west"], box["north"], box["east"]
+        )
         if len(rows):
             self._selection.set(self._frame.ids[rows].tolist(), source=self)
         else:

@@ -35,7 +35,8 @@ class _StartSightline(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "Sightline.init({{ this._parent.get_name() }}, {{ this.config }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, config: dict[str, object]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
@@ -46,23 +47,35 @@ class _StartSightline(MacroElement):
 
 def build_html(online_basemap_url: str | None = None) -> str:
     """The page's HTML; every link in it is relative or ``qrc:``."""
-    fmap = folium.Map(location=list(INITIAL_CENTER), zoom_start=INITIAL_ZOOM, tiles=None,
-                      prefer_canvas=True, control_scale=True, min_zoom=1, max_zoom=18,
-                      world_copy_jump=False)
+    fmap = folium.Map(
+        location=list(INITIAL_CENTER),
+        zoom_start=INITIAL_ZOOM,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        min_zoom=1,
+        max_zoom=18,
+        world_copy_jump=False,
+    )
     # local copies replace every CDN link; Leaflet first, the page's own script last
     scripts = [("leaflet", "leaflet/leaflet.js"), ("qwebchannel", QWEBCHANNEL_JS)]
     if online_basemap_url is None:
         scripts.append(("sightline_basemap", "basemap.js"))
     scripts.append(("sightline", "sightline_map.js"))
     fmap.default_js = scripts
-    fmap.default_css = [("leaflet_css", "leaflet/leaflet.css"),
-                        ("sightline_css", "sightline_map.css")]
+    fmap.default_css = [
+        ("leaflet_css", "leaflet/leaflet.css"),
+        ("sightline_css", "sightline_map.css"),
+    ]
     root = fmap.get_root()
     assert isinstance(root, Figure)  # folium's root is always a branca Figure
-    root.header.add_child(Element('<meta name="referrer" content="no-referrer">'),
-                          name="sl_referrer")
-    config: dict[str, object] = {"onlineUrl": online_basemap_url,
-                                 "onlineAttribution": "online basemap (opted in)"}
+    root.header.add_child(
+        Element('<meta name="referrer" content="no-referrer">'), name="sl_referrer"
+    )
+    config: dict[str, object] = {
+        "onlineUrl": online_basemap_url,
+        "onlineAttribution": "online basemap (opted in)",
+    }
     fmap.add_child(_StartSightline(config))
     return str(root.render())
 
@@ -78,7 +91,8 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
     if online_basemap_url is None:
         geojson = resources.joinpath("basemap", "countries-50m.geojson").read_text("utf-8")
         (folder / "basemap.js").write_text(
-            f"window.SIGHTLINE_BASEMAP = JSON.parse({json.dumps(geojson)});\n", "utf-8")
+            f"window.SIGHTLINE_BASEMAP = JSON.parse({json.dumps(geojson)});\n", "utf-8"
+        )
     (folder / "index.html").write_text(build_html(online_basemap_url), "utf-8")
 
 

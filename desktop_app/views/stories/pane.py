@@ -54,8 +54,10 @@ class SaveViewDialog(QDialog):
         form = QFormLayout()
         form.addRow("Title", self.title_field)
         form.addRow("Note", self.note_field)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel, parent=self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+            parent=self,
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -77,8 +79,7 @@ class StoriesView(QWidget):
     present_requested = Signal(int, int)
     stories_changed = Signal()
 
-    def __init__(self, capture: Callable[[], ViewSnapshot],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, capture: Callable[[], ViewSnapshot], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._capture = capture
         self._repo: ViewsRepository | None = None
@@ -90,43 +91,60 @@ class StoriesView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.itemDoubleClicked.connect(self._on_double_click)
         self.tree.currentItemChanged.connect(lambda *_a: self._update_buttons())
-        self.hint = QLabel("Save a view (Ctrl+S) to start a story: each saved view is a step.",
-                           self)
+        self.hint = QLabel(
+            "Save a view (Ctrl+S) to start a story: each saved view is a step.", self
+        )
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #666;")
 
-        self.save_button = self._button("Save view…", "Save the current view as a step of "
-                                        "the selected story", self.save_view_dialog)
-        self.new_story_button = self._button("New story", "Start a new, empty story",
-                                             self.new_story_dialog)
-        self.add_button = self._button("Add to story", "Copy the selected step into "
-                                       "another story", None)
+        self.save_button = self._button(
+            "Save view…",
+            "Save the current view as a step of the selected story",
+            self.save_view_dialog,
+        )
+        self.new_story_button = self._button(
+            "New story", "Start a new, empty story", self.new_story_dialog
+        )
+        self.add_button = self._button(
+            "Add to story", "Copy the selected step into another story", None
+        )
         self.add_menu = QMenu(self.add_button)
         self.add_menu.aboutToShow.connect(self._fill_add_menu)
         self.add_button.setMenu(self.add_menu)
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.up_button = self._button("▲ Up", "Move the step earlier (or the story up)",
-                                      lambda: self.move_current(-1))
-        self.down_button = self._button("▼ Down", "Move the step later (or the story down)",
-                                        lambda: self.move_current(1))
-        self.rename_button = self._button("Rename…", "Rename the story or step",
-                                          self.rename_dialog)
-        self.duplicate_button = self._button("Duplicate", "Copy the story or step",
-                                             self.duplicate_current)
-        self.delete_button = self._button("Delete", "Delete the story or step",
-                                          self.delete_current)
-        self.present_button = self._button("▶ Present", "Present the story full screen "
-                                           "from the selected step (F5)", self._present)
+        self.up_button = self._button(
+            "▲ Up", "Move the step earlier (or the story up)", lambda: self.move_current(-1)
+        )
+        self.down_button = self._button(
+            "▼ Down", "Move the step later (or the story down)", lambda: self.move_current(1)
+        )
+        self.rename_button = self._button("Rename…", "Rename the story or step", self.rename_dialog)
+        self.duplicate_button = self._button(
+            "Duplicate", "Copy the story or step", self.duplicate_current
+        )
+        self.delete_button = self._button("Delete", "Delete the story or step", self.delete_current)
+        self.present_button = self._button(
+            "▶ Present", "Present the story full screen from the selected step (F5)", self._present
+        )
         bold = QFont(self.present_button.font())
         bold.setBold(True)
         self.present_button.setFont(bold)
 
         grid = QGridLayout()
         grid.setSpacing(4)
-        for i, b in enumerate((self.save_button, self.new_story_button, self.add_button,
-                               self.up_button, self.down_button, self.rename_button,
-                               self.duplicate_button, self.delete_button,
-                               self.present_button)):
+        for i, b in enumerate(
+            (
+                self.save_button,
+                self.new_story_button,
+                self.add_button,
+                self.up_button,
+                self.down_button,
+                self.rename_button,
+                self.duplicate_button,
+                self.delete_button,
+                self.present_button,
+            )
+        ):
             grid.addWidget(b, i // 3, i % 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -234,8 +252,10 @@ class StoriesView(QWidget):
         number = (len(story.steps) if story else 0) + 1
         dialog = SaveViewDialog(f"View {number}", parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.save_view(dialog.title_field.text().strip() or f"View {number}",
-                           dialog.note_field.toPlainText().strip())
+            self.save_view(
+                dialog.title_field.text().strip() or f"View {number}",
+                dialog.note_field.toPlainText().strip(),
+            )
 
     def new_story(self, title: str) -> int | None:
         if self._repo is None:
@@ -245,8 +265,9 @@ class StoriesView(QWidget):
         return story_id
 
     def new_story_dialog(self) -> None:
-        title, ok = QInputDialog.getText(self, "New story", "Title",
-                                         text=f"Story {len(self._stories) + 1}")
+        title, ok = QInputDialog.getText(
+            self, "New story", "Title", text=f"Story {len(self._stories) + 1}"
+        )
         if ok and title.strip():
             self.new_story(title.strip())
 
@@ -299,8 +320,9 @@ class StoriesView(QWidget):
             return
         step_id = self.current_step_id()
         if step_id is not None:
-            current = next(s.view.title for st in self._stories for s in st.steps
-                           if s.id == step_id)
+            current = next(
+                s.view.title for st in self._stories for s in st.steps if s.id == step_id
+            )
         else:
             current = next(s.title for s in self._stories if s.id == self.current_story_id())
         title, ok = QInputDialog.getText(self, "Rename", "Title", text=current)
@@ -325,9 +347,15 @@ class StoriesView(QWidget):
             self._changed(story_id, None)
         elif story_id is not None:
             story = next(s for s in self._stories if s.id == story_id)
-            if confirm and story.steps and not plain_text.ask(
-                    self, "Delete story", f"Delete the story “{story.title}” and its "
-                    f"{len(story.steps)} views?"):
+            if (
+                confirm
+                and story.steps
+                and not plain_text.ask(
+                    self,
+                    "Delete story",
+                    f"Delete the story “{story.title}” and its {len(story.steps)} views?",
+                )
+            ):
                 return
             self._repo.delete_story(story_id)
             self._changed(None, None)
@@ -337,7 +365,8 @@ class StoriesView(QWidget):
             for step in story.steps:
                 if step.id == step_id:
                     return ViewSnapshot.from_dict(step.view.state).with_text(
-                        step.view.title, step.view.note)
+                        step.view.title, step.view.note
+                    )
         return None
 
     # ------------------------------------------------------------------ internals
@@ -346,8 +375,7 @@ class StoriesView(QWidget):
         self.stories_changed.emit()
 
     def _step_view_id(self, step_id: int) -> int | None:
-        return next((s.view.id for st in self._stories for s in st.steps if s.id == step_id),
-                    None)
+        return next((s.view.id for st in self._stories for s in st.steps if s.id == step_id), None)
 
     def _fill_add_menu(self) -> None:
         self.add_menu.clear()
@@ -380,7 +408,12 @@ class StoriesView(QWidget):
         self.save_button.setEnabled(has_repo)
         self.new_story_button.setEnabled(has_repo)
         self.add_button.setEnabled(step and len(self._stories) > 1)
-        for b in (self.up_button, self.down_button, self.rename_button,
-                  self.duplicate_button, self.delete_button):
+        for b in (
+            self.up_button,
+            self.down_button,
+            self.rename_button,
+            self.duplicate_button,
+            self.delete_button,
+        ):
             b.setEnabled(story)
         self.present_button.setEnabled(steps)

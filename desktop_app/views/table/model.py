@@ -43,8 +43,14 @@ class Column(IntEnum):
     PRECISION = 5
 
 
-HEADERS = {Column.DATE: "Date", Column.TITLE: "Title", Column.CATEGORY: "Category",
-           Column.PLACE: "Place", Column.COUNTRY: "Country", Column.PRECISION: "Precision"}
+HEADERS = {
+    Column.DATE: "Date",
+    Column.TITLE: "Title",
+    Column.CATEGORY: "Category",
+    Column.PLACE: "Place",
+    Column.COUNTRY: "Country",
+    Column.PRECISION: "Precision",
+}
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole
 # Sorting a million distinct titles takes Arrow ~0.6 s; above this size the title order
 # is worked out in a background thread as soon as the frame arrives (Arrow's sort runs
@@ -95,8 +101,11 @@ class EventTableModel(QAbstractTableModel):
         self._frame = frame
         self._highlight = None
         self._perm_cache.clear()
-        self._title_order = (_SORTER.submit(_text_order, frame.title, False)
-                             if len(frame) >= PREPARE_TITLE_ORDER_FROM else None)
+        self._title_order = (
+            _SORTER.submit(_text_order, frame.title, False)
+            if len(frame) >= PREPARE_TITLE_ORDER_FROM
+            else None
+        )
         codes_names = frame.single.get("country", (np.zeros(0, np.int32), []))[1]
         self._country_names = [country_name(c) if c else "" for c in codes_names]
         self._visible = np.ones(len(frame), bool) if visible is None else visible.astype(bool)
@@ -126,9 +135,11 @@ class EventTableModel(QAbstractTableModel):
             return
         self._highlight = None if mask is None else np.asarray(mask, bool)
         if self._order.size:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._order) - 1, len(Column) - 1),
-                                  [Qt.ItemDataRole.BackgroundRole])
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._order) - 1, len(Column) - 1),
+                [Qt.ItemDataRole.BackgroundRole],
+            )
 
     def highlighted_rows(self) -> np.ndarray:
         """Display rows marked by :meth:`set_highlight`, sorted."""
@@ -143,8 +154,10 @@ class EventTableModel(QAbstractTableModel):
         selection = QItemSelection()
         # one bulk += rather than a select()/append() per range: one call into Qt, and
         # not a void call per range (see views/qt_workarounds.py for the None refcount)
-        ranges = [QItemSelectionRange(make(int(a), 0), make(int(b), last_column))
-                  for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True)]
+        ranges = [
+            QItemSelectionRange(make(int(a), 0), make(int(b), last_column))
+            for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True)
+        ]
         selection += ranges  # type: ignore[misc]
         return selection
 
@@ -174,10 +187,14 @@ class EventTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column)
-                and role == Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(Column)
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
             return HEADERS[Column(section)]
         return None
 
@@ -205,8 +222,11 @@ class EventTableModel(QAbstractTableModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the visible rows by ``column`` (-1: frame order, i.e. by start)."""
@@ -221,8 +241,11 @@ class EventTableModel(QAbstractTableModel):
 
     def title_order_ready(self) -> bool:
         """Whether sorting by title will be instant (its order was prepared or cached)."""
-        return (Column.TITLE in self._perm_cache or self._title_order is None
-                or self._title_order.done())
+        return (
+            Column.TITLE in self._perm_cache
+            or self._title_order is None
+            or self._title_order.done()
+        )
 
     @property
     def sort_column(self) -> int:

@@ -60,8 +60,9 @@ class TableView(QWidget):
     ``selection.changed``.
     """
 
-    def __init__(self, selection: SelectionModel, view_state: ViewState,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, selection: SelectionModel, view_state: ViewState, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._selection = selection
         self._view_state = view_state
@@ -89,15 +90,21 @@ class TableView(QWidget):
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((Column.DATE, 18), (Column.CATEGORY, 18), (Column.PLACE, 16),
-                              (Column.COUNTRY, 14), (Column.PRECISION, 10)):
+        for column, chars in (
+            (Column.DATE, 18),
+            (Column.CATEGORY, 18),
+            (Column.PLACE, 16),
+            (Column.COUNTRY, 14),
+            (Column.PRECISION, 10),
+        ):
             header.resizeSection(column, chars * char)
         self.table.setStyleSheet(
             "QTableView { border: none; selection-background-color: #2f6fb3; "
             "alternate-background-color: #f4f6f9; background: #ffffff; }"
             "QHeaderView::section { padding: 4px 6px; border: none; "
             "border-bottom: 1px solid #d5d9e0; background: #fafbfc; color: #4a5361; "
-            "font-weight: 600; }")
+            "font-weight: 600; }"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
@@ -131,8 +138,7 @@ class TableView(QWidget):
 
     def _native_rows(self) -> np.ndarray:
         ranges = self.table.selectionModel().selection()
-        parts = [np.arange(r.top(), r.bottom() + 1, dtype=np.int64)
-                 for r in ranges]  # type: ignore[attr-defined]  # iterable at run time
+        parts = [np.arange(r.top(), r.bottom() + 1, dtype=np.int64) for r in ranges]  # type: ignore[attr-defined]  # iterable at run time
         if len(parts) <= 1:
             return parts[0] if parts else np.zeros(0, np.int64)
         return np.unique(np.concatenate(parts))
@@ -145,8 +151,7 @@ class TableView(QWidget):
         current = self.table.selectionModel().currentIndex()
         active = self.model.event_id(current.row()) if current.isValid() else None
         selected = set(ids.tolist())
-        self._selection.set(selected, active=active if active in selected else None,
-                            source=self)
+        self._selection.set(selected, active=active if active in selected else None, source=self)
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._applying or not current.isValid():
@@ -167,21 +172,25 @@ class TableView(QWidget):
         rows = self.model.display_rows_of(ids)
         firsts, lasts = contiguous_runs(rows)
         active = self._selection.active
-        active_rows = (self.model.display_rows_of([active]) if active is not None
-                       else np.zeros(0, np.int64))
+        active_rows = (
+            self.model.display_rows_of([active]) if active is not None else np.zeros(0, np.int64)
+        )
         chooser = self.table.selectionModel()
         self._applying = True
         try:
             if len(firsts) <= NATIVE_RUNS_LIMIT and len(rows) <= NATIVE_ROWS_LIMIT:
                 self.model.set_highlight(None)
-                chooser.select(self.model.row_ranges(firsts, lasts),
-                               _SELECT.ClearAndSelect | _SELECT.Rows)
+                chooser.select(
+                    self.model.row_ranges(firsts, lasts), _SELECT.ClearAndSelect | _SELECT.Rows
+                )
             else:
                 chooser.clearSelection()
                 self.model.set_highlight(self.model.frame.ids_mask(ids))
                 if len(active_rows):  # the active row is selected for real
-                    chooser.select(self.model.row_ranges(active_rows, active_rows),
-                                   _SELECT.Select | _SELECT.Rows)
+                    chooser.select(
+                        self.model.row_ranges(active_rows, active_rows),
+                        _SELECT.Select | _SELECT.Rows,
+                    )
             if len(active_rows):
                 index = self.model.index(int(active_rows[0]), Column.TITLE)
                 chooser.setCurrentIndex(index, _SELECT.NoUpdate)

@@ -15,10 +15,21 @@ import numpy as np
 
 from desktop_app.domain.dates import DAY_SECONDS, civil_from_days, days_from_civil
 
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-               "Dec")
-LONG_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                    "September", "October", "November", "December")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+LONG_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 LABEL_GAP = 10.0  # pixels kept free between two labels of the same row
 
 # (unit, step, shortest step in seconds, label texts whose widest must fit that step)
@@ -27,20 +38,34 @@ _CLOCK = tuple(f"{h:02d}:{m:02d}" for h in (0, 8, 12, 22) for m in (0, 30, 45))
 _DAYS = tuple(str(d) for d in range(1, 32))
 _YEARS = tuple(str(d) * 4 for d in range(10))
 _CANDIDATES: list[tuple[str, int, int, tuple[str, ...]]] = [
-    ("minute", 1, 60, _CLOCK), ("minute", 2, 120, _CLOCK), ("minute", 5, 300, _CLOCK),
-    ("minute", 10, 600, _CLOCK), ("minute", 15, 900, _CLOCK), ("minute", 30, 1800, _CLOCK),
-    ("hour", 1, 3600, _CLOCK), ("hour", 2, 7200, _CLOCK), ("hour", 3, 10800, _CLOCK),
-    ("hour", 6, 21600, _CLOCK), ("hour", 12, 43200, _CLOCK),
-    ("day", 1, DAY_SECONDS, _DAYS), ("day", 2, 2 * DAY_SECONDS, _DAYS),
-    ("day", 5, 5 * DAY_SECONDS, _DAYS), ("day", 10, 10 * DAY_SECONDS, _DAYS),
-    ("month", 1, 28 * DAY_SECONDS, MONTH_NAMES), ("month", 3, 89 * DAY_SECONDS, MONTH_NAMES),
+    ("minute", 1, 60, _CLOCK),
+    ("minute", 2, 120, _CLOCK),
+    ("minute", 5, 300, _CLOCK),
+    ("minute", 10, 600, _CLOCK),
+    ("minute", 15, 900, _CLOCK),
+    ("minute", 30, 1800, _CLOCK),
+    ("hour", 1, 3600, _CLOCK),
+    ("hour", 2, 7200, _CLOCK),
+    ("hour", 3, 10800, _CLOCK),
+    ("hour", 6, 21600, _CLOCK),
+    ("hour", 12, 43200, _CLOCK),
+    ("day", 1, DAY_SECONDS, _DAYS),
+    ("day", 2, 2 * DAY_SECONDS, _DAYS),
+    ("day", 5, 5 * DAY_SECONDS, _DAYS),
+    ("day", 10, 10 * DAY_SECONDS, _DAYS),
+    ("month", 1, 28 * DAY_SECONDS, MONTH_NAMES),
+    ("month", 3, 89 * DAY_SECONDS, MONTH_NAMES),
     ("month", 6, 181 * DAY_SECONDS, MONTH_NAMES),
-    ("year", 1, _YEAR_S, _YEARS), ("year", 2, 2 * _YEAR_S, _YEARS),
+    ("year", 1, _YEAR_S, _YEARS),
+    ("year", 2, 2 * _YEAR_S, _YEARS),
     ("year", 5, 5 * _YEAR_S, _YEARS),
-    ("decade", 10, 10 * _YEAR_S, _YEARS), ("decade", 20, 20 * _YEAR_S, _YEARS),
+    ("decade", 10, 10 * _YEAR_S, _YEARS),
+    ("decade", 20, 20 * _YEAR_S, _YEARS),
     ("decade", 50, 50 * _YEAR_S, _YEARS),
-    ("century", 100, 100 * _YEAR_S, _YEARS), ("century", 200, 200 * _YEAR_S, _YEARS),
-    ("century", 500, 500 * _YEAR_S, _YEARS), ("century", 1000, 1000 * _YEAR_S, _YEARS),
+    ("century", 100, 100 * _YEAR_S, _YEARS),
+    ("century", 200, 200 * _YEAR_S, _YEARS),
+    ("century", 500, 500 * _YEAR_S, _YEARS),
+    ("century", 1000, 1000 * _YEAR_S, _YEARS),
     ("century", 2000, 2000 * _YEAR_S, _YEARS),
 ]
 
@@ -75,8 +100,7 @@ def _day_start(y: int, m: int, d: int) -> int:
     return int(days_from_civil(np.array([y]), np.array([m]), np.array([d]))[0]) * DAY_SECONDS
 
 
-def choose_unit(t0: int, t1: int, width: float, measure: Callable[[str], float]
-                ) -> tuple[str, int]:
+def choose_unit(t0: int, t1: int, width: float, measure: Callable[[str], float]) -> tuple[str, int]:
     """The finest (unit, step) whose shortest step leaves room for its widest label."""
     per_second = width / max(t1 - t0, 1)
     for unit, step, seconds, samples in _CANDIDATES:
@@ -155,8 +179,13 @@ def _context_times(unit: str, t0: int, t1: int) -> list[tuple[int, str]]:
     return out
 
 
-def layout_axis(t0: int, t1: int, width: float, measure: Callable[[str], float],
-                context_measure: Callable[[str], float] | None = None) -> AxisLayout:
+def layout_axis(
+    t0: int,
+    t1: int,
+    width: float,
+    measure: Callable[[str], float],
+    context_measure: Callable[[str], float] | None = None,
+) -> AxisLayout:
     """Ticks and context labels for the range [t0, t1) drawn over ``width`` pixels.
 
     Labels of a row never overlap: the tick step is chosen so the widest label fits its
@@ -166,8 +195,10 @@ def layout_axis(t0: int, t1: int, width: float, measure: Callable[[str], float],
     context_measure = context_measure or measure
     unit, step = choose_unit(t0, t1, width, measure)
     scale = width / max(t1 - t0, 1)
-    ticks = [Tick(t, (t - t0) * scale, text, measure(text))
-             for t, text in _tick_times(unit, step, t0, t1)]
+    ticks = [
+        Tick(t, (t - t0) * scale, text, measure(text))
+        for t, text in _tick_times(unit, step, t0, t1)
+    ]
     context: list[Tick] = []
     boundaries = _context_times(unit, t0, t1)
     for i, (t, text) in enumerate(boundaries):

@@ -55,9 +55,23 @@ TOP_MARGIN = 6.0
 RIGHT_MARGIN = 10.0
 DRAG_THRESHOLD = 4.0
 
-PALETTE = [QColor(c) for c in ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1",
-                               "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#3b5b92",
-                               "#86bc86", "#d37295")]
+PALETTE = [
+    QColor(c)
+    for c in (
+        "#4e79a7",
+        "#f28e2b",
+        "#e15759",
+        "#59a14f",
+        "#b07aa1",
+        "#76b7b2",
+        "#edc948",
+        "#9c755f",
+        "#ff9da7",
+        "#3b5b92",
+        "#86bc86",
+        "#d37295",
+    )
+]
 OTHER_COLOUR = QColor("#8c8c8c")
 HALO = QColor("#ffc400")
 BAR_COLOUR = QColor("#5b84b1")
@@ -70,11 +84,11 @@ _NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 
 class TimelineCanvas(QWidget):
     """Signals:
-        range_changed(qint64 t0, qint64 t1): the visible range changed by the user or code.
-        brushed(qint64 t0, qint64 t1): a range was brushed (t0 < t1).
-        brush_cleared(): the brush was removed (Esc, or a click on empty space).
-        picked(object event_id, bool additive): an event mark was clicked (ctrl adds).
-        empty_clicked(): a click hit no event.
+    range_changed(qint64 t0, qint64 t1): the visible range changed by the user or code.
+    brushed(qint64 t0, qint64 t1): a range was brushed (t0 < t1).
+    brush_cleared(): the brush was removed (Esc, or a click on empty space).
+    picked(object event_id, bool additive): an event mark was clicked (ctrl adds).
+    empty_clicked(): a click hit no event.
     """
 
     # 64-bit times (civil seconds overflow a C++ int); PySide6's stubs only know types
@@ -215,9 +229,12 @@ class TimelineCanvas(QWidget):
 
     # ---------------------------------------------------------------- geometry
     def plot_rect(self) -> QRectF:
-        return QRectF(LABEL_COLUMN, TOP_MARGIN,
-                      max(self.width() - LABEL_COLUMN - RIGHT_MARGIN, 10.0),
-                      max(self.height() - TOP_MARGIN - AXIS_HEIGHT, 10.0))
+        return QRectF(
+            LABEL_COLUMN,
+            TOP_MARGIN,
+            max(self.width() - LABEL_COLUMN - RIGHT_MARGIN, 10.0),
+            max(self.height() - TOP_MARGIN - AXIS_HEIGHT, 10.0),
+        )
 
     def x_of(self, t: float) -> float:
         plot = self.plot_rect()
@@ -280,9 +297,13 @@ class TimelineCanvas(QWidget):
     def axis(self) -> AxisLayout:
         if self._axis is None:
             plot = self.plot_rect()
-            self._axis = layout_axis(self._t0, self._t1, plot.width(),
-                                     self._metrics.horizontalAdvance,
-                                     self._bold_metrics.horizontalAdvance)
+            self._axis = layout_axis(
+                self._t0,
+                self._t1,
+                plot.width(),
+                self._metrics.horizontalAdvance,
+                self._bold_metrics.horizontalAdvance,
+            )
         return self._axis
 
     def _build_layout(self) -> SparseLayout | DenseLayout:
@@ -295,8 +316,9 @@ class TimelineCanvas(QWidget):
             selected = None
             if self._selected.any():
                 if self._selected_index is None:
-                    self._selected_index = TimelineIndex(self._frame.start, self._frame.end,
-                                                         self._selected & self._visible)
+                    self._selected_index = TimelineIndex(
+                        self._frame.start, self._frame.end, self._selected & self._visible
+                    )
                 selected = self._selected_index.histogram(t0, t1, bins)
             return DenseLayout(counts, selected, plot.width() / bins, in_view)
         positions = self._index.positions(t0, t1)
@@ -305,10 +327,22 @@ class TimelineCanvas(QWidget):
         x0 = plot.left() + (self._index.start[positions] - t0) * scale
         x1 = plot.left() + (self._index.end[positions] - t0) * scale
         layout = build_sparse(
-            rows, self._frame.ids, self._lanes.lane_of_row, self._lanes.names,
-            self._lanes.counts, self._styles, self._frame.title, x0, x1, plot.left(),
-            plot.top(), plot.right(), plot.height(), self._metrics.horizontalAdvance,
-            lambda text, w: self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, w))
+            rows,
+            self._frame.ids,
+            self._lanes.lane_of_row,
+            self._lanes.names,
+            self._lanes.counts,
+            self._styles,
+            self._frame.title,
+            x0,
+            x1,
+            plot.left(),
+            plot.top(),
+            plot.right(),
+            plot.height(),
+            self._metrics.horizontalAdvance,
+            lambda text, w: self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, w),
+        )
         for item in layout.items:
             item.selected = bool(self._selected[item.row])
             item.active = item.event_id == self._active
@@ -333,8 +367,9 @@ class TimelineCanvas(QWidget):
 
     def _render_layer(self) -> QPixmap:
         ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(QSize(max(1, round(self.width() * ratio)),
-                               max(1, round(self.height() * ratio))))
+        pixmap = QPixmap(
+            QSize(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
+        )
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(QColor("white"))
         painter = QPainter(pixmap)
@@ -352,8 +387,11 @@ class TimelineCanvas(QWidget):
         self._paint_axis(painter, plot)
         if not len(self._index):
             painter.setPen(QColor("#777777"))
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter,
-                             "No events to show" if len(self._frame) else "No events loaded")
+            painter.drawText(
+                plot,
+                Qt.AlignmentFlag.AlignCenter,
+                "No events to show" if len(self._frame) else "No events loaded",
+            )
         painter.end()
         return pixmap
 
@@ -376,15 +414,21 @@ class TimelineCanvas(QWidget):
             room = LABEL_COLUMN - 24 - count_w - 8
             painter.setPen(QColor("#222222"))
             rect = QRectF(16, lane.top, room, min(lane.height, 22))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, room))
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, room),
+            )
             painter.setPen(QColor("#8a8f98"))
-            painter.drawText(QRectF(LABEL_COLUMN - 8 - count_w - 4, lane.top, count_w + 4,
-                                    min(lane.height, 22)),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+            painter.drawText(
+                QRectF(LABEL_COLUMN - 8 - count_w - 4, lane.top, count_w + 4, min(lane.height, 22)),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                count,
+            )
         painter.setPen(QPen(QColor("#d5d9e0"), 1))
-        painter.drawLine(QPointF(plot.left() - 0.5, plot.top()),
-                         QPointF(plot.left() - 0.5, plot.bottom()))
+        painter.drawLine(
+            QPointF(plot.left() - 0.5, plot.top()), QPointF(plot.left() - 0.5, plot.bottom())
+        )
 
     def _paint_grid(self, painter: QPainter, plot: QRectF) -> None:
         axis = self.axis()
@@ -422,9 +466,11 @@ class TimelineCanvas(QWidget):
         painter.setFont(self._font)
         if isinstance(self._layout, DenseLayout):
             painter.setPen(QColor("#555555"))
-            painter.drawText(QRectF(8, y + 2, LABEL_COLUMN - 16, AXIS_HEIGHT - 4),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"{self._layout.in_view:,} events")
+            painter.drawText(
+                QRectF(8, y + 2, LABEL_COLUMN - 16, AXIS_HEIGHT - 4),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"{self._layout.in_view:,} events",
+            )
 
     def _paint_bars(self, painter: QPainter, layout: DenseLayout, plot: QRectF) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -445,12 +491,16 @@ class TimelineCanvas(QWidget):
             painter.drawRects(bars)
         # scale in the label column
         painter.setPen(QColor("#555555"))
-        painter.drawText(QRectF(8, plot.top(), LABEL_COLUMN - 16, 40),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                         f"Density\nmax {layout.max_count:,} per bar")
+        painter.drawText(
+            QRectF(8, plot.top(), LABEL_COLUMN - 16, 40),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+            f"Density\nmax {layout.max_count:,} per bar",
+        )
         painter.setPen(QPen(QColor("#c8ccd2"), 1, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(plot.left(), plot.bottom() - usable),
-                         QPointF(plot.right(), plot.bottom() - usable))
+        painter.drawLine(
+            QPointF(plot.left(), plot.bottom() - usable),
+            QPointF(plot.right(), plot.bottom() - usable),
+        )
         if layout.selected is not None:
             painter.fillRect(QRectF(8, plot.top() + 44, 10, 10), SELECTED_BAR)
             painter.setPen(QColor("#555555"))
@@ -502,8 +552,15 @@ class TimelineCanvas(QWidget):
 
     def _paint_halo(self, painter: QPainter, item: EventItem, plot: QRectF) -> None:
         width = 6.0 if item.active else 4.0
-        painter.setPen(QPen(HALO, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
+        painter.setPen(
+            QPen(
+                HALO,
+                width,
+                Qt.PenStyle.SolidLine,
+                Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin,
+            )
+        )
         painter.setBrush(_NO_BRUSH)
         if item.style is Style.POINT:
             painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE + 1))
@@ -522,8 +579,9 @@ class TimelineCanvas(QWidget):
         painter.setBrush(colour)
         painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE))
 
-    def _paint_uncertain(self, painter: QPainter, items: list[EventItem], colour: QColor,
-                         band: QColor, plot: QRectF) -> None:
+    def _paint_uncertain(
+        self, painter: QPainter, items: list[EventItem], colour: QColor, band: QColor, plot: QRectF
+    ) -> None:
         """Periods known only roughly: translucent, hatched, dashed edges, faded ends.
 
         The ends fade into the lane's background over a few pixels (a gradient of the
@@ -543,9 +601,16 @@ class TimelineCanvas(QWidget):
         edge = QColor(colour.darker(130))
         edge.setAlpha(min(colour.alpha(), 200))
         painter.setPen(QPen(edge, 1, Qt.PenStyle.DashLine))
-        painter.drawLines([line for r in rects for line in (
-            QLineF(r.left(), r.top(), r.right(), r.top()),
-            QLineF(r.left(), r.bottom(), r.right(), r.bottom()))])
+        painter.drawLines(
+            [
+                line
+                for r in rects
+                for line in (
+                    QLineF(r.left(), r.top(), r.right(), r.top()),
+                    QLineF(r.left(), r.bottom(), r.right(), r.bottom()),
+                )
+            ]
+        )
         painter.setPen(_NO_PEN)
         opaque, clear = QColor(band), QColor(band)
         clear.setAlpha(0)
@@ -560,11 +625,11 @@ class TimelineCanvas(QWidget):
                 gradient.setColorAt(0.0, opaque)
                 gradient.setColorAt(1.0, clear)
                 left = min(edge_x, edge_x + inward)
-                painter.fillRect(QRectF(left, rect.top() - 1, abs(inward), rect.height() + 2),
-                                 QBrush(gradient))
+                painter.fillRect(
+                    QRectF(left, rect.top() - 1, abs(inward), rect.height() + 2), QBrush(gradient)
+                )
 
-    def _paint_label(self, painter: QPainter, item: EventItem, plot: QRectF, faded: bool
-                     ) -> None:
+    def _paint_label(self, painter: QPainter, item: EventItem, plot: QRectF, faded: bool) -> None:
         x = max(item.label_x, plot.left() + 2)
         rect = QRectF(x, item.y, item.label_w - 4, item.h)
         if item.style is not Style.UNCERTAIN:  # the hatch of a rough date stays visible
@@ -572,8 +637,9 @@ class TimelineCanvas(QWidget):
             painter.setBrush(QColor(255, 255, 255, 210))
             painter.drawRoundedRect(rect.adjusted(-2, 1, 2, -1), 2, 2)
         painter.setPen(QColor(20, 20, 20, 110 if faded else 255))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         item.label)
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, item.label
+        )
 
     def _paint_brush(self, painter: QPainter) -> None:
         assert self._brush is not None
@@ -598,7 +664,8 @@ class TimelineCanvas(QWidget):
         self._press_range = (self._t0, self._t1)
         self._dragged = False
         self._brushing = self.brush_mode or bool(
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        )
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -663,5 +730,11 @@ class TimelineCanvas(QWidget):
 
 def _diamond(cx: float, cy: float, size: float) -> QPolygonF:
     half = size / 2
-    return QPolygonF([QPointF(cx, cy - half), QPointF(cx + half, cy), QPointF(cx, cy + half),
-                      QPointF(cx - half, cy)])
+    return QPolygonF(
+        [
+            QPointF(cx, cy - half),
+            QPointF(cx + half, cy),
+            QPointF(cx, cy + half),
+            QPointF(cx - half, cy),
+        ]
+    )

@@ -100,8 +100,9 @@ class DenseLayout:
         self.max_count = int(self.counts.max()) if len(self.counts) else 0
 
 
-def pack_rows(x0: np.ndarray, extent: np.ndarray, lanes: np.ndarray, n_lanes: int,
-              max_rows: int) -> np.ndarray:
+def pack_rows(
+    x0: np.ndarray, extent: np.ndarray, lanes: np.ndarray, n_lanes: int, max_rows: int
+) -> np.ndarray:
     """Greedy interval packing: the sub-row of each item inside its lane.
 
     Items are taken left to right; each goes to the first sub-row whose last item ends
@@ -121,19 +122,33 @@ def pack_rows(x0: np.ndarray, extent: np.ndarray, lanes: np.ndarray, n_lanes: in
     return row_of
 
 
-def build_sparse(rows: np.ndarray, ids: np.ndarray, lane_of_row: np.ndarray,
-                 lane_names: list[str], lane_counts: np.ndarray, styles: np.ndarray,
-                 titles: np.ndarray, x0: np.ndarray, x1: np.ndarray, left: float, top: float,
-                 right: float, height: float, measure: Callable[[str], float],
-                 elide: Callable[[str, float], str]) -> SparseLayout:
+def build_sparse(
+    rows: np.ndarray,
+    ids: np.ndarray,
+    lane_of_row: np.ndarray,
+    lane_names: list[str],
+    lane_counts: np.ndarray,
+    styles: np.ndarray,
+    titles: np.ndarray,
+    x0: np.ndarray,
+    x1: np.ndarray,
+    left: float,
+    top: float,
+    right: float,
+    height: float,
+    measure: Callable[[str], float],
+    elide: Callable[[str, float], str],
+) -> SparseLayout:
     """Lay out the events of ``rows`` (already in view) in their lanes.
 
     ``x0``/``x1`` are the pixel ends of each row's span; ``left``..``right`` the plot.
     """
     n_lanes = max(len(lane_names), 1)
     lane_h = height / n_lanes
-    lanes = [LaneBand(name, top + i * lane_h, lane_h, int(lane_counts[i]))
-             for i, name in enumerate(lane_names)]
+    lanes = [
+        LaneBand(name, top + i * lane_h, lane_h, int(lane_counts[i]))
+        for i, name in enumerate(lane_names)
+    ]
     max_rows = max(1, int((lane_h - 4) // MIN_ROW_HEIGHT))
     lane = lane_of_row[rows]
     style = styles[rows]
@@ -159,11 +174,21 @@ def build_sparse(rows: np.ndarray, ids: np.ndarray, lane_of_row: np.ndarray,
         ln = int(lane[k])
         row_h = min(MAX_ROW_HEIGHT, (lane_h - 4) / used[ln])
         y = lanes[ln].top + 2 + sub[k] * row_h
-        items.append(EventItem(
-            event_id=int(ids[row]), row=int(row), lane=ln, style=Style(int(style[k])),
-            x0=float(x0[k]), x1=float(x1[k]), y=float(y), h=float(max(row_h - 2, 4)),
-            label=labels[k] if labelled else "", label_x=float(label_x[k]),
-            label_w=float(label_w[k])))
+        items.append(
+            EventItem(
+                event_id=int(ids[row]),
+                row=int(row),
+                lane=ln,
+                style=Style(int(style[k])),
+                x0=float(x0[k]),
+                x1=float(x1[k]),
+                y=float(y),
+                h=float(max(row_h - 2, 4)),
+                label=labels[k] if labelled else "",
+                label_x=float(label_x[k]),
+                label_w=float(label_w[k]),
+            )
+        )
     # a label may not run into the next item of its sub-row
     by_row: dict[tuple[int, int], list[EventItem]] = {}
     for k, item in enumerate(items):

@@ -85,8 +85,9 @@ class TimelineView(QWidget):
 
     brushed = Signal("qint64", "qint64")  # type: ignore[arg-type]  # 64-bit times
 
-    def __init__(self, selection: SelectionModel, view_state: ViewState,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, selection: SelectionModel, view_state: ViewState, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._selection = selection
         self._view_state = view_state
@@ -97,8 +98,10 @@ class TimelineView(QWidget):
 
         self.from_field = QLineEdit(self)
         self.to_field = QLineEdit(self)
-        for field, tip in ((self.from_field, "From: 2023, 2023-05 or 2023-05-14"),
-                           (self.to_field, "To (inclusive): 2023, 2023-05 or 2023-05-14")):
+        for field, tip in (
+            (self.from_field, "From: 2023, 2023-05 or 2023-05-14"),
+            (self.to_field, "To (inclusive): 2023, 2023-05 or 2023-05-14"),
+        ):
             field.setPlaceholderText(tip.split(":")[0])
             field.setToolTip(tip)
             field.setMaximumWidth(140)
@@ -110,8 +113,9 @@ class TimelineView(QWidget):
         self.brush_button = QToolButton(self)
         self.brush_button.setText("Brush")
         self.brush_button.setCheckable(True)
-        self.brush_button.setToolTip("Drag to select a time range (or shift+drag any time); "
-                                     "Esc clears it")
+        self.brush_button.setToolTip(
+            "Drag to select a time range (or shift+drag any time); Esc clears it"
+        )
         self.status = plain_text.label(parent=self)
         self.status.setStyleSheet("color: #666;")
 
@@ -159,8 +163,9 @@ class TimelineView(QWidget):
 
     def _after_data_change(self) -> None:
         t0, t1 = self.canvas.time_range
-        if not self._has_range or (len(self.canvas.index)
-                                   and self.canvas.index.count_in(t0, t1) == 0):
+        if not self._has_range or (
+            len(self.canvas.index) and self.canvas.index.count_in(t0, t1) == 0
+        ):
             self.fit_all()
         self._show_status()
 

@@ -48,8 +48,10 @@ def upgrade() -> None:
         sa.Column("attributes", sa.JSON(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["batch_id"], ["import_batch.id"],
-            name="fk_location_batch_id_import_batch", ondelete="SET NULL",
+            ["batch_id"],
+            ["import_batch.id"],
+            name="fk_location_batch_id_import_batch",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_location"),
     )
@@ -64,8 +66,10 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["batch_id"], ["import_batch.id"],
-            name="fk_source_batch_id_import_batch", ondelete="SET NULL",
+            ["batch_id"],
+            ["import_batch.id"],
+            name="fk_source_batch_id_import_batch",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_source"),
     )
@@ -76,8 +80,10 @@ def upgrade() -> None:
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["batch_id"], ["import_batch.id"],
-            name="fk_actor_batch_id_import_batch", ondelete="SET NULL",
+            ["batch_id"],
+            ["import_batch.id"],
+            name="fk_actor_batch_id_import_batch",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_actor"),
     )
@@ -100,8 +106,10 @@ def upgrade() -> None:
         sa.Column("credibility", sa.SmallInteger(), nullable=True),
         sa.Column("attributes", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["batch_id"], ["import_batch.id"],
-            name="fk_event_batch_id_import_batch", ondelete="CASCADE",
+            ["batch_id"],
+            ["import_batch.id"],
+            name="fk_event_batch_id_import_batch",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_event"),
     )
@@ -131,6 +139,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("event_source", "event_actor", "event", "actor", "source", "location",
-                  "import_batch"):
+    for table in (
+        "event_source",
+        "event_actor",
+        "event",
+        "actor",
+        "source",
+        "location",
+        "import_batch",
+    ):
         op.drop_table(table)

@@ -41,10 +41,15 @@ def upgrade() -> None:
         sa.Column("story_id", sa.Integer(), nullable=False),
         sa.Column("view_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["story_id"], ["story.id"],
-                                name="fk_story_step_story_id_story", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["view_id"], ["saved_view.id"],
-                                name="fk_story_step_view_id_saved_view", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["story_id"], ["story.id"], name="fk_story_step_story_id_story", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["view_id"],
+            ["saved_view.id"],
+            name="fk_story_step_view_id_saved_view",
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_story_step"),
     )
     op.create_index("ix_story_step_story_id", "story_step", ["story_id"])

@@ -27,16 +27,25 @@ branch_labels = None
 depends_on = None
 
 # parents first; every table whose ids something else refers to (undo, stories, the CLI)
-TABLES = ("import_batch", "location", "source", "actor", "event", "saved_view", "story",
-          "story_step")
+TABLES = (
+    "import_batch",
+    "location",
+    "source",
+    "actor",
+    "event",
+    "saved_view",
+    "story",
+    "story_step",
+)
 
 
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for table in TABLES:
-            with op.batch_alter_table(table, recreate="always",
-                                      table_kwargs={"sqlite_autoincrement": True}):
+            with op.batch_alter_table(
+                table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+            ):
                 pass
     elif bind.dialect.name == "postgresql":
         for table in TABLES:
@@ -51,6 +60,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for table in reversed(TABLES):
-            with op.batch_alter_table(table, recreate="always",
-                                      table_kwargs={"sqlite_autoincrement": False}):
+            with op.batch_alter_table(
+                table, recreate="always", table_kwargs={"sqlite_autoincrement": False}
+            ):
                 pass

@@ -50,9 +50,12 @@ def upgrade() -> None:
     if str(encoding).upper() not in ("UTF8", "UTF-8"):
         raise RuntimeError(
             f"the database's encoding is {encoding}; Sightline needs a UTF8 database "
-            "(CREATE DATABASE ... ENCODING 'UTF8')")
-    icu = bind.exec_driver_sql(
-        "SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").first() is not None
+            "(CREATE DATABASE ... ENCODING 'UTF8')"
+        )
+    icu = (
+        bind.exec_driver_sql("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").first()
+        is not None
+    )
     collate = ' COLLATE "und-x-icu"' if icu else ""
     word, dropped = fts5_classes()
     # FTS5 drops these marks where they stand, and removes them from the Latin letters
@@ -83,7 +86,8 @@ $doc$""")
     bind.exec_driver_sql("CREATE INDEX ix_event_search_doc ON event USING gin (search_doc)")
     # the rows a search must still read the slow way (an import not yet indexed)
     bind.exec_driver_sql(
-        "CREATE INDEX ix_event_search_pending ON event (id) WHERE search_doc IS NULL")
+        "CREATE INDEX ix_event_search_pending ON event (id) WHERE search_doc IS NULL"
+    )
 
 
 def downgrade() -> None:
@@ -91,6 +95,9 @@ def downgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     bind.exec_driver_sql("ALTER TABLE event DROP COLUMN search_doc")
-    for name in ("sightline_search_doc(text, text)", "sightline_words(text)",
-                 "sightline_fold(text)"):
+    for name in (
+        "sightline_search_doc(text, text)",
+        "sightline_words(text)",
+        "sightline_fold(text)",
+    ):
         bind.exec_driver_sql(f"DROP FUNCTION {name}")

@@ -24,8 +24,10 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-LINKS = {"event_actor": "fk_event_actor_event_id_event",
-         "event_source": "fk_event_source_event_id_event"}
+LINKS = {
+    "event_actor": "fk_event_actor_event_id_event",
+    "event_source": "fk_event_source_event_id_event",
+}
 
 
 def upgrade() -> None:
@@ -45,7 +47,8 @@ $body$""")
     bind.exec_driver_sql(
         "CREATE TRIGGER event_links_cascade AFTER DELETE ON event "
         "REFERENCING OLD TABLE AS deleted_events FOR EACH STATEMENT "
-        "EXECUTE FUNCTION sightline_delete_event_links()")
+        "EXECUTE FUNCTION sightline_delete_event_links()"
+    )
 
 
 def downgrade() -> None:
@@ -57,4 +60,5 @@ def downgrade() -> None:
     for table, constraint in LINKS.items():
         bind.exec_driver_sql(
             f"ALTER TABLE {table} ADD CONSTRAINT {constraint} FOREIGN KEY (event_id) "
-            "REFERENCES event (id) ON DELETE CASCADE")
+            "REFERENCES event (id) ON DELETE CASCADE"
+        )
