@@ -73,7 +73,7 @@ def main() -> int:
     app = _application(offscreen=True)
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
-    from desktop_app.app.window import MainWindow
+    from desktop_app.shell.window import MainWindow
     from desktop_app.domain.dates import DAY_SECONDS
     from desktop_app.store.project import Project
 

@@ -100,24 +100,26 @@ def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]
     from helpers import run_js
     from PySide6.QtCore import QSettings
 
-    from desktop_app.app.window import MainWindow
+    from desktop_app.app.main import build_window
 
     made: list[Any] = []
 
     def make(project: Any) -> Any:
         settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(project, settings=settings)
+        window = build_window(project, settings=settings)
         made.append(window)
         window.resize(1400, 900)
-        with qtbot.waitSignal(window.frame_loaded, timeout=30_000):
+        with qtbot.waitSignal(window.workbench.frame_loaded, timeout=30_000):
             window.show()
         qtbot.waitUntil(lambda: window.map.is_ready, timeout=30_000)
-        located = int((window.linker.frame.located & window.linker.visible).sum())
+        located = int(
+            (window.workbench.linker.frame.located & window.workbench.linker.visible).sum()
+        )
         qtbot.waitUntil(
             lambda: (
                 run_js(qtbot, window.map.page, "Sightline.counts().events") == located
                 and run_js(qtbot, window.map.page, "Sightline.settled()")
-                and window.view_state.map is not None
+                and window.workbench.view_state.map is not None
             ),
             timeout=30_000,
         )
@@ -125,6 +127,6 @@ def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]
 
     yield make
     for window in made:
-        window.project = None  # the test's own fixture closes its project
+        window.workbench.project = None  # the test's own fixture closes its project
         window.close()
         shiboken6.delete(window)

@@ -127,7 +127,7 @@ def test_steps_reorder_rename_duplicate_and_delete(project: Project) -> None:
 
 # ---------------------------------------------------------------------- window
 def _id_of(window: Any, place: str) -> int:
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     return int(frame.ids[list(frame.place).index(place)])
 
 
@@ -137,7 +137,7 @@ def test_briefing_menu_and_dock_are_installed(
     window = make_main_window(sample_project)
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus.index("&Briefing") == menus.index("&Help") - 1
-    briefing = window.briefing
+    briefing = window.features["briefing"]
     assert window.docks["stories"].widget() is briefing.stories
     shortcuts = [
         a.shortcut().toString()
@@ -151,46 +151,55 @@ def test_briefing_menu_and_dock_are_installed(
 def test_saved_view_is_applied_back_to_the_window(
     make_main_window: Any, qtbot: Any, sample_project: Project
 ) -> None:
-    from desktop_app.app.briefing import apply_view, capture_view
+    from desktop_app.features.briefing.snapshots import apply_view, capture_view
 
     window = make_main_window(sample_project)
     moscow = _id_of(window, "Moscow")
-    window.filters.set(Filters(t0=Y2023, t1=Y2024), source=window)
-    window.selection.set([moscow], source=window)
-    window.view_state.set_timeline(Y2023, Y2024, source=window)
+    window.workbench.filters.set(Filters(t0=Y2023, t1=Y2024), source=window)
+    window.workbench.selection.set([moscow], source=window)
+    window.workbench.view_state.set_timeline(Y2023, Y2024, source=window)
     target = MapView(55.75, 37.6, 5.0)
-    window.view_state.set_map(target, source=window)
+    window.workbench.view_state.set_map(target, source=window)
     qtbot.waitUntil(lambda: map_at(qtbot, window.map.page, target), timeout=WAIT_MS)
-    step = window.briefing.stories.save_view("Moscow, 2023", "The agreement year.")
+    step = window.features["briefing"].stories.save_view("Moscow, 2023", "The agreement year.")
     assert step is not None
-    saved = window.briefing.stories.snapshot_of(step)
-    assert saved == capture_view(window, "Moscow, 2023", "The agreement year.")
+    saved = window.features["briefing"].stories.snapshot_of(step)
+    assert saved == capture_view(
+        window.features["briefing"].stage, "Moscow, 2023", "The agreement year."
+    )
 
-    window.filters.clear(source=window)
-    window.selection.clear(source=window)
+    window.workbench.filters.clear(source=window)
+    window.workbench.selection.clear(source=window)
     window.fit_all()
     qtbot.waitUntil(
-        lambda: window.view_state.map is not None and window.view_state.map.zoom != 5.0,
+        lambda: (
+            window.workbench.view_state.map is not None
+            and window.workbench.view_state.map.zoom != 5.0
+        ),
         timeout=WAIT_MS,
     )
-    apply_view(window, saved, animate=True)  # the timeline glides, the map flies
-    assert window.filters.filters == Filters(t0=Y2023, t1=Y2024)
-    assert window.selection.ids == {moscow} and window.selection.active == moscow
-    qtbot.waitUntil(lambda: window.view_state.timeline == (Y2023, Y2024), timeout=WAIT_MS)
+    apply_view(
+        window.features["briefing"].stage, saved, animate=True
+    )  # the timeline glides, the map flies
+    assert window.workbench.filters.filters == Filters(t0=Y2023, t1=Y2024)
+    assert (
+        window.workbench.selection.ids == {moscow} and window.workbench.selection.active == moscow
+    )
+    qtbot.waitUntil(lambda: window.workbench.view_state.timeline == (Y2023, Y2024), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: map_at(qtbot, window.map.page, target), timeout=WAIT_MS)
-    assert window.linker.visible.sum() == 4  # the 2023 events
+    assert window.workbench.linker.visible.sum() == 4  # the 2023 events
     # double-clicking the step in the pane applies it too
-    window.selection.clear(source=window)
-    tree = window.briefing.stories.tree
+    window.workbench.selection.clear(source=window)
+    tree = window.features["briefing"].stories.tree
     item = tree.topLevelItem(0).child(0)
     tree.itemDoubleClicked.emit(item, 0)
-    assert window.selection.ids == {moscow}
+    assert window.workbench.selection.ids == {moscow}
 
 
 def test_classification_is_a_project_setting(
     make_main_window: Any, sample_project: Project
 ) -> None:
     window = make_main_window(sample_project)
-    assert window.briefing.classification() == ""
-    window.briefing.set_classification("  OFFICIAL-SENSITIVE  ")
+    assert window.features["briefing"].classification() == ""
+    window.features["briefing"].set_classification("  OFFICIAL-SENSITIVE  ")
     assert sample_project.get_setting("classification") == "OFFICIAL-SENSITIVE"

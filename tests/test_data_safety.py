@@ -403,11 +403,11 @@ WAIT = 30_000
 
 
 def _first_event(window: Any) -> int:
-    return int(window.linker.frame.ids[0])
+    return int(window.workbench.linker.frame.ids[0])
 
 
 def _select(window: Any, event_id: int) -> None:
-    window.selection.set([event_id], active=event_id, source=None)
+    window.workbench.selection.set([event_id], active=event_id, source=None)
 
 
 def test_an_edit_waits_for_the_text_index_then_lands(
@@ -420,8 +420,8 @@ def test_an_edit_waits_for_the_text_index_then_lands(
     from desktop_app.store import editing as store
 
     window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.tasks, timeout=WAIT)
-    editing = window.editing
+    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
+    editing = window.features["editing"]
     event_id = _first_event(window)
     _select(window, event_id)
     holding, release = threading.Event(), threading.Event()
@@ -446,7 +446,7 @@ def test_an_edit_waits_for_the_text_index_then_lands(
         .currentMessage()
         .startswith("Waiting for building the text index to finish")
     )
-    assert window.linker.frame.row_of(event_id) is None
+    assert window.workbench.linker.frame.row_of(event_id) is None
     with pytest.raises(store.EditError):
         store.read_event(sample_project, event_id)
 
@@ -459,8 +459,8 @@ def test_a_refused_edit_or_undo_says_so_and_leaves_the_undo_stack_right(
     from desktop_app.store import editing as store
 
     window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.tasks, timeout=WAIT)
-    editing = window.editing
+    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
+    editing = window.features["editing"]
     sample_project.edit_wait = 0.3
     event_id = _first_event(window)
     _select(window, event_id)
@@ -475,7 +475,7 @@ def test_a_refused_edit_or_undo_says_so_and_leaves_the_undo_stack_right(
         assert "busy with the import of other.csv" in editing.message_box.text()
         editing.message_box.close()
         assert store.read_event(sample_project, event_id).title == title
-        assert window.linker.frame.row_of(event_id) is not None
+        assert window.workbench.linker.frame.row_of(event_id) is not None
     finally:
         holder.release()
 
@@ -488,7 +488,7 @@ def test_a_refused_edit_or_undo_says_so_and_leaves_the_undo_stack_right(
         editing.actions["undo"].trigger()  # refused: the stack does not move
         assert "busy with the import of third.csv" in editing.last_message
         assert editing.undo_stack.index() == 1 and editing.undo_stack.canUndo()
-        assert window.linker.frame.row_of(event_id) is None
+        assert window.workbench.linker.frame.row_of(event_id) is None
         editing.undo_stack.undo()  # straight on the stack: no exception, the step is dropped
         assert "removed from the undo history" in editing.last_message
         assert editing.undo_stack.count() == 0
@@ -515,12 +515,12 @@ def test_the_window_follows_an_import_made_by_another_process(
     """Finding 5: a CLI import appears in the window within seconds, read in the
     background, with the selection and the time range kept."""
     window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.tasks, timeout=WAIT)
-    before = len(window.linker.frame)
+    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
+    before = len(window.workbench.linker.frame)
     event_id = _first_event(window)
     _select(window, event_id)
-    window.timeline.set_range(*window.view_state.timeline)
-    span = window.view_state.timeline
+    window.timeline.set_range(*window.workbench.view_state.timeline)
+    span = window.workbench.view_state.timeline
     done = _sightline(
         "import",
         str(data_dir / "acled_sample.csv"),
@@ -530,16 +530,19 @@ def test_the_window_follows_an_import_made_by_another_process(
     )
     assert done.returncode == 0, done.stderr
     imported = json.loads(done.stdout)["imported"]
-    with qtbot.waitSignal(window.followed, timeout=WAIT):
+    with qtbot.waitSignal(window.workbench.followed, timeout=WAIT):
         pass  # the window looks every two seconds
-    assert len(window.linker.frame) == before + imported
-    assert window.selection.ids == frozenset([event_id]) and window.selection.active == event_id
-    assert window.view_state.timeline == span
+    assert len(window.workbench.linker.frame) == before + imported
+    assert (
+        window.workbench.selection.ids == frozenset([event_id])
+        and window.workbench.selection.active == event_id
+    )
+    assert window.workbench.view_state.timeline == span
     # its own edits do not make it read everything again
-    editing = window.editing
+    editing = window.features["editing"]
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         editing.actions["delete_event"].trigger()
-    with qtbot.assertNotEmitted(window.followed, wait=2 * 2000 + 500):
+    with qtbot.assertNotEmitted(window.workbench.followed, wait=2 * 2000 + 500):
         pass
 
 
@@ -551,21 +554,25 @@ def test_an_import_in_the_window_waits_for_another_import_then_lands(
     from desktop_app.ingest.pipeline import ImportResult
 
     window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.tasks, timeout=WAIT)
-    before = len(window.linker.frame)
+    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
+    before = len(window.workbench.linker.frame)
     holder = LockHolder(sample_project.path, "the import of colleague.csv")
     try:
-        window.import_path(data_dir / "timemap.csv")
+        window.features["importing"].import_path(data_dir / "timemap.csv")
         qtbot.waitUntil(
             lambda: "Waiting for the import of colleague.csv" in window.progress_label.text(),
             timeout=WAIT,
         )
     finally:
-        with qtbot.waitSignal(window.import_finished, timeout=WAIT) as finished:
+        with qtbot.waitSignal(
+            window.features["importing"].import_finished, timeout=WAIT
+        ) as finished:
             holder.release()
     result = finished.args[0]
     assert isinstance(result, ImportResult) and result.imported > 0
-    qtbot.waitUntil(lambda: len(window.linker.frame) == before + result.imported, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: len(window.workbench.linker.frame) == before + result.imported, timeout=WAIT
+    )
 
 
 def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) -> None:

@@ -12,8 +12,8 @@ from helpers import run_js
 # QtWebEngine must be imported before the QApplication exists
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-from desktop_app.app.editing import Editing, install_editing
 from desktop_app.domain.dates import Precision, parse_date, span_end_seconds, to_seconds
+from desktop_app.features.editing.editing import Editing
 from desktop_app.store import editing as store
 from desktop_app.store.project import Project
 from desktop_app.views.table.model import Column
@@ -23,10 +23,10 @@ SHOTS = Path(__file__).parent.parent / "build" / "editing-shots"
 
 
 def _editing(qtbot: Any, window: Any) -> Editing:
-    """The window's editing (installed here until MainWindow does it itself); returns once
-    the map page has the size the new toolbar leaves it and is still."""
-    found = getattr(window, "editing", None)
-    editing = found if isinstance(found, Editing) else install_editing(window)
+    """The window's editing; returns once the map page has the size the toolbar leaves
+    it and is still."""
+    editing = window.features["editing"]
+    assert isinstance(editing, Editing)
     qtbot.waitUntil(
         lambda: (
             _js(qtbot, window, "[innerWidth, innerHeight]")
@@ -39,7 +39,7 @@ def _editing(qtbot: Any, window: Any) -> Editing:
 
 
 def _id_at(window: Any, place: str) -> int:
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     return int(next(i for i, p in zip(frame.ids, frame.place, strict=True) if p == place))
 
 
@@ -76,7 +76,7 @@ def _table_precision(window: Any, event_id: int) -> str:
 
 def _timeline_span(window: Any, event_id: int) -> tuple[int, int]:
     index = window.timeline.canvas.index
-    row = window.linker.frame.row_of(event_id)
+    row = window.workbench.linker.frame.row_of(event_id)
     at = int(np.searchsorted(index.rows, row))
     assert index.rows[at] == row
     return int(index.start[at]), int(index.end[at])
@@ -84,7 +84,7 @@ def _timeline_span(window: Any, event_id: int) -> tuple[int, int]:
 
 def _map_drew(qtbot: Any, window: Any) -> None:
     """Wait until the map shows every located visible event of the current frame."""
-    located = int((window.linker.frame.located & window.linker.visible).sum())
+    located = int((window.workbench.linker.frame.located & window.workbench.linker.visible).sum())
     qtbot.waitUntil(
         lambda: (
             _js(qtbot, window, "Sightline.counts().events") == located
@@ -118,7 +118,7 @@ def test_edit_event_undo_redo_in_store_and_every_pane(
     event_id = _id_at(window, "Manila")
     old = store.read_event(sample_project, event_id)
     assert Precision(old.precision) is Precision.YEAR
-    window.selection.set([event_id], active=event_id, source="test")
+    window.workbench.selection.set([event_id], active=event_id, source="test")
     qtbot.waitUntil(
         lambda: (
             window.map.is_ready
@@ -172,7 +172,7 @@ def test_new_and_delete_event_undo(
 ) -> None:
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
-    before = len(window.linker.frame)
+    before = len(window.workbench.linker.frame)
     editing.actions["new_event"].trigger()
     form = editing.form
     form.title.setText("Ferry collision off Batangas")
@@ -182,19 +182,22 @@ def test_new_and_delete_event_undo(
     form.reliability.setCurrentText("C")
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         form.accept()
-    assert len(window.linker.frame) == before + 1
-    new_id = window.selection.active
+    assert len(window.workbench.linker.frame) == before + 1
+    new_id = window.workbench.selection.active
     assert new_id is not None and _table_title(window, new_id) == "Ferry collision off Batangas"
     assert store.read_event(sample_project, new_id).reliability == "C"
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         editing.actions["delete_event"].trigger()
-    assert len(window.linker.frame) == before and window.linker.frame.row_of(new_id) is None
+    assert (
+        len(window.workbench.linker.frame) == before
+        and window.workbench.linker.frame.row_of(new_id) is None
+    )
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         editing.undo_stack.undo()  # the delete
-    assert window.linker.frame.row_of(new_id) is not None
+    assert window.workbench.linker.frame.row_of(new_id) is not None
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         editing.undo_stack.undo()  # the creation
-    assert len(window.linker.frame) == before
+    assert len(window.workbench.linker.frame) == before
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         editing.undo_stack.redo()  # the same event again, same id
     assert store.read_event(sample_project, new_id).title == "Ferry collision off Batangas"
@@ -210,11 +213,13 @@ def test_move_place_picked_on_the_map_with_undo_redo(
     manila = _place_id(sample_project, "Manila")
     at_manila = [
         int(i)
-        for i, p in zip(window.linker.frame.ids, window.linker.frame.place, strict=True)
+        for i, p in zip(
+            window.workbench.linker.frame.ids, window.workbench.linker.frame.place, strict=True
+        )
         if p == "Manila"
     ]
     old = store.read_location(sample_project, manila)
-    window.selection.set([event_id], active=event_id, source="test")
+    window.workbench.selection.set([event_id], active=event_id, source="test")
 
     with qtbot.waitSignal(editing.picking, timeout=WAIT):
         editing.actions["move_place"].trigger()
@@ -233,15 +238,15 @@ def test_move_place_picked_on_the_map_with_undo_redo(
     with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
         _mouse(qtbot, window, "click", spot["x"], spot["y"])
     moved = store.read_location(sample_project, manila)
-    tolerance = 360.0 / (256 * 2**window.view_state.map.zoom) * 2  # two pixels
+    tolerance = 360.0 / (256 * 2**window.workbench.view_state.map.zoom) * 2  # two pixels
     assert abs(moved.latitude - target["lat"]) < tolerance
     assert abs(moved.longitude - target["lng"]) < tolerance
     assert moved.geo_precision == "exact" and moved.name == old.name
     assert _js(qtbot, window, "Sightline.picking()") is False
-    assert window.selection.ids == {event_id}  # the pick did not select anything else
+    assert window.workbench.selection.ids == {event_id}  # the pick did not select anything else
 
     def drawn_at(lat: float, lon: float) -> bool:
-        frame = window.linker.frame
+        frame = window.workbench.linker.frame
         rows = frame.rows_of(at_manila)
         if not (np.allclose(frame.lat[rows], lat) and np.allclose(frame.lon[rows], lon)):
             return False
@@ -274,9 +279,9 @@ def test_move_place_picked_on_the_map_with_undo_redo(
     _map_drew(qtbot, window)
     other = _id_at(window, "London")
     pixel = _js(qtbot, window, f"Sightline.eventPixel({other})")
-    with qtbot.waitSignal(window.selection.changed, timeout=WAIT):
+    with qtbot.waitSignal(window.workbench.selection.changed, timeout=WAIT):
         _mouse(qtbot, window, "click", pixel["x"], pixel["y"])
-    assert window.selection.ids == {other}
+    assert window.workbench.selection.ids == {other}
 
 
 # ---------------------------------------------------------------------- merge
@@ -286,7 +291,7 @@ def test_merge_places_undo_redo_in_store_and_panes(
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     taipei, manila = _place_id(sample_project, "Taipei"), _place_id(sample_project, "Manila")
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     at = {
         p: {int(i) for i, q in zip(frame.ids, frame.place, strict=True) if q == p}
         for p in ("Taipei", "Manila")
@@ -294,7 +299,7 @@ def test_merge_places_undo_redo_in_store_and_panes(
     manila_before = store.read_location(sample_project, manila)
     taipei_before = store.read_location(sample_project, taipei)
     shown_at_manila = next(iter(at["Manila"]))
-    window.selection.set([shown_at_manila], active=shown_at_manila, source="test")
+    window.workbench.selection.set([shown_at_manila], active=shown_at_manila, source="test")
 
     editing.actions["merge_places"].trigger()
     form = editing.form
@@ -305,7 +310,7 @@ def test_merge_places_undo_redo_in_store_and_panes(
         form.accept()
 
     def panes_show(mapping: dict[str, set[int]]) -> None:
-        frame = window.linker.frame
+        frame = window.workbench.linker.frame
         for place, ids in mapping.items():
             rows = frame.rows_of(sorted(ids))
             assert set(frame.place[rows]) == {place}
@@ -324,7 +329,7 @@ def test_merge_places_undo_redo_in_store_and_panes(
     panes_show({"Taipei": merged_ids})
     assert "Taipei" in window.details.card_text()
     # every event of both places is drawn at Taipei now
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     rows = frame.rows_of(sorted(merged_ids))
     assert np.allclose(frame.lat[rows], taipei_before.latitude)
 
@@ -348,7 +353,7 @@ def test_forms_refuse_bad_values_with_a_message(
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     event_id = _id_at(window, "London")
-    window.selection.set([event_id], active=event_id, source="test")
+    window.workbench.selection.set([event_id], active=event_id, source="test")
     old = store.read_event(sample_project, event_id)
 
     editing.actions["edit_event"].trigger()
@@ -390,7 +395,7 @@ def test_new_source_and_edit_source_undo(
     window = make_main_window(sample_project)
     editing = _editing(qtbot, window)
     event_id = _id_at(window, "Beijing")
-    window.selection.set([event_id], active=event_id, source="test")
+    window.workbench.selection.set([event_id], active=event_id, source="test")
     cited = store.event_sources(sample_project, event_id)
     editing.actions["new_source"].trigger()
     form = editing.form

@@ -12,10 +12,10 @@ import pytest
 from helpers import run_js
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from desktop_app.app.briefing import capture_view
-from desktop_app.app.exporting import install_exports
 from desktop_app.domain.dates import to_seconds
 from desktop_app.export.html_page import script_json
+from desktop_app.features.briefing.snapshots import capture_view
+from desktop_app.features.exporting import exporting
 from desktop_app.ingest.pipeline import import_file
 from desktop_app.state.models import Filters
 from desktop_app.store.project import Project
@@ -86,9 +86,10 @@ def test_html_of_the_view_is_offline_and_shows_the_events(
     import_file(sample_project, data_dir / "script_injection.csv")
     import_file(sample_project, data_dir / "gdelt_v1.tsv")  # one event without a place
     window = make_main_window(sample_project)
-    exports = install_exports(window)
-    assert install_exports(window) is exports  # idempotent
-    frame = window.linker.frame
+    exports = window.features["exporting"]
+    with pytest.raises(ValueError, match="declared twice"):  # its actions exist once
+        exporting.install(window.workbench, window)
+    frame = window.workbench.linker.frame
     path = tmp_path / "view.html"
     with qtbot.waitSignal(exports.exported, timeout=WAIT_MS):
         size = exports.export_html_view(path)
@@ -102,7 +103,7 @@ def test_html_of_the_view_is_offline_and_shows_the_events(
 
     view, interceptor = _load(qtbot, path)
     page = view.page()
-    visible = window.linker.visible
+    visible = window.workbench.linker.visible
     located = int((frame.located & visible).sum())
     assert located < int(visible.sum())  # an unlocated event is listed but not drawn
     assert run_js(qtbot, page, "SightlineExport.markerCount()") == located
@@ -140,21 +141,23 @@ def story(make_main_window: Any, sample_project: Project) -> tuple[Any, int, lis
     repo = ViewsRepository(sample_project)
     story_id = repo.create_story("Airborne <b>story</b>")
     y2024 = to_seconds(datetime(2024, 1, 1))
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     snaps = []
     for n, (filters, zoom) in enumerate(
         [(Filters(), 3.0), (Filters(t1=y2024), 4.0), (Filters(t0=y2024), 2.0)]
     ):
-        window.filters.set(filters, source=None)
-        window.selection.set(frame.ids[n : n + 2].tolist(), source=None)
+        window.workbench.filters.set(filters, source=None)
+        window.workbench.selection.set(frame.ids[n : n + 2].tolist(), source=None)
         snap = capture_view(
-            window, f"Step {n + 1} <script>window.__canary=1</script>", f"Note {n + 1}"
+            window.features["briefing"].stage,
+            f"Step {n + 1} <script>window.__canary=1</script>",
+            f"Note {n + 1}",
         )
         snaps.append(snap)
         state = snap.to_dict()
         state["map"] = {"lat": 40.0 + n, "lon": 80.0 + 10 * n, "zoom": zoom}
         repo.add_step(story_id, repo.save_view(snap.title, snap.note, state))
-    window.filters.set(Filters(), source=None)
+    window.workbench.filters.set(Filters(), source=None)
     return window, story_id, snaps
 
 
@@ -162,14 +165,14 @@ def test_html_of_a_story_steps_through_its_views(
     story: tuple[Any, int, list[Any]], qtbot: Any, tmp_path: Path
 ) -> None:
     window, story_id, _snaps = story
-    exports = install_exports(window)
+    exports = window.features["exporting"]
     path = tmp_path / "story.html"
     assert exports.export_html_story(story_id, path) > 0
     text = path.read_text("utf-8")
     _no_remote_reference(text)
     view, interceptor = _load(qtbot, path)
     page = view.page()
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     located_2023 = sum(
         1
         for r in range(len(frame))

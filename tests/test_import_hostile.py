@@ -220,7 +220,7 @@ def test_cr_only_line_ends_in_the_cli_and_the_wizard(project: Project, tmp_path:
 
 
 def test_cr_only_file_in_the_wizard_window(qtbot: Any, project: Project, tmp_path: Path) -> None:
-    from desktop_app.app.import_wizard import ImportWizard
+    from desktop_app.features.importing.wizard import ImportWizard
 
     path = tmp_path / "mac_excel.csv"
     path.write_bytes(CR_ONLY)

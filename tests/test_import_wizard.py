@@ -13,13 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import func, select
 
-from desktop_app.app.import_wizard import REMEMBERED_NOTE, ImportWizard
-from desktop_app.app.tasks import Task
 from desktop_app.domain.dates import DateOrder
+from desktop_app.features.importing.state import REMEMBERED_NOTE
+from desktop_app.features.importing.wizard import ImportWizard
 from desktop_app.ingest import mapping_memory
 from desktop_app.ingest.pipeline import ImportCancelled, Options, import_file, preview
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, ImportBatch
+from desktop_app.workbench.tasks import Task
 
 HEADER = "Occurred On,Heading,Where,Nation,Y,X\n"
 ROWS = (
@@ -371,10 +372,8 @@ def test_file_import_opens_the_wizard_and_the_panes_reload(
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QFileDialog
 
-    from desktop_app.app.import_wizard import install_import_wizard
-
     window = make_main_window(project)
-    launcher = install_import_wizard(window)
+    launcher = window.features["importing"]
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(odd_file), ""))
     )
@@ -384,9 +383,9 @@ def test_file_import_opens_the_wizard_and_the_panes_reload(
     wizard = opened.args[0]
     assert isinstance(wizard, ImportWizard) and wizard.isVisible()
     _map_odd(qtbot, wizard)
-    with qtbot.waitSignal(window.frame_loaded, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.workbench.frame_loaded, timeout=WAIT_MS):
         _run_import(qtbot, wizard)
-    assert len(window.linker.frame.ids) == 3
+    assert len(window.workbench.linker.frame.ids) == 3
     assert _counts(project) == (1, 3)
     wizard.accept()
 
@@ -416,7 +415,7 @@ def test_reading_runs_on_a_worker_and_the_window_stays_live(
 ) -> None:
     """A read that takes long (a huge or hostile file) leaves the GUI thread free: the
     wizard opens at once, says it is reading, cannot be left, and fills in when done."""
-    from desktop_app.app import import_wizard
+    from desktop_app.features.importing import wizard as import_wizard
 
     started, release = threading.Event(), threading.Event()
     real = import_wizard.read_for_import
@@ -591,7 +590,7 @@ def test_closing_the_wizard_while_it_reads(
     import shiboken6
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.app import import_wizard
+    from desktop_app.features.importing import wizard as import_wizard
 
     started, release = threading.Event(), threading.Event()
     real = import_wizard.read_for_import

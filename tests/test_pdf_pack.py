@@ -34,13 +34,21 @@ def test_pack_of_the_sample_story(
 ) -> None:
     window = make_main_window(sample_project)
     story, steps = sample_story(window)
-    window.briefing.set_classification(CLASSIFICATION)
-    before = (window.filters.filters, window.selection.ids, window.view_state.map)
+    window.features["briefing"].set_classification(CLASSIFICATION)
+    before = (
+        window.workbench.filters.filters,
+        window.workbench.selection.ids,
+        window.workbench.view_state.map,
+    )
     path = tmp_path / "pack.pdf"
-    with qtbot.waitSignal(window.briefing.pack_written, timeout=WAIT_MS) as written:
-        capture = window.briefing.export_pack(story, path)
+    with qtbot.waitSignal(window.features["briefing"].pack_written, timeout=WAIT_MS) as written:
+        capture = window.features["briefing"].export_pack(story, path)
     assert written.args == [str(path), 4]
-    assert (window.filters.filters, window.selection.ids, window.view_state.map) == before
+    assert (
+        window.workbench.filters.filters,
+        window.workbench.selection.ids,
+        window.workbench.view_state.map,
+    ) == before
     assert [p.map_image is not None and not p.map_image.isNull() for p in capture._pages] == [
         True
     ] * 3
@@ -66,7 +74,7 @@ def test_pack_of_the_sample_story(
     for number, text in enumerate(pages, start=1):
         assert text.count(CLASSIFICATION) == 2, (number, text)  # top and bottom
         assert f"Page {number} of 4" in text
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     for step, text in zip(steps, step_pages, strict=True):
         assert step.title in text and step.note in text
         for event_id in step.selection:

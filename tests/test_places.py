@@ -349,7 +349,7 @@ def test_a_name_recorded_several_times_close_together_picks_the_oldest(
 def test_the_place_picker_tells_places_of_one_name_apart(
     qtbot: Any, project: Project, tmp_path: Path
 ) -> None:
-    from desktop_app.app.edit_forms import EventForm, MergeForm
+    from desktop_app.features.editing.forms import EventForm, MergeForm
 
     il, mo = _springfields(project)
     again = store.create_location(

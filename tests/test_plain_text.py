@@ -88,7 +88,7 @@ def test_event_text_is_plain_in_every_pane(
 ) -> None:
     title, actor = _hostile_project(project, tmp_path)
     window = make_main_window(project)
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     ids = [int(i) for i in frame.ids]
 
     # table: the title cell's tooltip
@@ -99,7 +99,7 @@ def test_event_text_is_plain_in_every_pane(
     _shows_literally(tip, title)
 
     # details: several selected -> a list whose items carry the title as a tooltip
-    window.selection.set(ids, source="test")
+    window.workbench.selection.set(ids, source="test")
     items = [window.details.event_list.item(i) for i in range(window.details.event_list.count())]
     tips = [item.toolTip() for item in items if title in item.text()]
     assert tips
@@ -133,14 +133,14 @@ def test_presentation_captions_are_plain(
     story = repo.create_story(title)
     view = ViewSnapshot(title, f"note {title}", timeline=None, map=None)
     repo.add_step(story, repo.save_view(view.title, view.note, view.to_dict()))
-    window.briefing.stories.reload(story_id=story)
-    shown = window.briefing.present(story, full_screen=False)
+    window.features["briefing"].stories.reload(story_id=story)
+    shown = window.features["briefing"].present(story, full_screen=False)
     assert shown is not None
     try:
         assert _labels_are_plain(shown, title) >= 2  # the title and the note
         assert _labels_are_plain(shown, title.upper()) >= 1  # the story line
         # the stories pane's tooltip of the step
-        tree = window.briefing.stories.tree
+        tree = window.features["briefing"].stories.tree
         step = tree.topLevelItem(0).child(0)
         _shows_literally(step.toolTip(0), title)
     finally:
@@ -168,5 +168,5 @@ def test_every_message_box_goes_through_the_plain_text_helper() -> None:
 
 def test_about_names_the_log_folder(make_main_window: Any, project: Project) -> None:
     window = make_main_window(project)
-    text = window.about_text()
+    text = window.features["help"].about_text()
     assert "Log folder:" in text and "sightline" in text.lower()

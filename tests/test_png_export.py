@@ -11,8 +11,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 
-from desktop_app.app.exporting import PngDialog, install_exports
+from desktop_app.features.exporting.exporting import PngDialog
 from desktop_app.store.project import Project
+from desktop_app.workbench import MenuId
 
 WAIT_MS = 30_000
 
@@ -36,7 +37,7 @@ def test_png_is_size_times_two_and_not_blank(
     size: QSize,
 ) -> None:
     window = make_main_window(sample_project)
-    exports = install_exports(window)
+    exports = window.features["exporting"]
     target = {"window": None, "map": window.map, "timeline": window.timeline}[pane]
     before = (window.size(), window.map.size(), window.timeline.size())
     path = tmp_path / f"{pane}.png"
@@ -64,8 +65,8 @@ def test_png_dialog_defaults_to_the_widget_size_at_2x(qtbot: Any) -> None:
 
 def test_export_menu_lists_every_export(make_main_window: Any, sample_project: Project) -> None:
     window = make_main_window(sample_project)
-    exports = install_exports(window)
-    texts = [a.text() for a in exports.menu.actions() if not a.isSeparator()]
+    menu = window.menu(MenuId.FILE_EXPORT)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
     assert texts == [
         "Visible events as &CSV…",
         "Visible events as &GeoJSON…",
@@ -76,4 +77,4 @@ def test_export_menu_lists_every_export(make_main_window: Any, sample_project: P
         "PNG of a p&ane…",
     ]
     file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
-    assert exports.menu.menuAction() in file_menu.actions()
+    assert menu.menuAction() in file_menu.actions()

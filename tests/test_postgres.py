@@ -370,7 +370,7 @@ def test_read_only_role_browses_searches_and_is_told_on_writes(
                 import_file(reader, data_dir / "timemap.csv")
             assert len(EventFrame.load(reader)) == 7
             window = make_main_window(reader)  # the window opens, indexes nothing, shows all
-            assert len(window.linker.frame) == 7
+            assert len(window.workbench.linker.frame) == 7
             assert reader.display_name in window.windowTitle()
             assert "read-only-pw" not in window.windowTitle()
             qtbot.waitUntil(
@@ -436,8 +436,8 @@ def test_no_password_in_window_title_or_pdf_pack(
             assert project.display_name in window.windowTitle()
             story, _ = sample_story(window)
             path = tmp_path / "pack.pdf"
-            with qtbot.waitSignal(window.briefing.pack_written, timeout=60_000):
-                window.briefing.export_pack(story, path)
+            with qtbot.waitSignal(window.features["briefing"].pack_written, timeout=60_000):
+                window.features["briefing"].export_pack(story, path)
             pages = [
                 " ".join(unicodedata.normalize("NFKC", page.extract_text() or "").split())
                 for page in pypdf.PdfReader(str(path)).pages

@@ -25,7 +25,7 @@ def _year(y: int, m: int = 1) -> int:
 
 def sample_story(window: Any) -> tuple[int, list[ViewSnapshot]]:
     """Three views of the sample: the 2023 deal, the London review, the exposed states."""
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     ids = {place: int(frame.ids[i]) for i, place in enumerate(frame.place) if place}
     moscow = [int(i) for i, p in zip(frame.ids, frame.place, strict=True) if p == "Moscow"]
     steps = [
@@ -56,11 +56,11 @@ def sample_story(window: Any) -> tuple[int, list[ViewSnapshot]]:
             active=ids["Taipei"],
         ),
     ]
-    repo = ViewsRepository(window.project)
+    repo = ViewsRepository(window.workbench.project)
     story = repo.create_story("Russia–China airborne cooperation")  # noqa: RUF001 (typography)
     for step in steps:
         repo.add_step(story, repo.save_view(step.title, step.note, step.to_dict()))
-    window.briefing.stories.reload(story_id=story)
+    window.features["briefing"].stories.reload(story_id=story)
     return story, steps
 
 
@@ -81,12 +81,16 @@ def test_presentation_steps_with_clicker_keys(
 ) -> None:
     window = make_main_window(sample_project)
     _story, steps = sample_story(window)
-    window.briefing.set_classification("OFFICIAL - FOR TRAINING")
-    before = (window.filters.filters, window.selection.ids, window.view_state.map)
+    window.features["briefing"].set_classification("OFFICIAL - FOR TRAINING")
+    before = (
+        window.workbench.filters.filters,
+        window.workbench.selection.ids,
+        window.workbench.view_state.map,
+    )
 
-    with qtbot.waitSignal(window.briefing.presentation_started, timeout=WAIT_MS):
-        window.briefing.present_action.trigger()
-    shown = window.briefing.presentation
+    with qtbot.waitSignal(window.features["briefing"].presentation_started, timeout=WAIT_MS):
+        window.features["briefing"].present_action.trigger()
+    shown = window.features["briefing"].presentation
     assert shown is not None and shown.isFullScreen() and shown.isVisible()
     assert shown.geometry() == shown.screen().geometry()
     qtbot.waitUntil(lambda: shown.map.is_ready, timeout=WAIT_MS)
@@ -103,7 +107,9 @@ def test_presentation_steps_with_clicker_keys(
     )
     # the step's events are highlighted on the map
     located = {
-        i for i in steps[0].selection if window.linker.frame.located[window.linker.frame.row_of(i)]
+        i
+        for i in steps[0].selection
+        if window.workbench.linker.frame.located[window.workbench.linker.frame.row_of(i)]
     }
     qtbot.waitUntil(
         lambda: set(run_js(qtbot, shown.map.page, "Sightline.counts().selectedIds")) == located,
@@ -135,7 +141,9 @@ def test_presentation_steps_with_clicker_keys(
         assert shown.title_label.text() == steps[expected].title
         assert shown.counter_label.text() == f"{expected + 1} / 3"
         qtbot.waitUntil(lambda e=expected: shows(qtbot, shown, steps[e]), timeout=WAIT_MS)
-    assert window.linker.visible.sum() == 4  # the 2023 filter of step 1, through the window
+    assert (
+        window.workbench.linker.visible.sum() == 4
+    )  # the 2023 filter of step 1, through the window
 
     # keys reach the presentation even from the map's web view
     QTest.keyClick(shown.map.focusProxy() or shown.map, Qt.Key.Key_Right)
@@ -145,9 +153,13 @@ def test_presentation_steps_with_clicker_keys(
     with qtbot.waitSignal(shown.closed, timeout=WAIT_MS):
         QTest.keyClick(shown, Qt.Key.Key_Escape)
     assert not shown.isVisible()
-    assert (window.filters.filters, window.selection.ids, window.view_state.map) == before
-    assert window.briefing.presentation is None
-    assert window.briefing.stories.current_step_index() == 1  # where the talk stopped
+    assert (
+        window.workbench.filters.filters,
+        window.workbench.selection.ids,
+        window.workbench.view_state.map,
+    ) == before
+    assert window.features["briefing"].presentation is None
+    assert window.features["briefing"].stories.current_step_index() == 1  # where the talk stopped
 
 
 def test_presentation_without_animation_lands_at_once(
@@ -155,7 +167,7 @@ def test_presentation_without_animation_lands_at_once(
 ) -> None:
     window = make_main_window(sample_project)
     story, steps = sample_story(window)
-    shown = window.briefing.present(story, start=2, full_screen=False)
+    shown = window.features["briefing"].present(story, start=2, full_screen=False)
     assert shown is not None and shown.index == 2
     assert not shown.classification_top.isVisible()  # no classification set
     shown.animate = False
@@ -176,10 +188,10 @@ def test_presenting_an_empty_story_explains_instead(
     window = make_main_window(sample_project)
     told: list[str] = []
     monkeypatch.setattr(plain_text, "inform", lambda *a: told.append(a[2]))
-    story = window.briefing.stories.new_story("Empty")
-    assert window.briefing.present(story) is None
+    story = window.features["briefing"].stories.new_story("Empty")
+    assert window.features["briefing"].present(story) is None
     assert told and "no views" in told[0]
     with pytest.raises(ValueError):
-        from desktop_app.app.presentation import PresentationWindow
+        from desktop_app.features.briefing.presentation import PresentationWindow
 
         PresentationWindow(window, [])

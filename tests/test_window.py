@@ -16,7 +16,8 @@ from helpers import run_js
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 
-from desktop_app.app.window import MainWindow
+from desktop_app.app.main import build_window
+from desktop_app.shell.window import MainWindow
 from desktop_app.domain.dates import to_seconds
 from desktop_app.ingest.pipeline import import_file
 from desktop_app.store.project import Project
@@ -25,7 +26,7 @@ WAIT_MS = 30_000
 
 
 def _id_of(window: MainWindow, place: str) -> int:
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     return int(frame.ids[list(frame.place).index(place)])
 
 
@@ -39,7 +40,7 @@ def test_sample_opens_with_every_pane_populated(
     make_main_window: Any, qtbot: Any, sample_project: Project
 ) -> None:
     window = make_main_window(sample_project)
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     assert len(frame) >= 8
     assert window.table.model.rowCount() == len(frame)
     assert window.filters_view.count_label.text() == f"{len(frame)} of {len(frame)} events"
@@ -54,12 +55,12 @@ def test_brush_on_the_timeline_selects_in_every_pane(
     from datetime import datetime
 
     window = make_main_window(sample_project)
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     t0, t1 = to_seconds(datetime(2023, 3, 1)), to_seconds(datetime(2023, 4, 1))
     with qtbot.waitSignal(window.map.drawn, timeout=WAIT_MS):
         window.timeline.brush(t0, t1)
     expected = {int(i) for i in frame.ids[(frame.start < t1) & (frame.end > t0)]}
-    assert expected and window.selection.ids == expected  # the 2023 events, year-long
+    assert expected and window.workbench.selection.ids == expected  # the 2023 events, year-long
     assert {
         window.table.model.event_id(i.row())
         for i in window.table.table.selectionModel().selectedRows()
@@ -86,9 +87,11 @@ def test_click_on_a_map_marker_selects_in_the_other_panes(
         f"clientY:{pixel['y']},bubbles:true,cancelable:true,view:window}}));"
         "return true;})()"
     )
-    with qtbot.waitSignal(window.selection.changed, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.workbench.selection.changed, timeout=WAIT_MS):
         assert run_js(qtbot, window.map.page, click) is True
-    assert window.selection.ids == {manila} and window.selection.active == manila
+    assert (
+        window.workbench.selection.ids == {manila} and window.workbench.selection.active == manila
+    )
     rows = window.table.table.selectionModel().selectedRows()
     assert [window.table.model.event_id(r.row()) for r in rows] == [manila]
     layout = window.timeline.canvas.current_layout()
@@ -112,14 +115,14 @@ def test_table_selection_shows_in_map_timeline_and_details(
         window.table.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.NoUpdate
         )
-    assert window.selection.ids == {london}
+    assert window.workbench.selection.ids == {london}
     assert run_js(qtbot, window.map.page, "Sightline.counts().selectedIds") == [london]
     layout = window.timeline.canvas.current_layout()
     assert {item.event_id for item in layout.items if item.selected} == {london}
     assert "RUSI" in window.details.card_text()
     # clearing works the same way, from the window's own action
     with qtbot.waitSignal(window.map.drawn, timeout=WAIT_MS):
-        window.selection.clear(source=window)
+        window.workbench.selection.clear(source=window)
     assert window.table.table.selectionModel().selectedRows() == []
     assert run_js(qtbot, window.map.page, "Sightline.counts().selected") == 0
 
@@ -128,10 +131,10 @@ def test_filters_and_search_change_every_pane(
     make_main_window: Any, qtbot: Any, sample_project: Project
 ) -> None:
     window = make_main_window(sample_project)
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     total = len(frame)
-    with qtbot.waitSignal(window.linker.counts_shown, timeout=WAIT_MS):
-        window.filters.set_facet("category", frozenset({"strategic implication"}))
+    with qtbot.waitSignal(window.workbench.linker.counts_shown, timeout=WAIT_MS):
+        window.workbench.filters.set_facet("category", frozenset({"strategic implication"}))
     shown = _table_ids(window)
     assert len(shown) == 2 and window.table.model.rowCount() == 2
     assert window.filters_view.count_label.text() == f"2 of {total} events"
@@ -152,9 +155,9 @@ def test_filters_and_search_change_every_pane(
     }
     assert counts == {"year": "2"}
     # search goes through the full-text index
-    window.filters.clear()
-    with qtbot.waitSignal(window.linker.refiltered, timeout=WAIT_MS):
-        window.filters.set_text("Black Moon")
+    window.workbench.filters.clear()
+    with qtbot.waitSignal(window.workbench.linker.refiltered, timeout=WAIT_MS):
+        window.workbench.filters.set_text("Black Moon")
     assert {frame.title[frame.row_of(i)] for i in _table_ids(window)} >= {
         t for t in frame.title if "Black Moon" in t
     }
@@ -162,8 +165,8 @@ def test_filters_and_search_change_every_pane(
     # the time window: only what overlaps 2025
     from datetime import datetime
 
-    with qtbot.waitSignal(window.linker.refiltered, timeout=WAIT_MS):
-        window.filters.set_time_window(
+    with qtbot.waitSignal(window.workbench.linker.refiltered, timeout=WAIT_MS):
+        window.workbench.filters.set_time_window(
             to_seconds(datetime(2025, 1, 1)), to_seconds(datetime(2026, 1, 1))
         )
     assert all(
@@ -176,7 +179,7 @@ def test_events_without_location_are_noted_not_placed(
 ) -> None:
     import_file(project, data_dir / "gdelt_v1.tsv")  # one event without any place
     window = make_main_window(project)
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     assert int((~frame.located).sum()) == 1
     assert window.table.model.rowCount() == len(frame)  # the table lists it
     note = run_js(qtbot, window.map.page, "document.body.innerText")
@@ -189,16 +192,16 @@ def test_no_network_and_event_text_is_inert(
 ) -> None:
     import_file(project, data_dir / "script_injection.csv")
     window = make_main_window(project)
-    window.select_visible()  # draws every event highlighted, detail pane lists them
+    window.workbench.select_visible()  # draws every event highlighted, detail pane lists them
     qtbot.waitUntil(
         lambda: (
             run_js(qtbot, window.map.page, "Sightline.counts().selected")
-            == len(window.linker.frame)
+            == len(window.workbench.linker.frame)
         ),
         timeout=WAIT_MS,
     )
-    for event_id in window.linker.frame.ids:
-        window.selection.set([int(event_id)])
+    for event_id in window.workbench.linker.frame.ids:
+        window.workbench.selection.set([int(event_id)])
         body = window.details.card.toHtml().split("<body", 1)[1].lower()
         assert "<script" not in body and "<img" not in body
     assert window.details.card.refused_resources == []
@@ -213,9 +216,9 @@ def test_layout_is_remembered(
     window.docks["table"].hide()
     window.close()
     settings = QSettings(str(tmp_path / "settings0.ini"), QSettings.Format.IniFormat)
-    again = MainWindow(Project.open(sample_project.path), settings=settings)
+    again = build_window(Project.open(sample_project.path), settings=settings)
     try:
-        with qtbot.waitSignal(again.frame_loaded, timeout=WAIT_MS):
+        with qtbot.waitSignal(again.workbench.frame_loaded, timeout=WAIT_MS):
             again.show()
         assert again.docks["table"].isHidden()
         again.reset_layout()
@@ -229,13 +232,15 @@ def test_import_runs_on_a_worker_and_reloads_every_pane(
     make_main_window: Any, qtbot: Any, sample_project: Project, data_dir: Path
 ) -> None:
     window = make_main_window(sample_project)
-    before = len(window.linker.frame)
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
-        window.import_path(data_dir / "acled_sample.csv")
+    before = len(window.workbench.linker.frame)
+    with qtbot.waitSignal(
+        window.features["importing"].import_finished, timeout=WAIT_MS
+    ) as finished:
+        window.features["importing"].import_path(data_dir / "acled_sample.csv")
     assert finished.args[0].imported == 7
-    qtbot.waitUntil(lambda: len(window.linker.frame) == before + 7, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(window.workbench.linker.frame) == before + 7, timeout=WAIT_MS)
     assert window.table.model.rowCount() == before + 7
-    assert np.any(window.linker.frame.place == "Kyiv")
+    assert np.any(window.workbench.linker.frame.place == "Kyiv")
 
 
 def test_dropping_a_csv_on_the_window_imports_it(
@@ -268,6 +273,8 @@ def test_dropping_a_csv_on_the_window_imports_it(
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(
+        window.features["importing"].import_finished, timeout=WAIT_MS
+    ) as finished:
         window.dropEvent(drop)
     assert finished.args[0].preset == "timemap" and finished.args[0].imported == 6

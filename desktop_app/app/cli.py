@@ -228,7 +228,7 @@ def _open(project: str | None) -> object:
 
 def _import(args: argparse.Namespace, project_target: str | None) -> int:
     from desktop_app.app.cli_commands import UsageError, with_mapping
-    from desktop_app.app.import_report import CreatedFiles, summary_lines
+    from desktop_app.features.importing.report import CreatedFiles, summary_lines
     from desktop_app.ingest.filecheck import check_file
     from desktop_app.ingest.pipeline import Options, UnreadableFile, import_file
     from desktop_app.store.bulk import BatchWriteError

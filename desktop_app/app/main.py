@@ -1,12 +1,59 @@
-"""Starting the window, and rendering it to a PNG (``sightline screenshot``)."""
+"""The composition root: build the window (workbench, shell, features), start it, and
+render it to a PNG (``sightline screenshot``).
+
+``build_window`` is the one place that knows every feature: it makes the
+:class:`~desktop_app.workbench.Workbench`, the shell's
+:class:`~desktop_app.shell.window.MainWindow`, installs each feature with both, and
+starts the workbench. A new feature is one more line here.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.store.project import Project, default_project_path
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.shell.window import MainWindow
+
+
+def build_window(
+    project: Project,
+    settings: QSettings | None = None,
+    online_basemap_url: str | None = None,
+) -> MainWindow:
+    """The main window on ``project``, every feature installed; its events load on a
+    worker thread (``workbench.frame_loaded`` tells when they are in every pane)."""
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.app import logs
+    from desktop_app.features import help as help_feature
+    from desktop_app.features import projects
+    from desktop_app.features.briefing import briefing
+    from desktop_app.features.editing import editing
+    from desktop_app.features.exporting import exporting
+    from desktop_app.features.importing import feature as importing
+    from desktop_app.shell.window import MainWindow
+    from desktop_app.workbench import Workbench
+
+    workbench = Workbench(project, settings or QSettings("Sightline", "Sightline"))
+    shell = MainWindow(workbench, online_basemap_url=online_basemap_url)
+    workbench.setParent(shell)  # one lifetime: the window's
+    shell.features = {
+        "projects": projects.install(workbench, shell),
+        "importing": importing.install(workbench, shell),
+        "briefing": briefing.install(workbench, shell),
+        "exporting": exporting.install(workbench, shell),
+        "editing": editing.install(workbench, shell),
+        "help": help_feature.install(workbench, shell, logs.log_path() or logs.log_dir()),
+    }
+    shell.finish()
+    return shell
 
 
 def open_or_create(target: str | None) -> Project:
@@ -60,9 +107,7 @@ def run_window(target: str | None) -> int:
     except ProjectError as exc:
         print(f"sightline: {exc}", file=sys.stderr)
         return 2
-    from desktop_app.app.window import MainWindow
-
-    window = MainWindow(project)
+    window = build_window(project)
     window.show()
     try:
         return int(app.exec())  # type: ignore[attr-defined]
@@ -103,11 +148,9 @@ def screenshot(
 
     app = _application(offscreen=True)
     project = open_or_create(target)
-    from desktop_app.app.window import MainWindow
-
     settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
     width, height = (int(v) for v in size.lower().split("x"))
-    window = MainWindow(project, settings=settings)
+    window = build_window(project, settings=settings)
     window.resize(width, height)
     window.show()
     loop = QEventLoop()
@@ -121,7 +164,7 @@ def screenshot(
         state[what] = True
         check()
 
-    window.frame_loaded.connect(lambda: mark("loaded"))
+    window.workbench.frame_loaded.connect(lambda: mark("loaded"))
     window.map.ready.connect(lambda: mark("map"))
     if getattr(window.map, "is_ready", False):
         state["map"] = True
@@ -133,7 +176,7 @@ def screenshot(
         print("sightline: the window did not finish drawing in time", file=sys.stderr)
         return 1
     if select:
-        window.selection.set(select, active=select[0])
+        window.workbench.selection.set(select, active=select[0])
         window.zoom_to_selection()
     _wait_for_map_to_settle(window, clock, timeout_s)
     out.parent.mkdir(parents=True, exist_ok=True)

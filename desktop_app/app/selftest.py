@@ -120,10 +120,9 @@ def _check(out: Path, clock: _Clock, report: Callable[[str], None]) -> None:
     import shiboken6
     from PySide6.QtCore import QSettings
 
-    from desktop_app.app.main import _application
+    from desktop_app.app.main import _application, build_window
 
     _application(offscreen=True)
-    from desktop_app.app.window import MainWindow
     from desktop_app.ingest.gazetteer import lookup
     from desktop_app.ingest.sample import load_sample
     from desktop_app.store.project import Project
@@ -139,7 +138,7 @@ def _check(out: Path, clock: _Clock, report: Callable[[str], None]) -> None:
         report("offline gazetteer answers (Moscow found)")
 
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(project, settings=settings)
+        window = build_window(project, settings=settings)
         try:
             _check_window(window, out, clock, report)
         finally:
@@ -152,16 +151,16 @@ def _check(out: Path, clock: _Clock, report: Callable[[str], None]) -> None:
 
 def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str], None]) -> None:
     loaded = [False]
-    window.frame_loaded.connect(lambda: loaded.__setitem__(0, True))
+    window.workbench.frame_loaded.connect(lambda: loaded.__setitem__(0, True))
     window.resize(*WINDOW_SIZE)
     window.show()
     _wait_until(lambda: loaded[0], "the project's events to load", clock)
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     if len(frame) == 0:
         raise SelfTestFailed("the window loaded no events from the sample project")
     _wait_until(lambda: window.map.is_ready, "the map page to load (QtWebEngine)", clock)
     page = _Page(window.map.page, clock)
-    located = int((frame.located & window.linker.visible).sum())
+    located = int((frame.located & window.workbench.linker.visible).sum())
     page.wait_for(
         "Sightline.counts().events",
         lambda n: n == located,
@@ -191,7 +190,7 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
     event_id, place = int(frame.ids[row]), str(frame.place[row])
     draws = [0]
     window.map.drawn.connect(lambda _ms: draws.__setitem__(0, draws[0] + 1))
-    window.selection.set([event_id], active=event_id)
+    window.workbench.selection.set([event_id], active=event_id)
     table_ids = [
         window.table.model.event_id(i.row())
         for i in window.table.table.selectionModel().selectedRows()
@@ -223,7 +222,9 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
     if not window.grab().save(str(out)):
         raise SelfTestFailed(f"could not write {out}")
     report(f"window written to {out}")
-    _wait_until(lambda: not window.tasks, "background tasks (search index) to finish", clock)
+    _wait_until(
+        lambda: not window.workbench.tasks.tasks, "background tasks (search index) to finish", clock
+    )
 
 
 def run_self_test(out: Path | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> int:

@@ -16,17 +16,15 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QImageWriter, QPainter
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from desktop_app.features.host import Host
 from desktop_app.state.models import ViewState
 from desktop_app.views.map import MapView
-
-if TYPE_CHECKING:
-    from desktop_app.app.window import MainWindow
+from desktop_app.workbench import Workbench
 
 POLL_MS = 50
 PAINT_MS = 250  # Chromium shows a drawn canvas on its next compositor frames
@@ -73,7 +71,8 @@ class PngCapture(QObject):
 
     def __init__(
         self,
-        window: MainWindow,
+        workbench: Workbench,
+        host: Host,
         target: QWidget,
         path: Path,
         size: QSize | None = None,
@@ -81,7 +80,7 @@ class PngCapture(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.window = window
+        self.wb, self.host = workbench, host
         self.target = target
         self.path = Path(path)
         self.size = size if size is not None and size.isValid() else target.size()
@@ -94,7 +93,7 @@ class PngCapture(QObject):
         self._settled = 0
 
     def start(self) -> None:
-        window_map = self.window.map
+        window_map = self.host.map
         if self.target is window_map:
             self._map_rect = QRect(QPoint(0, 0), self.size)
         elif self.target.isAncestorOf(window_map) and window_map.isVisible():
@@ -117,14 +116,14 @@ class PngCapture(QObject):
     # ------------------------------------------------------------------ the map
     def _start_map(self, size: QSize) -> None:
         state = ViewState(self)
-        if self.window.view_state.map is not None:
-            state.set_map(self.window.view_state.map)
-        shown = MapView(self.window.selection, state)
+        if self.wb.view_state.map is not None:
+            state.set_map(self.wb.view_state.map)
+        shown = MapView(self.wb.selection, state)
         shown.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         shown.page.setZoomFactor(self.ratio)
         shown.resize(round(size.width() * self.ratio), round(size.height() * self.ratio))
-        shown.set_frame(self.window.linker.frame)
-        shown.set_visible(self.window.linker.visible)
+        shown.set_frame(self.wb.linker.frame)
+        shown.set_visible(self.wb.linker.visible)
         shown.show()
         self._map = shown
         self._deadline = time.monotonic() + TIMEOUT_S

@@ -1,20 +1,17 @@
 """File ▸ Export: the visible events as CSV, GeoJSON or KML, a standalone HTML file of
 the current view or of a story, and PNG images of the window or of one pane.
 
-``install_exports(window)`` adds the submenu to a
-:class:`~desktop_app.app.window.MainWindow` (once) and returns the :class:`Exports`
-object; its methods can be called without dialogs (the tests do).
+``install`` declares the File ▸ Export submenu's actions and returns the
+:class:`Exports` object; its methods can be called without dialogs (the tests do).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QSize, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,24 +20,22 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QInputDialog,
-    QMenu,
     QSpinBox,
     QWidget,
 )
 
-from desktop_app.app.linking import search_function
-from desktop_app.app.png_capture import DEFAULT_RATIO, PngCapture
 from desktop_app.export.csv_export import write_csv
 from desktop_app.export.geo import write_geojson, write_kml
 from desktop_app.export.html_page import HtmlStep, write_html
 from desktop_app.export.records import export_events, visible_ids
+from desktop_app.features.exporting.png_capture import DEFAULT_RATIO, PngCapture
+from desktop_app.features.host import Host
 from desktop_app.frame.visible import visible_mask
 from desktop_app.state.snapshot import ViewSnapshot, story_steps
 from desktop_app.store.views_repo import ViewsRepository
 from desktop_app.views import plain_text
-
-if TYPE_CHECKING:
-    from desktop_app.app.window import MainWindow
+from desktop_app.workbench import MenuId, Workbench
+from desktop_app.workbench.linking import search_function
 
 EVENT_FORMATS: dict[str, tuple[str, str]] = {  # kind -> (file filter, suffix)
     "csv": ("CSV (*.csv)", ".csv"),
@@ -59,54 +54,44 @@ class Exports(QObject):
 
     exported = Signal(str, str)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, workbench: Workbench, host: Host) -> None:
+        super().__init__(workbench)
+        self.wb, self.host = workbench, host
+        self.window = host.window_widget()  # dialogs' parent, the PNG of the window
         self.captures: list[PngCapture] = []
-        self.menu = self._menu()
+        self._declare_actions()
 
     # ------------------------------------------------------------------ menu
-    def _menu(self) -> QMenu:
-        bar = self.window.menuBar()
-        file_menu = next((a.menu() for a in bar.actions() if a.text() == "&File"), None)
-        menu = QMenu("&Export", self.window)
-        if isinstance(file_menu, QMenu):
-            quit_action = next((a for a in file_menu.actions() if a.text() == "&Quit"), None)
-            if quit_action is not None:
-                file_menu.insertMenu(quit_action, menu)
-                file_menu.insertSeparator(quit_action)
-            else:
-                file_menu.addMenu(menu)
-        else:
-            bar.addMenu(menu)
-        self._action(menu, "Visible events as &CSV…", lambda: self.events_dialog("csv"))
-        self._action(menu, "Visible events as &GeoJSON…", lambda: self.events_dialog("geojson"))
-        self._action(menu, "Visible events as &KML…", lambda: self.events_dialog("kml"))
-        menu.addSeparator()
-        self._action(menu, "Standalone &HTML of this view…", self.html_view_dialog)
-        self._action(menu, "Standalone HTML of a &story…", self.html_story_dialog)
-        menu.addSeparator()
-        self._action(menu, "&PNG of the window…", lambda: self.png_dialog(None))
-        self._action(menu, "PNG of a p&ane…", self.png_pane_dialog)
-        return menu
+    def _declare_actions(self) -> None:
+        add, menu = self.wb.actions.add, MenuId.FILE_EXPORT
+        for order, (kind, text) in enumerate(
+            (("csv", "&CSV"), ("geojson", "&GeoJSON"), ("kml", "&KML"))
+        ):
+            add(f"file.export.{kind}", f"Visible events as {text}…", self._asker(kind),
+                menu=menu, order=order)  # fmt: skip
+        add("file.export.html_view", "Standalone &HTML of this view…", self.html_view_dialog,
+            menu=menu, group=1)  # fmt: skip
+        add("file.export.html_story", "Standalone HTML of a &story…", self.html_story_dialog,
+            menu=menu, group=1, order=1)  # fmt: skip
+        add("file.export.png_window", "&PNG of the window…", lambda: self.png_dialog(None),
+            menu=menu, group=2)  # fmt: skip
+        add("file.export.png_pane", "PNG of a p&ane…", self.png_pane_dialog, menu=menu,
+            group=2, order=1)  # fmt: skip
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self.window)
-        action.triggered.connect(lambda _c=False: slot())
-        menu.addAction(action)
-        return action
+    def _asker(self, kind: str) -> Callable[[], None]:
+        return lambda: self.events_dialog(kind)
 
     def _save_path(self, title: str, name: str, file_filter: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self.window, title, name, file_filter)
         return Path(path) if path else None
 
     def _done(self, path: Path, kind: str, what: str) -> None:
-        self.window.statusBar().showMessage(f"Exported {what}: {path}", 15000)
+        self.wb.messages.say(f"Exported {what}: {path}", 15000)
         self.exported.emit(str(path), kind)
 
     # ------------------------------------------------------------------ events
     def visible_event_ids(self) -> np.ndarray:
-        linker = self.window.linker
+        linker = self.wb.linker
         return visible_ids(linker.frame, linker.visible)
 
     def events_dialog(self, kind: str) -> None:
@@ -116,7 +101,7 @@ class Exports(QObject):
             return
         # a million events take about a minute to write: never on the GUI thread
         ids = self.visible_event_ids()
-        self.window._run(
+        self.wb.tasks.run(
             "export",
             self._write_events,
             kind,
@@ -129,13 +114,13 @@ class Exports(QObject):
     def export_events(self, kind: str, path: Path) -> int:
         """Write the visible events as ``kind`` (csv, geojson, kml); returns how many."""
         count, what = self._write_events(kind, path, self.visible_event_ids())
-        if count or self.window.project is not None:
+        if count or self.wb.project is not None:
             self._done(path, kind, what)
         return count
 
     def _write_events(self, kind: str, path: Path, ids: np.ndarray) -> tuple[int, str]:
         """The writing itself (any thread: it touches no widget)."""
-        project = self.window.project
+        project = self.wb.project
         if project is None:
             return 0, "nothing (no project is open)"
         events = export_events(project, ids)
@@ -157,20 +142,19 @@ class Exports(QObject):
 
     # ------------------------------------------------------------------ HTML
     def _classification(self) -> str:
-        briefing = getattr(self.window, "briefing", None)
-        return briefing.classification() if briefing is not None else ""
+        return self.wb.classification()
 
     def current_step(self, title: str = "", note: str = "") -> HtmlStep:
-        window = self.window
-        map_view = window.view_state.map
+        wb = self.wb
+        map_view = wb.view_state.map
         return HtmlStep(
             title=title,
             note=note,
             event_ids=self.visible_event_ids().tolist(),
-            timeline=window.view_state.timeline or window.timeline.time_range,
-            window=(window.filters.filters.t0, window.filters.filters.t1),
+            timeline=wb.view_state.timeline or self.host.timeline.time_range,
+            window=(wb.filters.filters.t0, wb.filters.filters.t1),
             map=None if map_view is None else (map_view.lat, map_view.lon, map_view.zoom),
-            selection=window.selection.ids,
+            selection=wb.selection.ids,
         )
 
     def html_view_dialog(self) -> None:
@@ -182,7 +166,7 @@ class Exports(QObject):
 
     def export_html_view(self, path: Path, title: str = "") -> int:
         """Write the current view as one offline HTML file; returns its size in bytes."""
-        project = self.window.project
+        project = self.wb.project
         if project is None:
             return 0
         step = self.current_step()
@@ -199,11 +183,11 @@ class Exports(QObject):
         return size
 
     def story_steps(self, story_id: int) -> tuple[str, list[ViewSnapshot]]:
-        project = self.window.project
+        project = self.wb.project
         return story_steps(ViewsRepository(project) if project is not None else None, story_id)
 
     def html_story_dialog(self) -> None:
-        project = self.window.project
+        project = self.wb.project
         if project is None:
             return
         stories = ViewsRepository(project).stories()
@@ -228,11 +212,11 @@ class Exports(QObject):
 
     def export_html_story(self, story_id: int, path: Path) -> int:
         """Write a story (one step per saved view) as one offline HTML file."""
-        project = self.window.project
+        project = self.wb.project
         title, snapshots = self.story_steps(story_id)
         if project is None or not snapshots:
             return 0
-        frame = self.window.linker.frame
+        frame = self.wb.linker.frame
         search = search_function(lambda: project)
         steps: list[HtmlStep] = []
         wanted = np.zeros(len(frame), bool)
@@ -265,13 +249,13 @@ class Exports(QObject):
     # ------------------------------------------------------------------ PNG
     def panes(self) -> dict[str, QWidget]:
         """The panes a PNG can be made of, by name."""
-        window = self.window
+        host = self.host
         return {
-            "Map": window.map,
-            "Timeline": window.timeline,
-            "Table": window.table,
-            "Details": window.details,
-            "Filters": window.filters_view,
+            "Map": host.map,
+            "Timeline": host.timeline,
+            "Table": host.table,
+            "Details": host.details,
+            "Filters": host.filters_view,
         }
 
     def png_pane_dialog(self) -> None:
@@ -298,7 +282,9 @@ class Exports(QObject):
     ) -> PngCapture:
         """Start a PNG of ``target`` (the window when None); ``finished`` on the returned
         capture (and ``exported`` here) tell when it is written."""
-        capture = PngCapture(self.window, target or self.window, path, size, ratio, parent=self)
+        capture = PngCapture(
+            self.wb, self.host, target or self.window, path, size, ratio, parent=self
+        )
         self.captures.append(capture)
 
         def finished(written: str, _image: object) -> None:
@@ -352,11 +338,6 @@ class PngDialog(QDialog):
         return float(self.custom.value())
 
 
-def install_exports(window: MainWindow) -> Exports:
-    """Add File ▸ Export to ``window`` (once) and return it."""
-    existing = getattr(window, "exports", None)
-    if isinstance(existing, Exports):
-        return existing
-    exports = Exports(window)
-    window.exports = exports
-    return exports
+def install(workbench: Workbench, host: Host) -> Exports:
+    """Declare File ▸ Export's actions."""
+    return Exports(workbench, host)

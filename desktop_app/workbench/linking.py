@@ -1,7 +1,9 @@
-"""The composition root's wiring: frame + filters -> what every pane shows.
+"""The workbench's wiring: frame + filters -> what every pane shows.
 
-This is the one place that knows all panes. It recomputes the visible mask when the
-filters change, hands it to every view, and computes facet counts for the filters pane.
+The linker holds the loaded frame and the visible mask. When the filters change it
+recomputes the mask (``frame.visible.filter_masks``), hands it to every attached pane,
+and computes the facet counts for the filters pane on a thread. The panes are attached
+by the shell (``attach``) as plain :class:`View` objects: the linker knows no widget.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ from PySide6.QtCore import QObject, Signal
 from desktop_app.frame import FACETS, EventFrame
 from desktop_app.frame.visible import FilterMasks, SearchFn, filter_masks
 from desktop_app.state.models import FilterModel
-from desktop_app.views.filters import FiltersView
 
 
 class View(Protocol):
     def set_frame(self, frame: EventFrame) -> None: ...
     def set_visible(self, mask: np.ndarray) -> None: ...
+
+
+class CountsView(Protocol):
+    """Where the totals and facet counts go (the filters pane)."""
+
+    def show_total(self, visible: int, total: int) -> None: ...
+    def show_counts(
+        self, visible: int, total: int, counts: dict[str, list[tuple[str, int]]], /
+    ) -> None: ...
 
 
 class Linker(QObject):
@@ -39,15 +49,13 @@ class Linker(QObject):
     def __init__(
         self,
         filters: FilterModel,
-        filters_view: FiltersView,
-        views: Iterable[View],
         search: SearchFn | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.filters = filters
-        self.filters_view = filters_view
-        self.views = list(views)
+        self.counts_view: CountsView | None = None
+        self.views: list[View] = []
         self.search: SearchFn | None = search
         self.frame = EventFrame.empty()
         self.visible = np.zeros(0, bool)
@@ -58,6 +66,12 @@ class Linker(QObject):
         self._generation = 0
         self._counted.connect(self._on_counted)
         filters.changed.connect(lambda _source: self.refilter())
+
+    def attach(self, views: Iterable[View], counts_view: CountsView | None = None) -> None:
+        """Panes that follow the frame and the visible mask (and the counts' pane)."""
+        self.views.extend(views)  # they get the frame when one is loaded
+        if counts_view is not None:
+            self.counts_view = counts_view
 
     def set_frame(self, frame: EventFrame) -> None:
         self.frame = frame
@@ -91,7 +105,8 @@ class Linker(QObject):
         self.visible = visible
         for view in self.views:
             view.set_visible(visible)
-        self.filters_view.show_total(int(visible.sum()), len(self.frame))
+        if self.counts_view is not None:
+            self.counts_view.show_total(int(visible.sum()), len(self.frame))
         self._generation += 1
         self._counter.submit(self._count, self._generation, self.frame, masks, visible)
         self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
@@ -113,7 +128,8 @@ class Linker(QObject):
         if generation != self._generation:
             return
         visible, total, counts = cast(tuple[int, int, dict[str, list[tuple[str, int]]]], result)
-        self.filters_view.show_counts(visible, total, counts)
+        if self.counts_view is not None:
+            self.counts_view.show_counts(visible, total, counts)
         self.counts_shown.emit()
 
     def shutdown(self) -> None:

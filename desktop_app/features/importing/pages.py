@@ -1,4 +1,4 @@
-"""The pages of the import wizard. Each redraws from ``ImportWizard.preview``.
+"""The pages of the import wizard. Each redraws from ``WizardState.preview``.
 
 Anything that comes from the file (cells, column names, warnings, errors) is shown as
 plain text: labels holding it are ``Qt.TextFormat.PlainText`` (AutoText would render
@@ -9,17 +9,13 @@ so and cannot be left.
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,14 +23,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.app.tasks import Task
 from desktop_app.domain.dates import DateOrder, Precision, describe, from_seconds
+from desktop_app.features.importing.state import PREVIEW_ROWS, REMEMBERED_NOTE, WizardState
 from desktop_app.ingest.columns import FIELD_LABELS
-from desktop_app.ingest.pipeline import ImportResult, import_file
 from desktop_app.ingest.presets import PRESETS
-
-if TYPE_CHECKING:
-    from desktop_app.app.import_wizard import ImportWizard
 
 ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]
 DELIMITERS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Pipe (|)"}
@@ -73,7 +65,7 @@ ERROR_STYLE = "color: #a00;"
 BUSY_TEXT = {"reading": "Reading the file…", "checking": "Checking the rows…"}
 
 
-def busy_text(wizard: ImportWizard) -> str:
+def busy_text(wizard: WizardState) -> str:
     return BUSY_TEXT.get(wizard.busy_stage, "")
 
 
@@ -85,7 +77,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 
 
 class _Page(QWizardPage):
-    def __init__(self, wizard: ImportWizard, title: str, subtitle: str) -> None:
+    def __init__(self, wizard: WizardState, title: str, subtitle: str) -> None:
         super().__init__()
         self.owner = wizard
         self.setTitle(title)
@@ -112,7 +104,7 @@ class _Page(QWizardPage):
 class SourcePage(_Page):
     """How the file is read: preset, encoding, delimiter, sheet, and the first rows."""
 
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__(
             wizard,
             "The file as read",
@@ -190,8 +182,6 @@ class SourcePage(_Page):
             self.rows.setColumnCount(0)
             self.rows.setRowCount(0)
             return
-        from desktop_app.app.import_wizard import PREVIEW_ROWS
-
         head = table.frame.head(PREVIEW_ROWS)
         self.rows.setColumnCount(len(head.columns) + 1)
         self.rows.setHorizontalHeaderLabels(["Row", *table.columns])
@@ -229,7 +219,7 @@ class SourcePage(_Page):
 class MappingPage(_Page):
     """A dropdown per field: which column of the file holds it."""
 
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__(
             wizard,
             "Columns",
@@ -318,8 +308,6 @@ class MappingPage(_Page):
 
 
 def _remembered_note() -> str:
-    from desktop_app.app.import_wizard import REMEMBERED_NOTE
-
     return REMEMBERED_NOTE
 
 
@@ -334,7 +322,7 @@ ORDER_CHOICES: list[tuple[str, DateOrder | None]] = [
 class DatesPage(_Page):
     """The day/month order, and how sample dates read with it."""
 
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__(
             wizard,
             "Dates",
@@ -416,100 +404,3 @@ class DatesPage(_Page):
 
 
 # ---------------------------------------------------------------------- 5. the import
-class ImportPage(_Page):
-    """Runs the import on a worker with progress; Cancel leaves the project untouched.
-
-    Signals:
-        finished(): the worker ended (imported, failed or cancelled).
-    """
-
-    finished = Signal()
-
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(
-            wizard,
-            "Importing",
-            "The events are written in one transaction: cancelling leaves the project as it was.",
-        )
-        self.setCommitPage(True)
-        self.stage = plain_label()
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 100)
-        self.cancel_button = QPushButton("Cancel import")
-        self.cancel_button.clicked.connect(self.request_cancel)
-        self.task: Task | None = None
-        self.cancel = threading.Event()
-        self.outcome = ""  # "", "imported", "cancelled" or "failed"
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.stage)
-        layout.addWidget(self.bar)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.cancel_button)
-        layout.addLayout(row)
-        layout.addStretch(1)
-
-    @property
-    def running(self) -> bool:
-        return self.task is not None and self.outcome == ""
-
-    def redraw(self) -> None:
-        pass
-
-    def initializePage(self) -> None:
-        w = self.owner
-        self.cancel = threading.Event()
-        self.outcome = ""
-        self.bar.setValue(0)
-        self.stage.setText("Starting…")
-        self.cancel_button.setEnabled(True)
-        cancel, options = self.cancel, w.import_options()
-        task = Task(
-            "import",
-            lambda: import_file(w.project, w.path, options, progress=task.report, cancel=cancel),
-            parent=self,
-        )
-        task.progress.connect(self._progress)
-        task.succeeded.connect(self._succeeded)
-        task.failed.connect(self._failed)
-        task.done.connect(self._done)
-        self.task = task
-        w.import_started.emit(task)
-        task.start()
-
-    def request_cancel(self) -> None:
-        """Stop the import at its next step (safe from any thread)."""
-        self.cancel.set()
-
-    def _progress(self, stage: str, fraction: float) -> None:
-        if self.outcome:
-            return
-        self.bar.setValue(round(fraction * 100))
-        self.stage.setText("Cancelling…" if self.cancel.is_set() else f"{stage.capitalize()}…")
-        if self.cancel.is_set():
-            self.cancel_button.setEnabled(False)
-
-    def _succeeded(self, result: object) -> None:
-        assert isinstance(result, ImportResult)
-        self.outcome = "imported"
-        self.bar.setValue(100)
-        self.owner.finish_import(result)
-
-    def _failed(self, message: str) -> None:
-        self.outcome = "cancelled" if self.cancel.is_set() else "failed"
-        self.stage.setText(
-            "Cancelled: nothing was imported; the project is as it was."
-            if self.outcome == "cancelled"
-            else f"Nothing was imported: {message}"
-        )
-        self.bar.setValue(0)
-
-    def _done(self) -> None:
-        self.cancel_button.setEnabled(False)
-        self.completeChanged.emit()
-        self.finished.emit()
-        if self.outcome == "imported" and self.owner.currentPage() is self:
-            self.owner.next()
-
-    def isComplete(self) -> bool:
-        return self.outcome == "imported"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from desktop_app.app.import_wizard_pages import (
+from desktop_app.features.importing.pages import (
     REJECTS_SHOWN,
     _fill,
     _Page,
@@ -31,10 +30,8 @@ from desktop_app.app.import_wizard_pages import (
     plain_label,
     rich_label,
 )
+from desktop_app.features.importing.state import WizardState
 from desktop_app.ingest.place_preview import PlacePreview
-
-if TYPE_CHECKING:
-    from desktop_app.app.import_wizard import ImportWizard
 
 UNRESOLVED_SHOWN = 10
 
@@ -71,7 +68,7 @@ def places_text(places: PlacePreview | None) -> str:
 class ReviewPage(_Page):
     """What will be imported, rejected and located, before anything is written."""
 
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__(
             wizard,
             "Check before importing",
@@ -138,7 +135,7 @@ class ReviewPage(_Page):
 class SummaryPage(_Page):
     """The counts of the import, and the rejects as a CSV file."""
 
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: WizardState) -> None:
         super().__init__(wizard, "Imported", "The panes show the new events.")
         self.counts: QLabel = rich_label()  # numbers and the preset's name only
         self.warnings = plain_label()

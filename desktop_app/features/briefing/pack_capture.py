@@ -12,20 +12,16 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.app.briefing import apply_view, capture_view
 from desktop_app.export.pdf_pack import PackDocument, PackStep, pack_events, write_pack
+from desktop_app.features.briefing.snapshots import MainStage, apply_view, capture_view
 from desktop_app.state.models import ViewState
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.views.timeline import TimelineView
 from desktop_app.views.timeline.view import format_range
-
-if TYPE_CHECKING:
-    from desktop_app.app.window import MainWindow
 
 POLL_MS = 50
 STEP_TIMEOUT_S = 10.0
@@ -52,7 +48,7 @@ class PackCapture(QObject):
 
     def __init__(
         self,
-        window: MainWindow,
+        window: MainStage,  # the main window's state and panes
         title: str,
         steps: list[ViewSnapshot],
         path: Path,

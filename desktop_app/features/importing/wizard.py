@@ -1,6 +1,6 @@
 """File ▸ Import…: a wizard that shows what an import will do before it writes anything.
 
-Pages (see ``import_wizard_pages.py``): the file as read (preset, encoding, delimiter,
+Pages (see ``pages.py`` and ``check.py``): the file as read (preset, encoding, delimiter,
 sheet, first rows) -> the column mapping -> the date order with sample dates -> the rows
 that will be rejected -> the import itself (worker, progress, cancel) -> a summary.
 
@@ -8,7 +8,7 @@ that will be rejected -> the import itself (worker, progress, cancel) -> a summa
 :class:`~desktop_app.ingest.presets.base.Options` chosen so far and the
 :class:`~desktop_app.ingest.pipeline.Preview` they give. Every change re-interprets the
 table (no store is touched) and emits ``preview_changed``; the pages redraw from it.
-``install_import_wizard(window)`` makes the main window's File ▸ Import… open it.
+``feature.Importing`` opens it from File ▸ Import….
 
 Reading and interpreting run on a worker thread (``tasks.Task``), so a big or hostile
 file (a huge workbook, a FIFO, a million rows) never freezes the window: while one runs
@@ -24,15 +24,13 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QWidget, QWizard
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
 
-from desktop_app.app.tasks import Task
 from desktop_app.domain.dates import DateOrder
+from desktop_app.features.importing import check, import_page, pages
 from desktop_app.ingest import mapping_memory
 from desktop_app.ingest.columns import guess_mapping
 from desktop_app.ingest.pipeline import (
@@ -46,12 +44,8 @@ from desktop_app.ingest.pipeline import (
 from desktop_app.ingest.place_preview import PlacePreview, known_places, preview_places
 from desktop_app.ingest.readers import RawTable, list_sheets
 from desktop_app.store.project import Project
+from desktop_app.workbench.tasks import Task, message_of
 
-if TYPE_CHECKING:
-    from desktop_app.app.window import MainWindow
-
-PREVIEW_ROWS = 50
-REMEMBERED_NOTE = "Using the mapping you saved for files with these columns."
 GEO_SUFFIXES = (".kml", ".kmz", ".geojson", ".json")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 FILE_FILTER = (
@@ -91,9 +85,6 @@ class ImportWizard(QWizard):
 
     def __init__(self, project: Project, path: str | Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from desktop_app.app import import_wizard_check as check
-        from desktop_app.app import import_wizard_pages as pages
-
         self.project = project
         self.path = Path(path)
         self.choices = Options()
@@ -117,7 +108,7 @@ class ImportWizard(QWizard):
         self.mapping_page = pages.MappingPage(self)
         self.dates_page = pages.DatesPage(self)
         self.review_page = check.ReviewPage(self)
-        self.import_page = pages.ImportPage(self)
+        self.import_page = import_page.ImportPage(self)
         self.summary_page = check.SummaryPage(self)
         for page in (
             self.source_page,
@@ -264,10 +255,10 @@ class ImportWizard(QWizard):
             self.remembered = outcome.remembered
         self.choices, self.preview, self.places = (outcome.choices, outcome.preview, outcome.places)
 
-    def _job_failed(self, message: str) -> None:
+    def _job_failed(self, error: BaseException) -> None:
         # the readers raise UnreadableFile, caught in the job; anything else lands here
         self.table, self.preview, self.places = None, None, None
-        self.read_error = message
+        self.read_error = message_of(error)
 
     def _job_finished(self) -> None:
         self._task = None
@@ -311,60 +302,6 @@ class ImportWizard(QWizard):
             self.import_page.finished.connect(super().reject)
             return
         super().reject()
-
-
-class ImportWizardLauncher(QObject):
-    """Opens the wizard from the main window and reloads the panes after an import.
-
-    Signals:
-        opened(object wizard): a wizard was opened.
-    """
-
-    opened = Signal(object)
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.wizard: ImportWizard | None = None
-
-    def open(self, path: str | Path | None = None) -> ImportWizard | None:
-        """Open the wizard on a file (asked for when None)."""
-        if self.window.project is None:
-            return None
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.window, "Import events", "", FILE_FILTER)
-            if not chosen:
-                return None
-            path = chosen
-        wizard = ImportWizard(self.window.project, path, self.window)
-        wizard.imported.connect(self._imported)
-        wizard.finished.connect(wizard.deleteLater)
-        self.wizard = wizard
-        wizard.open()  # window-modal
-        self.opened.emit(wizard)
-        return wizard
-
-    def _imported(self, result: ImportResult) -> None:
-        window = self.window
-        window.statusBar().showMessage(
-            f"Imported {result.imported:,} events from {result.preset} "
-            f"({result.rejected:,} rejected, {result.duplicates_in_project:,} already there, "
-            f"{result.duplicates_in_file:,} repeated in the file).",
-            15000,
-        )
-        window.import_finished.emit(result)
-        if window.project is not None:
-            window.load_project(window.project)
-
-
-def install_import_wizard(window: MainWindow) -> ImportWizardLauncher:
-    """Make File ▸ Import… (Ctrl+I) open the wizard; dropping a file still imports at once."""
-    launcher = ImportWizardLauncher(window)
-    for action in window.findChildren(QAction):
-        if action.text().replace("&", "").startswith("Import events"):
-            action.triggered.disconnect()
-            action.triggered.connect(lambda _checked=False: launcher.open())
-    return launcher
 
 
 # ---------------------------------------------------------------------- worker jobs

@@ -9,7 +9,7 @@ it), a refused import removes them again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -19,9 +19,12 @@ TOP_REASONS = 3
 
 
 class _Reject(Protocol):
-    row: int
-    column: str
-    reason: str
+    @property
+    def row(self) -> int: ...
+    @property
+    def column(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
 
 
 class _Result(Protocol):
@@ -29,7 +32,9 @@ class _Result(Protocol):
     duplicates: int
     rejected: int
     rows_read: int
-    rejects: list[_Reject]
+
+    @property
+    def rejects(self) -> Sequence[_Reject]: ...
 
 
 def reason_counts(rejects: Iterable[_Reject]) -> list[tuple[int, str]]:

@@ -12,8 +12,6 @@ it had before).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QScreen, QShortcut
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -27,15 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.app.briefing import apply_view, capture_view
+from desktop_app.features.briefing.snapshots import MainStage, apply_view, capture_view
 from desktop_app.state.models import ViewState
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.views import plain_text
 from desktop_app.views.map import MapView
 from desktop_app.views.timeline import TimelineView
-
-if TYPE_CHECKING:
-    from desktop_app.app.window import MainWindow
 
 MARKER_SCALE = 1.7
 FONT_SCALE = 1.45
@@ -74,7 +69,7 @@ class PresentationWindow(QWidget):
 
     def __init__(
         self,
-        window: MainWindow,
+        window: MainStage,  # the main window's state and panes
         steps: list[ViewSnapshot],
         story_title: str = "",
         classification: str = "",

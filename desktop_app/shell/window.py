@@ -1,0 +1,303 @@
+"""The main window: panes in docks by id, menus rendered from the action registry, the
+status bar and progress. No project, import or edit logic lives here: that is the
+workbench's and the features'.
+
+The panes are the views (map in the centre; filters, details, timeline and table in
+docks); the shell attaches them to the workbench's linker. Features add their own docks
+(``add_dock``) and actions (the workbench's registry); the shell renders every menu
+from the registry, again whenever a menu's entries change.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QWidget,
+)
+
+from desktop_app.views import plain_text
+from desktop_app.views.details import DetailsView
+from desktop_app.views.filters import FiltersView
+from desktop_app.views.map import MapView
+from desktop_app.views.table import TableView
+from desktop_app.views.timeline import TimelineView
+from desktop_app.workbench import MenuId, Workbench
+from desktop_app.workbench.actions import MENUS
+
+IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    files_dropped(list[str] paths): importable files were dropped on the window.
+    """
+
+    files_dropped = Signal(list)
+
+    def __init__(self, workbench: Workbench, online_basemap_url: str | None = None) -> None:
+        super().__init__()
+        self.workbench = workbench
+        self.settings = workbench.settings
+        self.features: dict[str, object] = {}  # filled by the composition root
+        self.setWindowTitle("Sightline")
+        self.setAcceptDrops(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        wb = workbench
+        self.map = MapView(wb.selection, wb.view_state, online_basemap_url=online_basemap_url)
+        self.timeline = TimelineView(wb.selection, wb.view_state)
+        self.table = TableView(wb.selection, wb.view_state)
+        self.details = DetailsView(wb.selection, wb.view_state, project_provider=lambda: wb.project)
+        self.filters_view = FiltersView(wb.filters)
+        self.filters_view.use_brush_requested.connect(self._use_brush_as_window)
+        self.timeline.brushed.connect(self._remember_brush)
+        self._last_brush: tuple[int, int] | None = None
+
+        self.setCentralWidget(self.map)
+        self.docks: dict[str, QDockWidget] = {}
+        area = Qt.DockWidgetArea
+        self.add_dock("filters", "Filters", self.filters_view, area.LeftDockWidgetArea)
+        self.add_dock("details", "Details", self.details, area.RightDockWidgetArea)
+        self.add_dock("timeline", "Timeline", self.timeline, area.BottomDockWidgetArea)
+        self.add_dock("table", "Table", self.table, area.BottomDockWidgetArea)
+        self.splitDockWidget(self.docks["timeline"], self.docks["table"], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["filters"], self.docks["details"]], [300, 360], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["timeline"], self.docks["table"]], [230, 200], Qt.Orientation.Vertical
+        )
+        wb.linker.attach([self.map, self.timeline, self.table, self.details], self.filters_view)
+        self._status_bar()
+        self._declare_actions()
+        self._menus: dict[MenuId, QMenu] = {}
+        wb.actions.changed.connect(self._menu_changed)
+        wb.selection.changed.connect(lambda _s: self._update_status())
+        wb.project_changed.connect(self._project_changed)
+        wb.frame_applied.connect(self._frame_applied)
+        wb.messages.status.connect(self.show_status)
+        wb.messages.warning.connect(self._warning)
+        wb.tasks.busy.connect(self._busy)
+        wb.tasks.idle.connect(lambda: self._busy("", None))
+        wb.tasks.failed.connect(self.show_status)
+
+    def finish(self) -> None:
+        """After the features are installed: render the menus, remember the default
+        layout, restore the analyst's, and start the workbench."""
+        self.render_menus()
+        self._default_state = self.saveState()
+        self._restore_layout()
+        self.workbench.start()
+
+    # ------------------------------------------------------------------ docks
+    def add_dock(
+        self,
+        dock_id: str,
+        title: str,
+        widget: QWidget,
+        area: Qt.DockWidgetArea,
+        *,
+        tabify_with: str | None = None,
+    ) -> QDockWidget:
+        """A pane in a dock named ``dock-<id>`` (the saved layout finds it by that name);
+        View ▸ <title> shows and hides it."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{dock_id}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        if tabify_with is not None and tabify_with in self.docks:
+            self.tabifyDockWidget(self.docks[tabify_with], dock)
+        self.docks[dock_id] = dock
+        self.workbench.actions.adopt(f"view.pane.{dock_id}", dock.toggleViewAction(), MenuId.VIEW)
+        return dock
+
+    def window_widget(self) -> QMainWindow:
+        return self
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in self.docks.values():
+            dock.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.workbench.close()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ menus
+    def _declare_actions(self) -> None:
+        add = self.workbench.actions.add
+        add("file.quit", "&Quit", self.close, menu=MenuId.FILE, group=9,
+            shortcut=QKeySequence.StandardKey.Quit)  # fmt: skip
+        add("edit.find", "&Find…", self.focus_search, menu=MenuId.EDIT, group=6,
+            shortcut=QKeySequence.StandardKey.Find, tip="Search the events' text")  # fmt: skip
+        add("view.fit_all", "&Fit all", self.fit_all, menu=MenuId.VIEW, group=-2,
+            shortcut="F", tip="Show every event on the timeline and the map")  # fmt: skip
+        add("view.zoom_to_selection", "&Zoom to selection", self.zoom_to_selection,
+            menu=MenuId.VIEW, group=-2, order=1, shortcut="Z")  # fmt: skip
+        add("view.reset_layout", "&Reset layout", self.reset_layout, menu=MenuId.VIEW, group=9)
+
+    def render_menus(self) -> None:
+        """Build the menu bar from the registry (top-level menus in their order)."""
+        self.menuBar().clear()
+        self._menus.clear()
+        tops = sorted((m for m in MenuId if m.parent is None), key=lambda m: MENUS[m][1])
+        for menu_id in tops:
+            menu = self._render(menu_id)
+            self.menuBar().addMenu(menu)
+        for _action_id, action in self.workbench.actions.actions():
+            self.addAction(action)  # shortcuts work with the menus closed, or hidden
+
+    def menu(self, menu_id: MenuId) -> QMenu:
+        """The rendered menu of that id."""
+        return self._menus[menu_id]
+
+    def _render(self, menu_id: MenuId) -> QMenu:
+        menu = self._menus.get(menu_id)
+        if menu is None:
+            menu = QMenu(MENUS[menu_id][0], self)
+            menu.setObjectName(f"menu-{menu_id.value}")
+            self._menus[menu_id] = menu
+        menu.clear()
+        registry = self.workbench.actions
+        for block in registry.entries(menu_id):
+            if menu.actions():
+                menu.addSeparator()
+            for entry in block:
+                if entry.submenu is not None:
+                    sub = self._render(entry.submenu)
+                    menu.addMenu(sub)
+                    sub.setEnabled(not registry.is_empty(entry.submenu))
+                elif entry.action_id is not None:
+                    menu.addAction(registry.action(entry.action_id))
+        return menu
+
+    def _menu_changed(self, menu_id: str) -> None:
+        if not self._menus:
+            return  # not rendered yet: render_menus builds everything
+        menu = MenuId(menu_id)
+        self._render(menu)
+        parent = menu.parent
+        if parent is not None and parent in self._menus:
+            self._render(parent)
+        for _action_id, action in self.workbench.actions.actions():
+            if action not in self.actions():
+                self.addAction(action)
+
+    # ------------------------------------------------------------------ status bar
+    def _status_bar(self) -> None:
+        self.status_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        self.progress_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.workbench.linker.refiltered.connect(lambda *_a: self._update_status())
+
+    def show_status(self, text: str, ms: int = 10_000) -> None:
+        self.statusBar().showMessage(text, ms)
+
+    def _warning(self, title: str, text: str) -> None:
+        if self.isVisible():
+            box = plain_text.message_box(self, QMessageBox.Icon.Warning, title, text)
+            box.setModal(False)
+            box.show()
+        else:
+            self.show_status(text)
+
+    def _update_status(self) -> None:
+        wb = self.workbench
+        frame = wb.linker.frame
+        visible = int(wb.linker.visible.sum()) if len(wb.linker.visible) else 0
+        located = int((frame.located & wb.linker.visible).sum()) if len(frame) else 0
+        name = wb.project.path.name if wb.project and wb.project.path else ""
+        self.status_label.setText(
+            f"{name}   {visible:,} of {len(frame):,} events shown · {located:,} on the map · "
+            f"{len(wb.selection.ids):,} selected"
+        )
+
+    def _busy(self, text: str, fraction: float | None) -> None:
+        """Show progress (a fraction, or -1 for 'busy, length unknown'); None hides it."""
+        if fraction is None:
+            self.progress.hide()
+            self.progress_label.clear()
+            return
+        self.progress.setRange(0, 0 if fraction < 0 else 100)
+        if fraction >= 0:
+            self.progress.setValue(int(fraction * 100))
+        self.progress.show()
+        self.progress_label.setText(text)
+
+    def _project_changed(self, project: object) -> None:
+        from desktop_app.store.project import Project
+
+        assert isinstance(project, Project)
+        title = project.path.name if project.path else project.display_name  # no password
+        self.setWindowTitle(f"{title} — Sightline")
+
+    def _frame_applied(self) -> None:
+        self.details.refresh()
+        self._update_status()
+
+    # ------------------------------------------------------------------ dropping files
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(u.toLocalFile().lower().endswith(IMPORTABLE) for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [
+            url.toLocalFile()
+            for url in event.mimeData().urls()
+            if url.toLocalFile().lower().endswith(IMPORTABLE)
+        ]
+        if paths:
+            self.files_dropped.emit(paths)
+        event.acceptProposedAction()
+
+    # ------------------------------------------------------------------ the panes' actions
+    def fit_all(self) -> None:
+        self.timeline.fit_all()
+        self.map.fit_all()
+
+    def zoom_to_selection(self) -> None:
+        self.timeline.fit_selection()
+        self.map.zoom_to_selection()
+
+    def focus_search(self) -> None:
+        self.docks["filters"].show()
+        self.filters_view.search.setFocus()
+        self.filters_view.search.selectAll()
+
+    def _remember_brush(self, t0: int, t1: int) -> None:
+        self._last_brush = (t0, t1)
+
+    def _use_brush_as_window(self) -> None:
+        if self._last_brush is not None:
+            self.workbench.filters.set_time_window(*self._last_brush, source=self)
