@@ -73,7 +73,7 @@ def main() -> int:
     app = _application(offscreen=True)
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
-    from desktop_app.shell.window import MainWindow
+    from desktop_app.app.main import build_window
     from desktop_app.domain.dates import DAY_SECONDS
     from desktop_app.store.project import Project
 
@@ -97,24 +97,24 @@ def main() -> int:
 
     # 1. open to interactive
     started = time.perf_counter()
-    window = MainWindow(Project.open(path), settings=settings)
+    window = build_window(Project.open(path), settings=settings)
     window.resize(1600, 1000)
     window.show()
     state = {"frame": False}
-    window.frame_loaded.connect(lambda: state.update(frame=True))
-    wait(window.frame_loaded) if not state["frame"] else None
+    window.workbench.frame_loaded.connect(lambda: state.update(frame=True))
+    wait(window.workbench.frame_loaded) if not state["frame"] else None
     if not window.map.is_ready:
         wait(window.map.ready)
-    wait(window.map.drawn, condition=lambda: len(window.linker.frame) > 0)
+    wait(window.map.drawn, condition=lambda: len(window.workbench.linker.frame) > 0)
     window.timeline.canvas.repaint()
     window.table.table.viewport().repaint()
     app.processEvents()  # type: ignore[attr-defined]
     opened = time.perf_counter() - started
-    n = len(window.linker.frame)
+    n = len(window.workbench.linker.frame)
     rows.append(("open -> interactive, all panes drawn", opened * 1000, "<= 3000 ms"))
 
     # 2. brush and filter -> every pane updated (median of a few)
-    frame = window.linker.frame
+    frame = window.workbench.linker.frame
     span = int(frame.end.max() - frame.start.min())
     brush_ms, filter_ms = [], []
     for k in range(5):
@@ -128,13 +128,13 @@ def main() -> int:
     categories = [name for name, _ in frame.facet_counts("category", frame.located)][:5]
     for name in categories:
         t = time.perf_counter()
-        window.filters.set_facet("category", frozenset({name}))
+        window.workbench.filters.set_facet("category", frozenset({name}))
         wait(window.map.drawn, 10_000)
         app.processEvents()  # type: ignore[attr-defined]
         filter_ms.append((time.perf_counter() - t) * 1000)
-    window.filters.clear()
+    window.workbench.filters.clear()
     wait(window.map.drawn, 10_000)
-    window.selection.clear()
+    window.workbench.selection.clear()
     wait(window.map.drawn, 10_000)
     rows.append(
         ("timeline brush -> every pane updated (median)", statistics.median(brush_ms), "<= 100 ms")

@@ -7,7 +7,7 @@ page carries the project's classification/handling line at top and bottom (when 
 set) and a page number.
 
 This module only lays out what it is given: the app captures the images
-(:mod:`desktop_app.features.briefing.briefing`). It needs QtGui (fonts, images, the PDF writer) but no
+(:mod:`desktop_app.features.briefing`). It needs QtGui (fonts, images, the PDF writer) but no
 widgets. Event text is escaped before it reaches the rich-text layout.
 """
 

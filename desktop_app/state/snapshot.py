@@ -4,7 +4,7 @@ A saved view (and each step of a story) is one snapshot: the time window and fac
 filters, the timeline's visible range, the map's centre and zoom, the selected event
 ids, the active event, plus the analyst's title and note. Snapshots are immutable
 values; the store keeps them as JSON (see :mod:`desktop_app.store.views_repo`) and the
-app applies them to a window (:func:`desktop_app.features.briefing.briefing.apply_view`).
+app applies them to a window (:func:`desktop_app.features.briefing.snapshots.apply_view`).
 Nothing here needs a running Qt application.
 """
 
