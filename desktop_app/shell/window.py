@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.state.models import Filters
 from desktop_app.views import plain_text
 from desktop_app.views.details import DetailsView
 from desktop_app.views.filters import FiltersView
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[MenuId, QMenu] = {}
         wb.actions.changed.connect(self._menu_changed)
         wb.selection.changed.connect(lambda _s: self._update_status())
+        wb.filters.changed.connect(self._filters_changed)
         wb.project_changed.connect(self._project_changed)
         wb.frame_applied.connect(self._frame_applied)
         wb.messages.status.connect(self.show_status)
@@ -294,6 +296,13 @@ class MainWindow(QMainWindow):
         self.docks["filters"].show()
         self.filters_view.search.setFocus()
         self.filters_view.search.selectAll()
+
+    def _filters_changed(self, _source: object) -> None:
+        """Clearing every filter clears the timeline's brush band too: left drawn, it
+        looks like a time window still applied."""
+        if self.workbench.filters.filters == Filters():
+            self.timeline.canvas.clear_brush()
+            self._last_brush = None
 
     def _remember_brush(self, t0: int, t1: int) -> None:
         self._last_brush = (t0, t1)

@@ -6,7 +6,7 @@ root knows the search index) and handed in with :meth:`FiltersView.show_counts`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -77,15 +77,39 @@ class FacetList(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self._updating = False
+        self._shown: list[str] = []  # the values in the order they are listed
+        self._pending: tuple[list[tuple[str, int]], frozenset[str]] | None = None
         self.itemChanged.connect(self._on_item_changed)
 
     def show_values(self, counts: list[tuple[str, int]], checked: frozenset[str]) -> None:
+        """List the values by count; while the pointer is over the list the values keep
+        their places (only the counts change), so a click never ticks a value that
+        moved under it. They re-sort when the pointer leaves."""
+        if self.underMouse() and self._shown:
+            self._pending = (counts, checked)
+            by_name = dict(counts)
+            kept = [(name, by_name.get(name, 0)) for name in self._shown]
+            known = set(self._shown)
+            kept += [(name, n) for name, n in counts[:SHOWN_VALUES] if name not in known]
+            self._fill(kept, checked, len(counts))
+            return
+        self._pending = None
+        shown = counts[:SHOWN_VALUES]
+        names = {name for name, _ in shown}
+        shown += [(name, 0) for name in sorted(checked - names)]  # keep choices visible
+        self._fill(shown, checked, len(counts))
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        if self._pending is not None:
+            counts, checked = self._pending
+            self.show_values(counts, checked)
+
+    def _fill(self, shown: list[tuple[str, int]], checked: frozenset[str], total: int) -> None:
         self._updating = True
         try:
             self.clear()
-            shown = counts[:SHOWN_VALUES]
-            names = {name for name, _ in shown}
-            shown += [(name, 0) for name in sorted(checked - names)]  # keep choices visible
+            self._shown = [name for name, _ in shown]
             for name, count in shown:
                 item = QTreeWidgetItem([value_label(self.facet, name), f"{count:,}"])
                 item.setToolTip(0, plain_text.tooltip(value_label(self.facet, name)))
@@ -97,12 +121,22 @@ class FacetList(QTreeWidget):
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 item.setForeground(1, self.palette().placeholderText())
                 self.addTopLevelItem(item)
-            if len(counts) > SHOWN_VALUES:
-                more = QTreeWidgetItem([f"… {len(counts) - SHOWN_VALUES:,} more", ""])
+            if total > SHOWN_VALUES:
+                more = QTreeWidgetItem([f"… {total - SHOWN_VALUES:,} more", ""])
                 more.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.addTopLevelItem(more)
             rows = min(self.topLevelItemCount(), 8)
             self.setFixedHeight(max(1, rows) * (self.sizeHintForRow(0) or 20) + 6)
+        finally:
+            self._updating = False
+
+    def uncheck_all(self) -> None:
+        self._updating = True
+        try:
+            for i in range(self.topLevelItemCount()):
+                item = self.topLevelItem(i)
+                if item is not None and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                    item.setCheckState(0, Qt.CheckState.Unchecked)
         finally:
             self._updating = False
 
@@ -153,6 +187,8 @@ class FiltersView(QWidget):
             field.setPlaceholderText(hint)
             field.setClearButtonEnabled(True)
             field.editingFinished.connect(self._apply_window)
+            # the clear button (or deleting the text) lifts that bound at once
+            field.textChanged.connect(lambda text: self._apply_window() if not text else None)
         use_brush = QToolButton()
         use_brush.setText("Use timeline brush")
         use_brush.setToolTip("Make the range brushed on the timeline the time window")
@@ -162,7 +198,8 @@ class FiltersView(QWidget):
         self.window_error.hide()
 
         clear = QPushButton("Clear all filters")
-        clear.clicked.connect(lambda: self.filters.clear(source=self))
+        clear.setToolTip("Show every event: no search, no time window, no facet value")
+        clear.clicked.connect(lambda: self.filters.clear(source=None))
 
         self.facets: dict[str, FacetList] = {}
         facet_box = QWidget()
@@ -231,15 +268,26 @@ class FiltersView(QWidget):
         self.filters.set_time_window(t0, t1, source=self)
 
     def _on_filters_changed(self, source: object) -> None:
-        if source is self:
-            return
+        """Show the model's filters in the boxes (a clear empties them all), except for a
+        change this pane made from what is typed in them."""
         current: Filters = self.filters.filters
+        if source is self and current != Filters():
+            return
         if self.search.text().strip() != current.text:
             self.search.blockSignals(True)
             self.search.setText(current.text)
             self.search.blockSignals(False)
-        self.date_from.setText(_format_bound(current.t0, end=False))
-        self.date_to.setText(_format_bound(current.t1, end=True))
+        for box, text in (
+            (self.date_from, _format_bound(current.t0, end=False)),
+            (self.date_to, _format_bound(current.t1, end=True)),
+        ):
+            if box.text() != text:
+                box.blockSignals(True)  # no re-application of what the model says
+                box.setText(text)
+                box.blockSignals(False)
+        if not current.facets:
+            for facet_list in self.facets.values():
+                facet_list.uncheck_all()
 
 
 def _parse_bound(text: str, end: bool) -> int | None:
