@@ -1,9 +1,10 @@
-"""Before Qt starts a window on Linux: are the system libraries of its xcb plugin there?
+"""Before Qt starts on Linux: are the system libraries it links against there?
 
-The PySide6 wheels bring Qt but not the X11 libraries its xcb platform plugin links
-against. When one is missing, ``QApplication()`` prints a paragraph about plugins and
-aborts the process (no exception to catch). This module asks the dynamic loader for each
-library first and turns the missing ones into one line naming the packages to install.
+The PySide6 wheels bring Qt but not the system libraries Qt (its GUI, the web engine
+of the map, its xcb platform plugin for X11) links against. When one is missing,
+``QApplication()`` prints a paragraph about plugins and aborts the process, or an
+import fails with a traceback. This module asks the dynamic loader for each library
+first and turns the missing ones into one line naming the packages to install.
 
 It imports no Qt, so it runs before PySide6 is loaded. Call :func:`qt_platform_problem`
 where the window is about to start::
@@ -13,8 +14,9 @@ where the window is about to start::
         print(problem, file=sys.stderr)
         return 2
 
-The decision itself (:func:`xcb_platform_wanted`, :func:`missing_libraries_message`) is
-pure, so it is tested with any environment and any set of found libraries.
+The decision itself (:func:`required_libraries`, :func:`xcb_platform_wanted`,
+:func:`missing_libraries_message`) is pure, so it is tested with any environment and
+any set of found libraries.
 """
 
 from __future__ import annotations
@@ -63,6 +65,45 @@ XCB_PLUGIN_LIBRARIES: tuple[SystemLibrary, ...] = (
     SystemLibrary("libGL.so.1", "libgl1", "libglvnd-glx"),
 )
 
+# The system libraries QtGui, QtWidgets and QtWebEngineCore of PySide6 6.12 link against
+# whatever the platform plugin (offscreen too), less the C/C++ runtime, zlib, zstd and
+# what Qt ships itself (ICU, ffmpeg): needed to start Qt at all.
+QT_LIBRARIES: tuple[SystemLibrary, ...] = (
+    SystemLibrary("libEGL.so.1", "libegl1", "libglvnd-egl"),
+    SystemLibrary("libGL.so.1", "libgl1", "libglvnd-glx"),
+    SystemLibrary("libfontconfig.so.1", "libfontconfig1", "fontconfig"),
+    SystemLibrary("libfreetype.so.6", "libfreetype6", "freetype"),
+    SystemLibrary("libglib-2.0.so.0", "libglib2.0-0", "glib2"),
+    SystemLibrary("libxkbcommon.so.0", "libxkbcommon0", "libxkbcommon"),
+    SystemLibrary("libX11.so.6", "libx11-6", "libX11"),
+    SystemLibrary("libdbus-1.so.3", "libdbus-1-3", "dbus-libs"),
+    SystemLibrary("libnss3.so", "libnss3", "nss"),
+    SystemLibrary("libnspr4.so", "libnspr4", "nspr"),
+    SystemLibrary("libgbm.so.1", "libgbm1", "mesa-libgbm"),
+    SystemLibrary("libXcomposite.so.1", "libxcomposite1", "libXcomposite"),
+    SystemLibrary("libXdamage.so.1", "libxdamage1", "libXdamage"),
+    SystemLibrary("libXext.so.6", "libxext6", "libXext"),
+    SystemLibrary("libXfixes.so.3", "libxfixes3", "libXfixes"),
+    SystemLibrary("libXrandr.so.2", "libxrandr2", "libXrandr"),
+    SystemLibrary("libXtst.so.6", "libxtst6", "libXtst"),
+    SystemLibrary("libxkbfile.so.1", "libxkbfile1", "libxkbfile"),
+    SystemLibrary("libxcb-dri3.so.0", "libxcb-dri3-0", "libxcb"),
+    SystemLibrary("libexpat.so.1", "libexpat1", "expat"),
+    SystemLibrary("libasound.so.2", "libasound2", "alsa-lib"),
+    SystemLibrary("libudev.so.1", "libudev1", "systemd-libs"),
+)
+
+
+def required_libraries(environ: Mapping[str, str], platform: str) -> tuple[SystemLibrary, ...]:
+    """The system libraries Qt needs to start here: none off Linux, the xcb plugin's too
+    when Qt would use it. Each soname once, Qt's own first."""
+    if not platform.startswith("linux"):
+        return ()
+    wanted = QT_LIBRARIES
+    if xcb_platform_wanted(environ, platform):
+        wanted += XCB_PLUGIN_LIBRARIES
+    return tuple({library.soname: library for library in wanted}.values())
+
 
 def xcb_platform_wanted(environ: Mapping[str, str], platform: str) -> bool:
     """Whether Qt would try its xcb plugin first in this environment.
@@ -100,9 +141,7 @@ def missing_libraries_message(missing: Iterable[SystemLibrary], distribution: st
         install = f"install them with: sudo dnf install {fedora}"
     else:
         install = f"install the packages that ship them (Debian/Ubuntu: {debian}; Fedora: {fedora})"
-    return (
-        f"sightline: Qt cannot open a window: the system libraries {sonames} are missing; {install}"
-    )
+    return f"sightline: Qt cannot start: the system libraries {sonames} are missing; {install}"
 
 
 def qt_platform_problem(
@@ -110,16 +149,17 @@ def qt_platform_problem(
     platform: str | None = None,
     loadable: Callable[[str], bool] | None = None,
 ) -> str | None:
-    """The line to print before leaving when Qt's window cannot start here, else None.
+    """The line to print before leaving when Qt cannot start here, else None.
 
     Reads the real environment, platform and dynamic loader unless told otherwise.
     """
     environ = os.environ if environ is None else environ
     platform = sys.platform if platform is None else platform
-    if not xcb_platform_wanted(environ, platform):
+    wanted = required_libraries(environ, platform)
+    if not wanted:
         return None
     loadable = _loadable if loadable is None else loadable
-    missing = [library for library in XCB_PLUGIN_LIBRARIES if not loadable(library.soname)]
+    missing = [library for library in wanted if not loadable(library.soname)]
     return missing_libraries_message(missing, linux_distribution())
 
 

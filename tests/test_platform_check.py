@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 
 from desktop_app.platform_check import (
+    QT_LIBRARIES,
     XCB_PLUGIN_LIBRARIES,
     SystemLibrary,
     _loadable,
     linux_distribution,
     missing_libraries_message,
     qt_platform_problem,
+    required_libraries,
     xcb_platform_wanted,
 )
 
-BY_SONAME = {library.soname: library for library in XCB_PLUGIN_LIBRARIES}
+BY_SONAME = {library.soname: library for library in QT_LIBRARIES + XCB_PLUGIN_LIBRARIES}
 # what Debian 12 with the PySide6 wheels but no libxcb-icccm4/libxcb-keysyms1 lacks
 COMMONLY_MISSING = ("libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1")
 
@@ -79,20 +81,41 @@ def test_unknown_distribution_gets_both_package_lists() -> None:
 
 
 def test_problem_names_only_what_the_loader_cannot_find() -> None:
-    found = {library.soname for library in XCB_PLUGIN_LIBRARIES} - {"libxcb-keysyms.so.1"}
+    found = set(BY_SONAME) - {"libxcb-keysyms.so.1", "libnss3.so"}
     problem = qt_platform_problem({"DISPLAY": ":0"}, "linux", found.__contains__)
     assert problem is not None
-    assert "libxcb-keysyms.so.1 are missing" in problem
+    assert problem.startswith("sightline: Qt cannot start: the system libraries ")
+    assert "libnss3.so, libxcb-keysyms.so.1 are missing" in problem
     assert "libxcb-icccm" not in problem
 
 
-def test_no_problem_when_everything_loads_or_xcb_is_not_used() -> None:
-    everything = {library.soname for library in XCB_PLUGIN_LIBRARIES}
+def test_no_problem_when_everything_loads() -> None:
+    everything = set(BY_SONAME)
     assert qt_platform_problem({"DISPLAY": ":0"}, "linux", everything.__contains__) is None
-    nothing: set[str] = set()
+
+
+def test_offscreen_needs_qt_libraries_but_not_the_xcb_plugin() -> None:
+    qt_only = {library.soname for library in QT_LIBRARIES}
     offscreen = {"QT_QPA_PLATFORM": "offscreen"}
-    assert qt_platform_problem(offscreen, "linux", nothing.__contains__) is None
+    assert qt_platform_problem(offscreen, "linux", qt_only.__contains__) is None
+    problem = qt_platform_problem({"DISPLAY": ":0"}, "linux", qt_only.__contains__)
+    assert problem is not None and "libxcb-cursor.so.0" in problem
+    nothing: set[str] = set()
+    problem = qt_platform_problem(offscreen, "linux", nothing.__contains__)
+    assert problem is not None and "libEGL.so.1" in problem and "libxcb-cursor" not in problem
+
+
+def test_nothing_is_required_off_linux() -> None:
+    nothing: set[str] = set()
+    assert required_libraries({"DISPLAY": ":0"}, "darwin") == ()
     assert qt_platform_problem({}, "win32", nothing.__contains__) is None
+
+
+def test_each_required_library_once() -> None:
+    required = required_libraries({"QT_QPA_PLATFORM": "xcb"}, "linux")
+    sonames = [library.soname for library in required]
+    assert len(sonames) == len(set(sonames)) == len(BY_SONAME)
+    assert sonames[: len(QT_LIBRARIES)] == [library.soname for library in QT_LIBRARIES]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux loader")
@@ -123,8 +146,7 @@ def test_no_os_release_is_other(tmp_path: Path) -> None:
 
 
 def test_every_library_names_a_package_on_both_distributions() -> None:
-    for library in XCB_PLUGIN_LIBRARIES:
+    for library in QT_LIBRARIES + XCB_PLUGIN_LIBRARIES:
         assert isinstance(library, SystemLibrary)
-        assert library.soname.startswith("lib") and ".so." in library.soname
+        assert library.soname.startswith("lib") and ".so" in library.soname
         assert library.debian and library.fedora
-    assert len(BY_SONAME) == len(XCB_PLUGIN_LIBRARIES)
