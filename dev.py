@@ -29,10 +29,13 @@ Decision: the environment is isolated (no ``--system-site-packages``). On Debian
 and Ubuntu the system site holds apt's packages (an older numpy, pytest and its
 plugins, sometimes a PySide); a venv that sees them would run whatever apt installed
 wherever it satisfies the requirements, and pytest would load apt's plugins, so the
-same checkout would behave differently per machine. Measured on the CI machine
-(2 cores, pip's cache warm, wheels from the configured index): making ``.venv`` takes
-~6 s and the install ~65 s, 1.3 GB on disk, against ~7 min for the suite: a fresh
-clone's CI is about a minute longer, once. Without the pip cache the wheels (PySide6
+same checkout would behave differently per machine. The cost, measured from fresh
+clones on the 2-core CI machine (pip's cache warm, wheels from the configured index,
+other jobs running): making ``.venv`` and installing into it took 73 s with Debian's
+/usr/bin/python3 and 101 s with pyenv's 3.11, 1.3 GB on disk; with
+``--system-site-packages`` over pyenv's already-installed packages it took 27 s. So a
+fresh clone's CI (~7 min of tests) is one to one and a half minutes longer; later runs
+in the same checkout check the stamp in ~0.2 s. Without pip's cache the wheels (PySide6
 is most of it) are downloaded once.
 
 If ``venv`` cannot install pip (Debian/Ubuntu without ``python3-venv``: no
@@ -243,8 +246,11 @@ def main(argv: list[str]) -> int:
         os.chdir(ROOT)  # pytest's rootdir, testpaths and conftest are the checkout's
     sys.stdout.flush()
     sys.stderr.flush()
-    if os.name == "nt":
-        return subprocess.call(command)
+    if os.name == "nt":  # no exec there: wait for the child, which gets Ctrl+C itself
+        try:
+            return subprocess.call(command)
+        except KeyboardInterrupt:
+            return 130
     os.execv(command[0], command)
     return 1  # not reached
 

@@ -150,3 +150,17 @@ def test_every_library_names_a_package_on_both_distributions() -> None:
         assert isinstance(library, SystemLibrary)
         assert library.soname.startswith("lib") and ".so" in library.soname
         assert library.debian and library.fedora
+
+
+def test_the_readme_lists_every_package_per_distribution() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### System libraries", 1)[1].split("\n#", 1)[0]
+    debian = section.split("- **Debian / Ubuntu**", 1)[1].split("\n- ", 1)[0].split()
+    fedora = section.split("- **Fedora**", 1)[1].split("\n- ", 1)[0].split()
+    words = {
+        "debian": {w.strip("`.,()") for w in debian},
+        "fedora": {w.strip("`.,()") for w in fedora},
+    }
+    for library in QT_LIBRARIES + XCB_PLUGIN_LIBRARIES:
+        assert library.debian in words["debian"], library
+        assert library.fedora in words["fedora"], library
