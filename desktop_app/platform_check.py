@@ -151,7 +151,9 @@ def qt_platform_problem(
 ) -> str | None:
     """The line to print before leaving when Qt cannot start here, else None.
 
-    Reads the real environment, platform and dynamic loader unless told otherwise.
+    Missing libraries first; then, for X11, no display to open the window on (Qt
+    would abort on that too). Reads the real environment, platform and dynamic loader
+    unless told otherwise.
     """
     environ = os.environ if environ is None else environ
     platform = sys.platform if platform is None else platform
@@ -160,7 +162,21 @@ def qt_platform_problem(
         return None
     loadable = _loadable if loadable is None else loadable
     missing = [library for library in wanted if not loadable(library.soname)]
-    return missing_libraries_message(missing, linux_distribution())
+    message = missing_libraries_message(missing, linux_distribution())
+    if message is None and xcb_platform_wanted(environ, platform):
+        message = no_display_message(environ)
+    return message
+
+
+def no_display_message(environ: Mapping[str, str]) -> str | None:
+    """One line when there is no display at all (a server, an ssh session without -X)."""
+    if environ.get("DISPLAY", "").strip() or environ.get("WAYLAND_DISPLAY", "").strip():
+        return None
+    return (
+        "sightline: no display to open the window on (DISPLAY is not set); run it in a "
+        "desktop session or `ssh -X`, or use `sightline screenshot OUT.png` or "
+        "`sightline --self-test`, which need none"
+    )
 
 
 def linux_distribution(os_release: Path = Path("/etc/os-release")) -> str:

@@ -15,6 +15,7 @@ from desktop_app.platform_check import (
     _loadable,
     linux_distribution,
     missing_libraries_message,
+    no_display_message,
     qt_platform_problem,
     required_libraries,
     xcb_platform_wanted,
@@ -164,3 +165,18 @@ def test_the_readme_lists_every_package_per_distribution() -> None:
     for library in QT_LIBRARIES + XCB_PLUGIN_LIBRARIES:
         assert library.debian in words["debian"], library
         assert library.fedora in words["fedora"], library
+
+
+def test_no_display_is_one_line_once_the_libraries_are_there() -> None:
+    everything = set(BY_SONAME)
+    problem = qt_platform_problem({}, "linux", everything.__contains__)
+    assert problem is not None and "DISPLAY is not set" in problem and "\n" not in problem
+    # missing libraries are told first: installing them is needed either way
+    nothing: set[str] = set()
+    problem = qt_platform_problem({}, "linux", nothing.__contains__)
+    assert problem is not None and "libxcb-icccm.so.4" in problem
+    assert no_display_message({"DISPLAY": ":1"}) is None
+    assert no_display_message({"WAYLAND_DISPLAY": "wayland-0"}) is None
+    assert no_display_message({"DISPLAY": " "}) is not None
+    offscreen = {"QT_QPA_PLATFORM": "offscreen"}
+    assert qt_platform_problem(offscreen, "linux", everything.__contains__) is None
