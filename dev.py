@@ -6,7 +6,7 @@
     python3 dev.py setup         only make or refresh the environment
 
 On Windows type ``py dev.py ...``. Only the standard library is used, and this file
-parses on old Pythons too, so a Python older than 3.11 gets a message, not a traceback.
+parses on Python 3.7 and newer, so 3.7 to 3.10 get a message, not a traceback.
 
 Why: on Debian and Ubuntu ``python3`` is the system's Python, marked externally managed
 (PEP 668), so ``python3 -m pip install`` refuses there. A virtual environment is the
