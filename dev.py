@@ -3,6 +3,8 @@
     python3 dev.py run [ARGS]    the program: python -m desktop_app ARGS (no ARGS: the
                                  window on the sample data); ARGS as for `sightline`
     python3 dev.py test [ARGS]   the test suite: python -m pytest ARGS, from the checkout
+    python3 dev.py check         the gates CI applies: ruff check, ruff format --check,
+                                 mypy (strict) and the import-linter contracts
     python3 dev.py setup         only make or refresh the environment
 
 On Windows type ``py dev.py ...``. Only the standard library is used, and this file
@@ -58,7 +60,7 @@ MINIMUM = (3, 11)
 EXTRAS = "test"  # one environment for both commands: the program's deps and the tests'
 STAMP_NAME = "sightline-dev.json"
 STAMP_FORMAT = 1
-USAGE = "usage: python3 dev.py run [ARGS] | test [ARGS] | setup   (Windows: py dev.py ...)"
+USAGE = "usage: python3 dev.py run [ARGS] | test [ARGS] | check | setup   (Windows: py dev.py ...)"
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -219,7 +221,20 @@ def command_for(action: str, python: Path, args: list[str]) -> list[str] | None:
         return [str(python), "-m", "pytest", *args]
     if action == "setup":
         return []
+    if action == "check":
+        return [str(python), "-m", "ruff", "--version"]  # stands for the gates: checks()
     return None
+
+
+def checks(python: Path) -> list[list[str]]:
+    """The gates ``check`` runs in turn, each with zero findings to pass."""
+    lint = "from importlinter.cli import lint_imports_command as lint; lint(['--no-logo'])"
+    return [
+        [str(python), "-m", "ruff", "check", "."],
+        [str(python), "-m", "ruff", "format", "--check", "."],
+        [str(python), "-m", "mypy"],
+        [str(python), "-c", lint],
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -242,8 +257,15 @@ def main(argv: list[str]) -> int:
     command = command_for(action, python, args)
     if not command:
         return 0
-    if action == "test":
+    if action in ("test", "check"):
         os.chdir(ROOT)  # pytest's rootdir, testpaths and conftest are the checkout's
+    if action == "check":
+        for gate in checks(python):
+            print("dev.py check:", " ".join(gate[1:]), flush=True)
+            code = subprocess.call(gate)
+            if code != 0:
+                return code
+        return 0
     sys.stdout.flush()
     sys.stderr.flush()
     if os.name == "nt":  # no exec there: wait for the child, which gets Ctrl+C itself

@@ -17,9 +17,9 @@ from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 
 from desktop_app.app.main import build_window
-from desktop_app.shell.window import MainWindow
 from desktop_app.domain.dates import to_seconds
 from desktop_app.ingest.pipeline import import_file
+from desktop_app.shell.window import MainWindow
 from desktop_app.store.project import Project
 
 WAIT_MS = 30_000

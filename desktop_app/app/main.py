@@ -93,8 +93,13 @@ def _application(offscreen: bool = False) -> object:
 
 def run_window(target: str | None) -> int:
     from desktop_app.app.instance_lock import ProjectInUse, lock_project, report_in_use
+    from desktop_app.platform_check import qt_platform_problem
     from desktop_app.store.project import ProjectError
 
+    problem = qt_platform_problem()  # one clear line, before Qt aborts with its own
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     app = _application()
     _crash_dialogs()
     try:  # before opening: a second window must not migrate or load the project
