@@ -33,7 +33,7 @@ def build_window(
 
     from desktop_app.app import logs
     from desktop_app.features import help as help_feature
-    from desktop_app.features import projects
+    from desktop_app.features import playback, projects
     from desktop_app.features.briefing import briefing
     from desktop_app.features.editing import editing
     from desktop_app.features.exporting import exporting
@@ -50,6 +50,7 @@ def build_window(
         "briefing": briefing.install(workbench, shell),
         "exporting": exporting.install(workbench, shell),
         "editing": editing.install(workbench, shell),
+        "playback": playback.install(workbench, shell),
         "help": help_feature.install(workbench, shell, logs.log_path() or logs.log_dir()),
     }
     shell.finish()
