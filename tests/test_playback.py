@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -103,3 +104,88 @@ def test_playing_moves_on_by_itself_and_stops_at_the_end(
     assert playback.playing
     playback.stop()
     assert not playback.playing and window.workbench.filters.filters.t0 is None
+
+
+def _decoded(path: Path) -> list[np.ndarray]:
+    import av
+
+    with av.open(str(path)) as video:
+        return [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
+
+
+def test_the_video_writer_writes_what_it_is_given(tmp_path: Path) -> None:
+    from desktop_app.export.video import VideoWriter
+
+    red, sand = (200, 30, 30), (250, 250, 250)
+    for suffix in (".mp4", ".gif"):
+        path = tmp_path / f"v{suffix}"
+        with VideoWriter(path, 4, 321, 241) as video:  # odd sides: MP4 makes them even
+            for k in range(5):
+                rgb = np.full((241, 321, 3), sand, np.uint8)
+                rgb[:120, k * 20 : k * 20 + 20] = red
+                video.write(rgb)
+        frames = _decoded(path)
+        assert len(frames) == 5
+        tolerance = 30 if suffix == ".mp4" else 45  # lossy H.264 / a 256-colour palette
+        assert np.abs(frames[2][60, 50].astype(int) - red).max() < tolerance
+        assert np.abs(frames[2][200, 300].astype(int) - sand).max() < tolerance
+    with pytest.raises(ValueError, match=r"\.mp4 or \.gif"):
+        VideoWriter(tmp_path / "v.avi", 4, 100, 100)
+    broken = tmp_path / "broken.mp4"
+    with pytest.raises(ValueError, match="a frame of"), VideoWriter(broken, 4, 64, 64) as video:
+        video.write(np.zeros((64, 64, 3), np.uint8))
+        video.write(np.zeros((32, 64, 3), np.uint8))
+    assert not broken.exists()  # an unfinished video is not left behind
+
+
+def test_sightline_animate_renders_one_frame_per_window(
+    sample_project: Project, tmp_path: Path
+) -> None:
+    """The real command, offscreen: a month window over 2023 gives twelve frames of
+    map, timeline and caption."""
+    import subprocess
+    import sys
+
+    path = sample_project.path
+    sample_project.close()
+    out = tmp_path / "year.mp4"
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "animate", str(out), "--project", str(path),
+         "--from", "2023-01", "--to", "2023-12", "--window", "1M", "--size", "640x360"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "12 frames" in done.stdout
+    frames = _decoded(out)
+    assert len(frames) == 12 and frames[0].shape == (360, 640, 3)
+    caption_bar = frames[0][5:40, 300:340]
+    assert caption_bar.mean() < 80  # the dark caption band is there
+    bad = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "animate", str(tmp_path / "x.mp4"),
+         "--project", str(path), "--window", "fortnight"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "not a period" in bad.stderr
+    assert not (tmp_path / "x.mp4").exists()
+
+
+def test_export_animation_from_the_window_gives_the_window_back(
+    make_main_window: Any, sample_project: Project, qtbot: Any, tmp_path: Path
+) -> None:
+    window = make_main_window(sample_project)
+    feature = window.features["playback"]
+    wb = window.workbench
+    wb.set_classification("OFFICIAL")
+    feature.playback.configure(parse_period("1y"))
+    assert "briefing.export_animation" in wb.actions
+    out = tmp_path / "years.gif"
+    finished: list[tuple[str, int]] = []
+    render = feature.export_animation(out, fps=2)
+    render.finished.connect(lambda path, frames: finished.append((path, frames)))
+    qtbot.waitUntil(lambda: bool(finished), timeout=120_000)
+    assert finished == [(str(out), len(feature.playback.windows))]
+    frames = _decoded(out)
+    assert len(frames) == len(feature.playback.windows)
+    red, green, blue = (int(v) for v in frames[0][10, 10])
+    assert red > 100 and green < 60 and blue < 60  # the classification bar, in dark red
+    assert wb.filters.filters.t0 is None and not feature.playback.playing

@@ -7,6 +7,7 @@
     sightline info                  counts and date span of a project
     sightline undo-import BATCH     remove everything one import added
     sightline screenshot OUT.png    render the main window offscreen to a PNG
+    sightline animate OUT.mp4       render a time playback to a video (or .gif)
     sightline upgrade --project URL upgrade a shared (PostgreSQL) project's schema
     sightline --self-test           check this installation offscreen (exit 0 when it works)
 
@@ -134,6 +135,20 @@ def _parser() -> argparse.ArgumentParser:
         help="event id to select first (repeatable)",
     )
     shot.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+
+    anim = sub.add_parser(
+        "animate", help="render a time playback (map, timeline, dates) to an MP4 or a GIF"
+    )
+    anim.add_argument("out", type=Path, help="OUT.mp4 or OUT.gif")
+    project_arg(anim)
+    anim.add_argument("--from", dest="start", help="first date (default: the first event)")
+    anim.add_argument("--to", dest="end", help="last date (default: the last event)")
+    anim.add_argument(
+        "--window", default="1M", help="each frame's period: 1d, 1w, 1M, 1y... or cumulative"
+    )
+    anim.add_argument("--step", help="how far each frame moves on (default: the window)")
+    anim.add_argument("--fps", type=float, default=2.0, help="frames per second")
+    anim.add_argument("--size", default="1280x720", help="video size, WIDTHxHEIGHT")
     return parser
 
 
@@ -188,6 +203,19 @@ def main(argv: list[str] | None = None) -> int:
             from desktop_app.app.main import screenshot
 
             return screenshot(project, args.out, args.select, args.size)
+        if args.command == "animate":
+            from desktop_app.app.animate import animate
+
+            return animate(
+                project,
+                args.out,
+                start=args.start,
+                end=args.end,
+                window=args.window,
+                step=args.step,
+                fps=args.fps,
+                size=args.size,
+            )
         from desktop_app.app.main import run_window
 
         return run_window(project)

@@ -3,27 +3,86 @@ render it to a video for the briefing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from desktop_app.features.host import Host
+from desktop_app.features.playback.animation import AnimationRender
 from desktop_app.features.playback.controller import Playback
 from desktop_app.features.playback.panel import PlaybackPanel
+from desktop_app.views import plain_text
 from desktop_app.workbench import MenuId, Workbench
 
 
 class PlaybackFeature:
-    """The playback controller and its dock's panel."""
+    """The playback controller, its dock's panel, and Briefing ▸ Export animation."""
 
-    def __init__(self, playback: Playback, panel: PlaybackPanel) -> None:
-        self.playback, self.panel = playback, panel
+    def __init__(self, workbench: Workbench, host: Host, playback: Playback) -> None:
+        self.wb, self.host, self.playback = workbench, host, playback
+        self.panel = PlaybackPanel(playback)
+        self.render: AnimationRender | None = None
+
+    def export_dialog(self) -> None:
+        window = self.host.window_widget()
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export animation", "playback.mp4", "MP4 video (*.mp4);;GIF (*.gif)"
+        )
+        if path:
+            self.export_animation(Path(path))
+
+    def export_animation(
+        self, path: Path, fps: float = 2.0, size: QSize | None = None
+    ) -> AnimationRender:
+        """Render the playback as it is set (window, step) to ``path``; ``finished`` or
+        ``failed`` on the returned renderer tell the end. A progress dialog can cancel."""
+        render = AnimationRender(
+            self.host,
+            self.playback,
+            path,
+            fps,
+            size,
+            classification=self.wb.classification(),
+            parent=self.wb,
+        )
+        self.render = render
+        window = self.host.window_widget()
+        progress = QProgressDialog("Rendering the animation…", "Cancel", 0, 0, window)
+        progress.setWindowTitle("Export animation")
+        progress.setMinimumDuration(500)
+        progress.canceled.connect(render.cancel)
+
+        def advance(done: int, total: int) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+
+        render.progress.connect(advance)
+        render.finished.connect(lambda p, n: self._done(progress, p, n))
+        render.failed.connect(lambda message: self._failed(progress, message))
+        render.start()
+        return render
+
+    def _done(self, progress: QProgressDialog, path: str, frames: int) -> None:
+        progress.close()
+        self.wb.messages.say(f"Animation written: {path} ({frames} frames)", 15000)
+
+    def _failed(self, progress: QProgressDialog, message: str) -> None:
+        progress.close()
+        if message != "cancelled":
+            plain_text.warn(self.host.window_widget(), "Export animation", message)
 
 
 def install(workbench: Workbench, host: Host) -> PlaybackFeature:
     """The Playback dock (tabbed with the table) and its actions in the View menu."""
     playback = Playback(workbench)
-    panel = PlaybackPanel(playback)
+    feature = PlaybackFeature(workbench, host, playback)
     host.add_dock(
-        "playback", "Playback", panel, Qt.DockWidgetArea.BottomDockWidgetArea, tabify_with="table"
+        "playback",
+        "Playback",
+        feature.panel,
+        Qt.DockWidgetArea.BottomDockWidgetArea,
+        tabify_with="table",
     )
     host.docks["table"].raise_()
     add = workbench.actions.add
@@ -35,4 +94,7 @@ def install(workbench: Workbench, host: Host) -> PlaybackFeature:
         menu=MenuId.VIEW, group=-1, order=2, shortcut="Ctrl+,")  # fmt: skip
     add("view.playback.stop", "Playback: &stop", playback.stop, menu=MenuId.VIEW, group=-1,
         order=3, tip="Stop and give back the time window you had")  # fmt: skip
-    return PlaybackFeature(playback, panel)
+    add("briefing.export_animation", "Export &animation…", feature.export_dialog,
+        menu=MenuId.BRIEFING, group=4, order=2,
+        tip="The playback as a video (MP4 or GIF) of map, timeline and dates")  # fmt: skip
+    return feature
