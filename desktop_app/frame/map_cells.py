@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop_app.frame.bubbles import merge_overlapping
+
 MAX_LAT = 85.05112878  # Web-Mercator's limit
 TILE_PX = 256.0
 MAX_POINTS = 1500  # at most this many individual events in view, else cells
@@ -111,6 +113,21 @@ def _nearest_copy(lon: np.ndarray, view: Viewport) -> np.ndarray:
     return lon + 360.0 * np.floor((centre - lon) / 360.0 + 0.5)
 
 
+def _unhidden(cells: Cells, zoom: float, scale: float) -> Cells:
+    """The cells with every two whose bubbles would touch merged (frame.bubbles)."""
+    count, lat, lon, group = merge_overlapping(cells.count, cells.lat, cells.lon, zoom, scale)
+    if len(count) == len(cells.count):
+        return cells
+    sizes = np.bincount(group, minlength=len(count))
+    member = np.full(len(count), -1, np.int64)
+    member[group] = np.arange(len(group))  # the one member of each group of one
+    single = np.full(len(count), -1, np.int64)
+    alone = sizes == 1
+    single[alone] = cells.single_row[member[alone]]
+    lat[alone], lon[alone] = cells.lat[member[alone]], cells.lon[member[alone]]
+    return Cells(count=count, lat=lat, lon=lon, single_row=single)
+
+
 def _empty_points() -> Points:
     return Points(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
@@ -151,9 +168,13 @@ class MapIndex:
         max_points: int = MAX_POINTS,
         cell_px: int = CELL_PX,
         margin: float = MARGIN,
+        bubble_scale: float = 1.0,
     ) -> ViewFeatures:
-        """Events of ``mask`` (visible rows) in and around the viewport."""
-        return self._query(None, mask & self.located, view, max_points, cell_px, margin)
+        """Events of ``mask`` (visible rows) in and around the viewport; cells whose
+        bubbles (drawn ``bubble_scale`` times the normal size) would touch are merged."""
+        return self._query(
+            None, mask & self.located, view, max_points, cell_px, margin, bubble_scale
+        )
 
     def selected(
         self,
@@ -164,13 +185,16 @@ class MapIndex:
         max_points: int = MAX_SELECTED,
         cell_px: int = CELL_PX,
         margin: float = MARGIN,
+        bubble_scale: float = 1.0,
     ) -> ViewFeatures:
         """Selected rows that are visible, located and in view: points, or cells beyond
         ``max_points``. Costs in proportion to the selection, not the frame."""
         sel = np.unique(np.asarray(selected_rows, np.int64))
         sel = sel[(sel >= 0) & (sel < len(self))]
         sel = sel[mask[sel] & self.located[sel]]
-        return self._query(sel, np.ones(len(sel), bool), view, max_points, cell_px, margin)
+        return self._query(
+            sel, np.ones(len(sel), bool), view, max_points, cell_px, margin, bubble_scale
+        )
 
     def _query(
         self,
@@ -180,6 +204,7 @@ class MapIndex:
         max_points: int,
         cell_px: int,
         margin: float,
+        bubble_scale: float = 1.0,
     ) -> ViewFeatures:
         """Aggregate the rows ``subset`` (all rows when None) where ``ok`` holds."""
         qx = self.qx if subset is None else self.qx[subset]
@@ -203,7 +228,7 @@ class MapIndex:
             return ViewFeatures(points, _empty_cells(), in_view)
         cells = self._cells(inside, at, frame_rows, rel_x, rel_y, x0, y0, width, height, shift)
         cells.lon = _nearest_copy(cells.lon, view)
-        return ViewFeatures(_empty_points(), cells, in_view)
+        return ViewFeatures(_empty_points(), _unhidden(cells, view.zoom, bubble_scale), in_view)
 
     def _cells(
         self,

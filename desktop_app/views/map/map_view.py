@@ -75,6 +75,7 @@ class MapView(QWidget):
         self._is_ready = False
         self._queued: list[tuple[str, dict[str, Any]]] = []
         self._seq = 0
+        self._marker_scale = 1.0  # bigger while presenting (set_presenting)
         self._fit_when_ready = False
         self.last_draw_ms: float | None = None
 
@@ -162,6 +163,7 @@ class MapView(QWidget):
     def set_presenting(self, scale: float) -> None:
         """Presentation look: markers ``scale`` times bigger, editing controls hidden
         (1 restores the normal look)."""
+        self._marker_scale = scale  # the bubbles' size decides which ones merge
         self._send("present", {"scale": scale})
         self.redraw()
 
@@ -193,7 +195,9 @@ class MapView(QWidget):
     def _push_features(self) -> None:
         if not self._is_ready or self._viewport is None:
             return
-        events = self._index.features(self._visible, self._viewport)
+        events = self._index.features(
+            self._visible, self._viewport, bubble_scale=self._marker_scale
+        )
         self._seq += 1
         self._bridge.send(
             "features",
@@ -218,7 +222,9 @@ class MapView(QWidget):
     def _selected_features(self) -> ViewFeatures:
         assert self._viewport is not None
         rows = self._frame.rows_of(self._selection.ids)
-        return self._index.selected(rows, self._visible, self._viewport)
+        return self._index.selected(
+            rows, self._visible, self._viewport, bubble_scale=self._marker_scale
+        )
 
     def _payload(self, found: ViewFeatures) -> dict[str, list[list[Any]]]:
         points: Points = found.points
