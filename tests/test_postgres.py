@@ -454,8 +454,9 @@ def _keys_and_indexes(project: Project) -> list[tuple[str, str]]:
         return sorted(
             conn.execute(
                 text(
-                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN "
-                    "('event'::regclass, 'event_actor'::regclass, 'event_source'::regclass) "
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid IN ('event'::regclass, 'event_actor'::regclass, "
+                    "'event_source'::regclass) "
                     "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
                     "('event', 'event_actor', 'event_source')"
                 )

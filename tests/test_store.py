@@ -128,8 +128,8 @@ def test_both_writers_store_the_same_rows(
                 tuple(parsed(v) for v in r)
                 for r in conn.execute(
                     text(
-                        "SELECT e.external_id, e.title, e.start_s, e.precision, e.tags, e.attributes, "
-                        "l.name, l.latitude, l.attributes, "
+                        "SELECT e.external_id, e.title, e.start_s, e.precision, e.tags, "
+                        "e.attributes, l.name, l.latitude, l.attributes, "
                         "(SELECT group_concat(a.name, '|') FROM event_actor ea JOIN actor a "
                         " ON a.id = ea.actor_id WHERE ea.event_id = e.id), "
                         "(SELECT group_concat(s.title, '|') FROM event_source es JOIN source s "
@@ -166,8 +166,10 @@ def test_no_event_points_at_a_missing_place_or_batch(project: Project, data_dir:
         ).scalar()
         dangling = conn.execute(
             text(
-                "SELECT (SELECT count(*) FROM event_actor WHERE actor_id NOT IN (SELECT id FROM actor))"
-                " + (SELECT count(*) FROM event_source WHERE source_id NOT IN (SELECT id FROM source))"
+                "SELECT (SELECT count(*) FROM event_actor "
+                "WHERE actor_id NOT IN (SELECT id FROM actor)) "
+                "+ (SELECT count(*) FROM event_source "
+                "WHERE source_id NOT IN (SELECT id FROM source))"
             )
         ).scalar()
     assert orphans == 0 and dangling == 0

@@ -69,7 +69,8 @@ def days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     mp = (m + 9) % 12
     doy = (153 * mp + 2) // 5 + d - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
+    days: np.ndarray = era * 146097 + doe - 719468
+    return days
 
 
 def civil_from_days(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,7 +92,8 @@ def days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.int64)
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     base = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-    return base[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)
+    days: np.ndarray = base[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)
+    return days
 
 
 def span_end_seconds(start: np.ndarray, precision: np.ndarray) -> np.ndarray:
@@ -232,7 +234,8 @@ class ParsedDates:
 
     @property
     def ok(self) -> np.ndarray:
-        return self.error == ""
+        parsed: np.ndarray = self.error == ""
+        return parsed
 
 
 def _clean(values: pd.Series) -> pd.Series:
@@ -291,7 +294,8 @@ def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True
         return idx, parts[hit]
 
     def num(col: pd.Series, default: int = 0) -> np.ndarray:
-        return pd.to_numeric(col, errors="coerce").fillna(default).to_numpy(np.int64)
+        numbers: np.ndarray = pd.to_numeric(col, errors="coerce").fillna(default).to_numpy(np.int64)
+        return numbers
 
     # ISO-like: 2023, 2023-05, 2023-05-14, 2023-05-14 09:30[:00][Z|+hh:mm]
     idx, p = take(_ISO)

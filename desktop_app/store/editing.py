@@ -25,12 +25,19 @@ from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, Precision
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
 from desktop_app.store import pg_search
 from desktop_app.store.project import Project
-from desktop_app.store.schema import Event, Location, Source, event_actor, event_source
+from desktop_app.store.schema import (
+    Event,
+    Location,
+    Source,
+    event_actor,
+    event_source,
+    table_of,
+)
 from desktop_app.store.search import _has_fts, _watermark, forget_events
 
-EVENT: Table = Event.__table__  # type: ignore[assignment]
-LOCATION: Table = Location.__table__  # type: ignore[assignment]
-SOURCE: Table = Source.__table__  # type: ignore[assignment]
+EVENT: Table = table_of(Event)
+LOCATION: Table = table_of(Location)
+SOURCE: Table = table_of(Source)
 
 
 class EditError(ValueError):
@@ -377,7 +384,8 @@ def list_locations(project: Project) -> list[tuple[int, str, int]]:
             (int(i), str(n), int(c))
             for i, n, c in conn.execute(
                 text(
-                    "SELECT l.id, l.name, (SELECT count(*) FROM event e WHERE e.location_id = l.id) "
+                    "SELECT l.id, l.name, "
+                    "(SELECT count(*) FROM event e WHERE e.location_id = l.id) "
                     "FROM location l ORDER BY l.name, l.id"
                 )
             )
