@@ -32,6 +32,7 @@ DAY_SECONDS = 86_400
 _EPOCH = datetime(1970, 1, 1)
 MIN_SECONDS = -62_135_596_800  # 0001-01-01
 MAX_SECONDS = 253_402_300_800  # 10000-01-01
+YEAR_RANGE = "year out of range (1 to 9999)"  # what a date outside them is told
 
 
 class Precision(IntEnum):
@@ -388,9 +389,7 @@ def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True
     seconds += second - offset * 60
     seconds = np.where(epoch != np.iinfo(np.int64).min, epoch, seconds) - zone * 60
     early = (prec > 0) & ((seconds < MIN_SECONDS) | (seconds >= MAX_SECONDS))
-    error[early & (error == "")] = [
-        f"year out of range (1 to 9999): {v!r}" for v in text[early & (error == "")]
-    ]
+    error[early & (error == "")] = [f"{YEAR_RANGE}: {v!r}" for v in text[early & (error == "")]]
     prec[early] = 0
 
     seconds = np.where(prec > 0, seconds, 0)

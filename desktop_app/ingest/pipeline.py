@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from desktop_app.domain import grades
-from desktop_app.domain.dates import DateOrder
+from desktop_app.domain import grades, rules
+from desktop_app.domain.dates import DateOrder, span_end_seconds
 from desktop_app.ingest import presets as preset_registry
 from desktop_app.ingest.assembly import (
     ImportState,
@@ -506,30 +506,32 @@ class Validated:
                 d.end.column,
                 lambda m: np.array([f"end date: {e}" for e in end.error[m]]),
             )
-            from desktop_app.domain.dates import span_end_seconds
-
             end_span = span_end_seconds(end.seconds, end.precision)
-            before = given & end.ok & start.ok & (end_span <= start.seconds)
-            reject(before, d.end.column, "the end is before the start")
+            before = given & end.ok & start.ok & rules.ends_before_start(start.seconds, end_span)
+            reject(before, d.end.column, rules.END_BEFORE_START.message)
             has_end = given & end.ok
             end_s[has_end] = end_span[has_end]  # exclusive end of the end's own span
         reject((d.title.fillna("") == "").to_numpy(), "title", "no title or description")
 
         lat = _coordinate(d.latitude, n)
         lon = _coordinate(d.longitude, n)
-        lat_col, lon_col = d.coord_columns
-        if d.latitude is not None:
-            given = (d.latitude.fillna("") != "").to_numpy()
-            reject(given & np.isnan(lat), lat_col, "latitude is not a number")
-            reject(np.abs(lat) > 90, lat_col, "latitude out of range (-90 to 90)")
-        if d.longitude is not None:
-            given = (d.longitude.fillna("") != "").to_numpy()
-            reject(given & np.isnan(lon), lon_col, "longitude is not a number")
-            reject(np.abs(lon) > 180, lon_col, "longitude out of range (-180 to 180)")
-        if d.latitude is not None and d.longitude is not None:
-            reject(np.isnan(lat) ^ np.isnan(lon), lat_col, "latitude and longitude come in pairs")
-        lat = np.where(np.abs(lat) <= 90, lat, np.nan)
-        lon = np.where(np.abs(lon) <= 180, lon, np.nan)
+        columns = dict(zip(("latitude", "longitude"), d.coord_columns, strict=True))
+        pairs = d.latitude is not None and d.longitude is not None
+        breaches = rules.coordinate_breaches(lat, lon, pairs=pairs)
+        for values, number, not_a_number, (out_of_range, out) in zip(
+            (d.latitude, d.longitude),
+            (lat, lon),
+            (rules.LATITUDE_NOT_A_NUMBER, rules.LONGITUDE_NOT_A_NUMBER),
+            breaches[:2],
+            strict=True,
+        ):
+            if values is not None:
+                given = (values.fillna("") != "").to_numpy()
+                reject(given & np.isnan(number), columns[not_a_number.field], not_a_number.message)
+                reject(out, columns[out_of_range.field], out_of_range.message)
+        for rule, mask in breaches[2:]:
+            reject(mask, columns[rule.field], rule.message)
+        lat, lon = rules.in_range(lat, lon)
 
         reliability = _grade(d.reliability, n, grades.normalise_reliability, reject, "reliability")
         credibility = _grade(d.credibility, n, grades.normalise_credibility, reject, "credibility")

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, Precision
+from desktop_app.domain import grades, rules
+from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, YEAR_RANGE, Precision
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
 from desktop_app.store import pg_search
 from desktop_app.store.project import Project
@@ -68,13 +69,14 @@ class EventFields:
             raise EditError(f"unknown date precision {self.precision}")
         for value in (self.start_s, self.end_s):
             if value is not None and not MIN_SECONDS <= value <= MAX_SECONDS:
-                raise EditError("the date is outside the years 1-9999")
-        if self.end_s is not None and self.end_s <= self.start_s:
-            raise EditError("the end comes before the start")
+                raise EditError(YEAR_RANGE)
+        broken = rules.span_problem(self.start_s, self.end_s)
+        if broken is not None:
+            raise EditError(broken.message)
         if self.reliability is not None and self.reliability not in RELIABILITY:
-            raise EditError(f"source reliability must be one of A-F, not {self.reliability!r}")
+            raise EditError(grades.reliability_message(self.reliability))
         if self.credibility is not None and self.credibility not in CREDIBILITY:
-            raise EditError(f"information credibility must be 1-6, not {self.credibility!r}")
+            raise EditError(grades.credibility_message(str(self.credibility)))
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,10 @@ class SourceFields:
 
 
 def check_coordinates(latitude: float | None, longitude: float | None) -> None:
-    """Both or neither; latitude within ±90, longitude within ±180."""
-    if (latitude is None) != (longitude is None):
-        raise EditError("give both latitude and longitude, or neither")
-    if latitude is not None and not -90.0 <= latitude <= 90.0:
-        raise EditError(f"latitude must be between -90 and 90, not {latitude:g}")
-    if longitude is not None and not -180.0 <= longitude <= 180.0:
-        raise EditError(f"longitude must be between -180 and 180, not {longitude:g}")
+    """Both or neither, each within its range (:mod:`desktop_app.domain.rules`)."""
+    broken = rules.coordinate_problem(latitude, longitude)
+    if broken is not None:
+        raise EditError(broken.message)
 
 
 @dataclass(frozen=True)
