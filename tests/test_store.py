@@ -236,13 +236,12 @@ def test_worker_process_and_our_connections_share_the_file_safely(
     Run in our process, the two SQLite copies broke each other's locks: an undo made
     through SQLAlchemy vanished and a fresh connection got "disk I/O error".
     """
-    from desktop_app.frame import event_frame
     from desktop_app.frame.event_frame import EventFrame
-    from desktop_app.store import bulk
+    from desktop_app.store import bulk, frame_rows
     from desktop_app.store.batches import undo_batch
 
     monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)
-    monkeypatch.setattr(event_frame, "ARROW_READ_FROM_ROWS", 0)
+    monkeypatch.setattr(frame_rows, "ARROW_READ_FROM_ROWS", 0)
     first = import_file(project, data_dir / "acled_sample.csv")
     second = import_file(project, data_dir / "gdelt_v1.tsv")
     with project.engine.connect() as held:  # one of ours stays open throughout

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
 
 from desktop_app.domain.dates import Precision, span_end_seconds
+from desktop_app.store import frame_rows
 from desktop_app.store.project import Project
 
 FACETS = (
@@ -188,17 +188,7 @@ class EventFrame:
         Joins are done here in numpy on integer keys: asking SQLite to join a million
         events to their places and names costs seconds more than reading the tables.
         """
-        statements = {
-            "events": "SELECT id, start_s, end_s, precision, title, category, reliability, "
-            "credibility, location_id FROM event",
-            "places": "SELECT id, latitude, longitude, country, name FROM location",
-            "actor_pairs": "SELECT event_id, actor_id FROM event_actor",
-            "actors": "SELECT id, name FROM actor",
-            "source_pairs": "SELECT event_id, source_id FROM event_source",
-            "sources": "SELECT id, title FROM source",
-            "tags": _TAGS_SQL.get(project.engine.dialect.name, ""),
-        }
-        tables = _query_all(project, {k: v for k, v in statements.items() if v})
+        tables = frame_rows.frame_tables(project)
         events = tables["events"]
         if events.empty:
             return cls.empty()
@@ -239,7 +229,7 @@ class EventFrame:
         multi = {
             "actor": _links(ids, tables["actor_pairs"], tables["actors"]),
             "source": _links(ids, tables["source_pairs"], tables["sources"]),
-            "tag": _tag_links(ids, tables.get("tags")),
+            "tag": _tag_links(ids, tables["tags"]),
         }
         return cls(
             ids=ids,
@@ -271,14 +261,6 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(keys[order][pos] == wanted, order[pos], -1)
 
 
-_TAGS_SQL = {
-    "sqlite": "SELECT e.id, j.value FROM event e, json_each(e.tags) j WHERE e.tags IS NOT NULL",
-    "postgresql": "SELECT e.id, j.value FROM event e, "
-    "json_array_elements_text(e.tags) AS j(value) "
-    "WHERE e.tags IS NOT NULL AND json_typeof(e.tags) = 'array'",
-}
-
-
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes with "" (missing) as -1, and the names sorted alphabetically."""
     text_values = values.astype("string").fillna("")
@@ -306,37 +288,10 @@ def _links(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
     )
 
 
-def _tag_links(ids: np.ndarray, pairs: pd.DataFrame | None) -> Links:
-    if pairs is None or pairs.empty:
+def _tag_links(ids: np.ndarray, pairs: pd.DataFrame) -> Links:
+    if pairs.empty:
         return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
     rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
     codes, names = pd.factorize(pairs.iloc[:, 1].astype("string"), sort=True)
     keep = rows >= 0
     return Links(rows[keep], codes[keep].astype(np.int32), [str(n) for n in names])
-
-
-# Below this many events, reading through SQLAlchemy is as quick as starting the worker.
-ARROW_READ_FROM_ROWS = 50_000
-
-
-def _event_count(project: Project) -> int:
-    with project.engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM event")).scalar_one())
-
-
-def _query_all(project: Project, statements: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """Run queries, as DataFrames: for a SQLite file through the ADBC worker process
-    (Arrow, side by side; several times faster than the sqlite3 module for a million
-    rows), otherwise through SQLAlchemy."""
-    if (
-        project.engine.dialect.name == "sqlite"
-        and project.path is not None
-        and _event_count(project) >= ARROW_READ_FROM_ROWS
-    ):
-        from desktop_app.store.sqlite_worker import SqliteWorker
-
-        with SqliteWorker(project.path) as db:
-            tables = db.query_arrow(list(statements.values()))
-        return {name: table.to_pandas() for name, table in zip(statements, tables, strict=True)}
-    with project.engine.connect() as conn:
-        return {name: pd.read_sql(text(sql), conn) for name, sql in statements.items()}

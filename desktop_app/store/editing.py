@@ -24,7 +24,6 @@ from sqlalchemy.engine import Connection
 from desktop_app.domain import grades, rules
 from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, YEAR_RANGE, Precision
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
-from desktop_app.store import pg_search
 from desktop_app.store.project import Project
 from desktop_app.store.schema import (
     Event,
@@ -34,7 +33,7 @@ from desktop_app.store.schema import (
     event_source,
     table_of,
 )
-from desktop_app.store.search import _has_fts, _watermark, forget_events
+from desktop_app.store.search import forget_events, reindex_events
 
 EVENT: Table = table_of(Event)
 LOCATION: Table = table_of(Location)
@@ -135,26 +134,6 @@ class Merge:
 
 
 # ---------------------------------------------------------------------- helpers
-def _reindex(conn: Connection, event_ids: list[int]) -> None:
-    """Put events' current text in the index (those below the watermark: the rest are
-    indexed by ``refresh_index``)."""
-    if conn.dialect.name == "postgresql":  # the words live in the row (pg_search.py)
-        pg_search.reindex(conn, event_ids)
-        return
-    if not event_ids or not _has_fts(conn):
-        return
-    mark = _watermark(conn)
-    for event_id in event_ids:
-        if event_id <= mark:
-            conn.execute(
-                text(
-                    "INSERT INTO event_fts(rowid, title, description) "
-                    "SELECT id, title, coalesce(description, '') FROM event WHERE id = :id"
-                ),
-                {"id": event_id},
-            )
-
-
 def _row(conn: Connection, table: Table, row_id: int) -> dict[str, Any]:
     found = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
     if found is None:
@@ -197,7 +176,7 @@ def create_event(project: Project, values: EventFields) -> int:
         event_id = _new_id(
             conn.execute(insert(EVENT).values(fingerprint=fingerprint, **_values(values)))
         )
-        _reindex(conn, [event_id])
+        reindex_events(conn, [event_id])
     return event_id
 
 
@@ -211,7 +190,7 @@ def update_event(project: Project, event_id: int, values: EventFields) -> EventF
         before = EventFields(**{f.name: row[f.name] for f in fields(EventFields)})
         forget_events(conn, "id = :id", {"id": event_id})
         conn.execute(update(EVENT).where(EVENT.c.id == event_id).values(**_values(values)))
-        _reindex(conn, [event_id])
+        reindex_events(conn, [event_id])
     return before
 
 
@@ -255,7 +234,7 @@ def restore_rows(project: Project, deleted: DeletedRows) -> None:
             rows = deleted.rows.get(name) or []
             if rows:
                 conn.execute(insert(_TABLES[name]), rows)
-        _reindex(conn, [int(r["id"]) for r in deleted.rows.get("event", [])])
+        reindex_events(conn, [int(r["id"]) for r in deleted.rows.get("event", [])])
         for link in deleted.rows.get("repointed", []):  # events a deleted place lost
             conn.execute(
                 update(EVENT)
