@@ -709,7 +709,8 @@ def test_choose_detects_each_provider_from_its_header(name: str, preset: str) ->
 def test_missing_markers_read_as_blank_in_every_column() -> None:
     import pandas as pd
 
-    from desktop_app.ingest.presets.base import MISSING_MARKERS, extra_columns, text
+    from desktop_app.ingest.presets.base import extra_columns, text
+    from desktop_app.ingest.presets.missing import MISSING_MARKERS
 
     values = [
         "NA",

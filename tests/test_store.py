@@ -37,10 +37,10 @@ def _make_old_project(path: Path) -> None:
     """A project as Sightline's first schema (revision 0001) wrote it, with one event."""
     from alembic import command
 
-    from desktop_app.store.project import _alembic_config
+    from desktop_app.store.connecting import alembic_config
 
     engine = create_engine(f"sqlite:///{path}")
-    with _alembic_config() as config, engine.begin() as conn:
+    with alembic_config() as config, engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
         conn.execute(

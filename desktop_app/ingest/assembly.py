@@ -23,7 +23,7 @@ from desktop_app.store.project import Project
 from desktop_app.store.schema import Actor, Event, Source
 
 if TYPE_CHECKING:
-    from desktop_app.ingest.pipeline import Validated
+    from desktop_app.ingest.validation import Validated
 
 
 class ImportState:
