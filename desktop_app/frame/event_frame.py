@@ -3,7 +3,8 @@
 Rows are sorted by start. Event ids (database keys) map to rows through
 :meth:`EventFrame.rows_of`; views and state only ever exchange ids, never rows.
 Multi-valued fields (actors, tags, sources) are kept as (row, code) link arrays.
-No Qt here: the frame is plain numpy, loaded once and reloaded after a change.
+No Qt here: the frame is plain numpy, loaded once, patched after an edit (``patch.py``)
+and reloaded after an import or a change made elsewhere.
 """
 
 from __future__ import annotations
@@ -188,7 +189,12 @@ class EventFrame:
         Joins are done here in numpy on integer keys: asking SQLite to join a million
         events to their places and names costs seconds more than reading the tables.
         """
-        tables = frame_rows.frame_tables(project)
+        return cls.from_tables(frame_rows.frame_tables(project))
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pd.DataFrame]) -> EventFrame:
+        """The frame of the tables :func:`desktop_app.store.frame_rows.frame_tables` reads
+        (or of some events' tables: see ``frame/patch.py``)."""
         events = tables["events"]
         if events.empty:
             return cls.empty()
@@ -227,8 +233,8 @@ class EventFrame:
             "precision": _codes(pd.Series(np.array(PRECISION_NAMES, object)[precision])),
         }
         multi = {
-            "actor": _links(ids, tables["actor_pairs"], tables["actors"]),
-            "source": _links(ids, tables["source_pairs"], tables["sources"]),
+            "actor": links_of(ids, tables["actor_pairs"], tables["actors"]),
+            "source": links_of(ids, tables["source_pairs"], tables["sources"]),
             "tag": _tag_links(ids, tables["tags"]),
         }
         return cls(
@@ -273,11 +279,18 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int32), names_list
 
 
-def _links(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
-    """(event, value) links by integer id, with the values named and sorted by name."""
+def sorted_names(names: pd.DataFrame) -> pd.DataFrame:
+    """(id, name) rows in the order a facet lists its values: by name, ties as read."""
+    return names.sort_values(names.columns[1], kind="stable").reset_index(drop=True)
+
+
+def links_of(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
+    """(event, value) links by integer id, with the values named and sorted by name
+    (``ids``: the frame's event ids, by row; ``pairs``: (event id, value id);
+    ``names``: (value id, name))."""
     if pairs.empty or names.empty:
         return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
-    by_name = names.sort_values(names.columns[1], kind="stable").reset_index(drop=True)
+    by_name = sorted_names(names)
     code = _lookup(by_name.iloc[:, 0].to_numpy(np.int64), pairs.iloc[:, 1].to_numpy(np.int64))
     rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
     keep = (code >= 0) & (rows >= 0)

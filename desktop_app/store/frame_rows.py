@@ -138,6 +138,31 @@ def event_tables(project: Project, event_ids: Iterable[int]) -> dict[str, pd.Dat
     return tables
 
 
+def link_pairs(project: Project, facet: str) -> pd.DataFrame:
+    """Every (event id, value id) link of ``facet`` ("actor" or "source")."""
+    sql = {"actor": ACTOR_PAIRS, "source": SOURCE_PAIRS}[facet]
+    with project.engine.connect() as conn:
+        return pd.read_sql(text(sql), conn)
+
+
+def events_at_places(project: Project, location_ids: Iterable[int]) -> list[int]:
+    """The events at any of these places (what an edit of the places changes)."""
+    ids = sorted({int(i) for i in location_ids})
+    with project.engine.connect() as conn:
+        found = _read_chunked(conn, "SELECT id FROM event WHERE location_id IN :ids", ids)
+    return [int(i) for i in found["id"]]
+
+
+def events_citing(project: Project, source_ids: Iterable[int]) -> list[int]:
+    """The events citing any of these sources (what an edit of the sources changes)."""
+    ids = sorted({int(i) for i in source_ids})
+    with project.engine.connect() as conn:
+        found = _read_chunked(
+            conn, "SELECT DISTINCT event_id FROM event_source WHERE source_id IN :ids", ids
+        )
+    return [int(i) for i in found["event_id"]]
+
+
 def _read_chunked(conn: Connection, sql: str, ids: list[int]) -> pd.DataFrame:
     query = text(sql).bindparams(bindparam("ids", expanding=True))
     parts = [
@@ -153,6 +178,9 @@ __all__ = [
     "content_key_values",
     "event_count",
     "event_tables",
+    "events_at_places",
+    "events_citing",
     "frame_tables",
+    "link_pairs",
     "tags_sql",
 ]
