@@ -379,7 +379,7 @@ def test_forms_refuse_bad_values_with_a_message(
     form = editing.form
     form.latitude.setText("95")
     form.accept()
-    assert form.isVisible() and "latitude must be between -90 and 90" in form.message.text()
+    assert form.isVisible() and "latitude out of range (-90 to 90)" in form.message.text()
     _shot(form, "place-form-bad-latitude")
     form.latitude.setText("51.5")
     form.longitude.setText("east")

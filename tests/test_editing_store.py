@@ -147,8 +147,8 @@ def test_delete_location_unlocates_its_events_until_restored(sample_project: Pro
         assert (
             conn.execute(
                 text(
-                    "SELECT count(*) FROM event WHERE location_id IS NOT NULL AND location_id NOT IN "
-                    "(SELECT id FROM location)"
+                    "SELECT count(*) FROM event WHERE location_id IS NOT NULL "
+                    "AND location_id NOT IN (SELECT id FROM location)"
                 )
             ).scalar_one()
             == 0

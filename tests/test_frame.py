@@ -119,12 +119,12 @@ def test_damaged_cache_is_ignored(project: Project, data_dir: Path) -> None:
 def test_worker_and_sqlalchemy_reads_give_the_same_frame(
     project: Project, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop_app.frame import event_frame
+    from desktop_app.store import frame_rows
 
     import_file(project, data_dir / "acled_sample.csv")
     import_file(project, data_dir / "gdelt_v1.tsv")
     small = EventFrame.load(project)  # below the threshold: SQLAlchemy
-    monkeypatch.setattr(event_frame, "ARROW_READ_FROM_ROWS", 0)
+    monkeypatch.setattr(frame_rows, "ARROW_READ_FROM_ROWS", 0)
     big = EventFrame.load(project)  # the ADBC worker process
     for name in ("ids", "start", "end", "precision", "location_id", "title", "place"):
         assert np.array_equal(getattr(small, name), getattr(big, name)), name

@@ -119,7 +119,7 @@ def test_upgrade_to_autoincrement_keeps_every_row_and_link(tmp_path: Path, data_
     """Migration 0004 rebuilds the tables; no link row may be lost by a cascade."""
     from alembic import command
 
-    from desktop_app.store.project import _alembic_config
+    from desktop_app.store.connecting import alembic_config
 
     path = tmp_path / "old.sightline"
     with Project.open(path) as project:
@@ -130,7 +130,7 @@ def test_upgrade_to_autoincrement_keeps_every_row_and_link(tmp_path: Path, data_
                 for t in ("event", "event_actor", "event_source", "location")
             ]
     engine = create_engine(f"sqlite:///{path}")
-    with _alembic_config() as config, engine.begin() as conn:  # back to schema 0003
+    with alembic_config() as config, engine.begin() as conn:  # back to schema 0003
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         config.attributes["connection"] = conn
         command.downgrade(config, "0003")

@@ -363,9 +363,10 @@ def test_cp1252_file(project: Project) -> None:
     result = import_file(project, DATA / "generic_cp1252.csv")
     assert result.encoding == "cp1252"
     assert {e.title for e in load_events(project)} == {
-        "Café meeting – “talks” resume",
+        # cp1252's typographic dashes and quotes, decoded as such
+        "Café meeting \u2013 \u201ctalks\u201d resume",
         "Aid pledge of €2 million announced",
-        "Minister’s visit to Zürich – “constructive”",
+        "Minister\u2019s visit to Zürich \u2013 \u201cconstructive\u201d",
     }
 
 
@@ -708,7 +709,8 @@ def test_choose_detects_each_provider_from_its_header(name: str, preset: str) ->
 def test_missing_markers_read_as_blank_in_every_column() -> None:
     import pandas as pd
 
-    from desktop_app.ingest.presets.base import MISSING_MARKERS, extra_columns, text
+    from desktop_app.ingest.presets.base import extra_columns, text
+    from desktop_app.ingest.presets.missing import MISSING_MARKERS
 
     values = [
         "NA",

@@ -287,10 +287,10 @@ def test_frame_cache_works_on_postgres_and_follows_edits(both: tuple[Project, Pr
 def _schema_at(url: str, revision: str) -> None:
     from alembic import command
 
-    from desktop_app.store.project import _alembic_config
+    from desktop_app.store.connecting import alembic_config
 
     engine = create_engine(url)
-    with _alembic_config() as config, engine.begin() as conn:
+    with alembic_config() as config, engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     engine.dispose()
@@ -454,8 +454,9 @@ def _keys_and_indexes(project: Project) -> list[tuple[str, str]]:
         return sorted(
             conn.execute(
                 text(
-                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN "
-                    "('event'::regclass, 'event_actor'::regclass, 'event_source'::regclass) "
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid IN ('event'::regclass, 'event_actor'::regclass, "
+                    "'event_source'::regclass) "
                     "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
                     "('event', 'event_actor', 'event_source')"
                 )

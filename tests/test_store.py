@@ -37,10 +37,10 @@ def _make_old_project(path: Path) -> None:
     """A project as Sightline's first schema (revision 0001) wrote it, with one event."""
     from alembic import command
 
-    from desktop_app.store.project import _alembic_config
+    from desktop_app.store.connecting import alembic_config
 
     engine = create_engine(f"sqlite:///{path}")
-    with _alembic_config() as config, engine.begin() as conn:
+    with alembic_config() as config, engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
         conn.execute(
@@ -128,8 +128,8 @@ def test_both_writers_store_the_same_rows(
                 tuple(parsed(v) for v in r)
                 for r in conn.execute(
                     text(
-                        "SELECT e.external_id, e.title, e.start_s, e.precision, e.tags, e.attributes, "
-                        "l.name, l.latitude, l.attributes, "
+                        "SELECT e.external_id, e.title, e.start_s, e.precision, e.tags, "
+                        "e.attributes, l.name, l.latitude, l.attributes, "
                         "(SELECT group_concat(a.name, '|') FROM event_actor ea JOIN actor a "
                         " ON a.id = ea.actor_id WHERE ea.event_id = e.id), "
                         "(SELECT group_concat(s.title, '|') FROM event_source es JOIN source s "
@@ -166,8 +166,10 @@ def test_no_event_points_at_a_missing_place_or_batch(project: Project, data_dir:
         ).scalar()
         dangling = conn.execute(
             text(
-                "SELECT (SELECT count(*) FROM event_actor WHERE actor_id NOT IN (SELECT id FROM actor))"
-                " + (SELECT count(*) FROM event_source WHERE source_id NOT IN (SELECT id FROM source))"
+                "SELECT (SELECT count(*) FROM event_actor "
+                "WHERE actor_id NOT IN (SELECT id FROM actor)) "
+                "+ (SELECT count(*) FROM event_source "
+                "WHERE source_id NOT IN (SELECT id FROM source))"
             )
         ).scalar()
     assert orphans == 0 and dangling == 0
@@ -234,13 +236,12 @@ def test_worker_process_and_our_connections_share_the_file_safely(
     Run in our process, the two SQLite copies broke each other's locks: an undo made
     through SQLAlchemy vanished and a fresh connection got "disk I/O error".
     """
-    from desktop_app.frame import event_frame
     from desktop_app.frame.event_frame import EventFrame
-    from desktop_app.store import bulk
+    from desktop_app.store import bulk, frame_rows
     from desktop_app.store.batches import undo_batch
 
     monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)
-    monkeypatch.setattr(event_frame, "ARROW_READ_FROM_ROWS", 0)
+    monkeypatch.setattr(frame_rows, "ARROW_READ_FROM_ROWS", 0)
     first = import_file(project, data_dir / "acled_sample.csv")
     second = import_file(project, data_dir / "gdelt_v1.tsv")
     with project.engine.connect() as held:  # one of ours stays open throughout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -143,7 +144,7 @@ def test_axis_labels_fit_and_read_right_at_every_zoom(
         c.text for c in axis.context
     }
     for row in (axis.ticks, axis.context):
-        for a, b in zip(row, row[1:], strict=False):
+        for a, b in itertools.pairwise(row):
             assert a.x + 3 + a.width < b.x + 3, f"{a.text!r} runs into {b.text!r}"
     assert len(axis.ticks) >= 3
     for tick in axis.ticks:  # each label sits on the moment it names

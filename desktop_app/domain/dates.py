@@ -32,6 +32,7 @@ DAY_SECONDS = 86_400
 _EPOCH = datetime(1970, 1, 1)
 MIN_SECONDS = -62_135_596_800  # 0001-01-01
 MAX_SECONDS = 253_402_300_800  # 10000-01-01
+YEAR_RANGE = "year out of range (1 to 9999)"  # what a date outside them is told
 
 
 class Precision(IntEnum):
@@ -69,7 +70,8 @@ def days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     mp = (m + 9) % 12
     doy = (153 * mp + 2) // 5 + d - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
+    days: np.ndarray = era * 146097 + doe - 719468
+    return days
 
 
 def civil_from_days(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,7 +93,8 @@ def days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.int64)
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     base = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-    return base[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)
+    days: np.ndarray = base[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)
+    return days
 
 
 def span_end_seconds(start: np.ndarray, precision: np.ndarray) -> np.ndarray:
@@ -232,7 +235,8 @@ class ParsedDates:
 
     @property
     def ok(self) -> np.ndarray:
-        return self.error == ""
+        parsed: np.ndarray = self.error == ""
+        return parsed
 
 
 def _clean(values: pd.Series) -> pd.Series:
@@ -291,7 +295,8 @@ def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True
         return idx, parts[hit]
 
     def num(col: pd.Series, default: int = 0) -> np.ndarray:
-        return pd.to_numeric(col, errors="coerce").fillna(default).to_numpy(np.int64)
+        numbers: np.ndarray = pd.to_numeric(col, errors="coerce").fillna(default).to_numpy(np.int64)
+        return numbers
 
     # ISO-like: 2023, 2023-05, 2023-05-14, 2023-05-14 09:30[:00][Z|+hh:mm]
     idx, p = take(_ISO)
@@ -384,9 +389,7 @@ def _parse_distinct(text: pd.Series, order: DateOrder, *, decorated: bool = True
     seconds += second - offset * 60
     seconds = np.where(epoch != np.iinfo(np.int64).min, epoch, seconds) - zone * 60
     early = (prec > 0) & ((seconds < MIN_SECONDS) | (seconds >= MAX_SECONDS))
-    error[early & (error == "")] = [
-        f"year out of range (1 to 9999): {v!r}" for v in text[early & (error == "")]
-    ]
+    error[early & (error == "")] = [f"{YEAR_RANGE}: {v!r}" for v in text[early & (error == "")]]
     prec[early] = 0
 
     seconds = np.where(prec > 0, seconds, 0)

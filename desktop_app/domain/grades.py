@@ -20,13 +20,23 @@ CREDIBILITY = {
 }
 
 
+def reliability_message(text: str) -> str:
+    """What is wrong with a reliability grade outside A-F (import and edit alike)."""
+    return f"source reliability must be one of A-F, not {text!r}"
+
+
+def credibility_message(text: str) -> str:
+    """What is wrong with a credibility grade outside 1-6 (import and edit alike)."""
+    return f"information credibility must be 1-6, not {text!r}"
+
+
 def normalise_reliability(text: str) -> str | None:
     """'b', ' B ' -> 'B'; '' -> None; anything else raises ValueError."""
     value = text.strip().upper()
     if not value:
         return None
     if value not in RELIABILITY:
-        raise ValueError(f"source reliability must be one of A-F, not {text!r}")
+        raise ValueError(reliability_message(text))
     return value
 
 
@@ -40,7 +50,7 @@ def normalise_credibility(text: str) -> int | None:
     except ValueError:
         number = 0.0
     if number not in CREDIBILITY:
-        raise ValueError(f"information credibility must be 1-6, not {text!r}")
+        raise ValueError(credibility_message(text))
     return int(number)
 
 

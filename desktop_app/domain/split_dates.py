@@ -15,6 +15,7 @@ import pandas as pd
 
 from desktop_app.domain.dates import (
     DAY_SECONDS,
+    YEAR_RANGE,
     ParsedDates,
     Precision,
     days_from_civil,
@@ -73,7 +74,7 @@ def parse_split_dates(
 
     fail(y_blank, lambda i: "empty")
     fail(y_bad, lambda i: f"year {texts['year'][i]!r} is not a whole number")
-    fail((y < 1) | (y > 9999), lambda i: f"year out of range (1 to 9999): {texts['year'][i]!r}")
+    fail((y < 1) | (y > 9999), lambda i: f"{YEAR_RANGE}: {texts['year'][i]!r}")
     fail(
         m_bad | (month_known & ((m < 0) | (m > 12))),
         lambda i: f"month {texts['month'][i]!r} is not 1 to 12 (0 or blank: unknown)",

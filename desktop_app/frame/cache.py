@@ -21,38 +21,14 @@ from pathlib import Path
 import platformdirs
 import pyarrow as pa
 import pyarrow.ipc as ipc
-from sqlalchemy import text
 
 from desktop_app.frame.event_frame import EventFrame, Links
+from desktop_app.store import frame_rows
 from desktop_app.store.project import APP_NAME, Project
 
 log = logging.getLogger(__name__)
 FORMAT = 1  # bump when the layout of the file changes
 _ROW_COLUMNS = ("ids", "start", "end", "precision", "has_end", "lat", "lon", "location_id")
-
-_SQLITE_KEY_SQL = """
-SELECT (SELECT count(*) FROM event), (SELECT max(id) FROM event),
-       (SELECT total(start_s) + total(coalesce(end_s, 0)) + total(precision) FROM event),
-       (SELECT count(*) FROM location), (SELECT max(id) FROM location),
-       (SELECT total(latitude) + total(longitude) FROM location),
-       (SELECT count(*) FROM actor), (SELECT count(*) FROM source),
-       (SELECT count(*) FROM event_actor), (SELECT count(*) FROM event_source),
-       (SELECT group_concat(id || ':' || coalesce(undone_at, '')) FROM import_batch),
-       (SELECT value FROM setting WHERE key = 'data_version')
-"""
-# the same on PostgreSQL (sum of integers is exact there; string_agg for group_concat)
-_PG_KEY_SQL = """
-SELECT (SELECT count(*) FROM event), (SELECT max(id) FROM event),
-       (SELECT coalesce(sum(start_s), 0) + coalesce(sum(end_s), 0) + coalesce(sum(precision), 0)
-        FROM event),
-       (SELECT count(*) FROM location), (SELECT max(id) FROM location),
-       (SELECT coalesce(sum(latitude), 0) + coalesce(sum(longitude), 0) FROM location),
-       (SELECT count(*) FROM actor), (SELECT count(*) FROM source),
-       (SELECT count(*) FROM event_actor), (SELECT count(*) FROM event_source),
-       (SELECT string_agg(id || ':' || coalesce(undone_at::text, ''), ',' ORDER BY id)
-        FROM import_batch),
-       (SELECT value FROM setting WHERE key = 'data_version')
-"""
 
 
 def cache_dir() -> Path:
@@ -60,10 +36,9 @@ def cache_dir() -> Path:
 
 
 def content_key(project: Project) -> str:
-    sql = _PG_KEY_SQL if project.engine.dialect.name == "postgresql" else _SQLITE_KEY_SQL
-    with project.engine.connect() as conn:
-        values = conn.execute(text(sql)).one()
-    return hashlib.sha1(json.dumps([FORMAT, *map(str, values)]).encode()).hexdigest()[:16]
+    """A short hash of the project's contents (see the module's note)."""
+    values = frame_rows.content_key_values(project)
+    return hashlib.sha1(json.dumps([FORMAT, *values]).encode()).hexdigest()[:16]
 
 
 def _path(project: Project, key: str) -> Path:

@@ -3,7 +3,8 @@
 Rows are sorted by start. Event ids (database keys) map to rows through
 :meth:`EventFrame.rows_of`; views and state only ever exchange ids, never rows.
 Multi-valued fields (actors, tags, sources) are kept as (row, code) link arrays.
-No Qt here: the frame is plain numpy, loaded once and reloaded after a change.
+No Qt here: the frame is plain numpy, loaded once, patched after an edit (``patch.py``)
+and reloaded after an import or a change made elsewhere.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
 
 from desktop_app.domain.dates import Precision, span_end_seconds
+from desktop_app.store import frame_rows
 from desktop_app.store.project import Project
 
 FACETS = (
@@ -188,17 +189,12 @@ class EventFrame:
         Joins are done here in numpy on integer keys: asking SQLite to join a million
         events to their places and names costs seconds more than reading the tables.
         """
-        statements = {
-            "events": "SELECT id, start_s, end_s, precision, title, category, reliability, "
-            "credibility, location_id FROM event",
-            "places": "SELECT id, latitude, longitude, country, name FROM location",
-            "actor_pairs": "SELECT event_id, actor_id FROM event_actor",
-            "actors": "SELECT id, name FROM actor",
-            "source_pairs": "SELECT event_id, source_id FROM event_source",
-            "sources": "SELECT id, title FROM source",
-            "tags": _TAGS_SQL.get(project.engine.dialect.name, ""),
-        }
-        tables = _query_all(project, {k: v for k, v in statements.items() if v})
+        return cls.from_tables(frame_rows.frame_tables(project))
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pd.DataFrame]) -> EventFrame:
+        """The frame of the tables :func:`desktop_app.store.frame_rows.frame_tables` reads
+        (or of some events' tables: see ``frame/patch.py``)."""
         events = tables["events"]
         if events.empty:
             return cls.empty()
@@ -237,9 +233,9 @@ class EventFrame:
             "precision": _codes(pd.Series(np.array(PRECISION_NAMES, object)[precision])),
         }
         multi = {
-            "actor": _links(ids, tables["actor_pairs"], tables["actors"]),
-            "source": _links(ids, tables["source_pairs"], tables["sources"]),
-            "tag": _tag_links(ids, tables.get("tags")),
+            "actor": links_of(ids, tables["actor_pairs"], tables["actors"]),
+            "source": links_of(ids, tables["source_pairs"], tables["sources"]),
+            "tag": _tag_links(ids, tables["tags"]),
         }
         return cls(
             ids=ids,
@@ -271,14 +267,6 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(keys[order][pos] == wanted, order[pos], -1)
 
 
-_TAGS_SQL = {
-    "sqlite": "SELECT e.id, j.value FROM event e, json_each(e.tags) j WHERE e.tags IS NOT NULL",
-    "postgresql": "SELECT e.id, j.value FROM event e, "
-    "json_array_elements_text(e.tags) AS j(value) "
-    "WHERE e.tags IS NOT NULL AND json_typeof(e.tags) = 'array'",
-}
-
-
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes with "" (missing) as -1, and the names sorted alphabetically."""
     text_values = values.astype("string").fillna("")
@@ -291,11 +279,18 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int32), names_list
 
 
-def _links(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
-    """(event, value) links by integer id, with the values named and sorted by name."""
+def sorted_names(names: pd.DataFrame) -> pd.DataFrame:
+    """(id, name) rows in the order a facet lists its values: by name, ties as read."""
+    return names.sort_values(names.columns[1], kind="stable").reset_index(drop=True)
+
+
+def links_of(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
+    """(event, value) links by integer id, with the values named and sorted by name
+    (``ids``: the frame's event ids, by row; ``pairs``: (event id, value id);
+    ``names``: (value id, name))."""
     if pairs.empty or names.empty:
         return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
-    by_name = names.sort_values(names.columns[1], kind="stable").reset_index(drop=True)
+    by_name = sorted_names(names)
     code = _lookup(by_name.iloc[:, 0].to_numpy(np.int64), pairs.iloc[:, 1].to_numpy(np.int64))
     rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
     keep = (code >= 0) & (rows >= 0)
@@ -306,37 +301,10 @@ def _links(ids: np.ndarray, pairs: pd.DataFrame, names: pd.DataFrame) -> Links:
     )
 
 
-def _tag_links(ids: np.ndarray, pairs: pd.DataFrame | None) -> Links:
-    if pairs is None or pairs.empty:
+def _tag_links(ids: np.ndarray, pairs: pd.DataFrame) -> Links:
+    if pairs.empty:
         return Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
     rows = _lookup(ids, pairs.iloc[:, 0].to_numpy(np.int64))
     codes, names = pd.factorize(pairs.iloc[:, 1].astype("string"), sort=True)
     keep = rows >= 0
     return Links(rows[keep], codes[keep].astype(np.int32), [str(n) for n in names])
-
-
-# Below this many events, reading through SQLAlchemy is as quick as starting the worker.
-ARROW_READ_FROM_ROWS = 50_000
-
-
-def _event_count(project: Project) -> int:
-    with project.engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM event")).scalar_one())
-
-
-def _query_all(project: Project, statements: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """Run queries, as DataFrames: for a SQLite file through the ADBC worker process
-    (Arrow, side by side; several times faster than the sqlite3 module for a million
-    rows), otherwise through SQLAlchemy."""
-    if (
-        project.engine.dialect.name == "sqlite"
-        and project.path is not None
-        and _event_count(project) >= ARROW_READ_FROM_ROWS
-    ):
-        from desktop_app.store.sqlite_worker import SqliteWorker
-
-        with SqliteWorker(project.path) as db:
-            tables = db.query_arrow(list(statements.values()))
-        return {name: table.to_pandas() for name, table in zip(statements, tables, strict=True)}
-    with project.engine.connect() as conn:
-        return {name: pd.read_sql(text(sql), conn) for name, sql in statements.items()}

@@ -23,7 +23,7 @@ from desktop_app.store.project import Project
 from desktop_app.store.schema import Actor, Event, Source
 
 if TYPE_CHECKING:
-    from desktop_app.ingest.pipeline import Validated
+    from desktop_app.ingest.validation import Validated
 
 
 class ImportState:
@@ -191,7 +191,8 @@ def _match(
 
 def _first_each(keys: np.ndarray) -> np.ndarray:
     """Mask of the first occurrence of each value."""
-    return ~pd.Series(keys).duplicated().to_numpy()
+    first: np.ndarray = ~pd.Series(keys).duplicated().to_numpy()
+    return first
 
 
 def actor_links(d: Draft, rows: np.ndarray, state: ImportState) -> tuple[pd.Series, pd.DataFrame]:
@@ -253,9 +254,9 @@ def source_links(
             ids.append(at)
         pieces.append((row, np.array(ids, np.int64)[pair_codes] if ids else pair_codes))
     row = np.concatenate([p[0] for p in pieces])
-    key = np.concatenate([p[1] for p in pieces])
-    once = _first_each(row * (len(keys) + 1) + key)
-    row, key = row[once], key[once]
+    source = np.concatenate([p[1] for p in pieces])
+    once = _first_each(row * (len(keys) + 1) + source)
+    row, source = row[once], source[once]
     existing, local, added = _match(list(keys), state.known.sources, state.sources)
     new = [info[keys[k]] for k in added]
     sources = pd.DataFrame(
@@ -267,13 +268,13 @@ def source_links(
             "notes": None,
         }
     )
-    order = np.lexsort((key, row))
-    row, key = row[order], key[order]
+    order = np.lexsort((source, row))
+    row, source = row[order], source[order]
     return sources, pd.DataFrame(
         {
             "event": row + state.events,
-            "source_id": _ids(existing[key]),
-            "source_new": _ids(local[key]),
+            "source_id": _ids(existing[source]),
+            "source_new": _ids(local[source]),
         }
     )
 

@@ -29,9 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from desktop_app.domain import grades
 from desktop_app.domain.dates import DateOrder
 from desktop_app.ingest import presets as preset_registry
 from desktop_app.ingest.assembly import (
@@ -48,7 +46,6 @@ from desktop_app.ingest.assembly import (
 from desktop_app.ingest.filecheck import check_file
 from desktop_app.ingest.fingerprints import id_column, ids_are_unique
 from desktop_app.ingest.locations import place_hints, resolve
-from desktop_app.ingest.presets import gdelt
 from desktop_app.ingest.presets.base import (
     Draft,
     Options,
@@ -56,9 +53,10 @@ from desktop_app.ingest.presets.base import (
     built_titles_warning,
     replaying_orders,
 )
-from desktop_app.ingest.readers import RawTable, UnreadableFile, read_table
+from desktop_app.ingest.preview import Preview, preview, preview_table, read_for_import
+from desktop_app.ingest.readers import RawTable, UnreadableFile
 from desktop_app.ingest.slices import plan_slices, slice_table
-from desktop_app.ingest.vector import map_distinct, to_float
+from desktop_app.ingest.validation import Validated
 from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer
 from desktop_app.store.guard import WriteBusy
 from desktop_app.store.project import Project
@@ -138,86 +136,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def read_for_import(path: Path, options: Options) -> RawTable:
-    """Read the file, without a header when it is a GDELT event file."""
-    check_file(path)  # a FIFO or device is refused before anything opens it
-    has_header: bool | None = None
-    first = ""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        with path.open("rb") as handle:
-            first = handle.readline(1 << 16).decode("utf-8", errors="replace")
-        forced = (options.preset or "").lower().startswith("gdelt")
-        if gdelt.looks_like(first) or (forced and not gdelt.is_header(first)):
-            has_header = False
-    if has_header is False and gdelt.looks_like(first) and path.is_file():
-        table = gdelt.read_events(path, options.encoding)  # 57/58-field records mixed
-    else:
-        table = read_table(
-            path,
-            sheet=options.sheet,
-            encoding=options.encoding,
-            delimiter=options.delimiter or ("\t" if has_header is False else None),
-            has_header=has_header,
-        )
-    if table.frame.empty and not table.bad_rows:
-        raise UnreadableFile("the file has a header but no rows")
-    return table
-
-
-def prepare(path: Path, options: Options) -> tuple[RawTable, Draft]:
-    """Read and interpret a file (no store needed): what the wizard previews."""
-    table = read_for_import(path, options)
-    preset = preset_registry.choose(table, options.preset)
-    return table, preset.normalize(table, options)
-
-
-@dataclass
-class Preview:
-    """What importing a file would do, worked out without a store (the wizard shows it).
-
-    ``error`` says why the file cannot be interpreted as asked (then ``draft`` is None and
-    nothing would be imported). Duplicates of events already in a project are only
-    known at import time.
-    """
-
-    table: RawTable
-    preset: str
-    draft: Draft | None
-    rejects: list[Reject] = field(default_factory=list)
-    accepted: int = 0
-    skipped: int = 0
-    warnings: list[str] = field(default_factory=list)
-    error: str = ""
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({r.row for r in self.rejects})
-
-
-def preview_table(table: RawTable, options: Options) -> Preview:
-    """Interpret and check a table already read (as :func:`read_for_import` reads it)."""
-    try:
-        preset = preset_registry.choose(table, options.preset)
-        draft = preset.normalize(table, options)
-    except UnreadableFile as exc:
-        return Preview(table, (options.preset or ""), None, error=str(exc))
-    checked = Validated.check(draft)
-    return Preview(
-        table,
-        draft.preset,
-        draft,
-        checked.rejects,
-        int(checked.accepted.sum()),
-        int(checked.skipped.sum()),
-        list(draft.warnings) + built_titles_warning(draft.built_titles),
-    )
-
-
-def preview(path: str | Path, options: Options) -> Preview:
-    """Read a file and say what importing it would do. Raises UnreadableFile."""
-    return preview_table(read_for_import(Path(path), options), options)
 
 
 # Rows normalised and written at a time. A big file is read whole (pyarrow, all cores),
@@ -451,120 +369,6 @@ def _place_warning(unresolved: dict[str, int]) -> list[str]:
     ]
 
 
-# ---------------------------------------------------------------- validation
-@dataclass
-class Validated:
-    """Row checks shared by every preset."""
-
-    accepted: np.ndarray
-    skipped: np.ndarray
-    rejects: list[Reject]
-    lat: np.ndarray
-    lon: np.ndarray
-    end_s: pd.Series  # Int64
-    reliability: pd.Series
-    credibility: pd.Series
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({r.row for r in self.rejects})
-
-    @classmethod
-    def check(cls, d: Draft) -> Validated:
-        n = len(d)
-        rownum = d.table.row_numbers
-        skipped = d.skip if d.skip is not None else np.zeros(n, bool)
-        bad = np.zeros(n, bool)
-        rejects = list(d.rejects) + [Reject(r, "", reason) for r, reason in d.table.bad_rows]
-
-        def reject(
-            mask: np.ndarray, column: str, reasons: str | Callable[[np.ndarray], np.ndarray]
-        ) -> None:
-            mask = mask & ~skipped
-            if not mask.any():
-                return
-            texts = reasons(mask) if callable(reasons) else np.full(int(mask.sum()), reasons)
-            rejects.extend(
-                Reject(int(r), column, str(t)) for r, t in zip(rownum[mask], texts, strict=True)
-            )
-            bad[:] |= mask
-
-        start = d.start.parsed
-        reject(
-            ~start.ok,
-            d.start.column,
-            lambda m: np.array(
-                ["no date" if e == "empty" else f"date: {e}" for e in start.error[m]]
-            ),
-        )
-        end_s = pd.Series(pd.NA, index=range(n), dtype="Int64")
-        if d.end is not None:
-            end = d.end.parsed
-            given = end.error != "empty"
-            reject(
-                given & ~end.ok,
-                d.end.column,
-                lambda m: np.array([f"end date: {e}" for e in end.error[m]]),
-            )
-            from desktop_app.domain.dates import span_end_seconds
-
-            end_span = span_end_seconds(end.seconds, end.precision)
-            before = given & end.ok & start.ok & (end_span <= start.seconds)
-            reject(before, d.end.column, "the end is before the start")
-            has_end = given & end.ok
-            end_s[has_end] = end_span[has_end]  # exclusive end of the end's own span
-        reject((d.title.fillna("") == "").to_numpy(), "title", "no title or description")
-
-        lat = _coordinate(d.latitude, n)
-        lon = _coordinate(d.longitude, n)
-        lat_col, lon_col = d.coord_columns
-        if d.latitude is not None:
-            given = (d.latitude.fillna("") != "").to_numpy()
-            reject(given & np.isnan(lat), lat_col, "latitude is not a number")
-            reject(np.abs(lat) > 90, lat_col, "latitude out of range (-90 to 90)")
-        if d.longitude is not None:
-            given = (d.longitude.fillna("") != "").to_numpy()
-            reject(given & np.isnan(lon), lon_col, "longitude is not a number")
-            reject(np.abs(lon) > 180, lon_col, "longitude out of range (-180 to 180)")
-        if d.latitude is not None and d.longitude is not None:
-            reject(np.isnan(lat) ^ np.isnan(lon), lat_col, "latitude and longitude come in pairs")
-        lat = np.where(np.abs(lat) <= 90, lat, np.nan)
-        lon = np.where(np.abs(lon) <= 180, lon, np.nan)
-
-        reliability = _grade(d.reliability, n, grades.normalise_reliability, reject, "reliability")
-        credibility = _grade(d.credibility, n, grades.normalise_credibility, reject, "credibility")
-        accepted = ~bad & ~skipped
-        rejects.sort(key=lambda r: r.row)
-        return cls(accepted, skipped, rejects, lat, lon, end_s, reliability, credibility)
-
-
-def _coordinate(values: pd.Series | None, n: int) -> np.ndarray:
-    return np.full(n, np.nan) if values is None else to_float(values)
-
-
-def _grade(
-    values: pd.Series | None,
-    n: int,
-    normalise: Callable[[str], object],
-    reject: Callable[..., None],
-    column: str,
-) -> pd.Series:
-    """Grades normalised (B, 2), with a reject for each value outside its scale."""
-    if values is None:
-        return pd.Series([None] * n, dtype=object)
-
-    def check(value: object) -> tuple[object, str]:
-        try:
-            return normalise(str(value) if value is not None else ""), ""
-        except ValueError as exc:
-            return None, str(exc)
-
-    checked = map_distinct(values.fillna(""), check)
-    reasons = np.array([r for _, r in checked], dtype=object)
-    reject(reasons != "", column, lambda m: reasons[m])
-    return pd.Series([g for g, _ in checked], dtype=object)
-
-
 __all__ = [
     "DateOrder",
     "ImportCancelled",
@@ -572,8 +376,9 @@ __all__ = [
     "Options",
     "Preview",
     "UnreadableFile",
+    "Validated",
     "import_file",
-    "prepare",
     "preview",
     "preview_table",
+    "read_for_import",
 ]

@@ -44,7 +44,7 @@ def known_places(project: Project) -> pd.DataFrame:
 
 def preview_places(draft: Draft, known: pd.DataFrame) -> PlacePreview:
     """How the accepted rows of ``draft`` would be located (nothing is written)."""
-    from desktop_app.ingest.pipeline import Validated
+    from desktop_app.ingest.validation import Validated
 
     checked = Validated.check(draft)
     keep = checked.accepted

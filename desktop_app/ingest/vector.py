@@ -31,11 +31,13 @@ def to_float(values: pd.Series) -> np.ndarray:
     """Numbers from text ('' and non-numbers are NaN; a decimal comma is accepted)."""
     arr = pa.array(values.astype("string").fillna(""), type=pa.string())
     arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    numbers: np.ndarray
     try:
-        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+        numbers = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         text = pd.Series(arr.to_pandas(), dtype="string").str.replace(",", ".", regex=False)
-        return pd.to_numeric(text, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        numbers = pd.to_numeric(text, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    return numbers
 
 
 _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from desktop_app.store.project import Project
-from desktop_app.store.schema import ImportBatch
+from desktop_app.store.schema import ImportBatch, table_of
 from desktop_app.store.search import forget_events
 
 
@@ -63,7 +63,8 @@ def undo_batch(project: Project, batch_id: int) -> int:
             {"b": batch_id},
         )
         conn.execute(
-            ImportBatch.__table__.update()
+            table_of(ImportBatch)
+            .update()
             .where(ImportBatch.id == batch_id)
             .values(undone_at=datetime.now().replace(microsecond=0))
         )

@@ -61,6 +61,7 @@ from desktop_app.store.schema import (
     Source,
     event_actor,
     event_source,
+    table_of,
 )
 from desktop_app.store.sqlite_worker import SqliteWorker, WorkerError
 
@@ -99,10 +100,10 @@ ARROW_WRITER_FROM_ROWS = 20_000
 SOURCE_COLUMNS = ["title", "publisher", "url", "date", "notes"]
 _JSON_COLUMNS = {"event": ("tags", "attributes"), "location": ("alt_names", "attributes")}
 _TABLES: dict[str, Table] = {
-    "location": Location.__table__,
-    "actor": Actor.__table__,  # type: ignore[dict-item]
-    "source": Source.__table__,
-    "event": Event.__table__,  # type: ignore[dict-item]
+    "location": table_of(Location),
+    "actor": table_of(Actor),
+    "source": table_of(Source),
+    "event": table_of(Event),
     "event_actor": event_actor,
     "event_source": event_source,
 }
@@ -342,7 +343,9 @@ def _core_writer(
     with project.writing(_what(batch), timeout=None) as conn:
         result = conn.execute(insert(ImportBatch).values(**_batch_row(batch)))
         writer = writer_class(conn)
-        writer.batch_id = int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None  # a single-row INSERT always reports its key
+        writer.batch_id = int(key[0])
         for kind in ("event", "location", "actor", "source"):
             writer.bases[kind] = next_free_id(conn, kind)
         try:
@@ -353,7 +356,8 @@ def _core_writer(
             writer.close()
         if writer.final_counts:
             conn.execute(
-                ImportBatch.__table__.update()
+                table_of(ImportBatch)
+                .update()
                 .where(ImportBatch.id == writer.batch_id)
                 .values(**writer.final_counts)
             )
@@ -439,7 +443,7 @@ def _what(batch: dict[str, Any]) -> str:
 
 
 def _event_indexes() -> list[Any]:
-    return sorted(Event.__table__.indexes, key=lambda i: i.name)
+    return sorted(table_of(Event).indexes, key=lambda i: i.name)
 
 
 def _sql_value(value: Any) -> Any:

@@ -21,16 +21,23 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, Precision
+from desktop_app.domain import grades, rules
+from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, YEAR_RANGE, Precision
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
-from desktop_app.store import pg_search
 from desktop_app.store.project import Project
-from desktop_app.store.schema import Event, Location, Source, event_actor, event_source
-from desktop_app.store.search import _has_fts, _watermark, forget_events
+from desktop_app.store.schema import (
+    Event,
+    Location,
+    Source,
+    event_actor,
+    event_source,
+    table_of,
+)
+from desktop_app.store.search import forget_events, reindex_events
 
-EVENT: Table = Event.__table__  # type: ignore[assignment]
-LOCATION: Table = Location.__table__  # type: ignore[assignment]
-SOURCE: Table = Source.__table__  # type: ignore[assignment]
+EVENT: Table = table_of(Event)
+LOCATION: Table = table_of(Location)
+SOURCE: Table = table_of(Source)
 
 
 class EditError(ValueError):
@@ -61,13 +68,14 @@ class EventFields:
             raise EditError(f"unknown date precision {self.precision}")
         for value in (self.start_s, self.end_s):
             if value is not None and not MIN_SECONDS <= value <= MAX_SECONDS:
-                raise EditError("the date is outside the years 1-9999")
-        if self.end_s is not None and self.end_s <= self.start_s:
-            raise EditError("the end comes before the start")
+                raise EditError(YEAR_RANGE)
+        broken = rules.span_problem(self.start_s, self.end_s)
+        if broken is not None:
+            raise EditError(broken.message)
         if self.reliability is not None and self.reliability not in RELIABILITY:
-            raise EditError(f"source reliability must be one of A-F, not {self.reliability!r}")
+            raise EditError(grades.reliability_message(self.reliability))
         if self.credibility is not None and self.credibility not in CREDIBILITY:
-            raise EditError(f"information credibility must be 1-6, not {self.credibility!r}")
+            raise EditError(grades.credibility_message(str(self.credibility)))
 
 
 @dataclass(frozen=True)
@@ -101,13 +109,10 @@ class SourceFields:
 
 
 def check_coordinates(latitude: float | None, longitude: float | None) -> None:
-    """Both or neither; latitude within ±90, longitude within ±180."""
-    if (latitude is None) != (longitude is None):
-        raise EditError("give both latitude and longitude, or neither")
-    if latitude is not None and not -90.0 <= latitude <= 90.0:
-        raise EditError(f"latitude must be between -90 and 90, not {latitude:g}")
-    if longitude is not None and not -180.0 <= longitude <= 180.0:
-        raise EditError(f"longitude must be between -180 and 180, not {longitude:g}")
+    """Both or neither, each within its range (:mod:`desktop_app.domain.rules`)."""
+    broken = rules.coordinate_problem(latitude, longitude)
+    if broken is not None:
+        raise EditError(broken.message)
 
 
 @dataclass(frozen=True)
@@ -129,26 +134,6 @@ class Merge:
 
 
 # ---------------------------------------------------------------------- helpers
-def _reindex(conn: Connection, event_ids: list[int]) -> None:
-    """Put events' current text in the index (those below the watermark: the rest are
-    indexed by ``refresh_index``)."""
-    if conn.dialect.name == "postgresql":  # the words live in the row (pg_search.py)
-        pg_search.reindex(conn, event_ids)
-        return
-    if not event_ids or not _has_fts(conn):
-        return
-    mark = _watermark(conn)
-    for event_id in event_ids:
-        if event_id <= mark:
-            conn.execute(
-                text(
-                    "INSERT INTO event_fts(rowid, title, description) "
-                    "SELECT id, title, coalesce(description, '') FROM event WHERE id = :id"
-                ),
-                {"id": event_id},
-            )
-
-
 def _row(conn: Connection, table: Table, row_id: int) -> dict[str, Any]:
     found = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
     if found is None:
@@ -191,7 +176,7 @@ def create_event(project: Project, values: EventFields) -> int:
         event_id = _new_id(
             conn.execute(insert(EVENT).values(fingerprint=fingerprint, **_values(values)))
         )
-        _reindex(conn, [event_id])
+        reindex_events(conn, [event_id])
     return event_id
 
 
@@ -205,7 +190,7 @@ def update_event(project: Project, event_id: int, values: EventFields) -> EventF
         before = EventFields(**{f.name: row[f.name] for f in fields(EventFields)})
         forget_events(conn, "id = :id", {"id": event_id})
         conn.execute(update(EVENT).where(EVENT.c.id == event_id).values(**_values(values)))
-        _reindex(conn, [event_id])
+        reindex_events(conn, [event_id])
     return before
 
 
@@ -249,7 +234,7 @@ def restore_rows(project: Project, deleted: DeletedRows) -> None:
             rows = deleted.rows.get(name) or []
             if rows:
                 conn.execute(insert(_TABLES[name]), rows)
-        _reindex(conn, [int(r["id"]) for r in deleted.rows.get("event", [])])
+        reindex_events(conn, [int(r["id"]) for r in deleted.rows.get("event", [])])
         for link in deleted.rows.get("repointed", []):  # events a deleted place lost
             conn.execute(
                 update(EVENT)
@@ -377,7 +362,8 @@ def list_locations(project: Project) -> list[tuple[int, str, int]]:
             (int(i), str(n), int(c))
             for i, n, c in conn.execute(
                 text(
-                    "SELECT l.id, l.name, (SELECT count(*) FROM event e WHERE e.location_id = l.id) "
+                    "SELECT l.id, l.name, "
+                    "(SELECT count(*) FROM event e WHERE e.location_id = l.id) "
                     "FROM location l ORDER BY l.name, l.id"
                 )
             )

@@ -28,26 +28,48 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any
 
-import platformdirs
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Engine, create_engine, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.store.addresses import (
+    APP_NAME,
+    PROJECT_SUFFIX,
+    default_project_path,
+    display_name,
+    public_url,
+    sqlite_path,
+    to_url,
+    user_data_dir,
+)
+from desktop_app.store.connecting import (
+    alembic_config,
+    check_read_only,
+    configure_server,
+    configure_sqlite,
+    schema_head,
+)
+from desktop_app.store.errors import (
+    NeedsUpgrade,
+    ProjectError,
+    ReadOnlyProject,
+    SchemaTooNew,
+    ServerUnreachable,
+    WriteFailed,
+    short_message,
+)
 from desktop_app.store.guard import (
     PG_LOCK_KEY,
     UnsafeConnection,
     Waiting,
     WriteBusy,
-    keep_wal_on_close,
     lock_path_for,
     safe_connect,
     write_lock_for,
@@ -55,25 +77,6 @@ from desktop_app.store.guard import (
 from desktop_app.store.schema import Setting
 
 log = logging.getLogger("sightline.store")
-
-APP_NAME = "sightline"
-PROJECT_SUFFIX = ".sightline"
-
-
-class ProjectError(Exception):
-    """A project cannot be opened; the message says why, for the analyst."""
-
-
-class SchemaTooNew(ProjectError):
-    """The project was written by a newer Sightline than this one."""
-
-
-class WriteFailed(Exception):
-    """A write did not happen (nothing of it was kept); the message is for the analyst
-    and holds no SQL or data."""
-
-    expected = True
-
 
 # counts one more committed change of the project's contents (frame cache key, and what
 # windows poll to follow changes made by other processes); SQLite and PostgreSQL alike
@@ -86,190 +89,6 @@ READ_DATA_VERSION = "SELECT value FROM setting WHERE key = 'data_version'"
 # refused with a message (``Project.edit_wait``); imports wait as long as it takes
 EDIT_WAIT_SECONDS = 20.0
 EDIT_WAIT = -1.0  # a ``timeout`` meaning "the project's edit_wait"
-
-
-def short_message(exc: BaseException) -> str:
-    """A database error as one short line without SQL or parameters."""
-    orig = getattr(exc, "orig", None) or exc
-    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-    if "database is locked" in first or "database table is locked" in first:
-        return "the project file is busy (another program is writing to it)"
-    if "readonly" in first.replace(" ", "") or "read-only" in first:
-        return "the project cannot be written (it is read-only)"
-    return first[:160]
-
-
-class NeedsUpgrade(ProjectError):
-    """A project on a shared server has an older schema; only ``sightline upgrade`` may
-    change it (nothing was changed)."""
-
-
-class ServerUnreachable(ProjectError):
-    """The database server cannot be reached or refused the login."""
-
-
-class ReadOnlyProject(ProjectError):
-    """The database refused a write: the role has read access only. Nothing was changed."""
-
-
-def _configure_server(engine: Engine, name: str) -> None:
-    """A write the role may not make becomes one clear :class:`ReadOnlyProject` error
-    (the driver's message names tables and SQL; it goes to the log only)."""
-
-    @event.listens_for(engine, "handle_error")
-    def _on_error(context: Any) -> None:
-        sqlstate = getattr(context.original_exception, "sqlstate", None)
-        if sqlstate in ("42501", "25006"):  # insufficient privilege, read-only transaction
-            log.info("write refused on %s: %s", name, context.original_exception)
-            raise ReadOnlyProject(
-                f"This project is read-only for you ({name}): you can browse and search "
-                "it, but not change it. Nothing was changed."
-            ) from None
-
-
-def display_name(url: str) -> str:
-    """What to show for a project: the file path, or ``user@host:port/db`` for a server.
-
-    Never the password: this is what window titles, PDF packs, the CLI and the logs use.
-    """
-    path = sqlite_path(url)
-    if path is not None:
-        return str(path)
-    try:
-        parsed = make_url(url)
-    except Exception:  # not a URL SQLAlchemy reads: show the scheme only
-        return url.split("://", 1)[0] + "://…"
-    if parsed.drivername.startswith("sqlite"):
-        return parsed.database or ":memory:"
-    where = parsed.host or "localhost"
-    if parsed.port:
-        where += f":{parsed.port}"
-    user = f"{parsed.username}@" if parsed.username else ""
-    return f"{user}{where}/{parsed.database or ''}"
-
-
-def public_url(url: str) -> str:
-    """The URL without its password (for messages telling the user what to run)."""
-    if sqlite_path(url) is not None:
-        return url
-    try:
-        shown = make_url(url).render_as_string(hide_password=True).replace(":***@", "@")
-        return shown.replace("postgresql+psycopg://", "postgresql://", 1)
-    except Exception:
-        return display_name(url)
-
-
-def user_data_dir() -> Path:
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
-
-
-def default_project_path() -> Path:
-    return user_data_dir() / f"default{PROJECT_SUFFIX}"
-
-
-def to_url(target: str | Path) -> str:
-    """A path becomes a SQLite URL; anything with '://' is taken as a SQLAlchemy URL."""
-    text = str(target)
-    for scheme in ("postgresql://", "postgres://"):  # psycopg 3 is the driver we ship
-        if text.startswith(scheme):
-            return "postgresql+psycopg://" + text[len(scheme) :]
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, None for other databases or in-memory SQLite."""
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix) :] not in ("", ":memory:"):
-        return Path(url[len(prefix) :])
-    return None
-
-
-@contextmanager
-def _alembic_config() -> Iterator[Config]:
-    with as_file(files("desktop_app.store").joinpath("migrations")) as location:
-        config = Config()
-        config.set_main_option("script_location", str(location))
-        yield config
-
-
-def schema_head() -> str:
-    with _alembic_config() as config:
-        head = ScriptDirectory.from_config(config).get_current_head()
-    assert head is not None
-    return head
-
-
-def _configure_sqlite(engine: Engine, path: Path | None) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        if path is not None:  # before anything else: this connection never deletes the WAL
-            keep_wal_on_close(dbapi_connection, path)
-        # Let SQLAlchemy, not the driver, decide when transactions start (DDL and
-        # ATTACH behave), as the SQLAlchemy docs recommend for pysqlite.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # the WAL is never deleted (see guard.py); after a big import SQLite cuts it back
-        # to this size at the next write that starts it afresh
-        cursor.execute("PRAGMA journal_size_limit=33554432")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # a writer takes SQLite's write lock at BEGIN (waiting up to busy_timeout), so it
-        # never fails later with a stale snapshot
-        write = connection.get_execution_options().get("sightline_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-def _check_read_only(path: Path) -> None:
-    """Refuse a file that is not a Sightline project (or is too new) without writing to
-    it: this looks through a read-only connection, before anything is configured."""
-    try:
-        probe = safe_connect(path, read_only=True)
-    except UnsafeConnection as exc:
-        raise ProjectError(f"Cannot open {path} safely: {exc}") from exc
-    except sqlite3.Error as exc:
-        log.warning("cannot read %s", path, exc_info=True)
-        raise ProjectError(
-            f"{path} cannot be read as a SQLite file ({short_message(exc)})"
-        ) from exc
-    try:
-        tables = {
-            r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        current = None
-        if "alembic_version" in tables:
-            row = probe.execute("SELECT version_num FROM alembic_version").fetchone()
-            current = row[0] if row else None
-    except sqlite3.Error as exc:
-        log.warning("cannot read the schema of %s", path, exc_info=True)
-        raise ProjectError(
-            f"{path} is not a readable Sightline project ({short_message(exc)})"
-        ) from exc
-    finally:
-        probe.close()
-    if current is None and tables - {"alembic_version"}:
-        raise ProjectError(
-            f"{path} holds tables but no Sightline schema version; it is not a Sightline project"
-        )
-    if current is not None:
-        with _alembic_config() as config:
-            script = ScriptDirectory.from_config(config)
-            known = {rev.revision for rev in script.walk_revisions()}
-            head = script.get_current_head()
-        if current not in known:
-            raise SchemaTooNew(
-                f"This project was written by a newer version of Sightline (schema "
-                f"{current}); this version knows schemas up to {head}. "
-                "Open it with a newer Sightline."
-            )
 
 
 class Project:
@@ -316,13 +135,13 @@ class Project:
             if path.exists() and path.stat().st_size > 0:
                 if not _is_sqlite(path):
                     raise ProjectError(f"{path} is not a Sightline project (not a SQLite file)")
-                _check_read_only(path)
+                check_read_only(path)
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine, path)
+            configure_sqlite(engine, path)
         else:
-            _configure_server(engine, display_name(url))
+            configure_server(engine, display_name(url))
         project = cls(engine, url)
         try:
             project._migrate(upgrade or path is not None)
@@ -342,7 +161,7 @@ class Project:
         return project
 
     def _migrate(self, may_upgrade: bool) -> None:
-        with _alembic_config() as config:
+        with alembic_config() as config:
             script = ScriptDirectory.from_config(config)
             head = script.get_current_head()
             known = {rev.revision for rev in script.walk_revisions()}
@@ -609,3 +428,29 @@ def _first_line(exc: DBAPIError, url: str) -> str:
 def _is_sqlite(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(16) == b"SQLite format 3\x00"
+
+
+# the names callers have always imported from here
+__all__ = [
+    "APP_NAME",
+    "BUMP_DATA_VERSION",
+    "EDIT_WAIT",
+    "EDIT_WAIT_SECONDS",
+    "PROJECT_SUFFIX",
+    "READ_DATA_VERSION",
+    "NeedsUpgrade",
+    "Project",
+    "ProjectError",
+    "ReadOnlyProject",
+    "SchemaTooNew",
+    "ServerUnreachable",
+    "WriteFailed",
+    "default_project_path",
+    "display_name",
+    "public_url",
+    "schema_head",
+    "short_message",
+    "sqlite_path",
+    "to_url",
+    "user_data_dir",
+]

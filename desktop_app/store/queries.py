@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy import text
 
@@ -34,7 +34,7 @@ def project_info(project: Project) -> ProjectInfo:
         first = conn.execute(
             text("SELECT start_s, precision FROM event ORDER BY start_s LIMIT 1")
         ).first()
-        last = conn.execute(text("SELECT max(coalesce(end_s, 0)), max(start_s) FROM event")).first()
+        last = conn.execute(text("SELECT max(coalesce(end_s, 0)), max(start_s) FROM event")).one()
         last_prec = conn.execute(
             text("SELECT precision FROM event ORDER BY start_s DESC LIMIT 1")
         ).scalar()
@@ -59,10 +59,8 @@ def project_info(project: Project) -> ProjectInfo:
 
     end_of_last = int(span_end_seconds(np.array([last[1]]), np.array([last_prec]))[0])
     end = max(int(last[0] or 0), end_of_last)
-    return ProjectInfo(
-        **{
-            **info.as_dict(),
-            "first": iso_text(from_seconds(first[0]), Precision(first[1])),
-            "last": iso_text(from_seconds(end - 1), Precision.DAY),
-        },
+    return replace(
+        info,
+        first=iso_text(from_seconds(first[0]), Precision(first[1])),
+        last=iso_text(from_seconds(end - 1), Precision.DAY),
     )

@@ -248,3 +248,9 @@ class StoryStep(Base):
         ForeignKey("saved_view.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, typed as a ``Table`` (``__table__`` is typed as
+    the wider ``FromClause``, which has no ``update()`` or ``indexes``)."""
+    return Base.metadata.tables[model.__tablename__]

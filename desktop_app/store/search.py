@@ -35,7 +35,8 @@ def query_words(query: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", query))
 
 
-def _has_fts(conn: Connection) -> bool:
+def has_fts(conn: Connection) -> bool:
+    """Whether the project has the SQLite FTS5 index (PostgreSQL's lives in the rows)."""
     if conn.dialect.name != "sqlite":
         return False
     return (
@@ -46,7 +47,8 @@ def _has_fts(conn: Connection) -> bool:
     )
 
 
-def _watermark(conn: Connection) -> int:
+def watermark(conn: Connection) -> int:
+    """The highest event id the FTS5 index holds (events above it are indexed later)."""
     value = conn.execute(
         text("SELECT value FROM setting WHERE key = :k"), {"k": WATERMARK}
     ).scalar()
@@ -68,9 +70,9 @@ def refresh_index(project: Project) -> int:
     total = 0
     while True:
         with project.writing("building the text index", changes_data=False, timeout=None) as conn:
-            if not _has_fts(conn):
+            if not has_fts(conn):
                 return total
-            mark = _watermark(conn)
+            mark = watermark(conn)
             found = conn.execute(
                 text("SELECT id FROM event WHERE id > :m ORDER BY id LIMIT 1 OFFSET :n"),
                 {"m": mark, "n": INDEX_CHUNK - 1},
@@ -117,9 +119,9 @@ def _refresh_postgres(project: Project) -> int:
 
 def forget_events(conn: Connection, where: str, params: dict[str, Any]) -> None:
     """Take events matching ``where`` (SQL on table event) out of the index."""
-    if not _has_fts(conn):
+    if not has_fts(conn):
         return
-    mark = _watermark(conn)
+    mark = watermark(conn)
     conn.execute(
         text(
             "INSERT INTO event_fts(event_fts, rowid, title, description) "
@@ -128,6 +130,27 @@ def forget_events(conn: Connection, where: str, params: dict[str, Any]) -> None:
         ),
         {**params, "_mark": mark},
     )
+
+
+def reindex_events(conn: Connection, event_ids: list[int]) -> None:
+    """Put events' current text in the index, after :func:`forget_events` took the old
+    text out (on SQLite only those at or below the watermark: :func:`refresh_index`
+    indexes the rest)."""
+    if conn.dialect.name == "postgresql":  # the words live in the row (pg_search.py)
+        pg_search.reindex(conn, event_ids)
+        return
+    if not event_ids or not has_fts(conn):
+        return
+    mark = watermark(conn)
+    for event_id in event_ids:
+        if event_id <= mark:
+            conn.execute(
+                text(
+                    "INSERT INTO event_fts(rowid, title, description) "
+                    "SELECT id, title, coalesce(description, '') FROM event WHERE id = :id"
+                ),
+                {"id": event_id},
+            )
 
 
 def _fts_query(query: str) -> str:
@@ -153,8 +176,8 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
             return np.unique(np.fromiter(pg_search.search(conn, query), np.int64))
         mark = 0
         found: list[int] = []
-        if _has_fts(conn):
-            mark = _watermark(conn)
+        if has_fts(conn):
+            mark = watermark(conn)
             found += conn.execute(
                 text("SELECT rowid FROM event_fts WHERE event_fts MATCH :q AND rowid <= :m"),
                 {"q": _fts_query(query), "m": mark},

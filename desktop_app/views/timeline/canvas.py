@@ -10,20 +10,17 @@ range, rows and selection is rendered to a pixmap when one of those changes, and
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QKeyEvent,
-    QLinearGradient,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QPixmap,
-    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -33,13 +30,11 @@ from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
+from desktop_app.views.timeline import marks
 from desktop_app.views.timeline.axis import AxisLayout, layout_axis
 from desktop_app.views.timeline.layout import (
-    POINT_SIZE,
     DenseLayout,
-    EventItem,
     SparseLayout,
-    Style,
     build_sparse,
     styles_of,
 )
@@ -55,31 +50,8 @@ TOP_MARGIN = 6.0
 RIGHT_MARGIN = 10.0
 DRAG_THRESHOLD = 4.0
 
-PALETTE = [
-    QColor(c)
-    for c in (
-        "#4e79a7",
-        "#f28e2b",
-        "#e15759",
-        "#59a14f",
-        "#b07aa1",
-        "#76b7b2",
-        "#edc948",
-        "#9c755f",
-        "#ff9da7",
-        "#3b5b92",
-        "#86bc86",
-        "#d37295",
-    )
-]
-OTHER_COLOUR = QColor("#8c8c8c")
-HALO = QColor("#ffc400")
-BAR_COLOUR = QColor("#5b84b1")
-SELECTED_BAR = QColor("#f28e2b")
 BRUSH_FILL = QColor(66, 133, 244, 45)
 BRUSH_EDGE = QColor("#3367d6")
-_NO_PEN = QPen(Qt.PenStyle.NoPen)
-_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 
 
 class TimelineCanvas(QWidget):
@@ -378,12 +350,20 @@ class TimelineCanvas(QWidget):
         layout = self.current_layout()
         plot = self.plot_rect()
         if isinstance(layout, SparseLayout):
-            self._paint_lanes(painter, layout, plot)
-        self._paint_grid(painter, plot)
+            marks.paint_lanes(
+                painter,
+                layout,
+                plot,
+                self.width(),
+                self._metrics,
+                self._lanes.names,
+                LABEL_COLUMN,
+            )
+        marks.paint_grid(painter, plot, self.axis(), self._t0)
         if isinstance(layout, SparseLayout):
-            self._paint_items(painter, layout, plot)
+            marks.paint_items(painter, layout, plot, self._lanes.names, bool(self._selected_ids))
         else:
-            self._paint_bars(painter, layout, plot)
+            marks.paint_bars(painter, layout, plot, LABEL_COLUMN)
         self._paint_axis(painter, plot)
         if not len(self._index):
             painter.setPen(QColor("#777777"))
@@ -396,51 +376,7 @@ class TimelineCanvas(QWidget):
         return pixmap
 
     def lane_colour(self, lane: int) -> QColor:
-        names = self._lanes.names
-        if 0 <= lane < len(names) and names[lane] == "other":
-            return OTHER_COLOUR
-        return PALETTE[lane % len(PALETTE)]
-
-    def _paint_lanes(self, painter: QPainter, layout: SparseLayout, plot: QRectF) -> None:
-        for i, lane in enumerate(layout.lanes):
-            band = QRectF(0, lane.top, self.width(), lane.height)
-            if i % 2 == 0:
-                painter.fillRect(band, QColor("#f4f6f9"))
-            colour = self.lane_colour(i)
-            painter.fillRect(QRectF(6, lane.top + 4, 4, lane.height - 8), colour)
-            text = f"{lane.name}"
-            count = f"{lane.count:,}"
-            count_w = self._metrics.horizontalAdvance(count)
-            room = LABEL_COLUMN - 24 - count_w - 8
-            painter.setPen(QColor("#222222"))
-            rect = QRectF(16, lane.top, room, min(lane.height, 22))
-            painter.drawText(
-                rect,
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, room),
-            )
-            painter.setPen(QColor("#8a8f98"))
-            painter.drawText(
-                QRectF(LABEL_COLUMN - 8 - count_w - 4, lane.top, count_w + 4, min(lane.height, 22)),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                count,
-            )
-        painter.setPen(QPen(QColor("#d5d9e0"), 1))
-        painter.drawLine(
-            QPointF(plot.left() - 0.5, plot.top()), QPointF(plot.left() - 0.5, plot.bottom())
-        )
-
-    def _paint_grid(self, painter: QPainter, plot: QRectF) -> None:
-        axis = self.axis()
-        painter.setPen(QPen(QColor(0, 0, 0, 22), 1))
-        for tick in axis.ticks:
-            x = plot.left() + tick.x
-            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
-        painter.setPen(QPen(QColor(0, 0, 0, 60), 1))
-        for tick in axis.context:
-            if tick.t != self._t0:
-                x = plot.left() + tick.x
-                painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        return marks.lane_colour(self._lanes.names, lane)
 
     def _paint_axis(self, painter: QPainter, plot: QRectF) -> None:
         axis = self.axis()
@@ -471,175 +407,6 @@ class TimelineCanvas(QWidget):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 f"{self._layout.in_view:,} events",
             )
-
-    def _paint_bars(self, painter: QPainter, layout: DenseLayout, plot: QRectF) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        top = max(layout.max_count, 1)
-        usable = plot.height() - 14
-        for counts, colour in ((layout.counts, BAR_COLOUR), (layout.selected, SELECTED_BAR)):
-            if counts is None:
-                continue
-            heights = counts * (usable / top)
-            bars = []
-            for i in np.flatnonzero(counts).tolist():
-                h = max(float(heights[i]), 1.0)
-                x = round(plot.left() + i * layout.bar_width)
-                x_next = round(plot.left() + (i + 1) * layout.bar_width)
-                bars.append(QRectF(x, plot.bottom() - h, max(x_next - x - 1, 1), h))
-            painter.setPen(_NO_PEN)
-            painter.setBrush(colour)
-            painter.drawRects(bars)
-        # scale in the label column
-        painter.setPen(QColor("#555555"))
-        painter.drawText(
-            QRectF(8, plot.top(), LABEL_COLUMN - 16, 40),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-            f"Density\nmax {layout.max_count:,} per bar",
-        )
-        painter.setPen(QPen(QColor("#c8ccd2"), 1, Qt.PenStyle.DashLine))
-        painter.drawLine(
-            QPointF(plot.left(), plot.bottom() - usable),
-            QPointF(plot.right(), plot.bottom() - usable),
-        )
-        if layout.selected is not None:
-            painter.fillRect(QRectF(8, plot.top() + 44, 10, 10), SELECTED_BAR)
-            painter.setPen(QColor("#555555"))
-            painter.drawText(QPointF(24, plot.top() + 53), "selected")
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-
-    def _paint_items(self, painter: QPainter, layout: SparseLayout, plot: QRectF) -> None:
-        """Marks, bars and rough-date spans, batched per colour to keep a layer cheap."""
-        painter.save()
-        painter.setClipRect(plot.adjusted(-POINT_SIZE, 0, POINT_SIZE, 0))
-        dim = bool(self._selected_ids)
-        for item in layout.items:
-            if item.selected:
-                self._paint_halo(painter, item, plot)
-        groups: dict[tuple[int, bool], list[EventItem]] = {}
-        for item in layout.items:
-            groups.setdefault((item.lane, dim and not item.selected), []).append(item)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for (lane, faded), items in groups.items():
-            colour = QColor(self.lane_colour(lane))
-            if faded:
-                colour.setAlpha(90)
-            band = QColor("#f4f6f9") if lane % 2 == 0 else QColor("white")
-            rough = [i for i in items if i.style is Style.UNCERTAIN]
-            if rough:
-                self._paint_uncertain(painter, rough, colour, band, plot)
-            spans = [self._bar_rect(i, plot) for i in items if i.style is Style.SPAN]
-            if spans:
-                painter.setPen(QPen(colour.darker(150), 1))
-                painter.setBrush(colour)
-                painter.drawRects(spans)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for item in layout.items:
-            if item.style is Style.POINT:
-                colour = QColor(self.lane_colour(item.lane))
-                if dim and not item.selected:
-                    colour.setAlpha(90)
-                self._paint_point(painter, item, colour)
-        for item in layout.items:
-            if item.label:
-                self._paint_label(painter, item, plot, dim and not item.selected)
-        painter.restore()
-
-    @staticmethod
-    def _bar_rect(item: EventItem, plot: QRectF) -> QRectF:
-        x0 = round(max(item.x0, plot.left() - 4))
-        x1 = round(min(item.x1, plot.right() + 4))
-        return QRectF(x0, round(item.y), max(x1 - x0, 2), round(item.h))
-
-    def _paint_halo(self, painter: QPainter, item: EventItem, plot: QRectF) -> None:
-        width = 6.0 if item.active else 4.0
-        painter.setPen(
-            QPen(
-                HALO,
-                width,
-                Qt.PenStyle.SolidLine,
-                Qt.PenCapStyle.RoundCap,
-                Qt.PenJoinStyle.RoundJoin,
-            )
-        )
-        painter.setBrush(_NO_BRUSH)
-        if item.style is Style.POINT:
-            painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE + 1))
-        else:
-            painter.drawRoundedRect(self._bar_rect(item, plot), 2, 2)
-        if item.active:
-            painter.setPen(QPen(QColor("#1b1b1b"), 1.6))
-            if item.style is Style.POINT:
-                painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE + 5))
-            else:
-                painter.drawRoundedRect(self._bar_rect(item, plot).adjusted(-3, -3, 3, 3), 3, 3)
-
-    @staticmethod
-    def _paint_point(painter: QPainter, item: EventItem, colour: QColor) -> None:
-        painter.setPen(QPen(colour.darker(150), 1))
-        painter.setBrush(colour)
-        painter.drawPolygon(_diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE))
-
-    def _paint_uncertain(
-        self, painter: QPainter, items: list[EventItem], colour: QColor, band: QColor, plot: QRectF
-    ) -> None:
-        """Periods known only roughly: translucent, hatched, dashed edges, faded ends.
-
-        The ends fade into the lane's background over a few pixels (a gradient of the
-        band colour laid over each visible end), so a year-only event never shows a
-        sharp start or end the data does not have.
-        """
-        rects = [self._bar_rect(i, plot) for i in items]
-        body = QColor(colour)
-        body.setAlpha(min(colour.alpha(), 70))
-        hatch = QColor(colour)
-        hatch.setAlpha(min(colour.alpha(), 120))
-        painter.setPen(_NO_PEN)
-        painter.setBrush(body)
-        painter.drawRects(rects)
-        painter.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern))
-        painter.drawRects(rects)
-        edge = QColor(colour.darker(130))
-        edge.setAlpha(min(colour.alpha(), 200))
-        painter.setPen(QPen(edge, 1, Qt.PenStyle.DashLine))
-        painter.drawLines(
-            [
-                line
-                for r in rects
-                for line in (
-                    QLineF(r.left(), r.top(), r.right(), r.top()),
-                    QLineF(r.left(), r.bottom(), r.right(), r.bottom()),
-                )
-            ]
-        )
-        painter.setPen(_NO_PEN)
-        opaque, clear = QColor(band), QColor(band)
-        clear.setAlpha(0)
-        for item, rect in zip(items, rects, strict=True):
-            fade = min(14.0, (item.x1 - item.x0) * 0.18)
-            if fade < 2:
-                continue
-            for edge_x, inward in ((item.x0, fade), (item.x1, -fade)):
-                if not plot.left() - fade <= edge_x <= plot.right() + fade:
-                    continue
-                gradient = QLinearGradient(edge_x, 0, edge_x + inward, 0)
-                gradient.setColorAt(0.0, opaque)
-                gradient.setColorAt(1.0, clear)
-                left = min(edge_x, edge_x + inward)
-                painter.fillRect(
-                    QRectF(left, rect.top() - 1, abs(inward), rect.height() + 2), QBrush(gradient)
-                )
-
-    def _paint_label(self, painter: QPainter, item: EventItem, plot: QRectF, faded: bool) -> None:
-        x = max(item.label_x, plot.left() + 2)
-        rect = QRectF(x, item.y, item.label_w - 4, item.h)
-        if item.style is not Style.UNCERTAIN:  # the hatch of a rough date stays visible
-            painter.setPen(_NO_PEN)
-            painter.setBrush(QColor(255, 255, 255, 210))
-            painter.drawRoundedRect(rect.adjusted(-2, 1, 2, -1), 2, 2)
-        painter.setPen(QColor(20, 20, 20, 110 if faded else 255))
-        painter.drawText(
-            rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, item.label
-        )
 
     def _paint_brush(self, painter: QPainter) -> None:
         assert self._brush is not None
@@ -726,15 +493,3 @@ class TimelineCanvas(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
-
-
-def _diamond(cx: float, cy: float, size: float) -> QPolygonF:
-    half = size / 2
-    return QPolygonF(
-        [
-            QPointF(cx, cy - half),
-            QPointF(cx + half, cy),
-            QPointF(cx, cy + half),
-            QPointF(cx - half, cy),
-        ]
-    )
