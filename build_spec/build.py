@@ -55,7 +55,9 @@ def build(clean: bool) -> float:
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
-        raise SystemExit("PyInstaller is not installed: python -m pip install -e '.[build]' (with this Python)") from None
+        raise SystemExit(
+            "PyInstaller is not installed: python -m pip install -e '.[build]' (this Python)"
+        ) from None
     command = [
         sys.executable,
         "-m",

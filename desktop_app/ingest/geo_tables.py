@@ -18,13 +18,14 @@ Shared rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from desktop_app.ingest.readers import RawTable, UnreadableFile
+from desktop_app.ingest.filecheck import UnreadableFile
+from desktop_app.ingest.rawtable import RawTable
 
 GEOMETRY_COLUMNS = ("lat", "lon")
 # a KML/GeoJSON file is read whole into memory; refuse one larger than this
@@ -93,24 +94,3 @@ def checked_size(path: Path) -> int:
             f"up to {MAX_FILE_BYTES >> 20} MB are read"
         )
     return size
-
-
-def geo_reader(path: Path) -> Callable[[Path], RawTable] | None:
-    """The reader for a KML, KMZ or GeoJSON file (by its suffix; a ``.json`` file only
-    when it holds a JSON object), or None for any other file."""
-    suffix = path.suffix.lower()
-    if suffix in (".kml", ".kmz"):
-        from desktop_app.ingest.kml_reader import read_kml
-
-        return read_kml
-    if suffix == ".geojson" or (suffix == ".json" and _starts_with_object(path)):
-        from desktop_app.ingest.geojson_reader import read_geojson
-
-        return read_geojson
-    return None
-
-
-def _starts_with_object(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{")

@@ -22,6 +22,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from desktop_app.ingest.filecheck import UnreadableFile
 from desktop_app.ingest.geo_tables import (
     centroid,
     checked_size,
@@ -29,7 +30,7 @@ from desktop_app.ingest.geo_tables import (
     put_data,
     table_of,
 )
-from desktop_app.ingest.readers import RawTable, UnreadableFile
+from desktop_app.ingest.rawtable import RawTable
 
 LIST_SEPARATOR = "; "
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO
 from xml.parsers import expat
 
+from desktop_app.ingest.filecheck import UnreadableFile
 from desktop_app.ingest.geo_tables import (
     MAX_FILE_BYTES,
     centroid,
@@ -39,7 +40,7 @@ from desktop_app.ingest.geo_tables import (
     put_data,
     table_of,
 )
-from desktop_app.ingest.readers import RawTable, UnreadableFile
+from desktop_app.ingest.rawtable import RawTable
 
 FIRST_COLUMNS = ("name", "description", "when", "end", "category", "lat", "lon")
 MAX_RATIO = 100  # uncompressed / compressed size of the KML inside a KMZ

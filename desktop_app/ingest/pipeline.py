@@ -150,8 +150,6 @@ PLAN_MAX_DISTINCT = 0.25
 class ImportCancelled(Exception):
     """The import was cancelled before it was committed; nothing was changed."""
 
-    expected = True  # not a crash: the worker prints no traceback
-
 
 def import_file(
     project: Project,

@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from desktop_app.ingest import gazetteer
 
-if TYPE_CHECKING:
-    from desktop_app.ingest.locations import LocationRegistry
+
+class LocationRegistry(Protocol):
+    """What name resolution reads of ``locations.LocationRegistry`` (the project's
+    places and those this import adds), so the two modules do not import each other."""
+
+    by_name: dict[tuple[str, str, str], tuple[int, int, bool]]
+    by_city: dict[tuple[str, int], int]
+
+    def name_index(self) -> dict[str, list[tuple[int, str | None, float, float]]]: ...
+    def unlocated(self) -> dict[tuple[str, str], int]: ...
+
 
 SAME_PLACE_KM = 25.0
 # columns that name a row's state or province, lower-case

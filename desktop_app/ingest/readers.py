@@ -25,6 +25,7 @@ import csv
 import io
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,8 @@ from desktop_app.ingest.encodings import (
     transcode,
 )
 from desktop_app.ingest.filecheck import UnreadableFile, check_file
+from desktop_app.ingest.geojson_reader import read_geojson
+from desktop_app.ingest.kml_reader import read_kml
 from desktop_app.ingest.rawtable import RawTable, clean_header
 from desktop_app.ingest.xlsx import list_sheets, read_xlsx
 
@@ -347,8 +350,6 @@ def read_table(
 ) -> RawTable:
     """Read any supported file by its content (an XLSX is a ZIP; the rest is text)."""
     check_file(path)
-    from desktop_app.ingest.geo_tables import geo_reader  # KML, KMZ, GeoJSON by suffix
-
     if (read_geo := geo_reader(path)) is not None:
         return read_geo(path)
     with path.open("rb") as handle:
@@ -369,3 +370,20 @@ __all__ = [
     "read_table",
     "read_xlsx",
 ]
+
+
+def geo_reader(path: Path) -> Callable[[Path], RawTable] | None:
+    """The reader for a KML, KMZ or GeoJSON file (by its suffix; a ``.json`` file only
+    when it holds a JSON object), or None for any other file."""
+    suffix = path.suffix.lower()
+    if suffix in (".kml", ".kmz"):
+        return read_kml
+    if suffix == ".geojson" or (suffix == ".json" and _starts_with_object(path)):
+        return read_geojson
+    return None
+
+
+def _starts_with_object(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{")

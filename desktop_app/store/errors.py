@@ -15,8 +15,6 @@ class WriteFailed(Exception):
     """A write did not happen (nothing of it was kept); the message is for the analyst
     and holds no SQL or data."""
 
-    expected = True
-
 
 class NeedsUpgrade(ProjectError):
     """A project on a shared server has an older schema; only ``sightline upgrade`` may

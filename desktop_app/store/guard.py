@@ -104,8 +104,6 @@ class UnsafeConnection(RuntimeError):
 class WriteBusy(Exception):
     """The write lock was not free within the time allowed; nothing was written."""
 
-    expected = True  # a message for the analyst, not a bug
-
 
 # ------------------------------------------------------------------ no delete on close
 _lib: Any = None

@@ -22,6 +22,7 @@ from PySide6.QtGui import QUndoStack
 
 from desktop_app.frame import EventFrame
 from desktop_app.frame.cache import load_frame
+from desktop_app.frame.patch import patch_frame
 from desktop_app.state.models import FilterModel, SelectionModel, ViewState
 from desktop_app.store.project import Project
 from desktop_app.workbench.actions import ActionRegistry, MenuId
@@ -185,13 +186,8 @@ class Workbench(QObject):
         project = self.project
         if project is None:
             return
-        try:
-            from desktop_app.frame.patch import patch_frame
-        except ImportError:  # TEMPORARY until frame.patch lands
-            frame = load_frame(project)
-        else:
-            frame = patch_frame(self.linker.frame, project, ids)
-        self._shown_version = project.last_written_version or self._shown_version
+        frame = patch_frame(self.linker.frame, project, ids)
+        # following: our own write is known by project.last_written_version
         self.apply_frame(frame, select=select)
 
     def _refresh_index(self) -> None:

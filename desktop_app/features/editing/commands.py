@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from desktop_app.store import editing as store
 from desktop_app.store.editing import EditError, EventFields, LocationFields, SourceFields
+from desktop_app.store.frame_rows import events_citing
 from desktop_app.store.guard import WriteBusy
 from desktop_app.store.project import Project, WriteFailed
 from desktop_app.workbench import Workbench
@@ -224,6 +225,9 @@ class EditSourceCommand(StoreCommand):
 
     def apply(self) -> None:
         self.before = store.update_source(self.project, self.source_id, self.values)
+
+    def touched(self) -> list[int] | None:
+        return events_citing(self.project, [self.source_id])
 
     def revert(self) -> None:
         assert self.before is not None
