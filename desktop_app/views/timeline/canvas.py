@@ -10,11 +10,12 @@ range, rows and selection is rendered to a pixmap when one of those changes, and
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -30,9 +31,12 @@ from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
-from desktop_app.views.timeline import marks
+from desktop_app.views.timeline import hover, marks
 from desktop_app.views.timeline.axis import AxisLayout, layout_axis
 from desktop_app.views.timeline.layout import (
+    AXIS_HEIGHT,
+    LABEL_COLUMN,
+    RIGHT_MARGIN,
     DenseLayout,
     SparseLayout,
     build_sparse,
@@ -44,10 +48,7 @@ BAR_PIXELS = 3  # width of a density bar
 MIN_SPAN = 10 * 60  # the deepest zoom shows ten minutes
 T_MIN = int(days_from_civil(np.array([1]), np.array([1]), np.array([1]))[0]) * DAY_SECONDS
 T_MAX = int(days_from_civil(np.array([9999]), np.array([12]), np.array([31]))[0]) * DAY_SECONDS
-LABEL_COLUMN = 150.0
-AXIS_HEIGHT = 40.0
 TOP_MARGIN = 6.0
-RIGHT_MARGIN = 10.0
 DRAG_THRESHOLD = 4.0
 
 BRUSH_FILL = QColor(66, 133, 244, 45)
@@ -249,6 +250,15 @@ class TimelineCanvas(QWidget):
                 return item.event_id
         return None
 
+    def tooltip_text(self, event_id: int) -> str:
+        return hover.tooltip_text(self._frame, event_id)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            hover.show_tooltip(event, self.event_at(QPointF(event.pos())), self._frame)
+            return True
+        return super().event(event)
+
     # ---------------------------------------------------------------- layout
     def _invalidate(self) -> None:
         self._layout = None
@@ -379,34 +389,9 @@ class TimelineCanvas(QWidget):
         return marks.lane_colour(self._lanes.names, lane)
 
     def _paint_axis(self, painter: QPainter, plot: QRectF) -> None:
-        axis = self.axis()
-        y = plot.bottom()
-        painter.fillRect(QRectF(0, y, self.width(), self.height() - y), QColor("white"))
-        painter.setPen(QPen(QColor("#9aa0a8"), 1))
-        painter.drawLine(QPointF(plot.left(), y + 0.5), QPointF(plot.right(), y + 0.5))
-        painter.setClipRect(QRectF(plot.left(), y, plot.width() + RIGHT_MARGIN, AXIS_HEIGHT))
-        painter.setFont(self._font)
-        for tick in axis.ticks:
-            x = plot.left() + tick.x
-            painter.setPen(QPen(QColor("#9aa0a8"), 1))
-            painter.drawLine(QPointF(x, y), QPointF(x, y + 5))
-            if x + 3 + tick.width <= self.width():  # no half labels at the right edge
-                painter.setPen(QColor("#333333"))
-                painter.drawText(QPointF(x + 3, y + 4 + self._metrics.ascent()), tick.text)
-        painter.setFont(self._bold)
-        painter.setPen(QColor("#1f2a3a"))
-        for tick in axis.context:
-            x = plot.left() + tick.x
-            painter.drawText(QPointF(x + 3, y + 20 + self._bold_metrics.ascent()), tick.text)
-        painter.setClipping(False)
-        painter.setFont(self._font)
-        if isinstance(self._layout, DenseLayout):
-            painter.setPen(QColor("#555555"))
-            painter.drawText(
-                QRectF(8, y + 2, LABEL_COLUMN - 16, AXIS_HEIGHT - 4),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"{self._layout.in_view:,} events",
-            )
+        dense = self._layout.in_view if isinstance(self._layout, DenseLayout) else None
+        fonts = (self._font, self._metrics, self._bold, self._bold_metrics)
+        marks.paint_axis(painter, plot, self.axis(), self.width(), self.height(), fonts, dense)
 
     def _paint_brush(self, painter: QPainter) -> None:
         assert self._brush is not None

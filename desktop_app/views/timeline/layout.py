@@ -15,7 +15,12 @@ import numpy as np
 
 from desktop_app.domain.dates import Precision
 
-MIN_ROW_HEIGHT = 12.0
+LABEL_COLUMN = 150.0  # the lanes' names, left of the plot
+AXIS_HEIGHT = 40.0
+RIGHT_MARGIN = 10.0
+MIN_ROW_HEIGHT = 12.0  # a readable row
+TIGHT_ROW_HEIGHT = 10.0  # the least a row gets before a lane hides events (+N)
+LANE_PAD = 2.0  # above and below a lane's rows, together
 MAX_ROW_HEIGHT = 18.0
 LABELLED_ITEMS = 300  # above this many events in view, titles are not drawn
 MAX_LABEL_WIDTH = 220.0
@@ -77,6 +82,7 @@ class LaneBand:
     top: float
     height: float
     count: int  # visible events in the lane (whole frame, not only the range)
+    hidden: int = 0  # events in view the lane has no room for ("+N" is drawn)
 
 
 @dataclass
@@ -122,6 +128,27 @@ def pack_rows(
     return row_of
 
 
+def lane_heights(needed: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each lane's height and how many sub-rows it can show.
+
+    A lane gets room for the sub-rows it needs (at most ``MAX_ROW_HEIGHT`` a row);
+    when the lanes need more than the height holds, every lane keeps at least one
+    row (``TIGHT_ROW_HEIGHT``) and the rest is shared in proportion to need."""
+    n = len(needed)
+    need = np.maximum(needed, 1).astype(np.float64)
+    usable = max(height - LANE_PAD * n, TIGHT_ROW_HEIGHT * n)
+    row_h = min(MAX_ROW_HEIGHT, usable / need.sum())
+    if row_h >= TIGHT_ROW_HEIGHT:  # every row fits: lanes share the height by need
+        heights = need / need.sum() * max(height, usable + LANE_PAD * n)
+        return heights, need.astype(np.int64)
+    rows_fit = max(int(usable // TIGHT_ROW_HEIGHT), n)
+    share = np.ones(n) + np.floor((need - 1) / max(need.sum() - n, 1) * (rows_fit - n))
+    share = np.minimum(share, need)
+    heights = share * TIGHT_ROW_HEIGHT + LANE_PAD
+    heights *= max(height, heights.sum()) / heights.sum()
+    return heights, share.astype(np.int64)
+
+
 def build_sparse(
     rows: np.ndarray,
     ids: np.ndarray,
@@ -142,17 +169,17 @@ def build_sparse(
     """Lay out the events of ``rows`` (already in view) in their lanes.
 
     ``x0``/``x1`` are the pixel ends of each row's span; ``left``..``right`` the plot.
+    Events that overlap go to sub-rows of their lane, so none hides another; a lane
+    with no room left for some says how many it could not show (``LaneBand.hidden``).
+    An event known to the day (or minute) whose period is wide enough on screen is
+    drawn as a span over it, never as an instant at its middle.
     """
     n_lanes = max(len(lane_names), 1)
-    lane_h = height / n_lanes
-    lanes = [
-        LaneBand(name, top + i * lane_h, lane_h, int(lane_counts[i]))
-        for i, name in enumerate(lane_names)
-    ]
-    max_rows = max(1, int((lane_h - 4) // MIN_ROW_HEIGHT))
     lane = lane_of_row[rows]
-    style = styles[rows]
+    style = styles[rows].copy()
+    style[(style == Style.POINT) & (x1 - x0 >= 2 * POINT_SIZE)] = Style.UNCERTAIN
     vis0 = np.maximum(x0, left)
+    vis1 = np.minimum(x1, right)
     mark_end = np.where(style == Style.POINT, (x0 + x1) / 2 + POINT_SIZE / 2, x1)
     labelled = len(rows) <= LABELLED_ITEMS
     labels: list[str] = []
@@ -160,20 +187,34 @@ def build_sparse(
     label_w = np.zeros(len(rows))
     if labelled:
         for k, row in enumerate(rows):
-            labels.append(elide(str(titles[row]), MAX_LABEL_WIDTH))
+            # a bar's title may use the bar's own width; a mark's the usual room
+            room = max(MAX_LABEL_WIDTH, float(vis1[k] - vis0[k]) - 8)
+            labels.append(elide(str(titles[row]), room))
             label_w[k] = measure(labels[k]) + 8 if labels[k] else 0
         # a mark's label follows the mark; a bar's label starts inside the bar
         label_x = np.where(style == Style.POINT, mark_end + 3, vis0 + 3)
     extent = np.maximum(mark_end, label_x + label_w) + 4
     start_x = np.where(style == Style.POINT, (x0 + x1) / 2 - POINT_SIZE / 2, vis0)
-    sub = pack_rows(start_x, extent, lane, n_lanes, max_rows)
-    used = np.ones(n_lanes, np.int64)
-    np.maximum.at(used, lane, sub + 1)
+    sub = pack_rows(start_x, extent, lane, n_lanes, len(rows) + 1)  # unlimited sub-rows
+    needed = np.ones(n_lanes, np.int64)
+    np.maximum.at(needed, lane, sub + 1)
+    heights, shown_rows = lane_heights(needed, height)
+    tops = top + np.concatenate([[0.0], np.cumsum(heights)[:-1]])
+    hidden = np.zeros(n_lanes, np.int64)
+    np.add.at(hidden, lane, (sub >= shown_rows[lane]).astype(np.int64))
+    lanes = [
+        LaneBand(name, float(tops[i]), float(heights[i]), int(lane_counts[i]), int(hidden[i]))
+        for i, name in enumerate(lane_names)
+    ]
     items: list[EventItem] = []
+    kept_sub: list[int] = []
     for k, row in enumerate(rows):
         ln = int(lane[k])
-        row_h = min(MAX_ROW_HEIGHT, (lane_h - 4) / used[ln])
-        y = lanes[ln].top + 2 + sub[k] * row_h
+        if sub[k] >= shown_rows[ln]:
+            continue  # no room: counted in the lane's "+N"
+        row_h = min(MAX_ROW_HEIGHT, (heights[ln] - LANE_PAD) / shown_rows[ln])
+        y = tops[ln] + LANE_PAD / 2 + sub[k] * row_h
+        kept_sub.append(int(sub[k]))
         items.append(
             EventItem(
                 event_id=int(ids[row]),
@@ -191,8 +232,8 @@ def build_sparse(
         )
     # a label may not run into the next item of its sub-row
     by_row: dict[tuple[int, int], list[EventItem]] = {}
-    for k, item in enumerate(items):
-        by_row.setdefault((item.lane, int(sub[k])), []).append(item)
+    for item, r in zip(items, kept_sub, strict=True):
+        by_row.setdefault((item.lane, r), []).append(item)
     for group in by_row.values():
         group.sort(key=lambda it: it.x0)
         for a, b in itertools.pairwise(group):

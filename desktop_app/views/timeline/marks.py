@@ -12,6 +12,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFont,
     QFontMetricsF,
     QLinearGradient,
     QPainter,
@@ -21,7 +22,10 @@ from PySide6.QtGui import (
 
 from desktop_app.views.timeline.axis import AxisLayout
 from desktop_app.views.timeline.layout import (
+    AXIS_HEIGHT,
+    LABEL_COLUMN,
     POINT_SIZE,
+    RIGHT_MARGIN,
     DenseLayout,
     EventItem,
     SparseLayout,
@@ -94,6 +98,13 @@ def paint_lanes(
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
             count,
         )
+        if lane.hidden:  # a lane with no room for all its sub-rows says what it leaves out
+            more = f"+{lane.hidden:,} more"
+            more_w = metrics.horizontalAdvance(more) + 10
+            box = QRectF(plot.right() - more_w - 4, lane.top + lane.height - 16, more_w, 14)
+            painter.fillRect(box, QColor(255, 255, 255, 220))
+            painter.setPen(QColor("#5b6270"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, more)
     painter.setPen(QPen(QColor("#d5d9e0"), 1))
     painter.drawLine(
         QPointF(plot.left() - 0.5, plot.top()), QPointF(plot.left() - 0.5, plot.bottom())
@@ -284,7 +295,13 @@ def paint_label(painter: QPainter, item: EventItem, plot: QRectF, faded: bool) -
         painter.setBrush(QColor(255, 255, 255, 210))
         painter.drawRoundedRect(rect.adjusted(-2, 1, 2, -1), 2, 2)
     painter.setPen(QColor(20, 20, 20, 110 if faded else 255))
+    font = painter.font()
+    if item.h + 3 < painter.fontMetrics().height():  # a tight row: a smaller font, not a cut one
+        small = QFont(font)
+        small.setPixelSize(max(7, int(item.h + 2)))
+        painter.setFont(small)
     painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, item.label)
+    painter.setFont(font)
 
 
 def diamond(cx: float, cy: float, size: float) -> QPolygonF:
@@ -297,3 +314,44 @@ def diamond(cx: float, cy: float, size: float) -> QPolygonF:
             QPointF(cx - half, cy),
         ]
     )
+
+
+def paint_axis(
+    painter: QPainter,
+    plot: QRectF,
+    axis: AxisLayout,
+    width: float,
+    height: float,
+    fonts: tuple[QFont, QFontMetricsF, QFont, QFontMetricsF],
+    dense_in_view: int | None,
+) -> None:
+    """The time axis under the plot: ticks and their labels, the bold context line
+    (months, years), and in density mode how many events are in view."""
+    font, metrics, bold, bold_metrics = fonts
+    y = plot.bottom()
+    painter.fillRect(QRectF(0, y, width, height - y), QColor("white"))
+    painter.setPen(QPen(QColor("#9aa0a8"), 1))
+    painter.drawLine(QPointF(plot.left(), y + 0.5), QPointF(plot.right(), y + 0.5))
+    painter.setClipRect(QRectF(plot.left(), y, plot.width() + RIGHT_MARGIN, AXIS_HEIGHT))
+    painter.setFont(font)
+    for tick in axis.ticks:
+        x = plot.left() + tick.x
+        painter.setPen(QPen(QColor("#9aa0a8"), 1))
+        painter.drawLine(QPointF(x, y), QPointF(x, y + 5))
+        if x + 3 + tick.width <= width:  # no half labels at the right edge
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QPointF(x + 3, y + 4 + metrics.ascent()), tick.text)
+    painter.setFont(bold)
+    painter.setPen(QColor("#1f2a3a"))
+    for tick in axis.context:
+        x = plot.left() + tick.x
+        painter.drawText(QPointF(x + 3, y + 20 + bold_metrics.ascent()), tick.text)
+    painter.setClipping(False)
+    painter.setFont(font)
+    if dense_in_view is not None:
+        painter.setPen(QColor("#555555"))
+        painter.drawText(
+            QRectF(8, y + 2, LABEL_COLUMN - 16, AXIS_HEIGHT - 4),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            f"{dense_in_view:,} events",
+        )

@@ -1,0 +1,103 @@
+"""The timeline hides no event: overlapping spans get sub-rows, a lane with no room says
+"+N", titles use the room of their bar, a day is drawn as its span when wide enough,
+and hovering says what an event is (plain text)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+from test_timeline import DAY, make_frame, s, sparse
+
+from desktop_app.domain.dates import Precision
+from desktop_app.state.models import SelectionModel, ViewState
+from desktop_app.views.timeline import TimelineView
+from desktop_app.views.timeline.layout import Style, lane_heights
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture()
+def short_view(qtbot) -> Iterator[TimelineView]:  # type: ignore[no-untyped-def]
+    """A timeline as short as the window's default dock: about 100 px of lanes."""
+    widget = TimelineView(SelectionModel(), ViewState())
+    qtbot.addWidget(widget)
+    widget.resize(1000, 190)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+
+
+def test_a_span_under_another_gets_its_own_row(short_view: TimelineView) -> None:
+    """The sample's first screen: two 2025 'strategic implication' spans, one exactly
+    under the other, among six one-event lanes: both are drawn, one above the other."""
+    events = [(s(2025, 1, 1), Precision.YEAR, None, "strategic implication")] * 2
+    events += [(s(2023, 1, 1), Precision.YEAR, None, f"lane {k}") for k in range(6)]
+    short_view.set_frame(make_frame(events))
+    short_view.canvas.fit_all()
+    layout = sparse(short_view)
+    assert {i.event_id for i in layout.items} == set(range(1, 9))
+    first, second = sorted((i for i in layout.items if i.lane == 0), key=lambda i: i.y)
+    assert first.y + first.h <= second.y  # stacked, not on top of each other
+    assert all(lane.hidden == 0 for lane in layout.lanes)
+    assert second.h >= 6  # a visible bar, not a hairline
+
+
+def test_a_lane_with_no_room_says_how_many_it_leaves_out(short_view: TimelineView) -> None:
+    """Forty events on the same day in one lane cannot all get a row in 100 px: the lane
+    shows what fits and counts the rest; other lanes keep a row each."""
+    events = [(s(2024, 3, 1), Precision.DAY, s(2024, 3, 20), "busy")] * 40
+    events += [(s(2024, 2, 1), Precision.DAY, None, "quiet")]
+    short_view.set_frame(make_frame(events))
+    short_view.canvas.fit_all()
+    layout = sparse(short_view)
+    busy, quiet = (next(b for b in layout.lanes if b.name == n) for n in ("busy", "quiet"))
+    shown_busy = sum(1 for i in layout.items if layout.lanes[i.lane] is busy)
+    assert busy.hidden > 0 and shown_busy + busy.hidden == 40
+    assert quiet.hidden == 0 and any(layout.lanes[i.lane] is quiet for i in layout.items)
+
+
+def test_lane_heights_share_by_need_and_keep_a_row_each() -> None:
+    heights, rows = lane_heights(np.array([2, 1, 1, 1]), 200.0)
+    assert rows.tolist() == [2, 1, 1, 1] and abs(heights.sum() - 200.0) < 1e-6
+    assert heights[0] > heights[1]
+    heights, rows = lane_heights(np.array([50, 1, 1]), 100.0)
+    assert rows[1] == rows[2] == 1 and 1 <= rows[0] < 50
+    assert abs(heights.sum() - 100.0) < 1e-6
+
+
+def test_a_long_bar_shows_its_whole_title(qtbot, short_view: TimelineView) -> None:  # type: ignore[no-untyped-def]
+    title = "Russia-China agreement to equip and train a Chinese airborne battalion"
+    frame = make_frame([(s(2023, 1, 1), Precision.YEAR, None, "agreement")])
+    frame.title[0] = title
+    short_view.set_frame(frame)
+    short_view.canvas.set_range(s(2022, 12, 1), s(2024, 2, 1))
+    (item,) = sparse(short_view).items
+    assert item.x1 - item.x0 > 500
+    assert item.label == title  # not cut at the ~30 characters a mark's label gets
+
+
+def test_a_day_is_drawn_as_its_span_when_zoomed_in(short_view: TimelineView) -> None:
+    frame = make_frame([(s(2024, 6, 10), Precision.DAY, None, "x")])
+    short_view.set_frame(frame)
+    short_view.canvas.set_range(s(2024, 1, 1), s(2025, 1, 1))
+    assert sparse(short_view).items[0].style is Style.POINT  # a day is a dot over a year
+    short_view.canvas.set_range(s(2024, 6, 9), s(2024, 6, 12))
+    (item,) = sparse(short_view).items
+    assert item.style is Style.UNCERTAIN  # over hours: the whole day, not 12:00
+    assert abs(short_view.canvas.time_at(item.x0) - s(2024, 6, 10)) < DAY / 50
+    assert abs(short_view.canvas.time_at(item.x1) - s(2024, 6, 11)) < DAY / 50
+
+
+def test_hovering_tells_title_date_and_place_as_plain_text(short_view: TimelineView) -> None:
+    frame = make_frame([(s(2024, 6, 10), Precision.DAY, None, "x")])
+    frame.title[0] = "<b>Strike</b> at the depot"
+    frame.place[0] = "Kherson"
+    short_view.set_frame(frame)
+    short_view.canvas.set_range(s(2024, 6, 1), s(2024, 6, 20))
+    (item,) = sparse(short_view).items
+    assert short_view.canvas.event_at(QPointF(item.centre_x, item.y + item.h / 2)) == 1
+    text = short_view.canvas.tooltip_text(1)
+    assert text == "<b>Strike</b> at the depot\n10 June 2024\nKherson"
