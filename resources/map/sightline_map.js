@@ -2,7 +2,7 @@
  *
  * The page is built once; afterwards only JSON messages flow:
  *   Python -> JS  bridge.message(json): features | selection | fit | view | fly | present
- *                 | pick (one-shot: the next click on the map reports a place)
+ *                 | pick (one-shot: the next click on the map reports a place) | chrome
  *   JS -> Python  bridge.pageReady(), viewportChanged(json), eventClicked(json),
  *                 boxSelected(json), drawn(json), locationPicked(json)
  * Event text is data: titles arrive HTML-escaped and are put in the page only through
@@ -146,7 +146,7 @@
 
   function setNote(text) {
     noteBox.textContent = text || '';
-    noteBox.style.display = text ? '' : 'none';
+    noteBox.style.display = text && chromeOn ? '' : 'none';
   }
 
   /* ------------------------------------------------------------------ messages */
@@ -179,6 +179,8 @@
       setPresenting(msg.scale);
     } else if (msg.kind === 'pick') {
       setPickMode(!!msg.on);
+    } else if (msg.kind === 'chrome') {
+      setChrome(!!msg.on);
     }
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
@@ -193,6 +195,18 @@
     Array.prototype.forEach.call(controls, function (el) {
       el.style.display = hidden ? 'none' : '';
     });
+  }
+
+  /* The map's own controls and its "no location" note; off for a picture of the map. */
+  var chromeOn = true;
+  function setChrome(on) {
+    chromeOn = on;
+    var controls = map.getContainer().querySelectorAll(
+      '.leaflet-control-zoom, .sl-tools');  // the scale bar stays: a picture needs it
+    Array.prototype.forEach.call(controls, function (el) {
+      el.style.display = on ? '' : 'none';
+    });
+    setNote(noteBox.textContent);
   }
 
   function reportViewport() {

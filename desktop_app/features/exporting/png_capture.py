@@ -119,6 +119,7 @@ class PngCapture(QObject):
         if self.wb.view_state.map is not None:
             state.set_map(self.wb.view_state.map)
         shown = MapView(self.wb.selection, state)
+        shown.set_chrome(False)  # the map alone: no buttons, scale or note in the picture
         shown.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         shown.page.setZoomFactor(self.ratio)
         shown.resize(round(size.width() * self.ratio), round(size.height() * self.ratio))

@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -28,6 +28,7 @@ from desktop_app.views.map.page import page_path
 
 TITLE_CHARS = 160  # tooltips show this much of a title
 FIT_MAX_ZOOM = 6  # fitting to a single place keeps its region in view
+FOLLOW_LIMIT = 10_000  # a bigger selection (select all) does not move the map
 
 
 def _escaped(title: object) -> str:
@@ -76,6 +77,7 @@ class MapView(QWidget):
         self._queued: list[tuple[str, dict[str, Any]]] = []
         self._seq = 0
         self._marker_scale = 1.0  # bigger while presenting (set_presenting)
+        self._moves = 0  # map views set from outside (a saved view, the other stage)
         self._fit_when_ready = False
         self.last_draw_ms: float | None = None
 
@@ -158,6 +160,7 @@ class MapView(QWidget):
 
     def fly_to(self, lat: float, lon: float, zoom: float, duration: float = 1.2) -> None:
         """Move the map smoothly (Leaflet flyTo); the view state follows when it lands."""
+        self._moves += 1  # a view chosen with its selection: no following it
         self._send("fly", {"lat": lat, "lon": lon, "zoom": zoom, "duration": duration})
 
     def set_presenting(self, scale: float) -> None:
@@ -166,6 +169,11 @@ class MapView(QWidget):
         self._marker_scale = scale  # the bubbles' size decides which ones merge
         self._send("present", {"scale": scale})
         self.redraw()
+
+    def set_chrome(self, on: bool) -> None:
+        """Show (True) or hide the map's controls, scale and "no location" note: a
+        picture of the map (the PNG export) shows the map alone."""
+        self._send("chrome", {"on": on})
 
     def pick_location(self, on: bool = True) -> None:
         """Let the next click on the map report a place (``location_picked``) instead of
@@ -298,9 +306,31 @@ class MapView(QWidget):
     def _on_selection_changed(self, source: object) -> None:
         if source is not self:
             self._push_selection()
+            # made elsewhere (the table, a search): the map goes to it when none of it
+            # is in view, unless the same turn also sets the map's view (a saved view)
+            seen = self._moves
+            QTimer.singleShot(0, lambda: self._follow_selection(seen))
+
+    def _follow_selection(self, moves_then: int) -> None:
+        ids = self._selection.ids
+        if self._moves != moves_then or not ids or len(ids) > FOLLOW_LIMIT:
+            return
+        rows = self._frame.rows_of(ids)
+        rows = rows[(rows >= 0) & self._index.located[rows] & self._visible[rows]]
+        view = self._viewport
+        if len(rows) == 0 or view is None:
+            return
+        lat, lon = self._index.lat[rows], self._index.lon[rows]
+        inside = (lat >= view.south) & (lat <= view.north)
+        if view.east - view.west < 360.0:
+            inside &= np.mod(lon - view.west, 360.0) <= view.east - view.west
+        if not inside.any():
+            self.zoom_to_selection()
 
     def _on_map_changed(self, source: object) -> None:
         position = self._view_state.map
+        if source is not self:
+            self._moves += 1
         if source is self or position is None:
             return
         self._send("view", {"lat": position.lat, "lon": position.lon, "zoom": position.zoom})

@@ -1,0 +1,79 @@
+"""The map goes to what is selected elsewhere when none of it is in view, and a picture
+of the map shows the map alone (no buttons, no note). The real page, offscreen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import run_js
+
+from desktop_app.state.models import MapView as MapPosition
+from desktop_app.store.project import Project
+
+WAIT_MS = 20_000
+
+
+def _id_of(window: Any, place: str) -> int:
+    frame = window.workbench.linker.frame
+    return int(frame.ids[list(frame.place).index(place)])
+
+
+def _in_view(qtbot: Any, window: Any, event_id: int) -> bool:
+    pixel = run_js(qtbot, window.map.page, f"Sightline.eventPixel({event_id})")
+    size = [window.map.width(), window.map.height()]
+    return bool(pixel) and 0 <= pixel["x"] <= size[0] and 0 <= pixel["y"] <= size[1]
+
+
+def test_selecting_elsewhere_brings_the_event_into_view(
+    make_main_window: Any, sample_project: Project, qtbot: Any
+) -> None:
+    window = make_main_window(sample_project)
+    wb = window.workbench
+    moscow, manila = _id_of(window, "Moscow"), _id_of(window, "Manila")
+    wb.view_state.set_map(MapPosition(55.75, 37.6, 7.0), source=None)  # Moscow, close up
+    qtbot.waitUntil(lambda: _in_view(qtbot, window, moscow), timeout=WAIT_MS)
+    assert not _in_view(qtbot, window, manila)
+    wb.selection.set([manila], source=window.table)  # as a click in the table does
+    qtbot.waitUntil(lambda: _in_view(qtbot, window, manila), timeout=WAIT_MS)
+    # something already in view does not move the map
+    where = wb.view_state.map
+    wb.selection.set([manila], active=manila, source=window.table)
+    qtbot.wait(300)
+    assert wb.view_state.map == where
+
+
+def test_a_view_set_with_its_selection_is_not_overridden(
+    make_main_window: Any, sample_project: Project, qtbot: Any
+) -> None:
+    """A saved view sets the selection and the map's view in one turn: the map keeps the
+    saved view even when the selection lies outside it."""
+    window = make_main_window(sample_project)
+    wb = window.workbench
+    manila = _id_of(window, "Manila")
+    target = MapPosition(55.75, 37.6, 7.0)
+    wb.selection.set([manila], source=None)
+    wb.view_state.set_map(target, source=None)
+    qtbot.waitUntil(
+        lambda: wb.view_state.map is not None and abs(wb.view_state.map.lat - 55.75) < 0.05,
+        timeout=WAIT_MS,
+    )
+    qtbot.wait(400)
+    assert abs(wb.view_state.map.lat - 55.75) < 0.05 and wb.view_state.map.zoom == 7.0
+
+
+def test_a_picture_of_the_map_shows_no_buttons_or_note(
+    make_main_window: Any, sample_project: Project, qtbot: Any
+) -> None:
+    window = make_main_window(sample_project)
+    page = window.map.page
+    shown = "getComputedStyle(document.querySelector('%s')).display !== 'none'"
+    zoom, note = shown % ".leaflet-control-zoom", shown % ".sl-note"
+    assert run_js(qtbot, page, zoom) and run_js(qtbot, page, note)  # the sample's 1 unlocated
+    window.map.set_chrome(False)
+    qtbot.waitUntil(lambda: not run_js(qtbot, page, zoom), timeout=WAIT_MS)
+    assert not run_js(qtbot, page, note)
+    assert run_js(qtbot, page, shown % ".leaflet-control-scale")  # a picture keeps its scale
+    window.map.set_chrome(True)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, page, zoom) and run_js(qtbot, page, note), timeout=WAIT_MS
+    )
