@@ -40,6 +40,10 @@
   var viewportTimer = null;
   var suppressClick = false;
   var byId = {};  // event id -> layer, for tests and zoom-to
+  var stacks = {};  // "lat,lon" -> the point markers drawn at exactly that spot (2 or more)
+  var badgeLayer = null;  // the count of each stack, over its markers (not clickable)
+  var spiderLayer = null;  // the legs of a fanned-out stack
+  var spidered = null;  // the key of the stack fanned out, if any
   var markerScale = 1;  // presentation mode draws bigger markers
   var pickMode = false;  // the next click reports where it landed instead of selecting
 
@@ -101,20 +105,78 @@
     return m;
   }
 
+  /* ------------------------------------------------------------------ stacks */
+  /* Events at exactly one spot: a count beside their dot, and a click fans them out
+     around it (spiderfy) so each can be picked; a click elsewhere or a zoom folds them. */
+  function stackBadge(latlng, n) {
+    var label = document.createElement('span');
+    label.textContent = compact(n);
+    return L.marker(latlng, {
+      interactive: false, keyboard: false, pane: 'markerPane',
+      icon: L.divIcon({className: 'sl-stack', html: label, iconSize: null,
+                       iconAnchor: [-4, 16]})
+    });
+  }
+
+  function spiderfy(key) {
+    unspiderfy();
+    var markers = stacks[key];
+    if (!markers) { return; }
+    var centre = markers[0].getLatLng();
+    var c = map.latLngToContainerPoint(centre);
+    var n = markers.length;
+    var radius = Math.min(16 + 4 * n, 90) * markerScale;
+    markers.forEach(function (m, k) {
+      var angle = 2 * Math.PI * k / n - Math.PI / 2;
+      var p = L.point(c.x + radius * Math.cos(angle), c.y + radius * Math.sin(angle));
+      var at = map.containerPointToLatLng(p);
+      m.options.home = centre;
+      m.setLatLng(at);
+      spiderLayer.addLayer(L.polyline([centre, at], {
+        color: '#7c2d12', weight: 1, opacity: 0.7, interactive: false, renderer: eventsRenderer
+      }));
+      m.bringToFront();
+    });
+    spidered = key;
+    badgeLayer.eachLayer(function (b) { b.setOpacity(0); });
+  }
+
+  function unspiderfy() {
+    if (spidered === null) { return; }
+    (stacks[spidered] || []).forEach(function (m) {
+      if (m.options.home) { m.setLatLng(m.options.home); m.options.home = null; }
+    });
+    spiderLayer.clearLayers();
+    badgeLayer.eachLayer(function (b) { b.setOpacity(1); });
+    spidered = null;
+  }
+
   /* ------------------------------------------------------------------ drawing */
   function drawEvents(msg) {
     var t0 = performance.now();
+    unspiderfy();
     eventsLayer.clearLayers();
+    badgeLayer.clearLayers();
     byId = {};
+    stacks = {};
     var i;
     for (i = 0; i < msg.cells.length; i++) {
       eventsLayer.addLayer(cellMarker(msg.cells[i], STYLE.cell, eventsRenderer));
     }
+    var spots = {};
     for (i = 0; i < msg.points.length; i++) {
       var m = pointMarker(msg.points[i], STYLE.point, eventsRenderer);
       byId[msg.points[i][0]] = m;
       eventsLayer.addLayer(m);
+      var key = msg.points[i][1] + ',' + msg.points[i][2];
+      (spots[key] = spots[key] || []).push(m);
     }
+    Object.keys(spots).forEach(function (key) {
+      if (spots[key].length < 2) { return; }
+      stacks[key] = spots[key];
+      spots[key].forEach(function (m) { m.options.stack = key; });
+      badgeLayer.addLayer(stackBadge(spots[key][0].getLatLng(), spots[key].length));
+    });
     setNote(msg.note);
     selectedLayer.eachLayer(function (l) { l.bringToFront(); });
     flush(eventsRenderer);
@@ -239,6 +301,7 @@
   }
 
   function onMapClick(e) {
+    unspiderfy();
     if (pickMode && bridge && !suppressClick) { reportPick(e.latlng); }
   }
 
@@ -247,7 +310,9 @@
     if (suppressClick) { return; }
     if (pickMode) { reportPick(e.latlng); return; }
     var o = e.layer.options;
-    if (o.eventId !== undefined) {
+    if (o.stack !== undefined && spidered !== o.stack) {
+      spiderfy(o.stack);  // several events here: fan them out, then a click picks one
+    } else if (o.eventId !== undefined) {
       bridge.eventClicked(JSON.stringify({id: o.eventId}));
     } else if (o.count !== undefined) {
       map.setView(e.layer.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
@@ -392,6 +457,9 @@
     selectedRenderer = eventsRenderer;
     eventsLayer = L.featureGroup().addTo(map);
     selectedLayer = L.featureGroup().addTo(map);
+    badgeLayer = L.layerGroup().addTo(map);
+    spiderLayer = L.layerGroup().addTo(map);
+    map.on('zoomstart', unspiderfy);
     [eventsLayer, selectedLayer].forEach(function (g) {
       g.on('click', onLayerClick).on('mouseover', onLayerOver).on('mouseout', onLayerOut);
     });
@@ -421,7 +489,9 @@
             selectedIds: selectedLayer.getLayers().map(function (l) {
               return l.options.eventId;
             }).filter(function (v) { return v !== undefined; }),
-            note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null};
+            note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null,
+            stacks: Object.keys(stacks).map(function (k) { return stacks[k].length; }),
+            spidered: spidered};
   };
   S.map = function () { return map; };
   S.picking = function () { return pickMode; };
