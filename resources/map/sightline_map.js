@@ -105,6 +105,106 @@
     return m;
   }
 
+  /* ------------------------------------------------------------------ labels */
+  /* Countries, capitals, cities and seas (window.SIGHTLINE_LABELS: [text, lat, lon, kind,
+     first zoom, rank], best first), drawn on a canvas under the events. Placed greedily:
+     a label that would touch a placed one or any drawn marker is left out, so labels
+     never collide and never hide an event. Text goes through fillText: data, not markup. */
+  var labelCanvas = null;
+  var placedLabels = [];
+  var LABEL_FONT = {
+    country: '600 12px', capital: '600 11px', city: '11px', sea: 'italic 12px'
+  };
+  var LABEL_COLOUR = {country: '#5b5346', capital: '#1f2933', city: '#39424e', sea: '#4d7a9e'};
+
+  function installLabels() {
+    if (!window.SIGHTLINE_LABELS) { return; }
+    var pane = map.createPane('labels');
+    pane.style.zIndex = 420;  // over the basemap, under the events
+    pane.style.pointerEvents = 'none';
+    labelCanvas = L.DomUtil.create('canvas', 'sl-labels', pane);
+    map.on('moveend zoomend resize viewreset', drawLabels);
+  }
+
+  function markerBoxes() {
+    var boxes = [];
+    [eventsLayer, selectedLayer].forEach(function (group) {
+      group.eachLayer(function (l) {
+        if (!l.getLatLng) { return; }
+        var p = map.latLngToContainerPoint(l.getLatLng());
+        var r = (l.options.radius || 6) + 2;
+        boxes.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+      });
+    });
+    Object.keys(stacks).forEach(function (key) {  // the count badge beside a stack
+      var p = map.latLngToContainerPoint(stacks[key][0].getLatLng());
+      boxes.push([p.x + 2, p.y - 18, p.x + 30, p.y]);
+    });
+    return boxes;
+  }
+
+  function hits(box, boxes) {
+    for (var i = 0; i < boxes.length; i++) {
+      var b = boxes[i];
+      if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) { return true; }
+    }
+    return false;
+  }
+
+  function drawLabels() {
+    if (!labelCanvas) { return; }
+    var size = map.getSize();
+    var ratio = window.devicePixelRatio || 1;
+    labelCanvas.width = size.x * ratio;
+    labelCanvas.height = size.y * ratio;
+    labelCanvas.style.width = size.x + 'px';
+    labelCanvas.style.height = size.y + 'px';
+    L.DomUtil.setPosition(labelCanvas, map.containerPointToLayerPoint([0, 0]));
+    var ctx = labelCanvas.getContext('2d');
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textBaseline = 'middle';
+    ctx.lineJoin = 'round';
+    var zoom = map.getZoom();
+    var bounds = map.getBounds().pad(0.05);
+    var taken = markerBoxes();
+    placedLabels = [];
+    var all = window.SIGHTLINE_LABELS;
+    for (var i = 0; i < all.length; i++) {
+      var label = all[i];
+      var kind = label[3];
+      if (label[4] > zoom || (kind === 'country' && zoom > 7)) { continue; }
+      if (!bounds.contains([label[1], label[2]])) { continue; }
+      var p = map.latLngToContainerPoint([label[1], label[2]]);
+      ctx.font = LABEL_FONT[kind] + ' "Segoe UI", "Helvetica Neue", Arial, sans-serif';
+      var w = ctx.measureText(label[0]).width;
+      var town = kind === 'city' || kind === 'capital';
+      // a town's name beside its dot: right, then clear of a marker there, left, above,
+      // below; the first place that touches nothing wins
+      var spots = town ? [[p.x + 5, p.y], [p.x + 11, p.y], [p.x - 5 - w, p.y],
+                          [p.x - w / 2, p.y - 13], [p.x - w / 2, p.y + 13]]
+                       : [[p.x - w / 2, p.y]];
+      var x = null, y = p.y, box = null;
+      for (var k = 0; k < spots.length && x === null; k++) {
+        var b = [spots[k][0] - 2, spots[k][1] - 8, spots[k][0] + w + 2, spots[k][1] + 8];
+        if (!hits(b, taken)) { x = spots[k][0]; y = spots[k][1]; box = b; }
+      }
+      if (x === null) { continue; }
+      taken.push(box);
+      placedLabels.push({text: label[0], kind: kind, box: box});
+      if (town) {
+        ctx.fillStyle = LABEL_COLOUR[kind];
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, kind === 'capital' ? 3 : 2.2, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+      ctx.lineWidth = 3;
+      ctx.strokeText(label[0], x, y);
+      ctx.fillStyle = LABEL_COLOUR[kind];
+      ctx.fillText(label[0], x, y);
+    }
+  }
+
   /* ------------------------------------------------------------------ stacks */
   /* Events at exactly one spot: a count beside their dot, and a click fans them out
      around it (spiderfy) so each can be picked; a click elsewhere or a zoom folds them. */
@@ -178,6 +278,7 @@
       badgeLayer.addLayer(stackBadge(spots[key][0].getLatLng(), spots[key].length));
     });
     setNote(msg.note);
+    drawLabels();  // they make way for the markers just drawn
     selectedLayer.eachLayer(function (l) { l.bringToFront(); });
     flush(eventsRenderer);
     return performance.now() - t0;
@@ -464,6 +565,7 @@
       g.on('click', onLayerClick).on('mouseover', onLayerOver).on('mouseout', onLayerOut);
     });
     tip = L.tooltip({direction: 'top', className: 'sl-tip', opacity: 1});
+    installLabels();
     installControls();
     installBoxSelect();
     map.on('moveend', scheduleViewport);
@@ -491,6 +593,7 @@
             }).filter(function (v) { return v !== undefined; }),
             note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null,
             stacks: Object.keys(stacks).map(function (k) { return stacks[k].length; }),
+            labels: placedLabels,
             spidered: spidered};
   };
   S.map = function () { return map; };

@@ -22,6 +22,8 @@ import xstatic.pkg.leaflet as xs_leaflet
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from desktop_app.views.map.labels import labels_script
+
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 INITIAL_CENTER = (30.0, 60.0)
 INITIAL_ZOOM = 3
@@ -59,8 +61,9 @@ def build_html(online_basemap_url: str | None = None) -> str:
     )
     # local copies replace every CDN link; Leaflet first, the page's own script last
     scripts = [("leaflet", "leaflet/leaflet.js"), ("qwebchannel", QWEBCHANNEL_JS)]
-    if online_basemap_url is None:
+    if online_basemap_url is None:  # online tiles carry their own labels
         scripts.append(("sightline_basemap", "basemap.js"))
+        scripts.append(("sightline_labels", "labels.js"))
     scripts.append(("sightline", "sightline_map.js"))
     fmap.default_js = scripts
     fmap.default_css = [
@@ -93,6 +96,7 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
         (folder / "basemap.js").write_text(
             f"window.SIGHTLINE_BASEMAP = JSON.parse({json.dumps(geojson)});\n", "utf-8"
         )
+        (folder / "labels.js").write_text(labels_script(), "utf-8")
     (folder / "index.html").write_text(build_html(online_basemap_url), "utf-8")
 
 
