@@ -101,3 +101,32 @@ def test_hovering_tells_title_date_and_place_as_plain_text(short_view: TimelineV
     assert short_view.canvas.event_at(QPointF(item.centre_x, item.y + item.h / 2)) == 1
     text = short_view.canvas.tooltip_text(1)
     assert text == "<b>Strike</b> at the depot\n10 June 2024\nKherson"
+
+
+def test_lanes_by_any_facet_or_none(qtbot, project) -> None:  # type: ignore[no-untyped-def]
+    """The sample in lanes by actor (an event with several actors in its first one's
+    lane), by country, or all in one lane; chosen in the pane's Lanes box."""
+    from desktop_app.frame.cache import load_frame
+    from desktop_app.ingest.sample import load_sample
+
+    load_sample(project)
+    frame = load_frame(project)
+    view = TimelineView(SelectionModel(), ViewState())
+    qtbot.addWidget(view)
+    view.resize(1000, 360)
+    view.show()
+    view.set_frame(frame)
+    view.canvas.fit_all()
+    assert "agreement" in {lane.name for lane in sparse(view).lanes}  # by category first
+    boxes = {view.lanes_box.itemData(i): i for i in range(view.lanes_box.count())}
+    view.lanes_box.setCurrentIndex(boxes["actor"])
+    lanes = sparse(view).lanes
+    names = {lane.name for lane in lanes}
+    assert "Russia" in names and "People's Liberation Army (PLA)" in names
+    assert sum(lane.count for lane in lanes) == len(frame)  # each event in one lane
+    view.lanes_box.setCurrentIndex(boxes["country"])
+    assert "(no country)" in {lane.name for lane in sparse(view).lanes}  # the leak: no place
+    view.lanes_box.setCurrentIndex(boxes["none"])
+    (only,) = sparse(view).lanes
+    assert only.name == "all events" and only.count == len(frame)
+    assert len(sparse(view).items) == len(frame)  # one lane, nothing hidden

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop_app.frame.event_frame import EventFrame
+
 OTHER_LANE = "other"
 NO_CATEGORY = "(no category)"
 
@@ -102,18 +104,22 @@ class Lanes:
 
 
 def assign_lanes(
-    codes: np.ndarray, names: list[str], mask: np.ndarray | None = None, max_lanes: int = 12
+    codes: np.ndarray,
+    names: list[str],
+    mask: np.ndarray | None = None,
+    max_lanes: int = 12,
+    none_label: str = NO_CATEGORY,
 ) -> Lanes:
     """A lane per category of the visible rows, busiest first; beyond ``max_lanes``
     categories the least frequent share one "other" lane. Rows without a category
-    (code -1) get a "(no category)" lane of their own, counted like a category.
+    (code -1) get a lane of their own (``none_label``), counted like a category.
     """
     n = len(codes)
     visible = np.ones(n, bool) if mask is None else mask
     # code -1 (none) becomes the last code so bincount can count it
     shifted = np.where(codes < 0, len(names), codes).astype(np.int64)
     counts = np.bincount(shifted[visible], minlength=len(names) + 1)
-    labels = [*names, NO_CATEGORY]
+    labels = [*names, none_label]
     present = np.flatnonzero(counts)
     order = present[np.argsort(-counts[present], kind="stable")]
     if len(order) > max_lanes:
@@ -130,6 +136,34 @@ def assign_lanes(
         lane_counts.append(int(counts[rest].sum()))
     lane_of_row = np.where(visible, lane_of_code[shifted], -1)
     return Lanes(lane_of_row, lane_names, np.asarray(lane_counts, np.int64))
+
+
+LANE_FACETS = {  # what the timeline's lanes can be by: facet -> the label of "none"
+    "category": NO_CATEGORY,
+    "actor": "(no actor)",
+    "country": "(no country)",
+    "source": "(no source)",
+    "tag": "(no tag)",
+    "reliability": "(not graded)",
+    "credibility": "(not graded)",
+    "none": "all events",
+}
+
+
+def facet_lanes(frame: EventFrame, facet: str, mask: np.ndarray) -> Lanes:
+    """Lanes by ``facet``: an event with several values of a multi-valued facet (actors,
+    sources, tags) goes to the lane of its first one; "none" puts every event in one."""
+    n = len(frame)
+    if facet == "none":
+        return assign_lanes(np.full(n, -1, np.int32), [], mask, none_label=LANE_FACETS["none"])
+    if facet in frame.multi:
+        links = frame.multi[facet]
+        codes = np.full(n, -1, np.int32)
+        codes[links.rows[::-1]] = links.codes[::-1]  # the first link of each row wins
+        names = links.names
+    else:
+        codes, names = frame.single.get(facet, (np.full(n, -1, np.int32), []))
+    return assign_lanes(codes, names, mask, none_label=LANE_FACETS.get(facet, NO_CATEGORY))
 
 
 class TimelineIndex:

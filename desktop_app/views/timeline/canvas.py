@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes
+from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes, facet_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
 from desktop_app.views.timeline import hover, marks
 from desktop_app.views.timeline.axis import AxisLayout, layout_axis
@@ -88,6 +88,7 @@ class TimelineCanvas(QWidget):
         self._visible = np.zeros(0, bool)
         self._index = TimelineIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))
         self._lanes = assign_lanes(np.zeros(0, np.int32), [])
+        self.lane_facet = "category"  # what the lanes are by (frame.timeline_data)
         self._selected = np.zeros(0, bool)
         self._selected_index: TimelineIndex | None = None
         self._selected_ids: frozenset[int] = frozenset()
@@ -119,10 +120,14 @@ class TimelineCanvas(QWidget):
             raise ValueError(f"mask has {len(mask)} rows, the frame {len(self._frame)}")
         self._visible = mask
         self._index = TimelineIndex(self._frame.start, self._frame.end, mask)
-        codes, names = self._frame.single.get("category", (np.full(len(mask), -1), []))
-        self._lanes = assign_lanes(codes, names, mask)
+        self._lanes = facet_lanes(self._frame, self.lane_facet, mask)
         self._selected_index = None
         self._invalidate()
+
+    def set_lane_facet(self, facet: str) -> None:
+        """Lanes by another facet (category, actor, country, source, grade; "none")."""
+        self.lane_facet = facet
+        self.set_visible(self._visible)
 
     def set_selection(self, ids: frozenset[int], active: int | None) -> None:
         self._selected_ids, self._active = frozenset(ids), active

@@ -12,6 +12,7 @@ from datetime import datetime
 import numpy as np
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.dates import DAY_SECONDS, civil_from_days, parse_date, to_seconds
 from desktop_app.frame.event_frame import EventFrame
+from desktop_app.frame.timeline_data import LANE_FACETS
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views import plain_text
 from desktop_app.views.timeline.canvas import TimelineCanvas
@@ -116,6 +118,13 @@ class TimelineView(QWidget):
         self.brush_button.setToolTip(
             "Drag to select a time range (or shift+drag any time); Esc clears it"
         )
+        self.lanes_box = QComboBox(self)
+        self.lanes_box.setToolTip("What the lanes are: one per value of this field")
+        for facet in LANE_FACETS:
+            self.lanes_box.addItem("No lanes" if facet == "none" else facet.capitalize(), facet)
+        self.lanes_box.currentIndexChanged.connect(
+            lambda _i: self.canvas.set_lane_facet(str(self.lanes_box.currentData()))
+        )
         self.status = plain_text.label(parent=self)
         self.status.setStyleSheet("color: #666;")
 
@@ -129,6 +138,9 @@ class TimelineView(QWidget):
         bar.addWidget(self.fit_all_button)
         bar.addWidget(self.fit_selection_button)
         bar.addWidget(self.brush_button)
+        bar.addSpacing(8)
+        bar.addWidget(QLabel("Lanes", self))
+        bar.addWidget(self.lanes_box)
         bar.addStretch(1)
         bar.addWidget(self.status)
         layout = QVBoxLayout(self)
