@@ -189,3 +189,16 @@ def test_export_animation_from_the_window_gives_the_window_back(
     red, green, blue = (int(v) for v in frames[0][10, 10])
     assert red > 100 and green < 60 and blue < 60  # the classification bar, in dark red
     assert wb.filters.filters.t0 is None and not feature.playback.playing
+
+
+def test_a_period_is_told_at_the_precision_its_length_warrants() -> None:
+    from desktop_app.domain.periods import span_caption
+
+    assert span_caption(s(2024, 6, 10, 23, 2), s(2024, 6, 12, 0, 57)) == (
+        "2024-06-10 – 2024-06-12"  # noqa: RUF001 (not from 23:02 to 00:57)
+    )
+    assert span_caption(s(2023, 1, 1), s(2025, 1, 1)) == "2023 – 2024"  # noqa: RUF001
+    assert span_caption(s(2024, 3, 1), s(2024, 6, 1)) == "2024-03 – 2024-05"  # noqa: RUF001
+    assert span_caption(s(2024, 6, 10, 9), s(2024, 6, 10, 17)) == (
+        "2024-06-10 09:00 – 2024-06-10 16:59"  # noqa: RUF001
+    )

@@ -123,3 +123,20 @@ def caption(window: tuple[int, int], precision: Precision) -> str:
     first = iso_text(from_seconds(lo), precision)
     last = iso_text(from_seconds(max(hi - 1, lo)), precision)
     return first if first == last else f"{first} – {last}"  # noqa: RUF001 (typography)
+
+
+def span_caption(t0: int, t1: int) -> str:
+    """A period of any length in words at the precision its length warrants: years for
+    two years or more, months for two months, days for a day or more, else minutes (a PDF
+    page's period reads from day to day, not from 23:02 to 00:57)."""
+    days = (t1 - t0) / 86_400
+    precision = (
+        Precision.YEAR
+        if days >= 730
+        else Precision.MONTH
+        if days >= 60
+        else Precision.DAY
+        if days >= 1
+        else Precision.MINUTE
+    )
+    return caption((t0, t1), precision)

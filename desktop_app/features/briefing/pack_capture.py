@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop_app.domain.periods import span_caption
 from desktop_app.export.pdf_pack import PackDocument, PackStep, pack_events, write_pack
 from desktop_app.features.briefing.snapshots import MainStage, apply_view, capture_view
 from desktop_app.state.models import ViewState
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.views.timeline import TimelineView
-from desktop_app.views.timeline.view import format_range
 
 POLL_MS = 50
 STEP_TIMEOUT_S = 10.0
@@ -147,7 +147,6 @@ class PackCapture(QObject):
             label = "Events in view"
         events, total = pack_events(window.project, frame, ids)
         t0, t1 = step.timeline or window.timeline.time_range
-        start, end = format_range(t0, t1)
         assert self._timeline is not None
         self._timeline.set_visible(window.linker.visible)
         self._timeline.set_range(t0, t1)
@@ -155,7 +154,7 @@ class PackCapture(QObject):
             PackStep(
                 title=step.title,
                 note=step.note,
-                period=start if start == end else f"{start} – {end}",  # noqa: RUF001 (typography)
+                period=span_caption(t0, t1),  # at the precision the period's length warrants
                 map_image=window.map.grab().toImage(),
                 timeline_image=self._timeline.canvas.grab().toImage(),
                 events=events,
