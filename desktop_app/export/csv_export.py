@@ -14,17 +14,20 @@ coordinate and grade columns are written by Sightline itself as plain numbers an
 (a negative longitude such as -0.1278 must stay a number), so they never need it. The
 generic importer removes that one quote again, so the round trip gives the same text.
 
-Rows are written as they are read from the store: nothing holds the whole file.
+Events are written a chunk at a time as they are read from the store, each chunk
+formatted column by column: nothing holds the whole file.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from desktop_app.export.records import ExportEvent
+from desktop_app.export import columns
+from desktop_app.export.records import ExportEvent, chunks_of, rows_of
+from desktop_app.store.export_rows import EventRows, SourceRow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"  # what the generic importer splits actors, tags and sources on
@@ -76,57 +79,109 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def row_of(event: ExportEvent) -> dict[str, str]:
-    """The CSV cells of one event (text cells neutralised)."""
-    urls = [s.url for s in event.sources if s.url]
+def neutralised(texts: Iterable[str | None]) -> list[str]:
+    """:func:`neutralise` of each cell of a column ('' for a missing value)."""
+    return [("'" + t if t.startswith(FORMULA_STARTS) else t) if t else "" for t in texts]
+
+
+class Memo(dict[Any, Any]):
+    """Cells already made for a value (most values repeat): kept for the whole export,
+    forgotten past ``limit`` entries so memory stays bounded."""
+
+    def __init__(self, make: Callable[[Any], Any], limit: int = 200_000) -> None:
+        super().__init__()
+        self.make = make
+        self.limit = limit
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+    def column(self, values: Iterable[Any]) -> list[Any]:
+        return list(map(self.__getitem__, values))
+
+
+def source_cells(sources: tuple[SourceRow, ...]) -> tuple[str, str, str, str]:
+    """The source, url, source_publishers and source_urls cells of one event."""
+    urls = [url for _, _, url, _ in sources if url]
     distinct_urls = list(dict.fromkeys(urls))
     # the importer gives one URL to every source of the row: write it only when that
     # is true (one URL for all the row's sources); source_urls keeps them all
-    url = distinct_urls[0] if len(distinct_urls) == 1 and len(urls) == len(event.sources) else ""
-    cells = {
-        "id": event.external_id or "",
-        "title": event.title,
-        "date": event.date,
-        "end": event.end,
-        "precision": event.precision_name,
-        "description": event.description or "",
-        "category": event.category or "",
-        "location": event.place or "",
-        "country": event.country or "",
-        "lat": _number(event.latitude),
-        "lon": _number(event.longitude),
-        "geo_precision": event.geo_precision or "",
-        "actors": LIST_SEPARATOR.join(event.actors),
-        "tags": LIST_SEPARATOR.join(event.tags),
-        "source": LIST_SEPARATOR.join(s.title for s in event.sources),
-        "url": url,
-        "source_publishers": LIST_SEPARATOR.join(s.publisher or "" for s in event.sources)
-        if any(s.publisher for s in event.sources)
-        else "",
-        "source_urls": " ".join(urls),
-        "reliability": event.reliability or "",
-        "credibility": "" if event.credibility is None else str(event.credibility),
-        "sightline_id": str(event.id),
-    }
-    for name in TEXT_COLUMNS:
-        cells[name] = neutralise(cells[name])
-    return cells
+    url = distinct_urls[0] if len(distinct_urls) == 1 and len(urls) == len(sources) else ""
+    publishers = (
+        LIST_SEPARATOR.join(publisher or "" for _, publisher, _, _ in sources)
+        if any(publisher for _, publisher, _, _ in sources)
+        else ""
+    )
+    return (
+        neutralise(LIST_SEPARATOR.join(title for title, _, _, _ in sources)),
+        neutralise(url),
+        neutralise(publishers),
+        neutralise(" ".join(urls)),
+    )
 
 
-def _number(value: float | None) -> str:
-    return "" if value is None else repr(float(value))  # shortest text that reads back
+class CsvCells:
+    """The CSV cells of chunks of events, column by column in :data:`COLUMNS` order."""
+
+    def __init__(self) -> None:
+        self.text = Memo(lambda t: neutralised((t,))[0])  # repeated text: places, categories
+        self.lists = Memo(lambda names: neutralise(LIST_SEPARATOR.join(names)))
+        self.sources = Memo(source_cells)
+
+    def columns(self, rows: EventRows) -> list[list[str]]:
+        if len(rows) == 0:
+            return [[] for _ in COLUMNS]
+        source, url, publishers, urls = (
+            list(column) for column in zip(*self.sources.column(rows.sources), strict=True)
+        )
+        return [
+            neutralised(rows.external_id),
+            neutralised(rows.title),
+            columns.start_texts(rows.start_s, rows.precision),
+            columns.end_texts(rows.end_s, rows.has_end),
+            columns.precision_names(rows.precision),
+            neutralised(rows.description),
+            self.text.column(rows.category),
+            self.text.column(rows.place),
+            self.text.column(rows.country),
+            columns.number_texts(rows.latitude),
+            columns.number_texts(rows.longitude),
+            self.text.column(rows.geo_precision),
+            self.lists.column(rows.actors),
+            self.lists.column(rows.tags),
+            source,
+            url,
+            publishers,
+            urls,
+            columns.text_or(rows.reliability),
+            ["" if c is None else str(c) for c in rows.credibility],
+            [str(i) for i in rows.id.tolist()],
+        ]
+
+
+def row_of(event: ExportEvent) -> dict[str, str]:
+    """The CSV cells of one event (text cells neutralised)."""
+    cells = CsvCells().columns(rows_of([event]))
+    return {name: column[0] for name, column in zip(COLUMNS, cells, strict=True)}
 
 
 def write_csv(target: Path | TextIO, events: Iterable[ExportEvent]) -> int:
-    """Write ``events`` as CSV (UTF-8, a header row); returns the number of rows."""
+    """Write ``events`` as CSV (UTF-8, a header row); returns the number of rows.
+
+    A chunk of events is formatted column by column and written with one
+    ``writerows`` call (the csv module's quoting, as before), so memory holds one
+    chunk's cells, never the whole file."""
     if isinstance(target, Path):
         with target.open("w", encoding="utf-8", newline="") as handle:
             return write_csv(handle, events)
     writer = csv.writer(target, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    rows = 0
-    for event in events:
-        cells = row_of(event)
-        writer.writerow([cells[name] for name in COLUMNS])
-        rows += 1
-    return rows
+    cells = CsvCells()
+    count = 0
+    for rows in chunks_of(events):
+        writer.writerows(zip(*cells.columns(rows), strict=True))
+        count += len(rows)
+    return count
