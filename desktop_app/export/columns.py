@@ -10,13 +10,14 @@ events fall on a few thousand days and a few thousand places) and dates by numpy
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from desktop_app.domain.dates import DAY_SECONDS, Precision, civil_from_days
+from desktop_app.store.export_rows import Ragged
 
 #: numpy datetime unit of each precision's ISO text (minutes: "2023-05-14T09:30")
 _UNITS = {Precision.YEAR: "Y", Precision.MONTH: "M", Precision.DAY: "D", Precision.MINUTE: "m"}
@@ -109,3 +110,37 @@ def number_texts(values: np.ndarray, missing: str = "") -> list[str]:
 def text_or(values: Sequence[Any], empty: str = "") -> list[str]:
     """The column with ``empty`` for each missing (None or '') value."""
     return [v or empty for v in values]
+
+
+class Memo(dict[Any, Any]):
+    """Cells already made for a value (most values repeat): kept for the whole export,
+    forgotten past ``limit`` entries so memory stays bounded."""
+
+    def __init__(self, make: Callable[[Any], Any], limit: int = 200_000) -> None:
+        super().__init__()
+        self.make = make
+        self.limit = limit
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+    def column(self, values: Iterable[Any]) -> list[Any]:
+        return list(map(self.__getitem__, values))
+
+
+def ragged_cells(ragged: Ragged, one: Memo, several: Memo, empty: Any) -> list[Any]:
+    """A cell per event from its linked values: ``empty`` for none, ``one[value]`` for
+    one (most events: no tuple made), ``several[tuple of values]`` for more."""
+    sizes = ragged.sizes
+    out = [empty] * len(sizes)
+    single = np.flatnonzero(sizes == 1)
+    for i, cell in zip(
+        single.tolist(), one.column(ragged.values[ragged.starts[single]].tolist()), strict=True
+    ):
+        out[i] = cell
+    for i in np.flatnonzero(sizes > 1).tolist():
+        out[i] = several[ragged[i]]
+    return out

@@ -21,11 +21,12 @@ formatted column by column: nothing holds the whole file.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from desktop_app.export import columns
+from desktop_app.export.columns import Memo, ragged_cells
 from desktop_app.export.records import ExportEvent, chunks_of, rows_of
 from desktop_app.store.export_rows import EventRows, SourceRow
 
@@ -84,25 +85,6 @@ def neutralised(texts: Iterable[str | None]) -> list[str]:
     return [("'" + t if t.startswith(FORMULA_STARTS) else t) if t else "" for t in texts]
 
 
-class Memo(dict[Any, Any]):
-    """Cells already made for a value (most values repeat): kept for the whole export,
-    forgotten past ``limit`` entries so memory stays bounded."""
-
-    def __init__(self, make: Callable[[Any], Any], limit: int = 200_000) -> None:
-        super().__init__()
-        self.make = make
-        self.limit = limit
-
-    def __missing__(self, key: Any) -> Any:
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[key] = self.make(key)
-        return value
-
-    def column(self, values: Iterable[Any]) -> list[Any]:
-        return list(map(self.__getitem__, values))
-
-
 def source_cells(sources: tuple[SourceRow, ...]) -> tuple[str, str, str, str]:
     """The source, url, source_publishers and source_urls cells of one event."""
     urls = [url for _, _, url, _ in sources if url]
@@ -130,12 +112,17 @@ class CsvCells:
         self.text = Memo(lambda t: neutralised((t,))[0])  # repeated text: places, categories
         self.lists = Memo(lambda names: neutralise(LIST_SEPARATOR.join(names)))
         self.sources = Memo(source_cells)
+        self.source = Memo(lambda row: source_cells((row,)))
 
     def columns(self, rows: EventRows) -> list[list[str]]:
         if len(rows) == 0:
             return [[] for _ in COLUMNS]
+        no_source = source_cells(())
         source, url, publishers, urls = (
-            list(column) for column in zip(*self.sources.column(rows.sources), strict=True)
+            list(column)
+            for column in zip(
+                *ragged_cells(rows.sources, self.source, self.sources, no_source), strict=True
+            )
         )
         return [
             neutralised(rows.external_id),
@@ -150,7 +137,7 @@ class CsvCells:
             columns.number_texts(rows.latitude),
             columns.number_texts(rows.longitude),
             self.text.column(rows.geo_precision),
-            self.lists.column(rows.actors),
+            ragged_cells(rows.actors, self.text, self.lists, ""),
             self.lists.column(rows.tags),
             source,
             url,

@@ -29,6 +29,7 @@ import numpy as np
 
 from desktop_app.domain.dates import Precision, from_seconds, iso_text
 from desktop_app.export import columns, records
+from desktop_app.export.columns import Memo, ragged_cells
 from desktop_app.export.records import ExportEvent, chunks_of
 from desktop_app.store.export_rows import EventRows, SourceRow
 
@@ -80,13 +81,13 @@ FEATURE = (
 POINT = '{"type": "Point", "coordinates": [%s, %s]}'
 
 
-def feature_lines(rows: EventRows) -> tuple[list[str], int]:
+def feature_lines(rows: EventRows, cells: FeatureCells | None = None) -> tuple[list[str], int]:
     """The Feature text of each event of a chunk (what :func:`feature_of` gives, as
     ``json.dumps`` writes it) and how many are located. Values are JSON-encoded a column
     at a time, repeated ones (places, dates, actor and source lists) once each."""
-    n = len(rows)
-    if n == 0:
+    if len(rows) == 0:
         return [], 0
+    cells = cells or FeatureCells()
     located = ~(np.isnan(rows.latitude) | np.isnan(rows.longitude))
     lon = columns.number_texts(rows.longitude, "null")
     lat = columns.number_texts(rows.latitude, "null")
@@ -111,11 +112,11 @@ def feature_lines(rows: EventRows) -> tuple[list[str], int]:
             _strings(rows.place),
             _strings(rows.country),
             _strings(rows.geo_precision),
-            _lists(rows.actors),
-            _lists(rows.tags),
+            ragged_cells(rows.actors, cells.name, cells.lists, "[]"),
+            cells.lists.column(rows.tags),
             _strings(rows.reliability),
             ["null" if c is None else json.dumps(c) for c in rows.credibility],
-            _sources(rows.sources),
+            ragged_cells(rows.sources, cells.source, cells.sources, "[]"),
             strict=True,
         )
     ]
@@ -138,29 +139,25 @@ def _strings(texts: Sequence[str | None]) -> list[str]:
     return out
 
 
-def _lists(values: list[tuple[str, ...]]) -> list[str]:
-    known: dict[tuple[str, ...], str] = {}
-    out = []
-    for names in values:
-        encoded = known.get(names)
-        if encoded is None:
-            encoded = known[names] = json.dumps(list(names), ensure_ascii=False)
-        out.append(encoded)
-    return out
+def _names(names: tuple[str, ...]) -> str:
+    return json.dumps(list(names), ensure_ascii=False)
 
 
-def _sources(values: list[tuple[SourceRow, ...]]) -> list[str]:
-    known: dict[tuple[SourceRow, ...], str] = {}
-    out = []
-    for given in values:
-        encoded = known.get(given)
-        if encoded is None:
-            encoded = known[given] = json.dumps(
-                [{"title": t, "publisher": p, "url": u, "date": d} for t, p, u, d in given],
-                ensure_ascii=False,
-            )
-        out.append(encoded)
-    return out
+def _source_list(given: tuple[SourceRow, ...]) -> str:
+    return json.dumps(
+        [{"title": t, "publisher": p, "url": u, "date": d} for t, p, u, d in given],
+        ensure_ascii=False,
+    )
+
+
+class FeatureCells:
+    """JSON of the repeated values of a whole export (lists of actors, tags, sources)."""
+
+    def __init__(self) -> None:
+        self.lists = Memo(_names)
+        self.name = Memo(lambda name: _names((name,)))
+        self.sources = Memo(_source_list)
+        self.source = Memo(lambda row: _source_list((row,)))
 
 
 def write_geojson(
@@ -172,8 +169,9 @@ def write_geojson(
             return write_geojson(handle, events, name)
     target.write('{"type": "FeatureCollection", "name": ' + json.dumps(name) + ', "features": [\n')
     features = located = 0
+    cells = FeatureCells()
     for rows in chunks_of(events):
-        lines, chunk_located = feature_lines(rows)
+        lines, chunk_located = feature_lines(rows, cells)
         if lines:
             target.write((",\n" if features else "") + ",\n".join(lines))
         features += len(lines)

@@ -27,7 +27,7 @@ from desktop_app.domain.dates import (
     to_seconds,
 )
 from desktop_app.frame.event_frame import PRECISION_NAMES, EventFrame
-from desktop_app.store.export_rows import CHUNK, EventRows, SourceRow, event_chunks
+from desktop_app.store.export_rows import CHUNK, EventRows, Ragged, SourceRow, event_chunks
 from desktop_app.store.project import Project
 
 
@@ -195,19 +195,23 @@ def rows_of(events: Sequence[ExportEvent]) -> EventRows:
         latitude=np.array([_nan(e.latitude) for e in events], np.float64),
         longitude=np.array([_nan(e.longitude) for e in events], np.float64),
         geo_precision=[e.geo_precision for e in events],
-        actors=[tuple(e.actors) for e in events],
+        actors=Ragged.of([e.actors for e in events]),
         tags=[tuple(e.tags) for e in events],
         reliability=[e.reliability for e in events],
         credibility=[e.credibility for e in events],
-        sources=[tuple((s.title, s.publisher, s.url, s.date) for s in e.sources) for e in events],
+        sources=Ragged.of(
+            [[(s.title, s.publisher, s.url, s.date) for s in e.sources] for e in events]
+        ),
     )
 
 
 def events_of(rows: EventRows) -> Iterator[ExportEvent]:
     """Columns as records."""
     sources: dict[tuple[SourceRow, ...], tuple[ExportSource, ...]] = {}
-    for i, event_id in enumerate(rows.id.tolist()):
-        given = rows.sources[i]
+    actors = rows.actors.tuples()
+    for i, (event_id, given) in enumerate(
+        zip(rows.id.tolist(), rows.sources.tuples(), strict=True)
+    ):
         made = sources.get(given)
         if made is None:
             made = sources[given] = tuple(ExportSource(*s) for s in given)
@@ -225,7 +229,7 @@ def events_of(rows: EventRows) -> Iterator[ExportEvent]:
             latitude=_number(rows.latitude[i]),
             longitude=_number(rows.longitude[i]),
             geo_precision=rows.geo_precision[i],
-            actors=rows.actors[i],
+            actors=actors[i],
             tags=rows.tags[i],
             reliability=rows.reliability[i],
             credibility=rows.credibility[i],

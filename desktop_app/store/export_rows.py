@@ -13,6 +13,7 @@ of what makes a million-event export fast. No Qt, no formatting here.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,37 @@ DENSE = 4  # a range scan is used when it reads at most this many rows per wante
 
 #: (title, publisher, url, date) of one source of an event
 SourceRow = tuple[str, str | None, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Ragged:
+    """A list of tuples kept as one flat list and offsets (like an Arrow list array):
+    event ``i`` has ``values[starts[i]:starts[i + 1]]``. Most events have one actor or
+    source, which whole-column code then handles without a tuple per event."""
+
+    values: np.ndarray  # object
+    starts: np.ndarray  # int64, one more than there are events
+
+    @classmethod
+    def of(cls, groups: Sequence[Sequence[Any]]) -> Ragged:
+        sizes = np.fromiter((len(g) for g in groups), np.int64, len(groups))
+        values = _objects([v for g in groups for v in g])
+        return cls(values, np.r_[0, np.cumsum(sizes)].astype(np.int64))
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.starts)
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, i: int) -> tuple[Any, ...]:
+        return tuple(self.values[self.starts[i] : self.starts[i + 1]].tolist())
+
+    def tuples(self) -> list[tuple[Any, ...]]:
+        flat = self.values.tolist()
+        bounds = self.starts.tolist()
+        return [tuple(flat[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 @dataclass(frozen=True)
@@ -53,11 +85,11 @@ class EventRows:
     latitude: np.ndarray  # float64
     longitude: np.ndarray  # float64
     geo_precision: list[str | None]  # None when the event has no place
-    actors: list[tuple[str, ...]]  # by role, then name; each name once
+    actors: Ragged  # names, by role then name; each name once
     tags: list[tuple[str, ...]]
     reliability: list[str | None]
     credibility: list[int | None]
-    sources: list[tuple[SourceRow, ...]]  # in source id order
+    sources: Ragged  # SourceRow tuples, in source id order
 
     def __len__(self) -> int:
         return len(self.id)
@@ -106,9 +138,20 @@ class _ById:
                 self.rows[row[0]] = row[1] if single else row[1:]
         return self.rows
 
+    def take(self, ids: np.ndarray, width: int) -> list[np.ndarray]:
+        """The ``width`` columns' values for each of ``ids`` (negative: none), as object
+        arrays; None where an id has no row."""
+        distinct, inverse = np.unique(ids, return_inverse=True)
+        keys = distinct.tolist()
+        rows = self.need(k for k in keys if k >= 0)
+        nothing = None if width == 1 else (None,) * width
+        found = [rows.get(k, nothing) if k >= 0 else nothing for k in keys]
+        if width == 1:
+            return [_objects(found)[inverse]]
+        return [_objects(column)[inverse] for column in zip(*found, strict=True)]
+
 
 IN_LIST = 10_000  # ids per IN list (SQLite allows 32,766 bound parameters)
-_NO_PLACE: tuple[Any, ...] = (None, None, None, None, None)
 
 
 class EventReader:
@@ -162,17 +205,16 @@ class EventReader:
                 Event.location_id,
             ).where(among(Event.id)),
         )
-        found = np.fromiter((row[0] for row in events), np.int64, len(events))
-        take, hit = _positions(found, ids)
-        if not take:
+        if not events:
+            return _empty()
+        fetched = list(zip(*events, strict=True))
+        take, hit = _positions(np.array(fetched[0], np.int64), ids)
+        if not len(take):
             return _empty()
         out_ids = ids[hit]
-        columns = list(zip(*(events[i] for i in take), strict=True))
-        places = self.places.need(columns[11])
-        place, country, lat, lon, geo = zip(
-            *(places.get(i, _NO_PLACE) if i is not None else _NO_PLACE for i in columns[11]),
-            strict=True,
-        )
+        columns = [_objects(column)[take].tolist() for column in fetched]
+        location = np.fromiter((-1 if i is None else i for i in columns[11]), np.int64)
+        place, country, lat, lon, geo = self.places.take(location, 5)
         actor_links = _fetch(
             self.conn,
             select(event_actor.c.event_id, event_actor.c.actor_id)
@@ -183,66 +225,81 @@ class EventReader:
         source_links = _fetch(
             self.conn,
             select(event_source.c.event_id, event_source.c.source_id)
+            .join(Source, Source.id == event_source.c.source_id)
             .where(among(event_source.c.event_id))
             .order_by(event_source.c.event_id, event_source.c.source_id),
         )
-        end = columns[4]
+        end = _objects(columns[4])
+        has_end = np.not_equal(end, None)
+        has_place = np.not_equal(place, None)
         return EventRows(
             id=out_ids,
             title=[t or "" for t in columns[1]],
             start_s=np.array(columns[2], np.int64),
             precision=np.array(columns[3], np.int64),
-            end_s=np.array([0 if e is None else e for e in end], np.int64),
-            has_end=np.array([e is not None for e in end], bool),
-            description=list(columns[5]),
-            external_id=list(columns[6]),
-            category=list(columns[7]),
-            place=list(place),
-            country=list(country),
-            latitude=_floats(lat),
-            longitude=_floats(lon),
-            geo_precision=[g if p is not None else None for g, p in zip(geo, place, strict=True)],
+            end_s=np.where(has_end, end, 0).astype(np.int64),
+            has_end=has_end.astype(bool),
+            description=columns[5],
+            external_id=columns[6],
+            category=columns[7],
+            place=place.tolist(),
+            country=country.tolist(),
+            latitude=np.where(np.not_equal(lat, None), lat, np.nan).astype(np.float64),
+            longitude=np.where(np.not_equal(lon, None), lon, np.nan).astype(np.float64),
+            geo_precision=np.where(has_place, geo, None).tolist(),
             actors=self._linked(actor_links, out_ids, self.actors, distinct=True),
             tags=_tags(columns[8]),
-            reliability=list(columns[9]),
-            credibility=list(columns[10]),
+            reliability=columns[9],
+            credibility=columns[10],
             sources=self._linked(source_links, out_ids, self.sources, distinct=False),
         )
 
     @staticmethod
     def _linked(
         links: list[tuple[Any, ...]], ids: np.ndarray, table: _ById, *, distinct: bool
-    ) -> list[Any]:
+    ) -> Ragged:
         """Link rows (event id, other id) sorted by event id -> per event of ``ids`` the
-        tuple of the other table's values (a name, or a source's row), in link order."""
+        other table's values (a name, or a source's row), in link order."""
         if not links:
-            return [()] * len(ids)
-        event_ids, other_ids = zip(*links, strict=True)
-        rows = table.need(other_ids)
-        values = list(map(rows.__getitem__, other_ids))
-        linked = np.array(event_ids, np.int64)
-        starts = np.flatnonzero(np.r_[True, linked[1:] != linked[:-1]])
-        stops = np.r_[starts[1:], len(linked)]
-        groups = [tuple(values[a:b]) for a, b in zip(starts.tolist(), stops.tolist(), strict=True)]
-        if distinct:  # an actor in two roles is named once
-            for k in np.flatnonzero(stops - starts > 1).tolist():
-                if len(set(groups[k])) < len(groups[k]):
-                    groups[k] = tuple(dict.fromkeys(groups[k]))
-        groups.append(())  # for events without links
-        index = np.full(len(ids), len(groups) - 1)
-        take, hit = _positions(linked[starts], ids)
-        index[hit] = take
-        return np.fromiter(groups, object, len(groups))[index].tolist()  # type: ignore[no-any-return]
+            return Ragged(np.empty(0, object), np.zeros(len(ids) + 1, np.int64))
+        event_ids, other_ids = (np.array(c, np.int64) for c in zip(*links, strict=True))
+        if distinct:  # an actor in two roles is named once (its first place kept)
+            if max(int(event_ids.max()), int(other_ids.max())) < 1 << 31:
+                _, first_of = np.unique((event_ids << 32) | other_ids, return_index=True)
+            else:
+                pairs = np.stack([event_ids, other_ids], axis=1)
+                _, first_of = np.unique(pairs, axis=0, return_index=True)
+            keep = np.zeros(len(event_ids), bool)
+            keep[first_of] = True
+            event_ids, other_ids = event_ids[keep], other_ids[keep]
+        (values,) = table.take(other_ids, 1)
+        starts = np.flatnonzero(np.r_[True, event_ids[1:] != event_ids[:-1]])
+        stops = np.r_[starts[1:], len(event_ids)]
+        take, hit = _positions(event_ids[starts], ids)
+        # gather the groups in the order of ``ids`` (none for events without links)
+        sizes = np.zeros(len(ids), np.int64)
+        first = np.zeros(len(ids), np.int64)
+        sizes[hit] = (stops - starts)[take]
+        first[hit] = starts[take]
+        offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+        gather = np.repeat(first - offsets[:-1], sizes) + np.arange(offsets[-1])
+        return Ragged(values[gather], offsets)
 
 
-def _positions(found: np.ndarray, ids: np.ndarray) -> tuple[list[int], np.ndarray]:
-    """For each of ``ids`` found among ``found``: its index there; and which were found."""
+def _positions(found: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``ids`` found among ``found`` (distinct values): its index there; and
+    which were found."""
     if len(found) == 0:
-        return [], np.zeros(len(ids), bool)
+        return np.zeros(0, np.int64), np.zeros(len(ids), bool)
     order = np.argsort(found, kind="stable")
     slot = np.minimum(np.searchsorted(found, ids, sorter=order), len(found) - 1)
     hit = found[order[slot]] == ids
-    return order[slot[hit]].tolist(), hit
+    return order[slot[hit]], hit
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    """A column as a 1-D object array (tuples stay whole: never a 2-D array)."""
+    return np.fromiter(values, object, len(values))
 
 
 def _fetch(conn: Connection, statement: ClauseElement) -> list[tuple[Any, ...]]:
@@ -257,10 +314,6 @@ def _fetch(conn: Connection, statement: ClauseElement) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
     finally:
         cursor.close()
-
-
-def _floats(values: Sequence[Any]) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values], np.float64)
 
 
 def _tags(values: Sequence[Any]) -> list[tuple[str, ...]]:
@@ -301,9 +354,9 @@ def _empty() -> EventRows:
         latitude=np.zeros(0),
         longitude=np.zeros(0),
         geo_precision=none,
-        actors=[],
+        actors=Ragged.of([]),
         tags=[],
         reliability=none,
         credibility=none,
-        sources=[],
+        sources=Ragged.of([]),
     )
