@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Actor, Event, Location, Source, event_actor, event_source
 
-CHUNK = 20_000  # events per chunk: under SQLite's 32,766 bound parameters for IN lists
+CHUNK = 50_000  # events per chunk (a sparse chunk is read through several IN lists)
 DENSE = 4  # a range scan is used when it reads at most this many rows per wanted one
 
 #: (title, publisher, url, date) of one source of an event
@@ -183,14 +183,22 @@ class EventReader:
         first, last = int(wanted[0]), int(wanted[-1])
         dense = last - first + 1 <= DENSE * len(wanted)
 
-        def among(column: Any) -> ColumnElement[bool]:
+        # the ids as one range, or as IN lists of at most IN_LIST ids (in id order, so
+        # rows sorted by event id stay sorted across the lists)
+        groups = (
+            [wanted] if dense else [wanted[i : i + IN_LIST] for i in range(0, len(wanted), IN_LIST)]
+        )
+
+        def among(column: Any, group: np.ndarray) -> ColumnElement[bool]:
             if dense:
                 return column.between(first, last)  # type: ignore[no-any-return]
-            return column.in_(wanted.tolist())  # type: ignore[no-any-return]
+            return column.in_(group.tolist())  # type: ignore[no-any-return]
 
-        events = _fetch(
-            self.conn,
-            select(
+        def fetch(statement: Callable[[np.ndarray], ClauseElement]) -> list[tuple[Any, ...]]:
+            return [row for group in groups for row in _fetch(self.conn, statement(group))]
+
+        events = fetch(
+            lambda group: select(
                 Event.id,
                 Event.title,
                 Event.start_s,
@@ -203,7 +211,7 @@ class EventReader:
                 Event.reliability,
                 Event.credibility,
                 Event.location_id,
-            ).where(among(Event.id)),
+            ).where(among(Event.id, group))
         )
         if not events:
             return _empty()
@@ -215,23 +223,25 @@ class EventReader:
         columns = [_objects(column)[take].tolist() for column in fetched]
         location = np.fromiter((-1 if i is None else i for i in columns[11]), np.int64)
         place, country, lat, lon, geo = self.places.take(location, 5)
-        actor_links = _fetch(
-            self.conn,
-            select(event_actor.c.event_id, event_actor.c.actor_id)
-            .join(Actor, Actor.id == event_actor.c.actor_id)
-            .where(among(event_actor.c.event_id))
-            .order_by(event_actor.c.event_id, event_actor.c.role, Actor.name),
+        actor_links = fetch(
+            lambda group: (
+                select(event_actor.c.event_id, event_actor.c.actor_id)
+                .join(Actor, Actor.id == event_actor.c.actor_id)
+                .where(among(event_actor.c.event_id, group))
+                .order_by(event_actor.c.event_id, event_actor.c.role, Actor.name)
+            )
         )
-        source_links = _fetch(
-            self.conn,
-            select(event_source.c.event_id, event_source.c.source_id)
-            .join(Source, Source.id == event_source.c.source_id)
-            .where(among(event_source.c.event_id))
-            .order_by(event_source.c.event_id, event_source.c.source_id),
+        source_links = fetch(
+            lambda group: (
+                select(event_source.c.event_id, event_source.c.source_id)
+                .join(Source, Source.id == event_source.c.source_id)
+                .where(among(event_source.c.event_id, group))
+                .order_by(event_source.c.event_id, event_source.c.source_id)
+            )
         )
         end = _objects(columns[4])
-        has_end = np.not_equal(end, None)
-        has_place = np.not_equal(place, None)
+        has_end = _present(end)
+        has_place = _present(place)
         return EventRows(
             id=out_ids,
             title=[t or "" for t in columns[1]],
@@ -244,9 +254,9 @@ class EventReader:
             category=columns[7],
             place=place.tolist(),
             country=country.tolist(),
-            latitude=np.where(np.not_equal(lat, None), lat, np.nan).astype(np.float64),
-            longitude=np.where(np.not_equal(lon, None), lon, np.nan).astype(np.float64),
-            geo_precision=np.where(has_place, geo, None).tolist(),
+            latitude=np.where(_present(lat), lat, np.nan).astype(np.float64),
+            longitude=np.where(_present(lon), lon, np.nan).astype(np.float64),
+            geo_precision=np.where(has_place, geo, None).tolist(),  # type: ignore[call-overload]
             actors=self._linked(actor_links, out_ids, self.actors, distinct=True),
             tags=_tags(columns[8]),
             reliability=columns[9],
@@ -295,6 +305,11 @@ def _positions(found: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarr
     slot = np.minimum(np.searchsorted(found, ids, sorter=order), len(found) - 1)
     hit = found[order[slot]] == ids
     return order[slot[hit]], hit
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    """Which entries of an object array are not None."""
+    return np.not_equal(values, None)  # type: ignore[call-overload,no-any-return]
 
 
 def _objects(values: Sequence[Any]) -> np.ndarray:
