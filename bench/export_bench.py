@@ -22,6 +22,9 @@ MB and the ratio to the baseline against the target (export <= 1.5 x baseline);
 ``export_csv_s``, ``export_geojson_s``, ``pandas_read_to_csv_s``, ``csv_ratio``,
 ``geojson_ratio``, ``export_csv_peak_mb``, ``export_geojson_peak_mb``,
 ``pandas_peak_mb``, ``load_before`` and ``load_after`` (1-minute load averages).
+``--old DIR`` also times another version's exports in the same run (``DIR`` holds its
+``desktop_app/``, e.g. ``git archive COMMIT desktop_app data resources | tar -x -C DIR``),
+checks they wrote the same bytes, and adds ``old_csv_s`` and ``old_geojson_s``.
 Always exits 0 unless a step fails: it is a benchmark, not a test. MB = 10**6 bytes.
 """
 
@@ -70,10 +73,20 @@ class Step:
     output: str
 
 
-def run(cmd: list[str], workdir: Path) -> Step:
-    """Run ``cmd`` under the measuring wrapper; exit with its output if it fails."""
+def run(cmd: list[str], workdir: Path, code: Path | None = None) -> Step:
+    """Run ``cmd`` under the measuring wrapper (with ``code`` first on the import path
+    when given); exit with its output if it fails."""
     res, out = workdir / "step.json", workdir / "step.out"
-    subprocess.run([sys.executable, "-c", WRAPPER, str(res), str(out), *cmd], cwd=REPO_ROOT)
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
+    # from this checkout, or (another version) from outside it: python -m puts the
+    # working folder first on the import path
+    subprocess.run(
+        [sys.executable, "-c", WRAPPER, str(res), str(out), *cmd],
+        cwd=REPO_ROOT if code is None else workdir,
+        env=env,
+    )
     info = json.loads(res.read_text())
     text = out.read_text(errors="replace")
     if info["rc"] != 0:
@@ -112,18 +125,29 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument(
+        "--old",
+        type=Path,
+        help="a folder holding another version's desktop_app/ (e.g. from git archive): "
+        "its exports are timed in the same run as 'old export ...'",
+    )
     args = parser.parse_args()
     source = project(args.rows)
     cli = [sys.executable, "-m", "desktop_app"]
     load_before = os.getloadavg()[0]
-    times: dict[str, list[float]] = {"csv": [], "geojson": [], "pandas": []}
-    peaks: dict[str, list[float]] = {"csv": [], "geojson": [], "pandas": []}
+    kinds = ["csv", "geojson", "pandas"] + (["old_csv", "old_geojson"] if args.old else [])
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    peaks: dict[str, list[float]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="export_bench_") as tmp:
         work = Path(tmp)
         out_csv, out_geojson = work / "events.csv", work / "events.geojson"
         for _ in range(max(1, args.repeat)):
-            for kind, out in (("csv", out_csv), ("geojson", out_geojson)):
-                step = run([*cli, "export", str(out), "--project", str(source)], work)
+            steps = [("csv", out_csv, None), ("geojson", out_geojson, None)]
+            if args.old:
+                old_csv, old_geojson = work / "old.csv", work / "old.geojson"
+                steps += [("old_csv", old_csv, args.old), ("old_geojson", old_geojson, args.old)]
+            for kind, out, code in steps:
+                step = run([*cli, "export", str(out), "--project", str(source)], work, code)
                 if f"Exported {args.rows:,} events" not in step.output:
                     sys.exit(f"unexpected export output: {step.output}")
                 times[kind].append(step.seconds)
@@ -132,6 +156,10 @@ def main() -> int:
             times["pandas"].append(step.seconds)
             peaks["pandas"].append(step.peak_mb)
             (work / "pd.csv").unlink()
+            if args.old:  # the same bytes as before, or say so
+                for new, old in ((out_csv, old_csv), (out_geojson, old_geojson)):
+                    if new.read_bytes() != old.read_bytes():
+                        print(f"note: {new.name} differs from the old version's file")
         sizes = {
             kind: out.stat().st_size / 1e6
             for kind, out in (("csv", out_csv), ("geojson", out_geojson))
@@ -139,7 +167,7 @@ def main() -> int:
     load_after = os.getloadavg()[0]
     median = {kind: statistics.median(values) for kind, values in times.items()}
     peak = {kind: max(values) for kind, values in peaks.items()}
-    ratio = {kind: median[kind] / median["pandas"] for kind in ("csv", "geojson")}
+    ratio = {kind: median[kind] / median["pandas"] for kind in kinds if kind != "pandas"}
 
     print(
         f"\nSightline export benchmark: {args.rows:,} events, {os.cpu_count()} cores, "
@@ -160,6 +188,9 @@ def main() -> int:
         f"{'pandas read_csv + to_csv of that CSV':44s} "
         f"{median['pandas']:8.2f} {peak['pandas']:8.0f}"
     )
+    for kind, name in (("old_csv", "old export CSV"), ("old_geojson", "old export GeoJSON")):
+        if kind in median:
+            print(f"{name:44s} {median[kind]:8.2f} {peak[kind]:8.0f} {ratio[kind]:9.2f}")
     if args.json:
         print(
             json.dumps(
@@ -173,6 +204,11 @@ def main() -> int:
                     "export_csv_peak_mb": round(peak["csv"], 1),
                     "export_geojson_peak_mb": round(peak["geojson"], 1),
                     "pandas_peak_mb": round(peak["pandas"], 1),
+                    **{
+                        f"{kind}_s": round(median[kind], 3)
+                        for kind in ("old_csv", "old_geojson")
+                        if kind in median
+                    },
                     "load_before": round(load_before, 2),
                     "load_after": round(load_after, 2),
                 }

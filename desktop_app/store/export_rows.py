@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Actor, Event, Location, Source, event_actor, event_source
 
-CHUNK = 50_000  # events per chunk (a sparse chunk is read through several IN lists)
+CHUNK = 20_000  # events per chunk (a sparse chunk is read through IN lists of IN_LIST ids)
 DENSE = 4  # a range scan is used when it reads at most this many rows per wanted one
 
 #: (title, publisher, url, date) of one source of an event
