@@ -18,7 +18,7 @@ import pytest
 
 from desktop_app.domain.dates import MAX_SECONDS, MIN_SECONDS, Precision, to_seconds
 from desktop_app.export import columns
-from desktop_app.export.csv_export import COLUMNS, write_csv
+from desktop_app.export.csv_export import COLUMNS, quoted, write_csv
 from desktop_app.export.geo import write_geojson
 from desktop_app.export.records import end_text, export_events, start_text
 from desktop_app.frame import EventFrame
@@ -289,3 +289,14 @@ def test_column_formatters_equal_the_one_value_functions() -> None:
         "day",
         "day",
     ]
+
+
+def test_cells_are_quoted_as_the_csv_module_quotes_them() -> None:
+    rng = np.random.default_rng(11)
+    alphabet = [*"ab ,\"\r\n\t;'=-", "Київ", "北京", "\x00", ""]
+    cells = ["", " ", ",", '"', "\r\n", "a b", '""', "=1+1", " lead", "trail "]
+    cells += ["".join(rng.choice(alphabet, rng.integers(1, 8))) for _ in range(3000)]
+    for row in (cells[i : i + 21] for i in range(0, len(cells) - 21, 21)):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow(row)
+        assert ",".join(map(quoted, row)) + "\r\n" == out.getvalue(), row

@@ -107,11 +107,6 @@ def number_texts(values: np.ndarray, missing: str = "") -> list[str]:
     return by_distinct(np.ascontiguousarray(values, np.float64).view(np.int64), texts)
 
 
-def text_or(values: Sequence[Any], empty: str = "") -> list[str]:
-    """The column with ``empty`` for each missing (None or '') value."""
-    return [v or empty for v in values]
-
-
 class Memo(dict[Any, Any]):
     """Cells already made for a value (most values repeat): kept for the whole export,
     forgotten past ``limit`` entries so memory stays bounded."""

@@ -21,7 +21,7 @@ formatted column by column: nothing holds the whole file.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -85,6 +85,23 @@ def neutralised(texts: Iterable[str | None]) -> list[str]:
     return [("'" + t if t.startswith(FORMULA_STARTS) else t) if t else "" for t in texts]
 
 
+def quoted(text: str) -> str:
+    """The cell as ``csv.writer`` (QUOTE_MINIMAL, CRLF rows) writes it: in double quotes,
+    its quotes doubled, when it holds a comma, a quote, a CR or an LF."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def quoted_column(texts: list[str]) -> list[str]:
+    return [
+        ('"' + t.replace('"', '""') + '"')
+        if ("," in t or '"' in t or "\n" in t or "\r" in t)
+        else t
+        for t in texts
+    ]
+
+
 def source_cells(sources: tuple[SourceRow, ...]) -> tuple[str, str, str, str]:
     """The source, url, source_publishers and source_urls cells of one event."""
     urls = [url for _, _, url, _ in sources if url]
@@ -106,18 +123,26 @@ def source_cells(sources: tuple[SourceRow, ...]) -> tuple[str, str, str, str]:
 
 
 class CsvCells:
-    """The CSV cells of chunks of events, column by column in :data:`COLUMNS` order."""
+    """The CSV cells of chunks of events, column by column in :data:`COLUMNS` order;
+    with ``quote`` as the file holds them (:func:`quoted`), else as the cells' text.
 
-    def __init__(self) -> None:
-        self.text = Memo(lambda t: neutralised((t,))[0])  # repeated text: places, categories
-        self.lists = Memo(lambda names: neutralise(LIST_SEPARATOR.join(names)))
-        self.sources = Memo(source_cells)
-        self.source = Memo(lambda row: source_cells((row,)))
+    Repeated values (places, categories, actor lists, sources) are made once each,
+    quotes included; the dates, numbers and precision names never need quotes."""
+
+    def __init__(self, *, quote: bool = False) -> None:
+        q: Callable[[str], str] = quoted if quote else str
+        self.quote = quote
+        self.text = Memo(lambda t: q(neutralised((t,))[0]))  # places, categories ...
+        self.lists = Memo(lambda names: q(neutralise(LIST_SEPARATOR.join(names))))
+        self.sources = Memo(lambda given: tuple(map(q, source_cells(given))))
+        self.source = Memo(lambda row: tuple(map(q, source_cells((row,)))))
+        self.plain = Memo(lambda t: q(t or ""))
 
     def columns(self, rows: EventRows) -> list[list[str]]:
         if len(rows) == 0:
             return [[] for _ in COLUMNS]
-        no_source = source_cells(())
+        each: Callable[[list[str]], list[str]] = quoted_column if self.quote else list
+        no_source = self.sources[()]
         source, url, publishers, urls = (
             list(column)
             for column in zip(
@@ -125,12 +150,12 @@ class CsvCells:
             )
         )
         return [
-            neutralised(rows.external_id),
-            neutralised(rows.title),
+            each(neutralised(rows.external_id)),
+            each(neutralised(rows.title)),
             columns.start_texts(rows.start_s, rows.precision),
             columns.end_texts(rows.end_s, rows.has_end),
             columns.precision_names(rows.precision),
-            neutralised(rows.description),
+            each(neutralised(rows.description)),
             self.text.column(rows.category),
             self.text.column(rows.place),
             self.text.column(rows.country),
@@ -143,7 +168,7 @@ class CsvCells:
             url,
             publishers,
             urls,
-            columns.text_or(rows.reliability),
+            self.plain.column(rows.reliability),
             ["" if c is None else str(c) for c in rows.credibility],
             [str(i) for i in rows.id.tolist()],
         ]
@@ -158,17 +183,19 @@ def row_of(event: ExportEvent) -> dict[str, str]:
 def write_csv(target: Path | TextIO, events: Iterable[ExportEvent]) -> int:
     """Write ``events`` as CSV (UTF-8, a header row); returns the number of rows.
 
-    A chunk of events is formatted column by column and written with one
-    ``writerows`` call (the csv module's quoting, as before), so memory holds one
-    chunk's cells, never the whole file."""
+    A chunk of events is formatted column by column, quoted as the csv module quotes
+    (the header is written by it), joined into lines and written at once, so memory
+    holds one chunk's cells, never the whole file."""
     if isinstance(target, Path):
         with target.open("w", encoding="utf-8", newline="") as handle:
             return write_csv(handle, events)
     writer = csv.writer(target, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    cells = CsvCells()
+    cells = CsvCells(quote=True)
     count = 0
     for rows in chunks_of(events):
-        writer.writerows(zip(*cells.columns(rows), strict=True))
+        if len(rows):
+            lines = map(",".join, zip(*cells.columns(rows), strict=True))
+            target.write("\r\n".join(lines) + "\r\n")
         count += len(rows)
     return count
