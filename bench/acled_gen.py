@@ -667,7 +667,7 @@ def _day_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     years = days.astype("datetime64[Y]").astype(np.int64) + 1970
     months = days.astype("datetime64[M]").astype(np.int64) % 12
     dom = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
-    long_fmt = _obj([f"{d} {MONTHS[m]} {y}" for d, m, y in zip(dom, months, years)])
+    long_fmt = _obj([f"{d} {MONTHS[m]} {y}" for d, m, y in zip(dom, months, years, strict=False)])
     epoch = days.astype("datetime64[s]").astype(np.int64)
     return iso, years, long_fmt, epoch
 
@@ -703,6 +703,7 @@ def _notes(
             fatal[m].tolist(),
             strike[m].tolist(),
             sd[m].tolist(),
+            strict=False,
         )
         if k == 0:
             v = [f"On {d}, {a} gathered in {p} to demand {dm}." for d, a, o, p, x, dm, f, s, q in z]
@@ -757,7 +758,7 @@ class _Generator:
         num = (self.next_id[ctry] + rank).tolist()
         self.next_id += counts
         iso3 = self.t.country_iso3
-        return [iso3[c] + str(i) for c, i in zip(ctry.tolist(), num)]
+        return [iso3[c] + str(i) for c, i in zip(ctry.tolist(), num, strict=False)]
 
     def chunk(self, day_idx: np.ndarray) -> str:
         """CSV text (no header) for one chunk of rows with the given day indices."""
@@ -866,7 +867,7 @@ class _Generator:
             tags.tolist(),
             list(map(str, ts.tolist())),
         ]
-        return "\n".join(map(",".join, zip(*cols))) + "\n"
+        return "\n".join(map(",".join, zip(*cols, strict=False))) + "\n"
 
 
 def write_acled_csv(path: str | Path, n_rows: int, seed: int = 0) -> GenStats:
@@ -888,7 +889,7 @@ def write_acled_csv(path: str | Path, n_rows: int, seed: int = 0) -> GenStats:
         seed=seed,
         bytes=path.stat().st_size,
         seconds=time.perf_counter() - t0,
-        rows_per_year={int(y): int(c) for y, c in zip(years, counts)},
+        rows_per_year={int(y): int(c) for y, c in zip(years, counts, strict=False)},
     )
 
 

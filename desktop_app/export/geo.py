@@ -20,13 +20,18 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from desktop_app.domain.dates import Precision, from_seconds, iso_text
-from desktop_app.export import records
-from desktop_app.export.records import ExportEvent
+from desktop_app.export import columns, records
+from desktop_app.export.columns import Memo, ragged_cells
+from desktop_app.export.records import ExportEvent, chunks_of
+from desktop_app.store.export_rows import EventRows, SourceRow
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 
@@ -66,21 +71,111 @@ def feature_of(event: ExportEvent) -> dict[str, Any]:
     }
 
 
+#: one Feature as ``json.dumps(feature_of(event), ensure_ascii=False)`` writes it
+FEATURE = (
+    '{"type": "Feature", "id": %s, "geometry": %s, "properties": {"id": %s, '
+    '"external_id": %s, "title": %s, "description": %s, "date": %s, "precision": %s, '
+    '"end": %s, "category": %s, "place": %s, "country": %s, "geo_precision": %s, '
+    '"actors": %s, "tags": %s, "reliability": %s, "credibility": %s, "sources": %s}}'
+)
+POINT = '{"type": "Point", "coordinates": [%s, %s]}'
+
+
+def feature_lines(rows: EventRows, cells: FeatureCells | None = None) -> tuple[list[str], int]:
+    """The Feature text of each event of a chunk (what :func:`feature_of` gives, as
+    ``json.dumps`` writes it) and how many are located. Values are JSON-encoded a column
+    at a time, repeated ones (places, dates, actor and source lists) once each."""
+    if len(rows) == 0:
+        return [], 0
+    cells = cells or FeatureCells()
+    located = ~(np.isnan(rows.latitude) | np.isnan(rows.longitude))
+    lon = columns.number_texts(rows.longitude, "null")
+    lat = columns.number_texts(rows.latitude, "null")
+    flags = located.tolist()
+    geometry = [POINT % (x, y) if ok else "null" for x, y, ok in zip(lon, lat, flags, strict=True)]
+    ids = [str(i) for i in rows.id.tolist()]
+    dates = [_string(t) for t in columns.start_texts(rows.start_s, rows.precision)]
+    ends = [_string(t) if t else "null" for t in columns.end_texts(rows.end_s, rows.has_end)]
+    lines = [
+        FEATURE % cells
+        for cells in zip(
+            ids,
+            geometry,
+            ids,
+            _strings(rows.external_id),
+            _strings(rows.title),
+            _strings(rows.description),
+            dates,
+            _strings(columns.precision_names(rows.precision)),
+            ends,
+            _strings(rows.category),
+            _strings(rows.place),
+            _strings(rows.country),
+            _strings(rows.geo_precision),
+            ragged_cells(rows.actors, cells.name, cells.lists, "[]"),
+            cells.lists.column(rows.tags),
+            _strings(rows.reliability),
+            ["null" if c is None else json.dumps(c) for c in rows.credibility],
+            ragged_cells(rows.sources, cells.source, cells.sources, "[]"),
+            strict=True,
+        )
+    ]
+    return lines, int(located.sum())
+
+
+def _string(text: str | None) -> str:
+    return "null" if text is None else encode_basestring(text)
+
+
+def _strings(texts: Sequence[str | None]) -> list[str]:
+    """JSON of each text (``null`` for None), each distinct text encoded once."""
+    known: dict[str | None, str] = {}
+    out = []
+    for text in texts:
+        encoded = known.get(text)
+        if encoded is None:
+            encoded = known[text] = _string(text)
+        out.append(encoded)
+    return out
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return json.dumps(list(names), ensure_ascii=False)
+
+
+def _source_list(given: tuple[SourceRow, ...]) -> str:
+    return json.dumps(
+        [{"title": t, "publisher": p, "url": u, "date": d} for t, p, u, d in given],
+        ensure_ascii=False,
+    )
+
+
+class FeatureCells:
+    """JSON of the repeated values of a whole export (lists of actors, tags, sources)."""
+
+    def __init__(self) -> None:
+        self.lists = Memo(_names)
+        self.name = Memo(lambda name: _names((name,)))
+        self.sources = Memo(_source_list)
+        self.source = Memo(lambda row: _source_list((row,)))
+
+
 def write_geojson(
     target: Path | TextIO, events: Iterable[ExportEvent], name: str = "Sightline events"
 ) -> tuple[int, int]:
-    """Write a FeatureCollection; returns (features, of which located)."""
+    """Write a FeatureCollection, one Feature a line; returns (features, of which located)."""
     if isinstance(target, Path):
         with target.open("w", encoding="utf-8", newline="\n") as handle:
             return write_geojson(handle, events, name)
     target.write('{"type": "FeatureCollection", "name": ' + json.dumps(name) + ', "features": [\n')
     features = located = 0
-    for event in events:
-        if features:
-            target.write(",\n")
-        target.write(json.dumps(feature_of(event), ensure_ascii=False))
-        features += 1
-        located += event.located
+    cells = FeatureCells()
+    for rows in chunks_of(events):
+        lines, chunk_located = feature_lines(rows, cells)
+        if lines:
+            target.write((",\n" if features else "") + ",\n".join(lines))
+        features += len(lines)
+        located += chunk_located
     target.write("\n]}\n")
     return features, located
 

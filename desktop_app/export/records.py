@@ -1,21 +1,23 @@
 """The events to export, read from the store in chunks as plain records.
 
-Every export format (CSV, GeoJSON, KML, HTML) writes :class:`ExportEvent` records.
-:func:`export_events` reads them for a list of event ids, in the order given, a chunk
-at a time (a few queries per chunk, never one per event), so a million events stream
-through in bounded memory. No Qt here.
+:func:`export_events` gives the events of a list of ids, in the order given, read a
+chunk at a time (three queries per chunk, never one per event: see
+``store/export_rows.py``), so a million events stream through in bounded memory. The
+CSV and GeoJSON writers take each chunk as columns (:class:`EventRows`) and format it
+column by column; KML and HTML iterate :class:`ExportEvent` records. Records handed to a
+writer directly become columns too (:func:`rows_of`), so there is one formatter per
+format. No Qt here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import select
 
 from desktop_app.domain.dates import (
     Precision,
@@ -25,10 +27,8 @@ from desktop_app.domain.dates import (
     to_seconds,
 )
 from desktop_app.frame.event_frame import PRECISION_NAMES, EventFrame
+from desktop_app.store.export_rows import CHUNK, EventRows, Ragged, SourceRow, event_chunks
 from desktop_app.store.project import Project
-from desktop_app.store.schema import Actor, Event, Location, Source, event_actor, event_source
-
-CHUNK = 4000  # ids per query (well under SQLite's bound-parameter limit)
 
 
 @dataclass(frozen=True)
@@ -138,108 +138,109 @@ def visible_ids(frame: EventFrame, visible: np.ndarray) -> np.ndarray:
     return frame.ids[np.flatnonzero(np.asarray(visible, bool))]
 
 
+class ExportStream:
+    """The events to export, read lazily: iterate it for :class:`ExportEvent` records
+    (KML, HTML) or take :meth:`chunks` for whole columns (the CSV and GeoJSON writers)."""
+
+    def __init__(self, project: Project, ids: np.ndarray, chunk: int) -> None:
+        self.project = project
+        self.ids = ids
+        self.chunk = chunk
+
+    def chunks(self) -> Iterator[EventRows]:
+        return event_chunks(self.project, self.ids, self.chunk)
+
+    def __iter__(self) -> Iterator[ExportEvent]:
+        for rows in self.chunks():
+            yield from events_of(rows)
+
+
 def export_events(
     project: Project, ids: Sequence[int] | np.ndarray, chunk: int = CHUNK
-) -> Iterator[ExportEvent]:
+) -> ExportStream:
     """The events ``ids`` (in that order; unknown ids are skipped), read chunk by chunk."""
-    ids = np.asarray(ids, np.int64)
-    with project.engine.connect() as conn:
-        for lo in range(0, len(ids), chunk):
-            part = [int(i) for i in ids[lo : lo + chunk]]
-            yield from _chunk(conn, part)
+    return ExportStream(project, np.asarray(ids, np.int64), chunk)
 
 
-def _chunk(conn: object, ids: list[int]) -> Iterator[ExportEvent]:
-    execute = conn.execute  # type: ignore[attr-defined]
-    events = {
-        row[0]: row
-        for row in execute(
-            select(
-                Event.id,
-                Event.title,
-                Event.start_s,
-                Event.precision,
-                Event.end_s,
-                Event.description,
-                Event.external_id,
-                Event.category,
-                Event.tags,
-                Event.reliability,
-                Event.credibility,
-                Location.name,
-                Location.country,
-                Location.latitude,
-                Location.longitude,
-                Location.geo_precision,
-            )
-            .outerjoin(Location, Location.id == Event.location_id)
-            .where(Event.id.in_(ids))
-        )
-    }
-    actors: dict[int, list[str]] = {}
-    for event_id, name in execute(
-        select(event_actor.c.event_id, Actor.name)
-        .join(Actor, Actor.id == event_actor.c.actor_id)
-        .where(event_actor.c.event_id.in_(ids))
-        .order_by(event_actor.c.event_id, event_actor.c.role, Actor.name)
+def chunks_of(events: Iterable[ExportEvent], chunk: int = CHUNK) -> Iterator[EventRows]:
+    """Events as columns, ``chunk`` at a time: from the store for an
+    :class:`ExportStream`, else built from the records."""
+    if isinstance(events, ExportStream):
+        yield from events.chunks()
+        return
+    batch: list[ExportEvent] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) >= chunk:
+            yield rows_of(batch)
+            batch = []
+    if batch:
+        yield rows_of(batch)
+
+
+def rows_of(events: Sequence[ExportEvent]) -> EventRows:
+    """Records as columns (what the store gives for the same events)."""
+    return EventRows(
+        id=np.array([e.id for e in events], np.int64),
+        title=[e.title for e in events],
+        start_s=np.array([e.start_s for e in events], np.int64),
+        precision=np.array([e.precision for e in events], np.int64),
+        end_s=np.array([0 if e.end_s is None else e.end_s for e in events], np.int64),
+        has_end=np.array([e.end_s is not None for e in events], bool),
+        description=[e.description for e in events],
+        external_id=[e.external_id for e in events],
+        category=[e.category for e in events],
+        place=[e.place for e in events],
+        country=[e.country for e in events],
+        latitude=np.array([_nan(e.latitude) for e in events], np.float64),
+        longitude=np.array([_nan(e.longitude) for e in events], np.float64),
+        geo_precision=[e.geo_precision for e in events],
+        actors=Ragged.of([e.actors for e in events]),
+        tags=[tuple(e.tags) for e in events],
+        reliability=[e.reliability for e in events],
+        credibility=[e.credibility for e in events],
+        sources=Ragged.of(
+            [[(s.title, s.publisher, s.url, s.date) for s in e.sources] for e in events]
+        ),
+    )
+
+
+def events_of(rows: EventRows) -> Iterator[ExportEvent]:
+    """Columns as records."""
+    sources: dict[tuple[SourceRow, ...], tuple[ExportSource, ...]] = {}
+    actors = rows.actors.tuples()
+    for i, (event_id, given) in enumerate(
+        zip(rows.id.tolist(), rows.sources.tuples(), strict=True)
     ):
-        names = actors.setdefault(event_id, [])
-        if name not in names:
-            names.append(name)
-    sources: dict[int, list[ExportSource]] = {}
-    for event_id, title, publisher, url, date in execute(
-        select(event_source.c.event_id, Source.title, Source.publisher, Source.url, Source.date)
-        .join(Source, Source.id == event_source.c.source_id)
-        .where(event_source.c.event_id.in_(ids))
-        .order_by(event_source.c.event_id, Source.id)
-    ):
-        sources.setdefault(event_id, []).append(ExportSource(title, publisher, url, date))
-    for event_id in ids:
-        row = events.get(event_id)
-        if row is None:
-            continue
-        (
-            _id,
-            title,
-            start_s,
-            precision,
-            end_s,
-            description,
-            external_id,
-            category,
-            tags,
-            reliability,
-            credibility,
-            place,
-            country,
-            lat,
-            lon,
-            geo_precision,
-        ) = row
+        made = sources.get(given)
+        if made is None:
+            made = sources[given] = tuple(ExportSource(*s) for s in given)
         yield ExportEvent(
-            id=int(event_id),
-            title=title or "",
-            start_s=int(start_s),
-            precision=int(precision),
-            end_s=None if end_s is None else int(end_s),
-            description=description,
-            external_id=external_id,
-            category=category,
-            place=place,
-            country=country,
-            latitude=_number(lat),
-            longitude=_number(lon),
-            geo_precision=geo_precision if place is not None else None,
-            actors=tuple(actors.get(event_id, ())),
-            tags=tuple(str(t) for t in tags or ()),
-            reliability=reliability,
-            credibility=credibility,
-            sources=tuple(sources.get(event_id, ())),
+            id=event_id,
+            title=rows.title[i],
+            start_s=int(rows.start_s[i]),
+            precision=int(rows.precision[i]),
+            end_s=int(rows.end_s[i]) if rows.has_end[i] else None,
+            description=rows.description[i],
+            external_id=rows.external_id[i],
+            category=rows.category[i],
+            place=rows.place[i],
+            country=rows.country[i],
+            latitude=_number(rows.latitude[i]),
+            longitude=_number(rows.longitude[i]),
+            geo_precision=rows.geo_precision[i],
+            actors=actors[i],
+            tags=rows.tags[i],
+            reliability=rows.reliability[i],
+            credibility=rows.credibility[i],
+            sources=made,
         )
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else float(value)
 
 
 def _number(value: object) -> float | None:
-    if value is None:
-        return None
     number = float(value)  # type: ignore[arg-type]
     return None if math.isnan(number) else number
