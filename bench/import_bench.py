@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import contextlib
 import json
 import os
 import shlex
@@ -132,19 +133,22 @@ def run_step(name: str, cmd: list[str], workdir: Path, timeout: float) -> StepRe
     )
     t0 = time.perf_counter()
     rc = -1
-    if have_resource:
-        proc = subprocess.Popen(full, cwd=REPO_ROOT, start_new_session=True)
-    else:
-        proc = subprocess.Popen(full, cwd=REPO_ROOT, stdout=open(out, "wb"), stderr=open(err, "wb"))
-    try:
-        rc = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        if have_resource:
-            os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.ExitStack() as files:
+        if have_resource:  # the wrapper writes the output files itself
+            proc = subprocess.Popen(full, cwd=REPO_ROOT, start_new_session=True)
         else:
-            proc.kill()
-        proc.wait()
-        rc = -9
+            stdout = files.enter_context(open(out, "wb"))
+            stderr_file = files.enter_context(open(err, "wb"))
+            proc = subprocess.Popen(full, cwd=REPO_ROOT, stdout=stdout, stderr=stderr_file)
+        try:
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if have_resource:
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+            proc.wait()
+            rc = -9
     wall = time.perf_counter() - t0
     peak: float | None = None
     cpu: float | None = None
@@ -156,7 +160,10 @@ def run_step(name: str, cmd: list[str], workdir: Path, timeout: float) -> StepRe
             _maxrss_to_mb(info["maxrss"]),
             info["cpu"],
         )
-    read = lambda p: p.read_text(errors="replace") if p.exists() else ""
+
+    def read(p: Path) -> str:
+        return p.read_text(errors="replace") if p.exists() else ""
+
     stderr = read(err)
     if rc == -9:
         stderr += f"\n[bench] killed after {timeout:g} s timeout"
