@@ -32,6 +32,29 @@ def data_dir() -> Path:
     return DATA
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run every selected test this many times in a row (a flaky test's proof: "
+        ".ci/run runs the once-flaky map click 20 times)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    times = int(metafunc.config.getoption("--repeat"))
+    if times > 1:  # each run its own test item, with its own fixtures
+        metafunc.fixturenames.append("repeat_step")
+        metafunc.parametrize("repeat_step", range(times), indirect=True)
+
+
+@pytest.fixture()
+def repeat_step(request: pytest.FixtureRequest) -> int:
+    """Which run of a repeated test this is (``--repeat``)."""
+    return int(request.param)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
