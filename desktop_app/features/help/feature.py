@@ -91,8 +91,10 @@ class Help(QObject):
     def show_guide(self) -> GuideWindow:
         if self.guide is None:
             self.guide = GuideWindow(self.host.window_widget())
-        self.guide.show()
-        self.guide.raise_()
+        if self.guide.isVisible():
+            self.guide.raise_()  # already open: to the front
+        else:
+            self.guide.show()
         return self.guide
 
     # ------------------------------------------------------------------ shortcuts

@@ -172,8 +172,10 @@ class ImportHistory(QObject):
             )  # fmt: skip
         else:
             self.dialog.refresh()
-        self.dialog.show()
-        self.dialog.raise_()
+        if self.dialog.isVisible():
+            self.dialog.raise_()  # already open: to the front
+        else:
+            self.dialog.show()
         return self.dialog
 
     def _refresh_dialog(self) -> None:
