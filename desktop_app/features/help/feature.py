@@ -12,7 +12,6 @@ import PySide6
 from PySide6.QtCore import QObject, Qt, qVersion
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -86,6 +85,10 @@ class Help(QObject):
             tip="Version, libraries and where the log is")  # fmt: skip
         self.first_start = FirstStart(workbench, host)
         fill_tooltips(workbench, host.window_widget())
+        # lists rebuilt as they change (Open recent, the screens) get theirs again
+        workbench.actions.changed.connect(
+            lambda _menu: fill_tooltips(workbench, host.window_widget())
+        )
 
     # ------------------------------------------------------------------ the guide
     def show_guide(self) -> GuideWindow:
@@ -129,13 +132,47 @@ class Help(QObject):
         ).exec()
 
 
+# tips for the actions declared without one (by id: a label may be reworded)
+TIPS = {
+    "edit.clear_selection": "Select no event",
+    "edit.clear_filters": "Remove every filter: show all events",
+    "file.quit": "Close the window (the project is saved as you go)",
+    "file.open_project": "Open another project file",
+    "view.zoom_to_selection": "Show the selected events on the timeline and the map",
+    "view.reset_layout": "Put every pane back where it was at the first start",
+    "briefing.present": "Show the current story full screen, one saved view per step",
+    "briefing.present_from_step": "Present the story from the step picked in Stories",
+    "briefing.export_pack": "Write the story as a PDF briefing pack (map, timeline, events)",
+    "briefing.classification": "The line printed on every exported page and shown when presenting",
+    "briefing.stories_pane": "Show the Stories pane",
+    "file.export.csv": "Write the events the filters show as a CSV file",
+    "file.export.geojson": "Write the located events the filters show as GeoJSON",
+    "file.export.kml": "Write the located events the filters show as KML (Google Earth)",
+    "file.export.html_view": "Write this view as one offline HTML page",
+    "file.export.html_story": "Write the current story as one offline HTML page",
+    "file.export.png_window": "Save a picture of the whole window",
+    "file.export.png_pane": "Save a picture of one pane",
+    "edit.undo": "Undo the last edit or import",
+    "edit.redo": "Redo what was undone last",
+    "edit.new_event": "Add an event by hand",
+    "edit.edit_event": "Change the selected event's date, title, place, grade…",
+    "edit.delete_event": "Delete the selected event (Undo brings it back)",
+    "edit.edit_place": "Change the name or coordinates of the selected event's place",
+    "edit.move_place": "Click on the map where the selected event's place really is",
+    "edit.merge_places": "Make two places one (their events move to the one kept)",
+    "edit.new_source": "Add a source, cited by the selected event",
+    "edit.edit_source": "Change the source the selected event cites",
+}
+
+
 def _with_keys(text: str, action_keys: str) -> str:
     return f"{text} ({action_keys})" if action_keys else text
 
 
 def fill_tooltips(workbench: Workbench, window: QWidget) -> list[str]:
-    """Give every registry action without a tip its name and shortcut as tooltip, and
-    every button of the window without a tooltip its text; returns what was filled."""
+    """Give every registry action without a tip one (from ``TIPS``, else its name),
+    with its shortcut; returns the ids filled. (Buttons carry their own tips; a test
+    checks that every one has.)"""
     filled = []
     for action_id, action in workbench.actions.actions():
         if action.statusTip():
@@ -145,13 +182,16 @@ def fill_tooltips(workbench: Workbench, window: QWidget) -> list[str]:
             continue
         name = action.text().replace("&", "").rstrip("…")
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if action_id in TIPS:
+            name = TIPS[action_id]
+        elif action_id.startswith("view.pane."):
+            name = f"Show or hide the {name} pane"
+        elif action_id.startswith("file.recent."):
+            name = f"Open the project {name}"
+        elif action_id.startswith("briefing.screen."):
+            name = f"Present on the screen {name}"
         action.setToolTip(_with_keys(name, keys))
         filled.append(action_id)
-    for button in window.findChildren(QAbstractButton):
-        if button.toolTip() or not button.text():
-            continue
-        button.setToolTip(button.text().replace("&", "").rstrip("…"))
-        filled.append(button.objectName() or button.text())
     return filled
 
 

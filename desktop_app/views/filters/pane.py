@@ -162,6 +162,7 @@ class FiltersView(QWidget):
         self.window_error.hide()
 
         clear = QPushButton("Clear all filters")
+        clear.setToolTip("Remove every filter: show all events (Ctrl+Shift+F)")
         clear.clicked.connect(lambda: self.filters.clear(source=self))
 
         self.facets: dict[str, FacetList] = {}
