@@ -10,7 +10,7 @@ from the registry, again whenever a menu's entries change.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -174,7 +174,8 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state)
         for dock in self.docks.values():
             dock.show()
-        self.size_docks(self.width(), self.height())
+        # the restored state is laid out on the next turn of the event loop: size then
+        QTimer.singleShot(0, lambda: self.size_docks(self.width(), self.height()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -217,6 +217,7 @@ class PackCapture(QObject):
         if self._before is not None:
             apply_view(self.window, self._before, animate=False)
         if self.curtain is not None:
+            self.curtain.hide()
             self.curtain.deleteLater()
             self.curtain = None
         project = self.window.project
