@@ -110,8 +110,9 @@ def test_history_dialog_lists_batches_undoes_redoes_and_opens_rejects(
     row = {header[c]: table.item(0, c).text() for c in range(table.columnCount())}
     assert row["File"] == "acled_sample.csv" and row["Preset"] == "acled"
     assert row["Imported"] == "7" and row["Rejected"] == str(result.rejected)
-    assert row["State"] == "in project" and row["Rejects file"].endswith(".csv")
-    rejects = Path(row["Rejects file"])
+    assert row["State"] == "in project" and row["Rejects file"] == "batch-2-rejects.csv"
+    rejects = Path(table.item(0, header.index("Rejects file")).toolTip())
+    assert rejects.name == row["Rejects file"] and rejects.is_file()
     assert "reason" in rejects.read_text(encoding="utf-8").splitlines()[0]
     assert table.item(1, header.index("Rejects file")).text() == "—"  # the sample: none
 

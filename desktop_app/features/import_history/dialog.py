@@ -32,6 +32,7 @@ HEADERS = (
     "Rejected", "Events now", "State", "Rejects file",
 )  # fmt: skip
 BATCH_ROLE = Qt.ItemDataRole.UserRole
+REJECTS_COLUMN = HEADERS.index("Rejects file")
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,13 @@ class ImportHistoryDialog(QDialog):
             values = (
                 str(b.id), b.file_name, f"{b.imported_at:%Y-%m-%d %H:%M:%S}", b.preset,
                 f"{b.rows_read:,}", f"{b.imported:,}", f"{b.duplicates:,}", f"{b.rejected:,}",
-                f"{b.events:,}", state, str(entry.rejects) if entry.rejects else "—",
+                f"{b.events:,}", state, entry.rejects.name if entry.rejects else "—",
             )  # fmt: skip
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)  # plain text: a file name is data
                 item.setData(BATCH_ROLE, b.id)
+                if column == REJECTS_COLUMN and entry.rejects is not None:
+                    item.setToolTip(str(entry.rejects))  # where it is
                 if column in (0, 4, 5, 6, 7, 8):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -123,9 +126,9 @@ class ImportHistoryDialog(QDialog):
         self.note.setText(
             "No file has been imported into this project yet."
             if not count
-            else f"{count:,} import{'s' if count != 1 else ''}, the newest first. Undo takes "
-            "an import's events out (Edit ▸ Undo puts them back); Redo brings back one "
-            "undone in this session."
+            else f"{count:,} import{'s' if count != 1 else ''}, the newest first. Undo import "
+            "takes an import's events out (Ctrl+Z puts them back); Redo import brings back "
+            "one undone in this window."
         )
         target = next((i for i, e in enumerate(self.shown) if e.batch.id == kept_id), 0)
         if self.shown:
