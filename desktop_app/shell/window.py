@@ -175,7 +175,10 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
         # the restored state is laid out on the next turn of the event loop: size then
-        QTimer.singleShot(0, lambda: self.size_docks(self.width(), self.height()))
+        QTimer.singleShot(0, self, self._fit_docks)  # not called once the window is gone
+
+    def _fit_docks(self) -> None:
+        self.size_docks(self.width(), self.height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

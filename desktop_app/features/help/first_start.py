@@ -26,6 +26,7 @@ SAMPLE_TEXT = (
     "Explore it, then bring your own events."
 )
 EMPTY_TEXT = "Drop a CSV, TSV or XLSX file here, or File ▸ Import"
+SAMPLE_MAX_EVENTS = 100  # the sample has 8: a bigger project is not it
 CLOSED_KEY = "help/sample_banner_closed"  # a window setting: the analyst closed it
 
 
@@ -97,8 +98,8 @@ class FirstStart(QObject):
     def is_sample(self) -> bool:
         """The project holds the sample dataset and nothing imported besides."""
         project = self.wb.project
-        if project is None:
-            return False
+        if project is None or len(self.wb.linker.frame) > SAMPLE_MAX_EVENTS:
+            return False  # not the sample, and no query on the GUI thread of a big project
         live = [b for b in batch_history(project) if not b.undone]
         return len(live) == 1 and live[0].sha256 == sample_sha256()
 
