@@ -32,11 +32,12 @@ def build_window(
     from PySide6.QtCore import QSettings
 
     from desktop_app.app import logs
-    from desktop_app.features import help as help_feature
     from desktop_app.features import playback, projects
     from desktop_app.features.briefing import briefing
     from desktop_app.features.editing import editing
     from desktop_app.features.exporting import exporting
+    from desktop_app.features.help import feature as help_feature
+    from desktop_app.features.import_history import feature as import_history
     from desktop_app.features.importing import feature as importing
     from desktop_app.shell.window import MainWindow
     from desktop_app.workbench import Workbench
@@ -44,9 +45,11 @@ def build_window(
     workbench = Workbench(project, settings or QSettings("Sightline", "Sightline"))
     shell = MainWindow(workbench, online_basemap_url=online_basemap_url)
     workbench.setParent(shell)  # one lifetime: the window's
+    importer = importing.install(workbench, shell)
     shell.features = {
         "projects": projects.install(workbench, shell),
-        "importing": importing.install(workbench, shell),
+        "importing": importer,
+        "import_history": import_history.install(workbench, shell, importer.import_finished),
         "briefing": briefing.install(workbench, shell),
         "exporting": exporting.install(workbench, shell),
         "editing": editing.install(workbench, shell),

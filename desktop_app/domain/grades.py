@@ -55,12 +55,24 @@ def normalise_credibility(text: str) -> int | None:
 
 
 def describe_grade(reliability: str | None, credibility: int | None) -> str:
-    """'B2 (usually reliable, probably true)'; '' when ungraded."""
+    """'B2 (usually reliable, probably true)'; '' when ungraded.
+
+    A half grade names what it grades instead of standing a dash for the missing
+    letter or digit ('-3' reads as minus three): 'credibility 3 (possibly true;
+    source reliability not graded)', 'reliability B (usually reliable; information
+    credibility not graded)'."""
     if reliability is None and credibility is None:
         return ""
-    code = f"{reliability or '-'}{credibility or '-'}"
-    words = [
-        RELIABILITY[reliability].lower() if reliability else "reliability not graded",
-        CREDIBILITY[credibility].lower() if credibility else "credibility not graded",
-    ]
-    return f"{code} ({', '.join(words)})"
+    if reliability is not None and credibility is not None:
+        words = f"{RELIABILITY[reliability].lower()}, {CREDIBILITY[credibility].lower()}"
+        return f"{reliability}{credibility} ({words})"
+    if credibility is not None:
+        return (
+            f"credibility {credibility} ({CREDIBILITY[credibility].lower()}; "
+            "source reliability not graded)"
+        )
+    assert reliability is not None
+    return (
+        f"reliability {reliability} ({RELIABILITY[reliability].lower()}; "
+        "information credibility not graded)"
+    )

@@ -32,6 +32,15 @@ class Projects(QObject):
         add("file.open_project", "&Open project…", self.open_project, menu=MenuId.FILE,
             order=1, shortcut=QKeySequence.StandardKey.Open)  # fmt: skip
         self._fill_recent()
+        # every project the window shows is a recent one: the default project and the
+        # one given with --project too, not only those opened from the File menu
+        workbench.project_changed.connect(self._opened)
+
+    def _opened(self, project: object) -> None:
+        if isinstance(project, Project) and project.path is not None:  # a file, not a server
+            path = str(project.path.resolve())
+            if not self.recent() or self.recent()[0] != path:
+                self.remember(path)
 
     def recent(self) -> list[str]:
         value = self.wb.settings.value("recent", [])

@@ -10,8 +10,15 @@ from the registry, again whenever a menu's entries change.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -22,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.dates import Precision, from_seconds, iso_text
+from desktop_app.shell.context_menus import ContextMenus
 from desktop_app.state.models import Filters
 from desktop_app.views import plain_text
 from desktop_app.views.details import DetailsView
@@ -47,6 +56,7 @@ class MainWindow(QMainWindow):
         self.workbench = workbench
         self.settings = workbench.settings
         self.features: dict[str, object] = {}  # filled by the composition root
+        self._fit_on_show = False  # size the docks for the window's size when shown
         self.setWindowTitle("Sightline")
         self.setAcceptDrops(True)
         self.setDockOptions(
@@ -70,15 +80,14 @@ class MainWindow(QMainWindow):
         self.add_dock("timeline", "Timeline", self.timeline, area.BottomDockWidgetArea)
         self.add_dock("table", "Table", self.table, area.BottomDockWidgetArea)
         self.splitDockWidget(self.docks["timeline"], self.docks["table"], Qt.Orientation.Vertical)
-        self.resizeDocks(
-            [self.docks["filters"], self.docks["details"]], [300, 360], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [self.docks["timeline"], self.docks["table"]], [230, 200], Qt.Orientation.Vertical
-        )
+        self.size_docks(1500, 950)
         wb.linker.attach([self.map, self.timeline, self.table, self.details], self.filters_view)
         self._status_bar()
         self._declare_actions()
+        self.context_menus = ContextMenus(wb, self)
+        self.context_menus.attach_table(self.table)
+        self.context_menus.attach_timeline(self.timeline)
+        self.context_menus.attach_map(self.map)
         self._menus: dict[MenuId, QMenu] = {}
         wb.actions.changed.connect(self._menu_changed)
         wb.selection.changed.connect(lambda _s: self._update_status())
@@ -129,6 +138,22 @@ class MainWindow(QMainWindow):
     def window_widget(self) -> QMainWindow:
         return self
 
+    def size_docks(self, width: int, height: int) -> None:
+        """Dock sizes for a window of that size that leave the map most of it: the side
+        docks a fifth of the width each (between 220 and 380 px), the timeline and table
+        together two fifths of the height at most, so at 1280x800 the map keeps over
+        half of the window each way."""
+        side = [max(220, min(380, width // 5)), max(240, min(400, width * 11 // 50))]
+        self.resizeDocks(
+            [self.docks["filters"], self.docks["details"]], side, Qt.Orientation.Horizontal
+        )
+        bottom = max(260, min(430, height * 2 // 5))
+        self.resizeDocks(
+            [self.docks["timeline"], self.docks["table"]],
+            [bottom * 11 // 20, bottom * 9 // 20],
+            Qt.Orientation.Vertical,
+        )
+
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -138,11 +163,24 @@ class MainWindow(QMainWindow):
             self.resize(1500, 950)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:
+            self._fit_on_show = True  # no saved layout: the docks fit the shown size
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        super().showEvent(event)
+        if self._fit_on_show:
+            self._fit_on_show = False
+            self.size_docks(self.width(), self.height())
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
         for dock in self.docks.values():
             dock.show()
+        # the restored state is laid out on the next turn of the event loop: size then
+        QTimer.singleShot(0, self, self._fit_docks)  # not called once the window is gone
+
+    def _fit_docks(self) -> None:
+        self.size_docks(self.width(), self.height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -155,6 +193,9 @@ class MainWindow(QMainWindow):
         add = self.workbench.actions.add
         add("file.quit", "&Quit", self.close, menu=MenuId.FILE, group=9,
             shortcut=QKeySequence.StandardKey.Quit)  # fmt: skip
+        add("edit.copy", "&Copy events", self.copy_selection, menu=MenuId.EDIT, group=5,
+            order=2, shortcut=QKeySequence.StandardKey.Copy,
+            tip="Copy the selected events (date, title, place) as tab-separated text")  # fmt: skip
         add("edit.find", "&Find…", self.focus_search, menu=MenuId.EDIT, group=6,
             shortcut=QKeySequence.StandardKey.Find, tip="Search the events' text")  # fmt: skip
         add("view.fit_all", "&Fit all", self.fit_all, menu=MenuId.VIEW, group=-2,
@@ -291,6 +332,30 @@ class MainWindow(QMainWindow):
     def zoom_to_selection(self) -> None:
         self.timeline.fit_selection()
         self.map.zoom_to_selection()
+
+    def selection_text(self) -> str:
+        """The selected events, earliest first, one line each: date, title, place."""
+        frame = self.workbench.linker.frame
+        ids = self.workbench.selection.ids
+        rows = frame.rows_of(sorted(ids)).tolist() if ids else []
+        order: list[int] = sorted(rows, key=lambda r: int(frame.start[r]))
+        lines = [
+            "\t".join(
+                (
+                    iso_text(from_seconds(int(frame.start[r])), Precision(int(frame.precision[r]))),
+                    str(frame.title[r]).replace("\t", " ").replace("\n", " "),
+                    str(frame.place[r]).replace("\t", " "),
+                )
+            )
+            for r in order
+        ]
+        return "\n".join(lines)
+
+    def copy_selection(self) -> None:
+        text = self.selection_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.show_status(f"Copied {text.count(chr(10)) + 1:,} events.")
 
     def focus_search(self) -> None:
         self.docks["filters"].show()

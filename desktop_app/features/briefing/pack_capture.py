@@ -5,6 +5,12 @@ the map page has settled on the view and drawn it, grabs the map and the timelin
 images, lists the step's events, and finally hands everything to
 :func:`desktop_app.export.pdf_pack.write_pack`. It runs on the event loop (no nested
 loops, no sleeping) and gives the window back the view it had before.
+
+The analyst does not watch the window step through the story: a :class:`Curtain`, a
+still picture of the window as it was with a line saying how far the pack is, covers
+it while the steps are applied beneath. The map is still drawn by the live page
+(Chromium paints only a shown view; a second, hidden map page would load and draw every
+tile again), and ``QWidget.grab`` renders the map itself, not the curtain above it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain.periods import span_caption
 from desktop_app.export.pdf_pack import PackDocument, PackStep, pack_events, write_pack
@@ -33,6 +41,32 @@ MAP_MARKER_SCALE = 1.3  # markers a little bigger and no map buttons on paper
 def centre_tolerance(zoom: float) -> float:
     """Degrees in two map pixels at ``zoom``: Leaflet pans by whole pixels."""
     return 2 * 360.0 / (256 * 2**zoom)
+
+
+class Curtain(QWidget):
+    """A still picture of a window laid over it, with one line of progress."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("packCurtain")
+        self.picture: QPixmap = window.grab()
+        self.caption = "Making the briefing pack…"
+        self.setGeometry(window.rect())
+        self.raise_()
+        self.show()
+
+    def say(self, text: str) -> None:
+        self.caption = text
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # Qt override
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self.picture)
+        band = QRect(0, self.height() - 44, self.width(), 44)
+        painter.fillRect(band, QColor(30, 36, 46, 220))
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(band, Qt.AlignmentFlag.AlignCenter, self.caption)
+        painter.end()
 
 
 class PackCapture(QObject):
@@ -67,9 +101,13 @@ class PackCapture(QObject):
         self._before: ViewSnapshot | None = None
         self._deadline = 0.0
         self._settled_polls = 0
+        self.curtain: Curtain | None = None
 
     def start(self) -> None:
         self._before = capture_view(self.window)
+        top = self.window.map.window()
+        if top.isVisible():  # the analyst sees a still window, not every step
+            self.curtain = Curtain(top)
         # a timeline of its own, sized for the page, following the window's selection
         self._timeline = TimelineView(self.window.selection, ViewState(self))
         self._timeline.resize(*TIMELINE_SIZE)
@@ -83,6 +121,10 @@ class PackCapture(QObject):
         if self._index >= len(self.steps):
             self._write()
             return
+        if self.curtain is not None:
+            self.curtain.say(
+                f"Making the briefing pack: step {self._index + 1} of {len(self.steps)}…"
+            )
         apply_view(self.window, self.steps[self._index], animate=False)
         self._deadline = time.monotonic() + STEP_TIMEOUT_S
         self._settled_polls = 0
@@ -173,6 +215,10 @@ class PackCapture(QObject):
             self._timeline = None
         if self._before is not None:
             apply_view(self.window, self._before, animate=False)
+        if self.curtain is not None:
+            self.curtain.hide()
+            self.curtain.deleteLater()
+            self.curtain = None
         project = self.window.project
         name = (
             project.path.stem

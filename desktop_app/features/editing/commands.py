@@ -8,10 +8,7 @@ editing feature patches into the frame (None: read everything again).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Protocol
-
-from PySide6.QtGui import QUndoCommand
 
 from desktop_app.store import editing as store
 from desktop_app.store.editing import EditError, EventFields, LocationFields, SourceFields
@@ -19,6 +16,7 @@ from desktop_app.store.frame_rows import events_citing
 from desktop_app.store.guard import WriteBusy
 from desktop_app.store.project import Project, WriteFailed
 from desktop_app.workbench import Workbench
+from desktop_app.workbench.undo import StoreStep
 
 log = logging.getLogger("sightline.editing")
 
@@ -42,7 +40,7 @@ def refusal(exc: BaseException) -> str:
     return "The change was not saved (an unexpected error; the details are in the log)."
 
 
-class StoreCommand(QUndoCommand):
+class StoreCommand(StoreStep):
     """An edit of the store: ``apply`` does it, ``revert`` undoes it; each then patches
     the frame with the events it touched (``touched``; None: read everything again).
 
@@ -53,8 +51,6 @@ class StoreCommand(QUndoCommand):
     def __init__(self, editing: Editor, text: str) -> None:
         super().__init__(text)
         self.editing = editing
-        self.error: str | None = None  # why the store refused the last step
-        self._written = False  # the store write of the next redo/undo was already done
 
     @property
     def project(self) -> Project:
@@ -66,38 +62,14 @@ class StoreCommand(QUndoCommand):
         """The events this command's write changed, or None when that is not known."""
         return None
 
-    def apply(self) -> None:  # pragma: no cover - every command overrides it
-        raise NotImplementedError
+    def refusal(self, exc: BaseException) -> str:
+        return refusal(exc)
 
-    def revert(self) -> None:  # pragma: no cover - every command overrides it
-        raise NotImplementedError
-
-    def attempt(self, step: Callable[[], None]) -> bool:
-        """Run one store write; False (with ``error`` set) when it did not happen."""
-        try:
-            step()
-        except Exception as exc:  # every failure becomes a message, never an exception
-            self.error = refusal(exc)
-            return False
-        self.error = None
-        return True
-
-    def _step(self, step: Callable[[], None], verb: str) -> None:
-        if self._written:
-            self._written = False
-        elif not self.attempt(step):
-            self.setObsolete(True)  # Qt drops the command: its state is unknown now
-            self.editing.refused(
-                f"{verb} “{self.text()}” failed: {self.error} It was removed from the undo history."
-            )
-            return
+    def show(self) -> None:
         self.editing.refresh(self.touched())
 
-    def redo(self) -> None:
-        self._step(self.apply, "Redo of")
-
-    def undo(self) -> None:
-        self._step(self.revert, "Undo of")
+    def dropped(self, text: str) -> None:
+        self.editing.refused(text)
 
 
 class EditEventCommand(StoreCommand):

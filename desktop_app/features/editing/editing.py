@@ -42,6 +42,7 @@ from desktop_app.store.editing import EditError, LocationFields
 from desktop_app.store.project import Project
 from desktop_app.views import plain_text
 from desktop_app.workbench import MenuId, Workbench
+from desktop_app.workbench.undo import push_written, step_stack
 
 log = logging.getLogger("sightline.editing")
 
@@ -181,8 +182,7 @@ class Editing(QObject):
         if not command.attempt(command.apply):
             self.refused(f"“{command.text()}” was not made: {command.error}")
             return False
-        command._written = True
-        self.undo_stack.push(command)  # its redo() only reloads
+        push_written(self.undo_stack, command)  # its redo() only reloads
         return True
 
     def undo(self) -> bool:
@@ -193,24 +193,13 @@ class Editing(QObject):
         return self._step(undoing=False)
 
     def _step(self, *, undoing: bool) -> bool:
-        """Write the undo (or redo) of the command next to the stack's index; move the
-        stack only when that write worked, else say why and leave it where it is."""
-        stack = self.undo_stack
-        if not (stack.canUndo() if undoing else stack.canRedo()):
-            return False
-        command = stack.command(stack.index() - 1 if undoing else stack.index())
-        assert isinstance(command, StoreCommand)
-        if not command.attempt(command.revert if undoing else command.apply):
-            self.refused(
-                f"{'Undo' if undoing else 'Redo'} of “{command.text()}” failed: {command.error}"
-            )
-            return False
-        command._written = True
-        if undoing:
-            stack.undo()
-        else:
-            stack.redo()
-        return True
+        """Write the undo (or redo) of the command next to the stack's index (an edit
+        or an import: both are StoreSteps); move the stack only when that write worked,
+        else say why and leave it where it is."""
+        moved, why = step_stack(self.undo_stack, undoing=undoing)
+        if why is not None:
+            self.refused(why)
+        return moved
 
     def refused(self, text: str) -> None:
         """A write that did not happen: the status bar says why, and so does a box

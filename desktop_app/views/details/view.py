@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,19 @@ from desktop_app.views.details.browser import SafeTextBrowser
 ProjectProvider = Callable[[], Project | None]
 LIST_LIMIT = 1_000  # events listed for picking; the summary counts all of them
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+EMPTY_PROJECT = (
+    "This project has no events yet. Drop a CSV, TSV or XLSX file on the window, "
+    "or use File ▸ Import events…"
+)
+
+
+def _to_top(browser: QTextBrowser) -> None:
+    """A new selection is read from its start (its heading), not where the last one
+    was scrolled to."""
+    browser.verticalScrollBar().setValue(0)
+    browser.horizontalScrollBar().setValue(0)
 
 
 class DetailsView(QWidget):
@@ -143,6 +157,8 @@ class DetailsView(QWidget):
             self._show_event(active)
         elif several:
             self._show_message(f"Pick one of the {len(ids):,} events above to read it.")
+        elif not len(self._frame):
+            self._show_message(EMPTY_PROJECT)
         else:
             self._show_message(
                 "No event selected. Click an event on the map, the "
@@ -154,6 +170,7 @@ class DetailsView(QWidget):
         rows = self._frame.rows_of(np.fromiter(ids, np.int64, len(ids)))  # sorted = by start
         hidden = int((~self._visible[rows]).sum()) if len(self._visible) == len(self._frame) else 0
         self.summary.setHtml(card.summary_card(summarise(self._frame, rows), hidden))
+        _to_top(self.summary)
         self._filling = True
         try:
             self.event_list.clear()
@@ -168,6 +185,7 @@ class DetailsView(QWidget):
                 self.event_list.addItem(item)
         finally:
             self._filling = False
+        self.event_list.scrollToTop()
         missing = len(ids) - len(rows)
         note = f"{len(rows):,} events, earliest first"
         if len(rows) > LIST_LIMIT:
@@ -212,6 +230,7 @@ class DetailsView(QWidget):
         detail = event_detail(project, event_id) if project is not None else None
         if detail is not None:
             self.card.setHtml(card.event_card(detail, country_name))
+            _to_top(self.card)
             return
         row = self._frame.row_of(event_id)
         if row is None:
@@ -232,10 +251,12 @@ class DetailsView(QWidget):
                 float(f.lon[row]),
             )
         )
+        _to_top(self.card)
 
     def _show_message(self, text: str) -> None:
         self.shown_event = None
         self.card.setHtml(card.message(text))
+        _to_top(self.card)
 
     def card_text(self) -> str:
         """The card as plain text (what the analyst reads)."""

@@ -198,7 +198,7 @@ class FiltersView(QWidget):
         self.window_error.hide()
 
         clear = QPushButton("Clear all filters")
-        clear.setToolTip("Show every event: no search, no time window, no facet value")
+        clear.setToolTip("Remove every filter: show all events (Ctrl+Shift+F)")
         clear.clicked.connect(lambda: self.filters.clear(source=None))
 
         self.facets: dict[str, FacetList] = {}

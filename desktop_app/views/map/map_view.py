@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -53,11 +53,19 @@ class MapView(QWidget):
         drawn(float ms): the page finished drawing an update, ``ms`` as timed in JS.
         location_picked(float lat, float lon): after :meth:`pick_location`, where the
             analyst clicked.
+        context_menu_requested(QPoint global_pos): a right-click on the map (the web
+            engine's own menu is never shown).
     """
 
     ready = Signal()
     drawn = Signal(float)
     location_picked = Signal(float, float)
+    context_menu_requested = Signal(QPoint)
+
+    @property
+    def web_view(self) -> QWebEngineView:
+        """The web view showing the map page (its context menu policy is tested)."""
+        return self._web
 
     def __init__(
         self,
@@ -94,6 +102,12 @@ class MapView(QWidget):
             online_basemap_url is not None,
         )
         self._web.setPage(self._page)
+        # never Chromium's own menu (Back, Reload, View source…): the window offers its
+        # own actions where the analyst right-clicks (context_menu_requested)
+        self._web.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._web.customContextMenuRequested.connect(
+            lambda pos: self.context_menu_requested.emit(self._web.mapToGlobal(pos))
+        )
         self._bridge = MapBridge(self)
         self._channel = QWebChannel(self._page)
         self._channel.registerObject("bridge", self._bridge)

@@ -48,6 +48,8 @@ class SaveViewDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Save view")
         self.title_field = QLineEdit(title, self)
+        self.title_field.selectAll()  # typing replaces the default title
+        self.title_field.setFocus()
         self.note_field = QPlainTextEdit(note, self)
         self.note_field.setPlaceholderText("What this view shows (the caption when presenting)")
         self.note_field.setFixedHeight(90)

@@ -12,12 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.state.models import SelectionModel, ViewState
-from desktop_app.views.table.model import Column, EventTableModel
+from desktop_app.views.table.model import HEADERS, Column, EventTableModel
 
 _SELECT = QItemSelectionModel.SelectionFlag
 # Above this many separate row runs a selection from another pane is painted by the
@@ -27,6 +35,15 @@ NATIVE_RUNS_LIMIT = 2_000
 # Above this many rows a selection is painted too: handed to Qt, one range of a million
 # rows makes Qt ask the Python model for flags() cell by cell (35 s at 1M events).
 NATIVE_ROWS_LIMIT = 10_000
+# Column widths in characters: at least the header's, at most this much for a column
+# fitted to its values (the Title takes what is left)
+COLUMN_CHARS = {
+    Column.DATE: (12, 22),
+    Column.CATEGORY: (10, 34),
+    Column.PLACE: (8, 30),
+    Column.COUNTRY: (8, 22),
+    Column.PRECISION: (9, 12),
+}
 
 
 class _EventTable(QTableView):
@@ -89,15 +106,10 @@ class TableView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in (
-            (Column.DATE, 18),
-            (Column.CATEGORY, 18),
-            (Column.PLACE, 16),
-            (Column.COUNTRY, 14),
-            (Column.PRECISION, 10),
-        ):
-            header.resizeSection(column, chars * char)
+        header.setMinimumSectionSize(4 * self.fontMetrics().horizontalAdvance("0"))
+        self._fit_columns()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.table.setStyleSheet(
             "QTableView { border: none; selection-background-color: #2f6fb3; "
             "alternate-background-color: #f4f6f9; background: #ffffff; }"
@@ -117,6 +129,63 @@ class TableView(QWidget):
     # ------------------------------------------------------------------ view contract
     def set_frame(self, frame: EventFrame) -> None:
         self.model.set_frame(frame)
+        self._fit_columns()
+
+    # ------------------------------------------------------------------ columns
+    def _fit_columns(self) -> None:
+        """Each short column as wide as its values (sampled by Qt: the visible rows and
+        a thousand more), between its limits; the Title stretches over the rest but
+        is the one to give way, so Category is never cut beside an empty Title."""
+        header = self.table.horizontalHeader()
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, (low, high) in COLUMN_CHARS.items():
+            if header.isSectionHidden(column):
+                continue
+            fitted = self.table.sizeHintForColumn(column) if self.model.rowCount() else 0
+            wanted = max(fitted + char, header.sectionSizeHint(column), low * char)
+            header.resizeSection(column, min(wanted, high * char))
+
+    def column_actions(self) -> list[QAction]:
+        """One checkable action per column but the Title: shown or hidden (the column
+        chooser of the header's menu)."""
+        header = self.table.horizontalHeader()
+        actions = []
+        for column in Column:
+            if column == Column.TITLE:
+                continue
+            action = QAction(HEADERS[column], self)
+            action.setObjectName(f"column-{column.name.lower()}")
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda on, c=column: self.show_column(c, on))
+            actions.append(action)
+        return actions
+
+    def show_column(self, column: Column, shown: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
+        if shown:
+            self._fit_columns()
+
+    def hidden_columns(self) -> list[Column]:
+        header = self.table.horizontalHeader()
+        return [c for c in Column if header.isSectionHidden(c)]
+
+    def header_menu(self) -> QMenu:
+        """The header's right-click menu: which columns to show, and fit them again."""
+        menu = QMenu(self)
+        menu.setObjectName("tableHeaderMenu")
+        for action in self.column_actions():
+            action.setParent(menu)
+            menu.addAction(action)
+        menu.addSeparator()
+        fit = menu.addAction("Fit columns to their values")
+        fit.triggered.connect(self._fit_columns)
+        return menu
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = self.header_menu()
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
     def set_visible(self, mask: np.ndarray) -> None:
         self.model.set_visible(mask)
