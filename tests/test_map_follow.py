@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers import run_js
+from helpers import map_at, run_js
 
 from desktop_app.state.models import MapView as MapPosition
 from desktop_app.store.project import Project
@@ -30,7 +30,9 @@ def test_selecting_elsewhere_brings_the_event_into_view(
     window = make_main_window(sample_project)
     wb = window.workbench
     moscow, manila = _id_of(window, "Moscow"), _id_of(window, "Manila")
-    wb.view_state.set_map(MapPosition(55.75, 37.6, 7.0), source=None)  # Moscow, close up
+    close_up = MapPosition(55.75, 37.6, 7.0)  # Moscow
+    wb.view_state.set_map(close_up, source=None)
+    qtbot.waitUntil(lambda: map_at(qtbot, window.map.page, close_up), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: _in_view(qtbot, window, moscow), timeout=WAIT_MS)
     assert not _in_view(qtbot, window, manila)
     wb.selection.set([manila], source=window.table)  # as a click in the table does

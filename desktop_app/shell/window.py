@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         bottom = max(260, min(430, height * 2 // 5))
         self.resizeDocks(
             [self.docks["timeline"], self.docks["table"]],
-            [bottom * 11 // 20, bottom * 9 // 20],
+            [bottom // 2, bottom - bottom // 2],  # the table shares its dock with tabs
             Qt.Orientation.Vertical,
         )
 

@@ -77,7 +77,7 @@ class TimelineCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(320, 140)
+        self.setMinimumSize(320, 124)  # room left for the table (and its tabs) at 800 px
         self._font = QFont(self.font())
         self._bold = QFont(self._font)
         self._bold.setBold(True)
