@@ -199,7 +199,12 @@ class Editing(QObject):
         if not (stack.canUndo() if undoing else stack.canRedo()):
             return False
         command = stack.command(stack.index() - 1 if undoing else stack.index())
-        assert isinstance(command, StoreCommand)
+        if not isinstance(command, StoreCommand):  # another feature's command writes itself
+            if undoing:
+                stack.undo()
+            else:
+                stack.redo()
+            return True
         if not command.attempt(command.revert if undoing else command.apply):
             self.refused(
                 f"{'Undo' if undoing else 'Redo'} of “{command.text()}” failed: {command.error}"
