@@ -159,6 +159,7 @@ class LinksView(QWidget):
         self.rank_table.setSortingEnabled(True)
         self.rank_table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.rank_table.itemClicked.connect(self._rank_clicked)
+        self.rank_table.setMinimumSize(60, 40)  # the dock must not make the window taller
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.canvas)
         split.addWidget(self.rank_table)
