@@ -48,8 +48,10 @@ def _force(chart: Chart, seed: int) -> np.ndarray:
     if linked.sum() > 1:
         g = chart.to_networkx()
         g.remove_nodes_from(int(i) for i in alone)
-        k = 1.6 / math.sqrt(len(g))
-        spring = nx.spring_layout(g, seed=seed, weight="weight", k=k)
+        for _a, _b, data in g.edges(data=True):  # heavy links pull, but not into one spot
+            data["pull"] = 1.0 + math.log(data["weight"])
+        k = 2.0 / math.sqrt(len(g))
+        spring = nx.spring_layout(g, seed=seed, weight="pull", k=k, iterations=80)
         members = np.flatnonzero(linked)
         pos[members] = _normalise(np.array([spring[int(i)] for i in members], float))
     if len(alone) and len(alone) < n:
