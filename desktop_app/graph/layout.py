@@ -14,6 +14,9 @@ import networkx as nx
 import numpy as np
 
 from desktop_app.graph.analysis import Chart
+from desktop_app.graph.build import KINDS
+
+KIND_ORDER = {kind: i for i, kind in enumerate([*KINDS, "event"])}
 
 LAYOUTS = ("force", "circular", "grouped")
 
@@ -28,7 +31,7 @@ def layout(chart: Chart, kind: str = "force", seed: int = 7) -> np.ndarray:
     if kind == "circular":
         pos = _circle(n)
     elif kind == "grouped":
-        pos = _grouped(chart, seed)
+        return _grouped(chart, seed)
     elif kind == "force":
         return _force(chart, seed)
     else:
@@ -68,26 +71,30 @@ def _circle(n: int, phase: float = 0.0) -> np.ndarray:
 
 
 def _grouped(chart: Chart, seed: int) -> np.ndarray:
-    """Each kind in its own cluster (force-directed within it), clusters on a circle,
-    each cluster's area after its number of nodes."""
-    kinds = list(dict.fromkeys(chart.kinds))
+    """Each kind in its own column, left to right (actors, places, sources, ...), a column
+    as wide as the square root of its number of nodes; force-directed within it."""
+    kinds = sorted(set(chart.kinds), key=lambda k: (KIND_ORDER.get(k, 99), k))
+    groups = [[i for i, x in enumerate(chart.kinds) if x == kind] for kind in kinds]
+    widths = np.array([math.sqrt(len(g)) for g in groups])
+    edges = np.cumsum(np.r_[0.0, widths]) / widths.sum() * 2 - 1  # column bounds in [-1, 1]
+    gap = 0.12 if len(groups) > 1 else 0.0
     pos = np.zeros((len(chart), 2))
-    centres = _circle(len(kinds), math.pi / 2) * (0 if len(kinds) == 1 else 1.0)
-    for k, kind in enumerate(kinds):
-        members = [i for i, x in enumerate(chart.kinds) if x == kind]
+    for k, members in enumerate(groups):
+        index = {m: j for j, m in enumerate(members)}
         g = nx.Graph()
         g.add_nodes_from(range(len(members)))
-        index = {m: j for j, m in enumerate(members)}
         for s, t, w in zip(chart.source, chart.target, chart.weight, strict=True):
             if int(s) in index and int(t) in index:
-                g.add_edge(index[int(s)], index[int(t)], weight=int(w))
-        if len(members) > 1:
-            spring = nx.spring_layout(g, seed=seed, k=1.6 / math.sqrt(len(members)))
+                g.add_edge(index[int(s)], index[int(t)], pull=1.0 + math.log(int(w)))
+        if len(members) > 2:
+            k_len = 2.0 / math.sqrt(len(members))
+            spring = nx.spring_layout(g, seed=seed, weight="pull", k=k_len)
             local = _normalise(np.array([spring[j] for j in range(len(members))], float))
-        else:
-            local = np.zeros((1, 2))
-        radius = 0.9 if len(kinds) == 1 else 0.25 + 0.45 * math.sqrt(len(members) / len(chart))
-        pos[members] = centres[k] * 1.3 + local * radius
+        else:  # one or two nodes: one above the other
+            local = np.c_[np.zeros(len(members)), np.linspace(-0.5, 0.5, len(members))]
+        low, high = edges[k] + gap / 2, edges[k + 1] - gap / 2
+        pos[members, 0] = low + (local[:, 0] + 1) / 2 * (high - low)
+        pos[members, 1] = local[:, 1]
     return pos
 
 

@@ -255,10 +255,18 @@ class LinksView(QWidget):
         self._picked_edges.clear()
         graph, chart = result.graph, result.chart
         capped = f" · {graph.capped_events:,} crowded events capped" if graph.capped_events else ""
-        self.status.setText(
-            f"{len(chart):,} of {graph.n_nodes:,} nodes · {len(chart.weight):,} of "
-            f"{graph.n_edges:,} links{capped}"
-        )
+        events = chart.kinds.count("event")
+        if events:
+            entities = len(chart) - events
+            self.status.setText(
+                f"{entities:,} of {graph.n_nodes:,} entities and {events:,} of their events · "
+                f"{len(chart.weight):,} links"
+            )
+        else:
+            self.status.setText(
+                f"{len(chart):,} of {graph.n_nodes:,} nodes · {len(chart.weight):,} of "
+                f"{graph.n_edges:,} links{capped}"
+            )
         self.canvas.show_chart(chart, result.positions, "No links among the visible events")
         self._fill_ranking()
         self._highlight()
