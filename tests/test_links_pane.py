@@ -50,6 +50,10 @@ def test_clicking_nodes_and_edges_selects_their_events_in_every_pane(
     make_main_window: Any, qtbot: Any, sample_project: Project
 ) -> None:
     window = make_main_window(sample_project)
+    # a first start keeps the table the tab shown; Links is the tab beside it
+    assert window.docks["links"] in window.tabifiedDockWidgets(window.docks["table"])
+    assert not window.docks["table"].visibleRegion().isEmpty()
+    assert window.docks["links"].visibleRegion().isEmpty()
     links = _shown(qtbot, window)
     view = links.view
     assert sorted(view.chart.labels) == sorted(
@@ -197,3 +201,19 @@ def test_shortest_path_ego_network_and_exports(
     assert (tmp_path / "ego.graphml").read_text(encoding="utf-8").count("<node ") == 3
     exports = window.features["exporting"]
     assert exports.panes()["Links"] is view
+
+
+def test_names_are_shown_as_text_never_as_markup(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
+    window = make_main_window(sample_project)
+    links = _shown(qtbot, window)
+    view = links.view
+    hostile = "<b>Bold</b><img src='/etc/passwd'>"
+    assert links.rename("Black Moon", hostile)
+    qtbot.waitUntil(lambda: hostile in view.chart.labels, timeout=WAIT_MS)
+    texts = [
+        view.rank_table.topLevelItem(i).text(0) for i in range(view.rank_table.topLevelItemCount())
+    ]
+    assert hostile in texts  # item text is plain: shown as typed
+    assert view.status.textFormat() == Qt.TextFormat.PlainText

@@ -201,6 +201,7 @@ def screenshot(
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = picture_of.grab().save(str(out))
     window.close()
+    settings.sync()  # written now, so nothing writes the file again once it is removed
     settings_file = out.with_suffix(".ini")
     if settings_file.exists():
         settings_file.unlink()

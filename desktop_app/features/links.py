@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
@@ -64,6 +64,12 @@ class Links(QObject):
             "links", "Links", self.view, Qt.DockWidgetArea.BottomDockWidgetArea,
             tabify_with="table",
         )  # fmt: skip
+        table = host.docks.get("table")
+        if table is not None and workbench.settings.value("window/state") is None:
+            # a first start: the table stays the tab shown (a tab bar exists once the
+            # window is shown, so on the event loop's first turn); a saved layout keeps
+            # whichever tab the analyst left on top
+            QTimer.singleShot(0, table.raise_)
         self._declare_actions()
 
     def _run(
