@@ -204,7 +204,7 @@ def test_shortest_path_ego_network_and_exports(
 
 
 def test_names_are_shown_as_text_never_as_markup(
-    make_main_window: Any, qtbot: Any, sample_project: Project
+    make_main_window: Any, qtbot: Any, sample_project: Project, tmp_path: Any
 ) -> None:
     window = make_main_window(sample_project)
     links = _shown(qtbot, window)
@@ -217,3 +217,8 @@ def test_names_are_shown_as_text_never_as_markup(
     ]
     assert hostile in texts  # item text is plain: shown as typed
     assert view.status.textFormat() == Qt.TextFormat.PlainText
+    svg = tmp_path / "chart.svg"
+    assert links.export_graph(svg) == "svg"
+    text = svg.read_text(encoding="utf-8")
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in text and "<b>" not in text and "<img" not in text
+    assert text.count("<circle ") == len(view.chart)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.features.host import Host
 from desktop_app.graph.export import write_graph
+from desktop_app.graph.svg import write_svg
 from desktop_app.store import actors as store
 from desktop_app.store.editing import EditError
 from desktop_app.store.guard import WriteBusy
@@ -87,8 +88,8 @@ class Links(QObject):
         add("links.merge", "&Merge actors…", self.merge_dialog, menu=menu, group=1,
             tip="Two actors that are the same one (undoable)")  # fmt: skip
         add("links.rename", "&Rename actor…", self.rename_dialog, menu=menu, group=1, order=1)
-        add("links.export", "Export &GraphML/GEXF…", self.export_dialog, menu=menu, group=2,
-            tip="The chart as drawn, for Gephi or networkx")  # fmt: skip
+        add("links.export", "Export &GraphML/GEXF/SVG…", self.export_dialog, menu=menu,
+            group=2, tip="The chart as drawn: for Gephi or networkx, or as a picture")  # fmt: skip
 
     # ------------------------------------------------------------------ analysis
     def show(self) -> None:
@@ -232,18 +233,23 @@ class Links(QObject):
 
     # ------------------------------------------------------------------ export
     def export_graph(self, path: Path) -> str:
-        """Write the chart as drawn to ``path`` (.graphml or .gexf); returns the kind."""
+        """Write the chart as drawn to ``path`` (.graphml, .gexf, or .svg for the
+        picture); returns the kind."""
         chart, graph = self.view.chart, self.view.graph
         if chart is None or graph is None:
             raise ValueError("the link chart is not drawn yet")
-        kind = write_graph(chart, graph.keys, path, self.wb.linker.frame.ids)
+        if path.suffix.lower() == ".svg":
+            write_svg(chart, self.view.canvas.positions, path)
+            kind = "svg"
+        else:
+            kind = write_graph(chart, graph.keys, path, self.wb.linker.frame.ids)
         self._say(f"Exported the link chart ({len(chart):,} nodes) as {kind}: {path}")
         return kind
 
     def export_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self.window, "Export the link chart", "links.graphml",
-            "GraphML (*.graphml);;GEXF for Gephi (*.gexf)",
+            "GraphML (*.graphml);;GEXF for Gephi (*.gexf);;SVG picture (*.svg)",
         )  # fmt: skip
         if name:
             try:

@@ -46,8 +46,8 @@ MENUS: dict[MenuId, tuple[str, int]] = {
     MenuId.FILE_EXPORT: ("&Export", 40),
     MenuId.EDIT: ("&Edit", 1),
     MenuId.VIEW: ("&View", 2),
-    MenuId.BRIEFING: ("&Briefing", 3),
-    MenuId.LINKS: ("&Links", 4),
+    MenuId.LINKS: ("&Links", 3),  # analysis of what the view shows, before presenting it
+    MenuId.BRIEFING: ("&Briefing", 4),
     MenuId.BRIEFING_SCREEN: ("Present &on screen", 30),
     MenuId.HELP: ("&Help", 9),
 }
