@@ -222,3 +222,32 @@ def test_names_are_shown_as_text_never_as_markup(
     text = svg.read_text(encoding="utf-8")
     assert "&lt;b&gt;Bold&lt;/b&gt;" in text and "<b>" not in text and "<img" not in text
     assert text.count("<circle ") == len(view.chart)
+
+
+def test_changes_made_while_a_chart_is_computed_are_computed_once_from_the_latest(
+    qtbot: Any, sample_project: Project
+) -> None:
+    from desktop_app.frame import EventFrame
+    from desktop_app.state.models import SelectionModel
+    from desktop_app.views.links import LinksView
+
+    frame = EventFrame.load(sample_project)
+    view = LinksView(SelectionModel())
+    qtbot.addWidget(view)
+    waiting: list[tuple[Any, tuple[Any, ...], Any]] = []
+    view.runner = lambda fn, args, done: waiting.append((fn, args, done))  # held, not run
+    view.set_frame(frame)
+    view.set_visible(np.ones(len(frame), bool))
+    assert len(waiting) == 1
+    implications = np.array([str(t).startswith("Implications") for t in frame.title])
+    view.set_visible(~implications)  # three changes while the first computation runs
+    view.top_n.setValue(3)
+    view.set_visible(implications)
+    assert len(waiting) == 1
+    fn, args, done = waiting.pop()
+    done(fn(*args))  # the first ends: its stale chart is not drawn, the latest is asked for
+    assert view.chart is None and len(waiting) == 1
+    fn, args, done = waiting.pop()
+    done(fn(*args))
+    assert view.chart is not None and not waiting
+    assert sorted(view.chart.labels) == sorted([PLA, *FELLOWS])

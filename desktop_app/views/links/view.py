@@ -11,6 +11,7 @@ edges its events make.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,7 @@ CHOICES: dict[str, tuple[str, tuple[str, ...], bool]] = {
 }
 LAYOUT_NAMES = {"force": "Force-directed", "circular": "Circular", "grouped": "Grouped by kind"}
 DEFAULT_TOP_N = 60
+log = logging.getLogger("sightline.links")
 Runner = Callable[[Callable[..., Any], tuple[Any, ...], Callable[[Any], None]], None]
 
 
@@ -106,6 +108,16 @@ def compute_chart(
     )
 
 
+def _compute_or_error(*args: Any) -> ChartResult | Exception:
+    """:func:`compute_chart`, its failure returned (logged with its traceback) so the
+    pane always learns that the computation ended."""
+    try:
+        return compute_chart(*args)
+    except Exception as exc:  # a bug: the pane says so, the log has the traceback
+        log.error("the link chart could not be computed", exc_info=exc)
+        return exc
+
+
 class LinksView(QWidget):
     """The link chart, its controls and its ranking.
 
@@ -126,6 +138,8 @@ class LinksView(QWidget):
         self.ranks: list[Rank] = []
         self.focus: tuple[str, tuple[str, ...]] | None = None
         self._generation = 0
+        self._busy = False  # a computation is running
+        self._stale = False  # and the state changed since it started
         self._picked_nodes: set[int] = set()  # chart positions picked here
         self._picked_edges: set[int] = set()
         self._build_widgets()
@@ -231,9 +245,18 @@ class LinksView(QWidget):
         return ids
 
     def refresh(self) -> None:
-        """Compute the chart again (on the runner); the old one stays until then."""
+        """Compute the chart again (on the runner); the old one stays until then. One
+        computation at a time: changes made meanwhile (a brush dragged over a million
+        events) are computed once, when it ends, from the latest state."""
         self._generation += 1
         self.whole.setEnabled(self.focus is not None)
+        if self._busy:
+            self._stale = True
+            return
+        self._start()
+
+    def _start(self) -> None:
+        self._busy, self._stale = True, False
         args = (
             self._generation,
             self.frame,
@@ -244,12 +267,18 @@ class LinksView(QWidget):
             self.focus,
             self.graph,
         )
-        self.runner(compute_chart, args, self._computed)
+        self.runner(_compute_or_error, args, self._computed)
 
     def _computed(self, result: object) -> None:
-        assert isinstance(result, ChartResult)
-        if result.generation != self._generation:
-            return  # the filters or the controls changed meanwhile
+        self._busy = False
+        if self._stale or (
+            isinstance(result, ChartResult) and result.generation != self._generation
+        ):
+            self._start()  # the filters or the controls changed meanwhile
+            return
+        if not isinstance(result, ChartResult):
+            self.status.setText(f"The link chart could not be drawn: {result}")
+            return
         self.graph, self.chart, self.ranks = result.graph, result.chart, result.ranks
         self._picked_nodes.clear()
         self._picked_edges.clear()
@@ -280,6 +309,7 @@ class LinksView(QWidget):
             item = _RankItem([rank.label, f"{rank.events:,}", f"{rank.degree:,}",
                               f"{rank.betweenness:.3f}"])  # fmt: skip
             item.setData(0, Qt.ItemDataRole.UserRole, rank.node)
+            item.setToolTip(0, plain_text.tooltip(f"{rank.label} ({rank.kind})"))
             for col, value in enumerate((rank.events, rank.degree, rank.betweenness), 1):
                 item.setData(col, Qt.ItemDataRole.UserRole, value)
             table.addTopLevelItem(item)
