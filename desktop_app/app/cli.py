@@ -6,7 +6,9 @@
     sightline export OUT            write every event as .csv, .geojson or .kml
     sightline info                  counts and date span of a project
     sightline undo-import BATCH     remove everything one import added
-    sightline screenshot OUT.png    render the main window offscreen to a PNG
+    sightline links                 the link chart (who shares events) as text or JSON
+                                    (--kind, --top, --graphml FILE, --gexf FILE)
+    sightline screenshot OUT.png    render the main window (or --pane ID) offscreen to a PNG
     sightline animate OUT.mp4       render a time playback to a video (or .gif)
     sightline upgrade --project URL upgrade a shared (PostgreSQL) project's schema
     sightline --self-test           check this installation offscreen (exit 0 when it works)
@@ -124,6 +126,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     project_arg(upgrade)
 
+    links = sub.add_parser("links", help="the link chart: entities that share events")
+    project_arg(links)
+    links.add_argument(
+        "--kind",
+        default="actors",
+        choices=["actors", "places", "sources", "categories", "mixed"],
+        help="what the nodes are (mixed: actors, places and sources); default actors",
+    )
+    links.add_argument("--top", type=int, help="only the N nodes with most events")
+    links.add_argument("--graphml", type=Path, metavar="FILE", help="also write GraphML")
+    links.add_argument("--gexf", type=Path, metavar="FILE", help="also write GEXF (Gephi)")
+    links.add_argument("--json", action="store_true", help="print one JSON object")
+
     shot = sub.add_parser("screenshot", help="render the main window to a PNG, offscreen")
     shot.add_argument("out", type=Path)
     project_arg(shot)
@@ -135,6 +150,9 @@ def _parser() -> argparse.ArgumentParser:
         help="event id to select first (repeatable)",
     )
     shot.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+    shot.add_argument(
+        "--pane", help="only this pane (a dock id: links, timeline, table, ...), at --size"
+    )
 
     anim = sub.add_parser(
         "animate", help="render a time playback (map, timeline, dates) to an MP4 or a GIF"
@@ -202,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "screenshot":
             from desktop_app.app.main import screenshot
 
-            return screenshot(project, args.out, args.select, args.size)
+            return screenshot(project, args.out, args.select, args.size, pane=args.pane)
+        if args.command == "links":
+            return _links(args, project)
         if args.command == "animate":
             from desktop_app.app.animate import animate
 
@@ -395,4 +415,36 @@ def _undo(args: argparse.Namespace, project_target: str | None) -> int:
     finally:
         project.close()  # type: ignore[attr-defined]
     print(f"Removed import batch {args.batch}: {removed:,} events.")
+    return 0
+
+
+def _links(args: argparse.Namespace, project_target: str | None) -> int:
+    from desktop_app.app.cli_commands import UsageError, links_graph
+
+    if args.top is not None and args.top < 1:
+        return _fail("--top must be at least 1")
+    if project_target and "://" not in project_target and not Path(project_target).exists():
+        return _fail(f"no project {project_target}")
+    files = [f for f in (args.graphml, args.gexf) if f is not None]
+    project = _open(project_target)
+    try:
+        graph = links_graph(project, args.kind, args.top, files)  # type: ignore[arg-type]
+    except UsageError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write the graph: {exc.strerror or exc}")
+    finally:
+        project.close()  # type: ignore[attr-defined]
+    if args.json:
+        print(json.dumps(graph, ensure_ascii=False))
+        return 0
+    nodes, edges = graph["nodes"], graph["edges"]
+    assert isinstance(nodes, list) and isinstance(edges, list)
+    print(f"{len(nodes):,} {args.kind}, {len(edges):,} links")
+    labels = {n["id"]: n["label"] for n in nodes}
+    for edge in sorted(edges, key=lambda e: -int(e["weight"]))[:20]:
+        pair = f"{labels[edge['source']]} — {labels[edge['target']]}"
+        print(f"  {pair}: {edge['weight']:,} shared events")
+    for path in files:
+        print(f"wrote {path}")
     return 0

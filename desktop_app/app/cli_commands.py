@@ -236,3 +236,40 @@ def with_mapping(
         mapping=mapping,
         date_order=options.date_order or request.date_order,
     )
+
+
+# ---------------------------------------------------------------------- links
+LINK_KINDS = {
+    "actors": ("actor",),
+    "places": ("place",),
+    "sources": ("source",),
+    "categories": ("category",),
+    "mixed": ("actor", "place", "source"),
+}
+
+
+def links_graph(
+    project: Project,
+    kind: str,
+    top: int | None = None,
+    graph_files: Sequence[Path] = (),
+) -> dict[str, object]:
+    """``sightline links``: every node of that kind (or the ``top`` by events) and the
+    edges among them, as one JSON object; each of ``graph_files`` gets the same graph
+    as GraphML or GEXF (by its suffix)."""
+    from desktop_app.frame.cache import load_frame
+    from desktop_app.graph.analysis import chart_of, top_nodes
+    from desktop_app.graph.build import build_graph
+    from desktop_app.graph.export import chart_json, write_graph
+
+    for path in graph_files:
+        if path.suffix.lower() not in (".graphml", ".gexf"):
+            raise UsageError(f"cannot tell the graph format of {path.name}: use .graphml or .gexf")
+        if not path.parent.is_dir():
+            raise UsageError(f"cannot write {path}: no folder {path.parent}")
+    frame = load_frame(project)
+    graph = build_graph(frame, None, LINK_KINDS[kind])
+    chart = chart_of(graph, top_nodes(graph, top if top is not None else graph.n_nodes))
+    for path in graph_files:
+        write_graph(chart, graph.keys, path, frame.ids)
+    return chart_json(chart, graph.keys, frame.ids)

@@ -18,6 +18,7 @@ from desktop_app.store.project import Project, default_project_path
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
 
     from desktop_app.shell.window import MainWindow
 
@@ -32,7 +33,7 @@ def build_window(
     from PySide6.QtCore import QSettings
 
     from desktop_app.app import logs
-    from desktop_app.features import playback, projects
+    from desktop_app.features import links, playback, projects
     from desktop_app.features.briefing import briefing
     from desktop_app.features.editing import editing
     from desktop_app.features.exporting import exporting
@@ -54,6 +55,7 @@ def build_window(
         "exporting": exporting.install(workbench, shell),
         "editing": editing.install(workbench, shell),
         "playback": playback.install(workbench, shell),
+        "links": links.install(workbench, shell),
         "help": help_feature.install(workbench, shell, logs.log_path() or logs.log_dir()),
     }
     shell.finish()
@@ -151,8 +153,10 @@ def screenshot(
     select: list[int],
     size: str = "1600x1000",
     timeout_s: float = 60.0,
+    pane: str | None = None,
 ) -> int:
-    """Render the main window offscreen, once every pane (the map page too) is drawn."""
+    """Render the main window offscreen, once every pane (the map page too) is drawn;
+    with ``pane`` (a dock id), that pane alone, floated at ``size``."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
     app = _application(offscreen=True)
@@ -188,9 +192,25 @@ def screenshot(
         window.workbench.selection.set(select, active=select[0])
         window.zoom_to_selection()
     _wait_for_map_to_settle(window, clock, timeout_s)
+    picture_of: QWidget = window
+    if pane is not None:
+        dock = window.docks.get(pane)
+        if dock is None:
+            window.close()
+            print(
+                f"sightline: no pane {pane!r} (panes: {', '.join(window.docks)})", file=sys.stderr
+            )
+            return 2
+        dock.setFloating(True)
+        dock.resize(width, height)
+        dock.show()
+        dock.raise_()
+        _wait_for_tasks(window, clock, timeout_s)
+        picture_of = dock.widget()
     out.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(out))
+    ok = picture_of.grab().save(str(out))
     window.close()
+    settings.sync()  # written now, so nothing writes the file again once it is removed
     settings_file = out.with_suffix(".ini")
     if settings_file.exists():
         settings_file.unlink()
@@ -223,4 +243,20 @@ def _wait_for_map_to_settle(window: object, clock: object, timeout_s: float) -> 
             loop.quit()
 
     QTimer.singleShot(300, ask)  # a move sent just now has not started yet
+    loop.exec()
+
+
+def _wait_for_tasks(window: MainWindow, clock: object, timeout_s: float) -> None:
+    """Wait until the window's background work (a pane's chart, say) has finished."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+
+    def check() -> None:
+        if not window.workbench.tasks.tasks or clock.elapsed() > timeout_s * 1000:  # type: ignore[attr-defined]
+            QTimer.singleShot(100, loop.quit)  # the results are drawn on the next turn
+        else:
+            QTimer.singleShot(50, check)
+
+    QTimer.singleShot(50, check)
     loop.exec()

@@ -29,6 +29,7 @@ class MenuId(StrEnum):
     EDIT = "edit"
     VIEW = "view"
     BRIEFING = "briefing"
+    LINKS = "links"
     BRIEFING_SCREEN = "briefing.screen"
     HELP = "help"
 
@@ -45,7 +46,8 @@ MENUS: dict[MenuId, tuple[str, int]] = {
     MenuId.FILE_EXPORT: ("&Export", 40),
     MenuId.EDIT: ("&Edit", 1),
     MenuId.VIEW: ("&View", 2),
-    MenuId.BRIEFING: ("&Briefing", 3),
+    MenuId.LINKS: ("&Links", 3),  # analysis of what the view shows, before presenting it
+    MenuId.BRIEFING: ("&Briefing", 4),
     MenuId.BRIEFING_SCREEN: ("Present &on screen", 30),
     MenuId.HELP: ("&Help", 9),
 }

@@ -97,7 +97,12 @@ def step_stack(stack: QUndoStack, *, undoing: bool) -> tuple[bool, str | None]:
     if not (stack.canUndo() if undoing else stack.canRedo()):
         return False, None
     command = stack.command(stack.index() - 1 if undoing else stack.index())
-    assert isinstance(command, StoreStep)
+    if not isinstance(command, StoreStep):  # a command that writes in its own undo/redo
+        if undoing:
+            stack.undo()
+        else:
+            stack.redo()
+        return True, None
     if not command.attempt(command.revert if undoing else command.apply):
         verb = "Undo" if undoing else "Redo"
         return False, f"{verb} of “{command.text()}” failed: {command.error}"

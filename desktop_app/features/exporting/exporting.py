@@ -250,13 +250,19 @@ class Exports(QObject):
     def panes(self) -> dict[str, QWidget]:
         """The panes a PNG can be made of, by name."""
         host = self.host
-        return {
+        panes: dict[str, QWidget] = {
             "Map": host.map,
             "Timeline": host.timeline,
             "Table": host.table,
             "Details": host.details,
             "Filters": host.filters_view,
         }
+        builtin = {"map", "timeline", "table", "details", "filters"}
+        for dock_id, dock in host.docks.items():  # the panes other features docked
+            widget = dock.widget()
+            if dock_id not in builtin and widget is not None:
+                panes.setdefault(dock.windowTitle(), widget)
+        return panes
 
     def png_pane_dialog(self) -> None:
         names = list(self.panes())
