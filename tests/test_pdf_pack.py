@@ -43,7 +43,7 @@ def test_pack_of_the_sample_story(
     path = tmp_path / "pack.pdf"
     with qtbot.waitSignal(window.features["briefing"].pack_written, timeout=WAIT_MS) as written:
         capture = window.features["briefing"].export_pack(story, path)
-    assert written.args == [str(path), 4]
+    assert written.args == [str(path), 5]  # the cover, three steps, the link chart
     assert (
         window.workbench.filters.filters,
         window.workbench.selection.ids,
@@ -64,8 +64,10 @@ def test_pack_of_the_sample_story(
     assert land.name() in colours
 
     pages = _pages(path)
-    assert len(pages) == 4
-    cover, *step_pages = pages
+    assert len(pages) == 5
+    cover, *step_pages, chart_page = pages
+    assert "LINK CHART" in chart_page and "Who shares events" in chart_page
+    assert capture._chart_image() is not None  # the steps' actors share events
     assert "Russia–China airborne cooperation" in cover  # noqa: RUF001 (typography)
     assert "3 views" in cover
     # a file's name; a server project's user@host/db (never the URL with its password)
@@ -73,7 +75,7 @@ def test_pack_of_the_sample_story(
     assert name in cover
     for number, text in enumerate(pages, start=1):
         assert text.count(CLASSIFICATION) == 2, (number, text)  # top and bottom
-        assert f"Page {number} of 4" in text
+        assert f"Page {number} of 5" in text
     frame = window.workbench.linker.frame
     for step, text in zip(steps, step_pages, strict=True):
         assert step.title in text and step.note in text

@@ -179,8 +179,11 @@ def build_html(
     steps: Sequence[HtmlStep],
     classification: str = "",
     story: bool = False,
+    chart_svg: str | None = None,
 ) -> str:
-    """The whole page as one string (at most ``MAX_EVENTS`` events are written)."""
+    """The whole page as one string (at most ``MAX_EVENTS`` events are written).
+    ``chart_svg``: the link chart of the events (``graph.svg.actors_svg``: its labels
+    are escaped there), shown under the timeline."""
     rows: list[dict[str, Any]] = []
     total = 0
     for event in events:
@@ -233,7 +236,7 @@ def build_html(
 <aside><h3>Events <span id="sl-count"></span></h3><div id="sl-detail"></div>
 <ol id="sl-list"></ol></aside></main>
 <svg id="sl-timeline" role="img" aria-label="Timeline of the events"></svg>
-<footer><span id="sl-footnote"></span></footer>
+{_chart_section(chart_svg)}<footer><span id="sl-footnote"></span></footer>
 <div class="classification" id="sl-class-bottom">{line}</div>
 <script type="application/json" id="sl-data">{script_json(data)}</script>
 <script type="application/json" id="sl-basemap">{basemap_json()}</script>
@@ -244,6 +247,15 @@ def build_html(
 """
 
 
+def _chart_section(chart_svg: str | None) -> str:
+    if not chart_svg:
+        return ""
+    return (
+        '<section id="sl-links"><h3>Who shares events: actors linked by the events they'
+        f" share (line width: how many)</h3>\n{chart_svg}</section>\n"
+    )
+
+
 def write_html(
     path: Path,
     title: str,
@@ -251,9 +263,10 @@ def write_html(
     steps: Sequence[HtmlStep],
     classification: str = "",
     story: bool = False,
+    chart_svg: str | None = None,
 ) -> int:
     """Write the page; returns its size in bytes."""
-    text = build_html(title, events, steps, classification, story)
+    text = build_html(title, events, steps, classification, story, chart_svg)
     data = text.encode("utf-8")
     Path(path).write_bytes(data)
     return len(data)

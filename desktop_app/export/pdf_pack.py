@@ -77,6 +77,7 @@ class PackDocument:
     classification: str = ""
     created: datetime = field(default_factory=datetime.now)
     steps: tuple[PackStep, ...] = ()
+    chart_image: QImage | None = None  # the link chart of the steps' events, a last page
 
 
 def date_text(start: int, end: int | None, precision: int) -> str:
@@ -135,7 +136,7 @@ def write_pack(path: Path | str, document: PackDocument) -> int:
             QMarginsF(0, 0, 0, 0),
         )
     )
-    pages = 1 + len(document.steps)
+    pages = 1 + len(document.steps) + (document.chart_image is not None)
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write a PDF to {path}")
@@ -148,6 +149,10 @@ def write_pack(path: Path | str, document: PackDocument) -> int:
             writer.newPage()
             _step_page(painter, document, step, number - 1)
             _frame_page(painter, document, number, pages)
+        if document.chart_image is not None:
+            writer.newPage()
+            _chart_page(painter, document, document.chart_image)
+            _frame_page(painter, document, pages, pages)
     finally:
         painter.end()
     return pages
@@ -308,6 +313,32 @@ def _cover(painter: QPainter, document: PackDocument) -> None:
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
         )
         y += 18
+
+
+def _chart_page(painter: QPainter, document: PackDocument, image: QImage) -> None:
+    """The last page: who shares the pack's events (the actors' link chart)."""
+    width = PAGE.width() - 2 * MARGIN
+    _text(
+        painter,
+        QRectF(MARGIN, MARGIN, width, 12),
+        f"{document.title.upper()}  ·  LINK CHART",
+        7.5,
+        MUTED,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        bold=True,
+    )
+    _text(
+        painter,
+        QRectF(MARGIN, MARGIN + 16, width, 22),
+        "Who shares events: the actors of the pack's events, linked by the events they "
+        "share (line width: how many)",
+        13,
+        INK,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        bold=True,
+    )
+    top = MARGIN + 46
+    _image(painter, image, QRectF(MARGIN, top, width, PAGE.height() - top - MARGIN - 16))
 
 
 def _step_page(painter: QPainter, document: PackDocument, step: PackStep, number: int) -> None:

@@ -13,8 +13,10 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from desktop_app.graph.analysis import Chart
-from desktop_app.graph.layout import place_labels
+from desktop_app.frame.event_frame import EventFrame
+from desktop_app.graph.analysis import Chart, chart_of, top_nodes
+from desktop_app.graph.build import build_graph
+from desktop_app.graph.layout import layout, place_labels
 
 COLOURS = {
     "actor": "#d95f02",
@@ -82,8 +84,20 @@ def chart_svg(
     return "\n".join(out) + "\n"
 
 
+def actors_svg(
+    frame: EventFrame, visible: np.ndarray | None, top_n: int = 40, **size: int
+) -> str | None:
+    """The actors' chart of these events (the ``top_n`` with most events, force layout)
+    as SVG, for an exported page; None when no two actors share an event."""
+    graph = build_graph(frame, visible, ("actor",))
+    chart = chart_of(graph, top_nodes(graph, top_n))
+    if len(chart) == 0 or len(chart.weight) == 0:
+        return None
+    return chart_svg(chart, layout(chart, "force"), **size)
+
+
 def write_svg(chart: Chart, positions: np.ndarray, path: Path, **size: int) -> None:
     path.write_text(chart_svg(chart, positions, **size), encoding="utf-8")
 
 
-__all__ = ["chart_svg", "write_svg"]
+__all__ = ["actors_svg", "chart_svg", "write_svg"]

@@ -20,13 +20,15 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain.periods import span_caption
 from desktop_app.export.pdf_pack import PackDocument, PackStep, pack_events, write_pack
 from desktop_app.features.briefing.snapshots import MainStage, apply_view, capture_view
+from desktop_app.graph.svg import actors_svg
 from desktop_app.state.models import ViewState
 from desktop_app.state.snapshot import ViewSnapshot
 from desktop_app.views.timeline import TimelineView
@@ -101,6 +103,7 @@ class PackCapture(QObject):
         self._before: ViewSnapshot | None = None
         self._deadline = 0.0
         self._settled_polls = 0
+        self._shown_ids: set[int] = set()  # every step's events: the link chart's
         self.curtain: Curtain | None = None
 
     def start(self) -> None:
@@ -187,6 +190,7 @@ class PackCapture(QObject):
             mask = window.linker.visible & frame.time_mask(t0, t1)
             ids = frame.ids[np.flatnonzero(mask)].tolist()
             label = "Events in view"
+        self._shown_ids.update(int(i) for i in ids)
         events, total = pack_events(window.project, frame, ids)
         t0, t1 = step.timeline or window.timeline.time_range
         assert self._timeline is not None
@@ -208,6 +212,22 @@ class PackCapture(QObject):
         self._next()
 
     # ------------------------------------------------------------------ end
+    def _chart_image(self) -> QImage | None:
+        """The actors' link chart of every step's events, as a picture for its page."""
+        frame = self.window.linker.frame
+        svg = actors_svg(frame, frame.ids_mask(self._shown_ids), width=1500, height=900)
+        if svg is None:
+            return None
+        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        image = QImage(1500, 900, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        try:
+            renderer.render(painter)
+        finally:
+            painter.end()
+        return image
+
     def _write(self) -> None:
         self.window.map.set_presenting(1.0)
         if self._timeline is not None:
@@ -230,6 +250,7 @@ class PackCapture(QObject):
             project=name,
             classification=self.classification,
             steps=tuple(self._pages),
+            chart_image=self._chart_image(),
         )
         try:
             pages = write_pack(self.path, document)

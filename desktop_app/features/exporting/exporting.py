@@ -31,6 +31,7 @@ from desktop_app.export.records import export_events, visible_ids
 from desktop_app.features.exporting.png_capture import DEFAULT_RATIO, PngCapture
 from desktop_app.features.host import Host
 from desktop_app.frame.visible import visible_mask
+from desktop_app.graph.svg import actors_svg
 from desktop_app.state.snapshot import ViewSnapshot, story_steps
 from desktop_app.store.views_repo import ViewsRepository
 from desktop_app.views import plain_text
@@ -178,6 +179,7 @@ class Exports(QObject):
             [step],
             self._classification(),
             story=False,
+            chart_svg=actors_svg(self.wb.linker.frame, self.wb.linker.visible),
         )
         self._done(path, "html", f"this view as HTML ({size / 1e6:.1f} MB)")
         return size
@@ -242,6 +244,7 @@ class Exports(QObject):
             steps,
             self._classification(),
             story=True,
+            chart_svg=actors_svg(frame, wanted),
         )
         self._done(path, "html", f"the story “{title}” as HTML ({size / 1e6:.1f} MB)")
         return size
