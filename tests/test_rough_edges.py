@@ -189,3 +189,30 @@ def test_at_1280x800_the_map_keeps_over_half_of_the_window(
         window.workbench.project = None
         window.close()
         shiboken6.delete(window)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_details_and_filters_have_menus_and_a_value_can_be_shown_alone(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
+    window = make_main_window(sample_project)
+    menus, wb = window.context_menus, window.workbench
+    frame = wb.linker.frame
+    wb.selection.set([int(frame.ids[0])], active=int(frame.ids[0]))
+    window.details.customContextMenuRequested.emit(QPoint(20, 20))
+    assert {"edit.copy", "edit.edit_event", "view.zoom_to_selection"} <= set(_ids(menus.last))
+    menus.last.hide()
+
+    window.filters_view.customContextMenuRequested.emit(QPoint(5, 5))
+    assert "edit.clear_filters" in _ids(menus.last)
+    menus.last.hide()
+    facet_list = window.filters_view.facets["actor"]
+    item = facet_list.topLevelItem(0)
+    value = item.data(0, Qt.ItemDataRole.UserRole)
+    facet_list.customContextMenuRequested.emit(facet_list.visualItemRect(item).center())
+    only = menus.last.actions()[0]
+    assert only.text() == f"Show only “{value}”"  # the value's own words, as text
+    only.trigger()
+    assert wb.filters.filters.facets == {"actor": frozenset({value})}
+    assert int(wb.linker.visible.sum()) == int(frame.facet_mask("actor", {value}).sum())
+    menus.last.hide()

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from desktop_app.views.filters import FiltersView
+from desktop_app.views.filters.pane import FacetList, value_label
 from desktop_app.views.map import MapView
 from desktop_app.views.table import TableView
 from desktop_app.views.timeline import TimelineView
@@ -24,6 +27,11 @@ EVENT_ACTIONS = (
     "edit.edit_event", "edit.edit_place", "edit.delete_event", SEPARATOR,
     "edit.select_visible", "edit.clear_selection",
 )  # fmt: skip
+DETAILS_ACTIONS = (
+    "edit.copy", SEPARATOR, "view.zoom_to_selection", SEPARATOR, "edit.edit_event",
+    "edit.edit_place", "edit.new_source", "edit.delete_event",
+)  # fmt: skip
+FILTER_ACTIONS = ("edit.clear_filters", "edit.find", SEPARATOR, "edit.select_visible")
 MAP_ACTIONS = (
     "view.zoom_to_selection", "view.fit_all", SEPARATOR, "edit.copy", "edit.edit_event",
     SEPARATOR, "edit.select_visible", "edit.clear_selection", "edit.clear_filters",
@@ -87,6 +95,45 @@ class ContextMenus:
             self.show(EVENT_ACTIONS, canvas.mapToGlobal(pos))
 
         canvas.customContextMenuRequested.connect(requested)
+
+    def attach_details(self, details: QWidget) -> None:
+        details.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        details.customContextMenuRequested.connect(
+            lambda pos: self.show(DETAILS_ACTIONS, details.mapToGlobal(pos))
+        )
+
+    def attach_filters(self, filters: FiltersView) -> None:
+        """The pane's own actions; on a facet's value also "Show only" it."""
+        filters.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        filters.customContextMenuRequested.connect(
+            lambda pos: self.show(FILTER_ACTIONS, filters.mapToGlobal(pos))
+        )
+        for facet_list in filters.facets.values():
+            facet_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            facet_list.customContextMenuRequested.connect(
+                lambda pos, fl=facet_list: self._facet_menu(fl, pos)
+            )
+
+    def _facet_menu(self, facet_list: FacetList, pos: QPoint) -> QMenu:
+        item = facet_list.itemAt(pos)
+        value = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        menu = self.show(FILTER_ACTIONS, facet_list.viewport().mapToGlobal(pos))
+        if value is not None:
+            # the value is data: "&" would be read as a shortcut marker, so it is doubled
+            label = value_label(facet_list.facet, str(value)).replace("&", "&&")
+            only = QAction(f"Show only “{label}”", menu)
+            only.triggered.connect(
+                lambda _c=False: self.wb.filters.set_facet(
+                    facet_list.facet, frozenset({str(value)}), source=None
+                )
+            )
+            if menu.actions():
+                first = menu.actions()[0]
+                menu.insertAction(first, only)
+                menu.insertSeparator(first)
+            else:
+                menu.addAction(only)
+        return menu
 
     def attach_map(self, map_view: MapView) -> None:
         map_view.context_menu_requested.connect(lambda at: self.show(MAP_ACTIONS, at))

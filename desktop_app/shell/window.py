@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.context_menus.attach_table(self.table)
         self.context_menus.attach_timeline(self.timeline)
         self.context_menus.attach_map(self.map)
+        self.context_menus.attach_details(self.details)
+        self.context_menus.attach_filters(self.filters_view)
         self._menus: dict[MenuId, QMenu] = {}
         wb.actions.changed.connect(self._menu_changed)
         wb.selection.changed.connect(lambda _s: self._update_status())

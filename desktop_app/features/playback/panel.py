@@ -39,15 +39,18 @@ class PlaybackPanel(QWidget):
                                  playback.stop)  # fmt: skip
         self.width_box = QComboBox()
         self.width_box.setToolTip("How much time each window shows (or all time so far)")
+        self.width_box.setAccessibleName("Playback window")
         for label, code in WIDTHS:
             self.width_box.addItem(label, code)
         self.width_box.setCurrentIndex(1)
         self.step_box = QComboBox()
         self.step_box.setToolTip("How far each step moves the window")
+        self.step_box.setAccessibleName("Playback step")
         for label, code in STEPS:
             self.step_box.addItem(label, code)
         self.speed_box = QComboBox()
         self.speed_box.setToolTip("Steps per second")
+        self.speed_box.setAccessibleName("Playback speed")
         for value in SPEEDS:
             self.speed_box.addItem(f"{value:g}/s", value)
         self.speed_box.setCurrentIndex(SPEEDS.index(playback.speed))
@@ -55,6 +58,7 @@ class PlaybackPanel(QWidget):
         self.loop_box.setToolTip("Start again from the first window after the last")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip("Move to a window")
+        self.slider.setAccessibleName("Playback position")
         self.slider.setRange(0, 0)
         self.caption = plain_text.label("Press play to watch the events period by period")
         self.caption.setObjectName("playbackCaption")

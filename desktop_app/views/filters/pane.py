@@ -173,6 +173,7 @@ class FiltersView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search titles and descriptions…")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the events' titles and descriptions")
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -185,6 +186,7 @@ class FiltersView(QWidget):
             (self.date_to, "to, e.g. 2025-06"),
         ):
             field.setPlaceholderText(hint)
+            field.setAccessibleName(f"Time window {hint.split(',')[0]}")
             field.setClearButtonEnabled(True)
             field.editingFinished.connect(self._apply_window)
             # the clear button (or deleting the text) lifts that bound at once
@@ -209,6 +211,7 @@ class FiltersView(QWidget):
             title = QLabel(label)
             title.setStyleSheet("font-weight: 600; margin-top: 6px")
             facet_list = FacetList(facet)
+            facet_list.setAccessibleName(f"{label}: values to filter on")
             facet_list.picked.connect(self._apply_facet)
             self.facets[facet] = facet_list
             facet_layout.addWidget(title)

@@ -147,6 +147,7 @@ class LinksView(QWidget):
 
     def _build_widgets(self) -> None:
         self.kind = QComboBox()
+        self.kind.setAccessibleName("Link chart of")
         for choice, (words, _k, _e) in CHOICES.items():
             self.kind.addItem(words, choice)
         self.top_n = QSpinBox()
@@ -155,6 +156,7 @@ class LinksView(QWidget):
         self.top_n.setPrefix("Top ")
         self.top_n.setToolTip("How many nodes to draw: those with most events")
         self.layout_kind = QComboBox()
+        self.layout_kind.setAccessibleName("Link chart layout")
         for name, words in LAYOUT_NAMES.items():
             self.layout_kind.addItem(words, name)
         self.whole = QPushButton("Whole chart")
@@ -168,6 +170,7 @@ class LinksView(QWidget):
         self.canvas = ChartCanvas()
         self.canvas.clicked.connect(self._clicked)
         self.rank_table = QTreeWidget()
+        self.rank_table.setAccessibleName("Ranking of the chart's nodes")
         self.rank_table.setRootIsDecorated(False)
         self.rank_table.setHeaderLabels(["Name", "Events", "Degree", "Betweenness"])
         self.rank_table.setSortingEnabled(True)

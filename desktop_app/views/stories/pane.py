@@ -88,6 +88,7 @@ class StoriesView(QWidget):
         self._stories: list[StoryRecord] = []
 
         self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Stories and their saved views")
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)

@@ -106,6 +106,7 @@ class TimelineView(QWidget):
         ):
             field.setPlaceholderText(tip.split(":")[0])
             field.setToolTip(tip)
+            field.setAccessibleName(f"Timeline range {tip.split(':')[0].lower()}")
             field.setMaximumWidth(140)
             field.editingFinished.connect(self._apply_fields)
         self.fit_all_button = QPushButton("Fit all", self)
@@ -120,6 +121,7 @@ class TimelineView(QWidget):
         )
         self.lanes_box = QComboBox(self)
         self.lanes_box.setToolTip("What the lanes are: one per value of this field")
+        self.lanes_box.setAccessibleName("Timeline lanes by")
         for facet in LANE_FACETS:
             self.lanes_box.addItem("No lanes" if facet == "none" else facet.capitalize(), facet)
         self.lanes_box.currentIndexChanged.connect(
