@@ -82,7 +82,8 @@ class Links(QObject):
         add, menu = self.wb.actions.add, MenuId.LINKS
         add("links.ego", "&Ego network of the picked node", self.ego, menu=menu,
             tip="The picked node and everything linked to it")  # fmt: skip
-        add("links.whole", "&Whole chart", self.view.show_all, menu=menu, order=1)
+        add("links.whole", "&Whole chart", self.view.show_all, menu=menu, order=1,
+            tip="Back from an ego network or a path to the top nodes")  # fmt: skip
         add("links.path", "&Shortest path…", self.path_dialog, menu=menu, order=2,
             tip="The fewest links between two actors, and the events along them")  # fmt: skip
         add("links.merge", "&Merge actors…", self.merge_dialog, menu=menu, group=1,

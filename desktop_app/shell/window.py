@@ -10,8 +10,11 @@ from the registry, again whenever a menu's entries change.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.dates import Precision, from_seconds, iso_text
+from desktop_app.shell import theme
 from desktop_app.shell.context_menus import ContextMenus
 from desktop_app.state.models import Filters
 from desktop_app.views import plain_text
@@ -107,6 +111,10 @@ class MainWindow(QMainWindow):
         layout, restore the analyst's, and start the workbench."""
         self.render_menus()
         self._default_state = self.saveState()
+        self.set_theme(str(self.settings.value(theme.SETTING, "system")))
+        hints = QGuiApplication.styleHints()
+        if hints is not None:  # the system turns dark or light: so does "as the system"
+            hints.colorSchemeChanged.connect(self._system_theme_changed)
         self._restore_layout()
         self.workbench.start()
 
@@ -149,10 +157,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.docks["filters"], self.docks["details"]], side, Qt.Orientation.Horizontal
         )
-        bottom = max(260, min(430, height * 2 // 5))
+        # two fifths, and the height of the tab bar the table shares with Playback and Links
+        bottom = max(280, min(450, height * 2 // 5 + 20))
         self.resizeDocks(
             [self.docks["timeline"], self.docks["table"]],
-            [bottom // 2, bottom - bottom // 2],  # the table shares its dock with tabs
+            [bottom * 11 // 20, bottom * 9 // 20],
             Qt.Orientation.Vertical,
         )
 
@@ -173,6 +182,22 @@ class MainWindow(QMainWindow):
         if self._fit_on_show:
             self._fit_on_show = False
             self.size_docks(self.width(), self.height())
+
+    def set_theme(self, mode: str) -> None:
+        """Light, dark, or as the system; remembered."""
+        if mode not in theme.THEMES:
+            mode = "system"
+        self.settings.setValue(theme.SETTING, mode)
+        self.workbench.actions.action(f"view.theme.{mode}").setChecked(True)
+        self.dark = theme.apply(mode)
+        self.map.set_dark(self.dark)
+        for widget in self.findChildren(QWidget):  # style sheets read palette(...) anew
+            if widget.styleSheet():
+                widget.setStyleSheet(widget.styleSheet())
+
+    def _system_theme_changed(self, _scheme: object) -> None:
+        if self.settings.value(theme.SETTING, "system") == "system":
+            self.set_theme("system")
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
@@ -205,6 +230,15 @@ class MainWindow(QMainWindow):
         add("view.zoom_to_selection", "&Zoom to selection", self.zoom_to_selection,
             menu=MenuId.VIEW, group=-2, order=1, shortcut="Z")  # fmt: skip
         add("view.reset_layout", "&Reset layout", self.reset_layout, menu=MenuId.VIEW, group=9)
+        group = QActionGroup(self)
+        for order, (mode, text) in enumerate(
+            (("system", "Theme: as the &system"), ("light", "Theme: &light"),
+             ("dark", "Theme: &dark"))
+        ):  # fmt: skip
+            action = add(f"view.theme.{mode}", text, partial(self.set_theme, mode),
+                         menu=MenuId.VIEW, group=8, order=order, checkable=True,
+                         tip="Light or dark window and map; exports stay light")  # fmt: skip
+            group.addAction(action)
 
     def render_menus(self) -> None:
         """Build the menu bar from the registry (top-level menus in their order)."""

@@ -3,6 +3,7 @@
  * The page is built once; afterwards only JSON messages flow:
  *   Python -> JS  bridge.message(json): features | selection | fit | view | fly | present
  *                 | pick (one-shot: the next click on the map reports a place) | chrome
+ *                 | theme
  *   JS -> Python  bridge.pageReady(), viewportChanged(json), eventClicked(json),
  *                 boxSelected(json), drawn(json), locationPicked(json)
  * Event text is data: titles arrive HTML-escaped and are put in the page only through
@@ -115,7 +116,25 @@
   var LABEL_FONT = {
     country: '600 12px', capital: '600 11px', city: '11px', sea: 'italic 12px'
   };
-  var LABEL_COLOUR = {country: '#5b5346', capital: '#1f2933', city: '#39424e', sea: '#4d7a9e'};
+  var LIGHT_LABELS = {country: '#5b5346', capital: '#1f2933', city: '#39424e', sea: '#4d7a9e'};
+  var DARK_LABELS = {country: '#c9c2b4', capital: '#f0f2f5', city: '#d3d8de', sea: '#8fb3d1'};
+  var LABEL_COLOUR = LIGHT_LABELS;
+  var labelHalo = 'rgba(255,255,255,0.85)';
+  var basemapLayer = null;
+  var dark = false;
+
+  /* A dark look for a dark window (View ▸ Theme); pictures for exports ask for light. */
+  function setTheme(on) {
+    dark = on;
+    LABEL_COLOUR = on ? DARK_LABELS : LIGHT_LABELS;
+    labelHalo = on ? 'rgba(21,28,36,0.85)' : 'rgba(255,255,255,0.85)';
+    map.getContainer().style.background = on ? '#15202b' : '';
+    if (basemapLayer) {
+      basemapLayer.setStyle(on ? {fillColor: '#2b3038', color: '#59606b'}
+                               : {fillColor: STYLE.land.fillColor, color: STYLE.land.color});
+    }
+    drawLabels();
+  }
 
   function installLabels() {
     if (!window.SIGHTLINE_LABELS) { return; }
@@ -197,7 +216,7 @@
         ctx.arc(p.x, p.y, kind === 'capital' ? 3 : 2.2, 0, 2 * Math.PI);
         ctx.fill();
       }
-      ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+      ctx.strokeStyle = labelHalo;
       ctx.lineWidth = 3;
       ctx.strokeText(label[0], x, y);
       ctx.fillStyle = LABEL_COLOUR[kind];
@@ -344,6 +363,8 @@
       setPickMode(!!msg.on);
     } else if (msg.kind === 'chrome') {
       setChrome(!!msg.on);
+    } else if (msg.kind === 'theme') {
+      setTheme(!!msg.dark);
     }
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
@@ -546,7 +567,7 @@
       L.tileLayer(config.onlineUrl, {maxZoom: 19, attribution: config.onlineAttribution})
         .addTo(map);
     } else if (window.SIGHTLINE_BASEMAP) {
-      L.geoJSON(window.SIGHTLINE_BASEMAP, {
+      basemapLayer = L.geoJSON(window.SIGHTLINE_BASEMAP, {
         pane: 'basemap', interactive: false, style: STYLE.land,
         renderer: L.canvas({pane: 'basemap', padding: 0.3})
       }).addTo(map);
@@ -593,7 +614,7 @@
             }).filter(function (v) { return v !== undefined; }),
             note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null,
             stacks: Object.keys(stacks).map(function (k) { return stacks[k].length; }),
-            labels: placedLabels,
+            labels: placedLabels, dark: dark,
             spidered: spidered};
   };
   S.map = function () { return map; };

@@ -104,6 +104,7 @@ class PackCapture(QObject):
         self._deadline = 0.0
         self._settled_polls = 0
         self._shown_ids: set[int] = set()  # every step's events: the link chart's
+        self._was_dark = False  # the window's map look, given back at the end
         self.curtain: Curtain | None = None
 
     def start(self) -> None:
@@ -116,6 +117,8 @@ class PackCapture(QObject):
         self._timeline.resize(*TIMELINE_SIZE)
         self._timeline.set_frame(self.window.linker.frame)
         self.window.map.set_presenting(MAP_MARKER_SCALE)
+        self._was_dark = self.window.map.dark
+        self.window.map.set_dark(False)  # a pack is printed: light, whatever the window
         self._next()
 
     # ------------------------------------------------------------------ per step
@@ -230,6 +233,7 @@ class PackCapture(QObject):
 
     def _write(self) -> None:
         self.window.map.set_presenting(1.0)
+        self.window.map.set_dark(self._was_dark)
         if self._timeline is not None:
             self._timeline.deleteLater()
             self._timeline = None

@@ -75,7 +75,6 @@ def _seconds(moment: datetime) -> int:
 
 # ---------------------------------------------------------------- building blocks
 STYLE = f"""
-body {{ color: {INK}; }}
 p {{ margin: 0 0 4px 0; }}
 p.title {{ font-size: 14pt; font-weight: 600; margin: 0 0 2px 0; }}
 p.heading {{ font-size: 8pt; font-weight: 600; color: {MUTED}; margin: 16px 0 5px 0;

@@ -107,9 +107,9 @@ class DetailsView(QWidget):
             browser.setFrameShape(SafeTextBrowser.Shape.NoFrame)
             browser.document().setDocumentMargin(12)
         self.setStyleSheet(
-            "QTextBrowser { background: #ffffff; }"
-            "QListWidget { border: none; border-top: 1px solid #e3e7ed; "
-            "alternate-background-color: #f6f8fa; }"
+            "QTextBrowser { background: palette(base); }"
+            "QListWidget { border: none; border-top: 1px solid palette(mid); "
+            "alternate-background-color: palette(alternate-base); }"
         )
 
         selection.changed.connect(self._on_selection_changed)

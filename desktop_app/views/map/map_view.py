@@ -86,6 +86,7 @@ class MapView(QWidget):
         self._seq = 0
         self._marker_scale = 1.0  # bigger while presenting (set_presenting)
         self._moves = 0  # map views set from outside (a saved view, the other stage)
+        self.dark = False  # the page's dark look (set_dark)
         self._fit_when_ready = False
         self.last_draw_ms: float | None = None
 
@@ -183,6 +184,11 @@ class MapView(QWidget):
         self._marker_scale = scale  # the bubbles' size decides which ones merge
         self._send("present", {"scale": scale})
         self.redraw()
+
+    def set_dark(self, dark: bool) -> None:
+        """The page's dark look (a dark basemap and labels) or the light one."""
+        self.dark = dark
+        self._send("theme", {"dark": dark})
 
     def set_chrome(self, on: bool) -> None:
         """Show (True) or hide the map's controls, scale and "no location" note: a

@@ -111,11 +111,12 @@ class TableView(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self.table.setStyleSheet(
+            # the palette's colours, so a dark theme reaches the table too
             "QTableView { border: none; selection-background-color: #2f6fb3; "
-            "alternate-background-color: #f4f6f9; background: #ffffff; }"
+            "alternate-background-color: palette(alternate-base); background: palette(base); }"
             "QHeaderView::section { padding: 4px 6px; border: none; "
-            "border-bottom: 1px solid #d5d9e0; background: #fafbfc; color: #4a5361; "
-            "font-weight: 600; }"
+            "border-bottom: 1px solid palette(mid); background: palette(window); "
+            "color: palette(window-text); font-weight: 600; }"
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -258,6 +258,11 @@ class TimelineCanvas(QWidget):
     def tooltip_text(self, event_id: int) -> str:
         return hover.tooltip_text(self._frame, event_id)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light or dark: paint again
+            self._invalidate()
+        super().changeEvent(event)
+
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             hover.show_tooltip(event, self.event_at(QPointF(event.pos())), self._frame)
@@ -358,7 +363,8 @@ class TimelineCanvas(QWidget):
             QSize(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
         )
         pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(QColor("white"))
+        theme = marks.use_palette(self.palette())
+        pixmap.fill(theme.background)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._font)
@@ -381,7 +387,7 @@ class TimelineCanvas(QWidget):
             marks.paint_bars(painter, layout, plot, LABEL_COLUMN)
         self._paint_axis(painter, plot)
         if not len(self._index):
-            painter.setPen(QColor("#777777"))
+            painter.setPen(theme.muted)
             painter.drawText(
                 plot,
                 Qt.AlignmentFlag.AlignCenter,

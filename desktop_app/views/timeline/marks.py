@@ -7,6 +7,8 @@ what to draw and where (``canvas.py``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -16,6 +18,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QLinearGradient,
     QPainter,
+    QPalette,
     QPen,
     QPolygonF,
 )
@@ -53,6 +56,52 @@ OTHER_COLOUR = QColor("#8c8c8c")
 HALO = QColor("#ffc400")
 BAR_COLOUR = QColor("#5b84b1")
 SELECTED_BAR = QColor("#f28e2b")
+
+
+@dataclass
+class Theme:
+    """The timeline's colours; ``use_palette`` picks the light or the dark set from the
+    widget's palette before a paint (light: the colours the timeline always had)."""
+
+    background: QColor
+    band: QColor
+    ink: QColor
+    muted: QColor
+    rule: QColor
+    grid: QColor
+    dense_text: QColor
+    axis_rule: QColor
+    tick_text: QColor
+    context_text: QColor
+    active_edge: QColor
+    label_back: QColor
+    label_ink: QColor
+    more_back: QColor
+    more_ink: QColor
+
+
+LIGHT = Theme(
+    QColor("white"), QColor("#f4f6f9"), QColor("#222222"), QColor("#8a8f98"),
+    QColor("#d5d9e0"), QColor("#c8ccd2"), QColor("#555555"), QColor("#9aa0a8"),
+    QColor("#333333"), QColor("#1f2a3a"), QColor("#1b1b1b"), QColor(255, 255, 255, 210),
+    QColor(20, 20, 20), QColor(255, 255, 255, 220), QColor("#5b6270"),
+)  # fmt: skip
+DARK = Theme(
+    QColor("#1f2329"), QColor("#262b32"), QColor("#e3e6ea"), QColor("#9aa3ad"),
+    QColor("#3a414b"), QColor("#3a414b"), QColor("#b8bec6"), QColor("#5d6570"),
+    QColor("#cfd4da"), QColor("#eef1f4"), QColor("#f5f5f5"), QColor(31, 35, 41, 210),
+    QColor(235, 238, 241), QColor(31, 35, 41, 220), QColor("#b8bec6"),
+)  # fmt: skip
+THEME = LIGHT
+
+
+def use_palette(palette: QPalette) -> Theme:
+    """Paint with the dark colours on a dark palette, else the light ones."""
+    global THEME
+    THEME = DARK if palette.color(QPalette.ColorRole.Window).lightness() < 128 else LIGHT
+    return THEME
+
+
 NO_PEN = QPen(Qt.PenStyle.NoPen)
 NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 
@@ -78,21 +127,21 @@ def paint_lanes(
     for i, lane in enumerate(layout.lanes):
         band = QRectF(0, lane.top, width, lane.height)
         if i % 2 == 0:
-            painter.fillRect(band, QColor("#f4f6f9"))
+            painter.fillRect(band, THEME.band)
         colour = lane_colour(lane_names, i)
         painter.fillRect(QRectF(6, lane.top + 4, 4, lane.height - 8), colour)
         text = f"{lane.name}"
         count = f"{lane.count:,}"
         count_w = metrics.horizontalAdvance(count)
         room = label_column - 24 - count_w - 8
-        painter.setPen(QColor("#222222"))
+        painter.setPen(THEME.ink)
         rect = QRectF(16, lane.top, room, min(lane.height, 22))
         painter.drawText(
             rect,
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             metrics.elidedText(text, Qt.TextElideMode.ElideRight, room),
         )
-        painter.setPen(QColor("#8a8f98"))
+        painter.setPen(THEME.muted)
         painter.drawText(
             QRectF(label_column - 8 - count_w - 4, lane.top, count_w + 4, min(lane.height, 22)),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
@@ -102,10 +151,10 @@ def paint_lanes(
             more = f"+{lane.hidden:,} more"
             more_w = metrics.horizontalAdvance(more) + 10
             box = QRectF(plot.right() - more_w - 4, lane.top + lane.height - 16, more_w, 14)
-            painter.fillRect(box, QColor(255, 255, 255, 220))
-            painter.setPen(QColor("#5b6270"))
+            painter.fillRect(box, THEME.more_back)
+            painter.setPen(THEME.more_ink)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, more)
-    painter.setPen(QPen(QColor("#d5d9e0"), 1))
+    painter.setPen(QPen(THEME.rule, 1))
     painter.drawLine(
         QPointF(plot.left() - 0.5, plot.top()), QPointF(plot.left() - 0.5, plot.bottom())
     )
@@ -143,20 +192,20 @@ def paint_bars(painter: QPainter, layout: DenseLayout, plot: QRectF, label_colum
         painter.setBrush(colour)
         painter.drawRects(bars)
     # scale in the label column
-    painter.setPen(QColor("#555555"))
+    painter.setPen(THEME.dense_text)
     painter.drawText(
         QRectF(8, plot.top(), label_column - 16, 40),
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
         f"Density\nmax {layout.max_count:,} per bar",
     )
-    painter.setPen(QPen(QColor("#c8ccd2"), 1, Qt.PenStyle.DashLine))
+    painter.setPen(QPen(THEME.grid, 1, Qt.PenStyle.DashLine))
     painter.drawLine(
         QPointF(plot.left(), plot.bottom() - usable),
         QPointF(plot.right(), plot.bottom() - usable),
     )
     if layout.selected is not None:
         painter.fillRect(QRectF(8, plot.top() + 44, 10, 10), SELECTED_BAR)
-        painter.setPen(QColor("#555555"))
+        painter.setPen(THEME.dense_text)
         painter.drawText(QPointF(24, plot.top() + 53), "selected")
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
@@ -178,7 +227,7 @@ def paint_items(
         colour = QColor(lane_colour(lane_names, lane))
         if faded:
             colour.setAlpha(90)
-        band = QColor("#f4f6f9") if lane % 2 == 0 else QColor("white")
+        band = QColor(THEME.band) if lane % 2 == 0 else QColor(THEME.background)
         rough = [i for i in items if i.style is Style.UNCERTAIN]
         if rough:
             paint_uncertain(painter, rough, colour, band, plot)
@@ -223,7 +272,7 @@ def paint_halo(painter: QPainter, item: EventItem, plot: QRectF) -> None:
     else:
         painter.drawRoundedRect(bar_rect(item, plot), 2, 2)
     if item.active:
-        painter.setPen(QPen(QColor("#1b1b1b"), 1.6))
+        painter.setPen(QPen(THEME.active_edge, 1.6))
         if item.style is Style.POINT:
             painter.drawPolygon(diamond(item.centre_x, item.y + item.h / 2, POINT_SIZE + 5))
         else:
@@ -292,9 +341,16 @@ def paint_label(painter: QPainter, item: EventItem, plot: QRectF, faded: bool) -
     rect = QRectF(x, item.y, item.label_w - 4, item.h)
     if item.style is not Style.UNCERTAIN:  # the hatch of a rough date stays visible
         painter.setPen(NO_PEN)
-        painter.setBrush(QColor(255, 255, 255, 210))
+        painter.setBrush(THEME.label_back)
         painter.drawRoundedRect(rect.adjusted(-2, 1, 2, -1), 2, 2)
-    painter.setPen(QColor(20, 20, 20, 110 if faded else 255))
+    painter.setPen(
+        QColor(
+            THEME.label_ink.red(),
+            THEME.label_ink.green(),
+            THEME.label_ink.blue(),
+            110 if faded else 255,
+        )
+    )
     font = painter.font()
     if item.h + 3 < painter.fontMetrics().height():  # a tight row: a smaller font, not a cut one
         small = QFont(font)
@@ -329,27 +385,27 @@ def paint_axis(
     (months, years), and in density mode how many events are in view."""
     font, metrics, bold, bold_metrics = fonts
     y = plot.bottom()
-    painter.fillRect(QRectF(0, y, width, height - y), QColor("white"))
-    painter.setPen(QPen(QColor("#9aa0a8"), 1))
+    painter.fillRect(QRectF(0, y, width, height - y), THEME.background)
+    painter.setPen(QPen(THEME.axis_rule, 1))
     painter.drawLine(QPointF(plot.left(), y + 0.5), QPointF(plot.right(), y + 0.5))
     painter.setClipRect(QRectF(plot.left(), y, plot.width() + RIGHT_MARGIN, AXIS_HEIGHT))
     painter.setFont(font)
     for tick in axis.ticks:
         x = plot.left() + tick.x
-        painter.setPen(QPen(QColor("#9aa0a8"), 1))
+        painter.setPen(QPen(THEME.axis_rule, 1))
         painter.drawLine(QPointF(x, y), QPointF(x, y + 5))
         if x + 3 + tick.width <= width:  # no half labels at the right edge
-            painter.setPen(QColor("#333333"))
+            painter.setPen(THEME.tick_text)
             painter.drawText(QPointF(x + 3, y + 4 + metrics.ascent()), tick.text)
     painter.setFont(bold)
-    painter.setPen(QColor("#1f2a3a"))
+    painter.setPen(THEME.context_text)
     for tick in axis.context:
         x = plot.left() + tick.x
         painter.drawText(QPointF(x + 3, y + 20 + bold_metrics.ascent()), tick.text)
     painter.setClipping(False)
     painter.setFont(font)
     if dense_in_view is not None:
-        painter.setPen(QColor("#555555"))
+        painter.setPen(THEME.dense_text)
         painter.drawText(
             QRectF(8, y + 2, LABEL_COLUMN - 16, AXIS_HEIGHT - 4),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
