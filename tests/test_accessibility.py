@@ -37,3 +37,20 @@ def _unnamed(root: QWidget) -> list[str]:
 def test_every_control_has_a_name(make_main_window: Any, sample_project: Project) -> None:
     window = make_main_window(sample_project)
     assert _unnamed(window) == []
+
+
+def test_every_pane_is_reachable_from_the_keyboard(
+    make_main_window: Any, sample_project: Project, qtbot: Any
+) -> None:
+    window = make_main_window(sample_project)
+    targets = {
+        "timeline": window.timeline.canvas,
+        "table": window.table.table,
+        "filters": window.filters_view.search,
+    }
+    for pane, widget in targets.items():
+        action = window.workbench.actions.action(f"view.focus.{pane}")
+        assert action.shortcut().toString().startswith("Alt+")
+        action.trigger()
+        qtbot.waitUntil(lambda w=widget: w.hasFocus() or w.isAncestorOf(
+            window.focusWidget() or w))  # fmt: skip

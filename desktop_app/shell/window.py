@@ -230,6 +230,13 @@ class MainWindow(QMainWindow):
         add("view.zoom_to_selection", "&Zoom to selection", self.zoom_to_selection,
             menu=MenuId.VIEW, group=-2, order=1, shortcut="Z")  # fmt: skip
         add("view.reset_layout", "&Reset layout", self.reset_layout, menu=MenuId.VIEW, group=9)
+        for n, (pane, title) in enumerate(
+            (("map", "Map"), ("timeline", "Timeline"), ("table", "Table"),
+             ("details", "Details"), ("filters", "Filters"))
+        ):  # fmt: skip
+            add(f"view.focus.{pane}", f"Go to the {title.lower()}", partial(self.focus_pane, pane),
+                menu=MenuId.VIEW, group=7, order=n, shortcut=f"Alt+{n + 1}",
+                tip=f"Move the keyboard focus to the {title.lower()} pane")  # fmt: skip
         group = QActionGroup(self)
         for order, (mode, text) in enumerate(
             (("system", "Theme: as the &system"), ("light", "Theme: &light"),
@@ -392,6 +399,16 @@ class MainWindow(QMainWindow):
         if text:
             QGuiApplication.clipboard().setText(text)
             self.show_status(f"Copied {text.count(chr(10)) + 1:,} events.")
+
+    def focus_pane(self, pane: str) -> None:
+        """Keyboard focus to a pane (its dock shown and raised first)."""
+        widget = {"map": self.map, "timeline": self.timeline.canvas, "table": self.table.table,
+                  "details": self.details, "filters": self.filters_view.search}[pane]  # fmt: skip
+        dock = self.docks.get(pane)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_search(self) -> None:
         self.docks["filters"].show()
