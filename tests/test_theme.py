@@ -34,11 +34,14 @@ def test_dark_mode_covers_the_panes_and_the_map_and_is_remembered(
         canvas.repaint()
         picture = canvas.grab().toImage()
         assert _lightness(picture.pixelColor(picture.width() - 3, 3)) < 80  # a dark plot
+        facets = window.filters_view.facets["category"]
+        assert "indicator" in facets.styleSheet()  # tick boxes drawn visible on dark
     finally:
         window.workbench.actions.action("view.theme.light").trigger()
     assert _lightness(QApplication.instance().palette().color(QPalette.ColorRole.Window)) > 160
     qtbot.waitUntil(lambda: not run_js(qtbot, window.map.page, "Sightline.counts().dark"))
     assert window.settings.value("view/theme") == "light"
+    assert window.filters_view.facets["category"].styleSheet() == ""
 
 
 def test_the_pdf_pack_stays_light_in_dark_mode(

@@ -26,6 +26,9 @@ def dark_palette() -> QPalette:
         (role.ButtonText, "#e3e6ea"), (role.BrightText, "#ff6b6b"),
         (role.Highlight, "#2f6fb3"), (role.HighlightedText, "#ffffff"),
         (role.Link, "#7fb2f0"), (role.PlaceholderText, "#8a929c"),
+        # the edges Fusion draws frames and tick boxes with: visible on a dark base
+        (role.Light, "#5a626d"), (role.Midlight, "#454c56"), (role.Mid, "#3a414b"),
+        (role.Dark, "#8a929c"), (role.Shadow, "#0c0e11"),
     ):  # fmt: skip
         palette.setColor(r, QColor(colour))
     for r in (role.Text, role.WindowText, role.ButtonText):

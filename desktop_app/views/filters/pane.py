@@ -7,6 +7,7 @@ root knows the search index) and handed in with :meth:`FiltersView.show_counts`.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -55,6 +56,13 @@ def value_label(facet: str, value: str) -> str:
     return value
 
 
+DARK_TICKS = (
+    "QTreeWidget::indicator { width: 11px; height: 11px; border: 1px solid #8a929c; "
+    "border-radius: 2px; background: #181b20; }"
+    "QTreeWidget::indicator:checked { background: #4a90d9; border-color: #9cc3ee; }"
+)
+
+
 class FacetList(QTreeWidget):
     """Checkable values of one facet with their counts.
 
@@ -98,6 +106,13 @@ class FacetList(QTreeWidget):
         names = {name for name, _ in shown}
         shown += [(name, 0) for name in sorted(checked - names)]  # keep choices visible
         self._fill(shown, checked, len(counts))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """On a dark palette the style's tick boxes vanish into the list: draw our own."""
+        if event.type() == QEvent.Type.PaletteChange:
+            dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+            self.setStyleSheet(DARK_TICKS if dark else "")
+        super().changeEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
         super().leaveEvent(event)
