@@ -18,7 +18,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from desktop_app.domain.dates import Precision, from_seconds, iso_text, to_seconds
+import numpy as np
+
+from desktop_app.domain.dates import (
+    Precision,
+    days_in_month,
+    from_seconds,
+    iso_text,
+    to_seconds,
+)
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks", "M": "months", "y": "years"}
 _PATTERN = re.compile(r"^\s*(\d+)\s*([mhdwMy])\s*$")
@@ -51,7 +59,7 @@ class Period:
         months = n * (12 if self.unit == "y" else 1)
         y, m = divmod(moment.month - 1 + months, 12)
         year, month = moment.year + y, m + 1
-        day = min(moment.day, _month_days(year, month))
+        day = min(moment.day, int(days_in_month(np.array([year]), np.array([month]))[0]))
         return moment.replace(year=year, month=month, day=day)
 
     def floor(self, moment: datetime) -> datetime:
@@ -66,11 +74,6 @@ class Period:
         if self.unit == "y":
             return day.replace(month=1, day=1)
         return day
-
-
-def _month_days(year: int, month: int) -> int:
-    nxt = datetime(year + month // 12, month % 12 + 1, 1)
-    return (nxt - timedelta(days=1)).day
 
 
 def parse_period(text: str) -> Period:

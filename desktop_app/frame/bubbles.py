@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from desktop_app.frame.mercator import latitude_of, mercator_x, mercator_y
+
 GAP_PX = 2.0  # bubbles closer than this (edge to edge) count as touching
 MAX_PASSES = 8
 TILE_PX = 256.0
@@ -29,17 +31,12 @@ def bubble_radius(count: np.ndarray, scale: float = 1.0) -> np.ndarray:
 
 def _pixels(lat: np.ndarray, lon: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
     world = TILE_PX * 2.0**zoom
-    x = (lon + 180.0) / 360.0 * world
-    phi = np.radians(np.clip(lat, -85.05112878, 85.05112878))
-    y = (1.0 - np.log(np.tan(phi) + 1.0 / np.cos(phi)) / np.pi) / 2.0 * world
-    return x, y
+    return mercator_x(lon) * world, mercator_y(lat) * world
 
 
 def _latlon(x: np.ndarray, y: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
     world = TILE_PX * 2.0**zoom
-    lon = x / world * 360.0 - 180.0
-    lat = np.degrees(np.arctan(np.sinh(np.pi * (1.0 - 2.0 * y / world))))
-    return lat, lon
+    return latitude_of(y / world), x / world * 360.0 - 180.0
 
 
 def merge_overlapping(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from desktop_app.frame.bubbles import merge_overlapping
+from desktop_app.frame.mercator import latitude_of, mercator_x, mercator_y
 
-MAX_LAT = 85.05112878  # Web-Mercator's limit
 TILE_PX = 256.0
 MAX_POINTS = 1500  # at most this many individual events in view, else cells
 CELL_PX = 64  # cell side in screen pixels at an integer zoom (a power of two)
@@ -68,18 +68,14 @@ class ViewFeatures:
         return len(self.cells.count) > 0
 
 
-def mercator_x(lon: np.ndarray | float) -> np.ndarray:
-    return (np.asarray(lon, np.float64) + 180.0) / 360.0
-
-
-def mercator_y(lat: np.ndarray | float) -> np.ndarray:
-    lat = np.clip(np.asarray(lat, np.float64), -MAX_LAT, MAX_LAT)
-    s = np.sin(np.radians(lat))
-    return np.asarray(0.5 - np.log((1.0 + s) / (1.0 - s)) / (4.0 * np.pi))
-
-
-def latitude_of(y: np.ndarray) -> np.ndarray:
-    return np.degrees(np.arctan(np.sinh(np.pi * (1.0 - 2.0 * y))))
+def in_box(
+    lat: np.ndarray, lon: np.ndarray, south: float, west: float, north: float, east: float
+) -> np.ndarray:
+    """Which positions lie inside a lat/lon box (west/east may pass ±180)."""
+    inside = (lat >= south) & (lat <= north)
+    if east - west >= 360.0:
+        return np.asarray(inside)
+    return np.asarray(inside & (np.mod(lon - west, 360.0) <= east - west))
 
 
 def _cell_shift(zoom: float, cell_px: int) -> int:
@@ -296,8 +292,5 @@ class MapIndex:
         self, mask: np.ndarray, south: float, west: float, north: float, east: float
     ) -> np.ndarray:
         """Located rows of ``mask`` inside a lat/lon box (west/east may pass ±180)."""
-        keep = mask & self.located & (self.lat >= south) & (self.lat <= north)
-        if east - west >= 360.0:
-            return np.flatnonzero(keep)
-        rel = np.mod(self.lon - west, 360.0)
-        return np.flatnonzero(keep & (rel <= east - west))
+        keep = mask & self.located & in_box(self.lat, self.lon, south, west, north, east)
+        return np.flatnonzero(keep)

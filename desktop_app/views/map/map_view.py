@@ -19,7 +19,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.map_cells import Cells, MapIndex, Points, ViewFeatures, Viewport
+from desktop_app.frame.map_cells import Cells, MapIndex, Points, ViewFeatures, Viewport, in_box
 from desktop_app.state.models import MapView as MapPosition
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
@@ -341,10 +341,7 @@ class MapView(QWidget):
         if len(rows) == 0 or view is None:
             return
         lat, lon = self._index.lat[rows], self._index.lon[rows]
-        inside = (lat >= view.south) & (lat <= view.north)
-        if view.east - view.west < 360.0:
-            inside &= np.mod(lon - view.west, 360.0) <= view.east - view.west
-        if not inside.any():
+        if not in_box(lat, lon, view.south, view.west, view.north, view.east).any():
             self.zoom_to_selection()
 
     def _on_map_changed(self, source: object) -> None:
