@@ -28,3 +28,16 @@ def map_at(qtbot: Any, page: Any, target: Any) -> bool:
         and abs(where["c"]["lat"] - target.lat) < tolerance
         and abs(where["c"]["lng"] - target.lon) < tolerance
     )
+
+
+def click_event(qtbot: Any, page: Any, event_id: int) -> None:
+    """A left click, as the page gets it, on the marker of an event."""
+    pixel = run_js(qtbot, page, f"Sightline.eventPixel({event_id})")
+    x, y = pixel["x"], pixel["y"]
+    click = (
+        f"(function(){{var t=document.elementFromPoint({x},{y});"
+        f"t.dispatchEvent(new MouseEvent('click',{{clientX:{x},"
+        f"clientY:{y},bubbles:true,cancelable:true,view:window}}));"
+        "return true;})()"
+    )
+    assert run_js(qtbot, page, click) is True

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from helpers import run_js
+from helpers import click_event, run_js
 
 from desktop_app.ingest.pipeline import import_file
 from desktop_app.store.project import Project
@@ -20,18 +20,6 @@ Strike on the depot (video 2),2024-03-02,46.6354,32.6169
 Strike on the depot (video 3),2024-03-02,46.6354,32.6169
 Convoy on the bridge,2024-03-04,46.9659,31.9974
 """
-
-
-def _click(qtbot: Any, window: Any, event_id: int) -> None:
-    pixel = run_js(qtbot, window.map.page, f"Sightline.eventPixel({event_id})")
-    assert run_js(
-        qtbot,
-        window.map.page,
-        f"(function(){{var t=document.elementFromPoint({pixel['x']},{pixel['y']});"
-        f"t.dispatchEvent(new MouseEvent('click',{{clientX:{pixel['x']},"
-        f"clientY:{pixel['y']},bubbles:true,cancelable:true,view:window}}));"
-        "return true;})()",
-    )
 
 
 def test_a_stack_shows_its_count_and_fans_out(
@@ -52,11 +40,11 @@ def test_a_stack_shows_its_count_and_fans_out(
     videos = [int(i) for i, t in zip(frame.ids, frame.title, strict=True) if "video" in t]
     before = {run_js(qtbot, page, f"JSON.stringify(Sightline.eventPixel({i}))") for i in videos}
     assert len(before) == 1  # one spot
-    _click(qtbot, window, videos[0])  # the first click fans the stack out, selects nothing
+    click_event(qtbot, page, videos[0])  # the first click fans the stack out, selects nothing
     qtbot.waitUntil(lambda: run_js(qtbot, page, "Sightline.counts().spidered") is not None)
     assert wb.selection.ids == frozenset()
     after = {run_js(qtbot, page, f"JSON.stringify(Sightline.eventPixel({i}))") for i in videos}
     assert len(after) == 3  # each video has a place of its own now
     with qtbot.waitSignal(wb.selection.changed, timeout=WAIT_MS):
-        _click(qtbot, window, videos[2])  # then a click picks one
+        click_event(qtbot, page, videos[2])  # then a click picks one
     assert wb.selection.ids == frozenset({videos[2]})

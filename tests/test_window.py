@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import shiboken6
-from helpers import run_js
+from helpers import click_event, run_js
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 
@@ -80,15 +80,8 @@ def test_click_on_a_map_marker_selects_in_the_other_panes(
 ) -> None:
     window = make_main_window(sample_project)
     manila = _id_of(window, "Manila")
-    pixel = run_js(qtbot, window.map.page, f"Sightline.eventPixel({manila})")
-    click = (
-        f"(function(){{var t=document.elementFromPoint({pixel['x']},{pixel['y']});"
-        f"t.dispatchEvent(new MouseEvent('click',{{clientX:{pixel['x']},"
-        f"clientY:{pixel['y']},bubbles:true,cancelable:true,view:window}}));"
-        "return true;})()"
-    )
     with qtbot.waitSignal(window.workbench.selection.changed, timeout=WAIT_MS):
-        assert run_js(qtbot, window.map.page, click) is True
+        click_event(qtbot, window.map.page, manila)
     assert (
         window.workbench.selection.ids == {manila} and window.workbench.selection.active == manila
     )
