@@ -86,13 +86,15 @@ class Linker(QObject):
             self._search_cache = (text, ids)
         return self._search_cache[1]
 
-    def masks(self) -> FilterMasks:
-        """The current filters as masks (frame.visible, with the search results cached)."""
+    def masks(self, window: tuple[int | None, int | None] | None = None) -> FilterMasks:
+        """The current filters as masks (frame.visible, with the search results cached);
+        ``window`` puts another time window in place of the filters' (a playback trail)."""
         f = self.filters.filters
+        t0, t1 = window if window is not None else (f.t0, f.t1)
         return filter_masks(
             self.frame,
-            f.t0,
-            f.t1,
+            t0,
+            t1,
             f.text,
             f.facets,
             self._search if self.search is not None else None,

@@ -46,7 +46,8 @@
   var spiderLayer = null;  // the legs of a fanned-out stack
   var spidered = null;  // the key of the stack fanned out, if any
   var markerScale = 1;  // presentation mode draws bigger markers
-  var pickMode = false;  // the next click reports where it landed instead of selecting
+  var pickMode = false;
+  var trailCount = 0;  // markers of the playback trail drawn (tests read it)  // the next click reports where it landed instead of selecting
 
   /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
   function unescapeEntities(s) {
@@ -67,7 +68,7 @@
     _updatePath: function () {
       L.CircleMarker.prototype._updatePath.call(this);
       var ctx = this._renderer && this._renderer._ctx;
-      if (!ctx || this._empty()) { return; }
+      if (!ctx || this._empty() || this.options.trail) { return; }  // a trail has no count
       var p = this._point;
       ctx.save();
       ctx.font = '600 ' + Math.round(11 * markerScale) +
@@ -271,7 +272,26 @@
   }
 
   /* ------------------------------------------------------------------ drawing */
-  function drawEvents(msg) {
+  /* A playback's trail: the windows just played, drawn first (under the events) and
+     fading with age; not clickable, so a click always reaches a current event. */
+  function drawTrail(bands) {
+    bands.forEach(function (band) {
+      var o = band.opacity;
+      var dot = L.extend({}, STYLE.point, {fillOpacity: o, opacity: o * 0.6,
+                                           interactive: false});
+      var bubble = L.extend({}, STYLE.cell, {fillOpacity: o * 0.7, opacity: o,
+                                             interactive: false, trail: true});
+      band.cells.forEach(function (c) {
+        eventsLayer.addLayer(cellMarker(c, bubble, eventsRenderer));
+      });
+      band.points.forEach(function (p) {
+        eventsLayer.addLayer(pointMarker([null, p[0], p[1], ''], dot, eventsRenderer));
+      });
+    });
+    trailCount = bands.reduce(function (n, b) { return n + b.points.length + b.cells.length; }, 0);
+  }
+
+  function drawEvents(msg, trail) {
     var t0 = performance.now();
     unspiderfy();
     eventsLayer.clearLayers();
@@ -279,6 +299,7 @@
     byId = {};
     stacks = {};
     var i;
+    drawTrail(trail || []);
     for (i = 0; i < msg.cells.length; i++) {
       eventsLayer.addLayer(cellMarker(msg.cells[i], STYLE.cell, eventsRenderer));
     }
@@ -346,7 +367,7 @@
     var msg = JSON.parse(json);
     var ms = null;
     if (msg.kind === 'features') {
-      ms = drawEvents(msg.events) + drawSelection(msg.selected);
+      ms = drawEvents(msg.events, msg.trail) + drawSelection(msg.selected);
     } else if (msg.kind === 'selection') {
       ms = drawSelection(msg.selected);
     } else if (msg.kind === 'fit') {
@@ -608,7 +629,7 @@
     return {x: p.x + r.left, y: p.y + r.top};
   };
   S.counts = function () {
-    return {events: eventsLayer.getLayers().length, selected: selectedLayer.getLayers().length,
+    return {events: eventsLayer.getLayers().length - trailCount, trail: trailCount, selected: selectedLayer.getLayers().length,
             selectedIds: selectedLayer.getLayers().map(function (l) {
               return l.options.eventId;
             }).filter(function (v) { return v !== undefined; }),

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from desktop_app.export.video import VideoWriter
 from desktop_app.features.host import Host
-from desktop_app.features.playback.controller import Playback
+from desktop_app.workbench.playback import Playback
 
 POLL_MS = 40
 STEP_TIMEOUT_S = 8.0  # a window whose map never settles is taken as it is

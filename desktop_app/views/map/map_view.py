@@ -80,6 +80,7 @@ class MapView(QWidget):
         self._frame = EventFrame.empty()
         self._index = MapIndex(self._frame.lat, self._frame.lon)
         self._visible = np.zeros(0, bool)
+        self._trail: list[tuple[float, np.ndarray]] = []  # (opacity, events) fading
         self._viewport: Viewport | None = None
         self._is_ready = False
         self._queued: list[tuple[str, dict[str, Any]]] = []
@@ -149,6 +150,7 @@ class MapView(QWidget):
         self._frame = frame
         self._index = MapIndex(frame.lat, frame.lon)
         self._visible = np.ones(len(frame), bool)
+        self._trail = []
         if first and self._view_state.map is None and len(frame):
             self._fit_when_ready = True
         self._push_features()
@@ -161,6 +163,19 @@ class MapView(QWidget):
         if mask.shape != (len(self._frame),) or np.array_equal(mask, self._visible):
             return
         self._visible = mask.copy()
+        self._push_features()
+
+    def set_trail(self, bands: list[tuple[float, np.ndarray]]) -> None:
+        """Events drawn fading under the visible ones, as (opacity, events mask) pairs:
+        a playback's trail of the windows just played. ``[]`` removes it."""
+        trail = [
+            (float(opacity), np.asarray(mask, bool))
+            for opacity, mask in bands
+            if np.shape(mask) == (len(self._frame),) and np.any(mask)
+        ]
+        if not trail and not self._trail:
+            return
+        self._trail = trail
         self._push_features()
 
     def fit_all(self) -> None:
@@ -236,8 +251,31 @@ class MapView(QWidget):
                     "note": unlocated_note(int((self._visible & ~self._index.located).sum())),
                 },
                 "selected": self._payload(self._selected_features()),
+                "trail": self._trail_payload(),
             },
         )
+
+    def _trail_payload(self) -> list[dict[str, Any]]:
+        """Each trail band as dots and counted bubbles (not clickable: no ids, no titles)."""
+        assert self._viewport is not None
+        out = []
+        for opacity, mask in self._trail:
+            found = self._index.features(mask, self._viewport, bubble_scale=self._marker_scale)
+            cells = found.cells
+            lone = cells.single_row >= 0
+            lat = np.concatenate([found.points.lat, cells.lat[lone]])
+            lon = np.concatenate([found.points.lon, cells.lon[lone]])
+            many = ~lone
+            out.append(
+                {
+                    "opacity": opacity,
+                    "points": np.round(np.column_stack([lat, lon]), 5).tolist(),
+                    "cells": np.round(
+                        np.column_stack([cells.lat[many], cells.lon[many], cells.count[many]]), 5
+                    ).tolist(),
+                }
+            )
+        return out
 
     def _push_selection(self) -> None:
         if not self._is_ready or self._viewport is None:
