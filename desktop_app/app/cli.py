@@ -167,6 +167,13 @@ def _parser() -> argparse.ArgumentParser:
     anim.add_argument("--step", help="how far each frame moves on (default: the window)")
     anim.add_argument("--fps", type=float, default=2.0, help="frames per second")
     anim.add_argument("--size", default="1280x720", help="video size, WIDTHxHEIGHT")
+    anim.add_argument(
+        "--story",
+        help="render a story (its title or id): each still step held --hold seconds, each "
+        "'play this period' step played window by window (--from/--to/--window/--step "
+        "are then not used)",
+    )
+    anim.add_argument("--hold", type=float, default=3.0, help="seconds each still story step lasts")
     return parser
 
 
@@ -235,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
                 step=args.step,
                 fps=args.fps,
                 size=args.size,
+                story=args.story,
+                hold_s=args.hold,
             )
         from desktop_app.app.main import run_window
 

@@ -12,13 +12,58 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
+from desktop_app.domain.periods import Period, parse_period
 from desktop_app.state.models import Filters, MapView
 from desktop_app.store.views_repo import ViewsRepository
 
 FORMAT = 1  # bumped when the JSON layout changes; older layouts are still read
+
+
+@dataclass(frozen=True)
+class PlaySpec:
+    """A story step that plays its period: windows ``width`` long (None: cumulative),
+    ``step`` apart (None: the width), at ``speed`` steps a second, with ``trail``
+    earlier windows fading on the map. Periods are codes such as ``1d``, ``1w``, ``1M``."""
+
+    width: str | None = "1w"
+    step: str | None = None
+    speed: float = 2.0
+    trail: int = 0
+
+    @property
+    def width_period(self) -> Period | None:
+        return parse_period(self.width) if self.width else None
+
+    @property
+    def step_period(self) -> Period | None:
+        return parse_period(self.step) if self.step else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"width": self.width, "step": self.step, "speed": self.speed, "trail": self.trail}
+
+    @classmethod
+    def from_dict(cls, data: object) -> PlaySpec | None:
+        """None for anything that is not a playable spec (a bad period, a bad speed)."""
+        if not isinstance(data, dict):
+            return None
+        width, step = data.get("width"), data.get("step")
+        speed, trail = data.get("speed", 2.0), data.get("trail", 0)
+        try:
+            spec = cls(
+                str(width) if width else None,
+                str(step) if step else None,
+                float(speed) if _is_number(speed) else 2.0,
+                int(trail) if _is_int(trail) else 0,
+            )
+            spec.width_period, spec.step_period  # noqa: B018  (both must parse)
+        except ValueError:
+            return None
+        if not 0.1 <= spec.speed <= 60 or not 0 <= spec.trail <= 10:
+            return None
+        return spec
 
 
 @dataclass(frozen=True)
@@ -32,11 +77,13 @@ class ViewSnapshot:
     filters: Filters = field(default_factory=Filters)
     selection: frozenset[int] = frozenset()
     active: int | None = None
+    play: PlaySpec | None = None  # a "play this period" step
 
     def with_text(self, title: str, note: str) -> ViewSnapshot:
-        return ViewSnapshot(
-            title, note, self.timeline, self.map, self.filters, self.selection, self.active
-        )
+        return replace(self, title=title, note=note)
+
+    def with_play(self, play: PlaySpec | None) -> ViewSnapshot:
+        return replace(self, play=play)
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +105,7 @@ class ViewSnapshot:
             },
             "selection": sorted(self.selection),
             "active": self.active,
+            "play": self.play.to_dict() if self.play is not None else None,
         }
 
     def to_json(self) -> str:
@@ -107,6 +155,7 @@ class ViewSnapshot:
             filters=filters,
             selection=frozenset(int(i) for i in selection if _is_int(i)),
             active=int(active) if _is_int(active) else None,
+            play=PlaySpec.from_dict(data.get("play")),
         )
 
     @classmethod
