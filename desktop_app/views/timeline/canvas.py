@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QPixmap,
     QResizeEvent,
     QWheelEvent,
@@ -31,8 +30,8 @@ from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes, facet_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
-from desktop_app.views.timeline import hover, marks
-from desktop_app.views.timeline.axis import AxisLayout, layout_axis
+from desktop_app.views.timeline import hover, marks, scroll
+from desktop_app.views.timeline.axis import MIN_SPAN, AxisLayout, clamp_range, layout_axis
 from desktop_app.views.timeline.layout import (
     AXIS_HEIGHT,
     LABEL_COLUMN,
@@ -45,14 +44,8 @@ from desktop_app.views.timeline.layout import (
 
 SPARSE_LIMIT = 1500  # at most this many events in view are drawn one by one
 BAR_PIXELS = 3  # width of a density bar
-MIN_SPAN = 10 * 60  # the deepest zoom shows ten minutes
-T_MIN = int(days_from_civil(np.array([1]), np.array([1]), np.array([1]))[0]) * DAY_SECONDS
-T_MAX = int(days_from_civil(np.array([9999]), np.array([12]), np.array([31]))[0]) * DAY_SECONDS
 TOP_MARGIN = 6.0
 DRAG_THRESHOLD = 4.0
-
-BRUSH_FILL = QColor(66, 133, 244, 45)
-BRUSH_EDGE = QColor("#3367d6")
 
 
 class TimelineCanvas(QWidget):
@@ -104,10 +97,11 @@ class TimelineCanvas(QWidget):
         self._layout: SparseLayout | DenseLayout | None = None
         self._axis: AxisLayout | None = None
         self._layer: QPixmap | None = None
+        self.lane_scroll = 0.0  # pixels the lanes are scrolled up when they outgrow the pane
 
     # ---------------------------------------------------------------- data
     def set_frame(self, frame: EventFrame) -> None:
-        self._frame = frame
+        self._frame, self.lane_scroll = frame, 0.0  # other lanes: from the top
         self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
         self._selected = np.zeros(len(frame), bool)
         self._selected_index = None
@@ -154,15 +148,7 @@ class TimelineCanvas(QWidget):
 
     def set_range(self, t0: int, t1: int) -> None:
         """Show [t0, t1) (clamped to years 1..9999 and at least ten minutes)."""
-        t0, t1 = int(min(t0, t1)), int(max(t0, t1))
-        span = min(max(t1 - t0, MIN_SPAN), T_MAX - T_MIN)
-        if t1 - t0 < span:
-            mid = (t0 + t1) // 2
-            t0, t1 = mid - span // 2, mid - span // 2 + span
-        if t0 < T_MIN:
-            t0, t1 = T_MIN, T_MIN + span
-        if t1 > T_MAX:
-            t0, t1 = T_MAX - span, T_MAX
+        t0, t1 = clamp_range(t0, t1)
         if (t0, t1) == (self._t0, self._t1):
             return
         self._t0, self._t1 = t0, t1
@@ -329,16 +315,34 @@ class TimelineCanvas(QWidget):
             x0,
             x1,
             plot.left(),
-            plot.top(),
+            plot.top() - self.lane_scroll,
             plot.right(),
             plot.height(),
             self._metrics.horizontalAdvance,
             lambda text, w: self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, w),
         )
+        over = scroll.lanes_height(layout, plot) - plot.height()
+        if self.lane_scroll > max(over, 0.0) + 0.5:  # fewer lanes now: no blank scrolled past
+            self.lane_scroll = max(over, 0.0)
+            return self._build_layout()
         for item in layout.items:
             item.selected = bool(self._selected[item.row])
             item.active = item.event_id == self._active
         return layout
+
+    def scroll_lanes(self, pixels: float) -> bool:
+        """Scroll the lanes by ``pixels`` (down when positive); False when they all fit."""
+        layout, plot = self.current_layout(), self.plot_rect()
+        if not isinstance(layout, SparseLayout):
+            return False
+        over = scroll.lanes_height(layout, plot) - plot.height()
+        if over <= 0.5:
+            return False
+        wanted = min(max(self.lane_scroll + pixels, 0.0), over)
+        if wanted != self.lane_scroll:
+            self.lane_scroll = wanted
+            self._invalidate()
+        return True
 
     # ---------------------------------------------------------------- painting
     def sizeHint(self) -> QSize:
@@ -371,6 +375,8 @@ class TimelineCanvas(QWidget):
         layout = self.current_layout()
         plot = self.plot_rect()
         if isinstance(layout, SparseLayout):
+            painter.save()
+            painter.setClipRect(QRectF(0, plot.top(), self.width(), plot.height()))
             marks.paint_lanes(
                 painter,
                 layout,
@@ -383,6 +389,8 @@ class TimelineCanvas(QWidget):
         marks.paint_grid(painter, plot, self.axis(), self._t0)
         if isinstance(layout, SparseLayout):
             marks.paint_items(painter, layout, plot, self._lanes.names, bool(self._selected_ids))
+            painter.restore()
+            scroll.paint_scrollbar(painter, layout, plot, self.lane_scroll)
         else:
             marks.paint_bars(painter, layout, plot, LABEL_COLUMN)
         self._paint_axis(painter, plot)
@@ -406,16 +414,7 @@ class TimelineCanvas(QWidget):
 
     def _paint_brush(self, painter: QPainter) -> None:
         assert self._brush is not None
-        plot = self.plot_rect()
-        x0 = max(self.x_of(self._brush[0]), plot.left())
-        x1 = min(self.x_of(self._brush[1]), plot.right())
-        if x1 < plot.left() or x0 > plot.right():
-            return
-        rect = QRectF(x0, plot.top(), max(x1 - x0, 1.0), plot.height())
-        painter.fillRect(rect, BRUSH_FILL)
-        painter.setPen(QPen(BRUSH_EDGE, 1.5))
-        painter.drawLine(rect.topLeft(), rect.bottomLeft())
-        painter.drawLine(rect.topRight(), rect.bottomRight())
+        marks.paint_brush(painter, self.plot_rect(), *map(self.x_of, self._brush))
 
     # ---------------------------------------------------------------- input
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -467,7 +466,12 @@ class TimelineCanvas(QWidget):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
-        if delta.y():
+        alt = event.modifiers() & Qt.KeyboardModifier.AltModifier  # Alt turns the wheel sideways
+        if (event.position().x() < LABEL_COLUMN or alt) and self.scroll_lanes(
+            -(delta.y() or delta.x()) / 120 * scroll.WHEEL_PIXELS
+        ):
+            pass  # over the lane names (or with Alt) the wheel scrolls the lanes
+        elif delta.y():
             self.zoom(0.85 ** (delta.y() / 120), event.position().x())
         elif delta.x():
             self.pan(-delta.x() / 1200)
@@ -485,6 +489,9 @@ class TimelineCanvas(QWidget):
             self.pan(0.1)
         elif key == Qt.Key.Key_Escape:
             self.clear_brush()
+        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            page = self.plot_rect().height() * 0.8
+            self.scroll_lanes(page if key == Qt.Key.Key_PageDown else -page)
         else:
             super().keyPressEvent(event)
             return
