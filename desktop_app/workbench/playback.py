@@ -23,7 +23,7 @@ from desktop_app.workbench.workbench import Workbench
 DEFAULT_SPEED = 2.0  # steps per second
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 TRAILS = (0, 1, 2, 3, 5)  # windows shown fading behind the current one (0: no trail)
-TRAIL_OPACITY = 0.55  # the youngest trail window; older ones fade linearly to nothing
+TRAIL_OPACITY = 0.4  # the youngest trail window (current events: 0.9); older ones fade to nothing
 
 
 class Playback(QObject):

@@ -278,6 +278,7 @@
     bands.forEach(function (band) {
       var o = band.opacity;
       var dot = L.extend({}, STYLE.point, {fillOpacity: o, opacity: o * 0.6,
+                                           radius: STYLE.point.radius * 0.8,
                                            interactive: false});
       var bubble = L.extend({}, STYLE.cell, {fillOpacity: o * 0.7, opacity: o,
                                              interactive: false, trail: true});
