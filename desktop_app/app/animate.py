@@ -18,6 +18,8 @@ from desktop_app.domain.dates import parse_date, to_seconds
 from desktop_app.domain.periods import Period, parse_period, windows
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSize
+
     from desktop_app.features.playback.animation import Shot
     from desktop_app.shell.window import MainWindow
     from desktop_app.workbench.playback import Playback
@@ -59,13 +61,19 @@ def animate(
     project = open_or_create(target)
     settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
     shell = build_window(project, settings=settings)
-    shell.resize(max(w, 800), max(h + 320, 700))  # room for a map of about the frame's size
+    # only the map and the timeline are filmed: the other panes give them their room, so
+    # both are drawn at the frame's own sizes (not scaled up from a small pane, or cropped)
+    for dock_id, dock in shell.docks.items():
+        if dock_id != "timeline":
+            dock.hide()
+    shell.resize(w, h + 160)
     shell.show()
     wb = shell.workbench
     loop = QEventLoop()
     wb.frame_loaded.connect(loop.quit)
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     loop.exec()
+    _fit_panes(shell, QSize(w, h), wb.classification())
     feature = shell.features["playback"]
     playback = feature.playback  # type: ignore[attr-defined]
     lo, hi = playback.events_span()
@@ -114,6 +122,27 @@ def animate(
         return 1
     print(f"wrote {out} ({result['frames']} frames, {w}x{h}, {fps:g} fps)")
     return 0
+
+
+def _fit_panes(shell: MainWindow, size: QSize, classification: str) -> None:
+    """Size the window so its map and timeline canvas have a frame's map and timeline
+    sizes (the window's own bars come on top; offscreen there is no screen to fit)."""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    from desktop_app.features.playback.animation import frame_areas
+
+    map_size, timeline_size = frame_areas(size, classification)
+    dock = shell.docks["timeline"]
+    for _ in range(3):  # the layout settles after each change
+        QCoreApplication.processEvents()
+        canvas = shell.timeline.canvas
+        extra_h = map_size.height() - shell.map.height()
+        extra_t = timeline_size.height() - canvas.height()
+        if abs(extra_h) <= 1 and abs(extra_t) <= 1:
+            return
+        shell.resize(size.width(), shell.height() + extra_h + extra_t)
+        QCoreApplication.processEvents()
+        shell.resizeDocks([dock], [dock.height() + extra_t], Qt.Orientation.Vertical)
 
 
 def story_shots(shell: MainWindow, playback: Playback, name: str, hold_frames: int) -> list[Shot]:

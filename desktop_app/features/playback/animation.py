@@ -55,6 +55,14 @@ def _fill(painter: QPainter, image: QImage, area: QRect) -> None:
     painter.drawImage(area.topLeft(), scaled, QRect(x, y, area.width(), area.height()))
 
 
+def frame_areas(size: QSize, classification: str) -> tuple[QSize, QSize]:
+    """The sizes the map and the timeline take in a frame of ``size``."""
+    bars = 2 * CLASSIFICATION_H if classification.strip() else 0
+    body = size.height() - bars - CAPTION_H
+    timeline_h = round(body * TIMELINE_SHARE)
+    return QSize(size.width(), body - timeline_h), QSize(size.width(), timeline_h)
+
+
 def compose(
     size: QSize, map_image: QImage, timeline_image: QImage, caption: str, classification: str
 ) -> QImage:
@@ -173,6 +181,7 @@ class AnimationRender(QObject):
             self.failed.emit(str(exc))
             return
         self.playback.pause()
+        self.host.map.set_chrome(False)  # a film of the map alone: no buttons, no note
         self._next()
 
     def cancel(self) -> None:
@@ -233,6 +242,7 @@ class AnimationRender(QObject):
     def _end(self, error: BaseException | None = None) -> None:
         video, self.video = self.video, None
         self.playback.stop()
+        self.host.map.set_chrome(True)
         if video is None:
             return
         cancelled = self._cancelled and error is None
