@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QActionGroup,
@@ -321,8 +322,8 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         wb = self.workbench
         frame = wb.linker.frame
-        visible = int(wb.linker.visible.sum()) if len(wb.linker.visible) else 0
-        located = int((frame.located & wb.linker.visible).sum()) if len(frame) else 0
+        visible = np.count_nonzero(wb.linker.visible)
+        located = np.count_nonzero(frame.located & wb.linker.visible) if len(frame) else 0
         name = wb.project.path.name if wb.project and wb.project.path else ""
         self.status_label.setText(
             f"{name}   {visible:,} of {len(frame):,} events shown · {located:,} on the map · "

@@ -105,13 +105,14 @@ class Linker(QObject):
         masks = self.masks()
         visible = masks.visible()
         self.visible = visible
+        shown = int(np.count_nonzero(visible))
         for view in self.views:
             view.set_visible(visible)
         if self.counts_view is not None:
-            self.counts_view.show_total(int(visible.sum()), len(self.frame))
+            self.counts_view.show_total(shown, len(self.frame))
         self._generation += 1
         self._counter.submit(self._count, self._generation, self.frame, masks, visible)
-        self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
+        self.refiltered.emit(shown, (time.perf_counter() - started) * 1000)
 
     def _count(
         self, generation: int, frame: EventFrame, masks: FilterMasks, visible: np.ndarray

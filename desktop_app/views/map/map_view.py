@@ -248,7 +248,9 @@ class MapView(QWidget):
                 "seq": self._seq,
                 "events": {
                     **self._payload(events),
-                    "note": unlocated_note(int((self._visible & ~self._index.located).sum())),
+                    "note": unlocated_note(
+                        int(np.count_nonzero(self._visible & ~self._index.located))
+                    ),
                 },
                 "selected": self._payload(self._selected_features()),
                 "trail": self._trail_payload(),

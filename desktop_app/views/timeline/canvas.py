@@ -80,7 +80,7 @@ class TimelineCanvas(QWidget):
         self._styles = np.zeros(0, np.int8)
         self._visible = np.zeros(0, bool)
         self._index = TimelineIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))
-        self._lanes = assign_lanes(np.zeros(0, np.int32), [])
+        self._lanes: Lanes | None = assign_lanes(np.zeros(0, np.int32), [])  # None: to do
         self.lane_facet = "category"  # what the lanes are by (frame.timeline_data)
         self._selected = np.zeros(0, bool)
         self._selected_index: TimelineIndex | None = None
@@ -114,7 +114,7 @@ class TimelineCanvas(QWidget):
             raise ValueError(f"mask has {len(mask)} rows, the frame {len(self._frame)}")
         self._visible = mask
         self._index = TimelineIndex(self._frame.start, self._frame.end, mask)
-        self._lanes = facet_lanes(self._frame, self.lane_facet, mask)
+        self._lanes = None  # worked out when drawn event by event (not for density bars)
         self._selected_index = None
         self._invalidate()
 
@@ -139,6 +139,8 @@ class TimelineCanvas(QWidget):
 
     @property
     def lanes(self) -> Lanes:
+        if self._lanes is None:
+            self._lanes = facet_lanes(self._frame, self.lane_facet, self._visible)
         return self._lanes
 
     # ---------------------------------------------------------------- range
@@ -307,9 +309,9 @@ class TimelineCanvas(QWidget):
         layout = build_sparse(
             rows,
             self._frame.ids,
-            self._lanes.lane_of_row,
-            self._lanes.names,
-            self._lanes.counts,
+            self.lanes.lane_of_row,
+            self.lanes.names,
+            self.lanes.counts,
             self._styles,
             self._frame.title,
             x0,
@@ -383,12 +385,12 @@ class TimelineCanvas(QWidget):
                 plot,
                 self.width(),
                 self._metrics,
-                self._lanes.names,
+                self.lanes.names,
                 LABEL_COLUMN,
             )
         marks.paint_grid(painter, plot, self.axis(), self._t0)
         if isinstance(layout, SparseLayout):
-            marks.paint_items(painter, layout, plot, self._lanes.names, bool(self._selected_ids))
+            marks.paint_items(painter, layout, plot, self.lanes.names, bool(self._selected_ids))
             painter.restore()
             scroll.paint_scrollbar(painter, layout, plot, self.lane_scroll)
         else:
@@ -405,7 +407,7 @@ class TimelineCanvas(QWidget):
         return pixmap
 
     def lane_colour(self, lane: int) -> QColor:
-        return marks.lane_colour(self._lanes.names, lane)
+        return marks.lane_colour(self.lanes.names, lane)
 
     def _paint_axis(self, painter: QPainter, plot: QRectF) -> None:
         dense = self._layout.in_view if isinstance(self._layout, DenseLayout) else None
