@@ -47,7 +47,9 @@
   var spidered = null;  // the key of the stack fanned out, if any
   var markerScale = 1;  // presentation mode draws bigger markers
   var pickMode = false;
-  var trailCount = 0;  // markers of the playback trail drawn (tests read it)  // the next click reports where it landed instead of selecting
+  var trailCount = 0;
+  var outsideBox = null;  // "N results outside the view · Show" (follow the analyst)
+  var outside = {results: 0, selected: 0};  // markers of the playback trail drawn (tests read it)  // the next click reports where it landed instead of selecting
 
   /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
   function unescapeEntities(s) {
@@ -369,8 +371,10 @@
     var ms = null;
     if (msg.kind === 'features') {
       ms = drawEvents(msg.events, msg.trail) + drawSelection(msg.selected);
+      setOutside(msg.outside);
     } else if (msg.kind === 'selection') {
       ms = drawSelection(msg.selected);
+      setOutside(msg.outside);
     } else if (msg.kind === 'fit') {
       whenIdle(function () {
         map.fitBounds(msg.bounds, {maxZoom: msg.maxZoom, padding: [40, 40]});
@@ -401,6 +405,7 @@
     Array.prototype.forEach.call(controls, function (el) {
       el.style.display = hidden ? 'none' : '';
     });
+    setOutside(outside);  // a projector shows the story, not the notice
   }
 
   /* The map's own controls and its "no location" note; off for a picture of the map. */
@@ -413,6 +418,7 @@
       el.style.display = on ? '' : 'none';
     });
     setNote(noteBox.textContent);
+    setOutside(outside);
   }
 
   function reportViewport() {
@@ -575,6 +581,37 @@
       }
     });
     new Note().addTo(map);
+    installOutside();
+  }
+
+  /* What the analyst is after but cannot see: selected events, or a filter's results,
+     outside the view. The notice offers to go there (text only, never markup). */
+  function installOutside() {
+    outsideBox = L.DomUtil.create('div', 'sl-outside', map.getContainer());
+    outsideBox.style.display = 'none';
+    var text = L.DomUtil.create('span', '', outsideBox);
+    var show = L.DomUtil.create('button', '', outsideBox);
+    show.type = 'button';
+    L.DomEvent.disableClickPropagation(outsideBox);
+    L.DomEvent.on(show, 'click', function (e) {
+      L.DomEvent.stop(e);
+      if (outside.selected) { bridge.showSelectionRequested(); } else { bridge.fitAllRequested(); }
+    });
+    outsideBox.sl = {text: text, show: show};
+  }
+
+  function setOutside(counts) {
+    outside = counts || {results: 0, selected: 0};
+    if (!outsideBox) { return; }
+    var n = outside.selected || outside.results;
+    if (!n || !chromeOn || markerScale !== 1) { outsideBox.style.display = 'none'; return; }
+    outsideBox.sl.text.textContent = outside.selected
+      ? outside.selected.toLocaleString('en') + ' selected event' +
+        (outside.selected === 1 ? ' is' : 's are') + ' outside the view'
+      : outside.results.toLocaleString('en') + ' result' +
+        (outside.results === 1 ? ' is' : 's are') + ' outside the view';
+    outsideBox.sl.show.textContent = outside.selected ? 'Show them' : 'Show all';
+    outsideBox.style.display = '';
   }
 
   /* ------------------------------------------------------------------ start */
@@ -637,7 +674,9 @@
             note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null,
             stacks: Object.keys(stacks).map(function (k) { return stacks[k].length; }),
             labels: placedLabels, dark: dark,
-            spidered: spidered};
+            spidered: spidered,
+            outside: outsideBox && outsideBox.style.display !== 'none' ?
+              outsideBox.sl.text.textContent : null};
   };
   S.map = function () { return map; };
   S.picking = function () { return pickMode; };

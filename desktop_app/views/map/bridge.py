@@ -26,6 +26,7 @@ class BridgeEvents(QObject):
         event_clicked(object event_id): an event marker was clicked.
         box_selected(dict): a box was drawn (south, west, north, east).
         fit_all_requested(): the page's "fit all" button was pressed.
+        show_selection_requested(): the page's "show them" (selected events out of view).
         draw_reported(dict): the page finished drawing a message (kind, ms, seq).
         location_picked(float lat, float lon): in pick mode, the map was clicked there.
     """
@@ -35,6 +36,7 @@ class BridgeEvents(QObject):
     event_clicked = Signal(object)
     box_selected = Signal(dict)
     fit_all_requested = Signal()
+    show_selection_requested = Signal()
     draw_reported = Signal(dict)
     location_picked = Signal(float, float)
 
@@ -88,6 +90,11 @@ class MapBridge(QObject):
     @Slot(result=bool)
     def fitAllRequested(self) -> bool:
         self.events.fit_all_requested.emit()
+        return True
+
+    @Slot(result=bool)
+    def showSelectionRequested(self) -> bool:
+        self.events.show_selection_requested.emit()
         return True
 
     @Slot(str, result=bool)

@@ -124,6 +124,7 @@ class MapView(QWidget):
         self._bridge.events.event_clicked.connect(self._on_event_clicked)
         self._bridge.events.box_selected.connect(self._on_box_selected)
         self._bridge.events.fit_all_requested.connect(self.fit_all)
+        self._bridge.events.show_selection_requested.connect(self.zoom_to_selection)
         self._bridge.events.draw_reported.connect(self._on_draw_reported)
         self._bridge.events.location_picked.connect(self.location_picked)
         selection.changed.connect(self._on_selection_changed)
@@ -177,6 +178,13 @@ class MapView(QWidget):
             return
         self._trail = trail
         self._push_features()
+
+    def fit_events(self, ids: Any) -> None:
+        """Show the located events among ``ids`` (an import's new events)."""
+        rows = self._frame.rows_of(ids)
+        mask = np.zeros(len(self._frame), bool)
+        mask[rows[rows >= 0]] = True
+        self._fit(self._index.bounds(mask))
 
     def fit_all(self) -> None:
         """Show every visible located event."""
@@ -254,8 +262,29 @@ class MapView(QWidget):
                 },
                 "selected": self._payload(self._selected_features()),
                 "trail": self._trail_payload(),
+                "outside": self._outside(),
             },
         )
+
+    def _outside(self) -> dict[str, int]:
+        """Selected events, and a filter's results, on the map but outside the view (a
+        filter's only: with no filter, most of the world is always outside a close-up)."""
+        view = self._viewport
+        located = self._index.located
+        if view is None or not len(located):
+            return {"results": 0, "selected": 0}
+        inside = in_box(
+            self._index.lat, self._index.lon, view.south, view.west, view.north, view.east
+        )
+        shown = self._visible & located
+        n_shown = int(np.count_nonzero(shown))
+        filtered = n_shown < int(np.count_nonzero(located))
+        results = n_shown - int(np.count_nonzero(shown & inside)) if filtered else 0
+        rows = self._frame.rows_of(self._selection.ids)
+        rows = rows[rows >= 0]
+        rows = rows[shown[rows]]
+        selected = int(np.count_nonzero(~inside[rows]))
+        return {"results": results, "selected": selected}
 
     def _trail_payload(self) -> list[dict[str, Any]]:
         """Each trail band as dots and counted bubbles (not clickable: no ids, no titles)."""
@@ -284,7 +313,12 @@ class MapView(QWidget):
             return
         self._seq += 1
         self._bridge.send(
-            "selection", {"seq": self._seq, "selected": self._payload(self._selected_features())}
+            "selection",
+            {
+                "seq": self._seq,
+                "selected": self._payload(self._selected_features()),
+                "outside": self._outside(),
+            },
         )
 
     def _selected_features(self) -> ViewFeatures:
