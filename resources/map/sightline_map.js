@@ -117,10 +117,14 @@
   var labelCanvas = null;
   var placedLabels = [];
   var LABEL_FONT = {
-    country: '600 12px', capital: '600 11px', city: '11px', sea: 'italic 12px'
+    country: '600 12px', capital: '600 11px', city: '11px', sea: 'italic 12px',
+    place: '600 11px'
   };
-  var LIGHT_LABELS = {country: '#5b5346', capital: '#1f2933', city: '#39424e', sea: '#4d7a9e'};
-  var DARK_LABELS = {country: '#c9c2b4', capital: '#f0f2f5', city: '#d3d8de', sea: '#8fb3d1'};
+  var LIGHT_LABELS = {country: '#5b5346', capital: '#1f2933', city: '#39424e', sea: '#4d7a9e',
+                      place: '#7c2d12'};
+  var DARK_LABELS = {country: '#c9c2b4', capital: '#f0f2f5', city: '#d3d8de', sea: '#8fb3d1',
+                     place: '#fdba74'};
+  var projectPlaces = [];  // the project's own places (views/map/places.py), placed first
   var LABEL_COLOUR = LIGHT_LABELS;
   var labelHalo = 'rgba(255,255,255,0.85)';
   var basemapLayer = null;
@@ -140,7 +144,6 @@
   }
 
   function installLabels() {
-    if (!window.SIGHTLINE_LABELS) { return; }
     var pane = map.createPane('labels');
     pane.style.zIndex = 420;  // over the basemap, under the events
     pane.style.pointerEvents = 'none';
@@ -190,21 +193,27 @@
     var bounds = map.getBounds().pad(0.05);
     var taken = markerBoxes();
     placedLabels = [];
-    var all = window.SIGHTLINE_LABELS;
+    var all = projectPlaces.concat(window.SIGHTLINE_LABELS || []);
+    var named = {};  // a gazetteer label repeating a project place's name is left out
     for (var i = 0; i < all.length; i++) {
       var label = all[i];
       var kind = label[3];
       if (label[4] > zoom || (kind === 'country' && zoom > 7)) { continue; }
+      if (kind !== 'place' && kind !== 'country' && kind !== 'sea' && named[label[0]]) {
+        continue;
+      }
       if (!bounds.contains([label[1], label[2]])) { continue; }
       var p = map.latLngToContainerPoint([label[1], label[2]]);
       ctx.font = LABEL_FONT[kind] + ' "Segoe UI", "Helvetica Neue", Arial, sans-serif';
       var w = ctx.measureText(label[0]).width;
       var town = kind === 'city' || kind === 'capital';
       // a town's name beside its dot: right, then clear of a marker there, left, above,
-      // below; the first place that touches nothing wins
+      // below; the first place that touches nothing wins (a project place: its markers)
       var spots = town ? [[p.x + 5, p.y], [p.x + 11, p.y], [p.x - 5 - w, p.y],
                           [p.x - w / 2, p.y - 13], [p.x - w / 2, p.y + 13]]
-                       : [[p.x - w / 2, p.y]];
+                : kind === 'place' ? [[p.x + 10, p.y], [p.x - 10 - w, p.y],
+                                      [p.x - w / 2, p.y - 15], [p.x - w / 2, p.y + 15]]
+                : [[p.x - w / 2, p.y]];
       var x = null, y = p.y, box = null;
       for (var k = 0; k < spots.length && x === null; k++) {
         var b = [spots[k][0] - 2, spots[k][1] - 8, spots[k][0] + w + 2, spots[k][1] + 8];
@@ -212,6 +221,7 @@
       }
       if (x === null) { continue; }
       taken.push(box);
+      if (kind === 'place') { named[label[0]] = true; }
       placedLabels.push({text: label[0], kind: kind, box: box});
       if (town) {
         ctx.fillStyle = LABEL_COLOUR[kind];
@@ -389,6 +399,9 @@
       setPickMode(!!msg.on);
     } else if (msg.kind === 'chrome') {
       setChrome(!!msg.on);
+    } else if (msg.kind === 'places') {
+      projectPlaces = msg.labels || [];
+      drawLabels();
     } else if (msg.kind === 'theme') {
       setTheme(!!msg.dark);
     }

@@ -25,6 +25,7 @@ from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.page import page_path
+from desktop_app.views.map.places import place_labels
 
 TITLE_CHARS = 160  # tooltips show this much of a title
 FIT_MAX_ZOOM = 6  # fitting to a single place keeps its region in view
@@ -152,6 +153,7 @@ class MapView(QWidget):
         self._index = MapIndex(frame.lat, frame.lon)
         self._visible = np.ones(len(frame), bool)
         self._trail = []
+        self._send("places", {"labels": place_labels(frame)})
         if first and self._view_state.map is None and len(frame):
             self._fit_when_ready = True
         self._push_features()
