@@ -15,8 +15,8 @@ Two writers share that contract:
   share our process), so the next table is computed while the previous one is
   written. The stdlib ``sqlite3`` module spends ~5 s binding a million 14-column rows one
   value at a time; ADBC ~1.6 s. For a batch bigger than the project, the event indexes
-  are dropped and rebuilt in the same transaction (one sort beats a B-tree update per
-  row), with SQLite's sorter threads on.
+  and the place-name index are dropped and rebuilt in the same transaction (one sort
+  beats a B-tree update per row), with SQLite's sorter threads on.
 
 Both hold the project's write lock for the whole batch (:meth:`Project.write_lock`), so
 two imports at once, from windows or the CLI, run one after the other (the second says
@@ -419,7 +419,7 @@ def _sqlite_writer(
                 batch_id = int(db.one("SELECT last_insert_rowid()"))
                 existing = int(db.one("SELECT count(*) FROM event"))
                 big = batch.get("rows_read", 0) > max(existing, REBUILD_INDEXES_FROM)
-                indexes = _event_indexes() if big else []
+                indexes = _bulk_indexes() if big else []
                 for ix in indexes:
                     db.execute(f"DROP INDEX {ix.name}")
                 writer = SqliteArrowWriter(db)
@@ -458,8 +458,12 @@ def _what(batch: dict[str, Any]) -> str:
     return f"the import of {batch.get('file_name') or 'a file'}"
 
 
-def _event_indexes() -> list[Any]:
-    return sorted(table_of(Event).indexes, key=lambda i: i.name)
+def _bulk_indexes() -> list[Any]:
+    """The indexes a big batch drops and rebuilds: the event indexes, and the place
+    names' (a file whose rows each give a point of their own adds a place per row)."""
+    events = sorted(table_of(Event).indexes, key=lambda i: i.name)
+    places = sorted((i for i in table_of(Location).indexes if not i.unique), key=lambda i: i.name)
+    return [*events, *places]
 
 
 def _sql_value(value: Any) -> Any:
