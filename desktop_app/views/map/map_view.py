@@ -147,7 +147,7 @@ class MapView(QWidget):
     def set_frame(self, frame: EventFrame) -> None:
         first = len(self._frame) == 0
         self._frame = frame
-        self._index = MapIndex(frame.lat, frame.lon)
+        self._index = self._index.updated(frame.lat, frame.lon)  # patched, not rebuilt
         self._visible = np.ones(len(frame), bool)
         if first and self._view_state.map is None and len(frame):
             self._fit_when_ready = True

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes, facet_lanes
+from desktop_app.frame.timeline_data import IndexCache, Lanes, TimelineIndex, assign_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
 from desktop_app.views.timeline import hover, marks
 from desktop_app.views.timeline.axis import AxisLayout, layout_axis
@@ -86,6 +86,7 @@ class TimelineCanvas(QWidget):
         self._frame = EventFrame.empty()
         self._styles = np.zeros(0, np.int8)
         self._visible = np.zeros(0, bool)
+        self._indexes = IndexCache()
         self._index = TimelineIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))
         self._lanes = assign_lanes(np.zeros(0, np.int32), [])
         self.lane_facet = "category"  # what the lanes are by (frame.timeline_data)
@@ -119,8 +120,8 @@ class TimelineCanvas(QWidget):
         if len(mask) != len(self._frame):
             raise ValueError(f"mask has {len(mask)} rows, the frame {len(self._frame)}")
         self._visible = mask
-        self._index = TimelineIndex(self._frame.start, self._frame.end, mask)
-        self._lanes = facet_lanes(self._frame, self.lane_facet, mask)
+        self._index = self._indexes.index(self._frame, mask)  # built again if changed
+        self._lanes = self._indexes.lanes(self._frame, self.lane_facet, mask)
         self._selected_index = None
         self._invalidate()
 
