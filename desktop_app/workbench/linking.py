@@ -100,6 +100,14 @@ class Linker(QObject):
             self._search if self.search is not None else None,
         )
 
+    def visible_ids(self) -> frozenset[int]:
+        """The ids of every visible event (what Select all selects), as the selection's
+        set; the frame is told their rows, so no pane has to look a million ids up."""
+        rows = np.flatnonzero(self.visible)
+        ids = frozenset(self.frame.ids[rows].tolist())
+        self.frame.remember_rows(ids, rows)
+        return ids
+
     def refilter(self) -> None:
         started = time.perf_counter()
         masks = self.masks()

@@ -167,7 +167,7 @@ class DetailsView(QWidget):
 
     def _fill_summary(self, ids: frozenset[int]) -> None:
         self._listed_ids = ids
-        rows = self._frame.rows_of(np.fromiter(ids, np.int64, len(ids)))  # sorted = by start
+        rows = self._frame.rows_of(ids)  # sorted = by start (the set: its rows are kept)
         hidden = int((~self._visible[rows]).sum()) if len(self._visible) == len(self._frame) else 0
         self.summary.setHtml(card.summary_card(summarise(self._frame, rows), hidden))
         _to_top(self.summary)

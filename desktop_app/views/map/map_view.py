@@ -150,7 +150,7 @@ class MapView(QWidget):
     def set_frame(self, frame: EventFrame) -> None:
         first = len(self._frame) == 0
         self._frame = frame
-        self._index = MapIndex(frame.lat, frame.lon)
+        self._index = self._index.updated(frame.lat, frame.lon)  # patched, not rebuilt
         self._visible = np.ones(len(frame), bool)
         self._trail = []
         self._send("places", {"labels": place_labels(frame)})

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes, facet_lanes
+from desktop_app.frame.timeline_data import IndexCache, Lanes, TimelineIndex, assign_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
 from desktop_app.views.timeline import hover, marks, scroll
 from desktop_app.views.timeline.axis import MIN_SPAN, AxisLayout, clamp_range, layout_axis
@@ -79,6 +79,7 @@ class TimelineCanvas(QWidget):
         self._frame = EventFrame.empty()
         self._styles = np.zeros(0, np.int8)
         self._visible = np.zeros(0, bool)
+        self._indexes = IndexCache()
         self._index = TimelineIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))
         self._lanes: Lanes | None = assign_lanes(np.zeros(0, np.int32), [])  # None: to do
         self.lane_facet = "category"  # what the lanes are by (frame.timeline_data)
@@ -112,9 +113,8 @@ class TimelineCanvas(QWidget):
         mask = np.asarray(mask, bool)
         if len(mask) != len(self._frame):
             raise ValueError(f"mask has {len(mask)} rows, the frame {len(self._frame)}")
-        self._visible = mask
-        self._index = TimelineIndex(self._frame.start, self._frame.end, mask)
-        self._lanes = None  # worked out when drawn event by event (not for density bars)
+        self._visible, self._lanes = mask, None  # lanes: worked out when drawn one by one
+        self._index = self._indexes.index(self._frame, mask)  # built again if changed
         self._selected_index = None
         self._invalidate()
 
@@ -140,7 +140,7 @@ class TimelineCanvas(QWidget):
     @property
     def lanes(self) -> Lanes:
         if self._lanes is None:
-            self._lanes = facet_lanes(self._frame, self.lane_facet, self._visible)
+            self._lanes = self._indexes.lanes(self._frame, self.lane_facet, self._visible)
         return self._lanes
 
     # ---------------------------------------------------------------- range
@@ -469,9 +469,8 @@ class TimelineCanvas(QWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
         alt = event.modifiers() & Qt.KeyboardModifier.AltModifier  # Alt turns the wheel sideways
-        if (event.position().x() < LABEL_COLUMN or alt) and self.scroll_lanes(
-            -(delta.y() or delta.x()) / 120 * scroll.WHEEL_PIXELS
-        ):
+        step = -(delta.y() or delta.x()) / 120 * scroll.WHEEL_PIXELS
+        if (event.position().x() < LABEL_COLUMN or alt) and self.scroll_lanes(step):
             pass  # over the lane names (or with Alt) the wheel scrolls the lanes
         elif delta.y():
             self.zoom(0.85 ** (delta.y() / 120), event.position().x())
