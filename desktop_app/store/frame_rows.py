@@ -9,6 +9,7 @@ places, links or batches) is computed the same way on both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import pandas as pd
@@ -173,8 +174,100 @@ def _read_chunked(conn: Connection, sql: str, ids: list[int]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+# ---------------------------------------------------------------------- numeric attributes
+SAMPLE_STRIDE_ROWS = 4000  # events sampled over the whole table to find numeric keys
+SAMPLE_BATCH_ROWS = 300  # and the first events of every import batch (their keys differ)
+
+
+def attribute_samples(project: Project) -> list[dict[str, object]]:
+    """Some events' ``attributes`` objects, to find which keys hold numbers: a stride
+    over all events and the first events of each import batch (a small GDELT batch
+    beside a million ACLED events still has its keys seen). Cheap: rowid ranges only."""
+    with project.engine.connect() as conn:
+        top = conn.execute(text("SELECT max(id) FROM event")).scalar_one()
+        if top is None:
+            return []
+        step = max(1, int(top) // SAMPLE_STRIDE_ROWS)
+        rows = list(
+            conn.execute(
+                text(
+                    "SELECT attributes FROM event WHERE attributes IS NOT NULL AND id % :step = 0"
+                ),
+                {"step": step},
+            ).scalars()
+        )
+        firsts = conn.execute(
+            text("SELECT min(id) FROM event WHERE batch_id IS NOT NULL GROUP BY batch_id")
+        ).scalars()
+        for first in list(firsts):
+            rows += conn.execute(
+                text(
+                    "SELECT attributes FROM event WHERE id >= :lo AND id < :hi "
+                    "AND attributes IS NOT NULL"
+                ),
+                {"lo": int(first), "hi": int(first) + SAMPLE_BATCH_ROWS},
+            ).scalars()
+    out: list[dict[str, object]] = []
+    for value in rows:
+        parsed = json.loads(value) if isinstance(value, str | bytes) else value
+        if isinstance(parsed, dict):
+            out.append(parsed)
+    return out
+
+
+def _key_literal(key: str, path: bool = False) -> str:
+    """A key as a SQL string literal (quotes doubled), or its JSON path ``$."key"``.
+
+    The keys come from file headers; ``frame.numeric`` offers none holding a double
+    quote, a backslash or a control character, and any such key is refused here too.
+    """
+    if any(c in '"\\' or ord(c) < 32 or ord(c) == 127 for c in key):
+        raise ValueError(f"an attribute name that cannot be read as a number column: {key!r}")
+    value = f'$."{key}"' if path else key
+    return "'" + value.replace("'", "''") + "'"
+
+
+def number_rows_sql(dialect: str, keys: list[str]) -> str:
+    """(id, n0, n1, ...) with each key's value as text (NULL where absent)."""
+    if dialect == "postgresql":
+        parts = [f"attributes ->> {_key_literal(k)} AS n{i}" for i, k in enumerate(keys)]
+    elif dialect == "sqlite":
+        parts = [
+            f"CAST(json_extract(attributes, {_key_literal(k, path=True)}) AS TEXT) AS n{i}"
+            for i, k in enumerate(keys)
+        ]
+    else:
+        raise ValueError(f"attributes cannot be read from a {dialect} database")
+    return "SELECT id, " + ", ".join(parts) + " FROM event"
+
+
+def number_rows(project: Project, keys: list[str]) -> pd.DataFrame:
+    """Every event's values of these attribute keys, as text: columns ``id``, ``n0``...
+
+    One JSON parse per event (SQLite keeps the parsed object for the next key of the
+    same row). A big SQLite file is read through the ADBC worker, like the frame.
+    """
+    if not keys:
+        with project.engine.connect() as conn:
+            return pd.read_sql(text("SELECT id FROM event"), conn)
+    sql = number_rows_sql(project.engine.dialect.name, keys)
+    if (
+        project.engine.dialect.name == "sqlite"
+        and project.path is not None
+        and event_count(project) >= ARROW_READ_FROM_ROWS
+    ):
+        from desktop_app.store.sqlite_worker import SqliteWorker
+
+        with SqliteWorker(project.path) as db:
+            (table,) = db.query_arrow([sql])
+        return table.to_pandas()
+    with project.engine.connect() as conn:
+        return pd.read_sql(text(sql), conn)
+
+
 __all__ = [
     "ARROW_READ_FROM_ROWS",
+    "attribute_samples",
     "content_key_values",
     "event_count",
     "event_tables",
@@ -182,5 +275,7 @@ __all__ = [
     "events_citing",
     "frame_tables",
     "link_pairs",
+    "number_rows",
+    "number_rows_sql",
     "tags_sql",
 ]
