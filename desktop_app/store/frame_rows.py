@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
@@ -175,38 +176,30 @@ def _read_chunked(conn: Connection, sql: str, ids: list[int]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------- numeric attributes
-SAMPLE_STRIDE_ROWS = 4000  # events sampled over the whole table to find numeric keys
-SAMPLE_BATCH_ROWS = 300  # and the first events of every import batch (their keys differ)
+SAMPLE_ROWS = 10_000  # events sampled, evenly over the ids, to find the numeric keys
+SAMPLE_ENDS = 300  # and the first and last events (the latest import's keys)
 
 
 def attribute_samples(project: Project) -> list[dict[str, object]]:
-    """Some events' ``attributes`` objects, to find which keys hold numbers: a stride
-    over all events and the first events of each import batch (a small GDELT batch
-    beside a million ACLED events still has its keys seen). Cheap: rowid ranges only."""
+    """Some events' ``attributes`` objects, to find which keys hold numbers: every
+    ``max_id / SAMPLE_ROWS``-th id (rowid look-ups: no scan of a big table; a batch of
+    more events than that step is always seen) and the first and last events."""
     with project.engine.connect() as conn:
-        top = conn.execute(text("SELECT max(id) FROM event")).scalar_one()
-        if top is None:
+        low, high = conn.execute(text("SELECT min(id), max(id) FROM event")).one()
+        if low is None:
             return []
-        step = max(1, int(top) // SAMPLE_STRIDE_ROWS)
-        rows = list(
-            conn.execute(
-                text(
-                    "SELECT attributes FROM event WHERE attributes IS NOT NULL AND id % :step = 0"
-                ),
-                {"step": step},
-            ).scalars()
+        low, high = int(low), int(high)
+        step = max(1, (high - low) // SAMPLE_ROWS)
+        wanted = sorted(
+            {*range(low, high + 1, step), *range(low, min(high, low + SAMPLE_ENDS) + 1)}
+            | set(range(max(low, high - SAMPLE_ENDS), high + 1))
         )
-        firsts = conn.execute(
-            text("SELECT min(id) FROM event WHERE batch_id IS NOT NULL GROUP BY batch_id")
-        ).scalars()
-        for first in list(firsts):
-            rows += conn.execute(
-                text(
-                    "SELECT attributes FROM event WHERE id >= :lo AND id < :hi "
-                    "AND attributes IS NOT NULL"
-                ),
-                {"lo": int(first), "hi": int(first) + SAMPLE_BATCH_ROWS},
-            ).scalars()
+        query = text(
+            "SELECT attributes FROM event WHERE id IN :ids AND attributes IS NOT NULL"
+        ).bindparams(bindparam("ids", expanding=True))
+        rows: list[object] = []
+        for at in range(0, len(wanted), ID_CHUNK):
+            rows += conn.execute(query, {"ids": wanted[at : at + ID_CHUNK]}).scalars()
     out: list[dict[str, object]] = []
     for value in rows:
         parsed = json.loads(value) if isinstance(value, str | bytes) else value
@@ -241,15 +234,16 @@ def number_rows_sql(dialect: str, keys: list[str]) -> str:
     return "SELECT id, " + ", ".join(parts) + " FROM event"
 
 
-def number_rows(project: Project, keys: list[str]) -> pd.DataFrame:
+def number_rows(project: Project, keys: list[str]) -> pa.Table:
     """Every event's values of these attribute keys, as text: columns ``id``, ``n0``...
+    (an Arrow table, so the numbers are parsed by Arrow's kernels).
 
     One JSON parse per event (SQLite keeps the parsed object for the next key of the
     same row). A big SQLite file is read through the ADBC worker, like the frame.
     """
     if not keys:
         with project.engine.connect() as conn:
-            return pd.read_sql(text("SELECT id FROM event"), conn)
+            return pa.Table.from_pandas(pd.read_sql(text("SELECT id FROM event"), conn))
     sql = number_rows_sql(project.engine.dialect.name, keys)
     if (
         project.engine.dialect.name == "sqlite"
@@ -260,9 +254,10 @@ def number_rows(project: Project, keys: list[str]) -> pd.DataFrame:
 
         with SqliteWorker(project.path) as db:
             (table,) = db.query_arrow([sql])
-        return table.to_pandas()
+        return table
     with project.engine.connect() as conn:
-        return pd.read_sql(text(sql), conn)
+        frame = pd.read_sql(text(sql), conn)
+    return pa.Table.from_pandas(frame.astype({f"n{i}": "string" for i in range(len(keys))}))
 
 
 __all__ = [
