@@ -41,12 +41,12 @@ class ClockGrid(QWidget):
         self._anchor: Cell | None = None
         self._current: Cell | None = None
         self._adding = False
-        self.setMinimumHeight(TOP + 7 * 11)
+        self.setMinimumHeight(TOP + 7 * 10)
         self.setMouseTracking(True)
         self.setAccessibleName("Events by weekday and hour of day; click or drag to filter")
 
     def sizeHint(self) -> QSize:
-        return QSize(LEFT + 24 * 9, TOP + 7 * 13)
+        return QSize(LEFT + 24 * 9, TOP + 7 * 11)
 
     def show_counts(self, counts: np.ndarray) -> None:
         self.counts = counts
@@ -116,8 +116,8 @@ class ClockGrid(QWidget):
             for hour in range(24):
                 count = int(self.counts[day, hour])
                 cell = QRectF(LEFT + hour * w + 0.5, TOP + day * h + 0.5, w - 1, h - 1)
-                colour = QColor(heat)
-                colour.setAlphaF(0.08 + 0.92 * math.sqrt(count / top) if count else 0.0)
+                colour = QColor(heat) if count else QColor(text)
+                colour.setAlphaF(0.1 + 0.9 * math.sqrt(count / top) if count else 0.04)
                 if shown and day * 24 + hour not in shown:
                     colour.setAlphaF(colour.alphaF() * 0.3)
                 painter.fillRect(cell, colour)

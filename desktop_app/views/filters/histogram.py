@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.frame.numeric import format_number
+from desktop_app.frame.numeric import describe_range, format_number
 from desktop_app.frame.visible import NumberChart
 from desktop_app.views import plain_text
 
@@ -51,12 +51,12 @@ class RangeHistogram(QWidget):
         self.low: Bound = None
         self.high: Bound = None
         self._drag: tuple[str, float] | None = None  # ("low"|"high"|"new", anchor value)
-        self.setMinimumHeight(54)
+        self.setMinimumHeight(40)
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
 
     def sizeHint(self) -> QSize:
-        return QSize(220, 60)
+        return QSize(220, 44)
 
     def show_chart(self, chart: NumberChart) -> None:
         self.edges, self.counts, self.whole = chart.edges, chart.counts, chart.whole
@@ -173,7 +173,8 @@ class RangeHistogram(QWidget):
 
 
 class NumberFilter(QWidget):
-    """One numeric column's section: name, histogram, min/max boxes, missing count.
+    """One numeric column's section: name, histogram, min/max boxes, missing count; the
+    arrow folds the chart away (the name and the chosen range stay in sight).
 
     Signals:
         range_picked(str name, object low, object high): the analyst chose a range
@@ -182,11 +183,23 @@ class NumberFilter(QWidget):
 
     range_picked = Signal(str, object, object)
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, open_: bool = True) -> None:
         super().__init__(parent)
         self.name = name
+        self.fold = QToolButton()  # not checkable: a checked button would look pressed
+        self.fold.setAutoRaise(True)
+        self.fold.setAccessibleName(f"Show or hide the {name} histogram")
+        self.fold.clicked.connect(lambda: self._folded(not self.body.isVisibleTo(self)))
         title = plain_text.label(name)  # a file's header: data, shown as plain text
-        title.setStyleSheet("font-weight: 600; margin-top: 6px")
+        title.setStyleSheet("font-weight: 600")
+        self.chosen_label = plain_text.label()  # the range in words, seen when folded
+        self.chosen_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 4, 0, 0)
+        head.addWidget(self.fold)
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.chosen_label)
         self.histogram = RangeHistogram()
         self.histogram.setAccessibleName(f"{name}: histogram; drag to pick a range")
         self.histogram.range_picked.connect(self._picked)
@@ -211,15 +224,25 @@ class NumberFilter(QWidget):
         self.error = plain_text.label()
         self.error.setStyleSheet("color: #b3261e")
         self.error.hide()
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(2)
+        body.addWidget(self.histogram)
+        body.addLayout(row)
+        body.addWidget(self.missing)
+        body.addWidget(self.error)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(title)
-        layout.addWidget(self.histogram)
-        layout.addLayout(row)
-        layout.addWidget(self.missing)
-        layout.addWidget(self.error)
+        layout.addLayout(head)
+        layout.addWidget(self.body)
         self._chosen = False
+        self._folded(open_)
+
+    def _folded(self, open_: bool) -> None:
+        self.fold.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
+        self.body.setVisible(open_)
 
     def show_chart(self, chart: NumberChart) -> None:
         self.histogram.show_chart(chart)
@@ -235,6 +258,7 @@ class NumberFilter(QWidget):
     def show_range(self, low: Bound, high: Bound) -> None:
         """Show the model's range (no signal)."""
         self._chosen = low is not None or high is not None
+        self.chosen_label.setText(describe_range("", low, high).strip())
         self.histogram.set_range(low, high)
         for box, value in ((self.low_box, low), (self.high_box, high)):
             text = "" if value is None else format_number(value)

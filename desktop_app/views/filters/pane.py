@@ -46,6 +46,7 @@ FACET_LABELS = {
     "precision": "Date precision",
 }
 SHOWN_VALUES = 40  # per facet; the search box finds the rest
+OPEN_NUMBERS = 3  # numeric columns shown open (the most often filled); the rest folded
 
 
 def value_label(facet: str, value: str) -> str:
@@ -300,8 +301,8 @@ class FiltersView(QWidget):
                 self._numbers_layout.removeWidget(section)
                 section.deleteLater()
             self.number_filters = {}
-            for name in names:
-                section = NumberFilter(name)
+            for at, name in enumerate(names):
+                section = NumberFilter(name, open_=at < OPEN_NUMBERS)
                 section.range_picked.connect(self._apply_range)
                 self._numbers_layout.addWidget(section)
                 self.number_filters[name] = section
