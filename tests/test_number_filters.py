@@ -326,3 +326,32 @@ def test_a_column_name_is_shown_as_text_not_markup(timed_project: Project, qtbot
         assert title.textFormat() == Qt.TextFormat.PlainText
     finally:
         linker.shutdown()
+
+
+def test_numbers_follow_a_new_frame_without_reading_again_unless_events_are_new(
+    timed_project: Project, acled_project: Project, qtbot: Any, tmp_path: Path
+) -> None:
+    assert timed_project is acled_project  # one project holding both files
+    pane, linker = _pane(qtbot, timed_project)
+    try:
+        loader = linker.number_loader
+        assert loader is not None
+        assert set(pane.number_filters) == {"fatalities", "score", "<b>weight</b>"}
+        _counted(qtbot, linker, lambda: pane.filters.set_range("fatalities", 100.0, None))
+        assert int(linker.visible.sum()) == 2
+        # the same events again (as after an edit): aligned by id, nothing read
+        linker.set_frame(EventFrame.load(timed_project))
+        assert not loader.busy and linker.numbers.complete
+        assert int(linker.visible.sum()) == 2
+        # new events (an import): read again, and the range applies to them at once
+        more = tmp_path / "more.csv"
+        rows = _acled_file(tmp_path / "base.csv").read_text(encoding="utf-8").splitlines()
+        rows[1:] = [r.replace("UKR91", "UKR77").replace("2024-03-", "2023-11-") for r in rows[1:]]
+        more.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        assert import_file(timed_project, more).imported == len(FATALITIES)
+        with qtbot.waitSignal(linker.numbers_changed, timeout=20_000):
+            linker.set_frame(EventFrame.load(timed_project))
+            assert loader.busy
+        assert int(linker.visible.sum()) == 4
+    finally:
+        linker.shutdown()
