@@ -324,6 +324,12 @@ def test_a_column_name_is_shown_as_text_not_markup(timed_project: Project, qtbot
         title = next(w for w in labels if "weight" in w.text())
         assert title.text() == "<b>weight</b>"
         assert title.textFormat() == Qt.TextFormat.PlainText
+        # the arrow folds the chart away; the chosen range stays in words beside the name
+        _counted(qtbot, linker, lambda: pane.filters.set_range("<b>weight</b>", 2.0, None))
+        section.fold.click()
+        assert section.body.isHidden() and section.chosen_label.text() == "\u2265 2"
+        section.fold.click()
+        assert not section.body.isHidden()
     finally:
         linker.shutdown()
 

@@ -189,7 +189,8 @@ class NumberFilter(QWidget):
         self.fold = QToolButton()  # not checkable: a checked button would look pressed
         self.fold.setAutoRaise(True)
         self.fold.setAccessibleName(f"Show or hide the {name} histogram")
-        self.fold.clicked.connect(lambda: self._folded(not self.body.isVisibleTo(self)))
+        self._open: bool = open_
+        self.fold.clicked.connect(lambda: self._folded(not self._open))
         title = plain_text.label(name)  # a file's header: data, shown as plain text
         title.setStyleSheet("font-weight: 600")
         self.chosen_label = plain_text.label()  # the range in words, seen when folded
@@ -224,7 +225,7 @@ class NumberFilter(QWidget):
         self.error = plain_text.label()
         self.error.setStyleSheet("color: #b3261e")
         self.error.hide()
-        self.body = QWidget()
+        self.body: QWidget = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(2)
@@ -241,6 +242,7 @@ class NumberFilter(QWidget):
         self._folded(open_)
 
     def _folded(self, open_: bool) -> None:
+        self._open = open_
         self.fold.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
         self.body.setVisible(open_)
 
