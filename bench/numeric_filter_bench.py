@@ -11,7 +11,9 @@ are cached in bench/.cache/ like ui_bench.py's), it prints, next to each target:
 2. a range change and a grid change through the real linker and filters pane,
    offscreen: the masks (``refilter``, what every pane waits for; target <= 100 ms
    with issue 12's filter change), then the charts counted on the counting thread and
-   drawn (histograms and grid repainted) until ``counts_shown``.
+   drawn (histograms and grid repainted) until ``counts_shown``;
+3. a category facet change (and clear) with and without the numeric columns: what they
+   add to an ordinary filter change (the same linker and frame).
 
 ACLED files carry no time of day, so for the grid the frame's events are given a
 random minute of their day (a copy of the frame; the store is not touched).
@@ -160,13 +162,28 @@ def main() -> int:
         cells = frozenset(d * 24 + h for d in range(5) for h in range(9, 17 + i % 3))
         figures["grid"].append(until_counted(lambda cells=cells: model.set_clock(cells)))
         figures["clear"].append(until_counted(model.clear))
+    # what the numeric columns and the grid add to an ordinary facet change
+    from desktop_app.frame.numeric import Numbers
+
+    categories = [n for n, _ in timed.facet_counts("category", np.ones(len(timed), bool))][:3]
+    with_numbers = linker.numbers
+    for label, numbers_now in (("facet, no numbers", Numbers()), ("facet, numbers", with_numbers)):
+        linker.numbers = numbers_now
+        figures[label] = []
+        for i in range(args.repeat):
+            value = frozenset({categories[i % len(categories)]})
+            figures[label].append(
+                until_counted(lambda value=value: model.set_facet("category", value))
+            )
+            figures[label].append(until_counted(model.clear))
+    linker.numbers = with_numbers
     print(f"load average {os.getloadavg()[0]:.2f}; medians of {args.repeat}:")
     for what, pairs in figures.items():
         if pairs:
             mask = statistics.median(p[0] for p in pairs)
             drawn = statistics.median(p[1] for p in pairs)
             print(
-                f"{what:6s} change: masks (refilter) {mask:7.1f} ms (target <= 100)   "
+                f"{what:17s} change: masks (refilter) {mask:7.1f} ms (target <= 100)   "
                 f"until every count is shown and drawn {drawn:7.1f} ms   visible {pairs[-1][2]:,}"
             )
     linker.shutdown()

@@ -357,7 +357,6 @@ def test_numbers_follow_a_new_frame_without_reading_again_unless_events_are_new(
         assert import_file(timed_project, more).imported == len(FATALITIES)
         with qtbot.waitSignal(linker.numbers_changed, timeout=20_000):
             linker.set_frame(EventFrame.load(timed_project))
-            assert loader.busy
         assert int(linker.visible.sum()) == 4
     finally:
         linker.shutdown()

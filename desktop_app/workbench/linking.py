@@ -75,6 +75,7 @@ class Linker(QObject):
         self._counted.connect(self._on_counted)
         # the numeric columns: read on their own thread after the frame, by event id
         self.numbers = Numbers()
+        self._numbers_wanted = False
         self.number_loader = NumberLoader(project, self) if project is not None else None
         if self.number_loader is not None:
             self.number_loader.loaded.connect(self._on_numbers)
@@ -104,8 +105,8 @@ class Linker(QObject):
             self.numbers = table.aligned(self.frame.ids)
         else:
             self.numbers = Numbers()
-        if not self.numbers.complete and len(self.frame):
-            loader.request()
+        # read once the panes show the frame and its first counts (see _on_counted)
+        self._numbers_wanted = not self.numbers.complete and len(self.frame) > 0
 
     def _on_numbers(self, table: NumberTable) -> None:
         loader = self.number_loader
@@ -180,8 +181,11 @@ class Linker(QObject):
         if self.counts_view is not None:
             self.counts_view.show_counts(visible, total, counts)
             loading = self.number_loader is not None and self.number_loader.busy
-            self.counts_view.show_charts(charts, loading)
+            self.counts_view.show_charts(charts, loading or self._numbers_wanted)
         self.counts_shown.emit()
+        if self._numbers_wanted and self.number_loader is not None:
+            self._numbers_wanted = False
+            self.number_loader.request()
 
     def shutdown(self) -> None:
         self._counter.shutdown(wait=True, cancel_futures=True)

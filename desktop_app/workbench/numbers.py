@@ -2,8 +2,9 @@
 
 Finding the numeric attribute keys is cheap (a sample); reading their values means one
 JSON parse per event, about 2 s for a million events on a small laptop, so it is not
-part of opening a project: the frame is shown first and the numbers follow (the
-filters pane says "Reading the numbers…" meanwhile). The table is keyed by event id,
+part of opening a project: the frame is shown first (the linker asks for the numbers
+once the panes have it and its first counts) and the numbers follow (the filters pane
+says "Reading the numeric columns…" meanwhile). The table is keyed by event id,
 and ids are never reused nor attributes edited, so a table stays right across edits:
 it is read again only when a frame has events it does not hold (an import, a change
 made elsewhere) or another project is open.
