@@ -64,7 +64,8 @@ class RangeHistogram(QWidget):
         self.update()
 
     def set_range(self, low: Bound, high: Bound) -> None:
-        if (low, high) != (self.low, self.high):
+        """Show the model's range (not while the analyst drags one)."""
+        if self._drag is None and (low, high) != (self.low, self.high):
             self.low, self.high = low, high
             self.update()
 
