@@ -77,10 +77,10 @@ class NumberLoader(QObject):
 
     def _read(self, generation: int, project: object) -> None:
         try:
-            table: NumberTable | None = read_numbers(project)
+            table = read_numbers(project)
         except Exception:  # the project closed meanwhile, or an unreadable value
             log.warning("the numeric columns could not be read", exc_info=True)
-            table = None
+            table = NumberTable.empty(project)  # none: the pane stops saying "Reading…"
         self._done.emit(generation, table)
 
     def _on_done(self, generation: int, table: object) -> None:
