@@ -265,6 +265,27 @@ def test_the_weekday_hour_grid_counts_and_filters(timed_project: Project, qtbot:
         # the day-only events are never in a grid choice
         assert not {"Day only one", "Day only two"} & _visible_titles(linker)
 
+        # from the keyboard: Enter picks the cursor's cell alone, Space adds one
+        grid.setFocus()
+        assert grid.cursor_cell == (0, 0)
+        qtbot.keyClick(grid, Qt.Key.Key_Down)
+        for _ in range(10):  # left of 00:00 is 23:00 of the same day: Tuesday 14:00
+            qtbot.keyClick(grid, Qt.Key.Key_Left)
+        assert grid.cursor_cell == (1, 14)
+        with qtbot.waitSignal(linker.counts_shown, timeout=20_000):
+            qtbot.keyClick(grid, Qt.Key.Key_Return)
+        assert pane.filters.filters.clock == frozenset({24 + 14})
+        for _ in range(5):
+            qtbot.keyClick(grid, Qt.Key.Key_Left)
+        qtbot.keyClick(grid, Qt.Key.Key_Up)
+        assert grid.cursor_cell == (0, 9)
+        with qtbot.waitSignal(linker.counts_shown, timeout=20_000):
+            qtbot.keyClick(grid, Qt.Key.Key_Space)
+        assert pane.filters.filters.clock == frozenset({24 + 14, 9})
+        assert _visible_titles(linker) == {
+            "Convoy seen", "Convoy again", "Morning patrol", "Drone strike"
+        }  # fmt: skip
+
         # Clear picks no cell: every event again
         clear = next(b for b in pane.clock.findChildren(QPushButton) if b.text() == "Clear")
         with qtbot.waitSignal(linker.counts_shown, timeout=20_000):

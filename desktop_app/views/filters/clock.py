@@ -9,6 +9,8 @@ wall-clock time (see :mod:`desktop_app.frame.numeric`).
 A click picks a cell, a drag a rectangle of cells, a click (or drag) on the weekday
 labels whole days and on the hour labels whole hours; with Ctrl the cells are added to
 (or, all already chosen, taken from) the choice. The corner, or Clear, picks none.
+From the keyboard: the arrows move a cursor cell, Space adds it to (or takes it from)
+the choice, Enter picks it alone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.frame.numeric import WEEKDAYS
@@ -41,8 +51,10 @@ class ClockGrid(QWidget):
         self._anchor: Cell | None = None
         self._current: Cell | None = None
         self._adding = False
+        self.cursor_cell = (0, 0)  # (weekday, hour) the keyboard is on
         self.setMinimumHeight(TOP + 7 * 10)
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Events by weekday and hour of day; click or drag to filter")
 
     def sizeHint(self) -> QSize:
@@ -127,7 +139,38 @@ class ClockGrid(QWidget):
             for c in shown:
                 day, hour = divmod(c, 24)
                 painter.drawRect(QRectF(LEFT + hour * w + 0.5, TOP + day * h + 0.5, w - 1, h - 1))
+        if self.hasFocus():
+            day, hour = self.cursor_cell
+            painter.setPen(QPen(text, 1, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(LEFT + hour * w - 1, TOP + day * h - 1, w + 1, h + 1))
         painter.end()
+
+    # ------------------------------------------------------------------ keyboard
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        day, hour = self.cursor_cell
+        moves = {
+            Qt.Key.Key_Left: (0, -1),
+            Qt.Key.Key_Right: (0, 1),
+            Qt.Key.Key_Up: (-1, 0),
+            Qt.Key.Key_Down: (1, 0),
+        }
+        key = Qt.Key(event.key())
+        if key in moves:
+            dd, dh = moves[key]
+            self.cursor_cell = ((day + dd) % 7, (hour + dh) % 24)
+            self.update()
+        elif key == Qt.Key.Key_Space:
+            cell = day * 24 + hour
+            self.chosen = self.chosen - {cell} if cell in self.chosen else self.chosen | {cell}
+            self.cells_picked.emit(self.chosen)
+            self.update()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.chosen = frozenset({day * 24 + hour})
+            self.cells_picked.emit(self.chosen)
+            self.update()
+        else:
+            super().keyPressEvent(event)
 
     # ------------------------------------------------------------------ mouse
     def _pending(self) -> frozenset[int] | None:
