@@ -381,3 +381,34 @@ def test_numbers_follow_a_new_frame_without_reading_again_unless_events_are_new(
         assert int(linker.visible.sum()) == 4
     finally:
         linker.shutdown()
+
+
+def test_the_window_status_and_a_story_export_follow_a_range(
+    make_main_window: Any, acled_project: Project, qtbot: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from desktop_app.features.briefing.snapshots import capture_view
+
+    window = make_main_window(acled_project)
+    pane, wb = window.filters_view, window.workbench
+    qtbot.waitUntil(lambda: "fatalities" in pane.number_filters, timeout=20_000)
+    section = pane.number_filters["fatalities"]
+    section.low_box.setText("100")
+    with qtbot.waitSignal(wb.linker.counts_shown, timeout=20_000):
+        section.low_box.editingFinished.emit()
+    shown = {int(i) for i in wb.linker.frame.ids[wb.linker.visible]}
+    assert len(shown) == 2  # 100 and 250
+    assert window.status_label.text().endswith("· fatalities \u2265 100")
+    assert window.status_label.textFormat() == Qt.TextFormat.PlainText
+
+    repo = ViewsRepository(acled_project)
+    story_id = repo.create_story("Deadliest")
+    snap = capture_view(window.features["briefing"].stage, "At least 100 dead")
+    repo.add_step(story_id, repo.save_view(snap.title, snap.note, snap.to_dict()))
+    wb.filters.clear()
+    assert int(wb.linker.visible.sum()) == len(FATALITIES)
+    path = tmp_path / "story.html"
+    assert window.features["exporting"].export_html_story(story_id, path) > 0
+    data = json.loads(path.read_text("utf-8").split('id="sl-data">')[1].split("</script>")[0])
+    assert {int(i) for i in data["steps"][0]["ids"]} == shown
