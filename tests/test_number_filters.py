@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop_app.frame import EventFrame
 from desktop_app.frame.numeric import numeric_keys
+from desktop_app.frame.numeric_store import load_numbers, numbers_dir, read_numbers
 from desktop_app.frame.visible import visible_mask
 from desktop_app.ingest.pipeline import import_file
 from desktop_app.state.models import FilterModel, Filters
@@ -24,7 +25,6 @@ from desktop_app.store.project import Project
 from desktop_app.store.views_repo import ViewsRepository
 from desktop_app.views.filters import FiltersView
 from desktop_app.workbench.linking import Linker
-from desktop_app.workbench.numbers import read_numbers
 
 ACLED_HEADER = [
     *("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type"),
@@ -412,3 +412,29 @@ def test_the_window_status_and_a_story_export_follow_a_range(
     assert window.features["exporting"].export_html_story(story_id, path) > 0
     data = json.loads(path.read_text("utf-8").split('id="sl-data">')[1].split("</script>")[0])
     assert {int(i) for i in data["steps"][0]["ids"]} == shown
+
+
+def test_a_copy_of_the_numbers_makes_reopening_cheap_and_never_goes_stale(
+    timed_project: Project, tmp_path: Path
+) -> None:
+    if timed_project.path is None:
+        pytest.skip("the copy of a server database is keyed like a file's; tested on SQLite")
+    first = load_numbers(timed_project)
+    copies = list(numbers_dir().glob("*.arrow"))
+    assert len(copies) == 1
+    again = load_numbers(timed_project)  # from the copy
+    assert list(again.columns) == list(first.columns) == ["<b>weight</b>", "score"]
+    assert np.array_equal(again.ids, first.ids)
+    for name in first.columns:
+        assert np.array_equal(again.columns[name], first.columns[name], equal_nan=True)
+    assert again.origin is timed_project
+    # an import changes the content key: read again, the old copy replaced
+    import_file(timed_project, _acled_file(tmp_path / "acled.csv"))
+    after = load_numbers(timed_project)
+    assert "fatalities" in after.columns and len(after.ids) == len(first.ids) + len(FATALITIES)
+    assert [p.name for p in numbers_dir().glob("*.arrow")] != [p.name for p in copies]
+    assert len(list(numbers_dir().glob("*.arrow"))) == 1
+    # a damaged copy is ignored
+    (copy,) = numbers_dir().glob("*.arrow")
+    copy.write_bytes(b"not arrow")
+    assert list(load_numbers(timed_project).columns) == list(after.columns)

@@ -7,7 +7,8 @@ once the panes have it and its first counts) and the numbers follow (the filters
 says "Reading the numeric columns…" meanwhile). The table is keyed by event id,
 and ids are never reused nor attributes edited, so a table stays right across edits:
 it is read again only when a frame has events it does not hold (an import, a change
-made elsewhere) or another project is open.
+made elsewhere) or another project is open; a copy in the user cache folder makes
+reopening a project cheap (``frame/numeric_store.py``).
 """
 
 from __future__ import annotations
@@ -18,21 +19,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.frame.numeric import NumberTable, numeric_keys
+from desktop_app.frame.numeric import NumberTable
 
 log = logging.getLogger("sightline.numbers")
 ProjectGetter = Callable[[], object]
 
 
-def read_numbers(project: object) -> NumberTable:
-    """Every event's numeric attributes (on any thread)."""
-    from desktop_app.store import frame_rows
+def numbers_of(project: object) -> NumberTable:
+    """Every event's numeric attributes (on any thread; from the cached copy when it is
+    current, see :mod:`desktop_app.frame.numeric_store`)."""
+    from desktop_app.frame.numeric_store import load_numbers
     from desktop_app.store.project import Project
 
     if not isinstance(project, Project):
         return NumberTable.empty(project)
-    keys = numeric_keys(frame_rows.attribute_samples(project))
-    return NumberTable.from_rows(frame_rows.number_rows(project, keys), keys, project)
+    return load_numbers(project)
 
 
 class NumberLoader(QObject):
@@ -77,7 +78,7 @@ class NumberLoader(QObject):
 
     def _read(self, generation: int, project: object) -> None:
         try:
-            table = read_numbers(project)
+            table = numbers_of(project)
         except Exception:  # the project closed meanwhile, or an unreadable value
             log.warning("the numeric columns could not be read", exc_info=True)
             table = NumberTable.empty(project)  # none: the pane stops saying "Reading…"
