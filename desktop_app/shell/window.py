@@ -298,6 +298,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status bar
     def _status_bar(self) -> None:
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # names are data
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 100)
@@ -325,9 +326,10 @@ class MainWindow(QMainWindow):
         visible = np.count_nonzero(wb.linker.visible)
         located = np.count_nonzero(frame.located & wb.linker.visible) if len(frame) else 0
         name = wb.project.path.name if wb.project and wb.project.path else ""
+        numbers = " · ".join(wb.filters.filters.number_parts())  # ranges, weekday x hour
         self.status_label.setText(
             f"{name}   {visible:,} of {len(frame):,} events shown · {located:,} on the map · "
-            f"{len(wb.selection.ids):,} selected"
+            f"{len(wb.selection.ids):,} selected" + (f" · {numbers}" if numbers else "")
         )
 
     def _busy(self, text: str, fraction: float | None) -> None:

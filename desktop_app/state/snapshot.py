@@ -1,11 +1,13 @@
 """ViewSnapshot: everything needed to return to a picture, as plain JSON-able values.
 
-A saved view (and each step of a story) is one snapshot: the time window and facet
-filters, the timeline's visible range, the map's centre and zoom, the selected event
-ids, the active event, plus the analyst's title and note. Snapshots are immutable
-values; the store keeps them as JSON (see :mod:`desktop_app.store.views_repo`) and the
-app applies them to a window (:func:`desktop_app.features.briefing.snapshots.apply_view`).
-Nothing here needs a running Qt application.
+A saved view (and each step of a story) is one snapshot: the time window, facet,
+numeric-range and weekday x hour filters, the timeline's visible range, the map's
+centre and zoom, the selected event ids, the active event, plus the analyst's title and
+note. Snapshots are immutable values; the store keeps them as JSON (see
+:mod:`desktop_app.store.views_repo`) and the app applies them to a window
+(:func:`desktop_app.features.briefing.snapshots.apply_view`). Views saved before the
+ranges and the grid existed load with neither. Nothing here needs a running Qt
+application.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
 from desktop_app.domain.periods import Period, parse_period
-from desktop_app.state.models import Filters, MapView
+from desktop_app.state.models import Filters, MapView, Range
 from desktop_app.store.views_repo import ViewsRepository
 
 FORMAT = 1  # bumped when the JSON layout changes; older layouts are still read
@@ -102,6 +104,8 @@ class ViewSnapshot:
                 "t1": f.t1,
                 "text": f.text,
                 "facets": {k: sorted(v) for k, v in sorted(f.facets.items()) if v},
+                "ranges": {k: list(v) for k, v in sorted(f.ranges.items())},
+                "clock": sorted(f.clock),
             },
             "selection": sorted(self.selection),
             "active": self.active,
@@ -143,6 +147,8 @@ class ViewSnapshot:
             t1=int(raw["t1"]) if _is_int(raw.get("t1")) else None,
             text=str(raw.get("text") or ""),
             facets=facets,
+            ranges=_ranges(raw.get("ranges")),
+            clock=_clock(raw.get("clock")),
         )
         selection = data.get("selection") if isinstance(data.get("selection"), list) else []
         assert isinstance(selection, list)
@@ -164,6 +170,26 @@ class ViewSnapshot:
         if not isinstance(data, dict):
             raise ValueError("a view snapshot is a JSON object")
         return cls.from_dict(data)
+
+
+def _ranges(value: object) -> dict[str, Range]:
+    """Saved ranges (views saved before there were any have none)."""
+    out: dict[str, Range] = {}
+    if not isinstance(value, dict):
+        return out
+    for name, bounds in value.items():
+        if not isinstance(bounds, list | tuple) or len(bounds) != 2:
+            continue
+        low, high = (float(b) if _is_number(b) else None for b in bounds)
+        if low is not None or high is not None:
+            out[str(name)] = (low, high)
+    return out
+
+
+def _clock(value: object) -> frozenset[int]:
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(int(c) for c in value if _is_int(c) and 0 <= c < 7 * 24)
 
 
 def _is_int(value: object) -> TypeGuard[int]:

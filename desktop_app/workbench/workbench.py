@@ -86,7 +86,10 @@ class Workbench(QObject):
         self.actions = ActionRegistry(self)
         self.messages = Messages(self)
         self.linker = Linker(
-            self.filters, search=search_function(lambda: self.project), parent=self
+            self.filters,
+            search=search_function(lambda: self.project),
+            parent=self,
+            project=lambda: self.project,
         )
         self._shown_version: str | None = None  # the data version the panes show
         self._pending_project = project

@@ -224,7 +224,10 @@ class Exports(QObject):
         wanted = np.zeros(len(frame), bool)
         for snap in snapshots:
             f = snap.filters
-            mask = visible_mask(frame, f.t0, f.t1, f.text, f.facets, search)
+            mask = visible_mask(
+                frame, f.t0, f.t1, f.text, f.facets, search,
+                ranges=f.ranges, numbers=self.wb.linker.numbers.columns, clock=f.clock,
+            )  # fmt: skip
             wanted |= mask
             steps.append(
                 HtmlStep(
