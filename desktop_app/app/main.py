@@ -94,6 +94,9 @@ def _application(offscreen: bool = False) -> object:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sightline")
     app.setOrganizationName("Sightline")
+    from desktop_app.views.fonts import install_fallback_font
+
+    install_fallback_font()  # 北京 and 臺北 in every widget, export and PDF
     return app
 
 

@@ -47,6 +47,16 @@
   var spidered = null;  // the key of the stack fanned out, if any
   var markerScale = 1;  // presentation mode draws bigger markers
   var pickMode = false;  // the next click reports where it landed instead of selecting
+  // hooks for the page's tool scripts (sightline_fonts/measure/pointer.js): message kinds
+  // they handle, their start functions, and the click a tool takes (measure)
+  var handlers = {};
+  var tools = [];
+  S.handle = function (kind, fn) { handlers[kind] = fn; };
+  S.addTool = function (start) { tools.push(start); };
+  S.bridge = function () { return bridge; };
+  S.clickCapture = null;  // function (latlng) -> true when a tool took the click
+  S.redrawLabels = function () { drawLabels(); };
+  var FONT_STACK = '"Segoe UI", "Helvetica Neue", Arial, sans-serif, "Sightline CJK"';
 
   /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
   function unescapeEntities(s) {
@@ -194,7 +204,7 @@
       if (label[4] > zoom || (kind === 'country' && zoom > 7)) { continue; }
       if (!bounds.contains([label[1], label[2]])) { continue; }
       var p = map.latLngToContainerPoint([label[1], label[2]]);
-      ctx.font = LABEL_FONT[kind] + ' "Segoe UI", "Helvetica Neue", Arial, sans-serif';
+      ctx.font = LABEL_FONT[kind] + ' ' + FONT_STACK;
       var w = ctx.measureText(label[0]).width;
       var town = kind === 'city' || kind === 'capital';
       // a town's name beside its dot: right, then clear of a marker there, left, above,
@@ -365,6 +375,8 @@
       setChrome(!!msg.on);
     } else if (msg.kind === 'theme') {
       setTheme(!!msg.dark);
+    } else if (handlers[msg.kind]) {
+      handlers[msg.kind](msg);
     }
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
@@ -423,6 +435,7 @@
   }
 
   function onMapClick(e) {
+    if (S.clickCapture && !suppressClick && S.clickCapture(e.latlng)) { return; }
     unspiderfy();
     if (pickMode && bridge && !suppressClick) { reportPick(e.latlng); }
   }
@@ -430,6 +443,7 @@
   function onLayerClick(e) {
     L.DomEvent.stop(e);
     if (suppressClick) { return; }
+    if (S.clickCapture && S.clickCapture(e.latlng)) { return; }
     if (pickMode) { reportPick(e.latlng); return; }
     var o = e.layer.options;
     if (o.stack !== undefined && spidered !== o.stack) {
@@ -589,6 +603,7 @@
     installLabels();
     installControls();
     installBoxSelect();
+    tools.forEach(function (start) { start(map); });
     map.on('moveend', scheduleViewport);
     map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {

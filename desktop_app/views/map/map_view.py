@@ -55,12 +55,15 @@ class MapView(QWidget):
             analyst clicked.
         context_menu_requested(QPoint global_pos): a right-click on the map (the web
             engine's own menu is never shown).
+        tool_reported(dict): a report of the page's tools (the pointer, the measure):
+            ``features.map_tools`` reads it; :meth:`send_tool` answers.
     """
 
     ready = Signal()
     drawn = Signal(float)
     location_picked = Signal(float, float)
     context_menu_requested = Signal(QPoint)
+    tool_reported = Signal(dict)
 
     @property
     def web_view(self) -> QWebEngineView:
@@ -125,6 +128,7 @@ class MapView(QWidget):
         self._bridge.events.fit_all_requested.connect(self.fit_all)
         self._bridge.events.draw_reported.connect(self._on_draw_reported)
         self._bridge.events.location_picked.connect(self.location_picked)
+        self._bridge.events.tool_reported.connect(self.tool_reported)
         selection.changed.connect(self._on_selection_changed)
         view_state.map_changed.connect(self._on_map_changed)
 
@@ -199,6 +203,11 @@ class MapView(QWidget):
         """Let the next click on the map report a place (``location_picked``) instead of
         selecting; ``on=False`` cancels."""
         self._send("pick", {"on": on})
+
+    def send_tool(self, kind: str, payload: dict[str, Any]) -> None:
+        """A message for the page's tools (``measure``, ``pointer``, ``goto``: see
+        ``resources/map/sightline_measure.js`` and ``sightline_pointer.js``)."""
+        self._send(kind, payload)
 
     def redraw(self) -> bool:
         """Send what to draw again (``drawn`` follows); False when the page cannot draw yet."""
