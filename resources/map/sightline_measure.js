@@ -7,7 +7,10 @@
  * great circle, not as straight Mercator lines.
  *
  * Python -> JS   {kind: 'measure', on: bool, mode?: 'distance'|'area', unit?: 'km'|'nm'|'mi'}
- * JS -> Python   bridge.toolReport({tool: 'measure', on: bool}) when the tool starts/stops
+ *                {kind: 'measure', restore: {on, mode, unit, points, finished}}: show that
+ *                measure (a picture of another map: MapView.copy_tools_from)
+ * JS -> Python   bridge.toolReport({tool: 'measure', on: bool, restore: {...}}) on every
+ *                change
  * In the page: a click adds a point, a double-click or Enter finishes, Backspace takes
  * the last point back, Esc cancels (and ends the tool); a click after a finished
  * measure starts a new one. The result panel and the lines stay in a picture of the
@@ -163,6 +166,7 @@
         .setLatLng(at).setContent(textSpan(length(km))));
     });
     showResult(legs);
+    report();
   }
 
   function showResult(legs) {
@@ -195,11 +199,14 @@
   /* ------------------------------------------------------------------ tool state */
   function report() {
     var b = S.bridge();
-    if (b && b.toolReport) { b.toolReport(JSON.stringify({tool: 'measure', on: state.on})); }
+    if (!b || !b.toolReport) { return; }
+    b.toolReport(JSON.stringify({tool: 'measure', on: state.on, restore: {
+      on: state.on, mode: state.mode, unit: state.unit, finished: state.finished,
+      points: state.points
+    }}));
   }
 
   function setOn(on) {
-    var was = state.on;
     state.on = on;
     state.points = [];
     state.finished = false;
@@ -208,8 +215,20 @@
     L.DomUtil[on ? 'addClass' : 'removeClass'](map.getContainer(), 'sl-measuring');
     if (on) { map.doubleClickZoom.disable(); } else { map.doubleClickZoom.enable(); }
     S.clickCapture = on ? onClick : null;
-    if (on) { draw(); } else { layer.clearLayers(); }
-    if (was !== on) { report(); }
+    if (on) { draw(); } else { layer.clearLayers(); report(); }
+  }
+
+  function restore(saved) {
+    setOn(!!saved.on);
+    if (!saved.on) { return; }
+    state.mode = saved.mode === 'area' ? 'area' : 'distance';
+    state.unit = KM_PER_UNIT[saved.unit] ? saved.unit : 'km';
+    unitSelect.value = state.unit;
+    state.points = (saved.points || []).filter(function (p) {
+      return p && isFinite(p[0]) && isFinite(p[1]);
+    }).map(function (p) { return [+p[0], +p[1]]; });
+    state.finished = !!saved.finished;
+    setMode(state.mode);
   }
 
   function setMode(mode) {
@@ -332,6 +351,7 @@
 
   S.addTool(install);
   S.handle('measure', function (msg) {
+    if (msg.restore) { restore(msg.restore); return; }
     if (msg.mode) { setMode(msg.mode); }
     if (msg.unit) { setUnit(msg.unit); }
     if (msg.on !== undefined) { setOn(!!msg.on); }

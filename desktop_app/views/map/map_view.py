@@ -128,7 +128,8 @@ class MapView(QWidget):
         self._bridge.events.fit_all_requested.connect(self.fit_all)
         self._bridge.events.draw_reported.connect(self._on_draw_reported)
         self._bridge.events.location_picked.connect(self.location_picked)
-        self._bridge.events.tool_reported.connect(self.tool_reported)
+        self._bridge.events.tool_reported.connect(self._on_tool_reported)
+        self.tool_states: dict[str, Any] = {}  # each page tool's last state (copy_tools_from)
         selection.changed.connect(self._on_selection_changed)
         view_state.map_changed.connect(self._on_map_changed)
 
@@ -208,6 +209,11 @@ class MapView(QWidget):
         """A message for the page's tools (``measure``, ``pointer``, ``goto``: see
         ``resources/map/sightline_measure.js`` and ``sightline_pointer.js``)."""
         self._send(kind, payload)
+
+    def copy_tools_from(self, other: MapView) -> None:
+        """Show what ``other``'s page tools show (its measure): a picture of that map."""
+        for tool, state in other.tool_states.items():
+            self._send(tool, {"restore": state})
 
     def redraw(self) -> bool:
         """Send what to draw again (``drawn`` follows); False when the page cannot draw yet."""
@@ -324,6 +330,11 @@ class MapView(QWidget):
         else:
             self._selection.clear(source=self)
         self._push_selection()
+
+    def _on_tool_reported(self, data: dict[str, Any]) -> None:
+        if isinstance(data.get("restore"), dict):
+            self.tool_states[str(data["tool"])] = data["restore"]
+        self.tool_reported.emit(data)
 
     def _on_draw_reported(self, data: dict[str, Any]) -> None:
         ms = data.get("ms")
