@@ -139,7 +139,8 @@ class MapTools(QObject):
             group=6, shortcut="M", checkable=True,
             tip="Measure along clicked points or the area they enclose (great circle)")  # fmt: skip
         # while measuring, Esc ends the measure (it has Edit ▸ Clear selection's key then)
-        add("view.measure_end", "End the measure", partial(self.set_measuring, False))
+        add("view.measure_end", "End the measure", partial(self.set_measuring, False),
+            tip="End the measure tool (Esc while measuring)")  # fmt: skip
         host.map.tool_reported.connect(self._on_tool)
         self.set_style(self.style)
 
