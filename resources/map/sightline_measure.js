@@ -315,7 +315,7 @@
     new Tool().addTo(map);
 
     var Panel = L.Control.extend({
-      options: {position: 'topright'},
+      options: {position: 'bottomright'},  // clear of the window's banners along the top
       onAdd: function () {
         panel = L.DomUtil.create('div', 'sl-measure');
         panel.style.display = 'none';
