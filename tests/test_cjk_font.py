@@ -189,3 +189,52 @@ def test_the_map_page_loads_and_draws_the_font(page_map: Any, qtbot: Any) -> Non
     # without the shipped font this machine has nothing for them: boxes
     assert run_js(qtbot, page, f"{CANVAS_SAME}('北', '京', 'sans-serif')") is True
     assert view.blocked_requests == []
+
+
+def test_a_tooltip_shows_a_chinese_title_in_the_shipped_font(
+    page_map: Any, qtbot: Any, project: Any, tmp_path: Path
+) -> None:
+    from desktop_app.frame.event_frame import EventFrame
+    from desktop_app.ingest.pipeline import import_file
+
+    title = "北京 與 臺北 talks (Москва)"
+    path = tmp_path / "cjk.csv"
+    path.write_text(f"title,date,lat,lon\n{title},2024-08-01,39.9042,116.4074\n", "utf-8")
+    assert import_file(project, path).imported == 1
+    frame = EventFrame.load(project)
+    view = page_map()
+    page = view.page
+    with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
+        view.set_frame(frame)
+    qtbot.waitUntil(lambda: run_js(qtbot, page, "Sightline.settled()") is True, timeout=LOAD_MS)
+    event_id = int(frame.ids[0])
+
+    def hover_shows() -> bool:
+        pixel = run_js(qtbot, page, f"Sightline.eventPixel({event_id})")
+        x, y = pixel["x"], pixel["y"]
+        run_js(
+            qtbot,
+            page,
+            f"document.elementFromPoint({x},{y}).dispatchEvent(new MouseEvent('mousemove',"
+            f"{{clientX:{x},clientY:{y},bubbles:true,cancelable:true,view:window}}))",
+        )
+        return bool(run_js(qtbot, page, "Sightline.counts().tooltip") == title)
+
+    qtbot.waitUntil(hover_shows, timeout=LOAD_MS)
+    family = run_js(qtbot, page, "getComputedStyle(document.querySelector('.sl-tip')).fontFamily")
+    assert family.endswith(f'"{FAMILY}"'), family
+    qtbot.waitUntil(lambda: run_js(qtbot, page, "Sightline.fonts.status") == "loaded")
+    assert run_js(qtbot, page, f"document.fonts.check('12px \"{FAMILY}\"', '北京臺北')") is True
+
+
+def test_the_frozen_build_takes_the_font() -> None:
+    # the spec's own tree() over resources/, as PyInstaller runs it
+    spec = (Path(__file__).parents[1] / "build_spec" / "sightline.spec").read_text("utf-8")
+    source = spec[spec.index("def tree(") : spec.index("datas = []")]
+    namespace: dict[str, Any] = {"Path": Path}
+    exec(source, namespace)  # our own build spec
+    resources = Path(__file__).parents[1] / "resources"
+    pairs = namespace["tree"](resources, "desktop_app/resources")
+    shipped = {Path(file).relative_to(resources).as_posix() for file, _ in pairs}
+    assert {"fonts/sightline-cjk.ttf", "fonts/OFL.txt", "map/sightline_fonts.css"} <= shipped
+    assert "fonts/make_cjk_font.py" not in shipped  # a build-time tool
