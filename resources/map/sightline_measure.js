@@ -326,10 +326,11 @@
                                   function () { setMode('area'); });
         unitSelect = L.DomUtil.create('select', 'sl-measure-unit', controls);
         unitSelect.title = 'Units';
-        [['km', 'km'], ['nm', 'nm (nautical miles)'], ['mi', 'mi (miles)']].forEach(function (u) {
+        [['km', 'kilometres'], ['nm', 'nautical miles'], ['mi', 'miles']].forEach(function (u) {
           var option = document.createElement('option');
           option.value = u[0];
-          option.textContent = u[1];
+          option.textContent = u[0];
+          option.title = u[1];
           unitSelect.appendChild(option);
         });
         L.DomEvent.on(unitSelect, 'change', function () { setUnit(unitSelect.value); });
