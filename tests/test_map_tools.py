@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_app.domain import geodesy
 from desktop_app.domain.coords import format_point, parse_point
-from desktop_app.state.models import MapView as MapPosition
 from desktop_app.store.project import Project
 
 WAIT_MS = 30_000
@@ -35,19 +34,6 @@ def _event_at(window: Any, place: str) -> int:
     rows = [i for i, p in enumerate(frame.place) if p == place]
     assert rows, place
     return int(frame.ids[rows[0]])
-
-
-def _show(qtbot: Any, window: Any, lat: float, lon: float, zoom: int) -> None:
-    target = MapPosition(lat, lon, zoom)
-    window.workbench.view_state.set_map(target, source="test")
-    qtbot.waitUntil(
-        lambda: (
-            _js(qtbot, window, "Sightline.settled() && Sightline.map().getZoom()") == zoom
-            and window.workbench.view_state.map is not None
-            and abs(window.workbench.view_state.map.lat - lat) < 0.5
-        ),
-        timeout=WAIT_MS,
-    )
 
 
 def _client_point(qtbot: Any, window: Any, lat: float, lon: float) -> tuple[float, float]:
@@ -72,6 +58,8 @@ def _mouse(qtbot: Any, window: Any, kind: str, x: float, y: float) -> None:
 
 def _click_at(qtbot: Any, window: Any, lat: float, lon: float) -> None:
     x, y = _client_point(qtbot, window, lat, lon)
+    on_control = f"!!document.elementFromPoint({x},{y}).closest('.leaflet-control')"
+    assert _js(qtbot, window, on_control) is False, f"{lat}, {lon} is under a control"
     _mouse(qtbot, window, "click", x, y)
 
 
@@ -215,8 +203,19 @@ def test_measure_three_clicked_points_as_geodesy_does(
     make_main_window: Any, qtbot: Any, sample_project: Project, tmp_path: Path
 ) -> None:
     window = make_main_window(sample_project)
-    window.resize(1400, 900)
-    _show(qtbot, window, 42.0, 80.0, 3)
+    # zoom 3 with Moscow near the top left, clear of the map's buttons: Beijing and Taipei
+    # are then clear of the measure's panel (bottom right) too
+    _js(
+        qtbot,
+        window,
+        f"(function(){{var m=Sightline.map(), s=m.getSize();"
+        f"var c=m.unproject(m.project([{MOSCOW[0]},{MOSCOW[1]}],3).add([s.x/2-110,s.y/2-40]),3);"
+        "m.setView(c,3,{animate:false});return true;})()",
+    )
+    qtbot.waitUntil(
+        lambda: _js(qtbot, window, "Sightline.settled() && Sightline.map().getZoom()") == 3,
+        timeout=WAIT_MS,
+    )
     selected = _event_at(window, "Moscow")
     window.workbench.selection.set([selected], active=selected, source="test")
     measure = window.workbench.actions.action("view.measure")
@@ -226,7 +225,10 @@ def test_measure_three_clicked_points_as_geodesy_does(
     for point in (MOSCOW, BEIJING, TAIPEI):  # Moscow and Beijing are event markers
         _click_at(qtbot, window, *point)
     state = _measure(qtbot, window)
-    assert len(state["points"]) == 3
+    assert len(state["points"]) == 3 and state["finished"] is False
+    _mouse(qtbot, window, "dblclick", *_client_point(qtbot, window, *TAIPEI))  # finishes
+    state = _measure(qtbot, window)
+    assert len(state["points"]) == 3 and state["finished"] is True
     clicked = [tuple(p) for p in state["points"]]
     # the page's figures are geodesy's for the points it got, leg by leg
     assert state["legsKm"] == pytest.approx(geodesy.legs_km(clicked), rel=1e-9)
