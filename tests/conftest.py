@@ -27,6 +27,16 @@ keep_none_alive()  # PySide6 6.12 on Python 3.11 leaks references to None; see t
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp: Any) -> Any:
+    """pytest-qt's application, with the shipped CJK fallback font registered as the
+    program's own start does (app.main._application)."""
+    from desktop_app.views.fonts import install_fallback_font
+
+    install_fallback_font()
+    return qapp
+
+
 @pytest.fixture()
 def data_dir() -> Path:
     return DATA

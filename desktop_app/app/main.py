@@ -33,7 +33,7 @@ def build_window(
     from PySide6.QtCore import QSettings
 
     from desktop_app.app import logs
-    from desktop_app.features import links, playback, projects
+    from desktop_app.features import links, map_tools, playback, projects
     from desktop_app.features.briefing import briefing
     from desktop_app.features.editing import editing
     from desktop_app.features.exporting import exporting
@@ -56,6 +56,7 @@ def build_window(
         "editing": editing.install(workbench, shell),
         "playback": playback.install(workbench, shell),
         "links": links.install(workbench, shell),
+        "map_tools": map_tools.install(workbench, shell),
         "help": help_feature.install(workbench, shell, logs.log_path() or logs.log_dir()),
     }
     shell.finish()
@@ -94,6 +95,9 @@ def _application(offscreen: bool = False) -> object:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sightline")
     app.setOrganizationName("Sightline")
+    from desktop_app.views.fonts import install_fallback_font
+
+    install_fallback_font()  # 北京 and 臺北 in every widget, export and PDF
     return app
 
 

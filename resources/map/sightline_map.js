@@ -46,10 +46,20 @@
   var spiderLayer = null;  // the legs of a fanned-out stack
   var spidered = null;  // the key of the stack fanned out, if any
   var markerScale = 1;  // presentation mode draws bigger markers
-  var pickMode = false;
-  var trailCount = 0;
+  var pickMode = false;  // the next click reports where it landed instead of selecting
+  var trailCount = 0;  // markers of the playback trail drawn (tests read it)
   var outsideBox = null;  // "N results outside the view · Show" (follow the analyst)
-  var outside = {results: 0, selected: 0};  // markers of the playback trail drawn (tests read it)  // the next click reports where it landed instead of selecting
+  var outside = {results: 0, selected: 0};
+  // hooks for the page's tool scripts (sightline_fonts/measure/pointer.js): message kinds
+  // they handle, their start functions, and the click a tool takes (measure)
+  var handlers = {};
+  var tools = [];
+  S.handle = function (kind, fn) { handlers[kind] = fn; };
+  S.addTool = function (start) { tools.push(start); };
+  S.bridge = function () { return bridge; };
+  S.clickCapture = null;  // function (latlng) -> true when a tool took the click
+  S.redrawLabels = function () { drawLabels(); };
+  var FONT_STACK = '"Segoe UI", "Helvetica Neue", Arial, sans-serif, "Sightline CJK"';
 
   /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
   function unescapeEntities(s) {
@@ -204,7 +214,7 @@
       }
       if (!bounds.contains([label[1], label[2]])) { continue; }
       var p = map.latLngToContainerPoint([label[1], label[2]]);
-      ctx.font = LABEL_FONT[kind] + ' "Segoe UI", "Helvetica Neue", Arial, sans-serif';
+      ctx.font = LABEL_FONT[kind] + ' ' + FONT_STACK;
       var w = ctx.measureText(label[0]).width;
       var town = kind === 'city' || kind === 'capital';
       // a town's name beside its dot: right, then clear of a marker there, left, above,
@@ -404,6 +414,8 @@
       drawLabels();
     } else if (msg.kind === 'theme') {
       setTheme(!!msg.dark);
+    } else if (handlers[msg.kind]) {
+      handlers[msg.kind](msg);
     }
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
@@ -464,6 +476,7 @@
   }
 
   function onMapClick(e) {
+    if (S.clickCapture && !suppressClick && S.clickCapture(e.latlng)) { return; }
     unspiderfy();
     if (pickMode && bridge && !suppressClick) { reportPick(e.latlng); }
   }
@@ -471,6 +484,7 @@
   function onLayerClick(e) {
     L.DomEvent.stop(e);
     if (suppressClick) { return; }
+    if (S.clickCapture && S.clickCapture(e.latlng)) { return; }
     if (pickMode) { reportPick(e.latlng); return; }
     var o = e.layer.options;
     if (o.stack !== undefined && spidered !== o.stack) {
@@ -661,6 +675,7 @@
     installLabels();
     installControls();
     installBoxSelect();
+    tools.forEach(function (start) { start(map); });
     map.on('moveend', scheduleViewport);
     map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {

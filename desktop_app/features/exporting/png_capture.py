@@ -120,6 +120,7 @@ class PngCapture(QObject):
             state.set_map(self.wb.view_state.map)
         shown = MapView(self.wb.selection, state)
         shown.set_chrome(False)  # the map alone: no buttons, scale or note in the picture
+        shown.copy_tools_from(self.host.map)  # but what the analyst measured on it
         shown.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         shown.page.setZoomFactor(self.ratio)
         shown.resize(round(size.width() * self.ratio), round(size.height() * self.ratio))

@@ -29,6 +29,8 @@ class BridgeEvents(QObject):
         show_selection_requested(): the page's "show them" (selected events out of view).
         draw_reported(dict): the page finished drawing a message (kind, ms, seq).
         location_picked(float lat, float lon): in pick mode, the map was clicked there.
+        tool_reported(dict): a page tool's report (``tool`` names it: "pointer" with
+            lat/lon, "measure" with on).
     """
 
     page_ready = Signal()
@@ -39,6 +41,7 @@ class BridgeEvents(QObject):
     show_selection_requested = Signal()
     draw_reported = Signal(dict)
     location_picked = Signal(float, float)
+    tool_reported = Signal(dict)
 
 
 class MapBridge(QObject):
@@ -114,4 +117,11 @@ class MapBridge(QObject):
         ):
             # Leaflet reports longitudes beyond ±180 when the world is scrolled round
             self.events.location_picked.emit(float(lat), (float(lon) + 180.0) % 360.0 - 180.0)
+        return True
+
+    @Slot(str, result=bool)
+    def toolReport(self, payload: str) -> bool:
+        data = _parse(payload)
+        if isinstance(data.get("tool"), str):
+            self.events.tool_reported.emit(data)
         return True

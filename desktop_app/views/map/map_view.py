@@ -56,12 +56,15 @@ class MapView(QWidget):
             analyst clicked.
         context_menu_requested(QPoint global_pos): a right-click on the map (the web
             engine's own menu is never shown).
+        tool_reported(dict): a report of the page's tools (the pointer, the measure):
+            ``features.map_tools`` reads it; :meth:`send_tool` answers.
     """
 
     ready = Signal()
     drawn = Signal(float)
     location_picked = Signal(float, float)
     context_menu_requested = Signal(QPoint)
+    tool_reported = Signal(dict)
 
     @property
     def web_view(self) -> QWebEngineView:
@@ -128,6 +131,8 @@ class MapView(QWidget):
         self._bridge.events.show_selection_requested.connect(self.zoom_to_selection)
         self._bridge.events.draw_reported.connect(self._on_draw_reported)
         self._bridge.events.location_picked.connect(self.location_picked)
+        self._bridge.events.tool_reported.connect(self._on_tool_reported)
+        self.tool_states: dict[str, Any] = {}  # each page tool's last state (copy_tools_from)
         selection.changed.connect(self._on_selection_changed)
         view_state.map_changed.connect(self._on_map_changed)
 
@@ -224,6 +229,16 @@ class MapView(QWidget):
         """Let the next click on the map report a place (``location_picked``) instead of
         selecting; ``on=False`` cancels."""
         self._send("pick", {"on": on})
+
+    def send_tool(self, kind: str, payload: dict[str, Any]) -> None:
+        """A message for the page's tools (``measure``, ``pointer``, ``goto``: see
+        ``resources/map/sightline_measure.js`` and ``sightline_pointer.js``)."""
+        self._send(kind, payload)
+
+    def copy_tools_from(self, other: MapView) -> None:
+        """Show what ``other``'s page tools show (its measure): a picture of that map."""
+        for tool, state in other.tool_states.items():
+            self._send(tool, {"restore": state})
 
     def redraw(self) -> bool:
         """Send what to draw again (``drawn`` follows); False when the page cannot draw yet."""
@@ -391,6 +406,11 @@ class MapView(QWidget):
         else:
             self._selection.clear(source=self)
         self._push_selection()
+
+    def _on_tool_reported(self, data: dict[str, Any]) -> None:
+        if isinstance(data.get("restore"), dict):
+            self.tool_states[str(data["tool"])] = data["restore"]
+        self.tool_reported.emit(data)
 
     def _on_draw_reported(self, data: dict[str, Any]) -> None:
         ms = data.get("ms")

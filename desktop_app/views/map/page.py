@@ -22,6 +22,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from desktop_app.views.map import tool_assets
 from desktop_app.views.map.labels import labels_script
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
@@ -65,10 +66,12 @@ def build_html(online_basemap_url: str | None = None) -> str:
         scripts.append(("sightline_basemap", "basemap.js"))
         scripts.append(("sightline_labels", "labels.js"))
     scripts.append(("sightline", "sightline_map.js"))
+    scripts += tool_assets.SCRIPTS  # measure, pointer, the CJK font: after the map's script
     fmap.default_js = scripts
     fmap.default_css = [
         ("leaflet_css", "leaflet/leaflet.css"),
         ("sightline_css", "sightline_map.css"),
+        *tool_assets.STYLES,
     ]
     root = fmap.get_root()
     assert isinstance(root, Figure)  # folium's root is always a branca Figure
@@ -91,6 +94,7 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
     resources = files("desktop_app.resources")
     for name in ("sightline_map.js", "sightline_map.css"):
         (folder / name).write_bytes(resources.joinpath("map", name).read_bytes())
+    tool_assets.write_tool_assets(folder)
     if online_basemap_url is None:
         geojson = resources.joinpath("basemap", "countries-50m.geojson").read_text("utf-8")
         (folder / "basemap.js").write_text(
