@@ -86,9 +86,11 @@ def _application(offscreen: bool = False) -> object:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.views.map.tiles import register_tile_scheme
     from desktop_app.views.qt_workarounds import keep_none_alive
 
     keep_none_alive()
+    register_tile_scheme()  # the map's tile files: before the application exists
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -28,6 +28,12 @@
 
   var S = {};
   window.Sightline = S;
+  // the layer scripts loaded after this one (sightline_basemaps/heat/colour.js) hook in:
+  // each plugin runs once with the map; each listener sees every message after it ran;
+  // S.paint(marker, 'cell' | 'point', index, events message) styles a marker as made
+  S.plugins = [];
+  S.listeners = [];
+  S.paint = null;
   var map = null;
   var bridge = null;
   var eventsRenderer = null;
@@ -280,11 +286,14 @@
     stacks = {};
     var i;
     for (i = 0; i < msg.cells.length; i++) {
-      eventsLayer.addLayer(cellMarker(msg.cells[i], STYLE.cell, eventsRenderer));
+      var cm = cellMarker(msg.cells[i], STYLE.cell, eventsRenderer);
+      if (S.paint) { S.paint(cm, 'cell', i, msg); }
+      eventsLayer.addLayer(cm);
     }
     var spots = {};
     for (i = 0; i < msg.points.length; i++) {
       var m = pointMarker(msg.points[i], STYLE.point, eventsRenderer);
+      if (S.paint) { S.paint(m, 'point', i, msg); }
       byId[msg.points[i][0]] = m;
       eventsLayer.addLayer(m);
       var key = msg.points[i][1] + ',' + msg.points[i][2];
@@ -366,6 +375,7 @@
     } else if (msg.kind === 'theme') {
       setTheme(!!msg.dark);
     }
+    S.listeners.forEach(function (listen) { listen(msg); });
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
     }
@@ -589,6 +599,7 @@
     installLabels();
     installControls();
     installBoxSelect();
+    S.plugins.forEach(function (plugin) { plugin(map); });
     map.on('moveend', scheduleViewport);
     map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {

@@ -1,0 +1,89 @@
+/* Sightline map page: colour by a facet, and its legend (loaded after sightline_map.js).
+ *
+ * Each 'features' message carries events.colour: null (one colour for all) or
+ * {facet, points: [slot per point], cells: [slot per bubble], legend: [[value, count]],
+ * other: the slot of "other values"}. Slots index PALETTE; the last colour is "other".
+ * Values are data: they reach the page only through textContent.
+ */
+(function () {
+  'use strict';
+
+  var S = window.Sightline;
+  // colour-blind-safe hues (Okabe-Ito, with two more), and a grey for "other values"
+  var PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9',
+                 '#8c564b', '#b8a000'];
+  var OTHER = '#8a8f98';
+  var map = null;
+  var legendBox = null;
+  var shown = null;  // the legend drawn: [[value, count, colour]]
+
+  function colourOf(slot, other) {
+    return slot === other || slot >= PALETTE.length ? OTHER : PALETTE[slot];
+  }
+
+  S.paint = function (marker, kind, i, events) {
+    var c = events.colour;
+    if (!c) { return; }
+    var slot = kind === 'cell' ? c.cells[i] : c.points[i];
+    var fill = colourOf(slot, c.other);
+    marker.setStyle(kind === 'cell' ? {fillColor: fill, color: '#1f2933', fillOpacity: 0.72}
+                                    : {fillColor: fill});
+  };
+
+  function drawLegend(c) {
+    legendBox.textContent = '';
+    if (!c || !c.legend.length) {
+      legendBox.style.display = 'none';
+      shown = null;
+      return;
+    }
+    shown = [];
+    var title = document.createElement('div');
+    title.className = 'sl-legend-title';
+    title.textContent = c.facet;
+    legendBox.appendChild(title);
+    c.legend.forEach(function (entry, slot) {
+      var colour = colourOf(slot, c.other);
+      var row = document.createElement('div');
+      row.className = 'sl-legend-row';
+      var swatch = document.createElement('span');
+      swatch.className = 'sl-legend-swatch';
+      swatch.style.background = colour;
+      var name = document.createElement('span');
+      name.className = 'sl-legend-name';
+      name.textContent = entry[0];
+      var n = document.createElement('span');
+      n.className = 'sl-legend-count';
+      n.textContent = entry[1].toLocaleString();
+      row.appendChild(swatch);
+      row.appendChild(name);
+      row.appendChild(n);
+      legendBox.appendChild(row);
+      shown.push([entry[0], entry[1], colour]);
+    });
+    legendBox.style.display = '';
+  }
+
+  S.plugins.push(function (m) {
+    map = m;
+    var Legend = L.Control.extend({
+      options: {position: 'bottomright'},
+      onAdd: function () {
+        legendBox = L.DomUtil.create('div', 'sl-legend');
+        legendBox.style.display = 'none';
+        L.DomEvent.disableClickPropagation(legendBox);
+        L.DomEvent.disableScrollPropagation(legendBox);
+        return legendBox;
+      }
+    });
+    new Legend().addTo(map);
+  });
+
+  S.listeners.push(function (msg) {
+    if (msg.kind === 'features') { drawLegend(msg.events.colour); }
+  });
+
+  /* For tests: the legend shown ([value, count, colour] rows) or null. */
+  S.legend = function () { return shown; };
+  S.palette = function () { return PALETTE.concat([OTHER]); };
+}());
