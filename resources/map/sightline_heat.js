@@ -13,6 +13,14 @@
   var heat = null;
   var points = 0;
 
+  // simpleheat reads its canvas back on every draw: ask for a canvas made for that
+  // first (the context's first request fixes its options), as Chromium advises
+  var simpleheat = window.simpleheat;
+  window.simpleheat = function (canvas) {
+    canvas.getContext('2d', {willReadFrequently: true});
+    return simpleheat(canvas);
+  };
+
   function draw(data) {
     if (data === null || data === undefined) {
       if (heat) { map.removeLayer(heat); heat = null; }
