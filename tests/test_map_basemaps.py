@@ -183,3 +183,47 @@ def test_the_page_asks_the_online_host_only(qtbot: Any, make_map: Callable[[], M
     # back offline: the host is refused again
     view.layers.set_basemap(Basemap(OUTLINES))
     assert view.layers.interceptor.allowed_host is None
+
+
+def test_screenshot_draws_the_map_on_a_basemap_file(qapp: Any, tmp_path: Path) -> None:
+    """``sightline screenshot OUT.png --basemap FILE``: the picture shows the file's
+    tiles (the test tiles are flat colours, one per zoom); a bad file is refused."""
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QColor, QImage
+    from tile_files import COLOURS
+
+    from desktop_app.ingest.sample import load_sample
+    from desktop_app.store.project import Project
+
+    project = Project.open(tmp_path / "shot.sightline")
+    load_sample(project)
+    project.close()
+    tiles = make_mbtiles(tmp_path / "shot.mbtiles", zooms=range(0, 3))
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "desktop_app", "--project", str(tmp_path / "shot.sightline")]
+    done = subprocess.run(
+        [*command, "screenshot", str(out), "--basemap", str(tiles), "--size", "1000x700"],
+        capture_output=True, text=True, env=env, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    image = QImage(str(out))
+    tile_colours = {QColor(c).rgb() for c in COLOURS}
+    hits = sum(
+        image.pixel(x, y) in tile_colours
+        for x in range(0, image.width(), 10)
+        for y in range(0, image.height(), 10)
+    )
+    assert hits > 200  # a good part of the map pane is tiles
+    bad = tmp_path / "bad.mbtiles"
+    bad.write_bytes(b"nothing")
+    refused = subprocess.run(
+        [*command, "screenshot", str(tmp_path / "no.png"), "--basemap", str(bad)],
+        capture_output=True, text=True, env=env, timeout=240,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "neither an MBTiles nor a PMTiles" in refused.stderr
+    assert not (tmp_path / "no.png").exists()

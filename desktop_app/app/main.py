@@ -158,9 +158,11 @@ def screenshot(
     size: str = "1600x1000",
     timeout_s: float = 60.0,
     pane: str | None = None,
+    layers: dict[str, object] | None = None,
 ) -> int:
     """Render the main window offscreen, once every pane (the map page too) is drawn;
-    with ``pane`` (a dock id), that pane alone, floated at ``size``."""
+    with ``pane`` (a dock id), that pane alone, floated at ``size``; ``layers`` picks the
+    map's basemap file, heatmap and colour-by for this picture (the project keeps its own)."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
     app = _application(offscreen=True)
@@ -168,6 +170,11 @@ def screenshot(
     settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
     width, height = (int(v) for v in size.lower().split("x"))
     window = build_window(project, settings=settings)
+    problem = _picture_layers(window, layers or {})
+    if problem:
+        window.close()
+        print(f"sightline: {problem}", file=sys.stderr)
+        return 2
     window.resize(width, height)
     window.show()
     loop = QEventLoop()
@@ -224,6 +231,27 @@ def screenshot(
         return 1
     print(f"wrote {out} ({width}x{height})")
     return 0
+
+
+def _picture_layers(window: MainWindow, layers: dict[str, object]) -> str:
+    """Put the screenshot's map layers on the window's map ("" or what is wrong)."""
+    from desktop_app.views.map.layers import COLOUR_FACETS, FILE, Basemap
+    from desktop_app.views.map.tiles import BasemapError
+
+    map_layers = window.map.layers
+    if layers.get("basemap"):
+        try:
+            map_layers.set_basemap(Basemap(FILE, str(layers["basemap"])))
+        except BasemapError as exc:
+            return str(exc)
+    colour = layers.get("colour")
+    if colour:
+        if colour not in COLOUR_FACETS:
+            return f"no facet {colour!r} to colour by (facets: {', '.join(COLOUR_FACETS)})"
+        map_layers.set_colour(str(colour))
+    if layers.get("heat"):
+        map_layers.set_heat(True)
+    return ""
 
 
 def _wait_for_map_to_settle(window: object, clock: object, timeout_s: float) -> None:

@@ -8,8 +8,9 @@ events or a million.
 Colour by a facet gives each event the palette slot of its facet value: the ``top``
 values most frequent among the visible events get a slot each, every other value (and
 no value) shares the last slot, "other". An event with several values (actors, sources,
-tags) takes the best ranked of them. A bubble of many events takes the slot most of its
-events have (each event counted with the bubble nearest to it on the screen).
+tags) takes the best ranked of them. A bubble of many events is filled with the slot most of
+its events have and ringed with the share of each (each event counted with the bubble
+nearest to it on the screen).
 """
 
 from __future__ import annotations
@@ -110,22 +111,22 @@ def colouring(
     return Colouring(facet, slots.astype(np.int16), legend, other)
 
 
-def bubble_slots(
+def bubble_mix(
     colour: Colouring,
     index: MapIndex,
     mask: np.ndarray,
     view: Viewport,
     bubble_lat: np.ndarray,
     bubble_lon: np.ndarray,
-) -> list[int]:
-    """The slot most events of each bubble have: every visible event in the window is
-    counted with the bubble nearest to it (on the grid of ``HEAT_PX`` squares)."""
-    if len(bubble_lat) == 0:
-        return []
+) -> np.ndarray:
+    """Each bubble's events per slot (bubbles x slots): every visible event in the
+    window is counted with the bubble nearest to it (on the grid of ``HEAT_PX`` squares)."""
     n_slots = len(colour.legend) + 1
+    if len(bubble_lat) == 0:
+        return np.zeros((0, n_slots), np.int64)
     square = _squares(index, mask, view)
     if square is None:
-        return [colour.other_slot] * len(bubble_lat)
+        return np.zeros((len(bubble_lat), n_slots), np.int64)
     at, key, _rel_x, _rel_y, x0, y0, ncx, shift = square
     squares, square_of = np.unique(key, return_inverse=True)
     per_square = np.bincount(
@@ -145,6 +146,11 @@ def bubble_slots(
         nearest[start : start + step] = np.argmin(dx * dx + dy * dy, axis=1)
     totals = np.zeros((len(bubble_lat), n_slots), np.int64)
     np.add.at(totals, nearest, per_square)  # few squares: small next to the bincounts
-    best = np.argmax(totals, axis=1)
-    best[totals.sum(axis=1) == 0] = colour.other_slot
+    return totals
+
+
+def dominant(colour: Colouring, mix: np.ndarray) -> list[int]:
+    """The slot most of each bubble's events have ("other" for a bubble of none)."""
+    best = np.argmax(mix, axis=1) if mix.shape[1] else np.zeros(len(mix), np.int64)
+    best[mix.sum(axis=1) == 0] = colour.other_slot
     return [int(b) for b in best]

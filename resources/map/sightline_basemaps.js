@@ -19,6 +19,14 @@
   var chromeOn = true;
   var presenting = false;
   var OUTLINES_CREDIT = 'Natural Earth';
+  var credited = true;  // sightline_map.js credits the outlines as it draws them
+
+  function credit(on) {
+    if (on === credited) { return; }
+    credited = on;
+    if (on) { map.attributionControl.addAttribution(OUTLINES_CREDIT); }
+    else { map.attributionControl.removeAttribution(OUTLINES_CREDIT); }
+  }
 
   function setBasemap(msg) {
     if (tiles) {
@@ -30,11 +38,8 @@
     if (pane) { pane.style.display = outlines ? '' : 'none'; }
     var labels = map.getPane('labels');
     if (labels) { labels.style.display = msg.labels ? '' : 'none'; }
-    if (outlines) {
-      map.attributionControl.addAttribution(OUTLINES_CREDIT);
-      return;
-    }
-    map.attributionControl.removeAttribution(OUTLINES_CREDIT);
+    credit(outlines);
+    if (outlines) { return; }
     var options = {
       maxZoom: map.getMaxZoom(), minNativeZoom: msg.minNativeZoom,
       maxNativeZoom: msg.maxNativeZoom, attribution: msg.attribution, keepBuffer: 1
@@ -90,6 +95,11 @@
       showArrow();
     }
   });
+
+  /* Settled also means the basemap's tiles have come (or failed): a picture of the map
+     (PNG, PDF pack, screenshot) waits for them. */
+  var moving = S.settled;
+  S.settled = function () { return moving() && !(tiles && tiles.isLoading()); };
 
   /* For tests: what the basemap is and how many tiles it has drawn. */
   S.basemap = function () {

@@ -1,8 +1,10 @@
 /* Sightline map page: colour by a facet, and its legend (loaded after sightline_map.js).
  *
  * Each 'features' message carries events.colour: null (one colour for all) or
- * {facet, points: [slot per point], cells: [slot per bubble], legend: [[value, count]],
- * other: the slot of "other values"}. Slots index PALETTE; the last colour is "other".
+ * {facet, points: [slot per point], cells: [slot per bubble], mix: [[events per slot]
+ * per bubble], legend: [[value, count]], other: the slot of "other values"}. Slots index
+ * PALETTE; the last colour is "other". A bubble is filled with the colour most of its
+ * events have and ringed with the share of each.
  * Values are data: they reach the page only through textContent.
  */
 (function () {
@@ -21,13 +23,50 @@
     return slot === other || slot >= PALETTE.length ? OTHER : PALETTE[slot];
   }
 
+  /* The ring of a bubble: one arc per slot, as long as its share of the events. */
+  function drawRing(marker) {
+    var ctx = marker._renderer && marker._renderer._ctx;
+    var mix = marker.options.mix;
+    if (!ctx || !mix || marker._empty()) { return; }
+    var total = 0;
+    mix.forEach(function (n) { total += n; });
+    if (!total) { return; }
+    var p = marker._point;
+    var width = Math.max(3, marker._radius * 0.28);
+    var r = marker._radius - width / 2;
+    var angle = -Math.PI / 2;
+    ctx.save();
+    ctx.lineWidth = width;
+    ctx.globalAlpha = 0.95;
+    mix.forEach(function (n, slot) {
+      if (!n) { return; }
+      var sweep = 2 * Math.PI * n / total;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, r, angle, angle + sweep);
+      ctx.strokeStyle = colourOf(slot, marker.options.otherSlot);
+      ctx.stroke();
+      angle += sweep;
+    });
+    ctx.restore();
+  }
+
   S.paint = function (marker, kind, i, events) {
     var c = events.colour;
     if (!c) { return; }
     var slot = kind === 'cell' ? c.cells[i] : c.points[i];
     var fill = colourOf(slot, c.other);
-    marker.setStyle(kind === 'cell' ? {fillColor: fill, color: '#1f2933', fillOpacity: 0.72}
-                                    : {fillColor: fill});
+    if (kind !== 'cell') {
+      marker.setStyle({fillColor: fill});
+      return;
+    }
+    marker.setStyle({fillColor: fill, color: '#1f2933', fillOpacity: 0.8});
+    marker.options.mix = c.mix[i];
+    marker.options.otherSlot = c.other;
+    var draw = marker._updatePath;  // the bubble and its count, then the ring on its rim
+    marker._updatePath = function () {
+      draw.call(this);
+      drawRing(this);
+    };
   };
 
   function drawLegend(c) {

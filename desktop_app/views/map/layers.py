@@ -25,7 +25,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineSettings
 
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.map_cells import MapIndex, ViewFeatures, Viewport
-from desktop_app.frame.map_overlays import Colouring, bubble_slots, colouring, heat_points
+from desktop_app.frame.map_overlays import Colouring, bubble_mix, colouring, dominant, heat_points
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.tiles import (
     TILE_SCHEME,
@@ -211,10 +211,12 @@ class MapLayers(QObject):
         lone = cells.single_row >= 0
         rows = np.concatenate([found.points.rows, cells.single_row[lone]])
         many = ~lone
+        mix = bubble_mix(colour, index, visible, view, cells.lat[many], cells.lon[many])
         extra["colour"] = {
             "facet": COLOUR_FACETS[self.colour_facet],
             "points": colour.slots[rows].tolist(),
-            "cells": bubble_slots(colour, index, visible, view, cells.lat[many], cells.lon[many]),
+            "cells": dominant(colour, mix),
+            "mix": mix.tolist(),
             "legend": [[value, n] for value, n in colour.legend],
             "other": colour.other_slot,
         }
