@@ -227,3 +227,23 @@ def test_screenshot_draws_the_map_on_a_basemap_file(qapp: Any, tmp_path: Path) -
     assert refused.returncode == 2
     assert "neither an MBTiles nor a PMTiles" in refused.stderr
     assert not (tmp_path / "no.png").exists()
+
+
+def test_pictures_of_the_map_carry_a_north_arrow_and_a_scale_but_no_buttons(
+    qtbot: Any, make_map: Callable[[], MapView]
+) -> None:
+    view = make_map()
+    shown = "(function(s){var e=document.querySelector(s);return !!e&&e.offsetParent!==null;})"
+    assert run_js(qtbot, view.page, f"{shown}('.sl-north')") is False  # not while working
+    view.set_chrome(False)  # a picture of the map (PNG export)
+    qtbot.waitUntil(lambda: run_js(qtbot, view.page, "Sightline.basemap().arrow"), timeout=LOAD_MS)
+    assert run_js(qtbot, view.page, f"{shown}('.sl-north')") is True
+    assert run_js(qtbot, view.page, f"{shown}('.leaflet-control-scale')") is True
+    assert run_js(qtbot, view.page, f"{shown}('.leaflet-control-zoom')") is False
+    view.set_chrome(True)
+    qtbot.waitUntil(
+        lambda: not run_js(qtbot, view.page, "Sightline.basemap().arrow"), timeout=LOAD_MS
+    )
+    view.set_presenting(1.5)  # presentation and the PDF pack
+    qtbot.waitUntil(lambda: run_js(qtbot, view.page, "Sightline.basemap().arrow"), timeout=LOAD_MS)
+    assert run_js(qtbot, view.page, f"{shown}('.leaflet-control-scale')") is True

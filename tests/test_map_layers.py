@@ -163,3 +163,50 @@ def test_colour_by_category_gives_the_legend_of_the_visible_events(
     window.workbench.actions.action("view.colour.none").trigger()
     qtbot.waitUntil(lambda: _js(qtbot, window, "Sightline.legend()") is None, timeout=LOAD_MS)
     assert np.all(colours.slots >= 0)
+
+
+def test_exports_carry_the_colours_and_the_legend(
+    qtbot: Any, make_main_window: Any, sample_project: Any, tmp_path: Path
+) -> None:
+    import json
+    import re
+
+    from PySide6.QtGui import QImage
+
+    from desktop_app.frame.map_overlays import PALETTE
+
+    window = make_main_window(sample_project)
+    window.features["map_layers"].set_colour("category")
+    exports = window.features["exporting"]
+    frame = window.workbench.linker.frame
+    shown = window.workbench.linker.visible & frame.located
+    counts = frame.facet_counts("category", shown)
+    # the HTML page: each event in its colour, the legend's values and counts
+    page = tmp_path / "view.html"
+    with qtbot.waitSignal(exports.exported, timeout=LOAD_MS):
+        exports.export_html_view(page)
+    block = re.search(
+        r'<script type="application/json" id="sl-data">(.*?)</script>', page.read_text("utf-8"),
+        re.S,
+    )  # fmt: skip
+    assert block is not None
+    data = json.loads(block.group(1))
+    assert data["legend"]["facet"] == "Category"
+    assert [[v, n] for v, n, _c in data["legend"]["rows"]] == [
+        [v, n] for v, n in counts[:TOP_VALUES]
+    ]
+    colours = {v: c for v, _n, c in data["legend"]["rows"]}
+    for event in data["events"]:
+        if event["lat"] is not None:
+            assert event["colour"] == colours[event["category"]]
+    # the PNG of the map: drawn in the palette, the legend in it
+    png = tmp_path / "map.png"
+    with qtbot.waitSignal(exports.exported, timeout=LOAD_MS):
+        exports.export_png(window.map, png, None, 1.0)
+    image = QImage(str(png)).convertToFormat(QImage.Format.Format_RGB32)
+    found = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+    }
+    assert PALETTE[0] in found and PALETTE[1] in found

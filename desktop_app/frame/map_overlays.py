@@ -28,6 +28,9 @@ MARGIN = 0.25
 TOP_VALUES = 8
 NO_VALUE = "(none)"
 OTHER = "(other values)"
+# colour-blind-safe hues (Okabe-Ito, and two more), one a slot; a grey for "other values"
+PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#8c564b", "#b8a000")
+OTHER_COLOUR = "#8a8f98"
 
 
 def _squares(
@@ -81,6 +84,31 @@ class Colouring:
     slots: np.ndarray  # int16 per frame row
     legend: list[tuple[str, int]]
     other_slot: int
+
+
+def colour_of(slot: int, other_slot: int) -> str:
+    """The CSS colour of a palette slot."""
+    return OTHER_COLOUR if slot == other_slot or slot >= len(PALETTE) else PALETTE[slot]
+
+
+def export_colours(
+    frame: EventFrame, facet: str, title: str, mask: np.ndarray
+) -> dict[str, object]:
+    """Colour by ``facet`` for an export of the rows of ``mask``: the facet's ``title``,
+    the legend as [value, events, colour] and each event id's colour (``of``)."""
+    colour = colouring(frame, facet, mask)
+    rows = np.flatnonzero(mask)
+    return {
+        "facet": title,
+        "legend": [
+            [value, n, colour_of(slot, colour.other_slot)]
+            for slot, (value, n) in enumerate(colour.legend)
+        ],
+        "of": {
+            int(i): colour_of(int(s), colour.other_slot)
+            for i, s in zip(frame.ids[rows], colour.slots[rows], strict=True)
+        },
+    }
 
 
 def colouring(

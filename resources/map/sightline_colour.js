@@ -2,8 +2,8 @@
  *
  * Each 'features' message carries events.colour: null (one colour for all) or
  * {facet, points: [slot per point], cells: [slot per bubble], mix: [[events per slot]
- * per bubble], legend: [[value, count]], other: the slot of "other values"}. Slots index
- * PALETTE; the last colour is "other". A bubble is filled with the colour most of its
+ * per bubble], legend: [[value, count]], other: the slot of "other values", palette:
+ * the colours (frame/map_overlays.py PALETTE), "other" last}. Slots index the palette. A bubble is filled with the colour most of its
  * events have and ringed with the share of each.
  * Values are data: they reach the page only through textContent.
  */
@@ -11,13 +11,17 @@
   'use strict';
 
   var S = window.Sightline;
-  // colour-blind-safe hues (Okabe-Ito, with two more), and a grey for "other values"
-  var PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9',
-                 '#8c564b', '#b8a000'];
+  // the palette comes with each message (frame/map_overlays.py); "other" is its last
+  var PALETTE = [];
   var OTHER = '#8a8f98';
   var map = null;
   var legendBox = null;
   var shown = null;  // the legend drawn: [[value, count, colour]]
+
+  function usePalette(palette) {
+    PALETTE = palette.slice(0, -1);
+    OTHER = palette[palette.length - 1];
+  }
 
   function colourOf(slot, other) {
     return slot === other || slot >= PALETTE.length ? OTHER : PALETTE[slot];
@@ -53,6 +57,7 @@
   S.paint = function (marker, kind, i, events) {
     var c = events.colour;
     if (!c) { return; }
+    if (i === 0) { usePalette(c.palette); }
     var slot = kind === 'cell' ? c.cells[i] : c.points[i];
     var fill = colourOf(slot, c.other);
     if (kind !== 'cell') {
@@ -77,6 +82,7 @@
       return;
     }
     shown = [];
+    usePalette(c.palette);
     var title = document.createElement('div');
     title.className = 'sl-legend-title';
     title.textContent = c.facet;

@@ -25,7 +25,15 @@ from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineSettings
 
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.map_cells import MapIndex, ViewFeatures, Viewport
-from desktop_app.frame.map_overlays import Colouring, bubble_mix, colouring, dominant, heat_points
+from desktop_app.frame.map_overlays import (
+    OTHER_COLOUR,
+    PALETTE,
+    Colouring,
+    bubble_mix,
+    colouring,
+    dominant,
+    heat_points,
+)
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.tiles import (
     TILE_SCHEME,
@@ -219,6 +227,7 @@ class MapLayers(QObject):
             "mix": mix.tolist(),
             "legend": [[value, n] for value, n in colour.legend],
             "other": colour.other_slot,
+            "palette": [*PALETTE, OTHER_COLOUR],
         }
         return extra
 
