@@ -162,14 +162,17 @@ class Basemaps(QObject):
         outlines = registry.add(
             "view.basemap.outlines", "Country &outlines (shipped, offline)",
             lambda: pick(Basemap(OUTLINES)), menu=menu, checkable=True,
+            tip="The country outlines shipped with Sightline: nothing leaves the machine",
         )  # fmt: skip
         outlines.setChecked(current.kind == OUTLINES)
         registry.add("view.basemap.open", "Open basemap &file… (MBTiles, PMTiles)",
-                     self.open_file, menu=menu, group=1)  # fmt: skip
+                     self.open_file, menu=menu, group=1,
+                     tip="Show your own raster tiles from an MBTiles or PMTiles file")  # fmt: skip
         for n, path in enumerate(self.recent()):
             action = registry.add(
                 f"view.basemap.recent.{n}", path, partial(pick, Basemap(FILE, path)),
                 menu=menu, group=2, order=n, checkable=True,
+                tip=f"Show {Path(path).name} as the basemap",
             )  # fmt: skip
             action.setChecked(
                 current.kind == FILE and str(Path(current.location).resolve()) == path

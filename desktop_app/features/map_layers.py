@@ -34,7 +34,9 @@ class MapLayers(QObject):
         self.colour_actions = {
             facet: add(f"view.colour.{facet or 'none'}", title,
                        partial(self.set_colour, facet), menu=MenuId.VIEW_COLOUR,
-                       group=0 if facet is None else 1, order=n, checkable=True)
+                       group=0 if facet is None else 1, order=n, checkable=True,
+                       tip=f"Colour the map's events by {title.lower().replace('&', '')}"
+                       if facet else "Draw every event in the same colour")
             for n, (facet, title) in enumerate([(None, "&One colour"), *COLOUR_FACETS.items()])
         }  # fmt: skip
         self._show_ticks()

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QObject, Signal
-from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.map_cells import MapIndex, ViewFeatures, Viewport
@@ -110,14 +110,14 @@ class MapLayers(QObject):
         self,
         profile: QWebEngineProfile,
         interceptor: LocalOnlyInterceptor,
-        settings: QWebEngineSettings,
+        page: QWebEnginePage,
         send: Callable[[str, dict[str, Any]], None],
         redraw: Callable[[], object],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.interceptor = interceptor
-        self._settings = settings
+        self._page = page  # its settings() asked each time: no wrapper of them is kept
         self._send, self._redraw = send, redraw
         self.handler = TileSchemeHandler(self)
         profile.installUrlSchemeHandler(QByteArray(TILE_SCHEME.encode()), self.handler)
@@ -165,7 +165,7 @@ class MapLayers(QObject):
             self.handler.drop(self._token)
         self._token, self.tile_info, self.basemap = token, info, basemap
         self.interceptor.allowed_host = host
-        self._settings.setAttribute(
+        self._page.settings().setAttribute(
             QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, host is not None
         )
         self._send("basemap", message)

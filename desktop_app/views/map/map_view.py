@@ -100,7 +100,7 @@ class MapView(QWidget):
         self._profile.setParent(self._page)
         # basemap (tile files, an online URL), heatmap and colour by: views/map/layers.py
         self.layers = MapLayers(
-            self._profile, self._interceptor, self._page.settings(), self._send, self.redraw,
+            self._profile, self._interceptor, self._page, self._send, self.redraw,
             self._profile,
         )  # fmt: skip
         if online_basemap_url is not None:
