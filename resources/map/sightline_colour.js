@@ -54,7 +54,7 @@
     ctx.restore();
   }
 
-  S.paint = function (marker, kind, i, events) {
+  S.painters.push(function (marker, kind, i, events) {
     var c = events.colour;
     if (!c) { return; }
     if (i === 0) { usePalette(c.palette); }
@@ -72,7 +72,7 @@
       draw.call(this);
       drawRing(this);
     };
-  };
+  });
 
   function drawLegend(c) {
     legendBox.textContent = '';

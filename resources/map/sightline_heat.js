@@ -43,6 +43,14 @@
 
   S.plugins.push(function (m) { map = m; });
 
+  /* Over the heat, markers in one dark grey (unless coloured by a facet), so the heat's
+     colours are the only ones that mean density. */
+  S.painters.push(function (marker, kind, i, events) {
+    if (!events.heat || events.colour) { return; }
+    marker.setStyle(kind === 'cell' ? {fillColor: '#334155', color: '#f8fafc', fillOpacity: 0.6}
+                                    : {fillColor: '#334155', color: '#f8fafc'});
+  });
+
   S.listeners.push(function (msg) {
     if (msg.kind === 'features') { draw(msg.events.heat); }
   });

@@ -30,10 +30,10 @@
   window.Sightline = S;
   // the layer scripts loaded after this one (sightline_basemaps/heat/colour.js) hook in:
   // each plugin runs once with the map; each listener sees every message after it ran;
-  // S.paint(marker, 'cell' | 'point', index, events message) styles a marker as made
+  // each painter(marker, 'cell' | 'point', index, events message) styles a marker as made
   S.plugins = [];
   S.listeners = [];
-  S.paint = null;
+  S.painters = [];
   var map = null;
   var bridge = null;
   var eventsRenderer = null;
@@ -287,13 +287,13 @@
     var i;
     for (i = 0; i < msg.cells.length; i++) {
       var cm = cellMarker(msg.cells[i], STYLE.cell, eventsRenderer);
-      if (S.paint) { S.paint(cm, 'cell', i, msg); }
+      S.painters.forEach(function (paint) { paint(cm, 'cell', i, msg); });
       eventsLayer.addLayer(cm);
     }
     var spots = {};
     for (i = 0; i < msg.points.length; i++) {
       var m = pointMarker(msg.points[i], STYLE.point, eventsRenderer);
-      if (S.paint) { S.paint(m, 'point', i, msg); }
+      S.painters.forEach(function (paint) { paint(m, 'point', i, msg); });
       byId[msg.points[i][0]] = m;
       eventsLayer.addLayer(m);
       var key = msg.points[i][1] + ',' + msg.points[i][2];
