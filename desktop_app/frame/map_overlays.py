@@ -156,10 +156,11 @@ def bubble_mix(
     if square is None:
         return np.zeros((len(bubble_lat), n_slots), np.int64)
     at, key, _rel_x, _rel_y, x0, y0, ncx, shift = square
-    squares, square_of = np.unique(key, return_inverse=True)
-    per_square = np.bincount(
-        square_of * n_slots + colour.slots[at], minlength=len(squares) * n_slots
-    ).reshape(len(squares), n_slots)
+    n_keys = int(key.max()) + 1  # the window's squares: tens of thousands at most
+    per_key = np.bincount(key * n_slots + colour.slots[at], minlength=n_keys * n_slots)
+    per_key = per_key.reshape(n_keys, n_slots)
+    squares = np.flatnonzero(per_key.any(axis=1))
+    per_square = per_key[squares]
     # square centres and bubbles in world pixels, bubbles' longitudes into the window
     sx = x0 + ((squares % ncx) + 0.5) * (1 << shift)
     sy = y0 + ((squares // ncx) + 0.5) * (1 << shift)
