@@ -210,3 +210,38 @@ def test_exports_carry_the_colours_and_the_legend(
         for y in range(0, image.height(), 2)
     }
     assert PALETTE[0] in found and PALETTE[1] in found
+
+
+def test_the_pdf_pack_maps_carry_the_colours_the_legend_and_a_north_arrow(
+    qtbot: Any, make_main_window: Any, sample_project: Any, tmp_path: Path
+) -> None:
+    from test_presentation import sample_story
+
+    from desktop_app.frame.map_overlays import PALETTE
+
+    window = make_main_window(sample_project)
+    window.features["map_layers"].set_colour("category")
+    story, _steps = sample_story(window)
+    briefing = window.features["briefing"]
+    arrows: list[Any] = []
+    with qtbot.waitSignal(briefing.pack_written, timeout=LOAD_MS * 2):
+        capture = briefing.export_pack(story, tmp_path / "pack.pdf")
+        # as each step is grabbed, the page says whether its north arrow shows
+        capture.step_captured.connect(
+            lambda _i: window.map.page.runJavaScript(
+                "Sightline.basemap().arrow", 0, lambda v: arrows.append(v)
+            )
+        )
+    qtbot.waitUntil(lambda: len(arrows) == 3, timeout=LOAD_MS)
+    assert arrows[:2] == [True, True]  # (after the last, the pack gives the look back)
+    colours = set()
+    for page in capture._pages:
+        image = page.map_image
+        colours |= {
+            image.pixelColor(x, y).name()
+            for x in range(0, image.width(), 2)
+            for y in range(0, image.height(), 2)
+        }
+    assert PALETTE[0] in colours  # the events and the legend, in the map's palette
+    # the window's map is given back its own look: no arrow while working
+    assert _js(qtbot, window, "Sightline.basemap().arrow") is False
