@@ -98,6 +98,8 @@ class Basemaps(QObject):
     def choose(self, basemap: Basemap, *, remember: bool = True) -> bool:
         """Show ``basemap`` (and, with ``remember``, keep it as the project's); a file or
         address that cannot be used is told, and the map stays as it was."""
+        if basemap.kind == FILE:  # kept whole: the project may be opened from elsewhere
+            basemap = Basemap(FILE, str(Path(basemap.location).expanduser().resolve()))
         try:
             self.layers.set_basemap(basemap)
         except BasemapError as exc:
@@ -107,7 +109,7 @@ class Basemaps(QObject):
         if remember and project is not None:
             project.set_setting(PROJECT_KEY, basemap.to_json())
         if basemap.kind == FILE:
-            self._remember_file(str(Path(basemap.location).resolve()))
+            self._remember_file(basemap.location)
         self._fill_menu()
         self.wb.messages.say(f"Basemap: {basemap.label}")
         return True
