@@ -247,3 +247,17 @@ def test_pictures_of_the_map_carry_a_north_arrow_and_a_scale_but_no_buttons(
     view.set_presenting(1.5)  # presentation and the PDF pack
     qtbot.waitUntil(lambda: run_js(qtbot, view.page, "Sightline.basemap().arrow"), timeout=LOAD_MS)
     assert run_js(qtbot, view.page, f"{shown}('.leaflet-control-scale')") is True
+
+
+def test_the_online_dialog_warns_and_takes_only_a_usable_address(qtbot: Any) -> None:
+    from desktop_app.features.basemaps import OnlineBasemapDialog
+
+    dialog = OnlineBasemapDialog()
+    qtbot.addWidget(dialog)
+    assert "leaves the machine" in dialog.warning.text()
+    assert "Only that server is let through" in dialog.warning.text()
+    assert not dialog.ok.isEnabled()  # nothing typed yet
+    dialog.url.setText("https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+    assert not dialog.ok.isEnabled() and "one server" in dialog.problem.text()
+    dialog.url.setText("https://tiles.example.org/{z}/{x}/{y}.png")
+    assert dialog.ok.isEnabled() and dialog.problem.text() == ""
