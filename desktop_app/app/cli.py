@@ -153,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument(
         "--pane", help="only this pane (a dock id: links, timeline, table, ...), at --size"
     )
+    shot.add_argument("--basemap", type=Path, metavar="FILE", help="an MBTiles or PMTiles basemap")
+    shot.add_argument("--heatmap", action="store_true", help="show the heatmap layer")
+    shot.add_argument("--colour-by", metavar="FACET", help="colour the events by a facet")
 
     anim = sub.add_parser(
         "animate", help="render a time playback (map, timeline, dates) to an MP4 or a GIF"
@@ -227,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "screenshot":
             from desktop_app.app.main import screenshot
 
-            return screenshot(project, args.out, args.select, args.size, pane=args.pane)
+            layers = {"basemap": args.basemap, "heat": args.heatmap, "colour": args.colour_by}
+            return screenshot(
+                project, args.out, args.select, args.size, pane=args.pane, layers=layers
+            )
         if args.command == "links":
             return _links(args, project)
         if args.command == "animate":

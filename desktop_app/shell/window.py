@@ -269,7 +269,12 @@ class MainWindow(QMainWindow):
             menu = QMenu(MENUS[menu_id][0], self)
             menu.setObjectName(f"menu-{menu_id.value}")
             self._menus[menu_id] = menu
-        menu.clear()
+        # not QMenu.clear(): PySide then lets go of actions it does not own (a dock's
+        # toggle), and their Python side dies; only the separators are the menu's own
+        for action in menu.actions():
+            menu.removeAction(action)
+            if action.isSeparator():
+                action.deleteLater()
         registry = self.workbench.actions
         for block in registry.entries(menu_id):
             if menu.actions():

@@ -28,6 +28,12 @@
 
   var S = {};
   window.Sightline = S;
+  // the layer scripts loaded after this one (sightline_basemaps/heat/colour.js) hook in:
+  // each plugin runs once with the map; each listener sees every message after it ran;
+  // each painter(marker, 'cell' | 'point', index, events message) styles a marker as made
+  S.plugins = [];
+  S.listeners = [];
+  S.painters = [];
   var map = null;
   var bridge = null;
   var eventsRenderer = null;
@@ -324,11 +330,14 @@
     var i;
     drawTrail(trail || []);
     for (i = 0; i < msg.cells.length; i++) {
-      eventsLayer.addLayer(cellMarker(msg.cells[i], STYLE.cell, eventsRenderer));
+      var cm = cellMarker(msg.cells[i], STYLE.cell, eventsRenderer);
+      S.painters.forEach(function (paint) { paint(cm, 'cell', i, msg); });
+      eventsLayer.addLayer(cm);
     }
     var spots = {};
     for (i = 0; i < msg.points.length; i++) {
       var m = pointMarker(msg.points[i], STYLE.point, eventsRenderer);
+      S.painters.forEach(function (paint) { paint(m, 'point', i, msg); });
       byId[msg.points[i][0]] = m;
       eventsLayer.addLayer(m);
       var key = msg.points[i][1] + ',' + msg.points[i][2];
@@ -417,6 +426,7 @@
     } else if (handlers[msg.kind]) {
       handlers[msg.kind](msg);
     }
+    S.listeners.forEach(function (listen) { listen(msg); });
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
     }
@@ -676,6 +686,7 @@
     installControls();
     installBoxSelect();
     tools.forEach(function (start) { start(map); });
+    S.plugins.forEach(function (plugin) { plugin(map); });
     map.on('moveend', scheduleViewport);
     map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {

@@ -105,6 +105,7 @@ class PresentationWindow(QWidget):
         if first.timeline is not None:
             self.view_state.set_timeline(*first.timeline)
         self.map = MapView(self.selection, self.view_state)
+        self.map.layers.copy_from(window.map.layers)  # the window's basemap, heat, colours
         self.map.set_presenting(MARKER_SCALE)
         timeline_frame = QFrame(self)
         timeline_frame.setObjectName("timeline-frame")

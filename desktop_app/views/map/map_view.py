@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -24,6 +24,7 @@ from desktop_app.state.models import MapView as MapPosition
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
+from desktop_app.views.map.layers import ONLINE, Basemap, MapLayers
 from desktop_app.views.map.page import page_path
 from desktop_app.views.map.places import place_labels
 
@@ -97,16 +98,18 @@ class MapView(QWidget):
 
         self._web = QWebEngineView(self)
         self._profile = QWebEngineProfile()  # off the record, this pane's alone
-        self._interceptor = LocalOnlyInterceptor(online_basemap_url is not None, self._profile)
+        self._interceptor = LocalOnlyInterceptor(None, self._profile)
         self._profile.setUrlRequestInterceptor(self._interceptor)
         self._page = QWebEnginePage(self._profile, self._web)
         # the page's children die after the page itself: the profile must outlive it
         self._profile.setParent(self._page)
-        settings = self._page.settings()
-        settings.setAttribute(
-            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-            online_basemap_url is not None,
-        )
+        # basemap (tile files, an online URL), heatmap and colour by: views/map/layers.py
+        self.layers = MapLayers(
+            self._profile, self._interceptor, self._page, self._send, self.redraw,
+            self._profile,
+        )  # fmt: skip
+        if online_basemap_url is not None:
+            self.layers.set_basemap(Basemap(ONLINE, online_basemap_url))
         self._web.setPage(self._page)
         # never Chromium's own menu (Back, Reload, View source…): the window offers its
         # own actions where the analyst right-clicks (context_menu_requested)
@@ -136,7 +139,7 @@ class MapView(QWidget):
         selection.changed.connect(self._on_selection_changed)
         view_state.map_changed.connect(self._on_map_changed)
 
-        self._web.load(QUrl.fromLocalFile(str(page_path(online_basemap_url))))
+        self._web.load(QUrl.fromLocalFile(str(page_path())))
 
     # ------------------------------------------------------------------ public
     @property
@@ -275,6 +278,9 @@ class MapView(QWidget):
                     **self._payload(events),
                     "note": unlocated_note(
                         int(np.count_nonzero(self._visible & ~self._index.located))
+                    ),
+                    **self.layers.payload(
+                        self._frame, self._index, self._visible, self._viewport, events
                     ),
                 },
                 "selected": self._payload(self._selected_features()),

@@ -28,6 +28,14 @@ from desktop_app.views.map.labels import labels_script
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 INITIAL_CENTER = (30.0, 60.0)
 INITIAL_ZOOM = 3
+# after sightline_map.js: the heatmap plugin (leaflet.heat, BSD-2), then the basemap
+# chooser, the heatmap and colour-by layers, which hook into the page's Sightline object
+LAYER_SCRIPTS = (
+    "vendor/leaflet-heat.js",
+    "sightline_basemaps.js",
+    "sightline_heat.js",
+    "sightline_colour.js",
+)
 _built: dict[str | None, Path] = {}
 _root: Path | None = None
 
@@ -67,11 +75,13 @@ def build_html(online_basemap_url: str | None = None) -> str:
         scripts.append(("sightline_labels", "labels.js"))
     scripts.append(("sightline", "sightline_map.js"))
     scripts += tool_assets.SCRIPTS  # measure, pointer, the CJK font: after the map's script
+    scripts += [("sl_" + Path(name).stem, name) for name in LAYER_SCRIPTS]
     fmap.default_js = scripts
     fmap.default_css = [
         ("leaflet_css", "leaflet/leaflet.css"),
         ("sightline_css", "sightline_map.css"),
         *tool_assets.STYLES,
+        ("sightline_layers_css", "sightline_layers.css"),
     ]
     root = fmap.get_root()
     assert isinstance(root, Figure)  # folium's root is always a branca Figure
@@ -92,7 +102,7 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
     for name in ("leaflet.js", "leaflet.css"):
         shutil.copyfile(leaflet / name, folder / "leaflet" / name)
     resources = files("desktop_app.resources")
-    for name in ("sightline_map.js", "sightline_map.css"):
+    for name in ("sightline_map.js", "sightline_map.css", "sightline_layers.css", *LAYER_SCRIPTS):
         (folder / name).write_bytes(resources.joinpath("map", name).read_bytes())
     tool_assets.write_tool_assets(folder)
     if online_basemap_url is None:
@@ -115,6 +125,7 @@ def page_path(online_basemap_url: str | None = None) -> Path:
     tag = hashlib.sha1((online_basemap_url or "offline").encode()).hexdigest()[:10]
     folder = _root / tag
     (folder / "leaflet").mkdir(parents=True, exist_ok=True)
+    (folder / "vendor").mkdir(exist_ok=True)
     _write_assets(folder, online_basemap_url)
     _built[online_basemap_url] = folder / "index.html"
     return _built[online_basemap_url]
