@@ -197,6 +197,7 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
             return np.unique(np.fromiter(pg_search.search(conn, query), np.int64))
         mark = 0
         found: list[int] = []
+        in_memory = np.zeros(0, np.int64)
         conn.begin()  # one snapshot for the index, the kept text and the rest
         if has_fts(conn):
             mark = watermark(conn)
@@ -208,7 +209,7 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
             if memory is not None and memory.above <= mark:
                 # the events above the watermark, all of them in memory (the data
                 # version says nothing changed since they were read)
-                found += memory.matching(words, mark).tolist()
+                in_memory = memory.matching(words, mark)
                 mark = max(mark, memory.last)
         clauses = " AND ".join(
             f"(lower(title) LIKE :w{i} OR lower(coalesce(description, '')) LIKE :w{i})"
@@ -218,4 +219,4 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
         found += conn.execute(
             text(f"SELECT id FROM event WHERE id > :m AND {clauses}"), {**params, "m": mark}
         ).scalars()
-        return np.unique(np.fromiter(found, np.int64))
+        return np.unique(np.concatenate([np.fromiter(found, np.int64), in_memory]))

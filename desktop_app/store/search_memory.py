@@ -31,6 +31,7 @@ from desktop_app.store.project import READ_DATA_VERSION, Project
 
 # below this many unindexed events LIKE is fast enough: nothing is kept
 KEEP_FROM = 50_000
+SEPARATOR = "\x01"  # between title and description (never in a query word)
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,7 @@ class UnindexedText:
     version: str
     above: int
     ids: np.ndarray
-    title: pa.Array
-    description: pa.Array
+    text: pa.Array  # title, SEPARATOR, description: one scan per word
 
     @property
     def last(self) -> int:
@@ -55,14 +55,11 @@ class UnindexedText:
         start = int(np.searchsorted(self.ids, above, side="right"))
         if start >= len(self.ids):
             return np.zeros(0, np.int64)
-        title, description = self.title[start:], self.description[start:]
+        texts = self.text[start:]
         hit: Any = None
-        for word in words:
-            pattern = word.lower()
-            either = pc.or_(
-                pc.match_substring(title, pattern), pc.match_substring(description, pattern)
-            )
-            hit = either if hit is None else pc.and_(hit, either)
+        for word in words:  # a word has no SEPARATOR: it never spans title and description
+            found = pc.match_substring(texts, word.lower())
+            hit = found if hit is None else pc.and_(hit, found)
         keep = np.asarray(hit.to_numpy(zero_copy_only=False), bool)
         return np.asarray(self.ids[start:][keep], np.int64)
 
@@ -103,12 +100,13 @@ def load(project: Project, above: int) -> UnindexedText | None:
         finally:
             cursor.close()
     ids, titles, descriptions = zip(*rows, strict=True) if rows else ((), (), ())
+    joined = pc.binary_join_element_wise(
+        pa.array(titles, pa.large_string()),
+        pa.array(descriptions, pa.large_string()),
+        pa.scalar(SEPARATOR, pa.large_string()),
+    )
     kept = UnindexedText(
-        version,
-        above,
-        np.fromiter(ids, np.int64, len(ids)),
-        pc.ascii_lower(pa.array(titles, pa.large_string())),
-        pc.ascii_lower(pa.array(descriptions, pa.large_string())),
+        version, above, np.fromiter(ids, np.int64, len(ids)), pc.ascii_lower(joined)
     )
     with _LOCK:
         _KEPT[_key(project)] = kept
