@@ -61,9 +61,12 @@ def one_line(stderr: str) -> str:
 
 
 # ---------------------------------------------------------------- encodings
-def test_stray_cp1252_byte_after_the_first_256k_is_one_reject(
+def test_stray_cp1252_byte_after_the_first_256k_is_read_as_cp1252_and_kept(
     project: Project, tmp_path: Path
 ) -> None:
+    """A Windows-1252 byte pasted into a UTF-8 file loses no row: that byte is read as
+    Windows-1252 (the code page that pasted it), the row is named in a warning, and the
+    rest of the file stays UTF-8 (never ``ZÃ¼rich``)."""
     rows = [
         f"2024-01-{i % 28 + 1:02d},Talks {i} in Zürich on the ceasefire terms,Zürich"
         for i in range(12_000)
@@ -77,12 +80,16 @@ def test_stray_cp1252_byte_after_the_first_256k_is_one_reject(
     path.write_bytes(data)
 
     result = import_file(project, path)
-    assert (result.rows_read, result.imported, result.rejected) == (12_000, 11_999, 1)
+    assert (result.rows_read, result.imported, result.rejected) == (12_000, 12_000, 0)
     assert result.encoding == "utf-8" and balanced(result)
-    assert [(r.row, r.reason) for r in result.rejects] == [(stray_row, "text is not valid utf-8")]
+    assert any(
+        "not UTF-8" in w and "Windows-1252" in w and f"row {stray_row})" in w
+        for w in result.warnings
+    ), result.warnings
     got = titles(project)
     assert got[0] == "Talks 0 in Zürich on the ceasefire terms"
-    assert not any("Ã" in t for t in got)
+    assert got.count(f"Talks {stray_row - 2} in Zürich on the ceasefire terms") == 1
+    assert not any("Ã" in t or "\ufdd1" in t or "\ufffd" in t for t in got)
 
 
 def test_stray_byte_in_the_first_rows(project: Project, tmp_path: Path) -> None:
@@ -93,12 +100,12 @@ def test_stray_byte_in_the_first_rows(project: Project, tmp_path: Path) -> None:
     result = import_file(project, path)
     assert (result.rows_read, result.imported, result.rejected, result.encoding) == (
         10,
-        9,
-        1,
+        10,
+        0,
         "utf-8",
     )
-    assert [(r.row, r.reason) for r in result.rejects] == [(3, "text is not valid utf-8")]
-    assert titles(project)[1] == "Talks 3 in Zürich"
+    assert any("(row 3)" in w for w in result.warnings), result.warnings
+    assert titles(project)[:3] == ["Talks 1 in Zürich", "Talks 2 in Zürich", "Talks 3 in Zürich"]
 
 
 SCRIPTS = {

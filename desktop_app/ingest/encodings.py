@@ -5,9 +5,11 @@ is. Otherwise the encoding is decided on the whole file, not its first bytes:
 
 * every line holding a non-ASCII byte is tested as UTF-8 (the file is scanned in
   chunks; the lines kept as a sample are bounded by ``SAMPLE_BUDGET``);
-* when nearly all of them are valid UTF-8, the file is UTF-8 and the few lines that are
-  not (a stray cp1252 byte pasted in) are reported as rejects, never used to re-decode
-  the whole file as cp1252 (which turns every ``Zürich`` into ``ZÃ¼rich``);
+* when nearly all of them are valid UTF-8, the file is UTF-8, never re-decoded as a
+  whole as cp1252 (which turns every ``Zürich`` into ``ZÃ¼rich``); the few bytes that
+  are not UTF-8 (a stray cp1252 byte pasted in: ``Gen\xe8ve``) are read as Windows-1252,
+  the code page that pasted them, each marked with ``REPAIRED`` so the reader can name
+  the rows in a warning: the row is kept, reading ``Genève``;
 * otherwise charset-normalizer names the encoding from a sample of the lines that are
   not UTF-8, taken from all over the file.
 
@@ -28,6 +30,10 @@ from desktop_app.ingest.filecheck import UnreadableFile
 # A Unicode noncharacter (never in real text) standing for bytes that do not decode
 MARK = "\ufdd0"
 _ERRORS = "sightline-mark"
+# Another one, before each byte of a UTF-8 file that was not UTF-8 and was read as
+# Windows-1252 instead (the reader removes it and names the row in a warning)
+REPAIRED = "\ufdd1"
+_REPAIR = "sightline-cp1252"
 CHUNK = 4 << 20  # bytes read and decoded at a time
 SAMPLE_BUDGET = 1 << 20  # bytes of non-UTF-8 lines given to the detector
 # the file is UTF-8 when at least this share of its non-ASCII lines are valid UTF-8
@@ -44,6 +50,18 @@ def _mark(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_ERRORS, _mark)
+
+
+def _as_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    """A byte that is not UTF-8, read as Windows-1252 (Latin-1 for its five holes)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    text = "".join(REPAIRED + (bytes([b]).decode("cp1252", errors="ignore") or chr(b)) for b in bad)
+    return text, exc.end
+
+
+codecs.register_error(_REPAIR, _as_cp1252)
 
 
 def head_encoding(head: bytes) -> str | None:
@@ -219,6 +237,8 @@ def canonical(encoding: str) -> str:
 
 def single_byte(encoding: str) -> bool:
     """True for code pages that give one character per byte (cp1252, cp1251, latin-1)."""
+    if codecs.lookup(encoding).name.startswith("utf"):
+        return False  # every byte "decodes" with errors="replace", one character or not
     return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
 
 
@@ -230,9 +250,10 @@ def transcode(path: Path, encoding: str, *, utf8_lines: bool = False) -> tuple[b
     non-ASCII characters is read as UTF-8, so rows appended by another program to a
     cp1252 file read ``Zürich``, not ``ZÃ¼rich``.
     """
-    if utf8_lines and single_byte(encoding):
+    utf8 = codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    if utf8_lines and not utf8 and single_byte(encoding):
         return _transcode_mixed(path, encoding)
-    decoder = codecs.getincrementaldecoder(encoding)(errors=_ERRORS)
+    decoder = codecs.getincrementaldecoder(encoding)(errors=_REPAIR if utf8 else _ERRORS)
     parts: list[bytes] = []
     marks = 0
     with path.open("rb") as handle:
@@ -241,7 +262,7 @@ def transcode(path: Path, encoding: str, *, utf8_lines: bool = False) -> tuple[b
             text = decoder.decode(chunk, final=not chunk)
             if not parts and text.startswith("\ufeff"):
                 text = text[1:]
-            marks += text.count(MARK)
+            marks += text.count(MARK) + text.count(REPAIRED)
             parts.append(text.encode("utf-8"))
             if not chunk:
                 break

@@ -200,6 +200,8 @@ def _import_file(project: Project, path: Path, options: Options, report: Progres
         report("checking", 0.2)
         known = Known.load(project)  # every read happens before the write starts
         state = ImportState(known)
+        if table.repaired_rows:
+            state.warnings.append(repaired_warning(table.repaired_rows))
         rows_read = len(table.frame) + len(table.bad_rows)
 
         n_rows = len(table.frame)
@@ -279,6 +281,17 @@ def _import_file(project: Project, path: Path, options: Options, report: Progres
         duplicates_in_file=int((duplicate_of >= 0).sum()),
         duplicate_rows=duplicate_rows,
         duplicate_of=duplicate_of,
+    )
+
+
+def repaired_warning(rows: list[int]) -> str:
+    """What the reader did with bytes of a UTF-8 file that were not UTF-8."""
+    n = len(rows)
+    shown = ", ".join(str(r) for r in rows[:5]) + (", …" if n > 5 else "")
+    return (
+        f"{n:,} row{'s' if n != 1 else ''} held a byte that is not UTF-8 (a Windows-1252 "
+        f"character pasted into this UTF-8 file): read as Windows-1252 and kept "
+        f"(row{'s' if n != 1 else ''} {shown})"
     )
 
 

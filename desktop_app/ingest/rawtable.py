@@ -21,6 +21,8 @@ class RawTable:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
+    # rows of a UTF-8 file holding a byte that was not UTF-8, read as Windows-1252
+    repaired_rows: list[int] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:

@@ -34,6 +34,7 @@ import pandas as pd
 from desktop_app.ingest import csv_records
 from desktop_app.ingest.encodings import (
     MARK,
+    REPAIRED,
     canonical,
     detect_file_encoding,
     head_encoding,
@@ -141,7 +142,23 @@ def _parse(
             frame, rows, bad = _read_records(source, delimiter, header, encoding, marked)
     if header and len(frame.columns) and all(c.strip() == "" for c in frame.columns):
         raise UnreadableFile("the header row is empty")
-    return RawTable(frame, rows, header, encoding, delimiter, bad_rows=bad)
+    repaired: list[int] = []
+    if marked:
+        frame, repaired = _unmark_repaired(frame, rows)
+    return RawTable(frame, rows, header, encoding, delimiter, bad_rows=bad, repaired_rows=repaired)
+
+
+def _unmark_repaired(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, list[int]]:
+    """Bytes of a UTF-8 file that were not UTF-8 were read as Windows-1252, each after a
+    ``REPAIRED`` mark: take the marks out and say which rows had them."""
+    hit = np.zeros(len(frame), bool)
+    for column in frame.columns:
+        cells = frame[column]
+        found = cells.str.contains(REPAIRED, regex=False, na=False).to_numpy(bool)
+        if found.any():
+            hit |= found
+            frame[column] = cells.str.replace(REPAIRED, "", regex=False)
+    return frame, [int(r) for r in rows[hit]]
 
 
 def _not_valid(encoding: str) -> str:
@@ -246,7 +263,7 @@ def _read_arrow(
 
 def _header(columns: object, header: bool) -> list[str]:
     names = clean_header(columns, header)  # type: ignore[arg-type]
-    return [n.replace(MARK, "\ufffd") for n in names]
+    return [n.replace(MARK, "\ufffd").replace(REPAIRED, "") for n in names]
 
 
 def _check_multiline(table: object, delimiter: str, width: int) -> None:
