@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
             [self.docks["filters"], self.docks["details"]], side, Qt.Orientation.Horizontal
         )
         # two fifths, and the height of the tab bar the table shares with Playback and Links
-        bottom = max(280, min(450, height * 2 // 5 + 20))
+        bottom = max(280, min(450, height * 2 // 5 + 10))
         self.resizeDocks(
             [self.docks["timeline"], self.docks["table"]],
             [bottom * 11 // 20, bottom * 9 // 20],
