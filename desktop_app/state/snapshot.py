@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
 from desktop_app.state.models import Filters, MapView
@@ -32,17 +32,17 @@ class ViewSnapshot:
     filters: Filters = field(default_factory=Filters)
     selection: frozenset[int] = frozenset()
     active: int | None = None
+    # the annotations shown (None: a view saved before annotations existed shows all)
+    annotations: frozenset[int] | None = None
 
     def with_text(self, title: str, note: str) -> ViewSnapshot:
-        return ViewSnapshot(
-            title, note, self.timeline, self.map, self.filters, self.selection, self.active
-        )
+        return replace(self, title=title, note=note)
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
         """Plain values only (ints, floats, strings, lists), sorted for stable output."""
         f = self.filters
-        return {
+        data: dict[str, Any] = {
             "format": FORMAT,
             "title": self.title,
             "note": self.note,
@@ -59,6 +59,11 @@ class ViewSnapshot:
             "selection": sorted(self.selection),
             "active": self.active,
         }
+        if f.area:  # written only when set: older readers and files stay as they were
+            data["filters"]["area"] = [list(p) for p in f.area]
+        if self.annotations is not None:
+            data["annotations"] = sorted(self.annotations)
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -95,7 +100,9 @@ class ViewSnapshot:
             t1=int(raw["t1"]) if _is_int(raw.get("t1")) else None,
             text=str(raw.get("text") or ""),
             facets=facets,
+            area=_area(raw.get("area")),
         )
+        shown = data.get("annotations")
         selection = data.get("selection") if isinstance(data.get("selection"), list) else []
         assert isinstance(selection, list)
         active = data.get("active")
@@ -107,6 +114,9 @@ class ViewSnapshot:
             filters=filters,
             selection=frozenset(int(i) for i in selection if _is_int(i)),
             active=int(active) if _is_int(active) else None,
+            annotations=frozenset(int(i) for i in shown if _is_int(i))
+            if isinstance(shown, list)
+            else None,
         )
 
     @classmethod
@@ -115,6 +125,18 @@ class ViewSnapshot:
         if not isinstance(data, dict):
             raise ValueError("a view snapshot is a JSON object")
         return cls.from_dict(data)
+
+
+def _area(value: object) -> tuple[tuple[float, float], ...]:
+    """A saved area's (lon, lat) corners; () when missing or not an area."""
+    if not isinstance(value, list) or len(value) < 3:
+        return ()
+    corners = []
+    for corner in value:
+        if not (isinstance(corner, list) and len(corner) == 2 and all(map(_is_number, corner))):
+            return ()
+        corners.append((float(corner[0]), float(corner[1])))
+    return tuple(corners)
 
 
 def _is_int(value: object) -> TypeGuard[int]:

@@ -96,6 +96,7 @@ class Linker(QObject):
             f.text,
             f.facets,
             self._search if self.search is not None else None,
+            area=f.area,
         )
 
     def refilter(self) -> None:

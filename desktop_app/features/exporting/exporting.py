@@ -224,7 +224,7 @@ class Exports(QObject):
         wanted = np.zeros(len(frame), bool)
         for snap in snapshots:
             f = snap.filters
-            mask = visible_mask(frame, f.t0, f.t1, f.text, f.facets, search)
+            mask = visible_mask(frame, f.t0, f.t1, f.text, f.facets, search, area=f.area)
             wanted |= mask
             steps.append(
                 HtmlStep(
