@@ -33,7 +33,7 @@ def build_window(
     from PySide6.QtCore import QSettings
 
     from desktop_app.app import logs
-    from desktop_app.features import links, playback, projects
+    from desktop_app.features import annotations, links, playback, projects
     from desktop_app.features.briefing import briefing
     from desktop_app.features.editing import editing
     from desktop_app.features.exporting import exporting
@@ -56,6 +56,7 @@ def build_window(
         "editing": editing.install(workbench, shell),
         "playback": playback.install(workbench, shell),
         "links": links.install(workbench, shell),
+        "annotations": annotations.install(workbench, shell),
         "help": help_feature.install(workbench, shell, logs.log_path() or logs.log_dir()),
     }
     shell.finish()

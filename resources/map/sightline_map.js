@@ -28,6 +28,10 @@
 
   var S = {};
   window.Sightline = S;
+  /* Plugins (scripts loaded after this one) add message handlers by kind and
+     functions run at init (map) and once the bridge is connected (bridge). */
+  S.handlers = {};
+  S.plugins = [];
   var map = null;
   var bridge = null;
   var eventsRenderer = null;
@@ -365,6 +369,8 @@
       setChrome(!!msg.on);
     } else if (msg.kind === 'theme') {
       setTheme(!!msg.dark);
+    } else if (S.handlers[msg.kind]) {  // a kind a plugin (sightline_draw.js) draws
+      ms = S.handlers[msg.kind](msg);
     }
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
@@ -589,11 +595,13 @@
     installLabels();
     installControls();
     installBoxSelect();
+    S.plugins.forEach(function (p) { if (p.init) { p.init(map); } });
     map.on('moveend', scheduleViewport);
     map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       bridge.message.connect(onMessage);
+      S.plugins.forEach(function (p) { if (p.ready) { p.ready(bridge); } });
       bridge.pageReady();
       reportViewport();
     });
@@ -616,6 +624,18 @@
             stacks: Object.keys(stacks).map(function (k) { return stacks[k].length; }),
             labels: placedLabels, dark: dark,
             spidered: spidered};
+  };
+  /* The event whose marker is under a container point (the topmost), or null. */
+  S.eventAt = function (point) {
+    var found = null;
+    [eventsLayer, selectedLayer].forEach(function (group) {
+      group.eachLayer(function (l) {
+        if (l.options.eventId === undefined) { return; }
+        var p = map.latLngToContainerPoint(l.getLatLng());
+        if (p.distanceTo(point) <= (l.options.radius || 5) + 3) { found = l.options.eventId; }
+      });
+    });
+    return found;
   };
   S.map = function () { return map; };
   S.picking = function () { return pickMode; };

@@ -99,7 +99,9 @@ class PresentationWindow(QWidget):
             self.view_state.set_map(first.map)
         if first.timeline is not None:
             self.view_state.set_timeline(*first.timeline)
+        self.view_state.set_annotations(first.annotations)
         self.map = MapView(self.selection, self.view_state)
+        self.map.tools.follow(window.map.tools)  # the project's annotations
         self.map.set_presenting(MARKER_SCALE)
         timeline_frame = QFrame(self)
         timeline_frame.setObjectName("timeline-frame")

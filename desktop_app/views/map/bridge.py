@@ -28,6 +28,8 @@ class BridgeEvents(QObject):
         fit_all_requested(): the page's "fit all" button was pressed.
         draw_reported(dict): the page finished drawing a message (kind, ms, seq).
         location_picked(float lat, float lon): in pick mode, the map was clicked there.
+        tool_reported(dict): the drawing tools or a right-click reported something
+            (``kind``: drawn, area, moved, context; checked by views.map.tools).
     """
 
     page_ready = Signal()
@@ -37,6 +39,7 @@ class BridgeEvents(QObject):
     fit_all_requested = Signal()
     draw_reported = Signal(dict)
     location_picked = Signal(float, float)
+    tool_reported = Signal(dict)
 
 
 class MapBridge(QObject):
@@ -107,4 +110,11 @@ class MapBridge(QObject):
         ):
             # Leaflet reports longitudes beyond ±180 when the world is scrolled round
             self.events.location_picked.emit(float(lat), (float(lon) + 180.0) % 360.0 - 180.0)
+        return True
+
+    @Slot(str, result=bool)
+    def toolReported(self, payload: str) -> bool:
+        data = _parse(payload)
+        if isinstance(data.get("kind"), str):
+            self.events.tool_reported.emit(data)
         return True

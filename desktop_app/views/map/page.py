@@ -27,6 +27,11 @@ from desktop_app.views.map.labels import labels_script
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 INITIAL_CENTER = (30.0, 60.0)
 INITIAL_ZOOM = 3
+# the analyst's drawing (annotations, area selection, right-click): resources/map
+PLUGIN_SCRIPTS = [
+    ("sightline_shapes", "sightline_shapes.js"),
+    ("sightline_draw", "sightline_draw.js"),
+]
 _built: dict[str | None, Path] = {}
 _root: Path | None = None
 
@@ -65,6 +70,7 @@ def build_html(online_basemap_url: str | None = None) -> str:
         scripts.append(("sightline_basemap", "basemap.js"))
         scripts.append(("sightline_labels", "labels.js"))
     scripts.append(("sightline", "sightline_map.js"))
+    scripts.extend(PLUGIN_SCRIPTS)  # after the page's script, whose plugins they are
     fmap.default_js = scripts
     fmap.default_css = [
         ("leaflet_css", "leaflet/leaflet.css"),
@@ -89,7 +95,7 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
     for name in ("leaflet.js", "leaflet.css"):
         shutil.copyfile(leaflet / name, folder / "leaflet" / name)
     resources = files("desktop_app.resources")
-    for name in ("sightline_map.js", "sightline_map.css"):
+    for name in ("sightline_map.js", "sightline_map.css", *(path for _, path in PLUGIN_SCRIPTS)):
         (folder / name).write_bytes(resources.joinpath("map", name).read_bytes())
     if online_basemap_url is None:
         geojson = resources.joinpath("basemap", "countries-50m.geojson").read_text("utf-8")
