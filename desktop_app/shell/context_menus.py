@@ -160,6 +160,10 @@ class ContextMenus:
             if context.event_id is not None:
                 self._pick(context.event_id)
                 ids += MAP_EVENT_ACTIONS
-            self.show(ids + MAP_HERE_ACTIONS + MAP_ACTIONS, at)
+            wanted = ids + MAP_HERE_ACTIONS + MAP_ACTIONS
+            # an action is in a menu once, where it first comes
+            self.show(
+                [a for k, a in enumerate(wanted) if a == SEPARATOR or a not in wanted[:k]], at
+            )
 
         map_view.context_menu_requested.connect(requested)
