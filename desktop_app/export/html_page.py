@@ -54,6 +54,7 @@ class HtmlStep:
     window: tuple[int | None, int | None] = (None, None)  # the step's time filter
     map: tuple[float, float, float] | None = None  # lat, lon, zoom
     selection: frozenset[int] = field(default_factory=frozenset)
+    annotations: frozenset[int] | None = None  # the annotations shown (None: all)
 
 
 def date_words(event: ExportEvent) -> str:
@@ -168,6 +169,11 @@ def basemap_json() -> str:
     return script_json({"type": "FeatureCollection", "features": features})
 
 
+def shapes_script() -> str:
+    """The annotations' drawing, the same script the window's map uses."""
+    return files("desktop_app.resources").joinpath("map", "sightline_shapes.js").read_text("utf-8")
+
+
 def page_script() -> str:
     return files("desktop_app.export").joinpath("html_page.js").read_text("utf-8")
 
@@ -180,8 +186,11 @@ def build_html(
     classification: str = "",
     story: bool = False,
     chart_svg: str | None = None,
+    annotations: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The whole page as one string (at most ``MAX_EVENTS`` events are written).
+    ``annotations``: the project's (``AnnotationRecord.to_dict``), drawn by each step
+    that shows them; their labels are data, put in with textContent.
     ``chart_svg``: the link chart of the events (``graph.svg.actors_svg``: its labels
     are escaped there), shown under the timeline."""
     rows: list[dict[str, Any]] = []
@@ -197,6 +206,7 @@ def build_html(
         "story": story,
         "total": total,
         "events": rows,
+        "annotations": [dict(a) for a in annotations],
         "steps": [
             {
                 "title": s.title,
@@ -206,6 +216,7 @@ def build_html(
                 "window": list(s.window),
                 "map": list(s.map) if s.map else None,
                 "selection": sorted(int(i) for i in s.selection if int(i) in known),
+                "annotations": None if s.annotations is None else sorted(s.annotations),
             }
             for s in steps
         ],
@@ -241,6 +252,7 @@ def build_html(
 <script type="application/json" id="sl-data">{script_json(data)}</script>
 <script type="application/json" id="sl-basemap">{basemap_json()}</script>
 <script>{leaflet_js}</script>
+<script>{shapes_script()}</script>
 <script>{page_script()}</script>
 </body>
 </html>
@@ -264,9 +276,10 @@ def write_html(
     classification: str = "",
     story: bool = False,
     chart_svg: str | None = None,
+    annotations: Sequence[dict[str, Any]] = (),
 ) -> int:
     """Write the page; returns its size in bytes."""
-    text = build_html(title, events, steps, classification, story, chart_svg)
+    text = build_html(title, events, steps, classification, story, chart_svg, annotations)
     data = text.encode("utf-8")
     Path(path).write_bytes(data)
     return len(data)
