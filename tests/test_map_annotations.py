@@ -377,3 +377,38 @@ def test_right_click_on_a_marker_offers_the_event(
     ids = [a.objectName() for a in window.context_menus.last.actions() if not a.isSeparator()]
     assert ids[:4] == ["map.select_event", "edit.edit_event", "edit.edit_place", "edit.move_place"]
     window.context_menus.last.hide()
+
+
+def test_an_annotation_is_moved_by_dragging_its_handle_and_the_move_undone(
+    make_main_window: Any, qtbot: Any, known: Project
+) -> None:
+    from desktop_app.store.annotations import AnnotationFields
+    from desktop_app.views.map.tools import MapContext
+
+    window = make_main_window(known)
+    feature = window.features["annotations"]
+    _show(qtbot, window, 45.0, 15.0, 5)
+    made = feature.create(
+        AnnotationFields("line", {"points": [[44.0, 12.0], [46.0, 18.0]]}, "Front line")
+    )
+    assert made is not None
+    window.map.tools.context = MapContext(45.0, 15.0, None, made)
+    feature._update_actions()
+    window.workbench.actions.action("map.annotation_move").trigger()
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, window.map.page, "Sightline.drawing().handles") == 2,
+        timeout=WAIT_MS,
+    )
+    x, y = _pixel(qtbot, window, 44.0, 12.0)
+    _mouse(qtbot, window, "mousedown", x, y)
+    for step in range(1, 6):
+        _mouse(qtbot, window, "mousemove", x + 12 * step, y)
+    _mouse(qtbot, window, "mouseup", x + 60, y)
+    qtbot.waitUntil(
+        lambda: list_annotations(known)[0].fields.geometry["points"][0][1] > 13.0,
+        timeout=WAIT_MS,
+    )
+    moved = list_annotations(known)[0].fields.geometry["points"]
+    assert abs(moved[0][0] - 44.0) < 0.3 and moved[1] == [46.0, 18.0]
+    window.workbench.actions.action("edit.undo").trigger()
+    assert list_annotations(known)[0].fields.geometry["points"] == [[44.0, 12.0], [46.0, 18.0]]
