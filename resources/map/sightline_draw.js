@@ -53,7 +53,7 @@
     ['text', 'T', 'Annotate: a text note'],
     ['ring', '\u25ce', 'Annotate: range rings around a point'],
     ['select', '\u2b21', 'Select by polygon (double-click to finish; shift adds)'],
-    ['lasso', '\u27b0', 'Select by lasso (drag; shift adds)']
+    ['lasso', '\u25cc', 'Select by lasso (drag; shift adds)']
   ];
 
   function report(payload) {

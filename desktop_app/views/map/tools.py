@@ -91,6 +91,7 @@ class MapTools(QObject):
         self._items: list[dict[str, Any]] = []
         self.context: MapContext | None = None  # the last right-click
         self.last_area: tuple[tuple[float, float], ...] | None = None  # (lon, lat)
+        self.area: tuple[tuple[float, float], ...] | None = None  # the area outlined
         bridge.events.tool_reported.connect(self._on_report)
         view_state.annotations_changed.connect(lambda _s: self._push())
 
@@ -106,10 +107,12 @@ class MapTools(QObject):
         self.annotations_changed.emit()
 
     def follow(self, other: MapTools) -> None:
-        """Draw what ``other`` draws, now and as it changes (a picture's or the
-        presentation's map follows the window's)."""
+        """Draw the annotations ``other`` draws, now and as they change, and the area
+        it outlines now (a picture's or the presentation's map follows the window's)."""
         other.annotations_changed.connect(lambda: self.set_annotations(other.annotations))
         self.set_annotations(other.annotations)
+        if other.area is not None:  # and the area outlined there (the area filter's)
+            self.show_area(other.area)
 
     def shown(self) -> list[dict[str, Any]]:
         ids = self._view_state.annotations
@@ -120,6 +123,7 @@ class MapTools(QObject):
 
     def show_area(self, area: Sequence[tuple[float, float]] | None) -> None:
         """Outline this area ((lon, lat) corners), or none."""
+        self.area = tuple(area) if area else None
         points = None if not area else [[lat, lon] for lon, lat in area]
         self._send("area", {"points": points})
 
