@@ -147,7 +147,7 @@ class Annotations(QObject):
         self.tools.drawn.connect(self.open_new)
         self.tools.moved.connect(self._on_moved)
         self.tools.context_requested.connect(lambda _p: self._update_actions())
-        workbench.project_changed.connect(lambda _p: self.reload())
+        workbench.project_changed.connect(lambda _p: self._project_changed())
         workbench.view_state.annotations_changed.connect(self._on_shown_changed)
         workbench.filters.changed.connect(lambda _s: self._on_filters_changed())
         self.reload()
@@ -232,6 +232,12 @@ class Annotations(QObject):
         self.tools.set_annotations([r.to_dict() for r in self.records])
         self._update_actions()
         self.shown.emit()
+
+    def _project_changed(self) -> None:
+        """Another project: its annotations, every one shown."""
+        self.tools.last_area = None
+        self.wb.view_state.set_annotations(None, self)
+        self.reload()
 
     def record(self, annotation_id: int | None) -> AnnotationRecord | None:
         return next((r for r in self.records if r.id == annotation_id), None)
