@@ -161,9 +161,7 @@
     } else {
       report({kind: 'drawn', shape: tool, geometry: {points: points}});
     }
-    var keep = tool;
     setTool(null);
-    if (keep === 'select' || keep === 'lasso') { return; }
   }
 
   function onSheetClick(e) {
