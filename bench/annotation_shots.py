@@ -4,9 +4,9 @@
 
 On a new project holding the sample dataset, offscreen: range rings round Taipei, a
 polygon over the Taiwan Strait, a labelled point, a text note and a line; the events of
-Taiwan and Luzon selected by an area (the polygon tool's dashed outline). Writes ``annotations.png`` (the map
-pane's PNG export at 2x, as File ▸ Export makes it) and ``map-context-menu.png`` (the
-window's map with its right-click menu, as the analyst sees it).
+Taiwan and Luzon selected by an area (the polygon tool's dashed outline). Writes
+``annotations.png`` (the map pane's PNG export at 2x, as File ▸ Export makes it) and
+``map-context-menu.png`` (the window's map with its right-click menu, as seen).
 """
 
 from __future__ import annotations
@@ -25,14 +25,12 @@ def main() -> int:
     from PySide6.QtGui import QPainter
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-    from desktop_app.app.main import build_window
+    from desktop_app.app.main import _application, build_window
     from desktop_app.ingest.sample import load_sample
     from desktop_app.state.models import MapView
     from desktop_app.store.annotations import AnnotationFields
     from desktop_app.store.project import Project
     from desktop_app.views.map.tools import MapContext
-
-    from desktop_app.app.main import _application
 
     app = _application(offscreen=True)  # the web engine's flags, as the CLI sets them
     folder = Path(tempfile.mkdtemp(prefix="sightline-shots-"))
@@ -52,16 +50,31 @@ def main() -> int:
     wait(lambda: window.map.is_ready and len(window.workbench.linker.frame) > 0)
     feature = window.features["annotations"]
     for fields in (
-        AnnotationFields("ring", {"lat": 25.03, "lon": 121.56, "radii": [100, 250, 500],
-                                  "unit": "nm"}, "Taipei", {"color": "#c92a2a"}),  # fmt: skip
-        AnnotationFields("polygon", {"points": [[22.0, 117.5], [26.5, 119.5], [25.5, 121.0],
-                                                [21.5, 120.2]]}, "Taiwan Strait",
-                         {"color": "#1864ab"}),  # fmt: skip
+        AnnotationFields(
+            "ring",
+            {"lat": 25.03, "lon": 121.56, "radii": [100, 250, 500], "unit": "nm"},
+            "Taipei",
+            {"color": "#c92a2a"},
+        ),
+        AnnotationFields(
+            "polygon",
+            {"points": [[22.0, 117.5], [26.5, 119.5], [25.5, 121.0], [21.5, 120.2]]},
+            "Taiwan Strait",
+            {"color": "#1864ab"},
+        ),
         AnnotationFields("point", {"lat": 39.9, "lon": 116.4}, "Joint staff HQ (reported)"),
-        AnnotationFields("text", {"lat": 33.0, "lon": 127.0}, "PLA airborne: training 2023-24",
-                         {"color": "#2b8a3e"}),  # fmt: skip
-        AnnotationFields("line", {"points": [[55.75, 37.62], [47.0, 80.0], [39.9, 116.4]]},
-                         "Equipment route?", {"color": "#d9480f"}),  # fmt: skip
+        AnnotationFields(
+            "text",
+            {"lat": 33.0, "lon": 127.0},
+            "PLA airborne: training 2023-24",
+            {"color": "#2b8a3e"},
+        ),
+        AnnotationFields(
+            "line",
+            {"points": [[55.75, 37.62], [47.0, 80.0], [39.9, 116.4]]},
+            "Equipment route?",
+            {"color": "#d9480f"},
+        ),
     ):
         feature.create(fields)
     window.workbench.view_state.set_map(MapView(33.0, 112.0, 4), source=None)
@@ -83,13 +96,22 @@ def main() -> int:
     window.map.tools.context = MapContext(25.03, 121.56, None, None)
     feature._update_actions()
     at = window.map.mapToGlobal(QPoint(window.map.width() // 2, window.map.height() // 2))
-    menu = window.context_menus.show(
-        [a.objectName() for a in window.context_menus.build(
-            ["map.zoom_here", "", "map.copy_dd", "map.copy_dms", "map.copy_mgrs", "",
-             "edit.new_event_here", "", "map.filter_area", "map.clear_area", "",
-             "view.zoom_to_selection", "view.fit_all"]).actions()] or [],  # fmt: skip
-        at,
-    )
+    ids = [
+        "map.zoom_here",
+        "",
+        "map.copy_dd",
+        "map.copy_dms",
+        "map.copy_mgrs",
+        "",
+        "edit.new_event_here",
+        "",
+        "map.filter_area",
+        "map.clear_area",
+        "",
+        "view.zoom_to_selection",
+        "view.fit_all",
+    ]
+    menu = window.context_menus.show(ids, at)
     wait(lambda: False, 1)
     picture = window.map.grab()
     painter = QPainter(picture)
