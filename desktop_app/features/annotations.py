@@ -155,15 +155,24 @@ class Annotations(QObject):
     # ------------------------------------------------------------------ actions
     def _declare_actions(self) -> None:
         add = self.wb.actions.add
-        self.actions["zoom_here"] = add("map.zoom_here", "&Zoom in here", self.zoom_here)
+        self.actions["zoom_here"] = add(
+            "map.zoom_here",
+            "&Zoom in here",
+            self.zoom_here,
+            tip="Zoom the map in on the point right-clicked",
+        )
         for style in STYLES:
             self.actions[f"copy_{style}"] = add(
                 f"map.copy_{style}",
                 f"Copy as {STYLE_NAMES[style]}",
                 partial(self.copy_coordinates, style),
+                tip=f"Copy the point right-clicked, written as {STYLE_NAMES[style]}",
             )
         self.actions["select_event"] = add(
-            "map.select_event", "&Select this event", self.select_event
+            "map.select_event",
+            "&Select this event",
+            self.select_event,
+            tip="Select only the event right-clicked",
         )
         self.actions["filter_area"] = add(
             "map.filter_area",
@@ -172,10 +181,16 @@ class Annotations(QObject):
             tip="Show only the events inside the area drawn (or the polygon clicked)",
         )
         self.actions["clear_area"] = add(
-            "map.clear_area", "Clear the &area filter", self.clear_area_filter
+            "map.clear_area",
+            "Clear the &area filter",
+            self.clear_area_filter,
+            tip="Show the events outside the map area again",
         )
         self.actions["rename"] = add(
-            "map.annotation_rename", "&Rename annotation…", self.rename_annotation
+            "map.annotation_rename",
+            "&Rename annotation…",
+            self.rename_annotation,
+            tip="Change the label (and colour, radii) of the annotation right-clicked",
         )
         self.actions["move"] = add(
             "map.annotation_move",
@@ -183,14 +198,23 @@ class Annotations(QObject):
             self.move_annotation,
             tip="Drag its handles; each drag can be undone",
         )
-        self.actions["hide"] = add("map.annotation_hide", "&Hide annotation", self.hide_annotation)
+        self.actions["hide"] = add(
+            "map.annotation_hide",
+            "&Hide annotation",
+            self.hide_annotation,
+            tip="Stop showing this annotation (a saved view remembers what it shows)",
+        )
         self.actions["delete"] = add(
-            "map.annotation_delete", "&Delete annotation", self.delete_annotation
+            "map.annotation_delete",
+            "&Delete annotation",
+            self.delete_annotation,
+            tip="Delete the annotation right-clicked (Undo brings it back)",
         )
         self.actions["show_all"] = add(
             "view.annotations_show_all",
             "Show every &annotation",
             self.show_all,
+            tip="Show the annotations hidden on the map again",
             menu=MenuId.VIEW,
             group=7,
         )

@@ -97,7 +97,6 @@ class Editing(QObject):
         for order, (name, text, slot, shortcut, group) in enumerate(
             (
                 ("new_event", "&New event…", self.new_event, "Ctrl+Shift+N", 1),
-                ("new_event_here", "New event &here…", self.new_event_here, None, 1),
                 ("edit_event", "&Edit event…", self.edit_event, "Ctrl+E", 1),
                 ("delete_event", "&Delete event", self.delete_event, "Del", 1),
                 ("edit_place", "Edit &place…", self.edit_place, None, 2),
@@ -111,6 +110,14 @@ class Editing(QObject):
                 f"edit.{name}", text, slot, menu=MenuId.EDIT, group=group, order=order,
                 shortcut=shortcut,
             )  # fmt: skip
+
+        # in the map's right-click menu only: it acts on the point right-clicked
+        self.actions["new_event_here"] = add(
+            "edit.new_event_here",
+            "New event &here…",
+            self.new_event_here,
+            tip="Add an event at the point of the map right-clicked, with a new place",
+        )
 
     def _install_toolbar(self) -> QWidget:
         """Small buttons above the details pane, in its dock."""
