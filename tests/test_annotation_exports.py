@@ -101,3 +101,38 @@ def test_html_export_carries_annotations_as_data_and_shows_labels_as_text(
     assert XSS in texts and "100 km" in texts and "300 km" in texts
     assert run_js(qtbot, page, "document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert interceptor.blocked == []
+
+
+def test_presentation_shows_each_steps_annotations(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
+    window = make_main_window(sample_project)
+    wb = window.workbench
+    feature = window.features["annotations"]
+    zone = feature.create(ZONE)
+    note = feature.create(AnnotationFields("text", {"lat": 33.0, "lon": 127.0}, "Note"))
+    assert zone is not None and note is not None
+    stories = window.features["briefing"].stories
+    wb.view_state.set_annotations(frozenset({zone}), source=None)
+    stories.save_view("The zone")
+    feature.show_all()
+    stories.save_view("Both")
+    story = stories._repo.stories()[0].id
+    shown = window.features["briefing"].present(story, start=0, full_screen=False)
+    assert shown is not None
+    shown.animate = False
+    qtbot.waitUntil(lambda: shown.map.is_ready, timeout=WAIT_MS)
+
+    def drawn() -> list[int]:
+        found = run_js(qtbot, shown.map.page, "Sightline.annotations()")
+        return sorted(a["id"] for a in found)
+
+    qtbot.waitUntil(lambda: drawn() == [zone], timeout=WAIT_MS)
+    shown.next()
+    qtbot.waitUntil(lambda: drawn() == sorted([zone, note]), timeout=WAIT_MS)
+    # no drawing tools while presenting
+    assert run_js(qtbot, shown.map.page, "document.querySelector('.sl-draw').style.display") == (
+        "none"
+    )
+    with qtbot.waitSignal(shown.closed, timeout=WAIT_MS):
+        shown.close()
