@@ -553,6 +553,8 @@ class _Tables:
     loc_admin3: np.ndarray
     loc_lat: np.ndarray
     loc_lon: np.ndarray
+    loc_lat_f: np.ndarray  # the same coordinates as numbers
+    loc_lon_f: np.ndarray
     actors: np.ndarray  # [country * 8 * ACTOR_VARIANTS + (inter - 1) * ACTOR_VARIANTS + v]
     assoc: np.ndarray  # [country * len(ASSOC_GROUPS) + g]
     sources: np.ndarray
@@ -627,6 +629,8 @@ def _build_tables(rng: np.random.Generator) -> _Tables:
         loc_admin3=admin3,
         loc_lat=_obj([f"{v:.4f}" for v in lats.tolist()]),
         loc_lon=_obj([f"{v:.4f}" for v in lons.tolist()]),
+        loc_lat_f=np.round(lats, 4),
+        loc_lon_f=np.round(lons, 4),
         actors=_obj(actors),
         assoc=_obj(assoc),
         sources=_obj(src),
@@ -740,7 +744,8 @@ def _notes(
 class _Generator:
     """Stateful chunk generator (keeps per-country event id counters)."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, distinct_coordinates: bool = False) -> None:
+        self.distinct_coordinates = distinct_coordinates
         self.rng = np.random.default_rng(seed)
         self.t = _build_tables(self.rng)
         self.day_iso, self.day_year, self.day_long, self.day_epoch = _day_tables()
@@ -759,6 +764,17 @@ class _Generator:
         self.next_id += counts
         iso3 = self.t.country_iso3
         return [iso3[c] + str(i) for c, i in zip(ctry.tolist(), num, strict=False)]
+
+    def _coordinates(self, loc: np.ndarray) -> list[list[str]]:
+        """Latitude and longitude texts: the place's own, or (``distinct_coordinates``)
+        each row a point of its own up to ~5 km from the place, to 5 decimals."""
+        t = self.t
+        if not self.distinct_coordinates:
+            return [t.loc_lat[loc].tolist(), t.loc_lon[loc].tolist()]
+        n = loc.size
+        lat = t.loc_lat_f[loc] + self.rng.uniform(-0.05, 0.05, n)
+        lon = t.loc_lon_f[loc] + self.rng.uniform(-0.05, 0.05, n)
+        return [[f"{v:.5f}" for v in lat.tolist()], [f"{v:.5f}" for v in lon.tolist()]]
 
     def chunk(self, day_idx: np.ndarray) -> str:
         """CSV text (no header) for one chunk of rows with the given day indices."""
@@ -857,8 +873,7 @@ class _Generator:
             t.loc_admin2[loc].tolist(),
             t.loc_admin3[loc].tolist(),
             t.loc_name[loc].tolist(),
-            t.loc_lat[loc].tolist(),
-            t.loc_lon[loc].tolist(),
+            *self._coordinates(loc),
             INT_STR[_pick(rng, n, [0.7, 0.2, 0.1]) + 1].tolist(),
             source.tolist(),
             scale.tolist(),
@@ -870,11 +885,17 @@ class _Generator:
         return "\n".join(map(",".join, zip(*cols, strict=False))) + "\n"
 
 
-def write_acled_csv(path: str | Path, n_rows: int, seed: int = 0) -> GenStats:
-    """Write ``n_rows`` synthetic ACLED rows to ``path``; return summary stats."""
+def write_acled_csv(
+    path: str | Path, n_rows: int, seed: int = 0, *, distinct_coordinates: bool = False
+) -> GenStats:
+    """Write ``n_rows`` synthetic ACLED rows to ``path``; return summary stats.
+
+    ``distinct_coordinates``: every row has coordinates of its own (a point up to ~5 km
+    from its place, to 5 decimals), the worst case for joining nearby points into places.
+    """
     t0 = time.perf_counter()
     path = Path(path)
-    gen = _Generator(seed)
+    gen = _Generator(seed, distinct_coordinates)
     n_days = gen.day_iso.size
     # whole-file date order: newest first, like an ACLED export
     day_idx_all = np.sort(gen.rng.integers(0, n_days, n_rows))[::-1]
@@ -899,8 +920,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n_rows", type=int, help="number of data rows")
     ap.add_argument("out", type=Path, help="output CSV path")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    ap.add_argument(
+        "--distinct-coordinates",
+        action="store_true",
+        help="every row a point of its own (up to ~5 km from its place)",
+    )
     a = ap.parse_args(argv)
-    st = write_acled_csv(a.out, a.n_rows, seed=a.seed)
+    st = write_acled_csv(a.out, a.n_rows, seed=a.seed, distinct_coordinates=a.distinct_coordinates)
     per_row = st.bytes / max(st.rows, 1)
     print(
         f"wrote {st.rows:,} rows to {st.path}: {st.bytes / 1e6:.1f} MB "

@@ -1,24 +1,28 @@
-"""Benchmark ``sightline import`` on a synthetic ACLED CSV against a pandas baseline.
+"""Benchmark ``sightline import`` on synthetic ACLED CSVs against its peers, same run.
 
 Usage::
 
-    python bench/import_bench.py [--rows N] [--keep] [--timeout SECONDS]
+    python bench/import_bench.py [--rows N] [--files acled,distinct] [--keep] [--timeout S]
 
 ``--rows`` defaults to 1,000,000 (the size the targets are defined for); use
-``--rows 20000`` for a quick smoke run.  Steps:
+``--rows 20000`` for a quick smoke run.  For each file (``acled``: the generator's
+~20,000 places; ``distinct``: the same rows, each with coordinates of its own, the
+worst case for joining nearby points into places):
 
 1. Generate the CSV (``bench/acled_gen.py``) into a temp dir, or reuse
-   ``bench/.cache/acled_N.csv`` if present.  ``--keep`` saves a freshly
-   generated CSV into that cache and keeps the temp dir with both SQLite files.
+   ``bench/.cache/KIND_N.csv`` if present.  ``--keep`` saves a freshly
+   generated CSV into that cache and keeps the temp dir.
 2. Time ``sightline import FILE --project NEW.sqlite --json`` (run as
    ``[sys.executable, "-m", "desktop_app", "import", ...]`` from the repo root)
    and read the imported/rejected counts from the JSON it prints.
 3. Time ``SELECT count(*) FROM event WHERE start_s BETWEEN ? AND ?`` for the
    year 2021 on the resulting file and compare with the generator's count.
-4. Baseline: ``pandas.read_csv(FILE).to_sql("events", ...)`` plus an index on
-   ``event_date``, in its own process.
-5. Print a table (seconds, peak MB, targets, PASS/MISS) and the ratio
-   baseline/sightline.  Targets: sightline import <= 8 s and <= 1500 MB peak
+4. Peers, each in its own process: ``pandas.read_csv(FILE).to_sql("events", ...)``
+   plus an index on ``event_date``; the sqlite3 shell's ``.import`` (all text, no
+   checks); DuckDB's ``read_csv`` into its own file (if ``duckdb`` is installed: it is
+   a bench-only extra, ``python3 -m pip install duckdb``).
+5. Print a table (seconds, peak MB, CPU seconds, load average before-after) and
+   PASS/MISS for the targets: <= 8 s, <= 1500 MB peak, >= 3x pandas in the same run
    (defined for 1,000,000 rows).  Always exits 0: it is a benchmark, not a test.
 
 Each timed step runs under a tiny wrapper process that starts the command,
@@ -61,6 +65,7 @@ CACHE_DIR = BENCH_DIR / ".cache"
 TARGET_ROWS = 1_000_000
 TARGET_SECONDS = 8.0
 TARGET_PEAK_MB = 1500.0
+TARGET_RATIO = 3.0  # at least this many times faster than pandas in the same run
 QUERY_YEAR = 2021
 
 if str(BENCH_DIR) not in sys.path:
@@ -220,9 +225,12 @@ def time_query(db: Path, sql: str, params: tuple[Any, ...]) -> tuple[float, int]
     return time.perf_counter() - t0, int(count)
 
 
-def prepare_csv(rows: int, workdir: Path) -> tuple[Path, dict[int, int] | None, bool]:
+FILES = ("acled", "distinct")  # the generator's data; every row a point of its own
+
+
+def prepare_csv(kind: str, rows: int, workdir: Path) -> tuple[Path, dict[int, int] | None, bool]:
     """Return (csv path, rows per year if known, freshly generated?)."""
-    cached = CACHE_DIR / f"acled_{rows}.csv"
+    cached = CACHE_DIR / f"{kind}_{rows}.csv"
     sidecar = cached.with_suffix(".json")
     if cached.exists():
         per_year = None
@@ -231,13 +239,85 @@ def prepare_csv(rows: int, workdir: Path) -> tuple[Path, dict[int, int] | None, 
         size = cached.stat().st_size
         print(f"CSV: reusing cached {cached} ({size / 1e6:.1f} MB, {size / rows:.0f} B/row)")
         return cached, per_year, False
-    path = workdir / f"acled_{rows}.csv"
-    st = write_acled_csv(path, rows, seed=0)
+    path = workdir / f"{kind}_{rows}.csv"
+    st = write_acled_csv(path, rows, seed=0, distinct_coordinates=kind == "distinct")
     print(
-        f"CSV: generated {rows:,} rows, {st.bytes / 1e6:.1f} MB ({st.bytes / rows:.0f} B/row) "
-        f"in {st.seconds:.2f} s ({rows / st.seconds:,.0f} rows/s) -> {path}"
+        f"CSV: generated {rows:,} {kind} rows, {st.bytes / 1e6:.1f} MB "
+        f"({st.bytes / rows:.0f} B/row) in {st.seconds:.2f} s -> {path}"
     )
     return path, st.rows_per_year, True
+
+
+def load() -> str:
+    """The 1-minute load average (the machine is shared: every figure comes with it)."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "n/a"
+
+
+SQLITE_IMPORT = r"""
+import subprocess, sys
+src, dst = sys.argv[1], sys.argv[2]
+script = ".mode csv\n.import '" + src.replace("'", "''") + "' events\n"
+subprocess.run(["sqlite3", dst], input=script.encode(), check=True)
+"""
+
+DUCKDB = r"""
+import sys
+import duckdb
+src, dst = sys.argv[1], sys.argv[2]
+con = duckdb.connect(dst)
+con.execute("CREATE TABLE events AS SELECT * FROM read_csv(?, all_varchar = true)", [src])
+con.close()
+"""
+
+
+def peers(csv_path: Path, workdir: Path, timeout: float) -> list[tuple[str, StepResult]]:
+    """The same file loaded by pandas, the sqlite3 shell and DuckDB (where installed)."""
+    out = [
+        (
+            "pandas read_csv+to_sql",
+            run_step(
+                "baseline",
+                [sys.executable, "-c", BASELINE, str(csv_path), str(workdir / "pandas.sqlite")],
+                workdir,
+                timeout,
+            ),
+        )
+    ]
+    if shutil.which("sqlite3"):
+        out.append(
+            (
+                "sqlite3 shell .import",
+                run_step(
+                    "sqlite3",
+                    [
+                        sys.executable,
+                        "-c",
+                        SQLITE_IMPORT,
+                        str(csv_path),
+                        str(workdir / "shell.sqlite"),
+                    ],
+                    workdir,
+                    timeout,
+                ),
+            )
+        )
+    try:
+        import duckdb  # noqa: F401 - only whether it is there
+    except ImportError:
+        print("  (DuckDB not installed: python3 -m pip install duckdb to compare)")
+    else:
+        out.append(
+            (
+                "duckdb read_csv",
+                run_step(
+                    "duckdb",
+                    [sys.executable, "-c", DUCKDB, str(csv_path), str(workdir / "peer.duckdb")],
+                    workdir,
+                    timeout,
+                ),
+            )
+        )
+    return out
 
 
 def _fmt(v: float | None, spec: str) -> str:
@@ -246,10 +326,138 @@ def _fmt(v: float | None, spec: str) -> str:
     return ("-" if v is None else format(v, spec)).rjust(width)
 
 
+def bench_file(kind: str, rows: int, workdir: Path, timeout: float, keep: bool) -> None:
+    """Import one generated file with sightline and its peers, in the same run."""
+    print(f"\n=== {kind}: {rows:,} rows (load {load()}) ===")
+    gen_t0 = time.perf_counter()
+    csv_path, per_year, fresh = prepare_csv(kind, rows, workdir)
+    gen_seconds = time.perf_counter() - gen_t0 if fresh else None
+
+    project = workdir / f"{kind}.sqlite"
+    cmd = [*sightline_cmd(), "import", str(csv_path), "--project", str(project), "--json"]
+    print(f"$ {shlex.join(cmd)}")
+    before = load()
+    imp = run_step(f"sightline {kind}", cmd, workdir, timeout)
+    imp_load = f"{before}-{load()}"
+    if not imp.ok:
+        print(f"  FAILED (exit {imp.rc}); stderr tail:")
+        for line in imp.stderr.strip().splitlines()[-15:]:
+            print(f"    {line}")
+    data = parse_json_output(imp.stdout)
+    if data is not None:
+        imported, rejected = find_count(data, "imported"), find_count(data, "rejected")
+        duplicates = find_count(data, "duplicates") or 0
+        print(f"  imported={imported} rejected={rejected} duplicates={duplicates}")
+        if (
+            imported is not None
+            and rejected is not None
+            and (imported + rejected + duplicates != rows)
+        ):
+            print(f"  note: imported + rejected + duplicates != {rows:,}")
+
+    lo = calendar.timegm((QUERY_YEAR, 1, 1, 0, 0, 0))
+    hi = calendar.timegm((QUERY_YEAR, 12, 31, 23, 59, 59))
+    expected = per_year.get(QUERY_YEAR) if per_year else None
+    q_seconds: float | None = None
+    try:
+        q_seconds, n = time_query(
+            project, "SELECT count(*) FROM event WHERE start_s BETWEEN ? AND ?", (lo, hi)
+        )
+        verdict = (
+            ""
+            if expected is None
+            else (" (matches generator)" if n == expected else f" (generator wrote {expected:,})")
+        )
+        print(f"  query: {n:,} events in {QUERY_YEAR} in {q_seconds * 1000:.1f} ms{verdict}")
+    except Exception as exc:
+        print(f"  query failed: {type(exc).__name__}: {exc}")
+
+    others = []
+    for name, step in peers(csv_path, workdir, timeout):
+        others.append((name, step, load()))
+        if not step.ok:
+            print(f"  {name} FAILED (exit {step.rc}): {step.stderr.strip()[-300:]}")
+
+    size = csv_path.stat().st_size / 1e6
+    print(f"\nresults for {rows:,} {kind} rows ({size:.1f} MB CSV)")
+    header = f"{'step':<28}{'seconds':>10}{'peak MB':>10}{'cpu s':>9}{'load':>12}  target"
+    print(header)
+    print("-" * (len(header) + 16))
+    target = f"<= {TARGET_SECONDS:g} s, <= {TARGET_PEAK_MB:g} MB"
+    table: list[tuple[str, float | None, float | None, float | None, str, str]] = [
+        ("generate CSV", gen_seconds, None, None, "", "(cached)" if not fresh else ""),
+        (
+            "sightline import" + ("" if imp.ok else " [FAILED]"),
+            imp.seconds,
+            imp.peak_mb,
+            imp.cpu_seconds,
+            imp_load,
+            target,
+        ),
+        (f"sightline query {QUERY_YEAR}", q_seconds, None, None, "", ""),
+    ]
+    for name, step, after in others:
+        table.append(
+            (
+                name + ("" if step.ok else " [FAILED]"),
+                step.seconds,
+                step.peak_mb,
+                step.cpu_seconds,
+                after,
+                "",
+            )
+        )
+    for name, sec, mb, cpu, at, tgt in table:
+        print(
+            f"{name:<28}{_fmt(sec, '10.3f')}{_fmt(mb, '10.0f')}{_fmt(cpu, '9.2f')}{at:>12}  {tgt}"
+        )
+    base = others[0][1]
+    ratio = base.seconds / imp.seconds if imp.ok and base.ok and imp.seconds > 0 else None
+    for name, step, _ in others[1:]:
+        if imp.ok and step.ok:
+            print(f"{name}: sightline takes {imp.seconds / step.seconds:.2f}x its time")
+    if rows != TARGET_ROWS:
+        print(f"(targets are defined for {TARGET_ROWS:,} rows; this run used {rows:,})")
+    checks = [
+        (
+            imp.ok and imp.seconds <= TARGET_SECONDS,
+            f"time <= {TARGET_SECONDS:g} s: {imp.seconds:.2f} s",
+        ),
+        (
+            imp.ok and imp.peak_mb is not None and imp.peak_mb <= TARGET_PEAK_MB,
+            f"peak <= {TARGET_PEAK_MB:g} MB: {_fmt(imp.peak_mb, '.0f')} MB",
+        ),
+        (
+            ratio is not None and ratio >= TARGET_RATIO,
+            f">= {TARGET_RATIO:g}x pandas in the same run: "
+            + (f"{ratio:.2f}x" if ratio is not None else "n/a"),
+        ),
+    ]
+    for ok, text in checks:
+        print(f"{'PASS' if ok else 'MISS'}  {kind} import {text}")
+    if keep and fresh:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cached = CACHE_DIR / csv_path.name
+        shutil.move(str(csv_path), cached)
+        if per_year is not None:
+            cached.with_suffix(".json").write_text(json.dumps(per_year))
+        print(f"cached CSV: {cached}")
+    for leftover in workdir.glob("*.*sqlite*"):  # the next file's steps start with room
+        leftover.unlink(missing_ok=True)
+    for leftover in workdir.glob("*.duckdb*"):
+        leftover.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the report; always returns 0."""
     ap = argparse.ArgumentParser(description="Benchmark `sightline import` on ACLED-shaped CSV.")
     ap.add_argument("--rows", type=int, default=TARGET_ROWS, help="rows to generate")
+    ap.add_argument(
+        "--files",
+        default=",".join(FILES),
+        help="which generated files: acled (the generator's places), distinct (every row "
+        "a point of its own); default both",
+    )
     ap.add_argument(
         "--keep",
         action="store_true",
@@ -259,137 +467,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.rows < 1:
         ap.error("--rows must be >= 1")
-
+    kinds = [k.strip() for k in args.files.split(",") if k.strip()]
+    if not kinds or any(k not in FILES for k in kinds):
+        ap.error(f"--files takes {', '.join(FILES)}")
     workdir = Path(tempfile.mkdtemp(prefix="sightline-bench-"))
-    print(f"work dir: {workdir}")
-    gen_t0 = time.perf_counter()
-    csv_path, per_year, fresh = prepare_csv(args.rows, workdir)
-    gen_seconds = time.perf_counter() - gen_t0 if fresh else None
-
-    # 2. sightline import
-    project = workdir / "sightline.sqlite"
-    cmd = [*sightline_cmd(), "import", str(csv_path), "--project", str(project), "--json"]
-    print(f"\n$ {shlex.join(cmd)}")
-    imp = run_step("sightline import", cmd, workdir, args.timeout)
-    imported = rejected = None
-    if not imp.ok:
-        print(f"  FAILED (exit {imp.rc}); stderr tail:")
-        for line in imp.stderr.strip().splitlines()[-15:]:
-            print(f"    {line}")
-    data = parse_json_output(imp.stdout)
-    if data is None:
-        if imp.stdout.strip():
-            print(f"  stdout was not JSON: {imp.stdout.strip()[:300]!r}")
-    else:
-        imported, rejected = find_count(data, "imported"), find_count(data, "rejected")
-        print(f"  imported={imported} rejected={rejected} (CSV rows {args.rows:,})")
-        if imported is None or rejected is None:
-            print(f"  JSON: {json.dumps(data)[:500]}")
-        elif imported + rejected != args.rows:
-            print(f"  note: imported + rejected = {imported + rejected:,} != {args.rows:,}")
-
-    # 3. queryable?
-    lo = calendar.timegm((QUERY_YEAR, 1, 1, 0, 0, 0))
-    hi = calendar.timegm((QUERY_YEAR, 12, 31, 23, 59, 59))
-    expected = per_year.get(QUERY_YEAR) if per_year else None
-    q_seconds: float | None = None
-    print(f"\nquery: count events in {QUERY_YEAR} on {project.name}")
-    try:
-        if not project.exists():
-            raise FileNotFoundError(f"{project} was not created")
-        q_seconds, n = time_query(
-            project, "SELECT count(*) FROM event WHERE start_s BETWEEN ? AND ?", (lo, hi)
-        )
-        verdict = (
-            ""
-            if expected is None
-            else (" (matches generator)" if n == expected else f" (generator wrote {expected:,})")
-        )
-        print(f"  {n:,} events in {q_seconds * 1000:.1f} ms{verdict}")
-    except Exception as exc:
-        print(f"  query failed: {type(exc).__name__}: {exc}")
-
-    # 4. baseline
-    base_db = workdir / "baseline.sqlite"
-    print("\nbaseline: pandas.read_csv(...).to_sql('events') + index on event_date")
-    base = run_step(
-        "baseline",
-        [sys.executable, "-c", BASELINE, str(csv_path), str(base_db)],
-        workdir,
-        args.timeout,
-    )
-    bq_seconds: float | None = None
-    if not base.ok:
-        print(f"  FAILED (exit {base.rc}): {base.stderr.strip()[-500:]}")
-    else:
-        try:
-            bq_seconds, n = time_query(
-                base_db,
-                "SELECT count(*) FROM events WHERE event_date BETWEEN ? AND ?",
-                (f"{QUERY_YEAR}-01-01", f"{QUERY_YEAR}-12-31"),
-            )
-            print(f"  {n:,} events in {QUERY_YEAR}, query {bq_seconds * 1000:.1f} ms")
-        except Exception as exc:
-            print(f"  baseline query failed: {type(exc).__name__}: {exc}")
-
-    # 5. report
-    print(f"\nresults for {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB CSV)")
-    header = f"{'step':<28}{'seconds':>10}{'peak MB':>10}{'cpu s':>9}  target"
-    print(header)
-    print("-" * (len(header) + 16))
-    target = f"<= {TARGET_SECONDS:g} s, <= {TARGET_PEAK_MB:g} MB"
-    rows_out: list[tuple[str, float | None, float | None, float | None, str]] = [
-        ("generate CSV", gen_seconds, None, None, "(cached)" if not fresh else ""),
-        (
-            "sightline import" + ("" if imp.ok else " [FAILED]"),
-            imp.seconds,
-            imp.peak_mb,
-            imp.cpu_seconds,
-            target,
-        ),
-        (f"sightline query {QUERY_YEAR}", q_seconds, None, None, ""),
-        (
-            "baseline pandas to_sql" + ("" if base.ok else " [FAILED]"),
-            base.seconds,
-            base.peak_mb,
-            base.cpu_seconds,
-            "",
-        ),
-        (f"baseline query {QUERY_YEAR}", bq_seconds, None, None, ""),
-    ]
-    for name, sec, mb, cpu, tgt in rows_out:
-        print(f"{name:<28}{_fmt(sec, '10.3f')}{_fmt(mb, '10.0f')}{_fmt(cpu, '9.2f')}  {tgt}")
-
-    if imp.ok and base.ok and imp.seconds > 0:
-        mem_ratio = f"{base.peak_mb / imp.peak_mb:.2f}x" if imp.peak_mb and base.peak_mb else "n/a"
-        print(
-            f"\nbaseline/sightline: time {base.seconds / imp.seconds:.2f}x, peak memory {mem_ratio}"
-        )
-    else:
-        print("\nbaseline/sightline: n/a (a step failed)")
-
-    if args.rows != TARGET_ROWS:
-        print(f"(targets are defined for {TARGET_ROWS:,} rows; this run used {args.rows:,})")
-    time_ok = imp.ok and imp.seconds <= TARGET_SECONDS
-    mem_ok = imp.ok and imp.peak_mb is not None and imp.peak_mb <= TARGET_PEAK_MB
-    why = "" if imp.ok else " (import failed)"
-    print(
-        f"{'PASS' if time_ok else 'MISS'}  sightline import time <= {TARGET_SECONDS:g} s: "
-        f"{imp.seconds:.2f} s{why}"
-    )
-    print(
-        f"{'PASS' if mem_ok else 'MISS'}  sightline import peak <= {TARGET_PEAK_MB:g} MB: "
-        f"{_fmt(imp.peak_mb, '.0f')} MB{why}"
-    )
-
+    print(f"work dir: {workdir}; {os.cpu_count()} cores; load {load()}")
+    for kind in kinds:
+        bench_file(kind, args.rows, workdir, args.timeout, args.keep)
     if args.keep:
-        if fresh:
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
-            cached = CACHE_DIR / csv_path.name
-            shutil.move(str(csv_path), cached)
-            if per_year is not None:
-                cached.with_suffix(".json").write_text(json.dumps(per_year))
-            print(f"\ncached CSV: {cached}")
         print(f"kept work dir: {workdir}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -7,27 +7,36 @@ project are cached in bench/.cache/), it measures and prints, next to each targe
 
 1. project open -> interactive window with all panes drawn (frame loaded, map page
    ready and drawn, timeline and table painted)                         target <= 3 s
-2. a timeline brush, and a filter change, -> every pane updated (linker refiltered,
-   selection/visible sets applied, the map's JS draw reported)        target <= 100 ms
-3. a map pan and a zoom -> the new aggregation drawn (Python + JS draw)  target <= 100 ms
-4. timeline repaint at several zoom levels (cached paint, and the first paint after
+2. a timeline brush, a facet filter change (``FilterModel.set_facet``), a typed time
+   window, a click on a value in the filters pane's category list -> every pane
+   updated (linker refiltered, the map's JS draw reported)             target <= 100 ms
+3. Select all (the Ctrl+A action) and Clear selection (Esc) -> every pane shows it
+   (map drawn, table and timeline repainted)                target <= 300 / 100 ms
+4. one edit of an event's title through the editing feature -> every pane shows it
+   (the title is put back afterwards)                                 target <= 100 ms
+5. a map pan and a zoom -> the new aggregation drawn (Python + JS draw)  target <= 100 ms
+6. timeline repaint at several zoom levels (cached paint, and the first paint after
    a range change)                                                     target <= 16 ms
+7. the first search of a project whose text index is not built yet (a copy of the
+   project with its FTS5 index emptied: what a search meets right after a big
+   import), store search alone                                        target <= 200 ms
 For comparison, measured here: folium with one CircleMarker per event takes 9 s for
 10,000 events and 95 s (1.6 GB) for 100,000, render plus page load.
 
-``--json`` prints, after the table and as the last line, one JSON object of the same
-figures in ms under issue 12's keys: ``open_first_ms`` (the open right after this run
-imported the project) or ``open_cached_ms`` (a project that was already there),
-``brush_ms``, ``filter_ms`` (the facet filter change above), ``pan_ms``, ``zoom_ms``,
-``timeline_repaint_ms`` (worst cached repaint), plus ``timeline_first_paint_ms``,
-``js_draw_ms`` and ``events``. Keys of figures this script does not measure
-(``facet_ms``, ``select_all_ms``, ``clear_ms``, ``edit_ms``, ``search_unindexed_ms``, and
-the open it did not do) are null, never guessed.
+``--json`` prints, after the table and as the last line, one JSON object of medians in
+ms under issue 12's keys: ``open_first_ms`` (the open right after this run imported the
+project) or ``open_cached_ms`` (a project that was already there; the open it did not
+do is null, never guessed), ``brush_ms``, ``filter_ms``, ``facet_ms``, ``pan_ms``,
+``zoom_ms``, ``select_all_ms``, ``clear_ms``, ``edit_ms``, ``timeline_repaint_ms``
+(worst cached repaint), ``search_unindexed_ms``, plus ``timeline_first_paint_ms``,
+``time_window_ms``, ``js_draw_ms``, ``events`` and ``load_average`` (1, 5, 15 min).
+``--cache DIR`` keeps the generated CSV and project there instead of bench/.cache/.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -35,22 +44,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 
 
-def _project(rows: int) -> tuple[Path, bool]:
+def _project(rows: int, cache: Path = CACHE) -> tuple[Path, bool]:
     """The cached project of ``rows`` events, and whether this call imported it."""
-    CACHE.mkdir(exist_ok=True)
-    target = CACHE / f"ui_{rows}.sightline"
+    cache.mkdir(exist_ok=True)
+    target = cache / f"ui_{rows}.sightline"
     if target.exists():
         return target, False
     sys.path.insert(0, str(HERE))
     from acled_gen import write_acled_csv
 
-    csv_path = CACHE / f"acled_{rows}.csv"
+    csv_path = cache / f"acled_{rows}.csv"
     if not csv_path.exists():
         print(f"generating {rows:,} rows -> {csv_path}")
         write_acled_csv(csv_path, rows)
@@ -71,19 +82,89 @@ def _project(rows: int) -> tuple[Path, bool]:
     return target, True
 
 
+def _facet_item(window: Any, name: str) -> Any:
+    """The category list's row of ``name`` in the filters pane (None if not listed)."""
+    from PySide6.QtCore import Qt
+
+    facet_list = window.filters_view.facets["category"]
+    for i in range(facet_list.topLevelItemCount()):
+        item = facet_list.topLevelItem(i)
+        if item.data(0, Qt.ItemDataRole.UserRole) == name:
+            return item
+    return None
+
+
+def _edit_times(window: Any, wait: Callable[..., bool], app: Any, repeat: int = 5) -> list[float]:
+    """ms of each of ``repeat`` title edits of one event through the editing feature
+    (store write, frame patched, every pane given it), the title put back after."""
+    from desktop_app.features.editing.commands import EditEventCommand
+    from desktop_app.store import editing as store
+
+    frame = window.workbench.linker.frame
+    event_id = int(frame.ids[len(frame) // 2])
+    original = store.read_event(window.workbench.project, event_id)
+    editing = window.features["editing"]
+    times = []
+    for n in range(repeat):
+        values = dataclasses.replace(original, title=f"{original.title} (bench {n})")
+        t = time.perf_counter()
+        editing.push(EditEventCommand(editing, event_id, values))
+        wait(window.map.drawn, 2_000)
+        window.table.table.viewport().repaint()
+        window.timeline.canvas.repaint()
+        app.processEvents()
+        times.append((time.perf_counter() - t) * 1000)
+    editing.push(EditEventCommand(editing, event_id, original))
+    return times
+
+
+def _search_unindexed(path: Path, repeat: int = 3) -> list[float]:
+    """ms of a first search in a copy of the project whose text index is not built
+    (emptied, its watermark at 0: what a search meets right after a big import)."""
+    import sqlite3
+
+    from desktop_app.store.project import Project
+    from desktop_app.store.search import search_ids
+
+    folder = Path(tempfile.mkdtemp(prefix="sightline-bench-search-"))
+    copy = folder / "copy.sightline"
+    source, target = sqlite3.connect(path), sqlite3.connect(copy)
+    with target:
+        source.backup(target)
+    source.close()
+    with target:
+        target.execute("INSERT INTO event_fts(event_fts) VALUES ('delete-all')")
+        target.execute("UPDATE setting SET value = '0' WHERE key = 'fts_indexed_upto'")
+    target.close()
+    times = []
+    for word in ("protest", "police killed", "nothingmatches")[:repeat]:
+        project = Project.open(copy)  # each a first search of a newly opened project
+        try:
+            t = time.perf_counter()
+            search_ids(project, word)
+            times.append((time.perf_counter() - t) * 1000)
+        finally:
+            project.close()
+    for leftover in folder.iterdir():
+        leftover.unlink()
+    folder.rmdir()
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--project", type=Path)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where the data is kept")
     args = parser.parse_args()
-    path, imported = (args.project, False) if args.project else _project(args.rows)
+    path, imported = (args.project, False) if args.project else _project(args.rows, args.cache)
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from desktop_app.app.main import _application
 
     app = _application(offscreen=True)
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 
     from desktop_app.app.main import build_window
     from desktop_app.domain.dates import DAY_SECONDS
@@ -155,6 +236,59 @@ def main() -> int:
         ("filter change -> every pane updated (median)", statistics.median(filter_ms), "<= 100 ms")
     )
 
+    # 2b. a typed time window (the from/to fields), a facet click, select all, clear
+    window_ms, facet_ms, select_all_ms, clear_ms = [], [], [], []
+    for k in range(5):
+        t0 = int(frame.start.min() + span * (0.1 + 0.1 * k))
+        t = time.perf_counter()
+        window.workbench.filters.set_time_window(t0, t0 + 90 * DAY_SECONDS)
+        wait(window.map.drawn, 10_000)
+        app.processEvents()  # type: ignore[attr-defined]
+        window_ms.append((time.perf_counter() - t) * 1000)
+    window.workbench.filters.clear()
+    wait(window.map.drawn, 10_000)
+    for name in categories:
+        item = _facet_item(window, name)
+        if item is None:  # the list shows the first values only
+            continue
+        t = time.perf_counter()
+        item.setCheckState(0, Qt.CheckState.Checked)
+        wait(window.map.drawn, 10_000)
+        app.processEvents()  # type: ignore[attr-defined]
+        facet_ms.append((time.perf_counter() - t) * 1000)
+        window.workbench.filters.clear()
+        wait(window.map.drawn, 10_000)
+    select_all = window.workbench.actions.action("edit.select_visible")
+    clear = window.workbench.actions.action("edit.clear_selection")
+    for _ in range(3):
+        t = time.perf_counter()
+        select_all.trigger()
+        wait(window.map.drawn, 10_000)
+        window.table.table.viewport().repaint()
+        window.timeline.canvas.repaint()
+        app.processEvents()  # type: ignore[attr-defined]
+        select_all_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        clear.trigger()
+        wait(window.map.drawn, 10_000)
+        window.table.table.viewport().repaint()
+        window.timeline.canvas.repaint()
+        app.processEvents()  # type: ignore[attr-defined]
+        clear_ms.append((time.perf_counter() - t) * 1000)
+    rows.append(
+        ("typed time window -> every pane updated (median)", statistics.median(window_ms), "")
+    )
+    rows.append(("facet click -> every pane updated (median)", statistics.median(facet_ms), ""))
+    rows.append(("select all (Ctrl+A) -> every pane shows it", statistics.median(select_all_ms),
+                 "<= 300 ms"))  # fmt: skip
+    rows.append(("clear selection -> every pane shows it", statistics.median(clear_ms),
+                 "<= 100 ms"))  # fmt: skip
+
+    # 2c. one edit (title) through the editing feature -> every pane shows it
+    edit_ms = _edit_times(window, wait, app)
+    rows.append(("one edit -> every pane shows it (median)", statistics.median(edit_ms),
+                 "<= 100 ms"))  # fmt: skip
+
     # 3. map pan / zoom -> aggregation drawn
     pan_ms, zoom_ms, js_ms = [], [], []
     for script, bucket in (
@@ -209,6 +343,9 @@ def main() -> int:
     rows.append(("timeline first paint after a range change, worst", max(first), "<= 16 ms"))
 
     window.close()
+    search_ms = _search_unindexed(path)
+    rows.append(("first search, text index not built (median)", statistics.median(search_ms),
+                 "<= 200 ms"))  # fmt: skip
     print(
         f"\nSightline UI benchmark: {n:,} events, window 1600x1000, offscreen, "
         f"{os.cpu_count()} cores"
@@ -217,6 +354,7 @@ def main() -> int:
     print("-" * 84)
     for name, ms, target in rows:
         print(f"{name:58s} {ms:9.1f}  {target}")
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(
         "\nbaseline (measured here, not rerun): folium, one CircleMarker per event: "
         "10,000 events 9 s; 100,000 events 95 s and 1.6 GB"
@@ -227,19 +365,21 @@ def main() -> int:
             "open_cached_ms": None if imported else opened * 1000,
             "brush_ms": statistics.median(brush_ms),
             "filter_ms": statistics.median(filter_ms),
-            "facet_ms": None,
+            "facet_ms": statistics.median(facet_ms) if facet_ms else None,
             "pan_ms": statistics.median(pan_ms),
             "zoom_ms": statistics.median(zoom_ms),
-            "select_all_ms": None,
-            "clear_ms": None,
-            "edit_ms": None,
+            "select_all_ms": statistics.median(select_all_ms),
+            "clear_ms": statistics.median(clear_ms),
+            "edit_ms": statistics.median(edit_ms),
             "timeline_repaint_ms": max(cached),
-            "search_unindexed_ms": None,
+            "search_unindexed_ms": statistics.median(search_ms),
             "timeline_first_paint_ms": max(first),
             "js_draw_ms": statistics.median(js_ms),
+            "time_window_ms": statistics.median(window_ms),
         }
         rounded = {k: None if v is None else round(v, 1) for k, v in figures.items()}
-        print(json.dumps({**rounded, "events": n}))
+        load = os.getloadavg()
+        print(json.dumps({**rounded, "events": n, "load_average": [round(x, 2) for x in load]}))
     return 0
 
 

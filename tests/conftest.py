@@ -20,11 +20,23 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
+from desktop_app.views.map.tiles import register_tile_scheme
 from desktop_app.views.qt_workarounds import keep_none_alive
 
 keep_none_alive()  # PySide6 6.12 on Python 3.11 leaks references to None; see the module
+register_tile_scheme()  # the map's tile files: before pytest-qt makes the QApplication
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp: Any) -> Any:
+    """pytest-qt's application, with the shipped CJK fallback font registered as the
+    program's own start does (app.main._application)."""
+    from desktop_app.views.fonts import install_fallback_font
+
+    install_fallback_font()
+    return qapp
 
 
 @pytest.fixture()

@@ -92,7 +92,7 @@ def test_card_of_a_sample_event(qtbot, sample) -> None:  # type: ignore[no-untyp
     assert "Russia\u2013China agreement to equip and train a Chinese airborne battalion" in text
     assert "2023, year only" in text
     assert "Moscow" in text and "Russia (RU)" in text
-    assert "55.7558° N, 37.6173° E" in text and "town" in text
+    assert "55.75580, 37.61730" in text and "town" in text  # View ▸ Coordinates: DD
     assert "B2 (usually reliable, probably true)" in text
     assert "People's Liberation Army (PLA)" in text and "military cooperation" in text
     assert "RUSI analysis of the Black Moon documents" in text

@@ -278,8 +278,17 @@ def test_big_batch_rebuilds_event_indexes(tmp_path: Path, monkeypatch: pytest.Mo
     import desktop_app.store.bulk as bulk
 
     monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 5)
+    monkeypatch.setattr(bulk, "ARROW_WRITER_FROM_ROWS", 0)  # the SQLite path that rebuilds
     _, stored = _same(DATA / "acled_sample.csv", tmp_path, monkeypatch, chunk=3, twice=True)
     assert stored["indexes"] == ["ix_event_fingerprint", "ix_event_start_s"]
+    con = sqlite3.connect(tmp_path / "sliced.sightline")  # the place-name index is back too
+    try:
+        sql = "SELECT sql FROM sqlite_master WHERE name = 'ix_location_name'"
+        assert con.execute(sql).fetchall() == [
+            ("CREATE INDEX ix_location_name ON location (name)",)
+        ]
+    finally:
+        con.close()
 
 
 def test_id_fingerprints_are_pandas_hashes() -> None:

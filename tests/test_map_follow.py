@@ -79,3 +79,69 @@ def test_a_picture_of_the_map_shows_no_buttons_or_note(
     qtbot.waitUntil(
         lambda: run_js(qtbot, page, zoom) and run_js(qtbot, page, note), timeout=WAIT_MS
     )
+
+
+def test_results_and_selection_outside_the_view_are_offered(
+    make_main_window: Any, sample_project: Project, qtbot: Any
+) -> None:
+    """A filter whose results lie partly outside a close-up, and a selection outside it,
+    get a notice on the map; its button goes to them. No filter: no notice."""
+    window = make_main_window(sample_project)
+    wb, page = window.workbench, window.map.page
+    close_up = MapPosition(55.75, 37.6, 7.0)  # Moscow
+    wb.view_state.set_map(close_up, source=None)
+    qtbot.waitUntil(lambda: map_at(qtbot, page, close_up), timeout=WAIT_MS)
+    assert run_js(qtbot, page, "Sightline.counts().outside") is None  # nothing filtered
+    # the 2025 events: London, Taipei, Manila (the leak has no place), none in Moscow
+    wb.filters.set_time_window(*_year_window(2025))
+    qtbot.waitUntil(
+        lambda: (
+            run_js(qtbot, page, "Sightline.counts().outside") == "3 results are outside the view"
+        ),
+        timeout=WAIT_MS,
+    )
+    wb.filters.set_time_window(None, None)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, page, "Sightline.counts().outside") is None, timeout=WAIT_MS
+    )
+    # a selection made on the map itself (so the map does not fly) lying partly outside
+    moscow, manila = _id_of(window, "Moscow"), _id_of(window, "Manila")
+    wb.selection.set([moscow, manila], source=window.map)
+    window.map._push_selection()  # as the map does after its own click or box
+    qtbot.waitUntil(
+        lambda: (
+            run_js(qtbot, page, "Sightline.counts().outside")
+            == "1 selected event is outside the view"
+        ),
+        timeout=WAIT_MS,
+    )
+    run_js(qtbot, page, "document.querySelector('.sl-outside button').click() || true")
+    qtbot.waitUntil(lambda: _in_view(qtbot, window, manila), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, page, "Sightline.counts().outside") is None, timeout=WAIT_MS
+    )
+
+
+def _year_window(year: int) -> tuple[int, int]:
+    from datetime import datetime
+
+    from desktop_app.domain.dates import to_seconds
+
+    return to_seconds(datetime(year, 1, 1)), to_seconds(datetime(year + 1, 1, 1))
+
+
+def test_the_map_shows_what_an_import_brought(
+    make_main_window: Any, sample_project: Project, qtbot: Any, data_dir: Any
+) -> None:
+    window = make_main_window(sample_project)
+    wb = window.workbench
+    close_up = MapPosition(-33.9, 151.2, 8.0)  # Sydney: no event of either file
+    wb.view_state.set_map(close_up, source=None)
+    qtbot.waitUntil(lambda: map_at(qtbot, window.map.page, close_up), timeout=WAIT_MS)
+    with qtbot.waitSignal(window.features["importing"].import_finished, timeout=WAIT_MS):
+        window.features["importing"].import_path(data_dir / "acled_sample.csv")
+    kyiv = lambda: _id_of(window, "Kyiv")  # noqa: E731
+    qtbot.waitUntil(lambda: "Kyiv" in set(wb.linker.frame.place), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _in_view(qtbot, window, kyiv()), timeout=WAIT_MS)
+    where = wb.view_state.map
+    assert where is not None and where.zoom < 8.0 and 0 < where.lat < 60  # Ukraine to Sudan

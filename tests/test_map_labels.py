@@ -69,3 +69,29 @@ def test_labels_read_right_at_every_scale_and_hide_nothing(
         x, y = pixel["x"] - origin[0], pixel["y"] - origin[1]
         marker = [x - 6, y - 6, x + 6, y + 6]
         assert not any(_overlap(marker, b) for b in boxes)  # no label over an event
+
+
+def test_the_projects_own_places_are_named_first(
+    make_main_window: Any, sample_project: Project, qtbot: Any, data_dir: Any
+) -> None:
+    """A place no gazetteer label has (ACLED's Vovchansk) is named on the map, and a
+    project place the gazetteer also has (Moscow) is named once, as the project's."""
+    from desktop_app.ingest.pipeline import import_file
+    from desktop_app.views.map.places import place_labels
+
+    import_file(sample_project, data_dir / "acled_sample.csv")
+    window = make_main_window(sample_project)
+    frame = window.workbench.linker.frame
+    labels = {label[0]: label for label in place_labels(frame)}
+    assert labels["Moscow"][5] == 3 and labels["Moscow"][4] == 3  # its three events, busiest
+    assert "Vovchansk" in labels and "Vovchansk" not in {g[0] for g in map_labels()}
+    window.workbench.view_state.set_map(MapPosition(50.3, 36.9, 8.0), source=None)
+    qtbot.waitUntil(
+        lambda: any(
+            p["text"] == "Vovchansk" and p["kind"] == "place" for p in _placed(qtbot, window)
+        ),
+        timeout=WAIT_MS,
+    )
+    _settled_at(qtbot, window, 55.75, 6.0)
+    moscow = [p for p in _placed(qtbot, window) if p["text"] == "Moscow"]
+    assert [p["kind"] for p in moscow] == ["place"]

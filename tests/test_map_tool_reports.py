@@ -29,27 +29,32 @@ def test_reports_become_signals_and_bad_ones_are_dropped(qtbot: Any) -> None:
     for bad in (
         "not json",
         "[1, 2]",
-        json.dumps({"kind": "area", "points": [[1, 2], [3, 4]]}),  # two corners
-        json.dumps({"kind": "area", "points": [[1, 2], [3, "x"], [5, 6]]}),
-        json.dumps({"kind": "area", "points": [[1, 2], [3, float("inf")], [5, 6]]}),
-        json.dumps({"kind": "drawn", "shape": "script", "geometry": {}}),
-        json.dumps({"kind": "moved", "id": True, "geometry": {}}),
-        json.dumps({"kind": "context", "lat": "55", "lon": 37, "x": 1, "y": 1}),
+        json.dumps({"tool": "draw", "kind": "area", "points": [[1, 2], [3, 4]]}),  # two corners
+        json.dumps({"tool": "draw", "kind": "area", "points": [[1, 2], [3, "x"], [5, 6]]}),
+        json.dumps({"tool": "draw", "kind": "area", "points": [[1, 2], [3, float("inf")], [5, 6]]}),
+        json.dumps({"tool": "draw", "kind": "drawn", "shape": "script", "geometry": {}}),
+        json.dumps({"tool": "draw", "kind": "moved", "id": True, "geometry": {}}),
+        json.dumps({"tool": "draw", "kind": "context", "lat": "55", "lon": 37, "x": 1, "y": 1}),
     ):
-        assert bridge.toolReported(bad) is True
+        assert bridge.toolReport(bad) is True
     assert areas == [] and drawn == [] and moved == [] and tools.context is None
 
-    bridge.toolReported(
-        json.dumps({"kind": "area", "points": [[40, 10], [40, 20], [50, 20]], "add": True})
+    bridge.toolReport(
+        json.dumps(
+            {"tool": "draw", "kind": "area", "points": [[40, 10], [40, 20], [50, 20]], "add": True}
+        )
     )
     assert areas == [([(10.0, 40.0), (20.0, 40.0), (20.0, 50.0)], True)]  # as (lon, lat)
     assert tools.last_area == ((10.0, 40.0), (20.0, 40.0), (20.0, 50.0))
-    bridge.toolReported(json.dumps({"kind": "drawn", "shape": "ring", "geometry": {"lat": 1}}))
+    bridge.toolReport(
+        json.dumps({"tool": "draw", "kind": "drawn", "shape": "ring", "geometry": {"lat": 1}})
+    )
     assert drawn == [("ring", {"lat": 1})]
     with qtbot.waitSignal(tools.context_requested) as asked:
-        bridge.toolReported(
+        bridge.toolReport(
             json.dumps(
                 {
+                    "tool": "draw",
                     "kind": "context",
                     "lat": 55.7,
                     "lon": 397.6,

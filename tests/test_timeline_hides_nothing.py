@@ -130,3 +130,53 @@ def test_lanes_by_any_facet_or_none(qtbot, project) -> None:  # type: ignore[no-
     (only,) = sparse(view).lanes
     assert only.name == "all events" and only.count == len(frame)
     assert len(sparse(view).items) == len(frame)  # one lane, nothing hidden
+
+
+def test_many_lanes_keep_a_readable_height_and_scroll(qtbot, short_view: TimelineView) -> None:  # type: ignore[no-untyped-def]
+    """Twelve categories in a 100 px dock: every lane keeps one readable row, the
+    lanes scroll (wheel over the names, Page Down), and the last lane's event is then
+    drawn inside the plot and can be clicked."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QImage
+    from PySide6.QtTest import QTest
+
+    from desktop_app.views.timeline.layout import LANE_PAD, MIN_ROW_HEIGHT
+
+    cats = [f"type {k:02d}" for k in range(12)]
+    frame = make_frame([(s(2024, 1, 1 + k), Precision.DAY, None, c) for k, c in enumerate(cats)])
+    short_view.set_frame(frame)
+    canvas = short_view.canvas
+    canvas.set_range(s(2023, 12, 20), s(2024, 2, 10))
+    layout = sparse(short_view)
+    plot = canvas.plot_rect()
+    assert len(layout.lanes) == 12
+    assert all(lane.height >= MIN_ROW_HEIGHT + LANE_PAD - 1e-6 for lane in layout.lanes)
+    assert sum(lane.height for lane in layout.lanes) > plot.height()  # they outgrow it
+    assert all(lane.hidden == 0 for lane in layout.lanes)  # and hide nothing
+    last = next(i for i in layout.items if layout.lanes[i.lane].name == "type 11")
+    assert last.y > plot.bottom()  # below the pane for now
+    before = canvas.grab().toImage()
+
+    QTest.keyClick(canvas, Qt.Key.Key_PageDown)
+    while canvas.scroll_lanes(40):
+        if (
+            canvas.lane_scroll
+            >= sum(lane.height for lane in sparse(short_view).lanes) - plot.height() - 0.5
+        ):
+            break
+    layout = sparse(short_view)
+    last = next(i for i in layout.items if layout.lanes[i.lane].name == "type 11")
+    assert plot.top() <= last.y and last.y + last.h <= plot.bottom() + 1
+    centre = QPoint(round((last.x0 + last.x1) / 2), round(last.y + last.h / 2))
+    picked: list[object] = []
+    canvas.picked.connect(lambda event_id, _add: picked.append(event_id))
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre)
+    assert picked == [last.event_id]
+    after: QImage = canvas.grab().toImage()
+    assert after != before  # other lanes (and the scroll thumb) are drawn now
+
+    scrolled = canvas.lane_scroll
+    assert not canvas.scroll_lanes(10_000) or canvas.lane_scroll == scrolled  # at the end
+    short_view.set_frame(make_frame([(s(2024, 1, 1), Precision.DAY, None, "one")]))
+    assert canvas.lane_scroll == 0  # one lane fits: nothing stays scrolled
+    assert not canvas.scroll_lanes(50)

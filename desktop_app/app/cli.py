@@ -153,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument(
         "--pane", help="only this pane (a dock id: links, timeline, table, ...), at --size"
     )
+    shot.add_argument("--basemap", type=Path, metavar="FILE", help="an MBTiles or PMTiles basemap")
+    shot.add_argument("--heatmap", action="store_true", help="show the heatmap layer")
+    shot.add_argument("--colour-by", metavar="FACET", help="colour the events by a facet")
 
     anim = sub.add_parser(
         "animate", help="render a time playback (map, timeline, dates) to an MP4 or a GIF"
@@ -167,6 +170,13 @@ def _parser() -> argparse.ArgumentParser:
     anim.add_argument("--step", help="how far each frame moves on (default: the window)")
     anim.add_argument("--fps", type=float, default=2.0, help="frames per second")
     anim.add_argument("--size", default="1280x720", help="video size, WIDTHxHEIGHT")
+    anim.add_argument(
+        "--story",
+        help="render a story (its title or id): each still step held --hold seconds, each "
+        "'play this period' step played window by window (--from/--to/--window/--step "
+        "are then not used)",
+    )
+    anim.add_argument("--hold", type=float, default=3.0, help="seconds each still story step lasts")
     return parser
 
 
@@ -220,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "screenshot":
             from desktop_app.app.main import screenshot
 
-            return screenshot(project, args.out, args.select, args.size, pane=args.pane)
+            layers = {"basemap": args.basemap, "heat": args.heatmap, "colour": args.colour_by}
+            return screenshot(
+                project, args.out, args.select, args.size, pane=args.pane, layers=layers
+            )
         if args.command == "links":
             return _links(args, project)
         if args.command == "animate":
@@ -235,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                 step=args.step,
                 fps=args.fps,
                 size=args.size,
+                story=args.story,
+                hold_s=args.hold,
             )
         from desktop_app.app.main import run_window
 

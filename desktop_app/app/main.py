@@ -33,7 +33,15 @@ def build_window(
     from PySide6.QtCore import QSettings
 
     from desktop_app.app import logs
-    from desktop_app.features import annotations, links, playback, projects
+    from desktop_app.features import (
+        annotations,
+        basemaps,
+        links,
+        map_layers,
+        map_tools,
+        playback,
+        projects,
+    )
     from desktop_app.features.briefing import briefing
     from desktop_app.features.editing import editing
     from desktop_app.features.exporting import exporting
@@ -56,6 +64,9 @@ def build_window(
         "editing": editing.install(workbench, shell),
         "playback": playback.install(workbench, shell),
         "links": links.install(workbench, shell),
+        "map_tools": map_tools.install(workbench, shell),
+        "basemaps": basemaps.install(workbench, shell),
+        "map_layers": map_layers.install(workbench, shell),
         "annotations": annotations.install(workbench, shell),
         "help": help_feature.install(workbench, shell, logs.log_path() or logs.log_dir()),
     }
@@ -87,14 +98,19 @@ def _application(offscreen: bool = False) -> object:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.views.map.tiles import register_tile_scheme
     from desktop_app.views.qt_workarounds import keep_none_alive
 
     keep_none_alive()
+    register_tile_scheme()  # the map's tile files: before the application exists
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sightline")
     app.setOrganizationName("Sightline")
+    from desktop_app.views.fonts import install_fallback_font
+
+    install_fallback_font()  # 北京 and 臺北 in every widget, export and PDF
     return app
 
 
@@ -155,9 +171,11 @@ def screenshot(
     size: str = "1600x1000",
     timeout_s: float = 60.0,
     pane: str | None = None,
+    layers: dict[str, object] | None = None,
 ) -> int:
     """Render the main window offscreen, once every pane (the map page too) is drawn;
-    with ``pane`` (a dock id), that pane alone, floated at ``size``."""
+    with ``pane`` (a dock id), that pane alone, floated at ``size``; ``layers`` picks the
+    map's basemap file, heatmap and colour-by for this picture (the project keeps its own)."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
     app = _application(offscreen=True)
@@ -165,6 +183,11 @@ def screenshot(
     settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
     width, height = (int(v) for v in size.lower().split("x"))
     window = build_window(project, settings=settings)
+    problem = _picture_layers(window, layers or {})
+    if problem:
+        window.close()
+        print(f"sightline: {problem}", file=sys.stderr)
+        return 2
     window.resize(width, height)
     window.show()
     loop = QEventLoop()
@@ -221,6 +244,27 @@ def screenshot(
         return 1
     print(f"wrote {out} ({width}x{height})")
     return 0
+
+
+def _picture_layers(window: MainWindow, layers: dict[str, object]) -> str:
+    """Put the screenshot's map layers on the window's map ("" or what is wrong)."""
+    from desktop_app.views.map.layers import COLOUR_FACETS, FILE, Basemap
+    from desktop_app.views.map.tiles import BasemapError
+
+    map_layers = window.map.layers
+    if layers.get("basemap"):
+        try:
+            map_layers.set_basemap(Basemap(FILE, str(layers["basemap"])))
+        except BasemapError as exc:
+            return str(exc)
+    colour = layers.get("colour")
+    if colour:
+        if colour not in COLOUR_FACETS:
+            return f"no facet {colour!r} to colour by (facets: {', '.join(COLOUR_FACETS)})"
+        map_layers.set_colour(str(colour))
+    if layers.get("heat"):
+        map_layers.set_heat(True)
+    return ""
 
 
 def _wait_for_map_to_settle(window: object, clock: object, timeout_s: float) -> None:

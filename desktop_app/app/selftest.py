@@ -184,6 +184,14 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
             "the map page asked for remote URLs: " + ", ".join(window.map.blocked_requests[:5])
         )
     report("table, timeline, filters and details panes drawn; map page asked for nothing remote")
+    from PySide6.QtGui import QFontDatabase
+
+    from desktop_app.views.fonts import FAMILY
+
+    if FAMILY not in QFontDatabase.families():
+        raise SelfTestFailed(f"the shipped CJK font ({FAMILY}) is not registered with Qt")
+    page.wait_for("Sightline.fonts.status", lambda s: s == "loaded", f"the map to load {FAMILY}")
+    report(f"CJK font ({FAMILY}) registered with Qt and loaded by the map page")
 
     # one linked selection, made through the shared state as any pane would
     row = int(frame.located.nonzero()[0][0])

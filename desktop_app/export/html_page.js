@@ -43,6 +43,25 @@
     });
   }
   map.setView([30, 60], 2);
+  L.control.scale({ position: "bottomleft" }).addTo(map);
+  if (data.legend) {  // the map's colour by a facet: its values, as text
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = el("div", "sl-legend");
+      box.appendChild(el("div", "sl-legend-title", data.legend.facet));
+      data.legend.rows.forEach(function (r) {
+        var row = el("div", "sl-legend-row");
+        var swatch = el("span", "sl-legend-swatch");
+        swatch.style.background = r[2];
+        row.appendChild(swatch);
+        row.appendChild(el("span", "sl-legend-name", r[0]));
+        row.appendChild(el("span", "sl-legend-count", Number(r[1]).toLocaleString()));
+        box.appendChild(row);
+      });
+      return box;
+    };
+    legend.addTo(map);
+  }
 
   function tooltipOf(e) {
     var box = el("div", "sl-tip");
@@ -61,7 +80,8 @@
       var picked = state.selected.has(id);
       var marker = L.circleMarker([e.lat, e.lon], {
         radius: picked ? 8 : 6, weight: picked ? 2.5 : 1.2,
-        color: picked ? "#b3261e" : "#1f4e79", fillColor: picked ? "#f28b82" : "#4f83b6",
+        color: picked ? "#b3261e" : "#1f4e79",
+        fillColor: picked ? "#f28b82" : (e.colour || "#4f83b6"),  // colour by a facet
         fillOpacity: 0.85 });
       marker.bindTooltip(tooltipOf(e));  // a DOM node: Leaflet does not parse it as HTML
       marker.on("click", function () { choose(id); });

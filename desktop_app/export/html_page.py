@@ -186,19 +186,24 @@ def build_html(
     classification: str = "",
     story: bool = False,
     chart_svg: str | None = None,
+    colour: dict[str, Any] | None = None,
     annotations: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The whole page as one string (at most ``MAX_EVENTS`` events are written).
     ``annotations``: the project's (``AnnotationRecord.to_dict``), drawn by each step
     that shows them; their labels are data, put in with textContent.
     ``chart_svg``: the link chart of the events (``graph.svg.actors_svg``: its labels
-    are escaped there), shown under the timeline."""
+    are escaped there), shown under the timeline. ``colour``: the map's colour by a
+    facet (``frame.map_overlays.export_colours``): markers in those colours, a legend."""
+    colour_of: dict[int, str] = dict(colour["of"]) if colour else {}
     rows: list[dict[str, Any]] = []
     total = 0
     for event in events:
         total += 1
         if len(rows) < MAX_EVENTS:
             rows.append(event_json(event))
+            if event.id in colour_of:
+                rows[-1]["colour"] = colour_of[event.id]
     known = {row["id"] for row in rows}
     data = {
         "title": title,
@@ -206,6 +211,7 @@ def build_html(
         "story": story,
         "total": total,
         "events": rows,
+        "legend": {"facet": colour["facet"], "rows": colour["legend"]} if colour else None,
         "annotations": [dict(a) for a in annotations],
         "steps": [
             {
@@ -276,10 +282,11 @@ def write_html(
     classification: str = "",
     story: bool = False,
     chart_svg: str | None = None,
+    colour: dict[str, Any] | None = None,
     annotations: Sequence[dict[str, Any]] = (),
 ) -> int:
     """Write the page; returns its size in bytes."""
-    text = build_html(title, events, steps, classification, story, chart_svg, annotations)
+    text = build_html(title, events, steps, classification, story, chart_svg, colour, annotations)
     data = text.encode("utf-8")
     Path(path).write_bytes(data)
     return len(data)

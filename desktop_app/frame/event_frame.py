@@ -98,6 +98,11 @@ class EventFrame:
             self._last_rows = (ids, rows)
         return rows
 
+    def remember_rows(self, ids: frozenset[int], rows: np.ndarray) -> None:
+        """Tell :meth:`rows_of` the (sorted) rows of ``ids``, known already by whoever
+        made the set (select all: the visible rows), so no pane has to look them up."""
+        self._last_rows = (ids, np.asarray(rows, np.int64))
+
     def _rows_of(self, ids: Any) -> np.ndarray:
         wanted = (
             ids.astype(np.int64, copy=False)

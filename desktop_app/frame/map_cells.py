@@ -102,6 +102,28 @@ def _window(view: Viewport, margin: float, shift: int) -> tuple[int, int, int, i
     return left, top, max(width, 1), max(height, 1)
 
 
+def _world_pixels(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Web-Mercator world pixels (int32, ``WORLD`` across) of positions (NaN -> 0)."""
+    world = float(WORLD)
+    x = np.floor(mercator_x(np.nan_to_num(lon)) * world)
+    y = np.floor(mercator_y(np.nan_to_num(lat)) * world)
+    return np.clip(x, 0, WORLD - 1).astype(np.int32), np.clip(y, 0, WORLD - 1).astype(np.int32)
+
+
+def _differs(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Where two float columns differ (NaN equals NaN)."""
+    same: np.ndarray = (old == new) | (np.isnan(old) & np.isnan(new))
+    return ~same
+
+
+def _sorted_unique(rows: np.ndarray) -> np.ndarray:
+    """``np.unique(rows)``, without its sort when the rows are sorted and distinct already
+    (as ``EventFrame.rows_of`` gives them)."""
+    if len(rows) < 2 or bool((rows[1:] > rows[:-1]).all()):
+        return rows
+    return np.unique(rows)
+
+
 def _nearest_copy(lon: np.ndarray, view: Viewport) -> np.ndarray:
     """Longitudes moved by whole turns into the world copy nearest the viewport's centre,
     so events east of the antimeridian draw beside those west of it."""
@@ -146,11 +168,27 @@ class MapIndex:
         self.lat = np.asarray(lat, np.float64)
         self.lon = np.asarray(lon, np.float64)
         self.located = ~(np.isnan(self.lat) | np.isnan(self.lon))
-        world = float(WORLD)
-        x = np.floor(mercator_x(np.nan_to_num(self.lon)) * world)
-        y = np.floor(mercator_y(np.nan_to_num(self.lat)) * world)
-        self.qx = np.clip(x, 0, WORLD - 1).astype(np.int32)
-        self.qy = np.clip(y, 0, WORLD - 1).astype(np.int32)
+        self.qx, self.qy = _world_pixels(self.lat, self.lon)
+
+    def updated(self, lat: np.ndarray, lon: np.ndarray) -> MapIndex:
+        """The index of new positions, made from this one when the rows are the same
+        ones (an edit: the frame patched in place): itself when no position changed,
+        else a copy with only the changed rows projected again."""
+        lat, lon = np.asarray(lat, np.float64), np.asarray(lon, np.float64)
+        if lat.shape != self.lat.shape or lon.shape != self.lon.shape:
+            return MapIndex(lat, lon)
+        changed = np.flatnonzero(_differs(self.lat, lat) | _differs(self.lon, lon))
+        if not len(changed):
+            return self
+        if len(changed) > len(lat) // 10:
+            return MapIndex(lat, lon)
+        index = MapIndex.__new__(MapIndex)
+        index.lat, index.lon = lat, lon
+        index.located = self.located.copy()
+        index.located[changed] = ~(np.isnan(lat[changed]) | np.isnan(lon[changed]))
+        index.qx, index.qy = self.qx.copy(), self.qy.copy()
+        index.qx[changed], index.qy[changed] = _world_pixels(lat[changed], lon[changed])
+        return index
 
     def __len__(self) -> int:
         return len(self.lat)
@@ -185,9 +223,12 @@ class MapIndex:
     ) -> ViewFeatures:
         """Selected rows that are visible, located and in view: points, or cells beyond
         ``max_points``. Costs in proportion to the selection, not the frame."""
-        sel = np.unique(np.asarray(selected_rows, np.int64))
+        sel = _sorted_unique(np.asarray(selected_rows, np.int64))
         sel = sel[(sel >= 0) & (sel < len(self))]
-        sel = sel[mask[sel] & self.located[sel]]
+        if len(sel) == len(self):  # everything (select all): masks, not gathers
+            sel = np.flatnonzero(mask & self.located)
+        else:
+            sel = sel[mask[sel] & self.located[sel]]
         return self._query(
             sel, np.ones(len(sel), bool), view, max_points, cell_px, margin, bubble_scale
         )

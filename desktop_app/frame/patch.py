@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from desktop_app.frame.event_frame import EventFrame, Links, links_of, sorted_names
+from desktop_app.frame.patch_in_place import patch_in_place
 from desktop_app.store import frame_rows
 from desktop_app.store.project import Project
 
@@ -55,6 +56,9 @@ def patch_frame(frame: EventFrame, project: Project, ids: Iterable[int]) -> Even
         return frame
     tables = frame_rows.event_tables(project, wanted.tolist())
     fresh = EventFrame.from_tables(tables)
+    same_rows = patch_in_place(frame, fresh, wanted, tables)
+    if same_rows is not None:
+        return same_rows
     gone = np.isin(frame.ids, wanted)  # rows read again (or deleted)
     kept = np.flatnonzero(~gone)
     place = _Placement(frame, kept, np.flatnonzero(gone), fresh)

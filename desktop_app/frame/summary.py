@@ -5,9 +5,11 @@ Pure numpy on the frame (no Qt), so the detail pane's summary is tested without 
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from desktop_app.frame.event_frame import EventFrame
 
@@ -27,7 +29,9 @@ class SelectionSummary:
 
 def summarise(frame: EventFrame, rows: np.ndarray, top: int = 5) -> SelectionSummary:
     """Summarise the events at ``rows`` (frame rows, any order, duplicates ignored)."""
-    rows = np.unique(np.asarray(rows, np.int64))
+    rows = np.asarray(rows, np.int64)
+    if len(rows) > 1 and not bool((rows[1:] > rows[:-1]).all()):  # rows_of gives them sorted
+        rows = np.unique(rows)
     if not len(rows):
         return SelectionSummary(0, None, 0, None, 0, [], [])
     first = int(rows[np.argmin(frame.start[rows])])
@@ -56,6 +60,17 @@ def _top_text(values: np.ndarray, top: int) -> list[tuple[str, int]]:
     values = values[values != ""]
     if not len(values):
         return []
-    uniques, counts = np.unique(values.astype(str), return_counts=True)
-    order = np.argsort(-counts, kind="stable")[:top]
-    return [(str(uniques[i]), int(counts[i])) for i in order]
+    # counted by hashing (pandas), not by sorting the values as fixed-width text (0.3 s
+    # less at a million); ties in name order, as np.unique's sorted names gave them
+    counted = pd.Series(values, dtype=object).value_counts(sort=False)
+    names = counted.index.to_numpy(dtype=object)
+    counts = counted.to_numpy(dtype=np.int64)
+    if len(counts) > top:
+        threshold = np.partition(counts, len(counts) - top)[len(counts) - top]
+        above = np.flatnonzero(counts > threshold)
+        tied = heapq.nsmallest(top - len(above), names[counts == threshold].tolist())
+        chosen = [(str(names[i]), int(counts[i])) for i in above.tolist()]
+        chosen += [(str(name), int(threshold)) for name in tied]
+    else:
+        chosen = [(str(n), int(c)) for n, c in zip(names.tolist(), counts.tolist(), strict=True)]
+    return sorted(chosen, key=lambda kv: (-kv[1], kv[0]))

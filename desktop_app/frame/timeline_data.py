@@ -226,3 +226,56 @@ class TimelineIndex:
         diff = np.bincount(first, minlength=bins + 1)
         diff -= np.bincount(last + 1, minlength=bins + 1)
         return np.cumsum(diff[:bins])
+
+
+def _same(old: tuple[object, ...] | None, new: tuple[object, ...]) -> bool:
+    """Whether two keys of arrays (and lists of names) hold the same values."""
+    if old is None or len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if a is b:
+            continue
+        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+            if a.shape != b.shape or not np.array_equal(a, b):
+                return False
+        elif a != b:
+            return False
+    return True
+
+
+def _lane_key(frame: EventFrame, facet: str) -> tuple[object, ...]:
+    """What :func:`facet_lanes` reads of the frame for ``facet``."""
+    if facet in frame.multi:
+        links = frame.multi[facet]
+        return (facet, len(frame), links.rows, links.codes, links.names)
+    codes_names = frame.single.get(facet)
+    if codes_names is None:
+        return (facet, len(frame))
+    return (facet, len(frame), codes_names[0], codes_names[1])
+
+
+class IndexCache:
+    """The timeline's :class:`TimelineIndex` and :class:`Lanes`, built again only when
+    what they are made of changed: after an edit the patched frame has new arrays with
+    (mostly) the same values, and the linker hands the same visible mask again, so an
+    edit at a million events costs a few comparisons, not a rebuild (30-50 ms)."""
+
+    def __init__(self) -> None:
+        self._index_key: tuple[object, ...] | None = None
+        self._index = TimelineIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self._lanes_key: tuple[object, ...] | None = None
+        self._lanes = assign_lanes(np.zeros(0, np.int32), [])
+
+    def index(self, frame: EventFrame, mask: np.ndarray) -> TimelineIndex:
+        key = (frame.start, frame.end, mask)
+        if not _same(self._index_key, key):
+            self._index = TimelineIndex(frame.start, frame.end, mask)
+            self._index_key = (frame.start, frame.end, mask.copy())
+        return self._index
+
+    def lanes(self, frame: EventFrame, facet: str, mask: np.ndarray) -> Lanes:
+        key = (*_lane_key(frame, facet), mask)
+        if not _same(self._lanes_key, key):
+            self._lanes = facet_lanes(frame, facet, mask)
+            self._lanes_key = (*key[:-1], mask.copy())
+        return self._lanes

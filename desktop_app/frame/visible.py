@@ -1,29 +1,42 @@
 """Which events the filters let through, computed on the frame (no Qt).
 
-The filters are a time window, search text, facet choices and an area drawn on the
-map. :func:`filter_masks` keeps them apart (the window, text and area in one mask, one
-mask per chosen facet) because a
-facet's own counts must ignore its own choice, so its other values stay pickable;
-:func:`visible_mask` is their conjunction. The window's linker and every export use
-these two functions, so what is shown and what is written never differ.
+The filters are a time window, search text, facet choices, ranges of numeric columns
+and weekday x hour cells. :func:`filter_masks` keeps them apart (the window and text in
+one mask, one mask per chosen facet, per numeric range under ``number_key(name)`` and
+for the grid under :data:`CLOCK`) because a facet's own counts (a histogram's bars, the
+grid's cells) must ignore its own choice, so its other values stay pickable;
+:func:`visible_mask` is their conjunction. A range on a column the numbers given do not
+have (not read yet, or not in this project) filters nothing. The window's linker and
+every export use these two functions, so what is shown and what is written never differ.
+An area drawn on the map (``area``, (lon, lat) corners, :mod:`desktop_app.frame.area`)
+joins the window and text in the base mask.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from desktop_app.frame.area import area_mask
 from desktop_app.frame.event_frame import EventFrame
+from desktop_app.frame.numeric import NumberColumn, clock_cells, clock_counts, clock_mask
 
 SearchFn = Callable[[str], np.ndarray]  # search text -> matching event ids
+Bounds = tuple[float | None, float | None]
+CLOCK = "clock"  # the key of the weekday x hour grid's mask
+
+
+def number_key(name: str) -> str:
+    """The key of a numeric column's range mask (never a facet's name)."""
+    return f"number:{name}"
 
 
 @dataclass(frozen=True)
 class FilterMasks:
-    """The filters as masks: ``base`` (time window and text) and one per chosen facet."""
+    """The filters as masks: ``base`` (time window and text) and one per chosen facet
+    (and per numeric range, and the grid)."""
 
     base: np.ndarray
     facets: dict[str, np.ndarray]
@@ -48,19 +61,30 @@ def filter_masks(
     text: str,
     facets: dict[str, frozenset[str]],
     search: SearchFn | None = None,
+    *,
+    ranges: Mapping[str, Bounds] | None = None,
+    numbers: Mapping[str, NumberColumn] | None = None,
+    clock: frozenset[int] = frozenset(),
     area: Sequence[Sequence[float]] = (),
 ) -> FilterMasks:
-    """The masks of the time window + text (+ the map area, (lon, lat) corners), and of
-    each facet that has a choice."""
+    """The masks of the time window + text (+ the map area), and of each facet, numeric
+    range and the grid that has a choice (``numbers``: the frame's numeric columns by
+    name)."""
     base = frame.time_mask(t0, t1)
     if text.strip() and search is not None:
         base &= frame.ids_mask(search(text))
     if area:
         base &= area_mask(frame, area)
-    return FilterMasks(
-        base,
-        {facet: frame.facet_mask(facet, set(values)) for facet, values in facets.items() if values},
-    )
+    masks = {
+        facet: frame.facet_mask(facet, set(values)) for facet, values in facets.items() if values
+    }
+    for name, (low, high) in sorted((ranges or {}).items()):
+        column = (numbers or {}).get(name)
+        if column is not None and (low is not None or high is not None):
+            masks[number_key(name)] = column.mask(low, high)
+    if clock:
+        masks[CLOCK] = clock_mask(clock_cells(frame.start, frame.precision), clock)
+    return FilterMasks(base, masks)
 
 
 def visible_mask(
@@ -71,8 +95,59 @@ def visible_mask(
     facets: dict[str, frozenset[str]],
     search: SearchFn | None = None,
     skip: str | None = None,
+    *,
+    ranges: Mapping[str, Bounds] | None = None,
+    numbers: Mapping[str, NumberColumn] | None = None,
+    clock: frozenset[int] = frozenset(),
     area: Sequence[Sequence[float]] = (),
 ) -> np.ndarray:
-    """Events inside the time window (and the area), matching the text and every facet
-    (but ``skip``)."""
-    return filter_masks(frame, t0, t1, text, facets, search, area).without(skip)
+    """Events inside the time window (and the area), matching the text and every facet,
+    range and grid choice (but ``skip``)."""
+    return filter_masks(
+        frame,
+        t0,
+        t1,
+        text,
+        facets,
+        search,
+        ranges=ranges,
+        numbers=numbers,
+        clock=clock,
+        area=area,
+    ).without(skip)
+
+
+@dataclass(frozen=True)
+class NumberChart:
+    """One numeric column's histogram of the events the other filters let through."""
+
+    name: str
+    edges: np.ndarray  # bar edges
+    counts: np.ndarray  # events per bar
+    missing: int  # of those events, how many have no value
+    whole: bool  # the values are whole numbers
+    lo: float  # the column's extent over the whole frame
+    hi: float
+
+
+@dataclass(frozen=True)
+class Charts:
+    """The filters pane's charts: a histogram per numeric column and the weekday x hour
+    grid, each counting what every filter but its own lets through."""
+
+    numbers: list[NumberChart]
+    clock: np.ndarray  # 7 x 24 counts
+    untimed: int  # events (of the grid's mask) with no time of day
+
+
+def charts_of(frame: EventFrame, masks: FilterMasks, numbers: Mapping[str, NumberColumn]) -> Charts:
+    """Every chart's counts under ``masks`` (each ignoring its own choice)."""
+    out = []
+    for name, column in numbers.items():
+        counts, missing = column.counts(masks.without(number_key(name)))
+        out.append(
+            NumberChart(name, column.edges, counts, missing, column.whole, column.lo, column.hi)
+        )
+    cells = clock_cells(frame.start, frame.precision)
+    grid, untimed = clock_counts(cells, masks.without(CLOCK))
+    return Charts(out, grid, untimed)

@@ -108,7 +108,7 @@ def event_table(
             "credibility": (
                 pd.array(v.credibility[keep].reset_index(drop=True), dtype="Int64")
                 if d.credibility is not None
-                else pd.array([pd.NA] * n, dtype="Int64")
+                else _no_ints(n)
             ),
             "attributes": None,  # filled from attributes_json before writing
             "location_id": located.existing,
@@ -277,6 +277,11 @@ def source_links(
             "source_new": _ids(local[source]),
         }
     )
+
+
+def _no_ints(n: int) -> pd.arrays.IntegerArray:
+    """``n`` missing integers (a list of ``pd.NA`` takes a Python loop)."""
+    return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool))
 
 
 def _ids(values: np.ndarray) -> pd.Series:

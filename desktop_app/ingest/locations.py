@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import select
 
-from desktop_app.ingest.place_names import distance_km, name_index, place_by_name
+from desktop_app.ingest.nearby import join_nearby
+from desktop_app.ingest.place_names import name_index, place_by_name
 from desktop_app.ingest.presets.base import Draft
 from desktop_app.ingest.vector import json_objects
 from desktop_app.store.project import Project
@@ -408,34 +409,27 @@ def _by_coordinates(
     ]
     slow = ((np.bincount(group, weights=~seen) > 1) | known)[group] & ~seen
     fresh = ~slow & ~seen
-    for i in np.flatnonzero(slow).tolist():
-        name, a, b = str(names[i]), float(lats[i]), float(lons[i])
-        tolerance = TOLERANCE_KM.get(str(how[i]), 1.0) if name else 0.0
-        near = places.setdefault((name, str(ccs[i])), [])
-        hit = next(
-            (
-                p
-                for p in near
-                if distance_km(a, b, p[0], p[1]) <= (max(tolerance, p[2]) if name else 0.0)
-            ),
-            None,
+    slow_at = np.flatnonzero(slow)
+    if len(slow_at):
+        took = join_nearby(
+            group[slow_at],
+            names[slow_at],
+            ccs[slow_at],
+            lats[slow_at],
+            lons[slow_at],
+            _tolerances(names[slow_at], how[slow_at]),
+            places,
         )
-        if hit is None:
-            hit = [a, b, tolerance, -1.0, -1.0]
-            near.append(hit)
-            fresh[i] = True
-        joined[i] = hit
-        elsewhere[i] = hit[0] != a or hit[1] != b
+        for i, entry in zip(slow_at.tolist(), took.entries, strict=True):
+            joined[i] = entry
+        fresh[slow_at[took.created]] = True
+        elsewhere[slow_at] = (took.lat != lats[slow_at]) | (took.lon != lons[slow_at])
     # local ids of the new places, in order of first appearance
     local = np.full(len(firsts), -1, np.int64)
     local[fresh] = count[0] + np.arange(int(fresh.sum()))
     count[0] += int(fresh.sum())
     alone = np.flatnonzero(fresh & ~slow)  # new places alone under their name
-    tolerances = np.where(
-        names[alone] == "",
-        0.0,
-        pd.Series(how[alone], dtype=object).map(TOLERANCE_KM).fillna(1.0).to_numpy(np.float64),
-    )
+    tolerances = _tolerances(names[alone], how[alone])
     entries = [
         [a, b, t, -1.0, k]
         for a, b, t, k in zip(
@@ -478,11 +472,23 @@ def _by_coordinates(
         if detail is not None and detail.shape[1]
         else None
     )
-    table["name"] = table["name"].where(table["name"] != "", _coordinate_names(table))
+    unnamed = (table["name"] == "").to_numpy()
+    if unnamed.any():  # a place without a name is called by its coordinates
+        table.loc[unnamed, "name"] = _coordinate_names(table[unnamed])
     table["country"] = table["country"].replace("", None)
     table["alt_names"] = "[]"
-    table["gazetteer_id"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table["gazetteer_id"] = pd.arrays.IntegerArray(
+        np.zeros(len(table), np.int64), np.ones(len(table), bool)
+    )
     return table
+
+
+def _tolerances(names: np.ndarray, how: np.ndarray) -> np.ndarray:
+    """How far a point of each name reaches, in km, by its stated precision (a point
+    without a name only its very spot)."""
+    by_precision = pd.Series(how, dtype=object).map(TOLERANCE_KM).fillna(1.0)
+    out: np.ndarray = np.where(names == "", 0.0, by_precision.to_numpy(np.float64))
+    return out
 
 
 def _nullable(ids: np.ndarray) -> pd.Series:

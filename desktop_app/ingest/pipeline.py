@@ -24,7 +24,7 @@ import itertools
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +57,7 @@ from desktop_app.ingest.preview import Preview, preview, preview_table, read_for
 from desktop_app.ingest.readers import RawTable, UnreadableFile
 from desktop_app.ingest.slices import plan_slices, slice_table
 from desktop_app.ingest.validation import Validated
-from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer
+from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer, early_worker
 from desktop_app.store.guard import WriteBusy
 from desktop_app.store.project import Project
 
@@ -189,8 +189,10 @@ def import_file(
 def _import_file(project: Project, path: Path, options: Options, report: Progress) -> ImportResult:
     report("reading", 0.0)
     background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sightline-import")
+    stack = ExitStack()
     try:
         check_file(path)  # before the hash thread opens it (a FIFO would block it)
+        worker = stack.enter_context(early_worker(project, path.stat().st_size) or nullcontext())
         digest = background.submit(file_sha256, path)  # hashlib releases the GIL
         table = read_for_import(path, options)
         preset = preset_registry.choose(table, options.preset)
@@ -236,7 +238,7 @@ def _import_file(project: Project, path: Path, options: Options, report: Progres
             "rejected": 0,
             "unlocated": 0,
         }
-        with batch_writer(project, batch) as writer:
+        with batch_writer(project, batch, worker) as writer:
             for draft in itertools.chain([first.pop()], pending):
                 _import_slice(draft, state, writer, background)
                 del draft
@@ -251,6 +253,7 @@ def _import_file(project: Project, path: Path, options: Options, report: Progres
             batch_id = writer.batch_id
     finally:
         background.shutdown()
+        stack.close()
     report("done", 1.0)
     rejects = sorted(state.rejects, key=lambda r: r.row)
     unresolved = dict(sorted(state.unresolved.items(), key=lambda kv: -kv[1]))

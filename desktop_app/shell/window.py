@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QActionGroup,
@@ -268,7 +269,12 @@ class MainWindow(QMainWindow):
             menu = QMenu(MENUS[menu_id][0], self)
             menu.setObjectName(f"menu-{menu_id.value}")
             self._menus[menu_id] = menu
-        menu.clear()
+        # not QMenu.clear(): PySide then lets go of actions it does not own (a dock's
+        # toggle), and their Python side dies; only the separators are the menu's own
+        for action in menu.actions():
+            menu.removeAction(action)
+            if action.isSeparator():
+                action.deleteLater()
         registry = self.workbench.actions
         for block in registry.entries(menu_id):
             if menu.actions():
@@ -297,6 +303,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status bar
     def _status_bar(self) -> None:
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # names are data
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 100)
@@ -321,12 +328,13 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         wb = self.workbench
         frame = wb.linker.frame
-        visible = int(wb.linker.visible.sum()) if len(wb.linker.visible) else 0
-        located = int((frame.located & wb.linker.visible).sum()) if len(frame) else 0
+        visible = np.count_nonzero(wb.linker.visible)
+        located = np.count_nonzero(frame.located & wb.linker.visible) if len(frame) else 0
         name = wb.project.path.name if wb.project and wb.project.path else ""
+        numbers = " · ".join(wb.filters.filters.number_parts())  # ranges, weekday x hour
         self.status_label.setText(
             f"{name}   {visible:,} of {len(frame):,} events shown · {located:,} on the map · "
-            f"{len(wb.selection.ids):,} selected"
+            f"{len(wb.selection.ids):,} selected" + (f" · {numbers}" if numbers else "")
         )
 
     def _busy(self, text: str, fraction: float | None) -> None:

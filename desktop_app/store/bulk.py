@@ -15,8 +15,8 @@ Two writers share that contract:
   share our process), so the next table is computed while the previous one is
   written. The stdlib ``sqlite3`` module spends ~5 s binding a million 14-column rows one
   value at a time; ADBC ~1.6 s. For a batch bigger than the project, the event indexes
-  are dropped and rebuilt in the same transaction (one sort beats a B-tree update per
-  row), with SQLite's sorter threads on.
+  and the place-name index are dropped and rebuilt in the same transaction (one sort
+  beats a B-tree update per row), with SQLite's sorter threads on.
 
 Both hold the project's write lock for the whole batch (:meth:`Project.write_lock`), so
 two imports at once, from windows or the CLI, run one after the other (the second says
@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import datetime
 from typing import Any
 
@@ -97,6 +97,8 @@ REBUILD_INDEXES_FROM = 10_000
 # rows) and no worker process is started; above it the ADBC worker is several times
 # faster. Tests set it to 0 to run the worker path on small files.
 ARROW_WRITER_FROM_ROWS = 20_000
+# a file this big (about 50,000 ACLED rows) starts the worker before it is read
+EARLY_WORKER_FROM_BYTES = 16 << 20
 SOURCE_COLUMNS = ["title", "publisher", "url", "date", "notes"]
 _JSON_COLUMNS = {"event": ("tags", "attributes"), "location": ("alt_names", "attributes")}
 _TABLES: dict[str, Table] = {
@@ -254,16 +256,27 @@ def _batch_row(batch: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def early_worker(project: Project, file_bytes: int) -> SqliteWorker | None:
+    """An ADBC worker for a file big enough to take the SQLite fast path, started now
+    so that its start overlaps reading the file (the caller closes it), or None."""
+    if project.engine.dialect.name != "sqlite" or project.path is None:
+        return None
+    return SqliteWorker(project.path) if file_bytes >= EARLY_WORKER_FROM_BYTES else None
+
+
 @contextmanager
-def batch_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWriter]:
+def batch_writer(
+    project: Project, batch: dict[str, Any], worker: SqliteWorker | None = None
+) -> Iterator[BatchWriter]:
     """A writer for one batch; commits on a clean exit, rolls back on an exception.
 
     ``batch`` holds the ImportBatch fields; counts may be updated on the writer's
-    ``batch`` dict before the block ends (they are written at commit).
+    ``batch`` dict before the block ends (they are written at commit). ``worker`` is
+    one from :func:`early_worker` (the SQLite fast path uses it).
     """
     bulk = batch.get("rows_read", 0) >= ARROW_WRITER_FROM_ROWS
     if project.engine.dialect.name == "sqlite" and project.path is not None and bulk:
-        cm = _sqlite_writer(project, batch)
+        cm = _sqlite_writer(project, batch, worker)
     elif project.engine.dialect.name == "postgresql":
         cm = _core_writer(project, batch, PostgresWriter)
     else:
@@ -384,10 +397,13 @@ class SqliteArrowWriter(BatchWriter):
 
 
 @contextmanager
-def _sqlite_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWriter]:
+def _sqlite_writer(
+    project: Project, batch: dict[str, Any], worker: SqliteWorker | None
+) -> Iterator[BatchWriter]:
     assert project.path is not None
     project.engine.dispose()  # no pooled connection of ours holds the file open
-    with SqliteWorker(project.path) as db:  # noqa: SIM117 - the lock once the worker runs
+    with ExitStack() as stack:
+        db = worker if worker is not None else stack.enter_context(SqliteWorker(project.path))
         with project.write_lock(_what(batch)):
             db.execute("PRAGMA threads=2")  # sorter threads for CREATE INDEX
             db.execute("PRAGMA cache_size=-65536")
@@ -403,7 +419,7 @@ def _sqlite_writer(project: Project, batch: dict[str, Any]) -> Iterator[BatchWri
                 batch_id = int(db.one("SELECT last_insert_rowid()"))
                 existing = int(db.one("SELECT count(*) FROM event"))
                 big = batch.get("rows_read", 0) > max(existing, REBUILD_INDEXES_FROM)
-                indexes = _event_indexes() if big else []
+                indexes = _bulk_indexes() if big else []
                 for ix in indexes:
                     db.execute(f"DROP INDEX {ix.name}")
                 writer = SqliteArrowWriter(db)
@@ -442,8 +458,12 @@ def _what(batch: dict[str, Any]) -> str:
     return f"the import of {batch.get('file_name') or 'a file'}"
 
 
-def _event_indexes() -> list[Any]:
-    return sorted(table_of(Event).indexes, key=lambda i: i.name)
+def _bulk_indexes() -> list[Any]:
+    """The indexes a big batch drops and rebuilds: the event indexes, and the place
+    names' (a file whose rows each give a point of their own adds a place per row)."""
+    events = sorted(table_of(Event).indexes, key=lambda i: i.name)
+    places = sorted((i for i in table_of(Location).indexes if not i.unique), key=lambda i: i.name)
+    return [*events, *places]
 
 
 def _sql_value(value: Any) -> Any:

@@ -9,9 +9,11 @@ places, links or batches) is computed the same way on both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
@@ -173,8 +175,94 @@ def _read_chunked(conn: Connection, sql: str, ids: list[int]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+# ---------------------------------------------------------------------- numeric attributes
+SAMPLE_ROWS = 10_000  # events sampled, evenly over the ids, to find the numeric keys
+SAMPLE_ENDS = 300  # and the first and last events (the latest import's keys)
+
+
+def attribute_samples(project: Project) -> list[dict[str, object]]:
+    """Some events' ``attributes`` objects, to find which keys hold numbers: every
+    ``max_id / SAMPLE_ROWS``-th id (rowid look-ups: no scan of a big table; a batch of
+    more events than that step is always seen) and the first and last events."""
+    with project.engine.connect() as conn:
+        low, high = conn.execute(text("SELECT min(id), max(id) FROM event")).one()
+        if low is None:
+            return []
+        low, high = int(low), int(high)
+        step = max(1, (high - low) // SAMPLE_ROWS)
+        wanted = sorted(
+            {*range(low, high + 1, step), *range(low, min(high, low + SAMPLE_ENDS) + 1)}
+            | set(range(max(low, high - SAMPLE_ENDS), high + 1))
+        )
+        query = text(
+            "SELECT attributes FROM event WHERE id IN :ids AND attributes IS NOT NULL"
+        ).bindparams(bindparam("ids", expanding=True))
+        rows: list[object] = []
+        for at in range(0, len(wanted), ID_CHUNK):
+            rows += conn.execute(query, {"ids": wanted[at : at + ID_CHUNK]}).scalars()
+    out: list[dict[str, object]] = []
+    for value in rows:
+        parsed = json.loads(value) if isinstance(value, str | bytes) else value
+        if isinstance(parsed, dict):
+            out.append(parsed)
+    return out
+
+
+def _key_literal(key: str, path: bool = False) -> str:
+    """A key as a SQL string literal (quotes doubled), or its JSON path ``$."key"``.
+
+    The keys come from file headers; ``frame.numeric`` offers none holding a double
+    quote, a backslash or a control character, and any such key is refused here too.
+    """
+    if any(c in '"\\' or ord(c) < 32 or ord(c) == 127 for c in key):
+        raise ValueError(f"an attribute name that cannot be read as a number column: {key!r}")
+    value = f'$."{key}"' if path else key
+    return "'" + value.replace("'", "''") + "'"
+
+
+def number_rows_sql(dialect: str, keys: list[str]) -> str:
+    """(id, n0, n1, ...) with each key's value as text (NULL where absent)."""
+    if dialect == "postgresql":
+        parts = [f"attributes ->> {_key_literal(k)} AS n{i}" for i, k in enumerate(keys)]
+    elif dialect == "sqlite":
+        parts = [
+            f"CAST(json_extract(attributes, {_key_literal(k, path=True)}) AS TEXT) AS n{i}"
+            for i, k in enumerate(keys)
+        ]
+    else:
+        raise ValueError(f"attributes cannot be read from a {dialect} database")
+    return "SELECT id, " + ", ".join(parts) + " FROM event"
+
+
+def number_rows(project: Project, keys: list[str]) -> pa.Table:
+    """Every event's values of these attribute keys, as text: columns ``id``, ``n0``...
+    (an Arrow table, so the numbers are parsed by Arrow's kernels).
+
+    One JSON parse per event (SQLite keeps the parsed object for the next key of the
+    same row). A big SQLite file is read through the ADBC worker, like the frame.
+    """
+    if not keys:
+        with project.engine.connect() as conn:
+            return pa.Table.from_pandas(pd.read_sql(text("SELECT id FROM event"), conn))
+    sql = number_rows_sql(project.engine.dialect.name, keys)
+    if (
+        project.engine.dialect.name == "sqlite"
+        and project.path is not None
+        and event_count(project) >= ARROW_READ_FROM_ROWS
+    ):
+        from desktop_app.store.sqlite_worker import SqliteWorker
+
+        with SqliteWorker(project.path) as db:
+            (table,) = db.query_arrow([sql])
+        return table
+    with project.engine.connect() as conn:
+        frame = pd.read_sql(text(sql), conn)
+    return pa.Table.from_pandas(frame.astype({f"n{i}": "string" for i in range(len(keys))}))
+
+
 __all__ = [
     "ARROW_READ_FROM_ROWS",
+    "attribute_samples",
     "content_key_values",
     "event_count",
     "event_tables",
@@ -182,5 +270,7 @@ __all__ = [
     "events_citing",
     "frame_tables",
     "link_pairs",
+    "number_rows",
+    "number_rows_sql",
     "tags_sql",
 ]

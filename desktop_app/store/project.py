@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -289,6 +290,7 @@ class Project:
         changes_data: bool = True,
         on_wait: Waiting | None = None,
         timeout: float | None = EDIT_WAIT,
+        keys_checked_once: bool = False,
     ) -> Iterator[Connection]:
         """One write: waits its turn (at most ``timeout`` seconds, telling ``on_wait``),
         yields a connection in a transaction, commits when the block ends (bumping the
@@ -298,7 +300,9 @@ class Project:
         ``timeout``: seconds, None for as long as it takes, ``EDIT_WAIT`` (the default)
         for the project's ``edit_wait``. Do not open a second ``writing`` inside one
         (its transaction would wait for the first); :meth:`write_lock` around several
-        is fine."""
+        is fine. ``keys_checked_once`` (SQLite, for bulk deletes that remove the rows
+        pointing at what they delete themselves): foreign keys are not enforced row by
+        row but checked once, all of them, before the commit; a broken one rolls back."""
         if timeout is not None and timeout < 0:
             timeout = self.edit_wait
         postgres = self._is_postgres
@@ -310,13 +314,28 @@ class Project:
             try:
                 with self.engine.connect() as raw:
                     conn = raw.execution_options(sightline_write=True)
-                    with conn.begin():
-                        if postgres and outermost:
-                            self._pg_xact_lock(conn, what, timeout, on_wait or self.on_wait)
-                        yield conn
-                        if changes_data:
-                            conn.execute(text(BUMP_DATA_VERSION))
-                            version = str(conn.execute(text(READ_DATA_VERSION)).scalar())
+                    once = keys_checked_once and not postgres
+                    driver: Any = raw.connection.driver_connection
+                    if once:  # outside the transaction, or SQLite ignores it
+                        driver.execute("PRAGMA foreign_keys=OFF")
+                    try:
+                        with conn.begin():
+                            if postgres and outermost:
+                                self._pg_xact_lock(conn, what, timeout, on_wait or self.on_wait)
+                            yield conn
+                            if once and (
+                                broken := conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                            ):
+                                raise WriteFailed(
+                                    f"{what[:1].upper()}{what[1:]} was not saved: it would "
+                                    f"break a reference in table {broken[0]}."
+                                )
+                            if changes_data:
+                                conn.execute(text(BUMP_DATA_VERSION))
+                                version = str(conn.execute(text(READ_DATA_VERSION)).scalar())
+                    finally:
+                        if once:
+                            driver.execute("PRAGMA foreign_keys=ON")
             except SQLAlchemyError as exc:
                 log.error("%s failed", what, exc_info=True)
                 raise WriteFailed(

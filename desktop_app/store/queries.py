@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+import numpy as np
 from sqlalchemy import text
 
 from desktop_app.domain.dates import Precision, from_seconds, iso_text, span_end_seconds
@@ -64,3 +65,12 @@ def project_info(project: Project) -> ProjectInfo:
         first=iso_text(from_seconds(first[0]), Precision(first[1])),
         last=iso_text(from_seconds(end - 1), Precision.DAY),
     )
+
+
+def batch_event_ids(project: Project, batch_id: int) -> np.ndarray:
+    """The ids of the events an import batch brought (its own, not its duplicates)."""
+    with project.engine.connect() as conn:
+        ids = conn.execute(
+            text("SELECT id FROM event WHERE batch_id = :b"), {"b": int(batch_id)}
+        ).scalars()
+        return np.fromiter(ids, np.int64)

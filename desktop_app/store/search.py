@@ -14,6 +14,7 @@ punctuation separate words and are never wildcards.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -142,15 +143,17 @@ def reindex_events(conn: Connection, event_ids: list[int]) -> None:
     if not event_ids or not has_fts(conn):
         return
     mark = watermark(conn)
-    for event_id in event_ids:
-        if event_id <= mark:
-            conn.execute(
-                text(
-                    "INSERT INTO event_fts(rowid, title, description) "
-                    "SELECT id, title, coalesce(description, '') FROM event WHERE id = :id"
-                ),
-                {"id": event_id},
-            )
+    wanted = sorted(i for i in set(event_ids) if i <= mark)
+    for at in range(0, len(wanted), INDEX_CHUNK):  # a statement per chunk, not per event
+        chunk = wanted[at : at + INDEX_CHUNK]
+        conn.execute(
+            text(
+                "INSERT INTO event_fts(rowid, title, description) "
+                "SELECT id, title, coalesce(description, '') FROM event "
+                "WHERE id IN (SELECT value FROM json_each(:ids))"
+            ),
+            {"ids": json.dumps(chunk)},
+        )
 
 
 def _fts_query(query: str) -> str:

@@ -21,19 +21,32 @@ Statements are answered; ``ingest`` is pipelined: the worker writes one Arrow ta
 while the caller prepares the next, and an ingest error surfaces at the next call
 that waits for an answer. If the caller dies, the worker sees the pipe close and its
 open transaction is rolled back by SQLite.
+
+Neither side waits on the pipe while it could work: in the caller a sender thread
+serialises and sends the tables (``ingest`` returns at once unless ``QUEUED`` tables are
+still waiting), and in the worker a receiver thread reads the next table while the
+current one is written. The worker starts without re-running the caller's main script
+(the ``sightline`` command would import the whole application once more).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+import queue
+import sys
+import threading
+import types
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+
+QUEUED = 6  # tables waiting to be sent (each is one slice's table: tens of MB at most)
 
 
 class WorkerError(Exception):
@@ -67,19 +80,30 @@ def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in t
             rcur.execute(sql)
             return rcur.fetch_arrow_table()
 
+    inbox: queue.Queue[tuple[str, Any, bytes | None] | None] = queue.Queue(maxsize=2)
+
+    def receive() -> None:  # reads the next message while the current one is written
+        try:
+            while True:
+                op, args = conn.recv()
+                inbox.put((op, args, conn.recv_bytes() if op == "ingest" else None))
+        except (EOFError, OSError):
+            inbox.put(None)
+
+    threading.Thread(target=receive, name="sightline-sqlite-recv", daemon=True).start()
     try:
         while True:
-            try:
-                op, args = conn.recv()
-            except EOFError:
+            message = inbox.get()
+            if message is None:
                 return
+            op, args, data = message
             if op == "ingest":
-                data = conn.recv_bytes()
                 if pending is None:
                     try:
-                        cur.adbc_ingest(args, _table(data), mode="append")
+                        cur.adbc_ingest(args, _table(data or b""), mode="append")
                     except Exception as exc:
                         pending = f"{type(exc).__name__}: {exc}"
+                del data, message
                 continue
             if op == "close":
                 conn.send(("ok", None))
@@ -109,6 +133,18 @@ def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in t
         os._exit(0)
 
 
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """Start a spawned process without it importing the caller's main script again."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class SqliteWorker:
     """A child process speaking ADBC to one SQLite file. Use as a context manager."""
 
@@ -118,8 +154,36 @@ class SqliteWorker:
         self._process = context.Process(
             target=_serve, args=(str(path), child), name="sightline-sqlite", daemon=True
         )
-        self._process.start()
+        with _bare_main():
+            self._process.start()
         child.close()
+        self._outbox: queue.Queue[tuple[Any, pa.Table | None] | None] = queue.Queue(QUEUED)
+        self._send_error: BaseException | None = None
+        self._sender = threading.Thread(
+            target=self._send_all, name="sightline-sqlite-send", daemon=True
+        )
+        self._sender.start()
+
+    def _send_all(self) -> None:
+        """Send the queued messages in order (a table after its header, as Arrow IPC)."""
+        while (item := self._outbox.get()) is not None:
+            if self._send_error is not None:
+                continue  # drain: the caller hears the error at its next call
+            message, table = item
+            try:
+                self._conn.send(message)
+                if table is not None:
+                    self._conn.send_bytes(_ipc(table))
+            except BaseException as exc:  # told to the caller at its next call
+                self._send_error = exc
+            del item, table
+
+    def _send(self, message: Any, table: pa.Table | None = None) -> None:
+        if self._send_error is not None:
+            raise WorkerError(
+                f"the database worker stopped (exit code {self._process.exitcode})"
+            ) from self._send_error
+        self._outbox.put((message, table))
 
     def _answer(self) -> Any:
         try:
@@ -135,30 +199,31 @@ class SqliteWorker:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         """Run one statement; its rows (empty for statements without results)."""
-        self._conn.send(("execute", (sql, list(params) if params is not None else None)))
+        self._send(("execute", (sql, list(params) if params is not None else None)))
         return self._answer()  # type: ignore[no-any-return]
 
     def one(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         return self.execute(sql, params)[0][0]
 
     def ingest(self, table_name: str, table: pa.Table) -> None:
-        """Append a table's rows (returns once the worker has the data, not when written)."""
-        self._conn.send(("ingest", table_name))
-        self._conn.send_bytes(_ipc(table))
+        """Append a table's rows (returns once the table is queued, not when written)."""
+        self._send(("ingest", table_name), table)
 
     def query_arrow(self, statements: Sequence[str]) -> list[pa.Table]:
         """Run read-only queries side by side; their results as Arrow tables."""
-        self._conn.send(("query_arrow", list(statements)))
+        self._send(("query_arrow", list(statements)))
         count = self._answer()
         return [_table(self._conn.recv_bytes()) for _ in range(count)]
 
     def close(self) -> None:
         if self._process.is_alive():
             try:
-                self._conn.send(("close", None))
+                self._send(("close", None))
                 self._answer()
             except (WorkerError, OSError, BrokenPipeError):
                 pass
+        self._outbox.put(None)
+        self._sender.join()
         self._conn.close()
         self._process.join(10)
         if self._process.is_alive():

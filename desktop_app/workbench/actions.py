@@ -28,6 +28,9 @@ class MenuId(StrEnum):
     FILE_EXPORT = "file.export"
     EDIT = "edit"
     VIEW = "view"
+    VIEW_COORDINATES = "view.coordinates"
+    VIEW_BASEMAP = "view.basemap"
+    VIEW_COLOUR = "view.colour"
     BRIEFING = "briefing"
     LINKS = "links"
     BRIEFING_SCREEN = "briefing.screen"
@@ -46,6 +49,9 @@ MENUS: dict[MenuId, tuple[str, int]] = {
     MenuId.FILE_EXPORT: ("&Export", 40),
     MenuId.EDIT: ("&Edit", 1),
     MenuId.VIEW: ("&View", 2),
+    MenuId.VIEW_COORDINATES: ("&Coordinates", 60),  # DD, DMS or MGRS (features.map_tools)
+    MenuId.VIEW_BASEMAP: ("&Basemap", 30),  # the map's layers: features/basemaps, map_layers
+    MenuId.VIEW_COLOUR: ("&Colour events by", 31),
     MenuId.LINKS: ("&Links", 3),  # analysis of what the view shows, before presenting it
     MenuId.BRIEFING: ("&Briefing", 4),
     MenuId.BRIEFING_SCREEN: ("Present &on screen", 30),

@@ -2,8 +2,10 @@
 
 The linker holds the loaded frame and the visible mask. When the filters change it
 recomputes the mask (``frame.visible.filter_masks``), hands it to every attached pane,
-and computes the facet counts for the filters pane on a thread. The panes are attached
-by the shell (``attach``) as plain :class:`View` objects: the linker knows no widget.
+and computes the facet counts and charts for the filters pane on a thread. The numeric
+columns an import kept are read after the frame (``workbench.numbers``) and join it.
+The panes are attached by the shell (``attach``) as plain :class:`View` objects: the
+linker knows no widget.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.frame import FACETS, EventFrame
-from desktop_app.frame.visible import FilterMasks, SearchFn, filter_masks
+from desktop_app.frame.numeric import Numbers, NumberTable
+from desktop_app.frame.visible import Charts, FilterMasks, SearchFn, charts_of, filter_masks
 from desktop_app.state.models import FilterModel
+from desktop_app.workbench.numbers import NumberLoader, ProjectGetter
 
 
 class View(Protocol):
@@ -33,6 +37,7 @@ class CountsView(Protocol):
     def show_counts(
         self, visible: int, total: int, counts: dict[str, list[tuple[str, int]]], /
     ) -> None: ...
+    def show_charts(self, charts: Charts, loading: bool, /) -> None: ...
 
 
 class Linker(QObject):
@@ -40,10 +45,12 @@ class Linker(QObject):
     refiltered(int visible, float ms): every pane has been given the new visible mask.
     counts_shown(): the filters pane shows the facet counts of the current filters
         (computed on the next event-loop turn, after the panes have updated).
+    numbers_changed(): the frame's numeric columns arrived (or changed).
     """
 
     refiltered = Signal(int, float)
     counts_shown = Signal()
+    numbers_changed = Signal()
     _counted = Signal(int, object)  # (generation, counts) from the counting thread
 
     def __init__(
@@ -51,6 +58,7 @@ class Linker(QObject):
         filters: FilterModel,
         search: SearchFn | None = None,
         parent: QObject | None = None,
+        project: ProjectGetter | None = None,
     ) -> None:
         super().__init__(parent)
         self.filters = filters
@@ -65,6 +73,12 @@ class Linker(QObject):
         self._counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sightline-facets")
         self._generation = 0
         self._counted.connect(self._on_counted)
+        # the numeric columns: read on their own thread after the frame, by event id
+        self.numbers = Numbers()
+        self._numbers_wanted = False
+        self.number_loader = NumberLoader(project, self) if project is not None else None
+        if self.number_loader is not None:
+            self.number_loader.loaded.connect(self._on_numbers)
         filters.changed.connect(lambda _source: self.refilter())
 
     def attach(self, views: Iterable[View], counts_view: CountsView | None = None) -> None:
@@ -76,8 +90,30 @@ class Linker(QObject):
     def set_frame(self, frame: EventFrame) -> None:
         self.frame = frame
         self._search_cache = None
+        self._align_numbers()
         for view in self.views:
             view.set_frame(frame)
+        self.refilter()
+
+    def _align_numbers(self) -> None:
+        """The numbers held, by the new frame's rows; read again if they miss events."""
+        loader = self.number_loader
+        table = self.numbers.table
+        if loader is None:
+            return
+        if table is not None and table.origin is loader.project():
+            self.numbers = table.aligned(self.frame.ids)
+        else:
+            self.numbers = Numbers()
+        # read once the panes show the frame and its first counts (see _on_counted)
+        self._numbers_wanted = not self.numbers.complete and len(self.frame) > 0
+
+    def _on_numbers(self, table: NumberTable) -> None:
+        loader = self.number_loader
+        if loader is None or table.origin is not loader.project():
+            return  # read from a project closed since
+        self.numbers = table.aligned(self.frame.ids)
+        self.numbers_changed.emit()
         self.refilter()
 
     def _search(self, text: str) -> np.ndarray:
@@ -86,36 +122,58 @@ class Linker(QObject):
             self._search_cache = (text, ids)
         return self._search_cache[1]
 
-    def masks(self) -> FilterMasks:
-        """The current filters as masks (frame.visible, with the search results cached)."""
+    def masks(self, window: tuple[int | None, int | None] | None = None) -> FilterMasks:
+        """The current filters as masks (frame.visible, with the search results cached);
+        ``window`` puts another time window in place of the filters' (a playback trail)."""
         f = self.filters.filters
+        t0, t1 = window if window is not None else (f.t0, f.t1)
         return filter_masks(
             self.frame,
-            f.t0,
-            f.t1,
+            t0,
+            t1,
             f.text,
             f.facets,
             self._search if self.search is not None else None,
             area=f.area,
+            ranges=f.ranges,
+            numbers=self.numbers.columns,
+            clock=f.clock,
         )
+
+    def visible_ids(self) -> frozenset[int]:
+        """The ids of every visible event (what Select all selects), as the selection's
+        set; the frame is told their rows, so no pane has to look a million ids up."""
+        rows = np.flatnonzero(self.visible)
+        ids = frozenset(self.frame.ids[rows].tolist())
+        self.frame.remember_rows(ids, rows)
+        return ids
 
     def refilter(self) -> None:
         started = time.perf_counter()
         masks = self.masks()
         visible = masks.visible()
         self.visible = visible
+        shown = int(np.count_nonzero(visible))
         for view in self.views:
             view.set_visible(visible)
         if self.counts_view is not None:
-            self.counts_view.show_total(int(visible.sum()), len(self.frame))
+            self.counts_view.show_total(shown, len(self.frame))
         self._generation += 1
-        self._counter.submit(self._count, self._generation, self.frame, masks, visible)
-        self.refiltered.emit(int(visible.sum()), (time.perf_counter() - started) * 1000)
+        self._counter.submit(
+            self._count, self._generation, self.frame, masks, visible, self.numbers
+        )
+        self.refiltered.emit(shown, (time.perf_counter() - started) * 1000)
 
     def _count(
-        self, generation: int, frame: EventFrame, masks: FilterMasks, visible: np.ndarray
+        self,
+        generation: int,
+        frame: EventFrame,
+        masks: FilterMasks,
+        visible: np.ndarray,
+        numbers: Numbers,
     ) -> None:
-        """On the counting thread: every facet's value counts under the current filters."""
+        """On the counting thread: every facet's value counts and every chart's under
+        the current filters."""
         if generation != self._generation:
             return  # the filters changed again meanwhile
         counts = {}
@@ -123,18 +181,28 @@ class Linker(QObject):
             # a facet's own counts ignore its own choice, so siblings stay pickable
             mask = masks.without(facet) if facet in masks.facets else visible
             counts[facet] = frame.facet_counts(facet, mask)
-        self._counted.emit(generation, (int(visible.sum()), len(frame), counts))
+        charts = charts_of(frame, masks, numbers.columns)
+        self._counted.emit(generation, (int(visible.sum()), len(frame), counts, charts))
 
     def _on_counted(self, generation: int, result: object) -> None:
         if generation != self._generation:
             return
-        visible, total, counts = cast(tuple[int, int, dict[str, list[tuple[str, int]]]], result)
+        visible, total, counts, charts = cast(
+            tuple[int, int, dict[str, list[tuple[str, int]]], Charts], result
+        )
         if self.counts_view is not None:
             self.counts_view.show_counts(visible, total, counts)
+            loading = self.number_loader is not None and self.number_loader.busy
+            self.counts_view.show_charts(charts, loading or self._numbers_wanted)
         self.counts_shown.emit()
+        if self._numbers_wanted and self.number_loader is not None:
+            self._numbers_wanted = False
+            self.number_loader.request()
 
     def shutdown(self) -> None:
         self._counter.shutdown(wait=True, cancel_futures=True)
+        if self.number_loader is not None:
+            self.number_loader.shutdown()
 
 
 def search_function(project_getter: Callable[[], object]) -> SearchFn:

@@ -86,7 +86,10 @@ class Workbench(QObject):
         self.actions = ActionRegistry(self)
         self.messages = Messages(self)
         self.linker = Linker(
-            self.filters, search=search_function(lambda: self.project), parent=self
+            self.filters,
+            search=search_function(lambda: self.project),
+            parent=self,
+            project=lambda: self.project,
         )
         self._shown_version: str | None = None  # the data version the panes show
         self._pending_project = project
@@ -115,8 +118,7 @@ class Workbench(QObject):
 
     # ------------------------------------------------------------------ selection
     def select_visible(self) -> None:
-        frame = self.linker.frame
-        self.selection.set(frame.ids[self.linker.visible].tolist(), source=self)
+        self.selection.set(self.linker.visible_ids(), source=self)
 
     def clear_selection(self) -> None:
         self.selection.clear(source=self)
@@ -175,9 +177,12 @@ class Workbench(QObject):
             if wanted or selection.ids:
                 selection.set(wanted, active=wanted[0] if wanted else None, source=self)
         else:
-            kept = [i for i in selection.ids if frame.row_of(i) is not None]
-            active = selection.active if selection.active in kept else None
-            if len(kept) != len(selection.ids):
+            rows = frame.rows_of(selection.ids)
+            if len(rows) != len(selection.ids):  # some are gone (one lookup, not one per id)
+                kept = frame.ids[rows].tolist()
+                active = selection.active
+                if active is not None and frame.row_of(active) is None:
+                    active = None
                 selection.set(kept, active=active, source=self)
         self.frame_applied.emit()
 

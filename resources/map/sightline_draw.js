@@ -1,6 +1,6 @@
 /* Sightline map page, the analyst's drawing: annotations, area selection, right-click.
  *
- * A plugin of sightline_map.js (Sightline.plugins / Sightline.handlers). Its toolbar
+ * A tool of sightline_map.js (Sightline.addTool / Sightline.handle). Its toolbar
  * (top right, hidden with the other controls in pictures and presentations) has:
  *   point, line, polygon, text note, range rings: drawn shapes are reported to Python,
  *     which asks for the label (rings: the radii) and saves them;
@@ -13,8 +13,8 @@
  *   Python -> JS  annotations {items}: draw these (the shown ones)
  *                 area {points|null}: outline the area (selection or filter), or none
  *                 edit_annotation {id|null}: show draggable handles on one annotation
- *                 tool {name|null}: switch a tool on (or off)
- *   JS -> Python  bridge.toolReported(json): {kind: drawn|area|moved|context, ...}
+ *                 draw_tool {name|null}: switch a tool on (or off)
+ *   JS -> Python  bridge.toolReport(json): {tool: 'draw', kind: drawn|area|moved|context}
  *
  * A right-click anywhere on the map is reported as {kind: 'context', lat, lon, x, y,
  * event, annotation}; the browser's own menu never shows. Labels are data: textContent.
@@ -25,7 +25,6 @@
   var S = window.Sightline;
   var Shapes = window.SightlineShapes;
   var map = null;
-  var bridge = null;
   var group = null;  // the annotations drawn
   var layers = {};  // annotation id -> its layer
   var items = {};  // annotation id -> the annotation
@@ -57,7 +56,8 @@
   ];
 
   function report(payload) {
-    if (bridge) { bridge.toolReported(JSON.stringify(payload)); }
+    var bridge = S.bridge();
+    if (bridge) { bridge.toolReport(JSON.stringify(L.extend({tool: 'draw'}, payload))); }
   }
 
   function ll(latlng) { return [latlng.lat, latlng.lng]; }
@@ -295,11 +295,11 @@
     installToolbar();
   }
 
-  S.plugins.push({init: init, ready: function (b) { bridge = b; }});
-  S.handlers.annotations = drawAnnotations;
-  S.handlers.area = showArea;
-  S.handlers.edit_annotation = editAnnotation;
-  S.handlers.tool = function (msg) { return setTool(msg.name); };
+  S.addTool(init);
+  S.handle('annotations', drawAnnotations);
+  S.handle('area', showArea);
+  S.handle('edit_annotation', editAnnotation);
+  S.handle('draw_tool', function (msg) { return setTool(msg.name); });
 
   /* For tests: what is drawn, and where a place is in page pixels. */
   S.annotations = function () {

@@ -28,10 +28,12 @@
 
   var S = {};
   window.Sightline = S;
-  /* Plugins (scripts loaded after this one) add message handlers by kind and
-     functions run at init (map) and once the bridge is connected (bridge). */
-  S.handlers = {};
+  // the layer scripts loaded after this one (sightline_basemaps/heat/colour.js) hook in:
+  // each plugin runs once with the map; each listener sees every message after it ran;
+  // each painter(marker, 'cell' | 'point', index, events message) styles a marker as made
   S.plugins = [];
+  S.listeners = [];
+  S.painters = [];
   var map = null;
   var bridge = null;
   var eventsRenderer = null;
@@ -51,6 +53,19 @@
   var spidered = null;  // the key of the stack fanned out, if any
   var markerScale = 1;  // presentation mode draws bigger markers
   var pickMode = false;  // the next click reports where it landed instead of selecting
+  var trailCount = 0;  // markers of the playback trail drawn (tests read it)
+  var outsideBox = null;  // "N results outside the view · Show" (follow the analyst)
+  var outside = {results: 0, selected: 0};
+  // hooks for the page's tool scripts (sightline_fonts/measure/pointer.js): message kinds
+  // they handle, their start functions, and the click a tool takes (measure)
+  var handlers = {};
+  var tools = [];
+  S.handle = function (kind, fn) { handlers[kind] = fn; };
+  S.addTool = function (start) { tools.push(start); };
+  S.bridge = function () { return bridge; };
+  S.clickCapture = null;  // function (latlng) -> true when a tool took the click
+  S.redrawLabels = function () { drawLabels(); };
+  var FONT_STACK = '"Segoe UI", "Helvetica Neue", Arial, sans-serif, "Sightline CJK"';
 
   /* Entities Python escaped (&amp; &lt; &gt; &quot; &#x27;) back to the characters. */
   function unescapeEntities(s) {
@@ -71,7 +86,7 @@
     _updatePath: function () {
       L.CircleMarker.prototype._updatePath.call(this);
       var ctx = this._renderer && this._renderer._ctx;
-      if (!ctx || this._empty()) { return; }
+      if (!ctx || this._empty() || this.options.trail) { return; }  // a trail has no count
       var p = this._point;
       ctx.save();
       ctx.font = '600 ' + Math.round(11 * markerScale) +
@@ -118,10 +133,14 @@
   var labelCanvas = null;
   var placedLabels = [];
   var LABEL_FONT = {
-    country: '600 12px', capital: '600 11px', city: '11px', sea: 'italic 12px'
+    country: '600 12px', capital: '600 11px', city: '11px', sea: 'italic 12px',
+    place: '600 11px'
   };
-  var LIGHT_LABELS = {country: '#5b5346', capital: '#1f2933', city: '#39424e', sea: '#4d7a9e'};
-  var DARK_LABELS = {country: '#c9c2b4', capital: '#f0f2f5', city: '#d3d8de', sea: '#8fb3d1'};
+  var LIGHT_LABELS = {country: '#5b5346', capital: '#1f2933', city: '#39424e', sea: '#4d7a9e',
+                      place: '#7c2d12'};
+  var DARK_LABELS = {country: '#c9c2b4', capital: '#f0f2f5', city: '#d3d8de', sea: '#8fb3d1',
+                     place: '#fdba74'};
+  var projectPlaces = [];  // the project's own places (views/map/places.py), placed first
   var LABEL_COLOUR = LIGHT_LABELS;
   var labelHalo = 'rgba(255,255,255,0.85)';
   var basemapLayer = null;
@@ -141,7 +160,6 @@
   }
 
   function installLabels() {
-    if (!window.SIGHTLINE_LABELS) { return; }
     var pane = map.createPane('labels');
     pane.style.zIndex = 420;  // over the basemap, under the events
     pane.style.pointerEvents = 'none';
@@ -191,21 +209,27 @@
     var bounds = map.getBounds().pad(0.05);
     var taken = markerBoxes();
     placedLabels = [];
-    var all = window.SIGHTLINE_LABELS;
+    var all = projectPlaces.concat(window.SIGHTLINE_LABELS || []);
+    var named = {};  // a gazetteer label repeating a project place's name is left out
     for (var i = 0; i < all.length; i++) {
       var label = all[i];
       var kind = label[3];
       if (label[4] > zoom || (kind === 'country' && zoom > 7)) { continue; }
+      if (kind !== 'place' && kind !== 'country' && kind !== 'sea' && named[label[0]]) {
+        continue;
+      }
       if (!bounds.contains([label[1], label[2]])) { continue; }
       var p = map.latLngToContainerPoint([label[1], label[2]]);
-      ctx.font = LABEL_FONT[kind] + ' "Segoe UI", "Helvetica Neue", Arial, sans-serif';
+      ctx.font = LABEL_FONT[kind] + ' ' + FONT_STACK;
       var w = ctx.measureText(label[0]).width;
       var town = kind === 'city' || kind === 'capital';
       // a town's name beside its dot: right, then clear of a marker there, left, above,
-      // below; the first place that touches nothing wins
+      // below; the first place that touches nothing wins (a project place: its markers)
       var spots = town ? [[p.x + 5, p.y], [p.x + 11, p.y], [p.x - 5 - w, p.y],
                           [p.x - w / 2, p.y - 13], [p.x - w / 2, p.y + 13]]
-                       : [[p.x - w / 2, p.y]];
+                : kind === 'place' ? [[p.x + 10, p.y], [p.x - 10 - w, p.y],
+                                      [p.x - w / 2, p.y - 15], [p.x - w / 2, p.y + 15]]
+                : [[p.x - w / 2, p.y]];
       var x = null, y = p.y, box = null;
       for (var k = 0; k < spots.length && x === null; k++) {
         var b = [spots[k][0] - 2, spots[k][1] - 8, spots[k][0] + w + 2, spots[k][1] + 8];
@@ -213,6 +237,7 @@
       }
       if (x === null) { continue; }
       taken.push(box);
+      if (kind === 'place') { named[label[0]] = true; }
       placedLabels.push({text: label[0], kind: kind, box: box});
       if (town) {
         ctx.fillStyle = LABEL_COLOUR[kind];
@@ -275,7 +300,27 @@
   }
 
   /* ------------------------------------------------------------------ drawing */
-  function drawEvents(msg) {
+  /* A playback's trail: the windows just played, drawn first (under the events) and
+     fading with age; not clickable, so a click always reaches a current event. */
+  function drawTrail(bands) {
+    bands.forEach(function (band) {
+      var o = band.opacity;
+      var dot = L.extend({}, STYLE.point, {fillOpacity: o, opacity: o * 0.6,
+                                           radius: STYLE.point.radius * 0.8,
+                                           interactive: false});
+      var bubble = L.extend({}, STYLE.cell, {fillOpacity: o * 0.7, opacity: o,
+                                             interactive: false, trail: true});
+      band.cells.forEach(function (c) {
+        eventsLayer.addLayer(cellMarker(c, bubble, eventsRenderer));
+      });
+      band.points.forEach(function (p) {
+        eventsLayer.addLayer(pointMarker([null, p[0], p[1], ''], dot, eventsRenderer));
+      });
+    });
+    trailCount = bands.reduce(function (n, b) { return n + b.points.length + b.cells.length; }, 0);
+  }
+
+  function drawEvents(msg, trail) {
     var t0 = performance.now();
     unspiderfy();
     eventsLayer.clearLayers();
@@ -283,12 +328,16 @@
     byId = {};
     stacks = {};
     var i;
+    drawTrail(trail || []);
     for (i = 0; i < msg.cells.length; i++) {
-      eventsLayer.addLayer(cellMarker(msg.cells[i], STYLE.cell, eventsRenderer));
+      var cm = cellMarker(msg.cells[i], STYLE.cell, eventsRenderer);
+      S.painters.forEach(function (paint) { paint(cm, 'cell', i, msg); });
+      eventsLayer.addLayer(cm);
     }
     var spots = {};
     for (i = 0; i < msg.points.length; i++) {
       var m = pointMarker(msg.points[i], STYLE.point, eventsRenderer);
+      S.painters.forEach(function (paint) { paint(m, 'point', i, msg); });
       byId[msg.points[i][0]] = m;
       eventsLayer.addLayer(m);
       var key = msg.points[i][1] + ',' + msg.points[i][2];
@@ -350,9 +399,11 @@
     var msg = JSON.parse(json);
     var ms = null;
     if (msg.kind === 'features') {
-      ms = drawEvents(msg.events) + drawSelection(msg.selected);
+      ms = drawEvents(msg.events, msg.trail) + drawSelection(msg.selected);
+      setOutside(msg.outside);
     } else if (msg.kind === 'selection') {
       ms = drawSelection(msg.selected);
+      setOutside(msg.outside);
     } else if (msg.kind === 'fit') {
       whenIdle(function () {
         map.fitBounds(msg.bounds, {maxZoom: msg.maxZoom, padding: [40, 40]});
@@ -367,11 +418,15 @@
       setPickMode(!!msg.on);
     } else if (msg.kind === 'chrome') {
       setChrome(!!msg.on);
+    } else if (msg.kind === 'places') {
+      projectPlaces = msg.labels || [];
+      drawLabels();
     } else if (msg.kind === 'theme') {
       setTheme(!!msg.dark);
-    } else if (S.handlers[msg.kind]) {  // a kind a plugin (sightline_draw.js) draws
-      ms = S.handlers[msg.kind](msg);
+    } else if (handlers[msg.kind]) {
+      handlers[msg.kind](msg);
     }
+    S.listeners.forEach(function (listen) { listen(msg); });
     if (ms !== null) {
       bridge.drawn(JSON.stringify({kind: msg.kind, ms: ms, seq: msg.seq}));
     }
@@ -385,6 +440,7 @@
     Array.prototype.forEach.call(controls, function (el) {
       el.style.display = hidden ? 'none' : '';
     });
+    setOutside(outside);  // a projector shows the story, not the notice
   }
 
   /* The map's own controls and its "no location" note; off for a picture of the map. */
@@ -397,6 +453,7 @@
       el.style.display = on ? '' : 'none';
     });
     setNote(noteBox.textContent);
+    setOutside(outside);
   }
 
   function reportViewport() {
@@ -429,6 +486,7 @@
   }
 
   function onMapClick(e) {
+    if (S.clickCapture && !suppressClick && S.clickCapture(e.latlng)) { return; }
     unspiderfy();
     if (pickMode && bridge && !suppressClick) { reportPick(e.latlng); }
   }
@@ -436,6 +494,7 @@
   function onLayerClick(e) {
     L.DomEvent.stop(e);
     if (suppressClick) { return; }
+    if (S.clickCapture && S.clickCapture(e.latlng)) { return; }
     if (pickMode) { reportPick(e.latlng); return; }
     var o = e.layer.options;
     if (o.stack !== undefined && spidered !== o.stack) {
@@ -559,6 +618,37 @@
       }
     });
     new Note().addTo(map);
+    installOutside();
+  }
+
+  /* What the analyst is after but cannot see: selected events, or a filter's results,
+     outside the view. The notice offers to go there (text only, never markup). */
+  function installOutside() {
+    outsideBox = L.DomUtil.create('div', 'sl-outside', map.getContainer());
+    outsideBox.style.display = 'none';
+    var text = L.DomUtil.create('span', '', outsideBox);
+    var show = L.DomUtil.create('button', '', outsideBox);
+    show.type = 'button';
+    L.DomEvent.disableClickPropagation(outsideBox);
+    L.DomEvent.on(show, 'click', function (e) {
+      L.DomEvent.stop(e);
+      if (outside.selected) { bridge.showSelectionRequested(); } else { bridge.fitAllRequested(); }
+    });
+    outsideBox.sl = {text: text, show: show};
+  }
+
+  function setOutside(counts) {
+    outside = counts || {results: 0, selected: 0};
+    if (!outsideBox) { return; }
+    var n = outside.selected || outside.results;
+    if (!n || !chromeOn || markerScale !== 1) { outsideBox.style.display = 'none'; return; }
+    outsideBox.sl.text.textContent = outside.selected
+      ? outside.selected.toLocaleString('en') + ' selected event' +
+        (outside.selected === 1 ? ' is' : 's are') + ' outside the view'
+      : outside.results.toLocaleString('en') + ' result' +
+        (outside.results === 1 ? ' is' : 's are') + ' outside the view';
+    outsideBox.sl.show.textContent = outside.selected ? 'Show them' : 'Show all';
+    outsideBox.style.display = '';
   }
 
   /* ------------------------------------------------------------------ start */
@@ -595,13 +685,13 @@
     installLabels();
     installControls();
     installBoxSelect();
-    S.plugins.forEach(function (p) { if (p.init) { p.init(map); } });
+    tools.forEach(function (start) { start(map); });
+    S.plugins.forEach(function (plugin) { plugin(map); });
     map.on('moveend', scheduleViewport);
     map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       bridge.message.connect(onMessage);
-      S.plugins.forEach(function (p) { if (p.ready) { p.ready(bridge); } });
       bridge.pageReady();
       reportViewport();
     });
@@ -616,14 +706,16 @@
     return {x: p.x + r.left, y: p.y + r.top};
   };
   S.counts = function () {
-    return {events: eventsLayer.getLayers().length, selected: selectedLayer.getLayers().length,
+    return {events: eventsLayer.getLayers().length - trailCount, trail: trailCount, selected: selectedLayer.getLayers().length,
             selectedIds: selectedLayer.getLayers().map(function (l) {
               return l.options.eventId;
             }).filter(function (v) { return v !== undefined; }),
             note: noteBox.textContent, tooltip: tip.isOpen() ? tip.getElement().textContent : null,
             stacks: Object.keys(stacks).map(function (k) { return stacks[k].length; }),
             labels: placedLabels, dark: dark,
-            spidered: spidered};
+            spidered: spidered,
+            outside: outsideBox && outsideBox.style.display !== 'none' ?
+              outsideBox.sl.text.textContent : null};
   };
   /* The event whose marker is under a container point (the topmost), or null. */
   S.eventAt = function (point) {

@@ -7,7 +7,9 @@ window's panes) and shares the main window's selection and filters, so the step'
 events are highlighted as the selection everywhere. Keys are what presentation
 clickers send: Right/PageDown/Space/Down forward, Left/PageUp/Backspace/Up back,
 Home/End to the first/last step, Esc leaves (and the main window gets back the view
-it had before).
+it had before). A "play this period" step (:class:`PlaySpec`) plays its time window
+when it is shown, window by window, with the dates in the caption; P pauses and
+resumes it, and moving to another step stops it.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.features.briefing.snapshots import MainStage, apply_view, capture_view
 from desktop_app.state.models import ViewState
-from desktop_app.state.snapshot import ViewSnapshot
+from desktop_app.state.snapshot import PlaySpec, ViewSnapshot
 from desktop_app.views import plain_text
 from desktop_app.views.map import MapView
 from desktop_app.views.timeline import TimelineView
+from desktop_app.workbench.playback import Playback
 
 MARKER_SCALE = 1.7
 FONT_SCALE = 1.45
@@ -51,6 +54,7 @@ STYLE = """
 #caption-title { font-weight: 600; }
 #caption-note { color: #b8c4d2; }
 #caption-meta { color: #8796a8; }
+#caption-period { color: #ffd479; }
 #classification { background: #8b1a1a; color: white; font-weight: 700; letter-spacing: 1px; }
 #timeline-frame { background: white; border-top: 1px solid #2b3a4a; }
 """
@@ -89,6 +93,7 @@ class PresentationWindow(QWidget):
         self._index = max(0, min(start, len(steps) - 1))
         self._before = capture_view(window)
         self._closing = False
+        self.playback: Playback | None = None  # made when a step first plays
 
         # the stage: shared selection and filters, a view of its own
         self.selection = window.selection
@@ -101,6 +106,7 @@ class PresentationWindow(QWidget):
             self.view_state.set_timeline(*first.timeline)
         self.view_state.set_annotations(first.annotations)
         self.map = MapView(self.selection, self.view_state)
+        self.map.layers.copy_from(window.map.layers)  # the window's basemap, heat, colours
         self.map.tools.follow(window.map.tools)  # the project's annotations
         self.map.set_presenting(MARKER_SCALE)
         timeline_frame = QFrame(self)
@@ -162,6 +168,11 @@ class PresentationWindow(QWidget):
         self.counter_label.setObjectName("caption-meta")
         self.counter_label.setFont(_sized(self.font(), base * 1.2))
         self.counter_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.period_label = plain_text.label(parent=box)  # the window a playing step shows
+        self.period_label.setObjectName("caption-period")
+        self.period_label.setFont(_sized(self.font(), base * 1.35, bold=True))
+        self.period_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.period_label.hide()
         self.story_label = plain_text.label(self.story_title.upper(), box)
         self.story_label.setObjectName("caption-meta")
         self.story_label.setFont(_sized(self.font(), base * 0.95, bold=True))
@@ -173,7 +184,11 @@ class PresentationWindow(QWidget):
         row = QHBoxLayout(box)
         row.setContentsMargins(36, 18, 36, 20)
         row.addLayout(text, 1)
-        row.addWidget(self.counter_label, 0, Qt.AlignmentFlag.AlignTop)
+        side = QVBoxLayout()
+        side.addWidget(self.counter_label, 0, Qt.AlignmentFlag.AlignTop)
+        side.addWidget(self.period_label, 0, Qt.AlignmentFlag.AlignTop)
+        side.addStretch(1)
+        row.addLayout(side)
         return box
 
     def _classification(self, text: str) -> QLabel:
@@ -222,13 +237,49 @@ class PresentationWindow(QWidget):
         self.go(self._index - 1)
 
     def _show_step(self, animate: bool) -> None:
+        self._stop_playing()
         step = self.current
         self.title_label.setText(step.title or f"View {self._index + 1}")
         self.note_label.setText(step.note)
         self.note_label.setVisible(bool(step.note))
         self.counter_label.setText(f"{self._index + 1} / {len(self.steps)}")
         apply_view(self, step, animate=animate)
+        if step.play is not None:
+            self._play(step, step.play)
         self.step_changed.emit(self._index)
+
+    # ------------------------------------------------------------------ playing a step
+    def _play(self, step: ViewSnapshot, spec: PlaySpec) -> None:
+        """Play the step's time window (every event's time when it has none)."""
+        if self.playback is None:
+            self.playback = Playback(self.main_window.workbench)
+            self.playback.moved.connect(self._played)
+        playback = self.playback
+        lo, hi = playback.events_span()
+        f = step.filters
+        span = (f.t0 if f.t0 is not None else lo, f.t1 if f.t1 is not None else hi)
+        playback.configure(spec.width_period, spec.step_period, span)
+        playback.set_speed(spec.speed)
+        playback.trail = spec.trail
+        playback.loop = False
+        self.period_label.show()
+        playback.play()
+
+    def toggle_playing(self) -> None:
+        """P: pause or resume a playing step (nothing on a still one)."""
+        if self.playback is not None and self.current.play is not None:
+            self.playback.toggle()
+
+    def _played(self, index: int, count: int, caption: str) -> None:
+        assert self.playback is not None
+        self.period_label.setText(f"\u25b6 {caption}   {index + 1}/{count}" if index >= 0 else "")
+        self.map.set_trail(self.playback.trail_masks())
+
+    def _stop_playing(self) -> None:
+        if self.playback is not None:
+            self.playback.stop()  # gives back the step's own window
+            self.map.set_trail([])
+        self.period_label.hide()
 
     # ------------------------------------------------------------------ data
     def _sync_visible(self) -> None:
@@ -251,6 +302,7 @@ class PresentationWindow(QWidget):
             ({Qt.Key.Key_Home}, lambda: self.go(0)),
             ({Qt.Key.Key_End}, lambda: self.go(len(self.steps) - 1)),
             ({Qt.Key.Key_Escape}, self.close),
+            ({Qt.Key.Key_P}, self.toggle_playing),
         ]
         self._shortcuts: list[QShortcut] = []
         for keys, slot in actions:
@@ -263,6 +315,9 @@ class PresentationWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:
             self._closing = True
+            self._stop_playing()
+            if self.playback is not None:
+                self.playback.deleteLater()
             self.main_window.linker.refiltered.disconnect(self._sync_visible)
             self.main_window.frame_loaded.disconnect(self._frame_reloaded)
             apply_view(self.main_window, self._before, animate=False)

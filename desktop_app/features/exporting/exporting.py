@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QSize, Signal
@@ -30,12 +31,14 @@ from desktop_app.export.html_page import HtmlStep, write_html
 from desktop_app.export.records import export_events, visible_ids
 from desktop_app.features.exporting.png_capture import DEFAULT_RATIO, PngCapture
 from desktop_app.features.host import Host
+from desktop_app.frame.map_overlays import export_colours
 from desktop_app.frame.visible import visible_mask
 from desktop_app.graph.svg import actors_svg
 from desktop_app.state.snapshot import ViewSnapshot, story_steps
 from desktop_app.store.annotations import list_annotations
 from desktop_app.store.views_repo import ViewsRepository
 from desktop_app.views import plain_text
+from desktop_app.views.map.layers import COLOUR_FACETS
 from desktop_app.workbench import MenuId, Workbench
 from desktop_app.workbench.linking import search_function
 
@@ -182,10 +185,19 @@ class Exports(QObject):
             self._classification(),
             story=False,
             chart_svg=actors_svg(self.wb.linker.frame, self.wb.linker.visible),
+            colour=self._colour(self.wb.linker.visible),
             annotations=[r.to_dict() for r in list_annotations(project)],
         )
         self._done(path, "html", f"this view as HTML ({size / 1e6:.1f} MB)")
         return size
+
+    def _colour(self, mask: np.ndarray) -> dict[str, Any] | None:
+        """The map's colour by a facet for an export of ``mask`` (None: one colour)."""
+        facet = self.host.map.layers.colour_facet
+        if facet is None:
+            return None
+        frame = self.wb.linker.frame
+        return export_colours(frame, facet, COLOUR_FACETS[facet], mask & frame.located)
 
     def story_steps(self, story_id: int) -> tuple[str, list[ViewSnapshot]]:
         project = self.wb.project
@@ -227,7 +239,11 @@ class Exports(QObject):
         wanted = np.zeros(len(frame), bool)
         for snap in snapshots:
             f = snap.filters
-            mask = visible_mask(frame, f.t0, f.t1, f.text, f.facets, search, area=f.area)
+            mask = visible_mask(
+                frame, f.t0, f.t1, f.text, f.facets, search,
+                ranges=f.ranges, numbers=self.wb.linker.numbers.columns, clock=f.clock,
+                area=f.area,
+            )  # fmt: skip
             wanted |= mask
             steps.append(
                 HtmlStep(
@@ -249,6 +265,7 @@ class Exports(QObject):
             self._classification(),
             story=True,
             chart_svg=actors_svg(frame, wanted),
+            colour=self._colour(wanted),
             annotations=[r.to_dict() for r in list_annotations(project)],
         )
         self._done(path, "html", f"the story “{title}” as HTML ({size / 1e6:.1f} MB)")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from desktop_app.features.host import Host
 from desktop_app.features.importing.wizard import FILE_FILTER, ImportWizard
 from desktop_app.ingest.pipeline import ImportResult, import_file
+from desktop_app.store.queries import batch_event_ids
 from desktop_app.views import plain_text
 from desktop_app.workbench import MenuId, Workbench
 from desktop_app.workbench.tasks import message_of
@@ -71,8 +72,22 @@ class Importing(QObject):
             15000,
         )
         self.import_finished.emit(result)
-        if self.wb.project is not None:
-            self.wb.load_project(self.wb.project)
+        self._reload_and_fit(result)
+
+    def _reload_and_fit(self, result: ImportResult) -> None:
+        """Load the events again, then show the import's new ones on the map."""
+        project = self.wb.project
+        if project is None:
+            return
+        new_ids = batch_event_ids(project, result.batch) if result.batch is not None else None
+
+        def fit() -> None:
+            self.wb.frame_loaded.disconnect(fit)
+            if new_ids is not None and len(new_ids):
+                self.host.map.fit_events(new_ids)
+
+        self.wb.frame_loaded.connect(fit)
+        self.wb.load_project(project)
 
     # ------------------------------------------------------------------ dropped files
     def import_paths(self, paths: list[str]) -> None:
@@ -111,8 +126,7 @@ class Importing(QObject):
         lines += result.warnings[:3]
         self.wb.messages.say(" ".join(lines[:2]), 15000)
         self.import_finished.emit(result)
-        if self.wb.project is not None:
-            self.wb.load_project(self.wb.project)
+        self._reload_and_fit(result)
         window = self.host.window_widget()
         if window.isVisible():
             box = plain_text.message_box(

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from desktop_app.features.host import Host
 from desktop_app.features.playback.animation import AnimationRender
-from desktop_app.features.playback.controller import Playback
 from desktop_app.features.playback.panel import PlaybackPanel
 from desktop_app.views import plain_text
 from desktop_app.workbench import MenuId, Workbench
+from desktop_app.workbench.playback import Playback
 
 
 class PlaybackFeature:
@@ -23,6 +23,11 @@ class PlaybackFeature:
         self.wb, self.host, self.playback = workbench, host, playback
         self.panel = PlaybackPanel(playback)
         self.render: AnimationRender | None = None
+        playback.moved.connect(self._draw_trail)
+
+    def _draw_trail(self, _index: int, _count: int, _caption: str) -> None:
+        """The map draws the last windows' events fading behind the current ones."""
+        self.host.map.set_trail(self.playback.trail_masks())
 
     def export_dialog(self) -> None:
         window = self.host.window_widget()

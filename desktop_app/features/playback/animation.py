@@ -1,6 +1,7 @@
 """Rendering a playback to a video: for each window, the map and the timeline as they
 show it, under a caption with the window's dates (at their precision) and the
-classification line, one frame each.
+classification line, one frame each. A story renders as a list of :class:`Shot` (a
+still view held a few seconds, or each window of a step that plays its period).
 
 The renderer runs on the event loop (the map is a web page: it draws when Qt gets
 back to it): each step moves the playback, waits until the map page has drawn and is
@@ -12,6 +13,9 @@ back the time window it had.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +24,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from desktop_app.export.video import VideoWriter
 from desktop_app.features.host import Host
-from desktop_app.features.playback.controller import Playback
+from desktop_app.workbench.playback import Playback
 
 POLL_MS = 40
 STEP_TIMEOUT_S = 8.0  # a window whose map never settles is taken as it is
@@ -49,6 +53,14 @@ def _fill(painter: QPainter, image: QImage, area: QRect) -> None:
     x = (scaled.width() - area.width()) // 2
     y = (scaled.height() - area.height()) // 2
     painter.drawImage(area.topLeft(), scaled, QRect(x, y, area.width(), area.height()))
+
+
+def frame_areas(size: QSize, classification: str) -> tuple[QSize, QSize]:
+    """The sizes the map and the timeline take in a frame of ``size``."""
+    bars = 2 * CLASSIFICATION_H if classification.strip() else 0
+    body = size.height() - bars - CAPTION_H
+    timeline_h = round(body * TIMELINE_SHARE)
+    return QSize(size.width(), body - timeline_h), QSize(size.width(), timeline_h)
 
 
 def compose(
@@ -90,6 +102,27 @@ def compose(
     return frame
 
 
+@dataclass(frozen=True)
+class Shot:
+    """One picture of a video: ``setup`` puts the window in it, ``caption`` (asked once
+    the map has settled) says what it shows, and it lasts ``frames`` frames."""
+
+    setup: Callable[[], None]
+    caption: Callable[[], str]
+    frames: int = 1
+
+
+def playback_shots(playback: Playback, title: str = "") -> list[Shot]:
+    """A shot per window of the playback as it is configured."""
+
+    def caption() -> str:
+        shown = int(playback.wb.linker.visible.sum())
+        text = f"{playback.caption()}    {shown:,} event{'' if shown == 1 else 's'}"
+        return f"{title}   ·   {text}" if title else text
+
+    return [Shot(partial(playback.seek, i), caption) for i in range(len(playback.windows))]
+
+
 class AnimationRender(QObject):
     """Signals:
     progress(int done, int total): frames written so far.
@@ -111,8 +144,10 @@ class AnimationRender(QObject):
         classification: str = "",
         title: str = "",
         parent: QObject | None = None,
+        shots: list[Shot] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._given_shots = shots  # None: one per window of the playback
         self.host, self.playback = host, playback
         self.path = Path(path)
         self.fps = fps
@@ -124,10 +159,20 @@ class AnimationRender(QObject):
         self._deadline = 0.0
         self._still = 0
         self._cancelled = False
+        self.shots: list[Shot] = []
+        self._written = 0
+
+    @property
+    def total_frames(self) -> int:
+        return sum(shot.frames for shot in self.shots)
 
     def start(self) -> None:
-        if not self.playback.windows:
-            self.playback.configure(self.playback.width, self.playback.step_period)
+        if self._given_shots is not None:
+            self.shots = list(self._given_shots)
+        else:
+            if not self.playback.windows:
+                self.playback.configure(self.playback.width, self.playback.step_period)
+            self.shots = playback_shots(self.playback, self.title)
         try:
             self.video = VideoWriter(self.path, self.fps, self.size.width(), self.size.height())
             self.video.__enter__()
@@ -136,6 +181,7 @@ class AnimationRender(QObject):
             self.failed.emit(str(exc))
             return
         self.playback.pause()
+        self.host.map.set_chrome(False)  # a film of the map alone: no buttons, no note
         self._next()
 
     def cancel(self) -> None:
@@ -143,10 +189,10 @@ class AnimationRender(QObject):
 
     def _next(self) -> None:
         self.index += 1
-        if self._cancelled or self.index >= len(self.playback.windows):
+        if self._cancelled or self.index >= len(self.shots):
             self._end()
             return
-        self.playback.seek(self.index)
+        self.shots[self.index].setup()
         self._deadline = time.monotonic() + STEP_TIMEOUT_S
         self._still = 0
         QTimer.singleShot(POLL_MS, self._poll)
@@ -173,10 +219,8 @@ class AnimationRender(QObject):
 
     def _grab(self) -> None:
         assert self.video is not None
-        shown = int(self.playback.wb.linker.visible.sum())
-        text = f"{self.playback.caption()}    {shown:,} event{'' if shown == 1 else 's'}"
-        if self.title:
-            text = f"{self.title}   ·   {text}"
+        shot = self.shots[self.index]
+        text = shot.caption()
         frame = compose(
             self.size,
             self.host.map.grab().toImage(),
@@ -185,16 +229,20 @@ class AnimationRender(QObject):
             self.classification,
         )
         try:
-            self.video.write(image_to_rgb(frame))
+            pixels = image_to_rgb(frame)
+            for _ in range(max(1, shot.frames)):
+                self.video.write(pixels)
         except Exception as exc:  # a full disk, an encoder refusing: say so, keep nothing
             self._end(error=exc)
             return
-        self.progress.emit(self.index + 1, len(self.playback.windows))
+        self._written += max(1, shot.frames)
+        self.progress.emit(self._written, self.total_frames)
         self._next()
 
     def _end(self, error: BaseException | None = None) -> None:
         video, self.video = self.video, None
         self.playback.stop()
+        self.host.map.set_chrome(True)
         if video is None:
             return
         cancelled = self._cancelled and error is None

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.periods import parse_period
-from desktop_app.features.playback.controller import SPEEDS, Playback
 from desktop_app.views import plain_text
+from desktop_app.workbench.playback import SPEEDS, TRAILS, Playback
 
 WIDTHS = [("A day", "1d"), ("A week", "1w"), ("A month", "1M"), ("A year", "1y"),
           ("Cumulative", "")]  # fmt: skip
@@ -54,6 +54,15 @@ class PlaybackPanel(QWidget):
         for value in SPEEDS:
             self.speed_box.addItem(f"{value:g}/s", value)
         self.speed_box.setCurrentIndex(SPEEDS.index(playback.speed))
+        self.trail_box = QComboBox()
+        self.trail_box.setToolTip(
+            "Keep the last windows' events on the map, fading (a sliding window only)"
+        )
+        self.trail_box.setAccessibleName("Playback trail")
+        for value in TRAILS:
+            self.trail_box.addItem(
+                "None" if value == 0 else f"{value} window{'s' if value > 1 else ''}", value
+            )
         self.loop_box = QCheckBox("Loop")
         self.loop_box.setToolTip("Start again from the first window after the last")
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -68,6 +77,9 @@ class PlaybackPanel(QWidget):
         self.speed_box.currentIndexChanged.connect(
             lambda _i: playback.set_speed(float(self.speed_box.currentData()))
         )
+        self.trail_box.currentIndexChanged.connect(
+            lambda _i: playback.set_trail(int(self.trail_box.currentData()))
+        )
         self.loop_box.toggled.connect(lambda on: setattr(playback, "loop", on))
         self.slider.valueChanged.connect(self._slid)
         playback.moved.connect(self._moved)
@@ -80,6 +92,7 @@ class PlaybackPanel(QWidget):
             ("Window", self.width_box),
             ("Step", self.step_box),
             ("Speed", self.speed_box),
+            ("Trail", self.trail_box),
         ):
             controls.addWidget(QLabel(label))
             controls.addWidget(box)

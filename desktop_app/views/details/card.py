@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop_app.domain.coords import CoordinateError, Style, format_point
 from desktop_app.domain.dates import Precision, describe, from_seconds, iso_text, span_end_seconds
 from desktop_app.domain.grades import describe_grade
 from desktop_app.frame.summary import SelectionSummary
@@ -105,8 +106,13 @@ def _section(heading: str, content: str) -> str:
     return f"<p class='heading'>{_e(heading)}</p>{content}" if content else ""
 
 
-def coordinates(lat: float, lon: float) -> str:
-    return f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+def coordinates(lat: float, lon: float, style: Style = "dd") -> str:
+    """A point in the analyst's format (View ▸ Coordinates); MGRS has no reference near
+    the poles, where decimal degrees are written instead."""
+    try:
+        return format_point(lat, lon, style)
+    except CoordinateError:
+        return format_point(lat, lon, "dd") if style != "dd" else f"{lat:g}, {lon:g}"
 
 
 def _chips(values: Iterable[str]) -> str:
@@ -114,8 +120,8 @@ def _chips(values: Iterable[str]) -> str:
 
 
 # ---------------------------------------------------------------- the event card
-def event_card(detail: EventDetail, country_name: CountryName = str) -> str:
-    """The whole card for one event (HTML, every value escaped)."""
+def event_card(detail: EventDetail, country_name: CountryName = str, style: Style = "dd") -> str:
+    """The whole card for one event (HTML, every value escaped); coordinates in ``style``."""
     precision = Precision(detail.precision)
     start = from_seconds(detail.start_s)
     when = [("Date", _e(describe(start, precision)))]
@@ -128,7 +134,7 @@ def event_card(detail: EventDetail, country_name: CountryName = str) -> str:
     subtitle = [v for v in (detail.category, describe(start, precision)) if v]
     parts.append(f"<p class='muted'>{' · '.join(_e(v) for v in subtitle)}</p>")
     parts.append(_section("When", _rows(when)))
-    parts.append(_section("Where", _place(detail, country_name)))
+    parts.append(_section("Where", _place(detail, country_name, style)))
 
     about = [
         ("Category", _e(detail.category or "")),
@@ -163,7 +169,7 @@ def event_card(detail: EventDetail, country_name: CountryName = str) -> str:
     return _page("".join(parts))
 
 
-def _place(detail: EventDetail, country_name: CountryName) -> str:
+def _place(detail: EventDetail, country_name: CountryName, style: Style) -> str:
     place = detail.place
     if place is None:
         return "<p class='muted'>No location</p>"
@@ -174,7 +180,8 @@ def _place(detail: EventDetail, country_name: CountryName) -> str:
         )
     coords = ""
     if place.latitude is not None and place.longitude is not None:
-        coords = f"<span class='mono'>{_e(coordinates(place.latitude, place.longitude))}</span>"
+        text = coordinates(place.latitude, place.longitude, style)
+        coords = f"<span class='mono'>{_e(text)}</span>"
     else:
         coords = "<span class='muted'>no coordinates</span>"
     return _rows(
@@ -225,13 +232,20 @@ def _plain(value: Any) -> str:
 
 # ---------------------------------------------------------------- frame-only card
 def frame_card(
-    title: str, start_s: int, precision: int, place: str, category: str, lat: float, lon: float
+    title: str,
+    start_s: int,
+    precision: int,
+    place: str,
+    category: str,
+    lat: float,
+    lon: float,
+    style: Style = "dd",
 ) -> str:
     """A short card from the frame alone (no project open, or the event is gone)."""
     start = from_seconds(start_s)
     where = (
         f"<b>{_e(place or 'Unnamed place')}</b><br><span class='mono'>"
-        f"{_e(coordinates(lat, lon))}</span>"
+        f"{_e(coordinates(lat, lon, style))}</span>"
         if not np.isnan(lat)
         else "<span class='muted'>No location</span>"
     )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.coords import STYLES, Style
 from desktop_app.domain.dates import Precision, from_seconds, iso_text
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.summary import summarise
@@ -73,6 +74,7 @@ class DetailsView(QWidget):
         self._listed_ids: frozenset[int] | None = None  # ids the list was built for
         self._filling = False
         self.shown_event: int | None = None  # the event the card shows
+        self.coordinate_style: Style = "dd"  # View ▸ Coordinates (set_coordinate_style)
 
         self.summary = SafeTextBrowser(self)
         self.summary.setObjectName("selectionSummary")
@@ -131,6 +133,16 @@ class DetailsView(QWidget):
             self._listed_ids = None  # the "hidden by the filters" count changed
             self._refresh()
 
+    def set_coordinate_style(self, style: Style) -> None:
+        """Write coordinates as decimal degrees, DMS or MGRS (and show the card again)."""
+        if style not in STYLES:
+            raise ValueError(f"unknown coordinate style {style!r}")
+        if style == self.coordinate_style:
+            return
+        self.coordinate_style = style
+        if self.shown_event is not None:
+            self._show_event(self.shown_event)
+
     def refresh(self) -> None:
         """Re-read the active event (after it was edited in the store)."""
         self._listed_ids = None
@@ -167,7 +179,7 @@ class DetailsView(QWidget):
 
     def _fill_summary(self, ids: frozenset[int]) -> None:
         self._listed_ids = ids
-        rows = self._frame.rows_of(np.fromiter(ids, np.int64, len(ids)))  # sorted = by start
+        rows = self._frame.rows_of(ids)  # sorted = by start (the set: its rows are kept)
         hidden = int((~self._visible[rows]).sum()) if len(self._visible) == len(self._frame) else 0
         self.summary.setHtml(card.summary_card(summarise(self._frame, rows), hidden))
         _to_top(self.summary)
@@ -229,7 +241,7 @@ class DetailsView(QWidget):
         project = self._project_provider()
         detail = event_detail(project, event_id) if project is not None else None
         if detail is not None:
-            self.card.setHtml(card.event_card(detail, country_name))
+            self.card.setHtml(card.event_card(detail, country_name, self.coordinate_style))
             _to_top(self.card)
             return
         row = self._frame.row_of(event_id)
@@ -249,6 +261,7 @@ class DetailsView(QWidget):
                 category,
                 float(f.lat[row]),
                 float(f.lon[row]),
+                self.coordinate_style,
             )
         )
         _to_top(self.card)

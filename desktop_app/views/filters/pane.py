@@ -1,7 +1,10 @@
-"""Search box, facet lists with counts, the time window and "212 of 1,000,000 events".
+"""Search box, facet lists with counts, the time window and "212 of 1,000,000 events",
+the weekday x hour grid (``clock.py``) and a histogram with a range per numeric column
+an import kept (``histogram.py``).
 
 The pane writes only to the FilterModel. Counts are computed elsewhere (the composition
-root knows the search index) and handed in with :meth:`FiltersView.show_counts`.
+root knows the search index) and handed in with :meth:`FiltersView.show_counts` and
+:meth:`FiltersView.show_charts`.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.dates import Precision, from_seconds, iso_text, parse_date, to_seconds
 from desktop_app.domain.grades import CREDIBILITY, RELIABILITY
+from desktop_app.frame.visible import Charts
 from desktop_app.ingest.countries import country_name
 from desktop_app.state.models import FilterModel, Filters
 from desktop_app.views import plain_text
+from desktop_app.views.filters.clock import ClockFilter
+from desktop_app.views.filters.histogram import NumberFilter
 
 FACET_LABELS = {
     "category": "Category",
@@ -42,6 +48,7 @@ FACET_LABELS = {
     "precision": "Date precision",
 }
 SHOWN_VALUES = 40  # per facet; the search box finds the rest
+OPEN_NUMBERS = 3  # numeric columns shown open (the most often filled); the rest folded
 
 
 def value_label(facet: str, value: str) -> str:
@@ -186,6 +193,11 @@ class FiltersView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.count_label.setFont(font)
+        # the filters no box shows, in words (the ranges and the grid)
+        self.summary_label = plain_text.label()
+        self.summary_label.setObjectName("filterSummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.hide()
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search titles and descriptions…")
@@ -234,6 +246,17 @@ class FiltersView(QWidget):
         facet_box = QWidget()
         facet_layout = QVBoxLayout(facet_box)
         facet_layout.setContentsMargins(0, 0, 0, 0)
+        self.clock = ClockFilter()
+        self.clock.cells_picked.connect(lambda cells: self.filters.set_clock(cells, source=self))
+        facet_layout.addWidget(self.clock)
+        self.numbers_note = plain_text.label()
+        self.numbers_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.numbers_note.hide()
+        facet_layout.addWidget(self.numbers_note)
+        self.number_filters: dict[str, NumberFilter] = {}
+        self._numbers_layout = QVBoxLayout()
+        self._numbers_layout.setContentsMargins(0, 0, 0, 0)
+        facet_layout.addLayout(self._numbers_layout)
         for facet, label in FACET_LABELS.items():
             title = QLabel(label)
             title.setStyleSheet("font-weight: 600; margin-top: 6px")
@@ -258,6 +281,7 @@ class FiltersView(QWidget):
         top.addWidget(clear)
         layout = QVBoxLayout(self)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.summary_label)
         layout.addWidget(self.search)
         layout.addLayout(window)
         layout.addWidget(self.window_error)
@@ -280,7 +304,33 @@ class FiltersView(QWidget):
                 facet_counts.get(facet, []), current.facets.get(facet, frozenset())
             )
 
+    def show_charts(self, charts: Charts, loading: bool) -> None:
+        """The grid's counts and a histogram per numeric column (sections made or
+        dropped as the project's numeric columns change)."""
+        self.clock.show_counts(charts.clock, charts.untimed)
+        names = [chart.name for chart in charts.numbers]
+        if names != list(self.number_filters):
+            for section in self.number_filters.values():
+                self._numbers_layout.removeWidget(section)
+                section.deleteLater()
+            self.number_filters = {}
+            for at, name in enumerate(names):
+                section = NumberFilter(name, open_=at < OPEN_NUMBERS)
+                section.range_picked.connect(self._apply_range)
+                self._numbers_layout.addWidget(section)
+                self.number_filters[name] = section
+        current = self.filters.filters
+        for chart in charts.numbers:
+            section = self.number_filters[chart.name]
+            section.show_range(*current.ranges.get(chart.name, (None, None)))
+            section.show_chart(chart)
+        self.numbers_note.setText("Reading the numeric columns…" if loading else "")
+        self.numbers_note.setVisible(loading)
+
     # ------------------------------------------------------------------ to the model
+    def _apply_range(self, name: str, low: float | None, high: float | None) -> None:
+        self.filters.set_range(name, low, high, source=self)
+
     def _apply_search(self) -> None:
         self.filters.set_text(self.search.text().strip(), source=self)
 
@@ -303,6 +353,12 @@ class FiltersView(QWidget):
         change this pane made from what is typed in them."""
         current: Filters = self.filters.filters
         self.area_chip.setVisible(bool(current.area))
+        self.clock.grid.set_chosen(current.clock)
+        for name, section in self.number_filters.items():
+            section.show_range(*current.ranges.get(name, (None, None)))
+        parts = current.number_parts()
+        self.summary_label.setText("Also showing only: " + " · ".join(parts) if parts else "")
+        self.summary_label.setVisible(bool(parts))
         if source is self and current != Filters():
             return
         if self.search.text().strip() != current.text:

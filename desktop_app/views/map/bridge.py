@@ -26,10 +26,11 @@ class BridgeEvents(QObject):
         event_clicked(object event_id): an event marker was clicked.
         box_selected(dict): a box was drawn (south, west, north, east).
         fit_all_requested(): the page's "fit all" button was pressed.
+        show_selection_requested(): the page's "show them" (selected events out of view).
         draw_reported(dict): the page finished drawing a message (kind, ms, seq).
         location_picked(float lat, float lon): in pick mode, the map was clicked there.
-        tool_reported(dict): the drawing tools or a right-click reported something
-            (``kind``: drawn, area, moved, context; checked by views.map.tools).
+        tool_reported(dict): a page tool's report (``tool`` names it: "pointer" with
+            lat/lon, "measure" with on).
     """
 
     page_ready = Signal()
@@ -37,6 +38,7 @@ class BridgeEvents(QObject):
     event_clicked = Signal(object)
     box_selected = Signal(dict)
     fit_all_requested = Signal()
+    show_selection_requested = Signal()
     draw_reported = Signal(dict)
     location_picked = Signal(float, float)
     tool_reported = Signal(dict)
@@ -93,6 +95,11 @@ class MapBridge(QObject):
         self.events.fit_all_requested.emit()
         return True
 
+    @Slot(result=bool)
+    def showSelectionRequested(self) -> bool:
+        self.events.show_selection_requested.emit()
+        return True
+
     @Slot(str, result=bool)
     def drawn(self, payload: str) -> bool:
         self.events.draw_reported.emit(_parse(payload))
@@ -113,8 +120,8 @@ class MapBridge(QObject):
         return True
 
     @Slot(str, result=bool)
-    def toolReported(self, payload: str) -> bool:
+    def toolReport(self, payload: str) -> bool:
         data = _parse(payload)
-        if isinstance(data.get("kind"), str):
+        if isinstance(data.get("tool"), str):
             self.events.tool_reported.emit(data)
         return True

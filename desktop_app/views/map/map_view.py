@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -26,7 +26,9 @@ from desktop_app.state.models import MapView as MapPosition
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
+from desktop_app.views.map.layers import ONLINE, Basemap, MapLayers
 from desktop_app.views.map.page import page_path
+from desktop_app.views.map.places import place_labels
 from desktop_app.views.map.tools import MapTools
 
 TITLE_CHARS = 160  # tooltips show this much of a title
@@ -58,12 +60,15 @@ class MapView(QWidget):
             analyst clicked.
         context_menu_requested(QPoint global_pos): a right-click on the map (the web
             engine's own menu is never shown).
+        tool_reported(dict): a report of the page's tools (the pointer, the measure):
+            ``features.map_tools`` reads it; :meth:`send_tool` answers.
     """
 
     ready = Signal()
     drawn = Signal(float)
     location_picked = Signal(float, float)
     context_menu_requested = Signal(QPoint)
+    tool_reported = Signal(dict)
 
     @property
     def web_view(self) -> QWebEngineView:
@@ -83,6 +88,7 @@ class MapView(QWidget):
         self._frame = EventFrame.empty()
         self._index = MapIndex(self._frame.lat, self._frame.lon)
         self._visible = np.zeros(0, bool)
+        self._trail: list[tuple[float, np.ndarray]] = []  # (opacity, events) fading
         self._viewport: Viewport | None = None
         self._is_ready = False
         self._queued: list[tuple[str, dict[str, Any]]] = []
@@ -95,16 +101,18 @@ class MapView(QWidget):
 
         self._web = QWebEngineView(self)
         self._profile = QWebEngineProfile()  # off the record, this pane's alone
-        self._interceptor = LocalOnlyInterceptor(online_basemap_url is not None, self._profile)
+        self._interceptor = LocalOnlyInterceptor(None, self._profile)
         self._profile.setUrlRequestInterceptor(self._interceptor)
         self._page = QWebEnginePage(self._profile, self._web)
         # the page's children die after the page itself: the profile must outlive it
         self._profile.setParent(self._page)
-        settings = self._page.settings()
-        settings.setAttribute(
-            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-            online_basemap_url is not None,
-        )
+        # basemap (tile files, an online URL), heatmap and colour by: views/map/layers.py
+        self.layers = MapLayers(
+            self._profile, self._interceptor, self._page, self._send, self.redraw,
+            self._profile,
+        )  # fmt: skip
+        if online_basemap_url is not None:
+            self.layers.set_basemap(Basemap(ONLINE, online_basemap_url))
         self._web.setPage(self._page)
         # never Chromium's own menu (Back, Reload, View source…): the window offers its
         # own actions where the analyst right-clicks (context_menu_requested)
@@ -130,12 +138,15 @@ class MapView(QWidget):
         self._bridge.events.event_clicked.connect(self._on_event_clicked)
         self._bridge.events.box_selected.connect(self._on_box_selected)
         self._bridge.events.fit_all_requested.connect(self.fit_all)
+        self._bridge.events.show_selection_requested.connect(self.zoom_to_selection)
         self._bridge.events.draw_reported.connect(self._on_draw_reported)
         self._bridge.events.location_picked.connect(self.location_picked)
+        self._bridge.events.tool_reported.connect(self._on_tool_reported)
+        self.tool_states: dict[str, Any] = {}  # each page tool's last state (copy_tools_from)
         selection.changed.connect(self._on_selection_changed)
         view_state.map_changed.connect(self._on_map_changed)
 
-        self._web.load(QUrl.fromLocalFile(str(page_path(online_basemap_url))))
+        self._web.load(QUrl.fromLocalFile(str(page_path())))
 
     # ------------------------------------------------------------------ public
     @property
@@ -154,8 +165,10 @@ class MapView(QWidget):
     def set_frame(self, frame: EventFrame) -> None:
         first = len(self._frame) == 0
         self._frame = frame
-        self._index = MapIndex(frame.lat, frame.lon)
+        self._index = self._index.updated(frame.lat, frame.lon)  # patched, not rebuilt
         self._visible = np.ones(len(frame), bool)
+        self._trail = []
+        self._send("places", {"labels": place_labels(frame)})
         if first and self._view_state.map is None and len(frame):
             self._fit_when_ready = True
         self._push_features()
@@ -169,6 +182,26 @@ class MapView(QWidget):
             return
         self._visible = mask.copy()
         self._push_features()
+
+    def set_trail(self, bands: list[tuple[float, np.ndarray]]) -> None:
+        """Events drawn fading under the visible ones, as (opacity, events mask) pairs:
+        a playback's trail of the windows just played. ``[]`` removes it."""
+        trail = [
+            (float(opacity), np.asarray(mask, bool))
+            for opacity, mask in bands
+            if np.shape(mask) == (len(self._frame),) and np.any(mask)
+        ]
+        if not trail and not self._trail:
+            return
+        self._trail = trail
+        self._push_features()
+
+    def fit_events(self, ids: Any) -> None:
+        """Show the located events among ``ids`` (an import's new events)."""
+        rows = self._frame.rows_of(ids)
+        mask = np.zeros(len(self._frame), bool)
+        mask[rows[rows >= 0]] = True
+        self._fit(self._index.bounds(mask))
 
     def fit_all(self) -> None:
         """Show every visible located event."""
@@ -224,6 +257,16 @@ class MapView(QWidget):
         self.tools.context = None
         self.context_menu_requested.emit(self._web.mapToGlobal(pos))
 
+    def send_tool(self, kind: str, payload: dict[str, Any]) -> None:
+        """A message for the page's tools (``measure``, ``pointer``, ``goto``: see
+        ``resources/map/sightline_measure.js`` and ``sightline_pointer.js``)."""
+        self._send(kind, payload)
+
+    def copy_tools_from(self, other: MapView) -> None:
+        """Show what ``other``'s page tools show (its measure): a picture of that map."""
+        for tool, state in other.tool_states.items():
+            self._send(tool, {"restore": state})
+
     def redraw(self) -> bool:
         """Send what to draw again (``drawn`` follows); False when the page cannot draw yet."""
         if not self._is_ready or self._viewport is None:
@@ -257,18 +300,72 @@ class MapView(QWidget):
                 "seq": self._seq,
                 "events": {
                     **self._payload(events),
-                    "note": unlocated_note(int((self._visible & ~self._index.located).sum())),
+                    "note": unlocated_note(
+                        int(np.count_nonzero(self._visible & ~self._index.located))
+                    ),
+                    **self.layers.payload(
+                        self._frame, self._index, self._visible, self._viewport, events
+                    ),
                 },
                 "selected": self._payload(self._selected_features()),
+                "trail": self._trail_payload(),
+                "outside": self._outside(),
             },
         )
+
+    def _outside(self) -> dict[str, int]:
+        """Selected events, and a filter's results, on the map but outside the view (a
+        filter's only: with no filter, most of the world is always outside a close-up)."""
+        view = self._viewport
+        located = self._index.located
+        if view is None or not len(located):
+            return {"results": 0, "selected": 0}
+        inside = in_box(
+            self._index.lat, self._index.lon, view.south, view.west, view.north, view.east
+        )
+        shown = self._visible & located
+        n_shown = int(np.count_nonzero(shown))
+        filtered = n_shown < int(np.count_nonzero(located))
+        results = n_shown - int(np.count_nonzero(shown & inside)) if filtered else 0
+        rows = self._frame.rows_of(self._selection.ids)
+        rows = rows[rows >= 0]
+        rows = rows[shown[rows]]
+        selected = int(np.count_nonzero(~inside[rows]))
+        return {"results": results, "selected": selected}
+
+    def _trail_payload(self) -> list[dict[str, Any]]:
+        """Each trail band as dots and counted bubbles (not clickable: no ids, no titles)."""
+        assert self._viewport is not None
+        out = []
+        for opacity, mask in self._trail:
+            found = self._index.features(mask, self._viewport, bubble_scale=self._marker_scale)
+            cells = found.cells
+            lone = cells.single_row >= 0
+            lat = np.concatenate([found.points.lat, cells.lat[lone]])
+            lon = np.concatenate([found.points.lon, cells.lon[lone]])
+            many = ~lone
+            out.append(
+                {
+                    "opacity": opacity,
+                    "points": np.round(np.column_stack([lat, lon]), 5).tolist(),
+                    "cells": np.round(
+                        np.column_stack([cells.lat[many], cells.lon[many], cells.count[many]]), 5
+                    ).tolist(),
+                }
+            )
+        return out
 
     def _push_selection(self) -> None:
         if not self._is_ready or self._viewport is None:
             return
         self._seq += 1
         self._bridge.send(
-            "selection", {"seq": self._seq, "selected": self._payload(self._selected_features())}
+            "selection",
+            {
+                "seq": self._seq,
+                "selected": self._payload(self._selected_features()),
+                "outside": self._outside(),
+            },
         )
 
     def _selected_features(self) -> ViewFeatures:
@@ -339,6 +436,11 @@ class MapView(QWidget):
         else:
             self._selection.clear(source=self)
         self._push_selection()
+
+    def _on_tool_reported(self, data: dict[str, Any]) -> None:
+        if isinstance(data.get("restore"), dict):
+            self.tool_states[str(data["tool"])] = data["restore"]
+        self.tool_reported.emit(data)
 
     def _on_draw_reported(self, data: dict[str, Any]) -> None:
         ms = data.get("ms")

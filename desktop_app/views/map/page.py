@@ -22,6 +22,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from desktop_app.views.map import tool_assets
 from desktop_app.views.map.labels import labels_script
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
@@ -32,6 +33,14 @@ PLUGIN_SCRIPTS = [
     ("sightline_shapes", "sightline_shapes.js"),
     ("sightline_draw", "sightline_draw.js"),
 ]
+# after sightline_map.js: the heatmap plugin (leaflet.heat, BSD-2), then the basemap
+# chooser, the heatmap and colour-by layers, which hook into the page's Sightline object
+LAYER_SCRIPTS = (
+    "vendor/leaflet-heat.js",
+    "sightline_basemaps.js",
+    "sightline_heat.js",
+    "sightline_colour.js",
+)
 _built: dict[str | None, Path] = {}
 _root: Path | None = None
 
@@ -70,11 +79,15 @@ def build_html(online_basemap_url: str | None = None) -> str:
         scripts.append(("sightline_basemap", "basemap.js"))
         scripts.append(("sightline_labels", "labels.js"))
     scripts.append(("sightline", "sightline_map.js"))
-    scripts.extend(PLUGIN_SCRIPTS)  # after the page's script, whose plugins they are
+    scripts += tool_assets.SCRIPTS  # measure, pointer, the CJK font: after the map's script
+    scripts += [("sl_" + Path(name).stem, name) for name in LAYER_SCRIPTS]
+    scripts.extend(PLUGIN_SCRIPTS)  # the analyst's drawing, also a tool of the page
     fmap.default_js = scripts
     fmap.default_css = [
         ("leaflet_css", "leaflet/leaflet.css"),
         ("sightline_css", "sightline_map.css"),
+        *tool_assets.STYLES,
+        ("sightline_layers_css", "sightline_layers.css"),
     ]
     root = fmap.get_root()
     assert isinstance(root, Figure)  # folium's root is always a branca Figure
@@ -95,8 +108,16 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
     for name in ("leaflet.js", "leaflet.css"):
         shutil.copyfile(leaflet / name, folder / "leaflet" / name)
     resources = files("desktop_app.resources")
-    for name in ("sightline_map.js", "sightline_map.css", *(path for _, path in PLUGIN_SCRIPTS)):
+    drawing = (path for _, path in PLUGIN_SCRIPTS)
+    for name in (
+        "sightline_map.js",
+        "sightline_map.css",
+        "sightline_layers.css",
+        *LAYER_SCRIPTS,
+        *drawing,
+    ):
         (folder / name).write_bytes(resources.joinpath("map", name).read_bytes())
+    tool_assets.write_tool_assets(folder)
     if online_basemap_url is None:
         geojson = resources.joinpath("basemap", "countries-50m.geojson").read_text("utf-8")
         (folder / "basemap.js").write_text(
@@ -117,6 +138,7 @@ def page_path(online_basemap_url: str | None = None) -> Path:
     tag = hashlib.sha1((online_basemap_url or "offline").encode()).hexdigest()[:10]
     folder = _root / tag
     (folder / "leaflet").mkdir(parents=True, exist_ok=True)
+    (folder / "vendor").mkdir(exist_ok=True)
     _write_assets(folder, online_basemap_url)
     _built[online_basemap_url] = folder / "index.html"
     return _built[online_basemap_url]

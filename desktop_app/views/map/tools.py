@@ -134,10 +134,12 @@ class MapTools(QObject):
     def set_tool(self, name: str | None) -> None:
         if name is not None and name not in TOOLS:
             raise ValueError(f"no map tool {name!r}")
-        self._send("tool", {"name": name})
+        self._send("draw_tool", {"name": name})
 
     # ------------------------------------------------------------------ from the page
     def _on_report(self, data: dict[str, Any]) -> None:
+        if data.get("tool") != "draw":  # another tool's (the pointer, measure)
+            return
         kind = data.get("kind")
         if kind == "context":
             lat, lon = _number(data.get("lat")), _number(data.get("lon"))

@@ -9,16 +9,18 @@ signals to show a view, present a story or export it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,17 +34,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.state.snapshot import ViewSnapshot
+from desktop_app.state.snapshot import PlaySpec, ViewSnapshot
 from desktop_app.store.views_repo import StoryRecord, ViewsRepository
 from desktop_app.views import plain_text
 
 STORY_ROLE = Qt.ItemDataRole.UserRole  # story id on story items
 STEP_ROLE = Qt.ItemDataRole.UserRole + 1  # step id on step items
 DEFAULT_STORY = "Briefing"
+PLAY_WIDTHS = [("Show it still", "-"), ("Play it a day at a time", "1d"),
+               ("Play it a week at a time", "1w"), ("Play it a month at a time", "1M"),
+               ("Play it a year at a time", "1y"),
+               ("Play it growing (cumulative)", "")]  # fmt: skip
+PLAY_STEPS = [("by the window", ""), ("by a day", "1d"), ("by a week", "1w"),
+              ("by a month", "1M")]  # fmt: skip
+PLAY_TRAILS = [("no trail", 0), ("a trail of 1 window", 1), ("a trail of 3 windows", 3)]
+PLAY_MARK = "\u25b6 "  # a step that plays its period
 
 
 class SaveViewDialog(QDialog):
-    """Asks for a view's title and note."""
+    """Asks for a view's title and note, and whether presenting plays its period."""
 
     def __init__(self, title: str, note: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,9 +63,17 @@ class SaveViewDialog(QDialog):
         self.note_field = QPlainTextEdit(note, self)
         self.note_field.setPlaceholderText("What this view shows (the caption when presenting)")
         self.note_field.setFixedHeight(90)
+        self.play_box = self._combo(PLAY_WIDTHS, "Presenting this step plays its time window")
+        self.step_box = self._combo(PLAY_STEPS, "How far each step of the playback moves")
+        self.trail_box = self._combo(PLAY_TRAILS, "Earlier windows fading on the map")
+        self.play_box.currentIndexChanged.connect(lambda _i: self._update_play())
+        play_row = QHBoxLayout()
+        for box in (self.play_box, self.step_box, self.trail_box):
+            play_row.addWidget(box)
         form = QFormLayout()
         form.addRow("Title", self.title_field)
         form.addRow("Note", self.note_field)
+        form.addRow("Period", play_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
             parent=self,
@@ -65,7 +83,30 @@ class SaveViewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(440, 220)
+        self.resize(560, 250)
+        self._update_play()
+
+    def _combo(self, items: Sequence[tuple[str, object]], tip: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setToolTip(tip)
+        box.setAccessibleName(tip)
+        for label, value in items:
+            box.addItem(label, value)
+        return box
+
+    def _update_play(self) -> None:
+        playing = self.play_box.currentData() != "-"
+        self.step_box.setEnabled(playing)
+        self.trail_box.setEnabled(playing and self.play_box.currentData() != "")
+
+    def play(self) -> PlaySpec | None:
+        """The playback chosen for the step (None: the step is shown still)."""
+        width = str(self.play_box.currentData())
+        if width == "-":
+            return None
+        step = str(self.step_box.currentData()) or None
+        trail = int(self.trail_box.currentData()) if width else 0
+        return PlaySpec(width or None, step if width or step else "1w", trail=trail)
 
 
 class StoriesView(QWidget):
@@ -191,7 +232,9 @@ class StoriesView(QWidget):
             item.setFont(0, font)
             self.tree.addTopLevelItem(item)
             for number, step in enumerate(story.steps, start=1):
-                child = QTreeWidgetItem([f"{number}. {step.view.title or 'Untitled view'}"])
+                plays = PlaySpec.from_dict(step.view.state.get("play")) is not None
+                mark = PLAY_MARK if plays else ""
+                child = QTreeWidgetItem([f"{number}. {mark}{step.view.title or 'Untitled view'}"])
                 child.setData(0, STORY_ROLE, story.id)
                 child.setData(0, STEP_ROLE, step.id)
                 child.setToolTip(0, plain_text.tooltip(step.view.note or step.view.title))
@@ -234,12 +277,19 @@ class StoriesView(QWidget):
                 self.tree.setCurrentItem(child)
 
     # ------------------------------------------------------------------ actions
-    def save_view(self, title: str, note: str = "", story_id: int | None = None) -> int | None:
+    def save_view(
+        self,
+        title: str,
+        note: str = "",
+        story_id: int | None = None,
+        play: PlaySpec | None = None,
+    ) -> int | None:
         """Save the current view as the last step of a story (the selected one, else the
-        first, else a new one); returns the new step id."""
+        first, else a new one); ``play``: presenting the step plays its time window.
+        Returns the new step id."""
         if self._repo is None:
             return None
-        snapshot = self._capture().with_text(title, note)
+        snapshot = self._capture().with_text(title, note).with_play(play)
         story_id = story_id or self.current_story_id()
         if story_id is None:
             story_id = self._repo.create_story(DEFAULT_STORY)
@@ -258,6 +308,7 @@ class StoriesView(QWidget):
             self.save_view(
                 dialog.title_field.text().strip() or f"View {number}",
                 dialog.note_field.toPlainText().strip(),
+                play=dialog.play(),
             )
 
     def new_story(self, title: str) -> int | None:

@@ -35,6 +35,8 @@ NATIVE_RUNS_LIMIT = 2_000
 # Above this many rows a selection is painted too: handed to Qt, one range of a million
 # rows makes Qt ask the Python model for flags() cell by cell (35 s at 1M events).
 NATIVE_ROWS_LIMIT = 10_000
+# A new frame this many rows bigger or smaller than the last fits the columns again
+REFIT_AFTER_ROWS = 100
 # Column widths in characters: at least the header's, at most this much for a column
 # fitted to its values (the Title takes what is left)
 COLUMN_CHARS = {
@@ -129,8 +131,12 @@ class TableView(QWidget):
 
     # ------------------------------------------------------------------ view contract
     def set_frame(self, frame: EventFrame) -> None:
+        before = len(self.model.frame)
         self.model.set_frame(frame)
-        self._fit_columns()
+        # an edit's patched frame (a few rows more, fewer or changed) keeps the widths:
+        # fitting asks the model for a thousand rows' cells per column (~0.5 s)
+        if not before or abs(len(frame) - before) > REFIT_AFTER_ROWS:
+            self._fit_columns()
 
     # ------------------------------------------------------------------ columns
     def _fit_columns(self) -> None:
@@ -199,8 +205,10 @@ class TableView(QWidget):
     # ------------------------------------------------------------------ table -> state
     def select_all_visible(self) -> None:
         """Every event the table shows becomes the shared selection (painted here)."""
-        ids = self.model.ids_at(np.arange(self.model.rowCount(), dtype=np.int64))
-        self._selection.set(ids.tolist(), source=None)  # a still-selected active stays
+        rows = np.sort(self.model.order)  # frame rows of what the table shows
+        ids = frozenset(self.model.frame.ids[rows].tolist())
+        self.model.frame.remember_rows(ids, rows)  # no pane looks the ids up again
+        self._selection.set(ids, source=None)  # a still-selected active stays
 
     def selected_rows(self) -> np.ndarray:
         """Display rows shown as selected (natively or painted), sorted."""
@@ -238,7 +246,7 @@ class TableView(QWidget):
 
     def _apply_selection(self) -> None:
         """Select the rows of the shared selection; make the active one current and visible."""
-        ids = np.fromiter(self._selection.ids, np.int64, len(self._selection.ids))
+        ids = self._selection.ids  # the set itself: the frame keeps its rows for every pane
         rows = self.model.display_rows_of(ids)
         firsts, lasts = contiguous_runs(rows)
         active = self._selection.active

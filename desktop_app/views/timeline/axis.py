@@ -212,3 +212,22 @@ def layout_axis(
                 continue  # the sticky label would run into the first boundary's
         context.append(Tick(t, x, text, w))
     return AxisLayout(unit, step, ticks, context)
+
+
+MIN_SPAN = 10 * 60  # the deepest zoom shows ten minutes
+T_MIN = int(days_from_civil(np.array([1]), np.array([1]), np.array([1]))[0]) * DAY_SECONDS
+T_MAX = int(days_from_civil(np.array([9999]), np.array([12]), np.array([31]))[0]) * DAY_SECONDS
+
+
+def clamp_range(t0: int, t1: int) -> tuple[int, int]:
+    """[t0, t1) in order, at least ten minutes long and inside years 1..9999."""
+    t0, t1 = int(min(t0, t1)), int(max(t0, t1))
+    span = min(max(t1 - t0, MIN_SPAN), T_MAX - T_MIN)
+    if t1 - t0 < span:
+        mid = (t0 + t1) // 2
+        t0, t1 = mid - span // 2, mid - span // 2 + span
+    if t0 < T_MIN:
+        t0, t1 = T_MIN, T_MIN + span
+    if t1 > T_MAX:
+        t0, t1 = T_MAX - span, T_MAX
+    return t0, t1

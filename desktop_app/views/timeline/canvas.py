@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QPixmap,
     QResizeEvent,
     QWheelEvent,
@@ -29,10 +28,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.timeline_data import Lanes, TimelineIndex, assign_lanes, facet_lanes
+from desktop_app.frame.timeline_data import IndexCache, Lanes, TimelineIndex, assign_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
-from desktop_app.views.timeline import hover, marks
-from desktop_app.views.timeline.axis import AxisLayout, layout_axis
+from desktop_app.views.timeline import hover, marks, scroll
+from desktop_app.views.timeline.axis import MIN_SPAN, AxisLayout, clamp_range, layout_axis
 from desktop_app.views.timeline.layout import (
     AXIS_HEIGHT,
     LABEL_COLUMN,
@@ -45,14 +44,8 @@ from desktop_app.views.timeline.layout import (
 
 SPARSE_LIMIT = 1500  # at most this many events in view are drawn one by one
 BAR_PIXELS = 3  # width of a density bar
-MIN_SPAN = 10 * 60  # the deepest zoom shows ten minutes
-T_MIN = int(days_from_civil(np.array([1]), np.array([1]), np.array([1]))[0]) * DAY_SECONDS
-T_MAX = int(days_from_civil(np.array([9999]), np.array([12]), np.array([31]))[0]) * DAY_SECONDS
 TOP_MARGIN = 6.0
 DRAG_THRESHOLD = 4.0
-
-BRUSH_FILL = QColor(66, 133, 244, 45)
-BRUSH_EDGE = QColor("#3367d6")
 
 
 class TimelineCanvas(QWidget):
@@ -86,8 +79,9 @@ class TimelineCanvas(QWidget):
         self._frame = EventFrame.empty()
         self._styles = np.zeros(0, np.int8)
         self._visible = np.zeros(0, bool)
+        self._indexes = IndexCache()
         self._index = TimelineIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))
-        self._lanes = assign_lanes(np.zeros(0, np.int32), [])
+        self._lanes: Lanes | None = assign_lanes(np.zeros(0, np.int32), [])  # None: to do
         self.lane_facet = "category"  # what the lanes are by (frame.timeline_data)
         self._selected = np.zeros(0, bool)
         self._selected_index: TimelineIndex | None = None
@@ -104,10 +98,11 @@ class TimelineCanvas(QWidget):
         self._layout: SparseLayout | DenseLayout | None = None
         self._axis: AxisLayout | None = None
         self._layer: QPixmap | None = None
+        self.lane_scroll = 0.0  # pixels the lanes are scrolled up when they outgrow the pane
 
     # ---------------------------------------------------------------- data
     def set_frame(self, frame: EventFrame) -> None:
-        self._frame = frame
+        self._frame, self.lane_scroll = frame, 0.0  # other lanes: from the top
         self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
         self._selected = np.zeros(len(frame), bool)
         self._selected_index = None
@@ -118,9 +113,8 @@ class TimelineCanvas(QWidget):
         mask = np.asarray(mask, bool)
         if len(mask) != len(self._frame):
             raise ValueError(f"mask has {len(mask)} rows, the frame {len(self._frame)}")
-        self._visible = mask
-        self._index = TimelineIndex(self._frame.start, self._frame.end, mask)
-        self._lanes = facet_lanes(self._frame, self.lane_facet, mask)
+        self._visible, self._lanes = mask, None  # lanes: worked out when drawn one by one
+        self._index = self._indexes.index(self._frame, mask)  # built again if changed
         self._selected_index = None
         self._invalidate()
 
@@ -145,6 +139,8 @@ class TimelineCanvas(QWidget):
 
     @property
     def lanes(self) -> Lanes:
+        if self._lanes is None:
+            self._lanes = self._indexes.lanes(self._frame, self.lane_facet, self._visible)
         return self._lanes
 
     # ---------------------------------------------------------------- range
@@ -154,15 +150,7 @@ class TimelineCanvas(QWidget):
 
     def set_range(self, t0: int, t1: int) -> None:
         """Show [t0, t1) (clamped to years 1..9999 and at least ten minutes)."""
-        t0, t1 = int(min(t0, t1)), int(max(t0, t1))
-        span = min(max(t1 - t0, MIN_SPAN), T_MAX - T_MIN)
-        if t1 - t0 < span:
-            mid = (t0 + t1) // 2
-            t0, t1 = mid - span // 2, mid - span // 2 + span
-        if t0 < T_MIN:
-            t0, t1 = T_MIN, T_MIN + span
-        if t1 > T_MAX:
-            t0, t1 = T_MAX - span, T_MAX
+        t0, t1 = clamp_range(t0, t1)
         if (t0, t1) == (self._t0, self._t1):
             return
         self._t0, self._t1 = t0, t1
@@ -321,24 +309,42 @@ class TimelineCanvas(QWidget):
         layout = build_sparse(
             rows,
             self._frame.ids,
-            self._lanes.lane_of_row,
-            self._lanes.names,
-            self._lanes.counts,
+            self.lanes.lane_of_row,
+            self.lanes.names,
+            self.lanes.counts,
             self._styles,
             self._frame.title,
             x0,
             x1,
             plot.left(),
-            plot.top(),
+            plot.top() - self.lane_scroll,
             plot.right(),
             plot.height(),
             self._metrics.horizontalAdvance,
             lambda text, w: self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, w),
         )
+        over = scroll.lanes_height(layout, plot) - plot.height()
+        if self.lane_scroll > max(over, 0.0) + 0.5:  # fewer lanes now: no blank scrolled past
+            self.lane_scroll = max(over, 0.0)
+            return self._build_layout()
         for item in layout.items:
             item.selected = bool(self._selected[item.row])
             item.active = item.event_id == self._active
         return layout
+
+    def scroll_lanes(self, pixels: float) -> bool:
+        """Scroll the lanes by ``pixels`` (down when positive); False when they all fit."""
+        layout, plot = self.current_layout(), self.plot_rect()
+        if not isinstance(layout, SparseLayout):
+            return False
+        over = scroll.lanes_height(layout, plot) - plot.height()
+        if over <= 0.5:
+            return False
+        wanted = min(max(self.lane_scroll + pixels, 0.0), over)
+        if wanted != self.lane_scroll:
+            self.lane_scroll = wanted
+            self._invalidate()
+        return True
 
     # ---------------------------------------------------------------- painting
     def sizeHint(self) -> QSize:
@@ -371,18 +377,22 @@ class TimelineCanvas(QWidget):
         layout = self.current_layout()
         plot = self.plot_rect()
         if isinstance(layout, SparseLayout):
+            painter.save()
+            painter.setClipRect(QRectF(0, plot.top(), self.width(), plot.height()))
             marks.paint_lanes(
                 painter,
                 layout,
                 plot,
                 self.width(),
                 self._metrics,
-                self._lanes.names,
+                self.lanes.names,
                 LABEL_COLUMN,
             )
         marks.paint_grid(painter, plot, self.axis(), self._t0)
         if isinstance(layout, SparseLayout):
-            marks.paint_items(painter, layout, plot, self._lanes.names, bool(self._selected_ids))
+            marks.paint_items(painter, layout, plot, self.lanes.names, bool(self._selected_ids))
+            painter.restore()
+            scroll.paint_scrollbar(painter, layout, plot, self.lane_scroll)
         else:
             marks.paint_bars(painter, layout, plot, LABEL_COLUMN)
         self._paint_axis(painter, plot)
@@ -397,7 +407,7 @@ class TimelineCanvas(QWidget):
         return pixmap
 
     def lane_colour(self, lane: int) -> QColor:
-        return marks.lane_colour(self._lanes.names, lane)
+        return marks.lane_colour(self.lanes.names, lane)
 
     def _paint_axis(self, painter: QPainter, plot: QRectF) -> None:
         dense = self._layout.in_view if isinstance(self._layout, DenseLayout) else None
@@ -406,16 +416,7 @@ class TimelineCanvas(QWidget):
 
     def _paint_brush(self, painter: QPainter) -> None:
         assert self._brush is not None
-        plot = self.plot_rect()
-        x0 = max(self.x_of(self._brush[0]), plot.left())
-        x1 = min(self.x_of(self._brush[1]), plot.right())
-        if x1 < plot.left() or x0 > plot.right():
-            return
-        rect = QRectF(x0, plot.top(), max(x1 - x0, 1.0), plot.height())
-        painter.fillRect(rect, BRUSH_FILL)
-        painter.setPen(QPen(BRUSH_EDGE, 1.5))
-        painter.drawLine(rect.topLeft(), rect.bottomLeft())
-        painter.drawLine(rect.topRight(), rect.bottomRight())
+        marks.paint_brush(painter, self.plot_rect(), *map(self.x_of, self._brush))
 
     # ---------------------------------------------------------------- input
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -467,7 +468,11 @@ class TimelineCanvas(QWidget):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
-        if delta.y():
+        alt = event.modifiers() & Qt.KeyboardModifier.AltModifier  # Alt turns the wheel sideways
+        step = -(delta.y() or delta.x()) / 120 * scroll.WHEEL_PIXELS
+        if (event.position().x() < LABEL_COLUMN or alt) and self.scroll_lanes(step):
+            pass  # over the lane names (or with Alt) the wheel scrolls the lanes
+        elif delta.y():
             self.zoom(0.85 ** (delta.y() / 120), event.position().x())
         elif delta.x():
             self.pan(-delta.x() / 1200)
@@ -485,6 +490,9 @@ class TimelineCanvas(QWidget):
             self.pan(0.1)
         elif key == Qt.Key.Key_Escape:
             self.clear_brush()
+        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            page = self.plot_rect().height() * 0.8
+            self.scroll_lanes(page if key == Qt.Key.Key_PageDown else -page)
         else:
             super().keyPressEvent(event)
             return

@@ -131,22 +131,43 @@ def pack_rows(
 def lane_heights(needed: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
     """Each lane's height and how many sub-rows it can show.
 
-    A lane gets room for the sub-rows it needs (at most ``MAX_ROW_HEIGHT`` a row);
-    when the lanes need more than the height holds, every lane keeps at least one
-    row (``TIGHT_ROW_HEIGHT``) and the rest is shared in proportion to need."""
+    A lane is never lower than one readable row (``MIN_ROW_HEIGHT``): when the lanes
+    need more than ``height`` holds even so, their heights add up to more than it and
+    the pane scrolls (:class:`TimelineCanvas` does). Otherwise a lane gets room for the
+    sub-rows it needs (at most ``MAX_ROW_HEIGHT`` a row); when that would make rows
+    lower than ``TIGHT_ROW_HEIGHT``, rows are readable and each lane shows as many as
+    fit the same cap (at least one); the others are counted in the lane's "+N"."""
     n = len(needed)
     need = np.maximum(needed, 1).astype(np.float64)
-    usable = max(height - LANE_PAD * n, TIGHT_ROW_HEIGHT * n)
-    row_h = min(MAX_ROW_HEIGHT, usable / need.sum())
-    if row_h >= TIGHT_ROW_HEIGHT:  # every row fits: lanes share the height by need
-        heights = need / need.sum() * max(height, usable + LANE_PAD * n)
-        return heights, need.astype(np.int64)
-    rows_fit = max(int(usable // TIGHT_ROW_HEIGHT), n)
-    share = np.ones(n) + np.floor((need - 1) / max(need.sum() - n, 1) * (rows_fit - n))
-    share = np.minimum(share, need)
-    heights = share * TIGHT_ROW_HEIGHT + LANE_PAD
-    heights *= max(height, heights.sum()) / heights.sum()
-    return heights, share.astype(np.int64)
+    floor = MIN_ROW_HEIGHT + LANE_PAD
+    total = max(height, floor * n)  # more than the pane holds: it scrolls
+
+    def used(row_h: float) -> float:
+        return float(np.maximum(floor, need * row_h + LANE_PAD).sum())
+
+    lo, hi = 0.0, MAX_ROW_HEIGHT
+    if used(hi) <= total:
+        lo = hi
+    else:
+        for _ in range(30):  # the tallest row height that fits: used() grows with it
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if used(mid) <= total else (lo, mid)
+    if lo >= TIGHT_ROW_HEIGHT:  # every row fits
+        heights = np.maximum(floor, need * lo + LANE_PAD)
+        return heights * (total / heights.sum()), need.astype(np.int64)
+    # rows lower than TIGHT_ROW_HEIGHT: readable rows instead, as many per lane as fit
+    # (at least one), the rest counted in the lane's "+N"
+    cap = 1
+    while cap < need.max() and _capped(need, cap + 1) <= total:
+        cap += 1
+    shown = np.minimum(need, cap)
+    heights = np.maximum(floor, shown * MIN_ROW_HEIGHT + LANE_PAD)
+    heights *= max(total, heights.sum()) / heights.sum()
+    return heights, shown.astype(np.int64)
+
+
+def _capped(need: np.ndarray, cap: int) -> float:
+    return float((np.minimum(need, cap) * MIN_ROW_HEIGHT + LANE_PAD).sum())
 
 
 def build_sparse(

@@ -411,3 +411,19 @@ def paint_axis(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             f"{dense_in_view:,} events",
         )
+
+
+BRUSH_FILL = QColor(66, 133, 244, 45)
+BRUSH_EDGE = QColor("#3367d6")
+
+
+def paint_brush(painter: QPainter, plot: QRectF, x0: float, x1: float) -> None:
+    """The brushed range between ``x0`` and ``x1``, cut to the plot."""
+    x0, x1 = max(x0, plot.left()), min(x1, plot.right())
+    if x1 < plot.left() or x0 > plot.right():
+        return
+    rect = QRectF(x0, plot.top(), max(x1 - x0, 1.0), plot.height())
+    painter.fillRect(rect, BRUSH_FILL)
+    painter.setPen(QPen(BRUSH_EDGE, 1.5))
+    painter.drawLine(rect.topLeft(), rect.bottomLeft())
+    painter.drawLine(rect.topRight(), rect.bottomRight())

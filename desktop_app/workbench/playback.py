@@ -4,18 +4,26 @@ The controller owns a list of windows (``domain.periods.windows``: a sliding win
 typed width, or a cumulative one) and moves the filters' time window along it, so the
 map, the table, the timeline and the details summary show each period in turn, exactly
 as when the analyst types a window. Stopping puts back the window the analyst had.
+
+The controller lives in the workbench (Qt objects, no widgets) because two features
+play: the Playback dock and a story's "play this period" step in presentation mode.
+It also works out the **trail**: the events of the last few windows, which the map
+draws fading behind the current ones (:meth:`Playback.trail_masks`).
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.domain.dates import Precision
 from desktop_app.domain.periods import Period, caption, parse_period, windows
-from desktop_app.workbench import Workbench
+from desktop_app.workbench.workbench import Workbench
 
 DEFAULT_SPEED = 2.0  # steps per second
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+TRAILS = (0, 1, 2, 3, 5)  # windows shown fading behind the current one (0: no trail)
+TRAIL_OPACITY = 0.4  # the youngest trail window (current events: 0.9); older ones fade to nothing
 
 
 class Playback(QObject):
@@ -34,6 +42,7 @@ class Playback(QObject):
         self.step_period: Period = parse_period("1w")
         self.speed = DEFAULT_SPEED
         self.loop = False
+        self.trail = 0
         self.windows: list[tuple[int, int]] = []
         self.index = -1
         self._saved: tuple[int | None, int | None] | None = None  # the analyst's window
@@ -126,6 +135,33 @@ class Playback(QObject):
             self.wb.filters.set_time_window(t0, t1, source=self)
         self.index = -1
         self.moved.emit(-1, len(self.windows), "")
+
+    def set_trail(self, windows_back: int) -> None:
+        """Draw the events of the last ``windows_back`` windows fading on the map (0: off)."""
+        self.trail = max(0, int(windows_back))
+        if self.index >= 0:
+            self.moved.emit(self.index, len(self.windows), self.caption())
+
+    def trail_masks(self) -> list[tuple[float, np.ndarray]]:
+        """(opacity, events) for each window behind the current one, youngest first: the
+        events the filters let through in that window and in no younger one (nor the
+        current one). Empty when not playing, without a trail, or when the window is
+        cumulative (it already keeps every earlier event)."""
+        if self.trail <= 0 or self.width is None or not 0 <= self.index < len(self.windows):
+            return []
+        linker = self.wb.linker
+        shown = linker.visible.copy()
+        if shown.shape != (len(linker.frame),):
+            return []
+        out: list[tuple[float, np.ndarray]] = []
+        for k in range(1, self.trail + 1):
+            if self.index - k < 0:
+                break
+            band = linker.masks(window=self.windows[self.index - k]).visible() & ~shown
+            shown |= band
+            opacity = TRAIL_OPACITY * (1 - (k - 1) / self.trail)
+            out.append((round(opacity, 3), band))
+        return out
 
     def _remember(self) -> None:
         if self._saved is None:
