@@ -20,6 +20,7 @@ from pathlib import Path
 
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QPoint, QSettings, QSize, QTimer
     from PySide6.QtGui import QPainter
