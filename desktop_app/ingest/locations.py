@@ -218,8 +218,8 @@ class LocationRegistry:
         return self._places
 
     def exact_points(self) -> dict[tuple[str, str, float, float], tuple[list[float], bool]]:
-        """(name, country, lat, lon to 5 decimals) -> the place such a point joined, and
-        whether that place lies elsewhere."""
+        """(name, country, lat, lon to 5 decimals) -> the project place at exactly that
+        point (and False: it lies there)."""
         if self._exact is None:
             self._exact = {
                 (name, cc, p[0], p[1]): (p, False)
@@ -389,10 +389,18 @@ def _by_coordinates(
     names, ccs, lats, lons = (np.asarray(u, dtype=object)[c[firsts]] for c, u in parts)
     lats, lons = lats.astype(np.float64), lons.astype(np.float64)
     how = precision.iloc[rows_idx[firsts]].to_numpy(dtype=object)
-    # points met before (in the project, an earlier slice) join the same place at once
+    # a point at the very coordinates of a project place joins it at once; one met in
+    # an earlier slice is joined again below (the first place that reaches a point
+    # stays the first: places never move and new ones come after)
     exact = registry.exact_points()
-    point_keys = list(zip(names.tolist(), ccs.tolist(), lats.tolist(), lons.tolist(), strict=True))
-    met = [exact.get(k) for k in point_keys]
+    met: list[tuple[list[float], bool] | None] = (
+        [
+            exact.get(k)
+            for k in zip(names.tolist(), ccs.tolist(), lats.tolist(), lons.tolist(), strict=True)
+        ]
+        if exact
+        else [None] * len(names)
+    )
     seen = np.array([m is not None for m in met], bool)
     joined: list[list[float] | None] = [m[0] if m is not None else None for m in met]
     elsewhere = np.array([m is not None and m[1] for m in met], bool)
@@ -448,10 +456,6 @@ def _by_coordinates(
         joined[i][4] = float(local[i])  # type: ignore[index]
     ids = np.array([(h[3], h[4]) for h in joined], np.int64).reshape(-1, 2)  # type: ignore[index]
     match, local = ids[:, 0], ids[:, 1]
-    exact.update(
-        (point_keys[i], (joined[i], bool(elsewhere[i])))  # type: ignore[misc]
-        for i in unseen.tolist()
-    )
     existing[rows_idx] = match[codes]
     new[rows_idx] = local[codes]
     moved[rows_idx] = elsewhere[codes]

@@ -131,12 +131,11 @@ def _known(
 ) -> np.ndarray:
     """Points that join a place known before this slice (put into ``out``)."""
     n = len(inv)
-    hit = np.zeros(n, bool)
     counts = np.array([len(x) for x in lists], np.int64)
     if not counts.any():
-        return hit
+        return np.zeros(n, bool)
     flat = [e for x in lists for e in x]
-    known = np.array([e[:3] for e in flat], np.float64).reshape(-1, 3)
+    known = np.array(flat, np.float64).reshape(-1, 5)[:, :3]
     offsets = np.cumsum(counts) - counts
     per_point = counts[inv]
     ends = np.cumsum(per_point)
@@ -157,9 +156,12 @@ def _known(
             points, at = np.unique(pt[ok], return_index=True)  # the first place of each
             found[points] = pl[ok[at]]
         start = stop
-    for i in np.flatnonzero(found >= 0).tolist():
-        out.put(i, flat[found[i]])
-        hit[i] = True
+    hit = found >= 0
+    at = np.flatnonzero(hit)
+    out.lat[at], out.lon[at] = known[found[at], 0], known[found[at], 1]
+    entries = out.entries
+    for i, k in zip(at.tolist(), found[at].tolist(), strict=True):
+        entries[i] = flat[k]
     return hit
 
 

@@ -461,8 +461,10 @@ def _what(batch: dict[str, Any]) -> str:
 def _bulk_indexes() -> list[Any]:
     """The indexes a big batch drops and rebuilds: the event indexes, and the place
     names' (a file whose rows each give a point of their own adds a place per row)."""
-    events = sorted(table_of(Event).indexes, key=lambda i: i.name)
-    places = sorted((i for i in table_of(Location).indexes if not i.unique), key=lambda i: i.name)
+    events = sorted(table_of(Event).indexes, key=lambda i: str(i.name))
+    places = sorted(
+        (i for i in table_of(Location).indexes if not i.unique), key=lambda i: str(i.name)
+    )
     return [*events, *places]
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from desktop_app.store import pg_search
+from desktop_app.store import pg_search, search_memory
 from desktop_app.store.project import Project
 
 WATERMARK = "fts_indexed_upto"
@@ -68,6 +68,24 @@ def refresh_index(project: Project) -> int:
     """
     if project.engine.dialect.name == "postgresql":
         return _refresh_postgres(project)
+    with project.engine.connect() as conn:
+        behind = has_fts(conn) and _behind(conn) >= search_memory.KEEP_FROM
+        mark = watermark(conn) if behind else 0
+    if behind:  # searches meanwhile match the unindexed text in memory, not by LIKE
+        search_memory.load(project, mark)
+    try:
+        return _build(project)
+    finally:
+        search_memory.forget(project)  # caught up (or failed: LIKE answers again)
+
+
+def _behind(conn: Connection) -> int:
+    """How far the index is behind: events above the watermark (by id, an upper bound)."""
+    top = conn.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one()
+    return int(top) - watermark(conn)
+
+
+def _build(project: Project) -> int:
     total = 0
     while True:
         with project.writing("building the text index", changes_data=False, timeout=None) as conn:
@@ -179,12 +197,20 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
             return np.unique(np.fromiter(pg_search.search(conn, query), np.int64))
         mark = 0
         found: list[int] = []
+        in_memory = np.zeros(0, np.int64)
+        conn.begin()  # one snapshot for the index, the kept text and the rest
         if has_fts(conn):
             mark = watermark(conn)
             found += conn.execute(
                 text("SELECT rowid FROM event_fts WHERE event_fts MATCH :q AND rowid <= :m"),
                 {"q": _fts_query(query), "m": mark},
             ).scalars()
+            memory = search_memory.kept(project, conn)
+            if memory is not None and memory.above <= mark:
+                # the events above the watermark, all of them in memory (the data
+                # version says nothing changed since they were read)
+                in_memory = memory.matching(words, mark)
+                mark = max(mark, memory.last)
         clauses = " AND ".join(
             f"(lower(title) LIKE :w{i} OR lower(coalesce(description, '')) LIKE :w{i})"
             for i in range(len(words))
@@ -193,4 +219,4 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
         found += conn.execute(
             text(f"SELECT id FROM event WHERE id > :m AND {clauses}"), {**params, "m": mark}
         ).scalars()
-        return np.unique(np.fromiter(found, np.int64))
+        return np.unique(np.concatenate([np.fromiter(found, np.int64), in_memory]))

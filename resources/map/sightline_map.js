@@ -651,6 +651,47 @@
     outsideBox.style.display = '';
   }
 
+  /* ------------------------------------------------------------------ basemap */
+  /* The outlines' ~100,000 points go through the map projection once, to the unit
+     square of Web Mercator, and are only scaled at each zoom: Leaflet projects every
+     point through the CRS again at every zoom, which was most of a zoom's cost whatever
+     the number of events. Leaflet 1.9's Polyline._projectLatlngs is replaced for these
+     polygons only (their points are kept and moved, not made anew, at each zoom). */
+  var MAX_LAT = 85.0511287798;
+
+  function unitRing(latlngs) {
+    var unit = new Float64Array(2 * latlngs.length);
+    for (var i = 0; i < latlngs.length; i++) {
+      var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, latlngs[i].lat)) * Math.PI / 180;
+      unit[2 * i] = (latlngs[i].lng + 180) / 360;
+      unit[2 * i + 1] = 0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI);
+    }
+    return unit;
+  }
+
+  function projectOnce(layer) {
+    layer._projectLatlngs = function (latlngs, result, bounds) {
+      if (!(latlngs[0] instanceof L.LatLng)) {
+        for (var k = 0; k < latlngs.length; k++) {
+          this._projectLatlngs(latlngs[k], result, bounds);
+        }
+        return;
+      }
+      var unit = latlngs._slUnit || (latlngs._slUnit = unitRing(latlngs));
+      var ring = latlngs._slRing || (latlngs._slRing = new Array(latlngs.length));
+      var scale = this._map.options.crs.scale(this._map.getZoom());
+      var origin = this._map.getPixelOrigin();
+      for (var i = 0; i < latlngs.length; i++) {
+        var x = Math.round(unit[2 * i] * scale) - origin.x;
+        var y = Math.round(unit[2 * i + 1] * scale) - origin.y;
+        var p = ring[i];
+        if (p) { p.x = x; p.y = y; } else { p = ring[i] = L.point(x, y); }
+        bounds.extend(p);
+      }
+      result.push(ring);
+    };
+  }
+
   /* ------------------------------------------------------------------ start */
   S.init = function (leafletMap, config) {
     map = leafletMap;
@@ -666,7 +707,9 @@
       basemapLayer = L.geoJSON(window.SIGHTLINE_BASEMAP, {
         pane: 'basemap', interactive: false, style: STYLE.land,
         renderer: L.canvas({pane: 'basemap', padding: 0.3})
-      }).addTo(map);
+      });
+      basemapLayer.eachLayer(projectOnce);
+      basemapLayer.addTo(map);
       map.attributionControl.addAttribution('Natural Earth');
     }
     // one canvas for events and selection: a second canvas on top would swallow every

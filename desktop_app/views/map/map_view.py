@@ -315,22 +315,23 @@ class MapView(QWidget):
 
     def _outside(self) -> dict[str, int]:
         """Selected events, and a filter's results, on the map but outside the view (a
-        filter's only: with no filter, most of the world is always outside a close-up)."""
+        filter's only: with no filter, most of the world is always outside a close-up).
+        Only the rows concerned are looked at: a playback's week is a few thousand."""
         view = self._viewport
         located = self._index.located
         if view is None or not len(located):
             return {"results": 0, "selected": 0}
-        inside = in_box(
-            self._index.lat, self._index.lon, view.south, view.west, view.north, view.east
-        )
+        box = (view.south, view.west, view.north, view.east)
+        lat, lon = self._index.lat, self._index.lon
         shown = self._visible & located
         n_shown = int(np.count_nonzero(shown))
-        filtered = n_shown < int(np.count_nonzero(located))
-        results = n_shown - int(np.count_nonzero(shown & inside)) if filtered else 0
+        results = 0
+        if n_shown < int(np.count_nonzero(located)):  # a filter hides some located events
+            rows = np.flatnonzero(shown)
+            results = n_shown - int(np.count_nonzero(in_box(lat[rows], lon[rows], *box)))
         rows = self._frame.rows_of(self._selection.ids)
-        rows = rows[rows >= 0]
         rows = rows[shown[rows]]
-        selected = int(np.count_nonzero(~inside[rows]))
+        selected = len(rows) - int(np.count_nonzero(in_box(lat[rows], lon[rows], *box)))
         return {"results": results, "selected": selected}
 
     def _trail_payload(self) -> list[dict[str, Any]]:
