@@ -33,7 +33,15 @@ def build_window(
     from PySide6.QtCore import QSettings
 
     from desktop_app.app import logs
-    from desktop_app.features import basemaps, links, map_layers, map_tools, playback, projects
+    from desktop_app.features import (
+        annotations,
+        basemaps,
+        links,
+        map_layers,
+        map_tools,
+        playback,
+        projects,
+    )
     from desktop_app.features.briefing import briefing
     from desktop_app.features.editing import editing
     from desktop_app.features.exporting import exporting
@@ -59,6 +67,7 @@ def build_window(
         "map_tools": map_tools.install(workbench, shell),
         "basemaps": basemaps.install(workbench, shell),
         "map_layers": map_layers.install(workbench, shell),
+        "annotations": annotations.install(workbench, shell),
         "help": help_feature.install(workbench, shell, logs.log_path() or logs.log_dir()),
     }
     shell.finish()

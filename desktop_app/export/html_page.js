@@ -29,6 +29,19 @@
   L.geoJSON(basemap, { interactive: false, style: { color: "#9aa5b1", weight: 0.6,
     fillColor: "#f1efe9", fillOpacity: 1 } }).addTo(map);
   var markerLayer = L.layerGroup().addTo(map);
+  var annotationLayer = L.layerGroup().addTo(map);
+  var annotationRenderer = L.svg();
+
+  // the analyst's annotations a step shows (all of them when it says nothing)
+  function drawAnnotations(shown) {
+    annotationLayer.clearLayers();
+    if (!window.SightlineShapes) return;
+    (data.annotations || []).forEach(function (a) {
+      if (shown && shown.indexOf(a.id) < 0) return;
+      var layer = window.SightlineShapes.layerOf(a, { renderer: annotationRenderer });
+      if (layer) annotationLayer.addLayer(layer);
+    });
+  }
   map.setView([30, 60], 2);
   L.control.scale({ position: "bottomleft" }).addTo(map);
   if (data.legend) {  // the map's colour by a facet: its values, as text
@@ -206,6 +219,7 @@
     document.getElementById("sl-prev").disabled = index === 0;
     document.getElementById("sl-next").disabled = index === steps.length - 1;
     drawMarkers(step.ids);
+    drawAnnotations(step.annotations);
     drawTimeline(step.ids, step.timeline, step.window);
     drawList(step.ids);
     if (step.map) {
@@ -239,6 +253,16 @@
   // what tests and curious readers can ask the page
   window.SightlineExport = {
     markerCount: function () { return state.marks; },
+    annotations: function () {
+      var texts = [];
+      annotationLayer.eachLayer(function collect(l) {
+        var t = l.getTooltip && l.getTooltip();
+        if (t && t.getElement()) texts.push(t.getElement().textContent);
+        if (l.getElement && l.getElement() && l.getElement().textContent) texts.push(l.getElement().textContent);
+        if (l.eachLayer) l.eachLayer(collect);
+      });
+      return texts;
+    },
     timelineMarks: function () { return drawnMarks; },
     step: function () { return state.step; },
     steps: function () { return data.steps.length; },

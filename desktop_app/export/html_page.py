@@ -54,6 +54,7 @@ class HtmlStep:
     window: tuple[int | None, int | None] = (None, None)  # the step's time filter
     map: tuple[float, float, float] | None = None  # lat, lon, zoom
     selection: frozenset[int] = field(default_factory=frozenset)
+    annotations: frozenset[int] | None = None  # the annotations shown (None: all)
 
 
 def date_words(event: ExportEvent) -> str:
@@ -168,6 +169,11 @@ def basemap_json() -> str:
     return script_json({"type": "FeatureCollection", "features": features})
 
 
+def shapes_script() -> str:
+    """The annotations' drawing, the same script the window's map uses."""
+    return files("desktop_app.resources").joinpath("map", "sightline_shapes.js").read_text("utf-8")
+
+
 def page_script() -> str:
     return files("desktop_app.export").joinpath("html_page.js").read_text("utf-8")
 
@@ -181,8 +187,11 @@ def build_html(
     story: bool = False,
     chart_svg: str | None = None,
     colour: dict[str, Any] | None = None,
+    annotations: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The whole page as one string (at most ``MAX_EVENTS`` events are written).
+    ``annotations``: the project's (``AnnotationRecord.to_dict``), drawn by each step
+    that shows them; their labels are data, put in with textContent.
     ``chart_svg``: the link chart of the events (``graph.svg.actors_svg``: its labels
     are escaped there), shown under the timeline. ``colour``: the map's colour by a
     facet (``frame.map_overlays.export_colours``): markers in those colours, a legend."""
@@ -203,6 +212,7 @@ def build_html(
         "total": total,
         "events": rows,
         "legend": {"facet": colour["facet"], "rows": colour["legend"]} if colour else None,
+        "annotations": [dict(a) for a in annotations],
         "steps": [
             {
                 "title": s.title,
@@ -212,6 +222,7 @@ def build_html(
                 "window": list(s.window),
                 "map": list(s.map) if s.map else None,
                 "selection": sorted(int(i) for i in s.selection if int(i) in known),
+                "annotations": None if s.annotations is None else sorted(s.annotations),
             }
             for s in steps
         ],
@@ -247,6 +258,7 @@ def build_html(
 <script type="application/json" id="sl-data">{script_json(data)}</script>
 <script type="application/json" id="sl-basemap">{basemap_json()}</script>
 <script>{leaflet_js}</script>
+<script>{shapes_script()}</script>
 <script>{page_script()}</script>
 </body>
 </html>
@@ -271,9 +283,10 @@ def write_html(
     story: bool = False,
     chart_svg: str | None = None,
     colour: dict[str, Any] | None = None,
+    annotations: Sequence[dict[str, Any]] = (),
 ) -> int:
     """Write the page; returns its size in bytes."""
-    text = build_html(title, events, steps, classification, story, chart_svg, colour)
+    text = build_html(title, events, steps, classification, story, chart_svg, colour, annotations)
     data = text.encode("utf-8")
     Path(path).write_bytes(data)
     return len(data)

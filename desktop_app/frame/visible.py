@@ -8,15 +8,18 @@ grid's cells) must ignore its own choice, so its other values stay pickable;
 :func:`visible_mask` is their conjunction. A range on a column the numbers given do not
 have (not read yet, or not in this project) filters nothing. The window's linker and
 every export use these two functions, so what is shown and what is written never differ.
+An area drawn on the map (``area``, (lon, lat) corners, :mod:`desktop_app.frame.area`)
+joins the window and text in the base mask.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from desktop_app.frame.area import area_mask
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.numeric import NumberColumn, clock_cells, clock_counts, clock_mask
 
@@ -62,12 +65,16 @@ def filter_masks(
     ranges: Mapping[str, Bounds] | None = None,
     numbers: Mapping[str, NumberColumn] | None = None,
     clock: frozenset[int] = frozenset(),
+    area: Sequence[Sequence[float]] = (),
 ) -> FilterMasks:
-    """The masks of the time window + text, and of each facet, numeric range and the
-    grid that has a choice (``numbers``: the frame's numeric columns by name)."""
+    """The masks of the time window + text (+ the map area), and of each facet, numeric
+    range and the grid that has a choice (``numbers``: the frame's numeric columns by
+    name)."""
     base = frame.time_mask(t0, t1)
     if text.strip() and search is not None:
         base &= frame.ids_mask(search(text))
+    if area:
+        base &= area_mask(frame, area)
     masks = {
         facet: frame.facet_mask(facet, set(values)) for facet, values in facets.items() if values
     }
@@ -92,11 +99,21 @@ def visible_mask(
     ranges: Mapping[str, Bounds] | None = None,
     numbers: Mapping[str, NumberColumn] | None = None,
     clock: frozenset[int] = frozenset(),
+    area: Sequence[Sequence[float]] = (),
 ) -> np.ndarray:
-    """Events inside the time window, matching the text and every facet, range and
-    grid choice (but ``skip``)."""
+    """Events inside the time window (and the area), matching the text and every facet,
+    range and grid choice (but ``skip``)."""
     return filter_masks(
-        frame, t0, t1, text, facets, search, ranges=ranges, numbers=numbers, clock=clock
+        frame,
+        t0,
+        t1,
+        text,
+        facets,
+        search,
+        ranges=ranges,
+        numbers=numbers,
+        clock=clock,
+        area=area,
     ).without(skip)
 
 

@@ -36,6 +36,19 @@ MAP_ACTIONS = (
     "view.zoom_to_selection", "view.fit_all", SEPARATOR, "edit.copy", "edit.edit_event",
     SEPARATOR, "edit.select_visible", "edit.clear_selection", "edit.clear_filters",
 )  # fmt: skip
+# where the map was right-clicked (features.annotations declares the map.* actions)
+MAP_HERE_ACTIONS = (
+    "map.zoom_here", SEPARATOR, "map.copy_dd", "map.copy_dms", "map.copy_mgrs", SEPARATOR,
+    "edit.new_event_here", SEPARATOR, "map.filter_area", "map.clear_area", SEPARATOR,
+)  # fmt: skip
+MAP_EVENT_ACTIONS = (
+    "map.select_event", "edit.edit_event", "edit.edit_place", "edit.move_place",
+    "view.zoom_to_selection", SEPARATOR,
+)  # fmt: skip
+MAP_ANNOTATION_ACTIONS = (
+    "map.annotation_rename", "map.annotation_move", "map.annotation_hide",
+    "map.annotation_delete", SEPARATOR,
+)  # fmt: skip
 
 
 class ContextMenus:
@@ -136,4 +149,21 @@ class ContextMenus:
         return menu
 
     def attach_map(self, map_view: MapView) -> None:
-        map_view.context_menu_requested.connect(lambda at: self.show(MAP_ACTIONS, at))
+        def requested(at: QPoint) -> None:
+            context = map_view.tools.context
+            if context is None:  # the page did not say where: the pane's own actions
+                self.show(MAP_ACTIONS, at)
+                return
+            ids: tuple[str, ...] = ()
+            if context.annotation_id is not None:
+                ids += MAP_ANNOTATION_ACTIONS
+            if context.event_id is not None:
+                self._pick(context.event_id)
+                ids += MAP_EVENT_ACTIONS
+            wanted = ids + MAP_HERE_ACTIONS + MAP_ACTIONS
+            # an action is in a menu once, where it first comes
+            self.show(
+                [a for k, a in enumerate(wanted) if a == SEPARATOR or a not in wanted[:k]], at
+            )
+
+        map_view.context_menu_requested.connect(requested)

@@ -70,6 +70,8 @@ class Filters:
     t1: int | None = None
     text: str = ""
     facets: dict[str, frozenset[str]] = field(default_factory=dict)
+    # an area drawn on the map, (lon, lat) corners: only the events inside show
+    area: tuple[tuple[float, float], ...] = ()
     ranges: dict[str, Range] = field(default_factory=dict)
     clock: frozenset[int] = frozenset()
 
@@ -154,15 +156,18 @@ class ViewState(QObject):
     Signals:
         timeline_changed(object source)
         map_changed(object source)
+        annotations_changed(object source): which annotations the map shows changed.
     """
 
     timeline_changed = Signal(object)
     map_changed = Signal(object)
+    annotations_changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._timeline: tuple[int, int] | None = None
         self._map: MapView | None = None
+        self._annotations: frozenset[int] | None = None  # None: every annotation
 
     @property
     def timeline(self) -> tuple[int, int] | None:
@@ -171,6 +176,17 @@ class ViewState(QObject):
     @property
     def map(self) -> MapView | None:
         return self._map
+
+    @property
+    def annotations(self) -> frozenset[int] | None:
+        """The ids of the annotations the map shows (None: all of them)."""
+        return self._annotations
+
+    def set_annotations(self, ids: frozenset[int] | None, source: object = None) -> None:
+        ids = None if ids is None else frozenset(int(i) for i in ids)
+        if ids != self._annotations:
+            self._annotations = ids
+            self.annotations_changed.emit(source)
 
     def set_timeline(self, t0: int, t1: int, source: object = None) -> None:
         if (t0, t1) != self._timeline:

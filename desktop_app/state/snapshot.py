@@ -79,6 +79,8 @@ class ViewSnapshot:
     filters: Filters = field(default_factory=Filters)
     selection: frozenset[int] = frozenset()
     active: int | None = None
+    # the annotations shown (None: a view saved before annotations existed shows all)
+    annotations: frozenset[int] | None = None
     play: PlaySpec | None = None  # a "play this period" step
 
     def with_text(self, title: str, note: str) -> ViewSnapshot:
@@ -91,7 +93,7 @@ class ViewSnapshot:
     def to_dict(self) -> dict[str, Any]:
         """Plain values only (ints, floats, strings, lists), sorted for stable output."""
         f = self.filters
-        return {
+        data: dict[str, Any] = {
             "format": FORMAT,
             "title": self.title,
             "note": self.note,
@@ -111,6 +113,11 @@ class ViewSnapshot:
             "active": self.active,
             "play": self.play.to_dict() if self.play is not None else None,
         }
+        if f.area:  # written only when set: older readers and files stay as they were
+            data["filters"]["area"] = [list(p) for p in f.area]
+        if self.annotations is not None:
+            data["annotations"] = sorted(self.annotations)
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -147,9 +154,11 @@ class ViewSnapshot:
             t1=int(raw["t1"]) if _is_int(raw.get("t1")) else None,
             text=str(raw.get("text") or ""),
             facets=facets,
+            area=_area(raw.get("area")),
             ranges=_ranges(raw.get("ranges")),
             clock=_clock(raw.get("clock")),
         )
+        shown = data.get("annotations")
         selection = data.get("selection") if isinstance(data.get("selection"), list) else []
         assert isinstance(selection, list)
         active = data.get("active")
@@ -161,6 +170,9 @@ class ViewSnapshot:
             filters=filters,
             selection=frozenset(int(i) for i in selection if _is_int(i)),
             active=int(active) if _is_int(active) else None,
+            annotations=frozenset(int(i) for i in shown if _is_int(i))
+            if isinstance(shown, list)
+            else None,
             play=PlaySpec.from_dict(data.get("play")),
         )
 
@@ -170,6 +182,18 @@ class ViewSnapshot:
         if not isinstance(data, dict):
             raise ValueError("a view snapshot is a JSON object")
         return cls.from_dict(data)
+
+
+def _area(value: object) -> tuple[tuple[float, float], ...]:
+    """A saved area's (lon, lat) corners; () when missing or not an area."""
+    if not isinstance(value, list) or len(value) < 3:
+        return ()
+    corners = []
+    for corner in value:
+        if not (isinstance(corner, list) and len(corner) == 2 and all(map(_is_number, corner))):
+            return ()
+        corners.append((float(corner[0]), float(corner[1])))
+    return tuple(corners)
 
 
 def _ranges(value: object) -> dict[str, Range]:

@@ -250,6 +250,23 @@ class StoryStep(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class Annotation(Base):
+    """The analyst's own drawing on the map (migration 0007): a labelled point, a line,
+    a polygon, a text note or range rings. ``geometry`` is JSON (see
+    :mod:`desktop_app.store.annotations`); ``label`` is data, never markup."""
+
+    __tablename__ = "annotation"
+    __table_args__ = _NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(Text, default="")
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    style: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of a mapped class, typed as a ``Table`` (``__table__`` is typed as
     the wider ``FromClause``, which has no ``update()`` or ``indexes``)."""

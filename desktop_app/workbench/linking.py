@@ -134,6 +134,7 @@ class Linker(QObject):
             f.text,
             f.facets,
             self._search if self.search is not None else None,
+            area=f.area,
             ranges=f.ranges,
             numbers=self.numbers.columns,
             clock=f.clock,

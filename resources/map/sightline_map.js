@@ -760,6 +760,18 @@
             outside: outsideBox && outsideBox.style.display !== 'none' ?
               outsideBox.sl.text.textContent : null};
   };
+  /* The event whose marker is under a container point (the topmost), or null. */
+  S.eventAt = function (point) {
+    var found = null;
+    [eventsLayer, selectedLayer].forEach(function (group) {
+      group.eachLayer(function (l) {
+        if (l.options.eventId === undefined) { return; }
+        var p = map.latLngToContainerPoint(l.getLatLng());
+        if (p.distanceTo(point) <= (l.options.radius || 5) + 3) { found = l.options.eventId; }
+      });
+    });
+    return found;
+  };
   S.map = function () { return map; };
   S.picking = function () { return pickMode; };
   /* True when the map is not moving and has reported where it is. */

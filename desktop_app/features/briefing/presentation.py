@@ -104,8 +104,10 @@ class PresentationWindow(QWidget):
             self.view_state.set_map(first.map)
         if first.timeline is not None:
             self.view_state.set_timeline(*first.timeline)
+        self.view_state.set_annotations(first.annotations)
         self.map = MapView(self.selection, self.view_state)
         self.map.layers.copy_from(window.map.layers)  # the window's basemap, heat, colours
+        self.map.tools.follow(window.map.tools)  # the project's annotations
         self.map.set_presenting(MARKER_SCALE)
         timeline_frame = QFrame(self)
         timeline_frame.setObjectName("timeline-frame")

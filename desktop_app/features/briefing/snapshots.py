@@ -96,6 +96,7 @@ def capture_view(stage: Stage, title: str = "", note: str = "") -> ViewSnapshot:
         filters=stage.filters.filters,
         selection=stage.selection.ids,
         active=stage.selection.active,
+        annotations=stage.view_state.annotations,
     )
 
 
@@ -104,6 +105,7 @@ def apply_view(stage: Stage, snapshot: ViewSnapshot, animate: bool = True) -> No
     flies there (the view state follows once they arrive)."""
     stage.filters.set(snapshot.filters, source=stage)
     stage.selection.set(snapshot.selection, active=snapshot.active, source=stage)
+    stage.view_state.set_annotations(snapshot.annotations, source=stage)
     glide = _glide_of(stage.view_state)
     glide.stop()
     if snapshot.timeline is not None:

@@ -36,6 +36,7 @@ from desktop_app.features.editing.commands import (
     StoreCommand,
 )
 from desktop_app.features.editing.forms import EventForm, LocationForm, MergeForm, SourceForm
+from desktop_app.features.editing.here import EventHereForm, NewEventHereCommand
 from desktop_app.features.host import Host
 from desktop_app.store import editing as store
 from desktop_app.store.editing import EditError, LocationFields
@@ -109,6 +110,14 @@ class Editing(QObject):
                 f"edit.{name}", text, slot, menu=MenuId.EDIT, group=group, order=order,
                 shortcut=shortcut,
             )  # fmt: skip
+
+        # in the map's right-click menu only: it acts on the point right-clicked
+        self.actions["new_event_here"] = add(
+            "edit.new_event_here",
+            "New event &here…",
+            self.new_event_here,
+            tip="Add an event at the point of the map right-clicked, with a new place",
+        )
 
     def _install_toolbar(self) -> QWidget:
         """Small buttons above the details pane, in its dock."""
@@ -253,6 +262,25 @@ class Editing(QObject):
         if place is not None:
             form.place.setCurrentIndex(max(form.place.findData(place), 0))
         self._run_form(form, lambda values: self.push(NewEventCommand(self, values)))
+
+    def new_event_here(self) -> None:
+        """The new-event form with the place the map was right-clicked at filled in."""
+        context = self.host.map.tools.context
+        if context is None:
+            self.new_event()
+            return
+        form = EventHereForm(
+            store.list_place_choices(self.project), context.lat, context.lon, self.window
+        )
+
+        def save(values: Any) -> None:
+            place = form.new_place()
+            if place is None:
+                self.push(NewEventCommand(self, values))
+            else:
+                self.push(NewEventHereCommand(self, values, place))
+
+        self._run_form(form, save)
 
     def edit_event(self) -> None:
         event_id = self.current_event()

@@ -35,6 +35,7 @@ from desktop_app.frame.map_overlays import export_colours
 from desktop_app.frame.visible import visible_mask
 from desktop_app.graph.svg import actors_svg
 from desktop_app.state.snapshot import ViewSnapshot, story_steps
+from desktop_app.store.annotations import list_annotations
 from desktop_app.store.views_repo import ViewsRepository
 from desktop_app.views import plain_text
 from desktop_app.views.map.layers import COLOUR_FACETS
@@ -159,6 +160,7 @@ class Exports(QObject):
             window=(wb.filters.filters.t0, wb.filters.filters.t1),
             map=None if map_view is None else (map_view.lat, map_view.lon, map_view.zoom),
             selection=wb.selection.ids,
+            annotations=wb.view_state.annotations,
         )
 
     def html_view_dialog(self) -> None:
@@ -184,6 +186,7 @@ class Exports(QObject):
             story=False,
             chart_svg=actors_svg(self.wb.linker.frame, self.wb.linker.visible),
             colour=self._colour(self.wb.linker.visible),
+            annotations=[r.to_dict() for r in list_annotations(project)],
         )
         self._done(path, "html", f"this view as HTML ({size / 1e6:.1f} MB)")
         return size
@@ -239,6 +242,7 @@ class Exports(QObject):
             mask = visible_mask(
                 frame, f.t0, f.t1, f.text, f.facets, search,
                 ranges=f.ranges, numbers=self.wb.linker.numbers.columns, clock=f.clock,
+                area=f.area,
             )  # fmt: skip
             wanted |= mask
             steps.append(
@@ -250,6 +254,7 @@ class Exports(QObject):
                     window=(f.t0, f.t1),
                     map=None if snap.map is None else (snap.map.lat, snap.map.lon, snap.map.zoom),
                     selection=snap.selection,
+                    annotations=snap.annotations,
                 )
             )
         size = write_html(
@@ -261,6 +266,7 @@ class Exports(QObject):
             story=True,
             chart_svg=actors_svg(frame, wanted),
             colour=self._colour(wanted),
+            annotations=[r.to_dict() for r in list_annotations(project)],
         )
         self._done(path, "html", f"the story “{title}” as HTML ({size / 1e6:.1f} MB)")
         return size

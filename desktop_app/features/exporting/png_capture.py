@@ -119,8 +119,10 @@ class PngCapture(QObject):
         state = ViewState(self)
         if self.wb.view_state.map is not None:
             state.set_map(self.wb.view_state.map)
+        state.set_annotations(self.wb.view_state.annotations)
         shown = MapView(self.wb.selection, state)
         shown.layers.copy_from(window_map.layers)  # its basemap, heatmap and colours
+        shown.tools.follow(self.host.map.tools)  # the annotations, as the window shows them
         shown.set_chrome(False)  # the map alone: no buttons, scale or note in the picture
         shown.copy_tools_from(self.host.map)  # but what the analyst measured on it
         shown.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)

@@ -9,6 +9,8 @@ root knows the search index) and handed in with :meth:`FiltersView.show_counts` 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -230,6 +232,16 @@ class FiltersView(QWidget):
         clear.setToolTip("Remove every filter: show all events (Ctrl+Shift+F)")
         clear.clicked.connect(lambda: self.filters.clear(source=None))
 
+        # the area filter (drawn on the map): a chip that says so and lifts it
+        self.area_chip = QToolButton()
+        self.area_chip.setObjectName("areaChip")
+        self.area_chip.setText("Inside the map area  \u2715")
+        self.area_chip.setToolTip("Only the events inside the area drawn on the map; click to lift")
+        self.area_chip.clicked.connect(
+            lambda: self.filters.set(replace(self.filters.filters, area=()), source=None)
+        )
+        self.area_chip.hide()
+
         self.facets: dict[str, FacetList] = {}
         facet_box = QWidget()
         facet_layout = QVBoxLayout(facet_box)
@@ -274,6 +286,7 @@ class FiltersView(QWidget):
         layout.addLayout(window)
         layout.addWidget(self.window_error)
         layout.addLayout(top)
+        layout.addWidget(self.area_chip)
         layout.addWidget(scroll, 1)
         self.filters.changed.connect(self._on_filters_changed)
 
@@ -339,6 +352,7 @@ class FiltersView(QWidget):
         """Show the model's filters in the boxes (a clear empties them all), except for a
         change this pane made from what is typed in them."""
         current: Filters = self.filters.filters
+        self.area_chip.setVisible(bool(current.area))
         self.clock.grid.set_chosen(current.clock)
         for name, section in self.number_filters.items():
             section.show_range(*current.ranges.get(name, (None, None)))

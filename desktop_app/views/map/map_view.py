@@ -9,6 +9,7 @@ viewport, computed by :class:`desktop_app.frame.map_cells.MapIndex`.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from desktop_app.frame.area import area_mask
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.map_cells import Cells, MapIndex, Points, ViewFeatures, Viewport, in_box
 from desktop_app.state.models import MapView as MapPosition
@@ -27,6 +29,7 @@ from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.layers import ONLINE, Basemap, MapLayers
 from desktop_app.views.map.page import page_path
 from desktop_app.views.map.places import place_labels
+from desktop_app.views.map.tools import MapTools
 
 TITLE_CHARS = 160  # tooltips show this much of a title
 FIT_MAX_ZOOM = 6  # fitting to a single place keeps its region in view
@@ -114,10 +117,14 @@ class MapView(QWidget):
         # never Chromium's own menu (Back, Reload, View source…): the window offers its
         # own actions where the analyst right-clicks (context_menu_requested)
         self._web.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self._web.customContextMenuRequested.connect(
+        self._web.customContextMenuRequested.connect(self._on_qt_context_menu)
+        self._bridge = MapBridge(self)
+        # annotations, the area outline, the drawing tools and the page's right-click
+        self.tools = MapTools(self._bridge, self._send, view_state, self)
+        self.tools.area_drawn.connect(lambda area, add: self.select_area(area, add))
+        self.tools.context_requested.connect(
             lambda pos: self.context_menu_requested.emit(self._web.mapToGlobal(pos))
         )
-        self._bridge = MapBridge(self)
         self._channel = QWebChannel(self._page)
         self._channel.registerObject("bridge", self._bridge)
         self._page.setWebChannel(self._channel)
@@ -232,6 +239,23 @@ class MapView(QWidget):
         """Let the next click on the map report a place (``location_picked``) instead of
         selecting; ``on=False`` cancels."""
         self._send("pick", {"on": on})
+
+    def select_area(self, area: Sequence[tuple[float, float]], add: bool = False) -> int:
+        """Select the shown events inside an area ((lon, lat) corners; frame.area's rule:
+        even-odd, the outline inside); ``add`` keeps the selection and adds to it.
+        Returns how many events the area holds."""
+        inside = area_mask(self._frame, area) & self._visible
+        ids = set(self._frame.ids[inside].tolist())
+        if add:
+            ids |= self._selection.ids
+        self._selection.set(ids, source=self)
+        self._push_selection()
+        return int(inside.sum())
+
+    def _on_qt_context_menu(self, pos: QPoint) -> None:
+        """Chromium asked for a menu (the page did not take the right-click itself)."""
+        self.tools.context = None
+        self.context_menu_requested.emit(self._web.mapToGlobal(pos))
 
     def send_tool(self, kind: str, payload: dict[str, Any]) -> None:
         """A message for the page's tools (``measure``, ``pointer``, ``goto``: see

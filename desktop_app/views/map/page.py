@@ -28,6 +28,11 @@ from desktop_app.views.map.labels import labels_script
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 INITIAL_CENTER = (30.0, 60.0)
 INITIAL_ZOOM = 3
+# the analyst's drawing (annotations, area selection, right-click): resources/map
+PLUGIN_SCRIPTS = [
+    ("sightline_shapes", "sightline_shapes.js"),
+    ("sightline_draw", "sightline_draw.js"),
+]
 # after sightline_map.js: the heatmap plugin (leaflet.heat, BSD-2), then the basemap
 # chooser, the heatmap and colour-by layers, which hook into the page's Sightline object
 LAYER_SCRIPTS = (
@@ -76,6 +81,7 @@ def build_html(online_basemap_url: str | None = None) -> str:
     scripts.append(("sightline", "sightline_map.js"))
     scripts += tool_assets.SCRIPTS  # measure, pointer, the CJK font: after the map's script
     scripts += [("sl_" + Path(name).stem, name) for name in LAYER_SCRIPTS]
+    scripts.extend(PLUGIN_SCRIPTS)  # the analyst's drawing, also a tool of the page
     fmap.default_js = scripts
     fmap.default_css = [
         ("leaflet_css", "leaflet/leaflet.css"),
@@ -102,7 +108,14 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
     for name in ("leaflet.js", "leaflet.css"):
         shutil.copyfile(leaflet / name, folder / "leaflet" / name)
     resources = files("desktop_app.resources")
-    for name in ("sightline_map.js", "sightline_map.css", "sightline_layers.css", *LAYER_SCRIPTS):
+    drawing = (path for _, path in PLUGIN_SCRIPTS)
+    for name in (
+        "sightline_map.js",
+        "sightline_map.css",
+        "sightline_layers.css",
+        *LAYER_SCRIPTS,
+        *drawing,
+    ):
         (folder / name).write_bytes(resources.joinpath("map", name).read_bytes())
     tool_assets.write_tool_assets(folder)
     if online_basemap_url is None:
