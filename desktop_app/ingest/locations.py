@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import select
 
 from desktop_app.ingest.nearby import join_nearby
 from desktop_app.ingest.place_names import name_index, place_by_name
+from desktop_app.ingest.placeholders import is_placeholder
 from desktop_app.ingest.presets.base import Draft
 from desktop_app.ingest.vector import json_objects
 from desktop_app.store.project import Project
@@ -41,45 +40,6 @@ LOCATION_COLUMNS = [
     "gazetteer_id",
     "attributes",
 ]
-# texts that stand for "no place" (compared lower-case, spaces collapsed)
-PLACEHOLDERS = frozenset(
-    {
-        "unknown",
-        "unk",
-        "na",
-        "n/a",
-        "n.a.",
-        "n.a",
-        "none",
-        "null",
-        "nil",
-        "nan",
-        "-",
-        "--",
-        "?",
-        "??",
-        "???",
-        "various",
-        "multiple",
-        "not specified",
-        "unspecified",
-        "not known",
-        "not available",
-        "no location",
-        "unknown location",
-        "location unknown",
-        "various locations",
-        "multiple locations",
-        "several",
-        "several locations",
-        "tbd",
-    }
-)
-_PLACEHOLDER_SET = pa.array(
-    sorted({form for p in PLACEHOLDERS for form in (p, p.capitalize(), p.title(), p.upper())})
-)
-# how far apart two points of the same name and country may be and still be one place,
-# by the row's stated precision (geo_precision)
 TOLERANCE_KM = {
     "exact": 1.0,
     "town": 1.0,
@@ -140,15 +100,6 @@ def project_locations(project: Project) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["id", "name", "country", "latitude", "longitude", "alt_names"]
     )
-
-
-def is_placeholder(values: pd.Series) -> np.ndarray:
-    """True where a place text stands for no place ("Unknown", "N/A", "-" ...): the
-    placeholders written lower-case, capitalised, title-case or upper-case (the presets
-    hand over trimmed text)."""
-    text = pa.array(values.astype("string").fillna(""), type=pa.string())
-    hit = pc.is_in(text, value_set=_PLACEHOLDER_SET)
-    return np.asarray(hit.to_numpy(zero_copy_only=False), bool)
 
 
 def place_hints(d: Draft, keep: np.ndarray) -> pd.Series | None:

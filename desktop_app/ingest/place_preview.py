@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from desktop_app.ingest.locations import is_placeholder, project_locations, resolve
+from desktop_app.ingest.locations import project_locations, resolve
+from desktop_app.ingest.placeholders import is_placeholder
 from desktop_app.ingest.presets.base import Draft
 from desktop_app.store.project import Project
 
