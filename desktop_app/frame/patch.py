@@ -20,27 +20,15 @@ import numpy as np
 import pandas as pd
 
 from desktop_app.frame.event_frame import EventFrame, Links, links_of, sorted_names
-from desktop_app.frame.patch_in_place import patch_in_place
+from desktop_app.frame.patch_in_place import NAMED_BY_TABLE, patch_in_place
+from desktop_app.frame.patch_in_place import ROW_COLUMNS as IN_PLACE_COLUMNS
 from desktop_app.store import frame_rows
 from desktop_app.store.project import Project
 
-# rows columns of an EventFrame (one value per event)
-ROW_COLUMNS = (
-    "ids",
-    "start",
-    "end",
-    "precision",
-    "has_end",
-    "lat",
-    "lon",
-    "location_id",
-    "title",
-    "place",
-)
+# rows columns of an EventFrame (one value per event): the ids and those patched in place
+ROW_COLUMNS = ("ids", *IN_PLACE_COLUMNS)
 # inserting more rows than this one by one costs more than sorting them all in
 INSERT_ONE_BY_ONE = 2000
-# facets whose values are every row of a store table (the others: the values in use)
-_NAMED_BY_TABLE = {"actor": "actors", "source": "sources"}
 
 
 def patch_frame(frame: EventFrame, project: Project, ids: Iterable[int]) -> EventFrame:
@@ -77,7 +65,7 @@ def patch_frame(frame: EventFrame, project: Project, ids: Iterable[int]) -> Even
             links, fresh.multi[facet], old_to_new, place.at_new, _table_names(tables, facet)
         )
         if merged_links is None:  # the facet's names changed: its links read again
-            table = _NAMED_BY_TABLE[facet]
+            table = NAMED_BY_TABLE[facet]
             merged_links = links_of(
                 columns["ids"], frame_rows.link_pairs(project, facet), tables[table]
             )
@@ -215,7 +203,7 @@ def _merge_links(
 
 
 def _table_names(tables: dict[str, pd.DataFrame], facet: str) -> list[str] | None:
-    table = _NAMED_BY_TABLE.get(facet)
+    table = NAMED_BY_TABLE.get(facet)
     if table is None:
         return None
     names = tables[table]
