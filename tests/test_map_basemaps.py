@@ -217,7 +217,9 @@ def test_screenshot_draws_the_map_on_a_basemap_file(qapp: Any, tmp_path: Path) -
         for x in range(0, image.width(), 10)
         for y in range(0, image.height(), 10)
     )
-    assert hits > 200  # a good part of the map pane is tiles
+    # a good part of the map pane is tiles (none of these flat colours is drawn without
+    # the file; labels and markers cover some, so the count moves with what is named)
+    assert hits > 100
     bad = tmp_path / "bad.mbtiles"
     bad.write_bytes(b"nothing")
     refused = subprocess.run(
