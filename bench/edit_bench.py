@@ -18,7 +18,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,29 +33,16 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui_bench import _project
+    from ui_bench import _project, open_window
 
-    path = _project(args.rows)
+    path, _imported = _project(args.rows)
 
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
-
-    from desktop_app.app.main import _application, build_window
     from desktop_app.features.editing.commands import EditEventCommand
     from desktop_app.frame.cache import load_frame
     from desktop_app.store import editing as store
-    from desktop_app.store.project import Project
 
-    _application(offscreen=True)
-    folder = tempfile.mkdtemp(prefix="sightline-edit-bench-")
-    settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_window(Project.open(path), settings=settings)
+    _app, window = open_window(path, "sightline-edit-bench-")
     wb = window.workbench
-    loop = QEventLoop()
-    wb.frame_loaded.connect(loop.quit)
-    QTimer.singleShot(300_000, loop.quit)
-    window.resize(1400, 900)
-    window.show()
-    loop.exec()
     frame = wb.linker.frame
     if len(frame) == 0:
         print("the project did not load", file=sys.stderr)

@@ -43,29 +43,17 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui_bench import _project
+    from ui_bench import _project, open_window
 
     path, _imported = _project(args.rows)
 
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    from desktop_app.app.main import _application, build_window
     from desktop_app.domain.periods import parse_period
-    from desktop_app.store.project import Project
 
-    app = _application(offscreen=True)
-    folder = tempfile.mkdtemp(prefix="sightline-playback-bench-")
-    settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_window(Project.open(path), settings=settings)
+    _app, window = open_window(path, "sightline-playback-bench-")
     wb = window.workbench
-    loop = QEventLoop()
-    wb.frame_loaded.connect(loop.quit)
-    QTimer.singleShot(300_000, loop.quit)
-    window.resize(1400, 900)
-    window.show()
-    loop.exec()
-    while not window.map.is_ready:
-        app.processEvents()
+    folder = tempfile.mkdtemp(prefix="sightline-playback-video-")
     frame = wb.linker.frame
     playback = window.features["playback"].playback  # type: ignore[attr-defined]
     playback.configure(parse_period("1w"))

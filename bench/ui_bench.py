@@ -86,6 +86,29 @@ def _project(rows: int, cache: Path = CACHE) -> tuple[Path, bool]:
     return target, True
 
 
+def open_window(path: Path, prefix: str) -> tuple[Any, Any]:
+    """The application and a main window on ``path``, offscreen, its events loaded and
+    its map page ready (the benches that time one thing inside an open window)."""
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from desktop_app.app.main import _application, build_window
+    from desktop_app.store.project import Project
+
+    app = _application(offscreen=True)
+    folder = tempfile.mkdtemp(prefix=prefix)
+    settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    window = build_window(Project.open(path), settings=settings)
+    loop = QEventLoop()
+    window.workbench.frame_loaded.connect(loop.quit)
+    QTimer.singleShot(300_000, loop.quit)
+    window.resize(1400, 900)
+    window.show()
+    loop.exec()
+    while not window.map.is_ready:
+        app.processEvents()
+    return app, window
+
+
 def _facet_item(window: Any, name: str) -> Any:
     """The category list's row of ``name`` in the filters pane (None if not listed)."""
     from PySide6.QtCore import Qt

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from helpers import run_js
+from test_playback import _decoded
 
 from desktop_app.domain.dates import parse_date, to_seconds
 from desktop_app.domain.periods import parse_period
@@ -193,8 +194,6 @@ def test_sightline_animate_story_holds_still_steps_and_plays_play_steps(
     import subprocess
     import sys
 
-    import av
-
     from desktop_app.state.models import Filters, MapView
     from desktop_app.state.snapshot import PlaySpec, ViewSnapshot
     from desktop_app.store.views_repo import ViewsRepository
@@ -221,8 +220,7 @@ def test_sightline_animate_story_holds_still_steps_and_plays_play_steps(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "10 frames" in done.stdout
-    with av.open(str(out)) as video:
-        frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
+    frames = _decoded(out)
     assert len(frames) == 10
     caption = [f[0:44].astype(int) for f in frames]
     assert np.abs(caption[0] - caption[1]).mean() < 1  # the still step, held
