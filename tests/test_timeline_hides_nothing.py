@@ -180,3 +180,21 @@ def test_many_lanes_keep_a_readable_height_and_scroll(qtbot, short_view: Timelin
     short_view.set_frame(make_frame([(s(2024, 1, 1), Precision.DAY, None, "one")]))
     assert canvas.lane_scroll == 0  # one lane fits: nothing stays scrolled
     assert not canvas.scroll_lanes(50)
+
+
+@pytest.mark.parametrize("row", [12, 14, 18, 24])
+def test_a_tight_rows_label_font_fits_the_row_descenders_and_all(qtbot, row: int) -> None:  # type: ignore[no-untyped-def]
+    """A label in a row lower than the pane's font gets a smaller font whose whole line
+    (not just its em: a line is about 1.2 em) fits the row, so g, p and y are not cut."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from desktop_app.views.timeline.marks import _fitting_font
+
+    base = QFont()
+    base.setPixelSize(16)
+    fitted = _fitting_font(base, row)
+    assert QFontMetricsF(fitted).height() <= row + 1
+    assert fitted.pixelSize() >= 7
+    bigger = QFont(fitted)
+    bigger.setPixelSize(fitted.pixelSize() + 1)  # and it is the largest that fits
+    assert QFontMetricsF(bigger).height() > row + 1 or fitted.pixelSize() == row

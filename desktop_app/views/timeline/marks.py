@@ -336,6 +336,26 @@ def paint_uncertain(
             )
 
 
+_FITTING: dict[tuple[str, int], QFont] = {}
+
+
+def _fitting_font(font: QFont, height: int) -> QFont:
+    """The font at the largest pixel size whose whole line (ascent and descent: the
+    descenders of g, p and y) fits a row of ``height`` px with a pixel to spare; a pixel
+    size is the em, and a line is about 1.2 em, so ``setPixelSize(height)`` would cut it."""
+    key = (font.key(), height)
+    found = _FITTING.get(key)
+    if found is None:
+        found = QFont(font)
+        size = max(7, height)
+        found.setPixelSize(size)
+        while size > 7 and QFontMetricsF(found).height() > height + 1:
+            size -= 1
+            found.setPixelSize(size)
+        _FITTING[key] = found
+    return found
+
+
 def paint_label(painter: QPainter, item: EventItem, plot: QRectF, faded: bool) -> None:
     x = max(item.label_x, plot.left() + 2)
     rect = QRectF(x, item.y, item.label_w - 4, item.h)
@@ -353,9 +373,7 @@ def paint_label(painter: QPainter, item: EventItem, plot: QRectF, faded: bool) -
     )
     font = painter.font()
     if item.h + 3 < painter.fontMetrics().height():  # a tight row: a smaller font, not a cut one
-        small = QFont(font)
-        small.setPixelSize(max(7, int(item.h + 2)))
-        painter.setFont(small)
+        painter.setFont(_fitting_font(font, int(item.h)))
     painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, item.label)
     painter.setFont(font)
 
