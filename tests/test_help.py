@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from helpers import run_js
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog
@@ -115,6 +116,23 @@ def test_sample_banner_offers_an_import_and_stays_hidden_once_closed(
     assert "sample dataset" in banner.label.text()
     assert "Russia–China" in banner.label.text() and "airborne" in banner.label.text()  # noqa: RUF001
     assert banner.geometry().top() == window.map.mapTo(window, window.map.rect().topLeft()).y()
+    # it covers none of the page's controls: zoom buttons at the left, tools at the right
+    qtbot.waitUntil(lambda: window.map.is_ready, timeout=30_000)
+    controls = run_js(
+        qtbot,
+        window.map.page,
+        "Array.from(document.querySelectorAll('.leaflet-control')).filter(function (c) {"
+        " return c.offsetWidth > 0 && c.getBoundingClientRect().top < 120; }).map(function (c) {"
+        " var r = c.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })",
+    )
+    origin = window.map.mapTo(window, window.map.rect().topLeft())
+    box = banner.geometry().translated(-origin.x(), -origin.y())
+    assert len(controls) >= 2
+    for left, top, right, bottom in controls:
+        assert right <= box.left() or left >= box.right() + 1 or top >= box.bottom() + 1, (
+            (left, top, right, bottom),
+            box,
+        )
 
     triggered: list[bool] = []
     window.workbench.actions.action("file.import").triggered.connect(

@@ -119,8 +119,9 @@ class FirstStart(QObject):
         width = stage.width()
         origin = stage.mapTo(self.host.window_widget(), QPoint(0, 0))
         x, y = origin.x(), origin.y()
-        controls = 56  # the map's zoom buttons stay uncovered at its top left
-        inner = max(120, width - controls)
+        controls = 56  # the map's zoom buttons stay uncovered at its top left,
+        tools = 56  # and its drawing and measuring tools at its top right
+        inner = max(120, width - controls - tools)
         tall = (
             self.banner.heightForWidth(inner)
             if self.banner.hasHeightForWidth()
