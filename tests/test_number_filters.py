@@ -232,6 +232,7 @@ def test_the_weekday_hour_grid_counts_and_filters(timed_project: Project, qtbot:
         expected[0, 9], expected[1, 14], expected[5, 23], expected[6, 0] = 3, 1, 1, 1
         assert np.array_equal(grid.counts, expected)
         assert pane.clock.untimed.text() == "2 without a time of day"
+        assert grid.isVisible()
 
         # a click on one cell: Monday 09:00-10:00
         with qtbot.waitSignal(linker.counts_shown, timeout=20_000):
@@ -292,6 +293,20 @@ def test_the_weekday_hour_grid_counts_and_filters(timed_project: Project, qtbot:
             clear.click()
         assert pane.filters.filters.clock == frozenset()
         assert int(linker.visible.sum()) == len(TIMED)
+    finally:
+        linker.shutdown()
+
+
+def test_the_grid_folds_away_when_no_event_has_a_time_of_day(
+    acled_project: Project, qtbot: Any
+) -> None:
+    """ACLED gives dates only: an empty grid would say nothing, so only a line shows."""
+    pane, linker = _pane(qtbot, acled_project)
+    try:
+        assert not pane.clock.grid.isVisible() and not pane.clock.clear.isVisible()
+        assert pane.clock.untimed.text() == (
+            f"No event has a time of day ({len(FATALITIES):,} with a date only)"
+        )
     finally:
         linker.shutdown()
 

@@ -232,13 +232,13 @@ class ClockFilter(QWidget):
         self.grid.cells_picked.connect(self.cells_picked)
         self.untimed = plain_text.label()
         self.untimed.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        clear = QPushButton("Clear")
-        clear.setToolTip("Show events at any weekday and hour")
-        clear.clicked.connect(lambda: self.cells_picked.emit(frozenset()))
+        self.clear = QPushButton("Clear")
+        self.clear.setToolTip("Show events at any weekday and hour")
+        self.clear.clicked.connect(lambda: self.cells_picked.emit(frozenset()))
         below = QHBoxLayout()
         below.setContentsMargins(0, 0, 0, 0)
         below.addWidget(self.untimed, 1)
-        below.addWidget(clear)
+        below.addWidget(self.clear)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -247,5 +247,18 @@ class ClockFilter(QWidget):
         layout.addLayout(below)
 
     def show_counts(self, counts: np.ndarray, untimed: int) -> None:
+        """The grid folds away while no event it counts has a time of day (dates only,
+        as in most provider files) and nothing is chosen in it: an empty 7 x 24 grid
+        would take the pane's best place to say nothing."""
         self.grid.show_counts(counts)
-        self.untimed.setText(f"{untimed:,} without a time of day" if untimed else "")
+        empty = int(counts.sum()) == 0 and not self.grid.chosen
+        self.grid.setVisible(not empty)
+        self.clear.setVisible(not empty)
+        if empty:
+            self.untimed.setText(
+                f"No event has a time of day ({untimed:,} with a date only)"
+                if untimed
+                else "No event has a time of day"
+            )
+        else:
+            self.untimed.setText(f"{untimed:,} without a time of day" if untimed else "")
