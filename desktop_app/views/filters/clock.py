@@ -231,6 +231,7 @@ class ClockFilter(QWidget):
         self.grid = ClockGrid()
         self.grid.cells_picked.connect(self.cells_picked)
         self.untimed = plain_text.label()
+        self.untimed.setWordWrap(True)  # a narrow pane wraps it rather than scrolling sideways
         self.untimed.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.clear = QPushButton("Clear")
         self.clear.setToolTip("Show events at any weekday and hour")
