@@ -1,10 +1,12 @@
 /* Sightline map page: the basemap and the north arrow (loaded after sightline_map.js).
  *
- * Python -> JS  basemap {mode: 'outlines' | 'tiles', url, minNativeZoom, maxNativeZoom,
- *               bounds [s, w, n, e] | null, attribution (escaped text), labels}
+ * Python -> JS  basemap {mode: 'outlines' | 'tiles' | 'vector', url, minNativeZoom,
+ *               maxNativeZoom, bounds [s, w, n, e] | null, attribution (escaped text),
+ *               labels, and for 'vector' schema and layers (sightline_vector.js)}
  * A tile basemap is the analyst's own MBTiles/PMTiles file (sightline-tiles: URLs,
- * answered by Python from the file) or an online XYZ URL the analyst opted into. The
- * shipped outlines are hidden under tiles, and shown again with 'outlines'.
+ * answered by Python from the file) or an online XYZ URL the analyst opted into; a
+ * vector file's tiles are drawn on the page in a shipped style. The shipped outlines
+ * are hidden under tiles, and shown again with 'outlines'.
  * The north arrow shows in pictures of the map (chrome off) and while presenting.
  */
 (function () {
@@ -33,7 +35,7 @@
       map.removeLayer(tiles);
       tiles = null;
     }
-    var outlines = msg.mode !== 'tiles';
+    var outlines = msg.mode !== 'tiles' && msg.mode !== 'vector';
     var pane = map.getPane('basemap');
     if (pane) { pane.style.display = outlines ? '' : 'none'; }
     var labels = map.getPane('labels');
@@ -48,7 +50,14 @@
       options.bounds = L.latLngBounds([msg.bounds[0], msg.bounds[1]],
                                       [msg.bounds[2], msg.bounds[3]]);
     }
-    tiles = L.tileLayer(msg.url, options);
+    if (msg.mode === 'vector') {
+      options.schema = msg.schema;
+      options.layers = msg.layers;
+      options.url = msg.url;
+      tiles = S.vectorLayer(options);
+    } else {
+      tiles = L.tileLayer(msg.url, options);
+    }
     tiles.on('tileload', function () { loaded += 1; });
     tiles.on('tileerror', function () { failed += 1; });
     tiles.addTo(map);
@@ -101,9 +110,12 @@
   var moving = S.settled;
   S.settled = function () { return moving() && !(tiles && tiles.isLoading()); };
 
+  function msgUrl(layer) { return layer.options.url || null; }
+
   /* For tests: what the basemap is and how many tiles it has drawn. */
   S.basemap = function () {
-    return {tiles: !!tiles, url: tiles ? tiles._url : null, loaded: loaded, failed: failed,
+    return {tiles: !!tiles, url: tiles ? (tiles._url || msgUrl(tiles)) : null,
+            vector: tiles ? tiles.schema || null : null, loaded: loaded, failed: failed,
             outlines: map.getPane('basemap').style.display !== 'none',
             arrow: !!arrow && arrow.style.display !== 'none'};
   };
