@@ -282,3 +282,52 @@ def test_a_corrupt_vector_file_says_why_and_keeps_the_basemap(
     view.layers.set_basemap(Basemap(OUTLINES))
     qtbot.waitUntil(lambda: not _js(qtbot, view, "Sightline.basemap().tiles"), timeout=LOAD_MS)
     assert _js(qtbot, view, "Sightline.basemap().outlines")
+
+
+def test_screenshot_draws_the_map_on_a_vector_file(qapp: Any, tmp_path: Path) -> None:
+    """``sightline screenshot OUT.png --basemap FILE`` with a vector file: the map in
+    the picture is the file's land and sea in the Protomaps style's colours (neither is
+    drawn without the file); a corrupt vector file is refused, and no picture is
+    written."""
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    from desktop_app.ingest.sample import load_sample
+    from desktop_app.store.project import Project
+
+    project = Project.open(tmp_path / "shot.sightline")
+    load_sample(project)
+    project.close()
+    tiles = make_vector_pmtiles(tmp_path / "shot.pmtiles", "protomaps")
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "desktop_app", "--project", str(tmp_path / "shot.sightline")]
+    done = subprocess.run(
+        [*command, "screenshot", str(out), "--basemap", str(tiles), "--size", "1600x1000"],
+        capture_output=True, text=True, env=env, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    image = QImage(str(out))
+    counts = {EARTH: 0, WATER: 0}
+    for x in range(0, image.width(), 4):
+        for y in range(0, image.height(), 4):
+            name = QColor(image.pixel(x, y)).name()
+            if name in counts:
+                counts[name] += 1
+    # of the 100,000 pixels sampled: the map pane is mostly land, with the file's sea
+    assert counts[EARTH] > 8000 and counts[WATER] > 100, counts
+    broken = make_vector_mbtiles(tmp_path / "broken.mbtiles", "openmaptiles")
+    db = sqlite3.connect(broken)
+    db.execute("UPDATE tiles SET tile_data=? WHERE zoom_level=0", (b"\x1a\xff\xff\xff\x0f",))
+    db.commit()
+    db.close()
+    refused = subprocess.run(
+        [*command, "screenshot", str(tmp_path / "no.png"), "--basemap", str(broken)],
+        capture_output=True, text=True, env=env, timeout=240,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "broken.mbtiles holds vector tiles that cannot be read" in refused.stderr
+    assert not (tmp_path / "no.png").exists()
