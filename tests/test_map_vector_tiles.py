@@ -211,6 +211,25 @@ def test_a_vector_file_draws_water_and_roads_in_its_style(
     assert _js(qtbot, view, "Sightline.map().getPane('labels').style.display") == ""
 
 
+@pytest.mark.parametrize("schema", ["protomaps", "openmaptiles"])
+def test_a_vector_basemap_follows_the_dark_theme(
+    qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path, schema: str
+) -> None:
+    """Sightline's labels turn light in the dark theme; the vector basemap turns dark
+    with them (the Protomaps "dark" colours), and light again."""
+    view = make_map()
+    _show(qtbot, view, make_vector_pmtiles(tmp_path / "t.pmtiles", schema))
+    _look(qtbot, view, 45.0, 25.0, 6)
+    assert _near(_colour(qtbot, view, IN_SEA), WATER)
+    view.set_dark(True)
+    qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.basemap().dark") is True, timeout=LOAD_MS)
+    qtbot.waitUntil(lambda: _near(_colour(qtbot, view, IN_SEA), "#31353f"), timeout=LOAD_MS)
+    assert _near(_colour(qtbot, view, ON_LAND), "#1f1f1f")
+    view.set_dark(False)
+    qtbot.waitUntil(lambda: _near(_colour(qtbot, view, IN_SEA), WATER), timeout=LOAD_MS)
+    _nothing_left(view)
+
+
 def test_a_schema_no_style_knows_is_drawn_layer_by_layer(
     qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
 ) -> None:

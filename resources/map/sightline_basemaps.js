@@ -19,6 +19,8 @@
   var failed = 0;
   var arrow = null;
   var chromeOn = true;
+  var dark = false;  // the window's theme: a vector basemap follows it
+  var vectorOptions = null;
   var presenting = false;
   var OUTLINES_CREDIT = 'Natural Earth';
   var credited = true;  // sightline_map.js credits the outlines as it draws them
@@ -50,17 +52,33 @@
       options.bounds = L.latLngBounds([msg.bounds[0], msg.bounds[1]],
                                       [msg.bounds[2], msg.bounds[3]]);
     }
+    vectorOptions = null;
     if (msg.mode === 'vector') {
       options.schema = msg.schema;
       options.layers = msg.layers;
       options.url = msg.url;
-      tiles = S.vectorLayer(options);
+      vectorOptions = options;
+      tiles = S.vectorLayer(options, dark);
     } else {
       tiles = L.tileLayer(msg.url, options);
     }
-    tiles.on('tileload', function () { loaded += 1; });
-    tiles.on('tileerror', function () { failed += 1; });
-    tiles.addTo(map);
+    show(tiles);
+  }
+
+  function show(layer) {
+    layer.on('tileload', function () { loaded += 1; });
+    layer.on('tileerror', function () { failed += 1; });
+    layer.addTo(map);
+  }
+
+  function setTheme(on) {
+    if (on === dark) { return; }
+    dark = on;
+    if (tiles && vectorOptions) {  // drawn again in the theme's colours
+      map.removeLayer(tiles);
+      tiles = S.vectorLayer(vectorOptions, dark);
+      show(tiles);
+    }
   }
 
   function showArrow() {
@@ -99,6 +117,8 @@
     } else if (msg.kind === 'chrome') {
       chromeOn = !!msg.on;
       showArrow();
+    } else if (msg.kind === 'theme') {
+      setTheme(!!msg.dark);
     } else if (msg.kind === 'present') {
       presenting = msg.scale !== 1;
       showArrow();
@@ -115,7 +135,8 @@
   /* For tests: what the basemap is and how many tiles it has drawn. */
   S.basemap = function () {
     return {tiles: !!tiles, url: tiles ? (tiles._url || msgUrl(tiles)) : null,
-            vector: tiles ? tiles.schema || null : null, loaded: loaded, failed: failed,
+            vector: tiles ? tiles.schema || null : null, dark: !!(tiles && tiles.dark),
+            loaded: loaded, failed: failed,
             outlines: map.getPane('basemap').style.display !== 'none',
             arrow: !!arrow && arrow.style.display !== 'none'};
   };

@@ -1,7 +1,8 @@
 /* Sightline map page: vector basemaps (MBTiles/PMTiles of MVT tiles), drawn with
  * protomaps-leaflet (vendor/protomaps-leaflet.js) in the style that fits the file.
  *
- * S.vectorLayer(options) -> a Leaflet layer; the options of a tile basemap plus
+ * S.vectorLayer(options, dark) -> a Leaflet layer (dark: the window's dark theme);
+ * options: those of a tile basemap plus
  *   schema  'protomaps' | 'openmaptiles' | 'generic' (named by Python from the layers)
  *   layers  the file's layer names, in its order (the generic style draws each)
  * The tiles come from Python (sightline-tiles:, unpacked and checked there); no label
@@ -13,15 +14,25 @@
 
   var S = window.Sightline;
   var P = window.protomapsL;
-  // the colours of the Protomaps "light" flavour, so both known schemas look alike
-  var C = {
+  // the colours of the Protomaps "light" and "dark" flavours, so that both known schemas
+  // look alike, and follow the window's theme as Sightline's labels do
+  var LIGHT = {
     background: '#cccccc', earth: '#e2dfda', water: '#80deea', park: '#9cd3b4',
     wood: '#a0d9a0', scrub: '#99d2bb', grass: '#cfddd5', glacier: '#e7e7e7',
     sand: '#e2e0d7', farmland: '#d9e2cf', urban: '#e4ded7', industrial: '#d1dde1',
     hospital: '#e4dad9', school: '#e4ded7', military: '#dcdcdc', aerodrome: '#dadbdf',
     buildings: '#cccccc', casing: '#c4bfb6', major: '#ffffff', minor: '#f6f5f2',
-    railway: '#a7b1b3', boundaries: '#9e9e9e'
+    railway: '#a7b1b3', boundaries: '#9e9e9e', generic: '#f4f1ea'
   };
+  var DARK = {
+    background: '#34373d', earth: '#1f1f1f', water: '#31353f', park: '#192a24',
+    wood: '#202121', scrub: '#222323', grass: '#1c2421', glacier: '#1c1c1c',
+    sand: '#212123', farmland: '#1e2320', urban: '#262323', industrial: '#222222',
+    hospital: '#252424', school: '#262323', military: '#242323', aerodrome: '#1e1e1e',
+    buildings: '#111111', casing: '#141414', major: '#474747', minor: '#333333',
+    railway: '#000000', boundaries: '#5b6374', generic: '#1f2329'
+  };
+  var C = LIGHT;
   var POLYGON = 3, LINE = 2, POINT = 1;
 
   function kind(f) { return f.props['class']; }
@@ -108,7 +119,8 @@
 
   /* options: those of the raster tile layer (sightline_basemaps.js) plus url, schema
      and layers; the file's top zoom becomes the zoom its data is drawn from beyond. */
-  S.vectorLayer = function (given) {
+  S.vectorLayer = function (given, dark) {
+    C = dark ? DARK : LIGHT;
     var options = {
       url: given.url, maxDataZoom: given.maxNativeZoom, attribution: given.attribution,
       maxZoom: given.maxZoom, keepBuffer: given.keepBuffer, labelRules: []
@@ -117,7 +129,7 @@
     var msg = given;
     var layer;
     if (msg.schema === 'protomaps') {
-      options.flavor = 'light';  // the library's own rules for its schema
+      options.flavor = dark ? 'dark' : 'light';  // the library's own rules for its schema
       layer = P.leafletLayer(options);
       layer.labelRules = [];  // its names are dropped: see above
       layer.clearLayout();
@@ -127,10 +139,11 @@
       layer = P.leafletLayer(options);
     } else {
       options.paintRules = generic(msg.layers || []);
-      options.backgroundColor = '#f4f1ea';
+      options.backgroundColor = C.generic;
       layer = P.leafletLayer(options);
     }
     layer.schema = msg.schema;
+    layer.dark = !!dark;
     return layer;
   };
 }());
