@@ -1,10 +1,12 @@
 /* Sightline map page: the basemap and the north arrow (loaded after sightline_map.js).
  *
- * Python -> JS  basemap {mode: 'outlines' | 'tiles', url, minNativeZoom, maxNativeZoom,
- *               bounds [s, w, n, e] | null, attribution (escaped text), labels}
+ * Python -> JS  basemap {mode: 'outlines' | 'tiles' | 'vector', url, minNativeZoom,
+ *               maxNativeZoom, bounds [s, w, n, e] | null, attribution (escaped text),
+ *               labels, and for 'vector' schema and layers (sightline_vector.js)}
  * A tile basemap is the analyst's own MBTiles/PMTiles file (sightline-tiles: URLs,
- * answered by Python from the file) or an online XYZ URL the analyst opted into. The
- * shipped outlines are hidden under tiles, and shown again with 'outlines'.
+ * answered by Python from the file) or an online XYZ URL the analyst opted into; a
+ * vector file's tiles are drawn on the page in a shipped style. The shipped outlines
+ * are hidden under tiles, and shown again with 'outlines'.
  * The north arrow shows in pictures of the map (chrome off) and while presenting.
  */
 (function () {
@@ -17,6 +19,8 @@
   var failed = 0;
   var arrow = null;
   var chromeOn = true;
+  var dark = false;  // the window's theme: a vector basemap follows it
+  var vectorOptions = null;
   var presenting = false;
   var OUTLINES_CREDIT = 'Natural Earth';
   var credited = true;  // sightline_map.js credits the outlines as it draws them
@@ -33,7 +37,7 @@
       map.removeLayer(tiles);
       tiles = null;
     }
-    var outlines = msg.mode !== 'tiles';
+    var outlines = msg.mode !== 'tiles' && msg.mode !== 'vector';
     var pane = map.getPane('basemap');
     if (pane) { pane.style.display = outlines ? '' : 'none'; }
     var labels = map.getPane('labels');
@@ -48,10 +52,33 @@
       options.bounds = L.latLngBounds([msg.bounds[0], msg.bounds[1]],
                                       [msg.bounds[2], msg.bounds[3]]);
     }
-    tiles = L.tileLayer(msg.url, options);
-    tiles.on('tileload', function () { loaded += 1; });
-    tiles.on('tileerror', function () { failed += 1; });
-    tiles.addTo(map);
+    vectorOptions = null;
+    if (msg.mode === 'vector') {
+      options.schema = msg.schema;
+      options.layers = msg.layers;
+      options.url = msg.url;
+      vectorOptions = options;
+      tiles = S.vectorLayer(options, dark);
+    } else {
+      tiles = L.tileLayer(msg.url, options);
+    }
+    show(tiles);
+  }
+
+  function show(layer) {
+    layer.on('tileload', function () { loaded += 1; });
+    layer.on('tileerror', function () { failed += 1; });
+    layer.addTo(map);
+  }
+
+  function setTheme(on) {
+    if (on === dark) { return; }
+    dark = on;
+    if (tiles && vectorOptions) {  // drawn again in the theme's colours
+      map.removeLayer(tiles);
+      tiles = S.vectorLayer(vectorOptions, dark);
+      show(tiles);
+    }
   }
 
   function showArrow() {
@@ -90,6 +117,8 @@
     } else if (msg.kind === 'chrome') {
       chromeOn = !!msg.on;
       showArrow();
+    } else if (msg.kind === 'theme') {
+      setTheme(!!msg.dark);
     } else if (msg.kind === 'present') {
       presenting = msg.scale !== 1;
       showArrow();
@@ -101,9 +130,13 @@
   var moving = S.settled;
   S.settled = function () { return moving() && !(tiles && tiles.isLoading()); };
 
+  function msgUrl(layer) { return layer.options.url || null; }
+
   /* For tests: what the basemap is and how many tiles it has drawn. */
   S.basemap = function () {
-    return {tiles: !!tiles, url: tiles ? tiles._url : null, loaded: loaded, failed: failed,
+    return {tiles: !!tiles, url: tiles ? (tiles._url || msgUrl(tiles)) : null,
+            vector: tiles ? tiles.schema || null : null, dark: !!(tiles && tiles.dark),
+            loaded: loaded, failed: failed,
             outlines: map.getPane('basemap').style.display !== 'none',
             arrow: !!arrow && arrow.style.display !== 'none'};
   };

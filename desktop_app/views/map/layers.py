@@ -150,6 +150,8 @@ class MapLayers(QObject):
                 "attribution": html.escape(info.attribution or info.name),
                 "labels": True,
             }
+            if info.vector:  # drawn on the page by the style that fits its schema
+                message.update(mode="vector", schema=info.schema, layers=list(info.layers))
         elif basemap.kind == ONLINE:
             host = online_host(basemap.location)
             message = {

@@ -33,10 +33,13 @@ PLUGIN_SCRIPTS = [
     ("sightline_shapes", "sightline_shapes.js"),
     ("sightline_draw", "sightline_draw.js"),
 ]
-# after sightline_map.js: the heatmap plugin (leaflet.heat, BSD-2), then the basemap
-# chooser, the heatmap and colour-by layers, which hook into the page's Sightline object
+# after sightline_map.js: the heatmap plugin (leaflet.heat, BSD-2) and the vector-tile
+# renderer (protomaps-leaflet, BSD-3), then the vector styles, the basemap chooser, the
+# heatmap and colour-by layers, which hook into the page's Sightline object
 LAYER_SCRIPTS = (
     "vendor/leaflet-heat.js",
+    "vendor/protomaps-leaflet.js",
+    "sightline_vector.js",
     "sightline_basemaps.js",
     "sightline_heat.js",
     "sightline_colour.js",

@@ -1,9 +1,12 @@
-"""The analyst's own basemaps: raster MBTiles and PMTiles files, served to the map page.
+"""The analyst's own basemaps: MBTiles and PMTiles files, served to the map page.
 
 A tile file is opened once (:func:`open_tile_file`, which checks it and reads its
 metadata: format, bounds, zoom levels, attribution) and its tiles reach the page through
 the ``sightline-tiles:`` URL scheme, answered by :class:`TileSchemeHandler` straight from
 the file (SQLite for MBTiles, a memory map for PMTiles). Nothing goes over a network.
+Raster tiles (PNG, JPEG, WebP) go as they are; vector tiles (MVT) go unpacked and
+checked (``vector_tiles.py``), and a tile the file lacks is an empty vector tile, so the
+page draws nothing there rather than failing a request.
 
 MBTiles rows are numbered from the south (TMS): tile ``y`` of the page is row
 ``2**z - 1 - y`` of the file. The scheme must be registered before the application
@@ -18,11 +21,14 @@ import logging
 import mmap
 import re
 import sqlite3
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
 from pmtiles.reader import Reader as PMTilesReader
+from pmtiles.reader import all_tiles
 from pmtiles.tile import Compression, MagicNumberNotFound, SpecVersionUnsupported, TileType
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
 from PySide6.QtWebEngineCore import (
@@ -31,10 +37,21 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
+from desktop_app.views.map import vector_tiles
+from desktop_app.views.map.vector_tiles import VectorTileError
+
 log = logging.getLogger("sightline.map")
 
 TILE_SCHEME = "sightline-tiles"
-MIME = {"png": b"image/png", "jpg": b"image/jpeg", "webp": b"image/webp"}
+VECTOR = "pbf"
+MIME = {
+    "png": b"image/png",
+    "jpg": b"image/jpeg",
+    "webp": b"image/webp",
+    VECTOR: b"application/x-protobuf",
+}
+# what a damaged file raises on the way in, besides the readers' own errors
+_DAMAGE = (ValueError, OSError, EOFError, zlib.error, struct.error, IndexError, KeyError)
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -47,11 +64,17 @@ class TileInfo:
     """What a tile file says of itself (bounds: south, west, north, east)."""
 
     name: str
-    format: str  # png | jpg | webp
+    format: str  # png | jpg | webp | pbf (vector tiles)
     min_zoom: int
     max_zoom: int
     bounds: tuple[float, float, float, float] | None
     attribution: str  # plain text (markup in the file is dropped)
+    layers: tuple[str, ...] = ()  # vector tiles: the layers, in the file's order
+    schema: str = ""  # vector tiles: protomaps | openmaptiles | generic
+
+    @property
+    def vector(self) -> bool:
+        return self.format == VECTOR
 
 
 class TileSource(Protocol):
@@ -70,11 +93,30 @@ def plain_attribution(text: str) -> str:
 
 def _format_name(value: str) -> str:
     value = value.strip().lower()
-    return "jpg" if value == "jpeg" else value
+    return {"jpeg": "jpg", "mvt": VECTOR}.get(value, value)
+
+
+def _vector_layers(path: Path, declared: list[str], sample: bytes | None) -> tuple[str, ...]:
+    """The layers of a vector file: those its metadata declares, else those of its first
+    tile, which is checked either way (:class:`BasemapError` if it is not readable)."""
+    if sample is None:
+        raise BasemapError(f"{path.name} holds no tiles")
+    try:
+        found = vector_tiles.layer_names(vector_tiles.unpack(sample))
+    except VectorTileError as exc:
+        raise BasemapError(f"{path.name} holds vector tiles that cannot be read: {exc}") from exc
+    layers = declared or found
+    if not layers:
+        raise BasemapError(f"{path.name}: its vector tiles name no layer to draw")
+    return tuple(dict.fromkeys(layers))
+
+
+def _vector_tile(data: bytes | None) -> bytes | None:
+    return None if data is None else vector_tiles.checked(data)
 
 
 class MBTilesSource:
-    """A raster MBTiles file (SQLite: ``metadata`` and ``tiles``), read only."""
+    """An MBTiles file (SQLite: ``metadata`` and ``tiles``), raster or vector, read only."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -93,15 +135,25 @@ class MBTilesSource:
             self.close()
             raise BasemapError(f"{path.name} holds no tiles")
         fmt = _format_name(str(meta.get("format", "png")))
-        if fmt in ("pbf", "mvt"):
-            self.close()
-            raise BasemapError(
-                f"{path.name} holds vector tiles; Sightline draws raster tiles "
-                "(PNG, JPEG or WebP) only"
-            )
         if fmt not in MIME:
             self.close()
             raise BasemapError(f"{path.name}: tiles in the format {fmt!r} cannot be shown")
+        layers: tuple[str, ...] = ()
+        if fmt == VECTOR:
+            try:
+                first = self._db.execute(
+                    "SELECT tile_data FROM tiles WHERE zoom_level=? LIMIT 1", (low,)
+                ).fetchone()
+                sample = bytes(first[0]) if first and first[0] is not None else None
+                layers = _vector_layers(
+                    path, vector_tiles.declared_layers(meta.get("json")), sample
+                )
+            except sqlite3.DatabaseError as exc:
+                self.close()
+                raise BasemapError(f"{path.name}: its tiles cannot be read ({exc})") from exc
+            except BasemapError:
+                self.close()
+                raise
         self.info = TileInfo(
             name=str(meta.get("name") or path.stem),
             format=fmt,
@@ -109,6 +161,8 @@ class MBTilesSource:
             max_zoom=_int(meta.get("maxzoom"), int(high)),
             bounds=_bounds(meta.get("bounds")),
             attribution=plain_attribution(str(meta.get("attribution", ""))),
+            layers=layers,
+            schema=vector_tiles.schema_of(layers) if layers else "",
         )
 
     def tile(self, z: int, x: int, y: int) -> bytes | None:
@@ -118,7 +172,8 @@ class MBTilesSource:
             "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
             (z, x, row),
         ).fetchone()
-        return bytes(found[0]) if found and found[0] is not None else None
+        data = bytes(found[0]) if found and found[0] is not None else None
+        return _vector_tile(data) if self.info.vector else data
 
     def close(self) -> None:
         if self._db is not None:
@@ -127,7 +182,7 @@ class MBTilesSource:
 
 
 class PMTilesSource:
-    """A raster PMTiles (v3) file, memory-mapped."""
+    """A PMTiles (v3) file, raster or vector (MVT), memory-mapped."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -137,18 +192,36 @@ class PMTilesSource:
             self._reader = PMTilesReader(self._get)  # type: ignore[no-untyped-call]
             header = self._reader.header()  # type: ignore[no-untyped-call]
             metadata = self._reader.metadata()  # type: ignore[no-untyped-call]
-        except (ValueError, OSError, MagicNumberNotFound, SpecVersionUnsupported) as exc:
+        except (*_DAMAGE, MagicNumberNotFound, SpecVersionUnsupported) as exc:
             self.close()
             raise BasemapError(f"{path.name} is not a PMTiles file ({exc})") from exc
-        kinds = {TileType.PNG: "png", TileType.JPEG: "jpg", TileType.WEBP: "webp"}
+        kinds = {
+            TileType.PNG: "png",
+            TileType.JPEG: "jpg",
+            TileType.WEBP: "webp",
+            TileType.MVT: VECTOR,
+        }
         if header["tile_type"] not in kinds:
             self.close()
             kind = header["tile_type"].name
             raise BasemapError(
-                f"{path.name} holds {kind} tiles; Sightline draws raster tiles "
-                "(PNG, JPEG or WebP) only"
+                f"{path.name} holds {kind} tiles; Sightline draws PNG, JPEG, WebP "
+                "and vector (MVT) tiles"
             )
         self._gzip = header["tile_compression"] == Compression.GZIP
+        meta = metadata if isinstance(metadata, dict) else {}
+        layers: tuple[str, ...] = ()
+        if kinds[header["tile_type"]] == VECTOR:
+            try:
+                first = next(all_tiles(self._get), None)  # type: ignore[no-untyped-call]
+                sample = bytes(first[1]) if first is not None else None
+                layers = _vector_layers(path, vector_tiles.declared_layers(meta), sample)
+            except _DAMAGE as exc:
+                self.close()
+                raise BasemapError(f"{path.name}: its tiles cannot be read ({exc})") from exc
+            except BasemapError:
+                self.close()
+                raise
         e7 = 1e7
         bounds = (
             header["min_lat_e7"] / e7,
@@ -156,7 +229,6 @@ class PMTilesSource:
             header["max_lat_e7"] / e7,
             header["max_lon_e7"] / e7,
         )
-        meta = metadata if isinstance(metadata, dict) else {}
         self.info = TileInfo(
             name=str(meta.get("name") or path.stem),
             format=kinds[header["tile_type"]],
@@ -164,6 +236,8 @@ class PMTilesSource:
             max_zoom=int(header["max_zoom"]),
             bounds=bounds if bounds[0] < bounds[2] and bounds[1] < bounds[3] else None,
             attribution=plain_attribution(str(meta.get("attribution", ""))),
+            layers=layers,
+            schema=vector_tiles.schema_of(layers) if layers else "",
         )
 
     def _get(self, offset: int, length: int) -> bytes:
@@ -174,6 +248,8 @@ class PMTilesSource:
         data = self._reader.get(z, x, y)  # type: ignore[no-untyped-call]
         if data is None:
             return None
+        if self.info.vector:
+            return _vector_tile(bytes(data))
         return gzip.decompress(data) if self._gzip else bytes(data)
 
     def close(self) -> None:
@@ -225,8 +301,12 @@ def register_tile_scheme() -> None:
     scheme = QWebEngineUrlScheme(QByteArray(name))
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Path)
     flags = QWebEngineUrlScheme.Flag
-    scheme.setFlags(
-        flags.SecureScheme | flags.LocalScheme | flags.LocalAccessAllowed | flags.CorsEnabled
+    scheme.setFlags(  # fetched too (FetchApiAllowed): the page's vector renderer fetches
+        flags.SecureScheme
+        | flags.LocalScheme
+        | flags.LocalAccessAllowed
+        | flags.CorsEnabled
+        | flags.FetchApiAllowed
     )
     QWebEngineUrlScheme.registerScheme(scheme)
 
@@ -273,15 +353,18 @@ class TileSchemeHandler(QWebEngineUrlSchemeHandler):
             return
         try:
             data = source.tile(z, x, y)
-        except (sqlite3.Error, OSError, ValueError) as exc:
+        except (sqlite3.Error, *_DAMAGE) as exc:  # a VectorTileError is a ValueError
             log.warning("tile %s/%s/%s of %s unreadable: %s", z, x, y, source.path.name, exc)
             data = None
         if data is None:
             self.missing += 1
-            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
-            return
+            if not source.info.vector:
+                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+                return
+            data = b""  # an empty vector tile: nothing drawn there, no failed request
+        else:
+            self.served += 1
         buffer = QBuffer(job)
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.served += 1
         job.reply(QByteArray(MIME[source.info.format]), buffer)
