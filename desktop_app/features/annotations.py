@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 
 from desktop_app.domain.coords import STYLE_NAMES, STYLES, format_all
 from desktop_app.features.annotation_forms import AnnotationForm
+from desktop_app.features.annotation_tools import DrawTools
 from desktop_app.features.host import Host
 from desktop_app.store.annotations import (
     AnnotationError,
@@ -144,6 +145,7 @@ class Annotations(QObject):
         self._area_shown: tuple[tuple[float, float], ...] = ()
         self.actions: dict[str, QAction] = {}
         self._declare_actions()
+        self.draw_tools = DrawTools(workbench, self.tools, host.map.web_view)  # Map menu
         self.tools.drawn.connect(self.open_new)
         self.tools.moved.connect(self._on_moved)
         self.tools.context_requested.connect(lambda _p: self._update_actions())
@@ -215,9 +217,11 @@ class Annotations(QObject):
             "Show every &annotation",
             self.show_all,
             tip="Show the annotations hidden on the map again",
-            menu=MenuId.VIEW,
-            group=7,
+            menu=MenuId.MAP,
+            group=5,
         )
+        for order, name in enumerate(("filter_area", "clear_area")):  # the area drawn
+            self.wb.actions.place(f"map.{name}", MenuId.MAP, group=4, order=order)
         self._update_actions()
 
     def _update_actions(self) -> None:
