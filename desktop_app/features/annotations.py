@@ -219,7 +219,7 @@ class Annotations(QObject):
         )
         self.actions["show_all"] = add(
             "view.annotations_show_all",
-            "Show every &annotation",
+            "Sho&w every annotation",
             self.show_all,
             tip="Show the annotations hidden on the map again",
             menu=MenuId.MAP,

@@ -57,7 +57,7 @@ MENUS: dict[MenuId, tuple[str, int]] = {
     # after View (the same order: the enum's order puts it second): go to, measure, drawing,
     # selection by area (features.annotation_tools, map_tools)
     MenuId.MAP: ("&Map", 2),
-    MenuId.MAP_ANNOTATE: ("&Annotate", 20),
+    MenuId.MAP_ANNOTATE: ("A&nnotate", 20),
     MenuId.LINKS: ("&Links", 3),  # analysis of what the view shows, before presenting it
     MenuId.BRIEFING: ("&Briefing", 4),
     MenuId.BRIEFING_SCREEN: ("Present &on screen", 30),
