@@ -9,6 +9,9 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var state = { step: -1, selected: new Set(), active: null, shown: [], marks: 0 };
 
+  // the CJK font the page carries (html_font.py; only when it shows CJK text)
+  var fonts = { cjk: "unsupported" };
+
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -44,23 +47,25 @@
   }
   map.setView([30, 60], 2);
   L.control.scale({ position: "bottomleft" }).addTo(map);
-  if (data.legend) {  // the map's colour by a facet: its values, as text
-    var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      var box = el("div", "sl-legend");
-      box.appendChild(el("div", "sl-legend-title", data.legend.facet));
-      data.legend.rows.forEach(function (r) {
-        var row = el("div", "sl-legend-row");
-        var swatch = el("span", "sl-legend-swatch");
-        swatch.style.background = r[2];
-        row.appendChild(swatch);
-        row.appendChild(el("span", "sl-legend-name", r[0]));
-        row.appendChild(el("span", "sl-legend-count", Number(r[1]).toLocaleString()));
-        box.appendChild(row);
-      });
-      return box;
-    };
-    legend.addTo(map);
+  function addLegend() {
+    if (data.legend) {  // the map's colour by a facet: its values, as text
+      var legend = L.control({ position: "bottomright" });
+      legend.onAdd = function () {
+        var box = el("div", "sl-legend");
+        box.appendChild(el("div", "sl-legend-title", data.legend.facet));
+        data.legend.rows.forEach(function (r) {
+          var row = el("div", "sl-legend-row");
+          var swatch = el("span", "sl-legend-swatch");
+          swatch.style.background = r[2];
+          row.appendChild(swatch);
+          row.appendChild(el("span", "sl-legend-name", r[0]));
+          row.appendChild(el("span", "sl-legend-count", Number(r[1]).toLocaleString()));
+          box.appendChild(row);
+        });
+        return box;
+      };
+      legend.addTo(map);
+    }
   }
 
   function tooltipOf(e) {
@@ -233,41 +238,61 @@
     }
   }
 
-  document.getElementById("sl-title").textContent = data.title;
-  document.getElementById("sl-nav").hidden = !data.story || data.steps.length < 2;
-  document.getElementById("sl-prev").addEventListener("click", function () { go(state.step - 1, true); });
-  document.getElementById("sl-next").addEventListener("click", function () { go(state.step + 1, true); });
-  document.addEventListener("keydown", function (ev) {
-    if (["ArrowRight", "PageDown", " "].indexOf(ev.key) >= 0) { go(state.step + 1, true); ev.preventDefault(); }
-    if (["ArrowLeft", "PageUp"].indexOf(ev.key) >= 0) { go(state.step - 1, true); ev.preventDefault(); }
-  });
-  window.addEventListener("resize", function () {
-    var step = data.steps[state.step];
-    if (step) drawTimeline(step.ids, step.timeline, step.window);
-  });
-  var foot = "Exported from Sightline: " + data.events.length + " events";
-  if (data.total > data.events.length) foot += " (the first " + data.events.length + " of " + data.total + ")";
-  document.getElementById("sl-footnote").textContent = foot + ". Works offline: nothing is fetched.";
-  go(0, false);
+  function start() {
+    var chart = document.getElementById("sl-links");
+    if (chart) chart.hidden = false;
+    addLegend();
+    document.getElementById("sl-title").textContent = data.title;
+    ["sl-class-top", "sl-class-bottom"].forEach(function (id) {
+      document.getElementById(id).textContent = data.classification;
+    });
+    document.getElementById("sl-nav").hidden = !data.story || data.steps.length < 2;
+    document.getElementById("sl-prev").addEventListener("click", function () { go(state.step - 1, true); });
+    document.getElementById("sl-next").addEventListener("click", function () { go(state.step + 1, true); });
+    document.addEventListener("keydown", function (ev) {
+      if (["ArrowRight", "PageDown", " "].indexOf(ev.key) >= 0) { go(state.step + 1, true); ev.preventDefault(); }
+      if (["ArrowLeft", "PageUp"].indexOf(ev.key) >= 0) { go(state.step - 1, true); ev.preventDefault(); }
+    });
+    window.addEventListener("resize", function () {
+      var step = data.steps[state.step];
+      if (step) drawTimeline(step.ids, step.timeline, step.window);
+    });
+    var foot = "Exported from Sightline: " + data.events.length + " events";
+    if (data.total > data.events.length) foot += " (the first " + data.events.length + " of " + data.total + ")";
+    document.getElementById("sl-footnote").textContent = foot + ". Works offline: nothing is fetched.";
+    go(0, false);
 
-  // what tests and curious readers can ask the page
-  window.SightlineExport = {
-    markerCount: function () { return state.marks; },
-    annotations: function () {
-      var texts = [];
-      annotationLayer.eachLayer(function collect(l) {
-        var t = l.getTooltip && l.getTooltip();
-        if (t && t.getElement()) texts.push(t.getElement().textContent);
-        if (l.getElement && l.getElement() && l.getElement().textContent) texts.push(l.getElement().textContent);
-        if (l.eachLayer) l.eachLayer(collect);
-      });
-      return texts;
-    },
-    timelineMarks: function () { return drawnMarks; },
-    step: function () { return state.step; },
-    steps: function () { return data.steps.length; },
-    listCount: function () { return list.children.length; },
-    go: function (i) { go(i, false); return state.step; },
-    center: function () { var c = map.getCenter(); return [c.lat, c.lng, map.getZoom()]; }
-  };
+    // what tests and curious readers can ask the page
+    window.SightlineExport = {
+      markerCount: function () { return state.marks; },
+      annotations: function () {
+        var texts = [];
+        annotationLayer.eachLayer(function collect(l) {
+          var t = l.getTooltip && l.getTooltip();
+          if (t && t.getElement()) texts.push(t.getElement().textContent);
+          if (l.getElement && l.getElement() && l.getElement().textContent) texts.push(l.getElement().textContent);
+          if (l.eachLayer) l.eachLayer(collect);
+        });
+        return texts;
+      },
+      timelineMarks: function () { return drawnMarks; },
+      step: function () { return state.step; },
+      steps: function () { return data.steps.length; },
+      listCount: function () { return list.children.length; },
+      go: function (i) { go(i, false); return state.step; },
+      center: function () { var c = map.getCenter(); return [c.lat, c.lng, map.getZoom()]; },
+      fonts: function () { return fonts.cjk; }
+    };
+  }
+
+  // The page's text goes in once the font it carries is loaded: Chromium keeps the
+  // fallback it found for text laid out while the font loaded (boxes, for good), so the
+  // markup holds no text of the events and nothing is written before this.
+  if (document.fonts && document.fonts.load) {
+    fonts.cjk = "loading";
+    document.fonts.load('14px "Sightline CJK"').then(function (faces) {
+      fonts.cjk = faces.length ? "loaded" : "none";
+      start();
+    }, function (error) { fonts.cjk = "error: " + error; start(); });
+  } else start();
 })();

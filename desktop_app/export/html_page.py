@@ -4,9 +4,11 @@ Everything is inlined: Leaflet's script and style (from ``xstatic-leaflet``, its
 images as ``data:`` URIs), the Natural Earth country outlines (coordinates rounded to
 0.01 degree, about 1 km, which halves the file), the events and steps as JSON, and
 the page's own small script (``html_page.js``) that draws the map, a timeline (SVG)
-and the list of events with their sources. A story has one step per saved view, with
-its caption and previous/next buttons (and the arrow keys) that move the map and the
-time filter.
+and the list of events with their sources, and the shipped CJK font cut down to the
+characters the page shows (``html_font.py``: a few kB for a few names, none without
+them), so 北京 and 臺北 are drawn on a machine without a CJK font. A story has one step
+per saved view, with its caption and previous/next buttons (and the arrow keys) that
+move the map and the time filter.
 
 Safety: the JSON sits in ``<script type="application/json">`` blocks with every ``<``,
 ``>`` and ``&`` written as a ``\\u`` escape, so no value can end the block or open a
@@ -31,6 +33,7 @@ from typing import Any
 import xstatic.pkg.leaflet as xs_leaflet
 
 from desktop_app.domain.dates import Precision, describe, from_seconds
+from desktop_app.export.html_font import font_face_css
 from desktop_app.export.records import ExportEvent
 
 MAX_EVENTS = 50_000  # a browser page stays usable; more are counted, not written
@@ -39,7 +42,7 @@ COORD_DECIMALS = 2
 # what it carries, show only data: images and connect nowhere
 CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; connect-src 'none'"
+    "img-src data:; font-src data:; connect-src 'none'"
 )
 
 
@@ -229,8 +232,10 @@ def build_html(
     }
     leaflet_js, leaflet_css = leaflet_assets()
     style = files("desktop_app.export").joinpath("html_page.css").read_text("utf-8")
+    payload = script_json(data)
+    # the CJK font, cut to the characters of what the page shows (nothing when none)
+    font_face = font_face_css("".join((title, classification, payload, chart_svg or "")))
     heading = html.escape(title)
-    line = html.escape(classification)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -240,11 +245,11 @@ def build_html(
 <meta name="referrer" content="no-referrer">
 <title>{heading}</title>
 <style>{leaflet_css}</style>
-<style>{style}</style>
+<style>{font_face}{style}</style>
 </head>
 <body>
-<div class="classification" id="sl-class-top">{line}</div>
-<header><h1 id="sl-title">{heading}</h1>
+<div class="classification" id="sl-class-top"></div>
+<header><h1 id="sl-title"></h1>
 <div id="sl-nav"><button id="sl-prev" type="button" title="Previous (←)">&#9664; Previous</button>
 <span id="sl-stepno"></span>
 <button id="sl-next" type="button" title="Next (→)">Next &#9654;</button></div></header>
@@ -254,8 +259,8 @@ def build_html(
 <ol id="sl-list"></ol></aside></main>
 <svg id="sl-timeline" role="img" aria-label="Timeline of the events"></svg>
 {_chart_section(chart_svg)}<footer><span id="sl-footnote"></span></footer>
-<div class="classification" id="sl-class-bottom">{line}</div>
-<script type="application/json" id="sl-data">{script_json(data)}</script>
+<div class="classification" id="sl-class-bottom"></div>
+<script type="application/json" id="sl-data">{payload}</script>
 <script type="application/json" id="sl-basemap">{basemap_json()}</script>
 <script>{leaflet_js}</script>
 <script>{shapes_script()}</script>
@@ -269,7 +274,8 @@ def _chart_section(chart_svg: str | None) -> str:
     if not chart_svg:
         return ""
     return (
-        '<section id="sl-links"><h3>Who shares events: actors linked by the events they'
+        # shown by the page's script once its font is in (html_page.js: start)
+        '<section id="sl-links" hidden><h3>Who shares events: actors linked by the events they'
         f" share (line width: how many)</h3>\n{chart_svg}</section>\n"
     )
 

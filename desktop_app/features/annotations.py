@@ -23,11 +23,13 @@ from PySide6.QtGui import QAction, QGuiApplication
 
 from desktop_app.domain.coords import STYLE_NAMES, STYLES, format_all
 from desktop_app.features.annotation_forms import AnnotationForm
+from desktop_app.features.annotation_tools import DrawTools
 from desktop_app.features.host import Host
 from desktop_app.store.annotations import (
     AnnotationError,
     AnnotationFields,
     AnnotationRecord,
+    annotations_version,
     create_annotation,
     delete_annotation,
     list_annotations,
@@ -144,12 +146,17 @@ class Annotations(QObject):
         self._area_shown: tuple[tuple[float, float], ...] = ()
         self.actions: dict[str, QAction] = {}
         self._declare_actions()
+        self.draw_tools = DrawTools(workbench, self.tools, host.map.web_view)  # Map menu
         self.tools.drawn.connect(self.open_new)
         self.tools.moved.connect(self._on_moved)
         self.tools.context_requested.connect(lambda _p: self._update_actions())
         workbench.project_changed.connect(lambda _p: self._project_changed())
         workbench.view_state.annotations_changed.connect(self._on_shown_changed)
         workbench.filters.changed.connect(lambda _s: self._on_filters_changed())
+        # annotations written elsewhere (another window, a colleague on the server) are
+        # looked for as often as the events are
+        self._version: tuple[int, int, str] | None = None
+        workbench.follow_timer.timeout.connect(self.follow)
         self.reload()
 
     # ------------------------------------------------------------------ actions
@@ -212,12 +219,14 @@ class Annotations(QObject):
         )
         self.actions["show_all"] = add(
             "view.annotations_show_all",
-            "Show every &annotation",
+            "Sho&w every annotation",
             self.show_all,
             tip="Show the annotations hidden on the map again",
-            menu=MenuId.VIEW,
-            group=7,
+            menu=MenuId.MAP,
+            group=5,
         )
+        for order, name in enumerate(("filter_area", "clear_area")):  # the area drawn
+            self.wb.actions.place(f"map.{name}", MenuId.MAP, group=4, order=order)
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -247,6 +256,7 @@ class Annotations(QObject):
         """Read the project's annotations and give them to the map."""
         project = self.project
         try:
+            self._version = annotations_version(project) if project is not None else None
             self.records = list_annotations(project) if project is not None else []
         except Exception:  # a project from before 0007 opened read-only, a lost server
             log.exception("the annotations could not be read")
@@ -256,6 +266,24 @@ class Annotations(QObject):
         self.tools.set_annotations([r.to_dict() for r in self.records])
         self._update_actions()
         self.shown.emit()
+
+    def follow(self) -> None:
+        """Show the annotations again when they changed since they were read (written
+        by someone else: this window's own steps show theirs when made)."""
+        project = self.project
+        if project is None or self._version is None:
+            return
+        try:
+            version = annotations_version(project)
+        except Exception:  # a server gone away: try again at the next tick
+            log.warning("cannot read the annotations' version", exc_info=True)
+            return
+        if version != self._version:
+            known = {r.id for r in self.records}
+            self.reload()
+            for record in self.records:  # a new one is shown, as one drawn here is
+                if record.id not in known:
+                    self.shown_too(record.id)
 
     def _project_changed(self) -> None:
         """Another project: its annotations, every one shown."""

@@ -4,9 +4,9 @@
   settings): the Details pane's coordinates and the pointer readout in the map's corner
   are written in it, all by :mod:`desktop_app.domain.coords`. (The table shows no
   coordinates.)
-- Edit ▸ Go to coordinates… (Ctrl+G): a small box that takes DD, DMS or MGRS, flies the
+- Edit (and Map) ▸ Go to coordinates… (Ctrl+G): a small box that takes DD, DMS or MGRS, flies the
   map there and drops a temporary marker; text that is not a point says why, in the box.
-- View ▸ Measure distance or area (M, or the ↔ button on the map): the page's measure
+- Map ▸ Measure distance or area (M, or the ↔ button on the map): the page's measure
   tool (``resources/map/sightline_measure.js``). While it runs, Esc ends it rather than
   clearing the selection.
 """
@@ -135,8 +135,9 @@ class MapTools(QObject):
         add("edit.go_to", "&Go to coordinates…", self.open_go_to, menu=MenuId.EDIT, group=6,
             order=2, shortcut="Ctrl+G",
             tip="Fly the map to a point given in decimal degrees, DMS or MGRS")  # fmt: skip
-        add("view.measure", "&Measure distance or area", self.toggle_measure, menu=MenuId.VIEW,
-            group=6, shortcut="M", checkable=True,
+        workbench.actions.place("edit.go_to", MenuId.MAP, group=0)  # and in the Map menu
+        add("view.measure", "&Measure distance or area", self.toggle_measure, menu=MenuId.MAP,
+            group=0, order=1, shortcut="M", checkable=True,
             tip="Measure along clicked points or the area they enclose (great circle)")  # fmt: skip
         # while measuring, Esc ends the measure (it has Edit ▸ Clear selection's key then)
         add("view.measure_end", "End the measure", partial(self.set_measuring, False),

@@ -14,7 +14,8 @@ and a ``style`` (``{"color": "#rrggbb"}``). Each function is one transaction thr
 :meth:`Project.writing`; annotations are not event data, so the data version stays
 (no pane reloads its events). ``update_annotation`` returns the values before (apply
 them to undo); ``delete_annotation`` returns the row for :func:`restore_annotation`,
-which puts it back with its id (ids are never reused).
+which puts it back with its id (ids are never reused). As the data version does not
+move, :func:`annotations_version` tells a window that someone else changed them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Annotation, table_of
@@ -149,6 +150,19 @@ def list_annotations(project: Project) -> list[AnnotationRecord]:
     with project.engine.connect() as conn:
         rows = conn.execute(select(ANNOTATION).order_by(ANNOTATION.c.id)).all()
     return [_record(r) for r in rows]
+
+
+def annotations_version(project: Project) -> tuple[int, int, str]:
+    """What changes whenever an annotation is added, changed, deleted or put back
+    (how many, the sum of their ids, the latest change), read in one small query: a
+    window compares it to follow the annotations another process or user writes."""
+    table = ANNOTATION
+    query = select(
+        func.count(table.c.id), func.coalesce(func.sum(table.c.id), 0), func.max(table.c.updated_at)
+    )
+    with project.engine.connect() as conn:
+        count, total, latest = conn.execute(query).one()
+    return int(count), int(total), str(latest)
 
 
 def read_annotation(project: Project, annotation_id: int) -> AnnotationRecord:

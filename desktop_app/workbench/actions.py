@@ -31,6 +31,8 @@ class MenuId(StrEnum):
     VIEW_COORDINATES = "view.coordinates"
     VIEW_BASEMAP = "view.basemap"
     VIEW_COLOUR = "view.colour"
+    MAP = "map"
+    MAP_ANNOTATE = "map.annotate"
     BRIEFING = "briefing"
     LINKS = "links"
     BRIEFING_SCREEN = "briefing.screen"
@@ -52,6 +54,10 @@ MENUS: dict[MenuId, tuple[str, int]] = {
     MenuId.VIEW_COORDINATES: ("&Coordinates", 60),  # DD, DMS or MGRS (features.map_tools)
     MenuId.VIEW_BASEMAP: ("&Basemap", 30),  # the map's layers: features/basemaps, map_layers
     MenuId.VIEW_COLOUR: ("&Colour events by", 31),
+    # after View (the same order: the enum's order puts it second): go to, measure, drawing,
+    # selection by area (features.annotation_tools, map_tools)
+    MenuId.MAP: ("&Map", 2),
+    MenuId.MAP_ANNOTATE: ("A&nnotate", 20),
     MenuId.LINKS: ("&Links", 3),  # analysis of what the view shows, before presenting it
     MenuId.BRIEFING: ("&Briefing", 4),
     MenuId.BRIEFING_SCREEN: ("Present &on screen", 30),

@@ -15,6 +15,8 @@
  *                 edit_annotation {id|null}: show draggable handles on one annotation
  *                 draw_tool {name|null}: switch a tool on (or off)
  *   JS -> Python  bridge.toolReport(json): {tool: 'draw', kind: drawn|area|moved|context}
+ *                 and {tool: 'draw', kind: 'tool', name|null} whenever the tool changes
+ *                 (a button, a shape finished, Esc, the measure starting)
  *
  * A right-click anywhere on the map is reported as {kind: 'context', lat, lon, x, y,
  * event, annotation}; the browser's own menu never shows. Labels are data: textContent.
@@ -124,6 +126,8 @@
 
   /* ------------------------------------------------------------------ tools */
   function setTool(name) {
+    var before = tool;
+    if (name && S.measure && S.measure.stop) { S.measure.stop(); }  // one tool at a time
     tool = name || null;
     clearDraft();
     Object.keys(buttons).forEach(function (k) {
@@ -131,6 +135,7 @@
     });
     sheet.style.display = tool ? 'block' : 'none';
     sheet.style.cursor = tool === 'lasso' ? 'crosshair' : (tool ? 'cell' : '');
+    if (tool !== before) { report({kind: 'tool', name: tool}); }  // the menu's check marks
     return null;
   }
 
@@ -300,6 +305,7 @@
   S.handle('area', showArea);
   S.handle('edit_annotation', editAnnotation);
   S.handle('draw_tool', function (msg) { return setTool(msg.name); });
+  S.stopDrawing = function () { if (tool) { setTool(null); } };
 
   /* For tests: what is drawn, and where a place is in page pixels. */
   S.annotations = function () {

@@ -207,6 +207,7 @@
   }
 
   function setOn(on) {
+    if (on && S.stopDrawing) { S.stopDrawing(); }  // one tool at a time (sightline_draw.js)
     state.on = on;
     state.points = [];
     state.finished = false;
@@ -361,6 +362,7 @@
     state: result,
     distanceKm: distanceKm,
     areaKm2: areaKm2,
-    finish: finish
+    finish: finish,
+    stop: function () { if (state.on) { setOn(false); } }
   };
 }());

@@ -14,7 +14,9 @@
     var box = document.createElement('span');
     box.className = cls;
     box.textContent = text;
-    box.style.font = '600 12px "Segoe UI", "Helvetica Neue", Arial, sans-serif';
+    // the family is the map's (its stack ends with the shipped CJK font: 北京 in a label)
+    box.style.fontWeight = '600';
+    box.style.fontSize = '12px';
     box.style.color = '#2e1065';
     box.style.whiteSpace = 'nowrap';
     return box;

@@ -74,6 +74,8 @@ class MapTools(QObject):
         context_requested(QPoint): a right-click on the page, at these page pixels
             (``context`` says where and on what).
         annotations_changed(): the annotations to draw changed.
+        tool_changed(str): the page's drawing tool changed ("" when none is on now):
+            a menu's check marks follow ``active_tool``.
     """
 
     drawn = Signal(str, dict)
@@ -81,6 +83,7 @@ class MapTools(QObject):
     moved = Signal(int, dict)
     context_requested = Signal(QPoint)
     annotations_changed = Signal()
+    tool_changed = Signal(str)
 
     def __init__(
         self, bridge: MapBridge, send: Send, view_state: ViewState, parent: QObject | None = None
@@ -92,6 +95,7 @@ class MapTools(QObject):
         self.context: MapContext | None = None  # the last right-click
         self.last_area: tuple[tuple[float, float], ...] | None = None  # (lon, lat)
         self.area: tuple[tuple[float, float], ...] | None = None  # the area outlined
+        self.active_tool: str | None = None  # the drawing tool on in the page (its report)
         bridge.events.tool_reported.connect(self._on_report)
         view_state.annotations_changed.connect(lambda _s: self._push())
 
@@ -141,7 +145,13 @@ class MapTools(QObject):
         if data.get("tool") != "draw":  # another tool's (the pointer, measure)
             return
         kind = data.get("kind")
-        if kind == "context":
+        if kind == "tool":
+            name = data.get("name")
+            tool = name if isinstance(name, str) and name in TOOLS else None
+            if name is None or tool is not None:
+                self.active_tool = tool
+                self.tool_changed.emit(tool or "")
+        elif kind == "context":
             lat, lon = _number(data.get("lat")), _number(data.get("lon"))
             x, y = _number(data.get("x")), _number(data.get("y"))
             if lat is None or lon is None or x is None or y is None:
