@@ -229,6 +229,20 @@ def test_screenshot_draws_the_map_on_a_basemap_file(qapp: Any, tmp_path: Path) -
     assert refused.returncode == 2
     assert "neither an MBTiles nor a PMTiles" in refused.stderr
     assert not (tmp_path / "no.png").exists()
+    # --pane map: the map alone at the size asked, as the PNG export draws it
+    alone = tmp_path / "map.png"
+    done = subprocess.run(
+        [*command, "screenshot", str(alone), "--pane", "map", "--basemap", str(tiles),
+         "--size", "800x500"],
+        capture_output=True, text=True, env=env, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    picture = QImage(str(alone))
+    assert (picture.width(), picture.height()) == (800, 500)
+    samples = [(x, y) for x in range(0, 800, 10) for y in range(0, 500, 10)]
+    tiled = sum(picture.pixel(x, y) in tile_colours for x, y in samples)
+    assert tiled > len(samples) // 2  # the whole picture is map (the window's was not)
+    # (its buttons are off as in every picture: the next test checks that in the page)
 
 
 def test_pictures_of_the_map_carry_a_north_arrow_and_a_scale_but_no_buttons(

@@ -151,7 +151,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     shot.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
     shot.add_argument(
-        "--pane", help="only this pane (a dock id: links, timeline, table, ...), at --size"
+        "--pane",
+        help="only this pane (map, or a dock id: timeline, table, details, ...), at --size",
     )
     shot.add_argument("--basemap", type=Path, metavar="FILE", help="an MBTiles or PMTiles basemap")
     shot.add_argument("--heatmap", action="store_true", help="show the heatmap layer")

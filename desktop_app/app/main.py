@@ -217,12 +217,25 @@ def screenshot(
         window.zoom_to_selection()
     _wait_for_map_to_settle(window, clock, timeout_s)
     picture_of: QWidget = window
+    if pane == "map":  # the central pane, not a dock: drawn as its PNG export draws it
+        written = _map_picture(window, out, width, height, timeout_s)
+        window.close()
+        settings.sync()
+        if out.with_suffix(".ini").exists():
+            out.with_suffix(".ini").unlink()
+        del app
+        if written:
+            print(f"sightline: {written}", file=sys.stderr)
+            return 1
+        print(f"wrote {out} ({width}x{height})")
+        return 0
     if pane is not None:
         dock = window.docks.get(pane)
         if dock is None:
             window.close()
             print(
-                f"sightline: no pane {pane!r} (panes: {', '.join(window.docks)})", file=sys.stderr
+                f"sightline: no pane {pane!r} (panes: map, {', '.join(window.docks)})",
+                file=sys.stderr,
             )
             return 2
         dock.setFloating(True)
@@ -244,6 +257,36 @@ def screenshot(
         return 1
     print(f"wrote {out} ({width}x{height})")
     return 0
+
+
+def _map_picture(window: MainWindow, out: Path, width: int, height: int, timeout_s: float) -> str:
+    """The map alone at ``width`` x ``height``, through the PNG export's own capture (a
+    map of its own, no buttons or notes, a scale bar and north arrow): "" or the error."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSize, QTimer
+
+    from desktop_app.features.exporting.png_capture import PngCapture
+
+    loop = QEventLoop()
+    outcome = {"error": "the map did not draw in time"}
+    capture = PngCapture(window.workbench, window, window.map, out, QSize(width, height), 1.0)
+
+    def done(*_args: object) -> None:
+        outcome["error"] = ""
+        loop.quit()
+
+    def failed(message: str) -> None:
+        outcome["error"] = f"the map's picture was not written: {message}"
+        loop.quit()
+
+    capture.finished.connect(done)
+    capture.failed.connect(failed)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    capture.start()
+    loop.exec()
+    capture.deleteLater()
+    # the capture's own map (and its web page) go now, before the web profile does at exit
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return outcome["error"]
 
 
 def _picture_layers(window: MainWindow, layers: dict[str, object]) -> str:
