@@ -145,3 +145,22 @@ def test_annotations_written_elsewhere_show_without_reopening(
         qtbot.waitUntil(lambda: _labels(qtbot, page) == [["Theirs, renamed"]], timeout=WAIT_MS)
     finally:
         other.close()
+
+
+def test_a_chinese_label_is_drawn_with_glyphs_on_the_map(
+    make_main_window: Any, qtbot: Any, known: Project
+) -> None:
+    from test_html_export_font import WIDTH_EM
+
+    window = make_main_window(known)
+    page = window.map.page
+    _show(qtbot, window, 30.0, 118.0, 4)
+    assert window.features["annotations"].create(
+        AnnotationFields("text", {"lat": 30.0, "lon": 118.0}, "台海 note")
+    )
+    qtbot.waitUntil(lambda: _labels(qtbot, page) == [["台海 note"]], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: run_js(qtbot, page, "Sightline.fonts.status") == "loaded")
+    # a hanzi of the shipped font is one em wide; DejaVu's box is 0.6 em
+    note = "document.querySelector('.sl-annotation-text')"
+    assert run_js(qtbot, page, f"getComputedStyle({note}).fontFamily").endswith('"Sightline CJK"')
+    assert run_js(qtbot, page, WIDTH_EM % note) == 2.0

@@ -192,6 +192,11 @@ def _check_window(window: Any, out: Path, clock: _Clock, report: Callable[[str],
         raise SelfTestFailed(f"the shipped CJK font ({FAMILY}) is not registered with Qt")
     page.wait_for("Sightline.fonts.status", lambda s: s == "loaded", f"the map to load {FAMILY}")
     report(f"CJK font ({FAMILY}) registered with Qt and loaded by the map page")
+    from desktop_app.export.html_font import font_face_css
+
+    if "data:font/woff;base64," not in font_face_css("北京 臺北"):  # fontTools, frozen too
+        raise SelfTestFailed("the HTML export could not cut the CJK font to its characters")
+    report("the HTML export cuts the CJK font to the characters of its page")
 
     # one linked selection, made through the shared state as any pane would
     row = int(frame.located.nonzero()[0][0])

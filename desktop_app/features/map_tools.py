@@ -4,8 +4,9 @@
   settings): the Details pane's coordinates and the pointer readout in the map's corner
   are written in it, all by :mod:`desktop_app.domain.coords`. (The table shows no
   coordinates.)
-- Edit (and Map) ▸ Go to coordinates… (Ctrl+G): a small box that takes DD, DMS or MGRS, flies the
-  map there and drops a temporary marker; text that is not a point says why, in the box.
+- Edit (and Map) ▸ Go to coordinates… (Ctrl+G): a small box that takes DD, DMS or MGRS,
+  flies the map there and drops a temporary marker; text that is not a point says why,
+  in the box.
 - Map ▸ Measure distance or area (M, or the ↔ button on the map): the page's measure
   tool (``resources/map/sightline_measure.js``). While it runs, Esc ends it rather than
   clearing the selection.
