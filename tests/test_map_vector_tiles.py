@@ -246,6 +246,20 @@ def test_a_schema_no_style_knows_is_drawn_layer_by_layer(
     _nothing_left(view)
 
 
+def test_a_file_of_one_zoom_is_drawn_from_it_at_every_zoom(
+    qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
+) -> None:
+    """A file holding zoom 0 alone (protomaps-leaflet reads a top zoom of 0 as "unset"
+    and would ask for zoom 1 and deeper, which the file lacks)."""
+    view = make_map()
+    _show(qtbot, view, make_vector_mbtiles(tmp_path / "z0.mbtiles", "openmaptiles", range(0, 1)))
+    _look(qtbot, view, 45.0, 15.0, 5)
+    assert _near(_colour(qtbot, view, IN_SEA), WATER)
+    assert view.layers.handler.missing == 0
+    asked = {u.split("/")[-3] for u in view.layers.interceptor.seen if u.startswith(TILE_SCHEME)}
+    assert asked == {"0"}, asked
+
+
 def test_tiles_the_file_lacks_or_cannot_read_are_drawn_empty(
     qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
 ) -> None:
