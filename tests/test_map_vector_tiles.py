@@ -364,3 +364,36 @@ def test_screenshot_draws_the_map_on_a_vector_file(qapp: Any, tmp_path: Path) ->
     assert refused.returncode == 2
     assert "broken.mbtiles holds vector tiles that cannot be read" in refused.stderr
     assert not (tmp_path / "no.png").exists()
+
+
+def test_the_chooser_keeps_a_vector_file_and_refuses_a_corrupt_one(
+    qtbot: Any, make_main_window: Any, tmp_path: Path
+) -> None:
+    """View ▸ Basemap with vector files: a good one is shown and kept as the project's;
+    a corrupt one is told (a warning naming the file and why) and changes nothing."""
+    from desktop_app.ingest.sample import load_sample
+    from desktop_app.store.project import Project
+
+    project = Project.open(tmp_path / "v.sightline")
+    load_sample(project)
+    window = make_main_window(project)
+    feature = window.features["basemaps"]
+    good = make_vector_mbtiles(tmp_path / "omt.mbtiles", "openmaptiles")
+    assert feature.choose(Basemap(FILE, str(good)))
+    qtbot.waitUntil(lambda: _js(qtbot, window.map, "Sightline.basemap().loaded") > 0,
+                    timeout=LOAD_MS)  # fmt: skip
+    assert _js(qtbot, window.map, "Sightline.basemap().vector") == "openmaptiles"
+    kept = project.get_setting("map.basemap", "")
+    assert Basemap.from_json(kept) == Basemap(FILE, str(good.resolve()))
+    broken = tmp_path / "broken.pmtiles"
+    make_vector_pmtiles(broken, "protomaps")
+    broken.write_bytes(broken.read_bytes()[:-4000])  # its tiles cut short
+    warnings: list[tuple[str, str]] = []
+    window.workbench.messages.warning.connect(lambda title, text: warnings.append((title, text)))
+    assert not feature.choose(Basemap(FILE, str(broken)))
+    assert warnings and warnings[0][0] == "Basemap"
+    assert "broken.pmtiles is cut short" in warnings[0][1]
+    assert window.map.layers.basemap == Basemap(FILE, str(good.resolve()))
+    assert project.get_setting("map.basemap", "") == kept
+    assert _js(qtbot, window.map, "Sightline.basemap().vector") == "openmaptiles"
+    _nothing_left(window.map)
