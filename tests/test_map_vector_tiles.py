@@ -230,6 +230,25 @@ def test_a_vector_basemap_follows_the_dark_theme(
     _nothing_left(view)
 
 
+def test_the_map_settles_after_quick_zooms(
+    qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
+) -> None:
+    """Zooms one after another, each before the last one's tiles are drawn: the page
+    settles (pictures of the map wait for that) and draws the last zoom's tiles."""
+    view = make_map()
+    _show(qtbot, view, make_vector_pmtiles(tmp_path / "q.pmtiles", "protomaps"))
+    steps = ";".join(  # 20 ms apart: each one while the last one's tiles are coming
+        f"setTimeout(function(){{Sightline.map().setView([45, 25], {z}, {{animate: false}});}},"
+        f" {20 * n})"
+        for n, z in enumerate((3, 7, 4, 9, 6))
+    )
+    _js(qtbot, view, f"(function(){{{steps}; return true;}})()")
+    qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.map().getZoom()") == 6, timeout=LOAD_MS)
+    qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.settled()") is True, timeout=LOAD_MS)
+    assert _js(qtbot, view, "Sightline.map().getZoom()") == 6
+    assert _near(_colour(qtbot, view, IN_SEA), WATER)
+
+
 def test_a_schema_no_style_knows_is_drawn_layer_by_layer(
     qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
 ) -> None:
