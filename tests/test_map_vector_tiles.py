@@ -416,3 +416,30 @@ def test_the_chooser_keeps_a_vector_file_and_refuses_a_corrupt_one(
     assert project.get_setting("map.basemap", "") == kept
     assert _js(qtbot, window.map, "Sightline.basemap().vector") == "openmaptiles"
     _nothing_left(window.map)
+
+
+def test_the_png_export_of_the_map_draws_the_vector_basemap(
+    qtbot: Any, make_main_window: Any, sample_project: Any, tmp_path: Path
+) -> None:
+    """File ▸ Export PNG of the map at 2x: the picture's own map (a second page) draws
+    the window's vector basemap, light even when the window is dark."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+
+    window = make_main_window(sample_project)
+    assert window.features["basemaps"].choose(
+        Basemap(FILE, str(make_vector_pmtiles(tmp_path / "png.pmtiles", "protomaps")))
+    )
+    window.map.set_dark(True)
+    exports = window.features["exporting"]
+    path = tmp_path / "map.png"
+    with qtbot.waitSignal(exports.exported, timeout=LOAD_MS):
+        exports.export_png(window.map, path, QSize(640, 420), 2.0)
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1280, 840)
+    land = sum(
+        QColor(image.pixel(x, y)).name() == EARTH
+        for x in range(0, image.width(), 8)
+        for y in range(0, image.height(), 8)
+    )
+    assert land > 0.3 * (160 * 105), land  # most of the map: the file's land, light
