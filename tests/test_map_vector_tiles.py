@@ -172,6 +172,36 @@ def test_schemas_are_named_from_the_layers() -> None:
             layer_names(unpack(bad))
 
 
+@pytest.mark.parametrize(
+    ("suffix", "schema", "layers"),
+    [
+        ("pmtiles", "protomaps", ("earth", "water")),
+        ("mbtiles", "openmaptiles", ("water", "landcover")),
+    ],
+)
+def test_the_demo_vector_file_is_one_sightline_opens(
+    tmp_path: Path, suffix: str, schema: str, layers: tuple[str, ...]
+) -> None:
+    """resources/basemap/make_demo_vector_tiles.py: the land and sea of the shipped
+    outlines, cut to each tile, in a schema's layers."""
+    import importlib.util
+
+    script = Path(__file__).parents[1] / "resources" / "basemap" / "make_demo_vector_tiles.py"
+    spec = importlib.util.spec_from_file_location("make_demo_vector_tiles", script)
+    assert spec is not None and spec.loader is not None
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    out = tmp_path / f"demo.{suffix}"
+    assert demo.main([str(out), "--schema", schema, "--max-zoom", "1"]) == 0
+    source = open_tile_file(out)
+    assert (source.info.schema, source.info.layers) == (schema, layers)
+    assert (source.info.min_zoom, source.info.max_zoom) == (0, 1)
+    for z, x, y in [(0, 0, 0), (1, 0, 0), (1, 1, 1)]:
+        data = source.tile(z, x, y)
+        assert data is not None and tuple(layer_names(data)) == layers
+    source.close()
+
+
 # ---------------------------------------------------------------------- on the page
 @pytest.mark.parametrize(
     ("maker", "schema", "land"),
