@@ -172,6 +172,36 @@ def test_schemas_are_named_from_the_layers() -> None:
             layer_names(unpack(bad))
 
 
+@pytest.mark.parametrize(
+    ("suffix", "schema", "layers"),
+    [
+        ("pmtiles", "protomaps", ("earth", "water")),
+        ("mbtiles", "openmaptiles", ("water", "landcover")),
+    ],
+)
+def test_the_demo_vector_file_is_one_sightline_opens(
+    tmp_path: Path, suffix: str, schema: str, layers: tuple[str, ...]
+) -> None:
+    """resources/basemap/make_demo_vector_tiles.py: the land and sea of the shipped
+    outlines, cut to each tile, in a schema's layers."""
+    import importlib.util
+
+    script = Path(__file__).parents[1] / "resources" / "basemap" / "make_demo_vector_tiles.py"
+    spec = importlib.util.spec_from_file_location("make_demo_vector_tiles", script)
+    assert spec is not None and spec.loader is not None
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    out = tmp_path / f"demo.{suffix}"
+    assert demo.main([str(out), "--schema", schema, "--max-zoom", "1"]) == 0
+    source = open_tile_file(out)
+    assert (source.info.schema, source.info.layers) == (schema, layers)
+    assert (source.info.min_zoom, source.info.max_zoom) == (0, 1)
+    for z, x, y in [(0, 0, 0), (1, 0, 0), (1, 1, 1)]:
+        data = source.tile(z, x, y)
+        assert data is not None and tuple(layer_names(data)) == layers
+    source.close()
+
+
 # ---------------------------------------------------------------------- on the page
 @pytest.mark.parametrize(
     ("maker", "schema", "land"),
@@ -230,6 +260,25 @@ def test_a_vector_basemap_follows_the_dark_theme(
     _nothing_left(view)
 
 
+def test_the_map_settles_after_quick_zooms(
+    qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
+) -> None:
+    """Zooms one after another, each before the last one's tiles are drawn: the page
+    settles (pictures of the map wait for that) and draws the last zoom's tiles."""
+    view = make_map()
+    _show(qtbot, view, make_vector_pmtiles(tmp_path / "q.pmtiles", "protomaps"))
+    steps = ";".join(  # 20 ms apart: each one while the last one's tiles are coming
+        f"setTimeout(function(){{Sightline.map().setView([45, 25], {z}, {{animate: false}});}},"
+        f" {20 * n})"
+        for n, z in enumerate((3, 7, 4, 9, 6))
+    )
+    _js(qtbot, view, f"(function(){{{steps}; return true;}})()")
+    qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.map().getZoom()") == 6, timeout=LOAD_MS)
+    qtbot.waitUntil(lambda: _js(qtbot, view, "Sightline.settled()") is True, timeout=LOAD_MS)
+    assert _js(qtbot, view, "Sightline.map().getZoom()") == 6
+    assert _near(_colour(qtbot, view, IN_SEA), WATER)
+
+
 def test_a_schema_no_style_knows_is_drawn_layer_by_layer(
     qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
 ) -> None:
@@ -244,6 +293,20 @@ def test_a_schema_no_style_knows_is_drawn_layer_by_layer(
     assert len({background, sea, zone, track}) == 4, (background, sea, zone, track)
     assert sea is not None and QColor(sea).blue() > QColor(sea).red()
     _nothing_left(view)
+
+
+def test_a_file_of_one_zoom_is_drawn_from_it_at_every_zoom(
+    qtbot: Any, make_map: Callable[[], MapView], tmp_path: Path
+) -> None:
+    """A file holding zoom 0 alone (protomaps-leaflet reads a top zoom of 0 as "unset"
+    and would ask for zoom 1 and deeper, which the file lacks)."""
+    view = make_map()
+    _show(qtbot, view, make_vector_mbtiles(tmp_path / "z0.mbtiles", "openmaptiles", range(0, 1)))
+    _look(qtbot, view, 45.0, 15.0, 5)
+    assert _near(_colour(qtbot, view, IN_SEA), WATER)
+    assert view.layers.handler.missing == 0
+    asked = {u.split("/")[-3] for u in view.layers.interceptor.seen if u.startswith(TILE_SCHEME)}
+    assert asked == {"0"}, asked
 
 
 def test_tiles_the_file_lacks_or_cannot_read_are_drawn_empty(
@@ -350,3 +413,63 @@ def test_screenshot_draws_the_map_on_a_vector_file(qapp: Any, tmp_path: Path) ->
     assert refused.returncode == 2
     assert "broken.mbtiles holds vector tiles that cannot be read" in refused.stderr
     assert not (tmp_path / "no.png").exists()
+
+
+def test_the_chooser_keeps_a_vector_file_and_refuses_a_corrupt_one(
+    qtbot: Any, make_main_window: Any, tmp_path: Path
+) -> None:
+    """View ▸ Basemap with vector files: a good one is shown and kept as the project's;
+    a corrupt one is told (a warning naming the file and why) and changes nothing."""
+    from desktop_app.ingest.sample import load_sample
+    from desktop_app.store.project import Project
+
+    project = Project.open(tmp_path / "v.sightline")
+    load_sample(project)
+    window = make_main_window(project)
+    feature = window.features["basemaps"]
+    good = make_vector_mbtiles(tmp_path / "omt.mbtiles", "openmaptiles")
+    assert feature.choose(Basemap(FILE, str(good)))
+    qtbot.waitUntil(lambda: _js(qtbot, window.map, "Sightline.basemap().loaded") > 0,
+                    timeout=LOAD_MS)  # fmt: skip
+    assert _js(qtbot, window.map, "Sightline.basemap().vector") == "openmaptiles"
+    kept = project.get_setting("map.basemap", "")
+    assert Basemap.from_json(kept) == Basemap(FILE, str(good.resolve()))
+    broken = tmp_path / "broken.pmtiles"
+    make_vector_pmtiles(broken, "protomaps")
+    broken.write_bytes(broken.read_bytes()[:-4000])  # its tiles cut short
+    warnings: list[tuple[str, str]] = []
+    window.workbench.messages.warning.connect(lambda title, text: warnings.append((title, text)))
+    assert not feature.choose(Basemap(FILE, str(broken)))
+    assert warnings and warnings[0][0] == "Basemap"
+    assert "broken.pmtiles is cut short" in warnings[0][1]
+    assert window.map.layers.basemap == Basemap(FILE, str(good.resolve()))
+    assert project.get_setting("map.basemap", "") == kept
+    assert _js(qtbot, window.map, "Sightline.basemap().vector") == "openmaptiles"
+    _nothing_left(window.map)
+
+
+def test_the_png_export_of_the_map_draws_the_vector_basemap(
+    qtbot: Any, make_main_window: Any, sample_project: Any, tmp_path: Path
+) -> None:
+    """File ▸ Export PNG of the map at 2x: the picture's own map (a second page) draws
+    the window's vector basemap, light even when the window is dark."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+
+    window = make_main_window(sample_project)
+    assert window.features["basemaps"].choose(
+        Basemap(FILE, str(make_vector_pmtiles(tmp_path / "png.pmtiles", "protomaps")))
+    )
+    window.map.set_dark(True)
+    exports = window.features["exporting"]
+    path = tmp_path / "map.png"
+    with qtbot.waitSignal(exports.exported, timeout=LOAD_MS):
+        exports.export_png(window.map, path, QSize(640, 420), 2.0)
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1280, 840)
+    land = sum(
+        QColor(image.pixel(x, y)).name() == EARTH
+        for x in range(0, image.width(), 8)
+        for y in range(0, image.height(), 8)
+    )
+    assert land > 0.3 * (160 * 105), land  # most of the map: the file's land, light

@@ -1,5 +1,6 @@
-"""Vector tile files for the basemap tests, made for real: Mapbox Vector Tiles (MVT 2.1)
-encoded here with a few lines of protobuf, gzip-compressed as tippecanoe and
+"""Vector tile files for the basemap tests, made for real: Mapbox Vector Tiles (MVT 2.1,
+written by ``vector_tiles.encode_layer``; the page's renderer reads them, and so does
+Mapbox's own decoder, ``@mapbox/vector-tile``), gzip-compressed as tippecanoe and
 planetiler store them, in MBTiles (``format`` pbf, ``json`` vector_layers) and PMTiles
 (tile type MVT, its metadata's vector_layers).
 
@@ -14,7 +15,6 @@ import gzip
 import json
 import math
 import sqlite3
-import struct
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,91 +22,15 @@ from typing import Any
 from pmtiles.tile import Compression, TileType, zxy_to_tileid
 from pmtiles.writer import write
 
+from desktop_app.views.map.vector_tiles import LINE, POINT, POLYGON, encode_layer
+
 EXTENT = 4096
 SEA = (10.0, 40.0, 20.0, 50.0)  # west, south, east, north
 ROAD = ((22.0, 45.0), (40.0, 45.0))
 WORLD = (-180.0, -85.0, 180.0, 85.0)
 REGION = (-10.0, 20.0, 60.0, 65.0)  # tiles beyond z3 only where the scene is
-POLYGON, LINE, POINT = 3, 2, 1
 
 Feature = tuple[int, list[list[tuple[float, float]]], dict[str, Any]]
-
-
-# ---------------------------------------------------------------------- protobuf
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _field(number: int, payload: bytes) -> bytes:  # length-delimited
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _number(number: int, value: int) -> bytes:
-    return _varint(number << 3) + _varint(value)
-
-
-def _zigzag(n: int) -> int:
-    return (n << 1) ^ (n >> 31)
-
-
-def _value(value: object) -> bytes:
-    if isinstance(value, bool):
-        return _number(7, int(value))
-    if isinstance(value, int):
-        return _varint(6 << 3) + _varint(_zigzag(value) & 0xFFFFFFFFFFFFFFFF)
-    if isinstance(value, float):
-        return _varint(3 << 3 | 1) + struct.pack("<d", value)
-    return _field(1, str(value).encode())
-
-
-def _geometry(kind: int, parts: list[list[tuple[int, int]]]) -> list[int]:
-    commands: list[int] = []
-    x = y = 0
-    for part in parts:
-        ring = part[:-1] if kind == POLYGON and part[0] == part[-1] else part
-        for i, (px, py) in enumerate(ring):
-            if i == 0:
-                commands.append(1 | 1 << 3)  # MoveTo, 1
-            elif i == 1 and kind != POINT:
-                commands.append(2 | (len(ring) - 1) << 3)  # LineTo, the rest
-            commands += [_zigzag(px - x), _zigzag(py - y)]
-            x, y = px, py
-        if kind == POLYGON:
-            commands.append(7 | 1 << 3)  # ClosePath
-    return commands
-
-
-def encode_layer(
-    name: str, features: list[tuple[int, list[list[tuple[int, int]]], dict[str, Any]]]
-) -> bytes:
-    keys: list[str] = []
-    values: list[bytes] = []
-    body = _number(15, 2) + _field(1, name.encode())
-    for kind, parts, props in features:
-        tags: list[int] = []
-        for key, value in props.items():
-            if key not in keys:
-                keys.append(key)
-            encoded = _value(value)
-            if encoded not in values:
-                values.append(encoded)
-            tags += [keys.index(key), values.index(encoded)]
-        packed_tags = b"".join(_varint(t) for t in tags)
-        packed_geometry = b"".join(_varint(c) for c in _geometry(kind, parts))
-        feature = _field(2, packed_tags) + _number(3, kind) + _field(4, packed_geometry)
-        body += _field(2, feature)
-    body += b"".join(_field(3, k.encode()) for k in keys)
-    body += b"".join(_field(4, v) for v in values)
-    body += _number(5, EXTENT)
-    return _field(3, body)
 
 
 # ---------------------------------------------------------------------- the scene

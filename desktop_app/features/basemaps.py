@@ -169,7 +169,7 @@ class Basemaps(QObject):
         outlines.setChecked(current.kind == OUTLINES)
         registry.add("view.basemap.open", "Open basemap &file… (MBTiles, PMTiles)",
                      self.open_file, menu=menu, group=1,
-                     tip="Show your own raster tiles from an MBTiles or PMTiles file")  # fmt: skip
+                     tip="Your own raster or vector tiles (MBTiles, PMTiles)")  # fmt: skip
         for n, path in enumerate(self.recent()):
             action = registry.add(
                 f"view.basemap.recent.{n}", path, partial(pick, Basemap(FILE, path)),

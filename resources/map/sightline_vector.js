@@ -142,6 +142,8 @@
       options.backgroundColor = C.generic;
       layer = P.leafletLayer(options);
     }
+    // the file's deepest zoom, also when it is 0 (the library reads 0 as "unset")
+    layer.views.forEach(function (view) { view.maxDataLevel = given.maxNativeZoom; });
     layer.schema = msg.schema;
     layer.dark = !!dark;
     return layer;

@@ -195,6 +195,19 @@ class PMTilesSource:
         except (*_DAMAGE, MagicNumberNotFound, SpecVersionUnsupported) as exc:
             self.close()
             raise BasemapError(f"{path.name} is not a PMTiles file ({exc})") from exc
+        size = len(self._map)
+        ends = (
+            header["root_offset"] + header["root_length"],
+            header["metadata_offset"] + header["metadata_length"],
+            header["leaf_directory_offset"] + header["leaf_directory_length"],
+            header["tile_data_offset"] + header["tile_data_length"],
+        )
+        if max(ends) > size:  # a copy or a download that stopped short
+            self.close()
+            raise BasemapError(
+                f"{path.name} is cut short: it should hold {max(ends):,} bytes and holds "
+                f"{size:,} (an unfinished copy or download?)"
+            )
         kinds = {
             TileType.PNG: "png",
             TileType.JPEG: "jpg",

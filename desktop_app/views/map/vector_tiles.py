@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import struct
 import zlib
 
 PROTOMAPS, OPENMAPTILES, GENERIC = "protomaps", "openmaptiles", "generic"
@@ -132,3 +133,86 @@ def schema_of(layers: list[str] | tuple[str, ...]) -> str:
     if names & _OMT_ONLY:
         return OPENMAPTILES
     return GENERIC
+
+
+# ---------------------------------------------------------------------- writing
+# (for the demo file maker, resources/basemap/make_demo_vector_tiles.py, and the tests)
+POINT, LINE, POLYGON = 1, 2, 3
+Part = list[tuple[int, int]]
+TileFeature = tuple[int, list[Part], dict[str, object]]
+
+
+def _write_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if not value:
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def _message(number: int, payload: bytes) -> bytes:
+    return _write_varint(number << 3 | 2) + _write_varint(len(payload)) + payload
+
+
+def _number(number: int, value: int) -> bytes:
+    return _write_varint(number << 3) + _write_varint(value)
+
+
+def _zigzag(n: int) -> int:
+    return ((n << 1) ^ (n >> 63)) & 0xFFFFFFFFFFFFFFFF
+
+
+def _value(value: object) -> bytes:
+    if isinstance(value, bool):
+        return _number(7, int(value))
+    if isinstance(value, int):
+        return _number(6, _zigzag(value))
+    if isinstance(value, float):
+        return _write_varint(3 << 3 | 1) + struct.pack("<d", value)
+    return _message(1, str(value).encode())
+
+
+def _commands(kind: int, parts: list[Part]) -> list[int]:
+    out: list[int] = []
+    x = y = 0
+    for part in parts:
+        ring = part[:-1] if kind == POLYGON and len(part) > 1 and part[0] == part[-1] else part
+        for i, (px, py) in enumerate(ring):
+            if i == 0 or kind == POINT:
+                out.append(1 | 1 << 3)  # MoveTo, one point
+            elif i == 1:
+                out.append(2 | (len(ring) - 1) << 3)  # LineTo, the rest
+            out += [_zigzag(px - x), _zigzag(py - y)]
+            x, y = px, py
+        if kind == POLYGON:
+            out.append(7 | 1 << 3)  # ClosePath
+    return out
+
+
+def encode_layer(name: str, features: list[TileFeature], extent: int = 4096) -> bytes:
+    """One layer of a vector tile (MVT 2.1): geometry in tile units, y down; a polygon's
+    outer rings clockwise on screen, its holes the other way."""
+    keys: list[str] = []
+    values: list[bytes] = []
+    body = _number(15, 2) + _message(1, name.encode())
+    for kind, parts, props in features:
+        tags: list[int] = []
+        for key, value in props.items():
+            if key not in keys:
+                keys.append(key)
+            encoded = _value(value)
+            if encoded not in values:
+                values.append(encoded)
+            tags += [keys.index(key), values.index(encoded)]
+        feature = (
+            _message(2, b"".join(_write_varint(t) for t in tags))
+            + _number(3, kind)
+            + _message(4, b"".join(_write_varint(c) for c in _commands(kind, parts)))
+        )
+        body += _message(2, feature)
+    body += b"".join(_message(3, k.encode()) for k in keys)
+    body += b"".join(_message(4, v) for v in values)
+    return _message(3, body + _number(5, extent))
