@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/export_bench.py [--rows N] [--repeat K] [--json]
+    python bench/export_bench.py [--rows N] [--repeat K] [--json] [--old DIR] [--project P]
 
 With N generated ACLED-shaped events (1,000,000 by default: the size issue 12's target
 is set for), the CSV from ``bench/acled_gen.py`` and the imported project are cached in
@@ -25,7 +25,9 @@ MB and the ratio to the baseline against the target (export <= 1.5 x baseline);
 ``--old DIR`` also times another version's exports in the same run (``DIR`` holds its
 ``desktop_app/``, e.g. ``git archive COMMIT desktop_app data resources | tar -x -C DIR``),
 checks they wrote the same bytes, and adds ``old_csv_s`` and ``old_geojson_s``.
-Always exits 0 unless a step fails: it is a benchmark, not a test. MB = 10**6 bytes.
+``--project P`` exports that project instead of the generated one (its events are
+counted for ``--rows``; never written to: exports only read). Always exits 0 unless a
+step fails: it is a benchmark, not a test. MB = 10**6 bytes.
 """
 
 from __future__ import annotations
@@ -131,8 +133,18 @@ def main() -> int:
         help="a folder holding another version's desktop_app/ (e.g. from git archive): "
         "its exports are timed in the same run as 'old export ...'",
     )
+    parser.add_argument(
+        "--project", type=Path, help="export this project (e.g. a copy of ui_1000000.sightline)"
+    )
     args = parser.parse_args()
-    source = project(args.rows)
+    if args.project is not None:
+        import sqlite3
+
+        with sqlite3.connect(f"file:{args.project}?mode=ro", uri=True) as db:
+            args.rows = db.execute("SELECT count(*) FROM event").fetchone()[0]
+        source = args.project.resolve()
+    else:
+        source = project(args.rows)
     cli = [sys.executable, "-m", "desktop_app"]
     load_before = os.getloadavg()[0]
     kinds = ["csv", "geojson", "pandas"] + (["old_csv", "old_geojson"] if args.old else [])

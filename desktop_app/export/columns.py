@@ -124,6 +124,26 @@ _NEEDS_QUOTES = _byte_set(',"\r\n')  # as csv.writer's QUOTE_MINIMAL decides
 _NEEDS_ESCAPES = _byte_set("".join(map(chr, range(32))) + '"\\')  # json's escapes
 
 
+def distinct_rows(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct combination of ``keys`` (int64 columns), and each
+    row's index among those."""
+    combined = np.zeros(len(keys[0]), np.int64)
+    for key in keys:  # codes stay below the row count: no overflow
+        codes, uniques = pd.factorize(key, use_na_sentinel=False)
+        combined, _ = pd.factorize(combined * len(uniques) + codes, use_na_sentinel=False)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return first, inverse
+
+
+def by_rows(
+    table: pa.Table, keys: Sequence[np.ndarray], make: Callable[[pa.Table], pa.Array]
+) -> pa.Array:
+    """``make(table)``, computed once per distinct combination of ``keys`` (a place's
+    cells, a date's): on the first row of each, then spread to the rest."""
+    first, codes = distinct_rows(*keys)
+    return make(table.take(pa.array(first))).take(pa.array(codes))
+
+
 def text(value: str) -> pa.Scalar:
     return pa.scalar(value, TEXT)
 

@@ -127,24 +127,46 @@ def source_columns(sources: pa.Array) -> list[pa.Array]:
     return [cells(titles), cells(single), cells(publishers), cells(urls)]
 
 
+def _keys(table: pa.Table, *names: str) -> list[np.ndarray]:
+    return [np.asarray(pc.fill_null(table.column(n), -1), np.int64) for n in names]
+
+
+def _dates(rows: pa.Table) -> pa.Array:
+    """The date, end and precision cells."""
+    return join(
+        columns.start_array(rows.column("start_s").to_numpy(), rows.column("precision").to_numpy()),
+        columns.end_array(rows.column("end_s").combine_chunks()),
+        columns.precision_array(rows.column("precision").to_numpy()),
+        separator=",",
+    )
+
+
+def _place(rows: pa.Table) -> pa.Array:
+    """The location, country, lat, lon and geo_precision cells."""
+    return join(
+        cells(rows.column("place")),
+        cells(rows.column("country")),
+        columns.number_array(rows.column("latitude").combine_chunks()),
+        columns.number_array(rows.column("longitude").combine_chunks()),
+        cells(rows.column("geo_precision")),
+        separator=",",
+    )
+
+
 def csv_columns(table: pa.Table) -> list[pa.Array]:
-    """The CSV cells of a chunk of events (``store.export_rows.SCHEMA``), column by
-    column in :data:`COLUMNS` order, quoted as the file holds them."""
+    """The CSV cells of a chunk of events (``store.export_rows.SCHEMA``), quoted as the
+    file holds them, in :data:`COLUMNS` order; the cells of a date (date, end,
+    precision) and of a place (location to geo_precision) made once per distinct one,
+    each group joined by commas already."""
     column = {name: table.column(name).combine_chunks() for name in table.column_names}
     credibility = column["credibility"].cast(columns.TEXT)
     return [
         cells(column["external_id"]),
         cells(column["title"]),
-        columns.start_array(column["start_s"].to_numpy(), column["precision"].to_numpy()),
-        columns.end_array(column["end_s"]),
-        columns.precision_array(column["precision"].to_numpy()),
+        columns.by_rows(table, _keys(table, "start_s", "precision", "end_s"), _dates),
         cells(column["description"]),
         cells(column["category"]),
-        cells(column["place"]),
-        cells(column["country"]),
-        columns.number_array(column["latitude"]),
-        columns.number_array(column["longitude"]),
-        cells(column["geo_precision"]),
+        columns.by_rows(table, _keys(table, "place_key"), _place),
         cells(list_join(*columns.flat(column["actors"]), LIST_SEPARATOR)),
         cells(list_join(*columns.flat(column["tags"]), LIST_SEPARATOR)),
         *source_columns(column["sources"]),

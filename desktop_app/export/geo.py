@@ -98,20 +98,54 @@ def _json_lists(values: pa.Array, sizes: np.ndarray) -> pa.Array:
     return join(text("["), list_join(values, sizes, ", "), text("]"))
 
 
+#: :data:`FEATURE` with its date, end and precision made as one part, and its place,
+#: country and geo_precision as another (each once per distinct date or place)
+_FEATURE = FEATURE.replace('%s, "precision": %s, "end": %s', "%s").replace(
+    '%s, "country": %s, "geo_precision": %s', "%s"
+)
+_DATES = '%s, "precision": %s, "end": %s'
+_PLACE = '%s, "country": %s, "geo_precision": %s'
+
+
+def _keys(table: pa.Table, *names: str) -> list[np.ndarray]:
+    return [np.asarray(pc.fill_null(table.column(n), -1), np.int64) for n in names]
+
+
+def _dates(rows: pa.Table) -> pa.Array:
+    precision = rows.column("precision").to_numpy()
+    ends = columns.end_array(rows.column("end_s").combine_chunks())
+    return _template(
+        _DATES,
+        json_array(columns.start_array(rows.column("start_s").to_numpy(), precision)),
+        json_array(columns.precision_array(precision)),
+        pc.if_else(pc.equal(ends, text("")), text("null"), json_array(ends)),
+    )
+
+
+def _place(rows: pa.Table) -> pa.Array:
+    return _template(
+        _PLACE, *(json_array(rows.column(n)) for n in ("place", "country", "geo_precision"))
+    )
+
+
+def _geometry(rows: pa.Table) -> pa.Array:
+    latitude = rows.column("latitude").combine_chunks()
+    longitude = rows.column("longitude").combine_chunks()
+    located = pc.and_(pc.is_valid(latitude), pc.is_valid(longitude))
+    point = _template(
+        POINT, columns.number_array(longitude, "null"), columns.number_array(latitude, "null")
+    )
+    return pc.if_else(located, point, text("null"))
+
+
 def feature_lines(table: pa.Table) -> tuple[pa.Array, int]:
     """The Feature text of each event of a chunk (what :func:`feature_of` gives, as
     ``json.dumps`` writes it) and how many are located: whole columns at a time in
-    Arrow, dates and coordinates once per distinct value."""
+    Arrow, dates and places once per distinct one."""
     column = {name: table.column(name).combine_chunks() for name in table.column_names}
     located = pc.and_(pc.is_valid(column["latitude"]), pc.is_valid(column["longitude"]))
-    point = _template(
-        POINT,
-        columns.number_array(column["longitude"], "null"),
-        columns.number_array(column["latitude"], "null"),
-    )
-    geometry = pc.if_else(located, point, text("null"))
+    place_keys = _keys(table, "place_key")
     ids = column["id"].cast(columns.TEXT)
-    ends = columns.end_array(column["end_s"])
     actors, actor_counts = columns.flat(column["actors"])
     tags, tag_counts = columns.flat(column["tags"])
     sources, source_counts = columns.flat(column["sources"])
@@ -120,22 +154,16 @@ def feature_lines(table: pa.Table) -> tuple[pa.Array, int]:
     )
     credibility = pc.fill_null(column["credibility"].cast(columns.TEXT), text("null"))
     lines = _template(
-        FEATURE,
+        _FEATURE,
         ids,
-        geometry,
+        columns.by_rows(table, place_keys, _geometry),
         ids,
         json_array(column["external_id"]),
         json_array(column["title"]),
         json_array(column["description"]),
-        json_array(
-            columns.start_array(column["start_s"].to_numpy(), column["precision"].to_numpy())
-        ),
-        json_array(columns.precision_array(column["precision"].to_numpy())),
-        pc.if_else(pc.equal(ends, text("")), text("null"), json_array(ends)),
+        columns.by_rows(table, _keys(table, "start_s", "precision", "end_s"), _dates),
         json_array(column["category"]),
-        json_array(column["place"]),
-        json_array(column["country"]),
-        json_array(column["geo_precision"]),
+        columns.by_rows(table, place_keys, _place),
         _json_lists(json_array(actors), actor_counts),
         _json_lists(json_array(tags), tag_counts),
         json_array(column["reliability"]),

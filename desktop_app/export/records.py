@@ -200,7 +200,16 @@ def chunks_of(events: Iterable[ExportEvent], chunk: int = CHUNK) -> Iterator[pa.
 
 
 def table_of(events: Sequence[ExportEvent]) -> pa.Table:
-    """Records as a table (what the store gives for the same events)."""
+    """Records as a table (what the store gives for the same events; the same place is
+    the same name, country, coordinates and geo precision)."""
+    places: dict[tuple[Any, ...], int] = {}
+
+    def place_key(e: ExportEvent) -> int | None:
+        place = (e.place, e.country, e.latitude, e.longitude, e.geo_precision)
+        if place == (None,) * 5:
+            return None
+        return places.setdefault(place, len(places))
+
     return pa.Table.from_pylist(
         [
             {
@@ -217,6 +226,7 @@ def table_of(events: Sequence[ExportEvent]) -> pa.Table:
                 "latitude": e.latitude,
                 "longitude": e.longitude,
                 "geo_precision": e.geo_precision,
+                "place_key": place_key(e),
                 "actors": list(e.actors),
                 "tags": list(e.tags),
                 "reliability": e.reliability,

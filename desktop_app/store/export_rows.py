@@ -30,13 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from sqlalchemy import Connection
 
-from desktop_app.store.export_sql import (
-    ACTOR_COLUMNS,
-    EVENT_COLUMNS,
-    SOURCE_COLUMNS,
-    plan,
-    statements,
-)
+from desktop_app.store.export_sql import FIELDS, NAMES, statements, where
 from desktop_app.store.project import Project
 
 CHUNK = 50_000  # events per chunk
@@ -67,6 +61,7 @@ SCHEMA = pa.schema(
         ("latitude", pa.float64()),
         ("longitude", pa.float64()),
         ("geo_precision", pa.string()),  # null when the event has no place
+        ("place_key", pa.int64()),  # the same for the same place (the place's id; null: none)
         ("actors", pa.list_(pa.string())),
         ("tags", pa.list_(pa.string())),
         ("reliability", pa.string()),
@@ -74,23 +69,12 @@ SCHEMA = pa.schema(
         ("sources", pa.list_(SOURCE)),
     ]
 )
-_READ_TYPES = {  # the statements' columns as they are read
-    **{name: pa.string() for name in EVENT_COLUMNS},
-    **{n: pa.int64() for n in ("id", "start_s", "precision", "end_s", "credibility")},
-    "latitude": pa.float64(),
-    "longitude": pa.float64(),
-    "event_id": pa.int64(),
-    "actor_id": pa.int64(),
+_TYPES = {"INTEGER": pa.int64(), "TEXT": pa.string(), "REAL": pa.float64()}
+#: the schema each statement is read as
+READ = {
+    which: pa.schema([(name, _TYPES[kind]) for _, kind, name in fields])
+    for which, fields in FIELDS.items()
 }
-
-
-def _schema_of(names: Sequence[str]) -> pa.Schema:
-    return pa.schema([(name, _READ_TYPES.get(name, pa.string())) for name in names])
-
-
-_EVENT_READ = _schema_of(EVENT_COLUMNS)
-_ACTOR_READ = _schema_of(ACTOR_COLUMNS)
-_SOURCE_READ = _schema_of(SOURCE_COLUMNS)
 
 
 def event_chunks(
@@ -107,23 +91,21 @@ def event_chunks(
 
         with closing(read_chunks(project.path, ids, chunk, DENSE)) as chunks:
             for (lo, hi), read in zip(bounds, chunks, strict=True):
-                table = assemble(*read, ids[lo:hi])
+                table = assemble(dict(zip(NAMES, read, strict=True)), ids[lo:hi])
                 if len(table):
                     yield table
         return
     with project.engine.connect() as conn:
         conn.begin()
         for lo, hi in bounds:
-            parts: tuple[list[pa.Table], list[pa.Table], list[pa.Table]] = ([], [], [])
-            for where in plan(ids[lo:hi], DENSE):
-                for part, sql, schema in zip(
-                    parts,
-                    statements(dialect, where),
-                    (_EVENT_READ, _ACTOR_READ, _SOURCE_READ),
-                    strict=True,
-                ):
-                    part.append(_read(conn, sql, schema))
-            table = assemble(*parts, ids[lo:hi])
+            condition = where(ids[lo:hi], DENSE)
+            if condition is None:
+                continue
+            parts = {
+                which: _read(conn, sql, READ[which])
+                for which, sql in zip(NAMES, statements(dialect, condition), strict=True)
+            }
+            table = assemble(parts, ids[lo:hi])
             if len(table):
                 yield table
 
@@ -163,24 +145,19 @@ def _read(conn: Connection, sql: str, schema: pa.Schema) -> pa.Table:
     )
 
 
-def _conformed(parts: list[pa.Table], schema: pa.Schema) -> pa.Table:
-    """The parts as one table of ``schema``: ADBC reads a column that is NULL all
-    through a result as int64."""
-    fixed = []
-    for part in parts:
-        columns = []
-        for field in schema:
-            column = part.column(field.name)
-            if column.type != field.type:
-                if column.null_count != len(column):
-                    column = column.cast(field.type)
-                else:
-                    column = pa.chunked_array([pa.nulls(len(column), field.type)])
-            columns.append(column)
-        fixed.append(pa.table(columns, schema=schema))
-    if not fixed:
-        return schema.empty_table()
-    return pa.concat_tables(fixed).combine_chunks()
+def _conformed(part: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A statement's result as a table of ``schema``: ADBC reads a column that is NULL
+    all through a result as int64."""
+    columns = []
+    for field in schema:
+        column = part.column(field.name)
+        if column.type != field.type:
+            if column.null_count != len(column):
+                column = column.cast(field.type)
+            else:
+                column = pa.chunked_array([pa.nulls(len(column), field.type)])
+        columns.append(column)
+    return pa.table(columns, schema=schema).combine_chunks()
 
 
 def _positions(found: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -194,47 +171,76 @@ def _positions(found: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return order[slot[hit]], hit
 
 
-def assemble(
-    events: list[pa.Table], actors: list[pa.Table], sources: list[pa.Table], ids: np.ndarray
-) -> pa.Table:
-    """A chunk as one table of :data:`SCHEMA`, its rows in the order of ``ids``."""
-    read = _conformed(events, _EVENT_READ)
-    found = read.column("id").to_numpy()
-    take, hit = _positions(found, np.asarray(ids, np.int64))
+def _lookup(table: pa.Table, keys: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+    """The rows of ``table`` (by its ``id`` column) for each of ``keys``; null rows for
+    keys it does not hold, and whether each was found."""
+    take, hit = _positions(table.column("id").to_numpy(), keys)
+    index = np.zeros(len(keys), np.int64)
+    index[hit] = take
+    mask = ~hit if not hit.all() else None
+    return table.take(pa.array(index, mask=mask)), hit
+
+
+def assemble(parts: dict[str, pa.Table], ids: np.ndarray) -> pa.Table:
+    """A chunk as one table of :data:`SCHEMA`, its rows in the order of ``ids``, from
+    the tables of ``export_sql.statements`` (by name)."""
+    read = {which: _conformed(parts[which], READ[which]) for which in NAMES}
+    events = read["events"]
+    take, hit = _positions(events.column("id").to_numpy(), np.asarray(ids, np.int64))
     if not len(take):
         return SCHEMA.empty_table()
     out_ids = np.asarray(ids, np.int64)[hit]
-    rows = read.take(pa.array(take))
-    actor_links = _conformed(actors, _ACTOR_READ)
-    event_ids = actor_links.column("event_id").to_numpy()
-    actor_ids = actor_links.column("actor_id").to_numpy()
+    rows = events.take(pa.array(take))
+    location = pc.fill_null(rows.column("location_id"), -1).to_numpy()
+    places, located = _lookup(read["places"], location)
+    columns: dict[str, Any] = {n: rows.column(n) for n in SCHEMA.names if n in rows.column_names}
+    columns.update({n: places.column(n) for n in SCHEMA.names if n in places.column_names})
+    columns["place_key"] = pa.array(location, mask=~located)
+    columns["title"] = pc.fill_null(rows.column("title"), "")
+    columns["id"] = pa.array(out_ids)
+    columns["tags"] = tag_lists(rows.column("tags"))
+
+    links = read["actor_links"]
+    event_ids = links.column("event_id").to_numpy()
+    actor_ids = links.column("actor_id").to_numpy()
+    actors = read["actors"]
+    rank, known = _positions(actors.column("id").to_numpy(), actor_ids)
+    event_ids, actor_ids = event_ids[known], actor_ids[known]
+    roles = links.column("role").to_numpy()[known]
+    # by event, then role, then name (the actors come in the database's name order)
+    order = np.lexsort((rank, roles, event_ids))
+    event_ids, actor_ids, rank = event_ids[order], actor_ids[order], rank[order]
     if len(event_ids):  # an actor in two roles is named once (its first place kept)
         pairs = np.stack([event_ids, actor_ids], axis=1)
         _, first_of = np.unique(pairs, axis=0, return_index=True)
         keep = np.zeros(len(event_ids), bool)
         keep[first_of] = True
-        actor_links = actor_links.filter(pa.array(keep))
-    source_links = _conformed(sources, _SOURCE_READ)
-    columns: dict[str, Any] = {n: rows.column(n) for n in SCHEMA.names if n in rows.column_names}
-    columns["title"] = pc.fill_null(rows.column("title"), "")
-    columns["id"] = pa.array(out_ids)
-    columns["actors"] = _lists(actor_links, out_ids, actor_links.column("name"))
-    columns["tags"] = tag_lists(rows.column("tags"))
+        event_ids, rank = event_ids[keep], rank[keep]
+    columns["actors"] = _lists(event_ids, out_ids, actors.column("name").take(pa.array(rank)))
+
+    links = read["source_links"]
+    sources = read["sources"]
+    event_ids = links.column("event_id").to_numpy()
+    source_ids = links.column("source_id").to_numpy()
+    row, found = _positions(sources.column("id").to_numpy(), source_ids)
+    event_ids, source_ids = event_ids[found], source_ids[found]
+    order = np.lexsort((source_ids, event_ids))  # by event, then source id
+    rows_of_sources = sources.take(pa.array(row[order]))
     columns["sources"] = _lists(
-        source_links,
+        event_ids[order],
         out_ids,
         pa.StructArray.from_arrays(
-            [source_links.column(n).combine_chunks() for n in SOURCE.names], fields=list(SOURCE)
+            [rows_of_sources.column(n).combine_chunks() for n in SOURCE.names],
+            fields=list(SOURCE),
         ),
     )
-    # a place's geo_precision is never null: null says "no place"
     return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
 
 
-def _lists(links: pa.Table, ids: np.ndarray, values: Any) -> pa.Array:
-    """Link rows sorted by event id -> per event of ``ids`` its values, in link order."""
+def _lists(event_ids: np.ndarray, ids: np.ndarray, values: Any) -> pa.Array:
+    """Values sorted by event id (``event_ids``) -> per event of ``ids`` its values, in
+    their order."""
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    event_ids = links.column("event_id").to_numpy()
     sizes = np.zeros(len(ids), np.int64)
     first = np.zeros(len(ids), np.int64)
     if len(event_ids):

@@ -1,14 +1,17 @@
-"""The three statements an export reads a chunk of events with, and how a chunk's ids
-become their WHERE clause. Plain SQL text and numpy only: the export's SQLite worker
-process (``export_worker.py``) imports this without SQLAlchemy.
+"""The statements an export reads a chunk of events with, and how a chunk's ids become
+their WHERE clause. Plain SQL text and numpy only: the export's SQLite worker process
+(``export_worker.py``) imports this without SQLAlchemy.
 
-A chunk is read with three queries (events with their place, actor links with the
-actor's name, source links with the source's fields), whatever its size. When the
-chunk's ids are dense (an export in time order of events imported from a file sorted
-by date, or all events), the queries scan an id range and the few rows not asked for
-are dropped; a range scan reads the tables in order, where an ``IN`` list of thousands
-of ids costs a B-tree search per id. Sparse chunks use ``IN`` lists. The ids are
-integers written into the SQL by this module (never text from anywhere else).
+A chunk is read with six queries whatever its size, none of them a join: the events,
+the places they are at, their actor links, those actors (in name order, the database's
+own: it gives each name its rank), their source links and those sources. The caller
+puts them together (``export_rows.assemble``) with array look-ups, which cost less than
+SQLite's join did per row. When the chunk's ids are dense (an export in time order of
+events imported from a file sorted by date, or all events), the queries scan an id
+range and the few rows not asked for are dropped; a range scan reads the tables in
+order, where an ``IN`` list of thousands of ids costs a B-tree search per id. Sparse
+chunks use one ``IN`` list. The ids are integers written into the SQL by this module
+(never text from anywhere else).
 
 On SQLite every column is CAST to the type it is read as: SQLite lets a column hold any
 type, and an Arrow reader must see one type per column (ADBC's SQLite driver infers it
@@ -19,101 +22,86 @@ from __future__ import annotations
 
 import numpy as np
 
-IN_LIST = 10_000  # ids per IN list
+#: (expression, type, name) of each statement's columns, by statement
+FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "events": (
+        ("e.id", "INTEGER", "id"),
+        ("e.title", "TEXT", "title"),
+        ("e.start_s", "INTEGER", "start_s"),
+        ("e.precision", "INTEGER", "precision"),
+        ("e.end_s", "INTEGER", "end_s"),
+        ("e.description", "TEXT", "description"),
+        ("e.external_id", "TEXT", "external_id"),
+        ("e.category", "TEXT", "category"),
+        ("e.tags", "TEXT", "tags"),
+        ("e.reliability", "TEXT", "reliability"),
+        ("e.credibility", "INTEGER", "credibility"),
+        ("e.location_id", "INTEGER", "location_id"),
+    ),
+    "places": (
+        ("l.id", "INTEGER", "id"),
+        ("l.name", "TEXT", "place"),
+        ("l.country", "TEXT", "country"),
+        ("l.latitude", "REAL", "latitude"),
+        ("l.longitude", "REAL", "longitude"),
+        ("l.geo_precision", "TEXT", "geo_precision"),
+    ),
+    "actor_links": (
+        ("ea.event_id", "INTEGER", "event_id"),
+        ("ea.actor_id", "INTEGER", "actor_id"),
+        ("ea.role", "INTEGER", "role"),
+    ),
+    "actors": (("a.id", "INTEGER", "id"), ("a.name", "TEXT", "name")),
+    "source_links": (
+        ("es.event_id", "INTEGER", "event_id"),
+        ("es.source_id", "INTEGER", "source_id"),
+    ),
+    "sources": (
+        ("s.id", "INTEGER", "id"),
+        ("s.title", "TEXT", "title"),
+        ("s.publisher", "TEXT", "publisher"),
+        ("s.url", "TEXT", "url"),
+        ("s.date", "TEXT", "date"),
+    ),
+}
+NAMES = tuple(FIELDS)  # the statements, in the order :func:`statements` gives them
 
-#: (column, type) of the event statement's result, in order (the place's columns last)
-EVENT_FIELDS = (
-    ("e.id", "INTEGER"),
-    ("e.title", "TEXT"),
-    ("e.start_s", "INTEGER"),
-    ("e.precision", "INTEGER"),
-    ("e.end_s", "INTEGER"),
-    ("e.description", "TEXT"),
-    ("e.external_id", "TEXT"),
-    ("e.category", "TEXT"),
-    ("e.tags", "TEXT"),
-    ("e.reliability", "TEXT"),
-    ("e.credibility", "INTEGER"),
-    ("l.name", "TEXT"),
-    ("l.country", "TEXT"),
-    ("l.latitude", "REAL"),
-    ("l.longitude", "REAL"),
-    ("l.geo_precision", "TEXT"),
-)
-EVENT_COLUMNS = (
-    "id",
-    "title",
-    "start_s",
-    "precision",
-    "end_s",
-    "description",
-    "external_id",
-    "category",
-    "tags",
-    "reliability",
-    "credibility",
-    "place",
-    "country",
-    "latitude",
-    "longitude",
-    "geo_precision",
-)
-ACTOR_COLUMNS = ("event_id", "actor_id", "name")
-SOURCE_COLUMNS = ("event_id", "title", "publisher", "url", "date")
 
-
-def _select(dialect: str, fields: tuple[tuple[str, str], ...], names: tuple[str, ...]) -> str:
-    """SELECT list of ``fields`` named ``names``; on SQLite each CAST to its type
-    (PostgreSQL's columns have one type each: no cast, and REAL would be float4 there)."""
+def _select(dialect: str, which: str) -> str:
+    """SELECT list of a statement; on SQLite each column CAST to its type (PostgreSQL's
+    columns have one type each: no cast, and REAL would be float4 there)."""
     sqlite = dialect == "sqlite"
     return ", ".join(
-        (f"CAST({expr} AS {kind})" if sqlite and kind else expr) + f" AS {name}"
-        for (expr, kind), name in zip(fields, names, strict=True)
+        (f"CAST({expr} AS {kind})" if sqlite else expr) + f" AS {name}"
+        for expr, kind, name in FIELDS[which]
     )
 
 
-def plan(ids: np.ndarray, dense_factor: int) -> list[list[str]]:
-    """The WHERE clauses (one per id group) for the event, actor-link and source-link
-    statements of one chunk of ``ids``; none for an empty chunk."""
+def where(ids: np.ndarray, dense_factor: int) -> str | None:
+    """The condition on an event id column ``{id}`` that picks the events ``ids`` (and,
+    for a range, a few others the caller drops); None for no ids."""
     wanted = np.unique(np.asarray(ids, np.int64))
     if len(wanted) == 0:
-        return []
+        return None
     first, last = int(wanted[0]), int(wanted[-1])
     if last - first + 1 <= dense_factor * len(wanted):
-        return [[f"{column} BETWEEN {first} AND {last}" for column in _ID_COLUMNS]]
-    groups = [wanted[i : i + IN_LIST] for i in range(0, len(wanted), IN_LIST)]
-    out = []
-    for group in groups:  # in id order: rows sorted by event id stay sorted across groups
-        listed = ",".join(str(int(i)) for i in group.tolist())
-        out.append([f"{column} IN ({listed})" for column in _ID_COLUMNS])
-    return out
+        return f"{{id}} BETWEEN {first} AND {last}"
+    return "{id} IN (" + ",".join(str(int(i)) for i in wanted.tolist()) + ")"
 
 
-_ID_COLUMNS = ("e.id", "ea.event_id", "es.event_id")
-
-
-def statements(dialect: str, where: list[str]) -> tuple[str, str, str]:
-    """The event, actor-link and source-link statements for one id group."""
-    events = (
-        f"SELECT {_select(dialect, EVENT_FIELDS, EVENT_COLUMNS)} FROM event AS e"
-        f" LEFT JOIN location AS l ON l.id = e.location_id WHERE {where[0]}"
+def statements(dialect: str, condition: str) -> tuple[str, ...]:
+    """The six statements for the events :func:`where` picked, in :data:`NAMES` order."""
+    on_event = condition.replace("{id}", "e.id")
+    on_actor_link = condition.replace("{id}", "ea.event_id")
+    on_source_link = condition.replace("{id}", "es.event_id")
+    return (
+        f"SELECT {_select(dialect, 'events')} FROM event AS e WHERE {on_event}",
+        f"SELECT {_select(dialect, 'places')} FROM location AS l WHERE l.id IN"
+        f" (SELECT e.location_id FROM event AS e WHERE {on_event})",
+        f"SELECT {_select(dialect, 'actor_links')} FROM event_actor AS ea WHERE {on_actor_link}",
+        f"SELECT {_select(dialect, 'actors')} FROM actor AS a WHERE a.id IN"
+        f" (SELECT ea.actor_id FROM event_actor AS ea WHERE {on_actor_link}) ORDER BY a.name",
+        f"SELECT {_select(dialect, 'source_links')} FROM event_source AS es WHERE {on_source_link}",
+        f"SELECT {_select(dialect, 'sources')} FROM source AS s WHERE s.id IN"
+        f" (SELECT es.source_id FROM event_source AS es WHERE {on_source_link})",
     )
-    actor_fields = (("ea.event_id", ""), ("ea.actor_id", ""), ("a.name", "TEXT"))
-    actors = (
-        f"SELECT {_select(dialect, actor_fields, ACTOR_COLUMNS)} FROM event_actor AS ea"
-        f" JOIN actor AS a ON a.id = ea.actor_id WHERE {where[1]}"
-        " ORDER BY ea.event_id, ea.role, a.name"
-    )
-    source_fields = (
-        ("es.event_id", ""),
-        ("s.title", "TEXT"),
-        ("s.publisher", "TEXT"),
-        ("s.url", "TEXT"),
-        ("s.date", "TEXT"),
-    )
-    sources = (
-        f"SELECT {_select(dialect, source_fields, SOURCE_COLUMNS)} FROM event_source AS es"
-        f" JOIN source AS s ON s.id = es.source_id WHERE {where[2]}"
-        " ORDER BY es.event_id, es.source_id"
-    )
-    return events, actors, sources

@@ -5,7 +5,7 @@ per value: most of what a million-event export cost before). It carries its own 
 the SQLite library, and two copies of SQLite in one process on one file break each
 other's locks (see ``sqlite_worker.py``), so it runs here, in a child process, like the
 import's writer. The child reads every chunk in one read transaction (one consistent
-snapshot, as the in-process reader), sends each chunk's three tables as Arrow IPC while
+snapshot, as the in-process reader), sends each chunk's tables as Arrow IPC while
 it reads the next one (the pipe holds it back to about a chunk ahead), and leaves with
 ``os._exit`` without closing its connection, for the reason ``sqlite_worker.py`` gives.
 It only reads: killing it (a failed or abandoned export) loses nothing.
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from desktop_app.store.export_sql import plan, statements
+from desktop_app.store.export_sql import statements, where
 from desktop_app.store.sqlite_worker import WorkerError, _bare_main, _ipc, _table
 
 # rows per Arrow batch: more than a chunk's rows, so the driver infers each column's
@@ -47,16 +47,14 @@ def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in t
         cur.execute("SELECT count(*) FROM sqlite_master")  # the snapshot starts here
         cur.fetchall()
         for lo in range(0, len(ids), chunk):
-            groups = plan(ids[lo : lo + chunk], dense)
-            tables: list[list[pa.Table]] = [[], [], []]
-            for where in groups:
-                for i, sql in enumerate(statements("sqlite", where)):
-                    cur.execute(sql)
-                    tables[i].append(cur.fetch_arrow_table())
-            conn.send(("chunk", len(groups)))
-            for parts in tables:
-                for table in parts:
-                    conn.send_bytes(_ipc(table))
+            condition = where(ids[lo : lo + chunk], dense)
+            tables = []
+            for sql in statements("sqlite", condition) if condition else ():
+                cur.execute(sql)
+                tables.append(_ipc(cur.fetch_arrow_table()))
+            conn.send(("chunk", len(tables)))
+            for table in tables:
+                conn.send_bytes(table)
         conn.send(("done", None))
     except (EOFError, BrokenPipeError, ConnectionResetError):
         pass  # the caller stopped reading
@@ -70,10 +68,10 @@ def _serve(path: str, conn: Connection) -> None:  # pragma: no cover - runs in t
 
 def read_chunks(
     path: Path, ids: np.ndarray, chunk: int, dense: int
-) -> Generator[tuple[list[pa.Table], list[pa.Table], list[pa.Table]], None, None]:
-    """For each chunk of ``ids``: the event, actor-link and source-link tables of its id
-    groups (see ``export_sql.plan``), read in the worker process. The process is ended
-    when the caller stops early or fails."""
+) -> Generator[list[pa.Table], None, None]:
+    """For each chunk of ``ids``: the tables of ``export_sql.statements`` (in its order),
+    read in the worker process. The process is ended when the caller stops early or
+    fails."""
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(
@@ -96,8 +94,7 @@ def read_chunks(
                 return
             if status == "error":
                 raise WorkerError(payload)
-            parts = [_table(ours.recv_bytes()) for _ in range(3 * payload)]
-            yield parts[:payload], parts[payload : 2 * payload], parts[2 * payload :]
+            yield [_table(ours.recv_bytes()) for _ in range(payload)]
     finally:
         ours.close()
         process.join(2)
