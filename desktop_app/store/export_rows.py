@@ -1,9 +1,10 @@
 """Events as Arrow tables, a chunk at a time, for the exports (CSV, GeoJSON, KML, HTML).
 
 Each chunk is one table of :data:`SCHEMA`, its rows in the order the ids were asked for
-(unknown ids are left out): the event's fields, its place's, its actors' names (by
-role then name, each once), its tags and its sources (title, publisher, url, date, in
-source id order) as list columns. Three statements read a chunk (``export_sql.py``),
+(unknown ids are left out): the event's fields, its place's (and ``place_key``, the same
+for the same place, so a writer formats each place once), its actors' names (by role
+then name, each once), its tags and its sources (title, publisher, url, date, in source
+id order) as list columns. Six statements without joins read a chunk (``export_sql.py``)
 through whichever Arrow-native reader is safe for the project:
 
 - a big SQLite export: ADBC's SQLite driver in a worker process (``export_worker.py``;
@@ -13,7 +14,8 @@ through whichever Arrow-native reader is safe for the project:
 - a small SQLite export (under :data:`WORKER_FROM` ids, where starting a process would
   cost more than it saves): the same statements on this process's connection.
 
-Every chunk of an export is read in one transaction. No Qt, no formatting here.
+Every chunk of an export is read in one transaction, one snapshot (REPEATABLE READ on
+PostgreSQL). No Qt, no formatting here.
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ def event_chunks(
                     yield table
         return
     with project.engine.connect() as conn:
+        if dialect == "postgresql":  # one snapshot for all the statements, as on SQLite
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         conn.begin()
         for lo, hi in bounds:
             condition = where(ids[lo:hi], DENSE)
