@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/export_bench.py [--rows N] [--repeat K] [--json]
+    python bench/export_bench.py [--rows N] [--repeat K] [--json] [--old DIR] [--project P]
 
 With N generated ACLED-shaped events (1,000,000 by default: the size issue 12's target
 is set for), the CSV from ``bench/acled_gen.py`` and the imported project are cached in
@@ -21,11 +21,15 @@ MB and the ratio to the baseline against the target (export <= 1.5 x baseline);
 ``--json`` also prints, as the last line, one JSON object with the keys ``rows``,
 ``export_csv_s``, ``export_geojson_s``, ``pandas_read_to_csv_s``, ``csv_ratio``,
 ``geojson_ratio``, ``export_csv_peak_mb``, ``export_geojson_peak_mb``,
-``pandas_peak_mb``, ``load_before`` and ``load_after`` (1-minute load averages).
+``pandas_peak_mb``, ``load_before`` and ``load_after`` (1-minute load averages), and
+``KIND_cpu_s`` per step (user + system CPU seconds of its process tree, workers
+included: on a shared machine these vary much less than the wall times).
 ``--old DIR`` also times another version's exports in the same run (``DIR`` holds its
 ``desktop_app/``, e.g. ``git archive COMMIT desktop_app data resources | tar -x -C DIR``),
 checks they wrote the same bytes, and adds ``old_csv_s`` and ``old_geojson_s``.
-Always exits 0 unless a step fails: it is a benchmark, not a test. MB = 10**6 bytes.
+``--project P`` exports that project instead of the generated one (its events are
+counted for ``--rows``; never written to: exports only read). Always exits 0 unless a
+step fails: it is a benchmark, not a test. MB = 10**6 bytes.
 """
 
 from __future__ import annotations
@@ -56,7 +60,8 @@ with open(out_path, "wb") as out:
 wall = time.perf_counter() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(res_path, "w") as fh:
-    json.dump({"rc": rc, "seconds": wall, "maxrss_kib": ru.ru_maxrss}, fh)
+    cpu = ru.ru_utime + ru.ru_stime
+    json.dump({"rc": rc, "seconds": wall, "cpu_seconds": cpu, "maxrss_kib": ru.ru_maxrss}, fh)
 """
 
 BASELINE = r"""
@@ -69,6 +74,7 @@ pd.read_csv(sys.argv[1]).to_csv(sys.argv[2], index=False)
 @dataclass
 class Step:
     seconds: float
+    cpu_seconds: float  # user + system of the step's process tree
     peak_mb: float
     output: str
 
@@ -91,7 +97,7 @@ def run(cmd: list[str], workdir: Path, code: Path | None = None) -> Step:
     text = out.read_text(errors="replace")
     if info["rc"] != 0:
         sys.exit(f"failed ({info['rc']}): {' '.join(cmd)}\n{text}")
-    return Step(info["seconds"], info["maxrss_kib"] * 1024 / 1e6, text)
+    return Step(info["seconds"], info["cpu_seconds"], info["maxrss_kib"] * 1024 / 1e6, text)
 
 
 def project(rows: int) -> Path:
@@ -131,13 +137,24 @@ def main() -> int:
         help="a folder holding another version's desktop_app/ (e.g. from git archive): "
         "its exports are timed in the same run as 'old export ...'",
     )
+    parser.add_argument(
+        "--project", type=Path, help="export this project (e.g. a copy of ui_1000000.sightline)"
+    )
     args = parser.parse_args()
-    source = project(args.rows)
+    if args.project is not None:
+        import sqlite3
+
+        with sqlite3.connect(f"file:{args.project}?mode=ro", uri=True) as db:
+            args.rows = db.execute("SELECT count(*) FROM event").fetchone()[0]
+        source = args.project.resolve()
+    else:
+        source = project(args.rows)
     cli = [sys.executable, "-m", "desktop_app"]
     load_before = os.getloadavg()[0]
     kinds = ["csv", "geojson", "pandas"] + (["old_csv", "old_geojson"] if args.old else [])
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
     peaks: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpus: dict[str, list[float]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="export_bench_") as tmp:
         work = Path(tmp)
         out_csv, out_geojson = work / "events.csv", work / "events.geojson"
@@ -151,9 +168,11 @@ def main() -> int:
                 if f"Exported {args.rows:,} events" not in step.output:
                     sys.exit(f"unexpected export output: {step.output}")
                 times[kind].append(step.seconds)
+                cpus[kind].append(step.cpu_seconds)
                 peaks[kind].append(step.peak_mb)
             step = run([sys.executable, "-c", BASELINE, str(out_csv), str(work / "pd.csv")], work)
             times["pandas"].append(step.seconds)
+            cpus["pandas"].append(step.cpu_seconds)
             peaks["pandas"].append(step.peak_mb)
             (work / "pd.csv").unlink()
             if args.old:  # the same bytes as before, or say so
@@ -166,6 +185,7 @@ def main() -> int:
         }
     load_after = os.getloadavg()[0]
     median = {kind: statistics.median(values) for kind, values in times.items()}
+    cpu = {kind: statistics.median(values) for kind, values in cpus.items()}
     peak = {kind: max(values) for kind, values in peaks.items()}
     ratio = {kind: median[kind] / median["pandas"] for kind in kinds if kind != "pandas"}
 
@@ -173,24 +193,27 @@ def main() -> int:
         f"\nSightline export benchmark: {args.rows:,} events, {os.cpu_count()} cores, "
         f"median of {max(1, args.repeat)}, load average {load_before:.2f} -> {load_after:.2f}"
     )
-    print(f"{'step':44s} {'s':>8s} {'peak MB':>8s} {'x pandas':>9s}  target")
-    print("-" * 84)
+    print(f"{'step':44s} {'s':>8s} {'CPU s':>7s} {'peak MB':>8s} {'x pandas':>9s}  target")
+    print("-" * 92)
     for kind, name in (
         ("csv", f"sightline export CSV ({sizes['csv']:.0f} MB)"),
         ("geojson", f"sightline export GeoJSON ({sizes['geojson']:.0f} MB)"),
     ):
         verdict = "PASS" if ratio[kind] <= TARGET_RATIO else "MISS"
         print(
-            f"{name:44s} {median[kind]:8.2f} {peak[kind]:8.0f} {ratio[kind]:9.2f}  "
-            f"<= {TARGET_RATIO} x pandas  {verdict}"
+            f"{name:44s} {median[kind]:8.2f} {cpu[kind]:7.1f} {peak[kind]:8.0f} "
+            f"{ratio[kind]:9.2f}  <= {TARGET_RATIO} x pandas  {verdict}"
         )
     print(
         f"{'pandas read_csv + to_csv of that CSV':44s} "
-        f"{median['pandas']:8.2f} {peak['pandas']:8.0f}"
+        f"{median['pandas']:8.2f} {cpu['pandas']:7.1f} {peak['pandas']:8.0f}"
     )
     for kind, name in (("old_csv", "old export CSV"), ("old_geojson", "old export GeoJSON")):
         if kind in median:
-            print(f"{name:44s} {median[kind]:8.2f} {peak[kind]:8.0f} {ratio[kind]:9.2f}")
+            print(
+                f"{name:44s} {median[kind]:8.2f} {cpu[kind]:7.1f} {peak[kind]:8.0f} "
+                f"{ratio[kind]:9.2f}"
+            )
     if args.json:
         print(
             json.dumps(
@@ -204,6 +227,7 @@ def main() -> int:
                     "export_csv_peak_mb": round(peak["csv"], 1),
                     "export_geojson_peak_mb": round(peak["geojson"], 1),
                     "pandas_peak_mb": round(peak["pandas"], 1),
+                    **{f"{kind}_cpu_s": round(value, 2) for kind, value in cpu.items()},
                     **{
                         f"{kind}_s": round(median[kind], 3)
                         for kind in ("old_csv", "old_geojson")

@@ -14,21 +14,28 @@ coordinate and grade columns are written by Sightline itself as plain numbers an
 (a negative longitude such as -0.1278 must stay a number), so they never need it. The
 generic importer removes that one quote again, so the round trip gives the same text.
 
-Events are written a chunk at a time as they are read from the store, each chunk
-formatted column by column: nothing holds the whole file.
+Events are written a chunk at a time as they are read from the store (Arrow tables),
+each chunk formatted column by column by Arrow compute kernels (dates, numbers and other
+repeated values once per distinct value), its lines joined in Arrow and their bytes
+written at once: no Python object per cell, and nothing holds the whole file. The file
+is written beside the target and renamed over it when complete (``safe_file``).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from desktop_app.export import columns
-from desktop_app.export.columns import Memo, ragged_cells
-from desktop_app.export.records import ExportEvent, chunks_of, rows_of
-from desktop_app.store.export_rows import EventRows, SourceRow
+from desktop_app.export.columns import cells, join, list_join, quoted_array, text
+from desktop_app.export.records import ExportEvent, chunks_of, safe_file, table_of
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"  # what the generic importer splits actors, tags and sources on
@@ -80,11 +87,6 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def neutralised(texts: Iterable[str | None]) -> list[str]:
-    """:func:`neutralise` of each cell of a column ('' for a missing value)."""
-    return [("'" + t if t.startswith(FORMULA_STARTS) else t) if t else "" for t in texts]
-
-
 def quoted(text: str) -> str:
     """The cell as ``csv.writer`` (QUOTE_MINIMAL, CRLF rows) writes it: in double quotes,
     its quotes doubled, when it holds a comma, a quote, a CR or an LF."""
@@ -93,109 +95,113 @@ def quoted(text: str) -> str:
     return text
 
 
-def quoted_column(texts: list[str]) -> list[str]:
+def source_columns(sources: pa.Array) -> list[pa.Array]:
+    """The source, url, source_publishers and source_urls cells of each event (each
+    event's sources in order): titles joined by ``;``; the URL only when every source has
+    the same one (the importer gives one URL to all the row's sources); the publishers
+    when any source has one; every URL, space-separated."""
+    values, sizes = columns.flat(sources)
+    rows = np.repeat(np.arange(len(sizes)), sizes)
+    titles = list_join(values.field("title"), sizes, LIST_SEPARATOR)
+    publisher = columns.filled(values.field("publisher"))
+    has_publisher = np.asarray(pc.not_equal(publisher, text("")), bool)
+    any_publisher = np.bincount(rows, has_publisher, len(sizes)) > 0
+    publishers = pc.if_else(
+        pa.array(any_publisher), list_join(publisher, sizes, LIST_SEPARATOR), text("")
+    )
+    url = columns.filled(values.field("url"))
+    has_url = np.asarray(pc.not_equal(url, text("")), bool)
+    urls = list_join(
+        url.filter(pa.array(has_url)), np.bincount(rows[has_url], None, len(sizes)), " "
+    )
+    first = np.r_[0, np.cumsum(sizes)][:-1]
+    some = sizes > 0
+    first_url = (
+        url.take(pa.array(np.where(some, first, 0)))
+        if len(url)
+        else pa.nulls(len(sizes), columns.TEXT)
+    )
+    same = np.asarray(pc.equal(url, first_url.take(pa.array(rows))), bool) & has_url
+    one_url = some & (np.bincount(rows, same, len(sizes)) == sizes)
+    single = pc.if_else(pa.array(one_url), first_url, text(""))
+    return [cells(titles), cells(single), cells(publishers), cells(urls)]
+
+
+def _keys(table: pa.Table, *names: str) -> list[np.ndarray]:
+    return [np.asarray(pc.fill_null(table.column(n), -1), np.int64) for n in names]
+
+
+def _dates(rows: pa.Table) -> pa.Array:
+    """The date, end and precision cells."""
+    return join(
+        columns.start_array(rows.column("start_s").to_numpy(), rows.column("precision").to_numpy()),
+        columns.end_array(rows.column("end_s").combine_chunks()),
+        columns.precision_array(rows.column("precision").to_numpy()),
+        separator=",",
+    )
+
+
+def _place(rows: pa.Table) -> pa.Array:
+    """The location, country, lat, lon and geo_precision cells."""
+    return join(
+        cells(rows.column("place")),
+        cells(rows.column("country")),
+        columns.number_array(rows.column("latitude").combine_chunks()),
+        columns.number_array(rows.column("longitude").combine_chunks()),
+        cells(rows.column("geo_precision")),
+        separator=",",
+    )
+
+
+def csv_columns(table: pa.Table) -> list[pa.Array]:
+    """The CSV cells of a chunk of events (``store.export_rows.SCHEMA``), quoted as the
+    file holds them, in :data:`COLUMNS` order; the cells of a date (date, end,
+    precision) and of a place (location to geo_precision) made once per distinct one,
+    each group joined by commas already."""
+    column = {name: table.column(name).combine_chunks() for name in table.column_names}
+    credibility = column["credibility"].cast(columns.TEXT)
     return [
-        ('"' + t.replace('"', '""') + '"')
-        if ("," in t or '"' in t or "\n" in t or "\r" in t)
-        else t
-        for t in texts
+        cells(column["external_id"]),
+        cells(column["title"]),
+        columns.by_rows(table, _keys(table, "start_s", "precision", "end_s"), _dates),
+        cells(column["description"]),
+        cells(column["category"]),
+        columns.by_rows(table, _keys(table, "place_key"), _place),
+        cells(list_join(*columns.flat(column["actors"]), LIST_SEPARATOR)),
+        cells(list_join(*columns.flat(column["tags"]), LIST_SEPARATOR)),
+        *source_columns(column["sources"]),
+        quoted_array(column["reliability"]),
+        columns.filled(credibility),
+        column["id"].cast(columns.TEXT),
     ]
 
 
-def source_cells(sources: tuple[SourceRow, ...]) -> tuple[str, str, str, str]:
-    """The source, url, source_publishers and source_urls cells of one event."""
-    urls = [url for _, _, url, _ in sources if url]
-    distinct_urls = list(dict.fromkeys(urls))
-    # the importer gives one URL to every source of the row: write it only when that
-    # is true (one URL for all the row's sources); source_urls keeps them all
-    url = distinct_urls[0] if len(distinct_urls) == 1 and len(urls) == len(sources) else ""
-    publishers = (
-        LIST_SEPARATOR.join(publisher or "" for _, publisher, _, _ in sources)
-        if any(publisher for _, publisher, _, _ in sources)
-        else ""
-    )
-    return (
-        neutralise(LIST_SEPARATOR.join(title for title, _, _, _ in sources)),
-        neutralise(url),
-        neutralise(publishers),
-        neutralise(" ".join(urls)),
-    )
-
-
-class CsvCells:
-    """The CSV cells of chunks of events, column by column in :data:`COLUMNS` order;
-    with ``quote`` as the file holds them (:func:`quoted`), else as the cells' text.
-
-    Repeated values (places, categories, actor lists, sources) are made once each,
-    quotes included; the dates, numbers and precision names never need quotes."""
-
-    def __init__(self, *, quote: bool = False) -> None:
-        q: Callable[[str], str] = quoted if quote else str
-        self.quote = quote
-        self.text = Memo(lambda t: q(neutralised((t,))[0]))  # places, categories ...
-        self.lists = Memo(lambda names: q(neutralise(LIST_SEPARATOR.join(names))))
-        self.sources = Memo(lambda given: tuple(map(q, source_cells(given))))
-        self.source = Memo(lambda row: tuple(map(q, source_cells((row,)))))
-        self.plain = Memo(lambda t: q(t or ""))
-
-    def columns(self, rows: EventRows) -> list[list[str]]:
-        if len(rows) == 0:
-            return [[] for _ in COLUMNS]
-        each: Callable[[list[str]], list[str]] = quoted_column if self.quote else list
-        no_source = self.sources[()]
-        source, url, publishers, urls = (
-            list(column)
-            for column in zip(
-                *ragged_cells(rows.sources, self.source, self.sources, no_source), strict=True
-            )
-        )
-        return [
-            each(neutralised(rows.external_id)),
-            each(neutralised(rows.title)),
-            columns.start_texts(rows.start_s, rows.precision),
-            columns.end_texts(rows.end_s, rows.has_end),
-            columns.precision_names(rows.precision),
-            each(neutralised(rows.description)),
-            self.text.column(rows.category),
-            self.text.column(rows.place),
-            self.text.column(rows.country),
-            columns.number_texts(rows.latitude),
-            columns.number_texts(rows.longitude),
-            self.text.column(rows.geo_precision),
-            ragged_cells(rows.actors, self.text, self.lists, ""),
-            self.lists.column(rows.tags),
-            source,
-            url,
-            publishers,
-            urls,
-            self.plain.column(rows.reliability),
-            ["" if c is None else str(c) for c in rows.credibility],
-            [str(i) for i in rows.id.tolist()],
-        ]
+def csv_lines(table: pa.Table) -> pa.Array:
+    """Each event's CSV line, with its CRLF."""
+    return join(join(*csv_columns(table), separator=","), text("\r\n"))
 
 
 def row_of(event: ExportEvent) -> dict[str, str]:
-    """The CSV cells of one event (text cells neutralised)."""
-    cells = CsvCells().columns(rows_of([event]))
-    return {name: column[0] for name, column in zip(COLUMNS, cells, strict=True)}
+    """The CSV cells of one event (text cells neutralised), unquoted."""
+    line = csv_lines(table_of([event]))[0].as_py()
+    (cells_,) = csv.reader(io.StringIO(line, newline=""))
+    return dict(zip(COLUMNS, cells_, strict=True))
 
 
-def write_csv(target: Path | TextIO, events: Iterable[ExportEvent]) -> int:
-    """Write ``events`` as CSV (UTF-8, a header row); returns the number of rows.
-
-    A chunk of events is formatted column by column, quoted as the csv module quotes
-    (the header is written by it), joined into lines and written at once, so memory
-    holds one chunk's cells, never the whole file."""
+def write_csv(target: Path | IO[Any], events: Iterable[ExportEvent]) -> int:
+    """Write ``events`` as CSV (UTF-8, a header row, CRLF rows); returns the number of
+    rows. A path is written beside it and renamed when complete: a failed export leaves
+    nothing behind (and an older file of that name as it was)."""
     if isinstance(target, Path):
-        with target.open("w", encoding="utf-8", newline="") as handle:
+        with safe_file(target) as handle:
             return write_csv(handle, events)
-    writer = csv.writer(target, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    cells = CsvCells(quote=True)
+    header = ",".join(map(quoted, COLUMNS)) + "\r\n"
+    binary = not isinstance(target, io.TextIOBase)
+    target.write(header.encode() if binary else header)
     count = 0
-    for rows in chunks_of(events):
-        if len(rows):
-            lines = map(",".join, zip(*cells.columns(rows), strict=True))
-            target.write("\r\n".join(lines) + "\r\n")
-        count += len(rows)
+    for table in chunks_of(events):
+        if len(table):
+            data = columns.buffer_of(csv_lines(table))
+            target.write(data if binary else data.to_pybytes().decode())
+        count += len(table)
     return count

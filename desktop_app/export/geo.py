@@ -18,20 +18,21 @@ other fields go in ExtendedData.
 
 from __future__ import annotations
 
+import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
-from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from desktop_app.domain.dates import Precision, from_seconds, iso_text
 from desktop_app.export import columns, records
-from desktop_app.export.columns import Memo, ragged_cells
-from desktop_app.export.records import ExportEvent, chunks_of
-from desktop_app.store.export_rows import EventRows, SourceRow
+from desktop_app.export.columns import join, json_array, list_join, text
+from desktop_app.export.records import ExportEvent, chunks_of, safe_file
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 
@@ -79,104 +80,129 @@ FEATURE = (
     '"actors": %s, "tags": %s, "reliability": %s, "credibility": %s, "sources": %s}}'
 )
 POINT = '{"type": "Point", "coordinates": [%s, %s]}'
+#: one source as json.dumps writes {"title": ..., "publisher": ..., "url": ..., "date": ...}
+SOURCE = '{"title": %s, "publisher": %s, "url": %s, "date": %s}'
 
 
-def feature_lines(rows: EventRows, cells: FeatureCells | None = None) -> tuple[list[str], int]:
-    """The Feature text of each event of a chunk (what :func:`feature_of` gives, as
-    ``json.dumps`` writes it) and how many are located. Values are JSON-encoded a column
-    at a time, repeated ones (places, dates, actor and source lists) once each."""
-    if len(rows) == 0:
-        return [], 0
-    cells = cells or FeatureCells()
-    located = ~(np.isnan(rows.latitude) | np.isnan(rows.longitude))
-    lon = columns.number_texts(rows.longitude, "null")
-    lat = columns.number_texts(rows.latitude, "null")
-    flags = located.tolist()
-    geometry = [POINT % (x, y) if ok else "null" for x, y, ok in zip(lon, lat, flags, strict=True)]
-    ids = [str(i) for i in rows.id.tolist()]
-    dates = [_string(t) for t in columns.start_texts(rows.start_s, rows.precision)]
-    ends = [_string(t) if t else "null" for t in columns.end_texts(rows.end_s, rows.has_end)]
-    lines = [
-        FEATURE % cells
-        for cells in zip(
-            ids,
-            geometry,
-            ids,
-            _strings(rows.external_id),
-            _strings(rows.title),
-            _strings(rows.description),
-            dates,
-            _strings(columns.precision_names(rows.precision)),
-            ends,
-            _strings(rows.category),
-            _strings(rows.place),
-            _strings(rows.country),
-            _strings(rows.geo_precision),
-            ragged_cells(rows.actors, cells.name, cells.lists, "[]"),
-            cells.lists.column(rows.tags),
-            _strings(rows.reliability),
-            ["null" if c is None else json.dumps(c) for c in rows.credibility],
-            ragged_cells(rows.sources, cells.source, cells.sources, "[]"),
-            strict=True,
-        )
-    ]
-    return lines, int(located.sum())
+def _template(form: str, *values: pa.Array) -> pa.Array:
+    """``form % values`` row by row, in Arrow (null if a value is)."""
+    pieces = form.split("%s")
+    parts: list[Any] = [text(pieces[0])]
+    for value, piece in zip(values, pieces[1:], strict=True):
+        parts += [value, text(piece)]
+    return join(*parts)
 
 
-def _string(text: str | None) -> str:
-    return "null" if text is None else encode_basestring(text)
+def _json_lists(values: pa.Array, sizes: np.ndarray) -> pa.Array:
+    """Per row, ``json.dumps`` of the list of its ``sizes[i]`` consecutive JSON values."""
+    return join(text("["), list_join(values, sizes, ", "), text("]"))
 
 
-def _strings(texts: Sequence[str | None]) -> list[str]:
-    """JSON of each text (``null`` for None), each distinct text encoded once."""
-    known: dict[str | None, str] = {}
-    out = []
-    for text in texts:
-        encoded = known.get(text)
-        if encoded is None:
-            encoded = known[text] = _string(text)
-        out.append(encoded)
-    return out
+#: :data:`FEATURE` with its date, end and precision made as one part, and its place,
+#: country and geo_precision as another (each once per distinct date or place)
+_FEATURE = FEATURE.replace('%s, "precision": %s, "end": %s', "%s").replace(
+    '%s, "country": %s, "geo_precision": %s', "%s"
+)
+_DATES = '%s, "precision": %s, "end": %s'
+_PLACE = '%s, "country": %s, "geo_precision": %s'
 
 
-def _names(names: tuple[str, ...]) -> str:
-    return json.dumps(list(names), ensure_ascii=False)
+def _keys(table: pa.Table, *names: str) -> list[np.ndarray]:
+    return [np.asarray(pc.fill_null(table.column(n), -1), np.int64) for n in names]
 
 
-def _source_list(given: tuple[SourceRow, ...]) -> str:
-    return json.dumps(
-        [{"title": t, "publisher": p, "url": u, "date": d} for t, p, u, d in given],
-        ensure_ascii=False,
+def _dates(rows: pa.Table) -> pa.Array:
+    precision = rows.column("precision").to_numpy()
+    ends = columns.end_array(rows.column("end_s").combine_chunks())
+    return _template(
+        _DATES,
+        json_array(columns.start_array(rows.column("start_s").to_numpy(), precision)),
+        json_array(columns.precision_array(precision)),
+        pc.if_else(pc.equal(ends, text("")), text("null"), json_array(ends)),
     )
 
 
-class FeatureCells:
-    """JSON of the repeated values of a whole export (lists of actors, tags, sources)."""
+def _place(rows: pa.Table) -> pa.Array:
+    return _template(
+        _PLACE, *(json_array(rows.column(n)) for n in ("place", "country", "geo_precision"))
+    )
 
-    def __init__(self) -> None:
-        self.lists = Memo(_names)
-        self.name = Memo(lambda name: _names((name,)))
-        self.sources = Memo(_source_list)
-        self.source = Memo(lambda row: _source_list((row,)))
+
+def _geometry(rows: pa.Table) -> pa.Array:
+    latitude = rows.column("latitude").combine_chunks()
+    longitude = rows.column("longitude").combine_chunks()
+    located = pc.and_(pc.is_valid(latitude), pc.is_valid(longitude))
+    point = _template(
+        POINT, columns.number_array(longitude, "null"), columns.number_array(latitude, "null")
+    )
+    return pc.if_else(located, point, text("null"))
+
+
+def feature_lines(table: pa.Table) -> tuple[pa.Array, int]:
+    """The Feature text of each event of a chunk (what :func:`feature_of` gives, as
+    ``json.dumps`` writes it) and how many are located: whole columns at a time in
+    Arrow, dates and places once per distinct one."""
+    column = {name: table.column(name).combine_chunks() for name in table.column_names}
+    located = pc.and_(pc.is_valid(column["latitude"]), pc.is_valid(column["longitude"]))
+    place_keys = _keys(table, "place_key")
+    ids = column["id"].cast(columns.TEXT)
+    actors, actor_counts = columns.flat(column["actors"])
+    tags, tag_counts = columns.flat(column["tags"])
+    sources, source_counts = columns.flat(column["sources"])
+    source_objects = _template(
+        SOURCE, *(json_array(sources.field(name)) for name in ("title", "publisher", "url", "date"))
+    )
+    credibility = pc.fill_null(column["credibility"].cast(columns.TEXT), text("null"))
+    lines = _template(
+        _FEATURE,
+        ids,
+        columns.by_rows(table, place_keys, _geometry),
+        ids,
+        json_array(column["external_id"]),
+        json_array(column["title"]),
+        json_array(column["description"]),
+        columns.by_rows(table, _keys(table, "start_s", "precision", "end_s"), _dates),
+        json_array(column["category"]),
+        columns.by_rows(table, place_keys, _place),
+        _json_lists(json_array(actors), actor_counts),
+        _json_lists(json_array(tags), tag_counts),
+        json_array(column["reliability"]),
+        credibility,
+        _json_lists(source_objects, source_counts),
+    )
+    return lines, int(pc.sum(located.cast(pa.int64())).as_py() or 0)
 
 
 def write_geojson(
-    target: Path | TextIO, events: Iterable[ExportEvent], name: str = "Sightline events"
+    target: Path | IO[Any],
+    events: Iterable[ExportEvent],
+    name: str = "Sightline events",
 ) -> tuple[int, int]:
-    """Write a FeatureCollection, one Feature a line; returns (features, of which located)."""
+    """Write a FeatureCollection, one Feature a line; returns (features, of which
+    located). A path is written beside it and renamed when complete."""
     if isinstance(target, Path):
-        with target.open("w", encoding="utf-8", newline="\n") as handle:
+        with safe_file(target) as handle:
             return write_geojson(handle, events, name)
-    target.write('{"type": "FeatureCollection", "name": ' + json.dumps(name) + ', "features": [\n')
+    binary = not isinstance(target, io.TextIOBase)
+
+    def write(data: pa.Buffer | str) -> None:
+        if isinstance(data, str):
+            target.write(data.encode() if binary else data)
+        else:
+            target.write(data if binary else data.to_pybytes().decode())
+
+    write('{"type": "FeatureCollection", "name": ' + json.dumps(name) + ', "features": [\n')
     features = located = 0
-    cells = FeatureCells()
-    for rows in chunks_of(events):
-        lines, chunk_located = feature_lines(rows, cells)
-        if lines:
-            target.write((",\n" if features else "") + ",\n".join(lines))
-        features += len(lines)
-        located += chunk_located
-    target.write("\n]}\n")
+    for table in chunks_of(events):
+        if len(table):
+            lines, chunk_located = feature_lines(table)
+            if features:
+                write(",\n")
+            data = columns.buffer_of(join(lines, text(",\n")))
+            write(data.slice(0, data.size - 2))  # no comma after the chunk's last
+            features += len(table)
+            located += chunk_located
+    write("\n]}\n")
     return features, located
 
 
@@ -235,11 +261,11 @@ def placemark(event: ExportEvent) -> ET.Element:
 
 
 def write_kml(
-    target: Path | TextIO, events: Iterable[ExportEvent], name: str = "Sightline events"
+    target: Path | IO[Any], events: Iterable[ExportEvent], name: str = "Sightline events"
 ) -> tuple[int, int]:
     """Write a KML 2.2 document; returns (placemarks written, unlocated events left out)."""
     if isinstance(target, Path):
-        with target.open("w", encoding="utf-8", newline="\n") as handle:
+        with safe_file(target, text=True) as handle:
             return write_kml(handle, events, name)
     head = ET.Element("name")
     head.text = name

@@ -1,23 +1,27 @@
-"""The events to export, read from the store in chunks as plain records.
+"""The events to export, read from the store in chunks as Arrow tables or as records.
 
 :func:`export_events` gives the events of a list of ids, in the order given, read a
-chunk at a time (three queries per chunk, never one per event: see
+chunk at a time (three queries per chunk, never one per event, into Arrow columns: see
 ``store/export_rows.py``), so a million events stream through in bounded memory. The
-CSV and GeoJSON writers take each chunk as columns (:class:`EventRows`) and format it
-column by column; KML and HTML iterate :class:`ExportEvent` records. Records handed to a
-writer directly become columns too (:func:`rows_of`), so there is one formatter per
-format. No Qt here.
+CSV and GeoJSON writers take each chunk as an Arrow table and format it column by
+column; KML and HTML iterate :class:`ExportEvent` records. Records handed to a writer
+directly become a table too (:func:`table_of`), so there is one formatter per format.
+No Qt here.
 """
 
 from __future__ import annotations
 
-import math
+import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
 
 import numpy as np
+import pyarrow as pa
 
 from desktop_app.domain.dates import (
     Precision,
@@ -27,7 +31,7 @@ from desktop_app.domain.dates import (
     to_seconds,
 )
 from desktop_app.frame.event_frame import PRECISION_NAMES, EventFrame
-from desktop_app.store.export_rows import CHUNK, EventRows, Ragged, SourceRow, event_chunks
+from desktop_app.store.export_rows import CHUNK, SCHEMA, event_chunks
 from desktop_app.store.project import Project
 
 
@@ -131,6 +135,23 @@ def _floor(moment: datetime, precision: Precision) -> int:
     return to_seconds(moment)
 
 
+@contextmanager
+def safe_file(target: Path, text: bool = False) -> Iterator[IO[Any]]:
+    """A file to write ``target`` through: written beside it (``.NAME.partial``) and
+    renamed over it once complete, removed if the writing fails or is abandoned, so
+    there is never a half-written export (and an older file of that name stays as it
+    was). Binary unless ``text`` (then UTF-8 with LF lines)."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with (
+            partial.open("w", encoding="utf-8", newline="\n") if text else partial.open("wb")
+        ) as handle:
+            yield handle
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def visible_ids(frame: EventFrame, visible: np.ndarray) -> np.ndarray:
     """Ids of the visible rows, in the frame's (time) order."""
     if len(frame) == 0:
@@ -140,19 +161,19 @@ def visible_ids(frame: EventFrame, visible: np.ndarray) -> np.ndarray:
 
 class ExportStream:
     """The events to export, read lazily: iterate it for :class:`ExportEvent` records
-    (KML, HTML) or take :meth:`chunks` for whole columns (the CSV and GeoJSON writers)."""
+    (KML, HTML) or take :meth:`chunks` for Arrow tables (the CSV and GeoJSON writers)."""
 
     def __init__(self, project: Project, ids: np.ndarray, chunk: int) -> None:
         self.project = project
         self.ids = ids
         self.chunk = chunk
 
-    def chunks(self) -> Iterator[EventRows]:
+    def chunks(self) -> Iterator[pa.Table]:
         return event_chunks(self.project, self.ids, self.chunk)
 
     def __iter__(self) -> Iterator[ExportEvent]:
-        for rows in self.chunks():
-            yield from events_of(rows)
+        for table in self.chunks():
+            yield from events_of(table)
 
 
 def export_events(
@@ -162,9 +183,9 @@ def export_events(
     return ExportStream(project, np.asarray(ids, np.int64), chunk)
 
 
-def chunks_of(events: Iterable[ExportEvent], chunk: int = CHUNK) -> Iterator[EventRows]:
-    """Events as columns, ``chunk`` at a time: from the store for an
-    :class:`ExportStream`, else built from the records."""
+def chunks_of(events: Iterable[ExportEvent], chunk: int = CHUNK) -> Iterator[pa.Table]:
+    """Events as Arrow tables (``store.export_rows.SCHEMA``), ``chunk`` at a time: from
+    the store for an :class:`ExportStream`, else built from the records."""
     if isinstance(events, ExportStream):
         yield from events.chunks()
         return
@@ -172,75 +193,80 @@ def chunks_of(events: Iterable[ExportEvent], chunk: int = CHUNK) -> Iterator[Eve
     for event in events:
         batch.append(event)
         if len(batch) >= chunk:
-            yield rows_of(batch)
+            yield table_of(batch)
             batch = []
     if batch:
-        yield rows_of(batch)
+        yield table_of(batch)
 
 
-def rows_of(events: Sequence[ExportEvent]) -> EventRows:
-    """Records as columns (what the store gives for the same events)."""
-    return EventRows(
-        id=np.array([e.id for e in events], np.int64),
-        title=[e.title for e in events],
-        start_s=np.array([e.start_s for e in events], np.int64),
-        precision=np.array([e.precision for e in events], np.int64),
-        end_s=np.array([0 if e.end_s is None else e.end_s for e in events], np.int64),
-        has_end=np.array([e.end_s is not None for e in events], bool),
-        description=[e.description for e in events],
-        external_id=[e.external_id for e in events],
-        category=[e.category for e in events],
-        place=[e.place for e in events],
-        country=[e.country for e in events],
-        latitude=np.array([_nan(e.latitude) for e in events], np.float64),
-        longitude=np.array([_nan(e.longitude) for e in events], np.float64),
-        geo_precision=[e.geo_precision for e in events],
-        actors=Ragged.of([e.actors for e in events]),
-        tags=[tuple(e.tags) for e in events],
-        reliability=[e.reliability for e in events],
-        credibility=[e.credibility for e in events],
-        sources=Ragged.of(
-            [[(s.title, s.publisher, s.url, s.date) for s in e.sources] for e in events]
-        ),
+def table_of(events: Sequence[ExportEvent]) -> pa.Table:
+    """Records as a table (what the store gives for the same events; the same place is
+    the same name, country, coordinates and geo precision)."""
+    places: dict[tuple[Any, ...], int] = {}
+
+    def place_key(e: ExportEvent) -> int | None:
+        place = (e.place, e.country, e.latitude, e.longitude, e.geo_precision)
+        if place == (None,) * 5:
+            return None
+        return places.setdefault(place, len(places))
+
+    return pa.Table.from_pylist(
+        [
+            {
+                "id": e.id,
+                "title": e.title,
+                "start_s": e.start_s,
+                "precision": e.precision,
+                "end_s": e.end_s,
+                "description": e.description,
+                "external_id": e.external_id,
+                "category": e.category,
+                "place": e.place,
+                "country": e.country,
+                "latitude": e.latitude,
+                "longitude": e.longitude,
+                "geo_precision": e.geo_precision,
+                "place_key": place_key(e),
+                "actors": list(e.actors),
+                "tags": list(e.tags),
+                "reliability": e.reliability,
+                "credibility": e.credibility,
+                "sources": [
+                    {"title": s.title, "publisher": s.publisher, "url": s.url, "date": s.date}
+                    for s in e.sources
+                ],
+            }
+            for e in events
+        ],
+        schema=SCHEMA,
     )
 
 
-def events_of(rows: EventRows) -> Iterator[ExportEvent]:
-    """Columns as records."""
-    sources: dict[tuple[SourceRow, ...], tuple[ExportSource, ...]] = {}
-    actors = rows.actors.tuples()
-    for i, (event_id, given) in enumerate(
-        zip(rows.id.tolist(), rows.sources.tuples(), strict=True)
-    ):
+def events_of(table: pa.Table) -> Iterator[ExportEvent]:
+    """A table's rows as records."""
+    sources: dict[tuple[tuple[Any, ...], ...], tuple[ExportSource, ...]] = {}
+    for row in table.to_pylist():
+        given = tuple(tuple(s.values()) for s in row["sources"])
         made = sources.get(given)
         if made is None:
             made = sources[given] = tuple(ExportSource(*s) for s in given)
         yield ExportEvent(
-            id=event_id,
-            title=rows.title[i],
-            start_s=int(rows.start_s[i]),
-            precision=int(rows.precision[i]),
-            end_s=int(rows.end_s[i]) if rows.has_end[i] else None,
-            description=rows.description[i],
-            external_id=rows.external_id[i],
-            category=rows.category[i],
-            place=rows.place[i],
-            country=rows.country[i],
-            latitude=_number(rows.latitude[i]),
-            longitude=_number(rows.longitude[i]),
-            geo_precision=rows.geo_precision[i],
-            actors=actors[i],
-            tags=rows.tags[i],
-            reliability=rows.reliability[i],
-            credibility=rows.credibility[i],
+            id=row["id"],
+            title=row["title"],
+            start_s=row["start_s"],
+            precision=row["precision"],
+            end_s=row["end_s"],
+            description=row["description"],
+            external_id=row["external_id"],
+            category=row["category"],
+            place=row["place"],
+            country=row["country"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            geo_precision=row["geo_precision"],
+            actors=tuple(row["actors"]),
+            tags=tuple(row["tags"]),
+            reliability=row["reliability"],
+            credibility=row["credibility"],
             sources=made,
         )
-
-
-def _nan(value: float | None) -> float:
-    return np.nan if value is None else float(value)
-
-
-def _number(value: object) -> float | None:
-    number = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(number) else number
