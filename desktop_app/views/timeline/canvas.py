@@ -296,8 +296,13 @@ class TimelineCanvas(QWidget):
             selected = None
             if self._selected.any():
                 if self._selected_index is None:
-                    self._selected_index = TimelineIndex(
-                        self._frame.start, self._frame.end, self._selected & self._visible
+                    shown = self._selected & self._visible
+                    # every visible event selected (select all): the same rows as the
+                    # visible index, whose histogram is the one just counted
+                    self._selected_index = (
+                        self._index
+                        if int(np.count_nonzero(shown)) == len(self._index)
+                        else TimelineIndex(self._frame.start, self._frame.end, shown)
                     )
                 selected = self._selected_index.histogram(t0, t1, bins)
             return DenseLayout(counts, selected, plot.width() / bins, in_view)
