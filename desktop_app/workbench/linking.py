@@ -95,7 +95,7 @@ class Linker(QObject):
         same_counts = (
             _counted_alike(self.frame, frame)
             and not self.filters.filters.text  # a search may answer otherwise now
-            and self.numbers.complete
+            and (self.number_loader is None or self.numbers.complete)
         )
         self.frame = frame
         self._search_cache = None

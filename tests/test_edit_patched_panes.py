@@ -1,0 +1,116 @@
+"""What the panes keep when an edit hands them a frame patched in place: the linker's
+facet counts when no counted column changed (and a recount when one did), the
+timeline's histogram of an index kept as it was, the links of a few or many edited
+events. Real SQLite projects, ACLED and GDELT files imported as a user would."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from desktop_app.frame import EventFrame
+from desktop_app.frame.cache import load_frame
+from desktop_app.frame.patch import patch_frame
+from desktop_app.frame.timeline_data import TimelineIndex, histogram
+from desktop_app.frame.visible import Charts
+from desktop_app.state.models import FilterModel
+from desktop_app.store import editing
+from desktop_app.store.project import Project
+from desktop_app.workbench.linking import Linker
+from tests.test_frame_patch import assert_same, loaded  # noqa: F401  (the fixture)
+
+
+class _Counts:
+    """A counts pane that remembers what it was shown."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[tuple[str, int]]] = {}
+
+    def show_total(self, visible: int, total: int) -> None:
+        pass
+
+    def show_counts(
+        self, visible: int, total: int, counts: dict[str, list[tuple[str, int]]], /
+    ) -> None:
+        self.counts = counts
+
+    def show_charts(self, charts: Charts, loading: bool, /) -> None:
+        pass
+
+
+def _count_of(counts: dict[str, list[tuple[str, int]]], facet: str, name: str) -> int:
+    return dict(counts[facet]).get(name, 0)
+
+
+def test_a_title_edit_keeps_the_counts_and_a_category_edit_recounts(
+    loaded: Project,  # noqa: F811
+    qtbot: Any,
+) -> None:
+    linker = Linker(FilterModel())
+    shown = _Counts()
+    linker.attach([], counts_view=shown)
+    try:
+        before = load_frame(loaded)
+        with qtbot.waitSignal(linker.counts_shown, timeout=20_000):
+            linker.set_frame(before)
+        codes, names = before.single["category"]
+        row = int(np.flatnonzero(codes >= 0)[0])
+        event_id, old_name = int(before.ids[row]), names[int(codes[row])]
+        other = next(n for n in names if n != old_name)
+        old = editing.read_event(loaded, event_id)
+        first = dict(shown.counts["category"])
+
+        editing.update_event(loaded, event_id, replace(old, title="Only the title"))
+        titled = patch_frame(before, loaded, [event_id])
+        generation = linker._generation
+        linker.set_frame(titled)
+        assert linker._generation == generation  # nothing counted changed: no recount
+        assert linker.frame is titled and dict(shown.counts["category"]) == first
+
+        editing.update_event(loaded, event_id, replace(old, category=other))
+        moved = patch_frame(titled, loaded, [event_id])
+        with qtbot.waitSignal(linker.counts_shown, timeout=20_000):
+            linker.set_frame(moved)
+        assert _count_of(shown.counts, "category", other) == first[other] + 1
+        assert _count_of(shown.counts, "category", old_name) == first[old_name] - 1
+    finally:
+        linker.shutdown()
+
+
+@pytest.mark.parametrize("how_many", [3, 7])  # links found by comparing, then by look-up
+def test_tags_of_several_events_patched_in_place_equal_a_load(
+    loaded: Project,  # noqa: F811
+    how_many: int,
+) -> None:
+    before = load_frame(loaded)
+    tags = before.facet_values("tag")[:2]
+    assert tags
+    ids = [int(i) for i in before.ids[:: max(1, len(before) // how_many)][:how_many]]
+    for event_id in ids:
+        old = editing.read_event(loaded, event_id)
+        editing.update_event(loaded, event_id, replace(old, tags=list(reversed(tags))))
+    patched = patch_frame(before, loaded, ids)
+    assert patched.ids is before.ids  # patched in place: the rows did not move
+    assert_same(patched, load_frame(loaded))
+
+
+def test_the_timeline_histogram_is_kept_and_not_shared_with_callers() -> None:
+    rng = np.random.default_rng(5)
+    start = np.sort(rng.integers(0, 10_000, 5_000))
+    end = start + rng.integers(1, 500, 5_000)
+    index = TimelineIndex(start, end)
+    first = index.histogram(0, 10_000, 50)
+    first[:] = -1  # a caller scribbling on its answer changes nothing kept
+    again = index.histogram(0, 10_000, 50)
+    assert np.array_equal(again, histogram(start, end, 0, 10_000, 50))
+    assert np.array_equal(index.histogram(100, 9_000, 37), histogram(start, end, 100, 9_000, 37))
+
+
+def test_an_empty_frame_is_never_counted_alike() -> None:
+    from desktop_app.workbench.linking import _counted_alike
+
+    empty = EventFrame.empty()
+    assert not _counted_alike(empty, empty)
