@@ -114,3 +114,18 @@ def test_an_empty_frame_is_never_counted_alike() -> None:
 
     empty = EventFrame.empty()
     assert not _counted_alike(empty, empty)
+
+
+def test_top_places_by_place_id_equal_the_names_counted(loaded: Project) -> None:  # noqa: F811
+    """The selection summary's places, counted by place id, are those counting the
+    names gives (ties in name order), for all rows and for random selections."""
+    from desktop_app.frame.summary import _top_places, _top_text
+
+    frame = load_frame(loaded)
+    rng = np.random.default_rng(11)
+    selections = [np.arange(len(frame))] + [
+        np.sort(rng.choice(len(frame), size=k, replace=False)) for k in (1, 5, len(frame) // 2)
+    ]
+    for rows in selections:
+        for top in (1, 5, 50):
+            assert _top_places(frame, rows, top) == _top_text(frame.place[rows], top)
