@@ -129,3 +129,25 @@ def test_top_places_by_place_id_equal_the_names_counted(loaded: Project) -> None
     for rows in selections:
         for top in (1, 5, 50):
             assert _top_places(frame, rows, top) == _top_text(frame.place[rows], top)
+
+
+def test_display_rows_of_many_ids_equal_the_sorted_positions(qtbot: Any) -> None:
+    """Many ids (select all) are found through a mask of the display order, a few by
+    sorting their positions: the same display rows, sorted or filtered alike."""
+    from desktop_app.views.table.model import Column, EventTableModel
+    from tests.test_table import synthetic_frame
+
+    frame = synthetic_frame(4_000, seed=3)
+    model = EventTableModel()
+    model.set_frame(frame)
+    rng = np.random.default_rng(2)
+    for sort in (None, Column.PLACE):
+        if sort is not None:
+            model.sort(sort)
+        model.set_visible(rng.random(len(frame)) < 0.7)
+        for k in (3, 200, 2_000, len(frame)):
+            ids = frozenset(rng.choice(frame.ids, k, replace=False).tolist())
+            position = np.full(len(frame), -1, np.int64)
+            position[model.order] = np.arange(len(model.order))
+            shown = position[frame.rows_of(ids)]
+            assert np.array_equal(model.display_rows_of(ids), np.sort(shown[shown >= 0]))
