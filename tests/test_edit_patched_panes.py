@@ -151,3 +151,22 @@ def test_display_rows_of_many_ids_equal_the_sorted_positions(qtbot: Any) -> None
             position[model.order] = np.arange(len(model.order))
             shown = position[frame.rows_of(ids)]
             assert np.array_equal(model.display_rows_of(ids), np.sort(shown[shown >= 0]))
+
+
+def test_a_hidden_links_pane_lights_the_selection_when_shown(
+    make_main_window: Any, qtbot: Any, sample_project: Project
+) -> None:
+    """A selection made while the Links pane is hidden (another tab in front) is lit
+    when the pane shows again, the nodes and edges it would have lit at once."""
+    from tests.test_links_pane import FELLOWS, PLA, _ids_of, _shown
+
+    window = make_main_window(sample_project)
+    view = _shown(qtbot, window).view
+    implications = _ids_of(window, "Implications")
+    view.hide()
+    window.workbench.selection.set(implications, source=window)
+    assert view._highlight_pending and not view.canvas.node_highlight.any()
+    view.show()
+    qtbot.waitUntil(lambda: not view._highlight_pending, timeout=30_000)
+    lit = {view.chart.labels[i] for i in np.flatnonzero(view.canvas.node_highlight)}
+    assert lit == {PLA, *FELLOWS}
