@@ -170,3 +170,30 @@ def test_a_hidden_links_pane_lights_the_selection_when_shown(
     qtbot.waitUntil(lambda: not view._highlight_pending, timeout=30_000)
     lit = {view.chart.labels[i] for i in np.flatnonzero(view.canvas.node_highlight)}
     assert lit == {PLA, *FELLOWS}
+
+
+def test_select_all_again_reuses_the_set_until_the_visible_events_change(
+    loaded: Project,  # noqa: F811
+    qtbot: Any,
+) -> None:
+    filters = FilterModel()
+    linker = Linker(filters)
+    try:
+        frame = load_frame(loaded)
+        linker.set_frame(frame)
+        every = linker.visible_ids()
+        assert every == frozenset(frame.ids.tolist())
+        assert linker.visible_ids() is every  # nothing changed: the same set
+        event_id = int(frame.ids[0])
+        old = editing.read_event(loaded, event_id)
+        editing.update_event(loaded, event_id, replace(old, title="Re-titled"))
+        linker.set_frame(patch_frame(frame, loaded, [event_id]))  # the same rows
+        assert linker.visible_ids() is every
+        codes, names = linker.frame.single["category"]
+        name = names[int(codes[codes >= 0][0])]
+        filters.set_facet("category", frozenset({name}))
+        some = linker.visible_ids()
+        assert some == frozenset(linker.frame.ids[linker.visible].tolist()) != every
+        assert np.array_equal(linker.frame.rows_of(some), np.flatnonzero(linker.visible))
+    finally:
+        linker.shutdown()

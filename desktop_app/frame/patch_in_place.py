@@ -167,7 +167,7 @@ def _hit(link_rows: np.ndarray, rows: np.ndarray, touched: np.ndarray) -> np.nda
     """Which links belong to one of ``rows`` (``touched``: those rows as a frame mask)."""
     if not len(rows) or len(rows) > COMPARE_UP_TO:
         return np.asarray(touched[link_rows])
-    hit = link_rows == rows[0]
+    hit: np.ndarray = np.asarray(link_rows == rows[0])
     for row in rows[1:]:
         hit |= link_rows == row
     return hit
