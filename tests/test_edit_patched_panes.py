@@ -197,3 +197,24 @@ def test_select_all_again_reuses_the_set_until_the_visible_events_change(
         assert np.array_equal(linker.frame.rows_of(some), np.flatnonzero(linker.visible))
     finally:
         linker.shutdown()
+
+
+def test_every_visible_event_selected_aggregates_as_the_visible_ones() -> None:
+    """The map draws a select all of more than MAX_SELECTED events in view with the
+    visible events' cells: the selected aggregation is exactly those cells."""
+    from desktop_app.frame.map_cells import MAX_SELECTED, MapIndex, Viewport
+
+    rng = np.random.default_rng(4)
+    n = 80_000
+    lat, lon = rng.uniform(-60, 70, n), rng.uniform(-180, 180, n)
+    lat[::17] = np.nan  # some events have no place
+    index = MapIndex(lat, lon)
+    visible = rng.random(n) < 0.8
+    for view in (Viewport(-80, -180, 85, 180, 2), Viewport(10, 0, 50, 60, 4.5)):
+        for scale in (1.0, 2.0):
+            shown = index.features(visible, view, bubble_scale=scale)
+            assert shown.in_view > MAX_SELECTED
+            picked = index.selected(np.flatnonzero(visible), visible, view, bubble_scale=scale)
+            assert picked.in_view == shown.in_view and not len(picked.points.rows)
+            for field in ("single_row", "lat", "lon", "count"):
+                assert np.array_equal(getattr(picked.cells, field), getattr(shown.cells, field))

@@ -21,7 +21,15 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop_app.frame.area import area_mask
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.map_cells import Cells, MapIndex, Points, ViewFeatures, Viewport, in_box
+from desktop_app.frame.map_cells import (
+    MAX_SELECTED,
+    Cells,
+    MapIndex,
+    Points,
+    ViewFeatures,
+    Viewport,
+    in_box,
+)
 from desktop_app.state.models import MapView as MapPosition
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
@@ -399,6 +407,13 @@ class MapView(QWidget):
     def _selected_features(self) -> ViewFeatures:
         assert self._viewport is not None
         rows = self._frame.rows_of(self._selection.ids)
+        shown = int(np.count_nonzero(self._visible))
+        if shown and len(rows) >= shown and int(np.count_nonzero(self._visible[rows])) == shown:
+            # every visible event selected (select all): beyond MAX_SELECTED in view the
+            # selected cells are the visible ones, aggregated already
+            events = self._features()
+            if events.in_view > MAX_SELECTED:
+                return events
         return self._index.selected(
             rows, self._visible, self._viewport, bubble_scale=self._marker_scale
         )
