@@ -218,3 +218,37 @@ def test_every_visible_event_selected_aggregates_as_the_visible_ones() -> None:
             assert picked.in_view == shown.in_view and not len(picked.points.rows)
             for field in ("single_row", "lat", "lon", "count"):
                 assert np.array_equal(getattr(picked.cells, field), getattr(shown.cells, field))
+
+
+def test_the_timeline_paints_its_bars_again_only_when_they_change(qtbot: Any) -> None:
+    """A frame whose bars are the same (a title edited) draws the layer painted last;
+    other bars (a selection) are painted; the kept layer is what a new paint gives."""
+    import copy
+
+    from desktop_app.views.timeline.canvas import TimelineCanvas
+    from tests.test_table import synthetic_frame
+
+    frame = synthetic_frame(30_000, seed=7)
+    canvas = TimelineCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(900, 240)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.set_frame(frame)
+    canvas.fit_all()
+    canvas.grab()
+    assert canvas.is_dense
+    first = canvas._layer
+    assert first is not None
+    retitled = copy.copy(frame)
+    retitled.title = frame.title.copy()
+    retitled.title[0] = "Re-titled"
+    canvas.set_frame(retitled)
+    canvas.grab()
+    assert canvas._layer is first  # the same bars: drawn as painted
+    canvas.set_selection(frozenset(frame.ids[:5_000].tolist()), None)
+    canvas.grab()
+    assert canvas._layer is not first
+    canvas.set_selection(frozenset(), None)
+    canvas.grab()  # painted afresh (the kept layer is the selection's)
+    assert canvas._layer is not first and canvas._layer.toImage() == first.toImage()
