@@ -105,3 +105,17 @@ def test_building_the_index_keeps_then_forgets_the_text(loaded: Project) -> None
         assert search_memory.kept(loaded, conn) is None  # and dropped once it caught up
         assert watermark(conn) == int(conn.execute(text("SELECT max(id) FROM event")).scalar_one())
     assert np.array_equal(search_ids(loaded, "Vovchansk"), search_ids(loaded, "vovchansk"))
+
+
+def test_a_scan_split_over_threads_answers_the_same(
+    loaded: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big scan is cut in parts, one per thread, and each word after the first is
+    looked for only where the words before it were found: the answers stay LIKE's."""
+    _unindexed(loaded)
+    by_like = _answers(loaded)
+    assert search_memory.load(loaded, 0) is not None
+    monkeypatch.setattr(search_memory, "SPLIT_FROM", 1)
+    split = _answers(loaded)
+    assert split == by_like
+    assert split["airborne battalion"] and all(np.all(np.diff(v) > 0) for v in split.values())

@@ -22,6 +22,7 @@ KEYS = (
     "pan_ms",
     "zoom_ms",
     "select_all_ms",
+    "select_all_first_ms",
     "clear_ms",
     "edit_ms",
     "timeline_repaint_ms",

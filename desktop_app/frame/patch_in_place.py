@@ -141,7 +141,7 @@ def _links_in(
         if mapping is None:
             return None
         fresh_codes = mapping[fresh.codes]
-    hit = touched[old.rows]
+    hit = _hit(old.rows, rows, touched)
     if table_names is None:
         gone = np.setdiff1d(np.unique(old.codes[hit]), fresh_codes)
         if len(gone) and bool(np.isin(gone, old.codes[~hit], invert=True).any()):
@@ -156,6 +156,21 @@ def _links_in(
         np.concatenate([old.codes[~hit], fresh_codes]).astype(np.int32),
         old.names,
     )
+
+
+# up to this many rows edited, their links are found by comparing (one pass each) rather
+# than by a look-up of every link's row (a gather of two million links: ~4 ms a facet)
+COMPARE_UP_TO = 4
+
+
+def _hit(link_rows: np.ndarray, rows: np.ndarray, touched: np.ndarray) -> np.ndarray:
+    """Which links belong to one of ``rows`` (``touched``: those rows as a frame mask)."""
+    if not len(rows) or len(rows) > COMPARE_UP_TO:
+        return np.asarray(touched[link_rows])
+    hit: np.ndarray = np.asarray(link_rows == rows[0])
+    for row in rows[1:]:
+        hit |= link_rows == row
+    return hit
 
 
 def _equal(a: np.ndarray, b: np.ndarray) -> bool:

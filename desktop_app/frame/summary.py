@@ -43,8 +43,32 @@ def summarise(frame: EventFrame, rows: np.ndarray, top: int = 5) -> SelectionSum
         last_end=int(frame.end[rows].max()),
         located=int((~np.isnan(frame.lat[rows])).sum()),
         top_categories=_top_codes(codes[rows], names, top),
-        top_places=_top_text(frame.place[rows], top),
+        top_places=_top_places(frame, rows, top),
     )
+
+
+def _top_places(frame: EventFrame, rows: np.ndarray, top: int) -> list[tuple[str, int]]:
+    """The most frequent place names of ``rows``. A row's place name is its place's (or
+    "" without one), so the rows are counted by place id (a bincount) and only the
+    places' names are then added up by name (two places may share one): a tenth of
+    hashing a million names (select all)."""
+    places = frame.location_id[rows]
+    has = places >= 0
+    if not bool(has.any()):
+        return _top_text(frame.place[rows], top)
+    places, at = places[has], rows[has]
+    counts = np.bincount(places)
+    one_row = np.zeros(len(counts), np.int64)
+    one_row[places] = at  # any row of a place names it
+    used = np.flatnonzero(counts)
+    by_name: dict[str, int] = {}
+    for name, n in zip(frame.place[one_row[used]].tolist(), counts[used].tolist(), strict=True):
+        if name != "":
+            by_name[name] = by_name.get(name, 0) + n
+    nameless = frame.place[rows[~has]]  # no place id: "" in a loaded frame, but be exact
+    for name in nameless[nameless != ""].tolist():
+        by_name[name] = by_name.get(name, 0) + 1
+    return heapq.nsmallest(top, by_name.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _top_codes(codes: np.ndarray, names: list[str], top: int) -> list[tuple[str, int]]:

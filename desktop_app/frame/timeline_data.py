@@ -181,6 +181,9 @@ class TimelineIndex:
         # running maximum of the ends: rows before the first whose max end > t0 cannot
         # overlap anything from t0 on
         self._reach = np.maximum.accumulate(self.end) if len(self.end) else self.end
+        # the last histogram asked for: an edit or a selection repaints the same range
+        # of an index kept as it was (IndexCache), ~40 ms at a million rows
+        self._last_histogram: tuple[tuple[int, int, int], np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -215,6 +218,9 @@ class TimelineIndex:
         """Visible events overlapping each of ``bins`` equal bins of [t0, t1)."""
         if bins <= 0 or t1 <= t0:
             return np.zeros(max(bins, 0), np.int64)
+        key = (int(t0), int(t1), int(bins))
+        if self._last_histogram is not None and self._last_histogram[0] == key:
+            return self._last_histogram[1].copy()
         lo, hi = self._window(t0, t1)
         s, e = self.start[lo:hi], self.end[lo:hi]
         keep = e > t0
@@ -225,7 +231,9 @@ class TimelineIndex:
         first, last = _bin_edges(s, e, t0, t1, bins)
         diff = np.bincount(first, minlength=bins + 1)
         diff -= np.bincount(last + 1, minlength=bins + 1)
-        return np.cumsum(diff[:bins])
+        counts = np.cumsum(diff[:bins])
+        self._last_histogram = (key, counts)
+        return counts.copy()
 
 
 def _same(old: tuple[object, ...] | None, new: tuple[object, ...]) -> bool:

@@ -196,12 +196,12 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
         if conn.dialect.name == "postgresql":
             return np.unique(np.fromiter(pg_search.search(conn, query), np.int64))
         mark = 0
-        found: list[int] = []
+        indexed: list[int] = []
         in_memory = np.zeros(0, np.int64)
         conn.begin()  # one snapshot for the index, the kept text and the rest
         if has_fts(conn):
             mark = watermark(conn)
-            found += conn.execute(
+            indexed += conn.execute(
                 text("SELECT rowid FROM event_fts WHERE event_fts MATCH :q AND rowid <= :m"),
                 {"q": _fts_query(query), "m": mark},
             ).scalars()
@@ -216,7 +216,17 @@ def search_ids(project: Project, query: str, refresh: bool = False) -> np.ndarra
             for i in range(len(words))
         )
         params: dict[str, object] = {f"w{i}": f"%{w.lower()}%" for i, w in enumerate(words)}
-        found += conn.execute(
+        scanned = conn.execute(
             text(f"SELECT id FROM event WHERE id > :m AND {clauses}"), {**params, "m": mark}
         ).scalars()
-        return np.unique(np.concatenate([np.fromiter(found, np.int64), in_memory]))
+        # the index answers ids up to the watermark, the kept text (ascending, each id
+        # once) those above it, LIKE those above both: the three parts are in order and
+        # only the index's and LIKE's need sorting (np.unique of the few hundred
+        # thousand ids a common word finds in the kept text costs 0.1-0.7 s)
+        return np.concatenate(
+            [
+                np.unique(np.fromiter(indexed, np.int64)),
+                in_memory,
+                np.unique(np.fromiter(scanned, np.int64)),
+            ]
+        )

@@ -17,9 +17,11 @@ They are dropped once the index has caught up. No Qt here.
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from itertools import pairwise
 
 import numpy as np
 import pyarrow as pa
@@ -51,17 +53,63 @@ class UnindexedText:
 
     def matching(self, words: list[str], above: int) -> np.ndarray:
         """Ids above ``above`` whose title or description holds every word (as
-        ``lower(title) LIKE '%word%' OR lower(description) LIKE '%word%'``)."""
+        ``lower(title) LIKE '%word%' OR lower(description) LIKE '%word%'``), ascending.
+
+        Each word after the first is looked for only in the texts that held the words
+        before it; a scan of many texts is split over threads (Arrow lets go of the
+        GIL), and a word is looked for as an RE2 literal, which skips to candidate
+        bytes where Arrow's plain substring matcher steps through every one (2-3x)."""
         start = int(np.searchsorted(self.ids, above, side="right"))
         if start >= len(self.ids):
             return np.zeros(0, np.int64)
-        texts = self.text[start:]
-        hit: Any = None
-        for word in words:  # a word has no SEPARATOR: it never spans title and description
-            found = pc.match_substring(texts, word.lower())
-            hit = found if hit is None else pc.and_(hit, found)
-        keep = np.asarray(hit.to_numpy(zero_copy_only=False), bool)
-        return np.asarray(self.ids[start:][keep], np.int64)
+        texts: pa.Array = self.text[start:]
+        ids = self.ids[start:]
+        for n, word in enumerate(words):  # a word has no SEPARATOR: never spans the two
+            found = _contains(texts, word.lower())
+            ids = ids[found]
+            if not len(ids):
+                break
+            if n + 1 < len(words):
+                texts = texts.filter(pa.array(found))
+        return np.asarray(ids, np.int64)
+
+
+# a scan of more texts than this is split over threads
+SPLIT_FROM = 100_000
+SCAN_THREADS = max(2, min(4, os.cpu_count() or 2))
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    with _LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(
+                max_workers=SCAN_THREADS,
+                thread_name_prefix="sightline-text-scan",
+            )
+        return _POOL
+
+
+def _contains(texts: pa.Array, word: str) -> np.ndarray:
+    """Which of ``texts`` hold ``word`` (a plain substring, case as given)."""
+    if word.isalnum():  # letters and digits only: the same as a literal pattern
+
+        def scan(part: pa.Array) -> np.ndarray:
+            hit = pc.match_substring_regex(part, word)
+            return np.asarray(hit.to_numpy(zero_copy_only=False), bool)
+    else:
+
+        def scan(part: pa.Array) -> np.ndarray:
+            hit = pc.match_substring(part, word)
+            return np.asarray(hit.to_numpy(zero_copy_only=False), bool)
+
+    n = len(texts)
+    if n < SPLIT_FROM:
+        return scan(texts)
+    bounds = [n * k // SCAN_THREADS for k in range(SCAN_THREADS + 1)]
+    slices = [texts[a:b] for a, b in pairwise(bounds)]
+    return np.concatenate(list(_pool().map(scan, slices)))
 
 
 _KEPT: dict[str, UnindexedText] = {}

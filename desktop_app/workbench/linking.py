@@ -68,6 +68,9 @@ class Linker(QObject):
         self.frame = EventFrame.empty()
         self.visible = np.zeros(0, bool)
         self._search_cache: tuple[str, np.ndarray] | None = None
+        # the last select all: (frame ids, visible mask, the ids' set, their rows); a
+        # million-id set costs ~0.1 s to build, and ids survive an edit's patch
+        self._select_all: tuple[np.ndarray, np.ndarray, frozenset[int], np.ndarray] | None = None
         # facet counts are computed on a thread (numpy releases the GIL), so filtering a
         # million events never holds the window up; stale results are dropped
         self._counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sightline-facets")
@@ -75,6 +78,7 @@ class Linker(QObject):
         self._counted.connect(self._on_counted)
         # the numeric columns: read on their own thread after the frame, by event id
         self.numbers = Numbers()
+        self._numbers_ids: np.ndarray | None = None  # the frame ids numbers are aligned to
         self._numbers_wanted = False
         self.number_loader = NumberLoader(project, self) if project is not None else None
         if self.number_loader is not None:
@@ -88,12 +92,20 @@ class Linker(QObject):
             self.counts_view = counts_view
 
     def set_frame(self, frame: EventFrame) -> None:
+        # a frame patched in place whose counted columns are all the old ones (a title
+        # edited) filters and counts as the old one did: no recount on the counting
+        # thread, which would compete with the panes for the GIL for ~0.1-0.3 s
+        same_counts = (
+            _counted_alike(self.frame, frame)
+            and not self.filters.filters.text  # a search may answer otherwise now
+            and (self.number_loader is None or self.numbers.complete)
+        )
         self.frame = frame
         self._search_cache = None
         self._align_numbers()
         for view in self.views:
             view.set_frame(frame)
-        self.refilter()
+        self.refilter(recount=not same_counts)
 
     def _align_numbers(self) -> None:
         """The numbers held, by the new frame's rows; read again if they miss events."""
@@ -102,9 +114,11 @@ class Linker(QObject):
         if loader is None:
             return
         if table is not None and table.origin is loader.project():
-            self.numbers = table.aligned(self.frame.ids)
+            if self._numbers_ids is not self.frame.ids:  # the same rows: kept (an edit)
+                self.numbers = table.aligned(self.frame.ids)
+                self._numbers_ids = self.frame.ids
         else:
-            self.numbers = Numbers()
+            self.numbers, self._numbers_ids = Numbers(), None
         # read once the panes show the frame and its first counts (see _on_counted)
         self._numbers_wanted = not self.numbers.complete and len(self.frame) > 0
 
@@ -113,6 +127,7 @@ class Linker(QObject):
         if loader is None or table.origin is not loader.project():
             return  # read from a project closed since
         self.numbers = table.aligned(self.frame.ids)
+        self._numbers_ids = self.frame.ids
         self.numbers_changed.emit()
         self.refilter()
 
@@ -143,12 +158,19 @@ class Linker(QObject):
     def visible_ids(self) -> frozenset[int]:
         """The ids of every visible event (what Select all selects), as the selection's
         set; the frame is told their rows, so no pane has to look a million ids up."""
-        rows = np.flatnonzero(self.visible)
-        ids = frozenset(self.frame.ids[rows].tolist())
+        last = self._select_all
+        if last is not None and last[0] is self.frame.ids and np.array_equal(last[1], self.visible):
+            ids, rows = last[2], last[3]  # the same events as last time (an edit between)
+        else:
+            rows = np.flatnonzero(self.visible)
+            ids = frozenset(self.frame.ids[rows].tolist())
+            self._select_all = (self.frame.ids, self.visible.copy(), ids, rows)
         self.frame.remember_rows(ids, rows)
         return ids
 
-    def refilter(self) -> None:
+    def refilter(self, recount: bool = True) -> None:
+        """The visible mask again, given to every pane; ``recount=False`` keeps the
+        facet counts and charts shown (the caller knows they did not change)."""
         started = time.perf_counter()
         masks = self.masks()
         visible = masks.visible()
@@ -158,10 +180,11 @@ class Linker(QObject):
             view.set_visible(visible)
         if self.counts_view is not None:
             self.counts_view.show_total(shown, len(self.frame))
-        self._generation += 1
-        self._counter.submit(
-            self._count, self._generation, self.frame, masks, visible, self.numbers
-        )
+        if recount:
+            self._generation += 1
+            self._counter.submit(
+                self._count, self._generation, self.frame, masks, visible, self.numbers
+            )
         self.refiltered.emit(shown, (time.perf_counter() - started) * 1000)
 
     def _count(
@@ -214,3 +237,20 @@ def search_function(project_getter: Callable[[], object]) -> SearchFn:
         return search_ids(project, text) if project is not None else np.zeros(0, np.int64)  # type: ignore[arg-type]
 
     return search
+
+
+def _counted_alike(old: EventFrame, new: EventFrame) -> bool:
+    """Whether every column the filters and the counts read is the same array in both
+    frames (a frame patched in place shares what it did not change; only titles,
+    which no mask reads, may differ)."""
+    if len(old) != len(new) or not len(new):
+        return False
+    columns = ("ids", "start", "end", "precision", "has_end", "lat", "lon", "location_id", "place")
+    if any(getattr(old, c) is not getattr(new, c) for c in columns):
+        return False
+    if old.single.keys() != new.single.keys() or old.multi.keys() != new.multi.keys():
+        return False
+    return all(
+        old.single[f][0] is new.single[f][0] and old.single[f][1] is new.single[f][1]
+        for f in new.single
+    ) and all(old.multi[f] is new.multi[f] for f in new.multi)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -132,6 +133,7 @@ class LinksView(QWidget):
         self.selection = selection
         self.runner: Runner = run_here
         self.frame = EventFrame.empty()
+        self._highlight_pending = False  # the selection changed while the pane was hidden
         self.visible: np.ndarray | None = None
         self.graph: LinkGraph | None = None
         self.chart: Chart | None = None
@@ -384,10 +386,19 @@ class LinksView(QWidget):
         if source is not self:
             self._picked_nodes.clear()
             self._picked_edges.clear()
+        if not self.isVisible():  # a hidden tab: lit when shown (0.1-0.3 s at a million)
+            self._highlight_pending = True
+            return
         self._highlight()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._highlight_pending:
+            self._highlight()
 
     def _highlight(self) -> None:
         """Light up the nodes and edges the selected events make."""
+        self._highlight_pending = False
         chart, graph = self.chart, self.graph
         if chart is None or graph is None:
             return
@@ -395,12 +406,17 @@ class LinksView(QWidget):
         nodes_lit = np.zeros(len(chart), bool)
         edges_lit = np.zeros(len(chart.weight), bool)
         if len(rows):
-            rows = rows.astype(np.int64)
+            # the selected rows as a mask of the frame: a look-up per link instead of
+            # np.isin against every selected row (~0.1 s after select all at 1M)
+            selected = np.zeros(len(self.frame), bool)
+            selected[rows.astype(np.int64)] = True
             entity = chart.nodes >= 0
-            in_chart = np.isin(graph.inc_nodes, chart.nodes[entity]) & np.isin(graph.inc_rows, rows)
+            in_chart = np.isin(graph.inc_nodes, chart.nodes[entity]) & _lit(
+                selected, graph.inc_rows
+            )
             lit_nodes = np.unique(graph.inc_nodes[in_chart])
             nodes_lit[entity] = np.isin(chart.nodes[entity], lit_nodes)
-            nodes_lit |= np.isin(chart.event_rows, rows) & ~entity
+            nodes_lit |= _lit(selected, chart.event_rows) & ~entity
             sub_rows, sub_nodes = graph.inc_rows[in_chart], graph.inc_nodes[in_chart]
             a, b = event_pairs(sub_rows, sub_nodes, None)
             keys = set((a * max(graph.n_nodes, 1) + b).tolist())
@@ -427,3 +443,12 @@ class _RankItem(QTreeWidgetItem):
             return self.text(0).lower() < other.text(0).lower()
         role = Qt.ItemDataRole.UserRole
         return float(self.data(column, role)) < float(other.data(column, role))
+
+
+def _lit(selected: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (frame rows; -1 or beyond the frame: none) are selected."""
+    rows = np.asarray(rows, np.int64)
+    ok = (rows >= 0) & (rows < len(selected))
+    out = np.zeros(len(rows), bool)
+    out[ok] = selected[rows[ok]]
+    return out

@@ -21,7 +21,15 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop_app.frame.area import area_mask
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.map_cells import Cells, MapIndex, Points, ViewFeatures, Viewport, in_box
+from desktop_app.frame.map_cells import (
+    MAX_SELECTED,
+    Cells,
+    MapIndex,
+    Points,
+    ViewFeatures,
+    Viewport,
+    in_box,
+)
 from desktop_app.state.models import MapView as MapPosition
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
@@ -98,6 +106,11 @@ class MapView(QWidget):
         self.dark = False  # the page's dark look (set_dark)
         self._fit_when_ready = False
         self.last_draw_ms: float | None = None
+        # what the place labels were made of, and the last aggregation asked for with
+        # what it was asked of: an edit hands over a frame patched in place, whose
+        # positions (and so both answers) are most often the old ones
+        self._labels_of: tuple[np.ndarray, ...] | None = None
+        self._last_features: tuple[tuple[object, ...], np.ndarray, ViewFeatures] | None = None
 
         self._web = QWebEngineView(self)
         self._profile = QWebEngineProfile()  # off the record, this pane's alone
@@ -168,7 +181,12 @@ class MapView(QWidget):
         self._index = self._index.updated(frame.lat, frame.lon)  # patched, not rebuilt
         self._visible = np.ones(len(frame), bool)
         self._trail = []
-        self._send("places", {"labels": place_labels(frame)})
+        columns = (frame.location_id, frame.place, frame.lat, frame.lon)
+        if self._labels_of is None or any(
+            a is not b for a, b in zip(columns, self._labels_of, strict=True)
+        ):
+            self._labels_of = columns
+            self._send("places", {"labels": place_labels(frame)})
         if first and self._view_state.map is None and len(frame):
             self._fit_when_ready = True
         self._push_features()
@@ -290,9 +308,7 @@ class MapView(QWidget):
     def _push_features(self) -> None:
         if not self._is_ready or self._viewport is None:
             return
-        events = self._index.features(
-            self._visible, self._viewport, bubble_scale=self._marker_scale
-        )
+        events = self._features()
         self._seq += 1
         self._bridge.send(
             "features",
@@ -312,6 +328,25 @@ class MapView(QWidget):
                 "outside": self._outside(),
             },
         )
+
+    def _features(self) -> ViewFeatures:
+        """The visible events' aggregation in the viewport (the last one again when
+        nothing it is made of changed: the index, the mask, the view, the scale)."""
+        assert self._viewport is not None
+        key = (self._index, self._viewport, self._marker_scale)
+        last = self._last_features
+        if (
+            last is not None
+            and last[0][0] is key[0]
+            and last[0][1:] == key[1:]
+            and np.array_equal(last[1], self._visible)
+        ):
+            return last[2]
+        events = self._index.features(
+            self._visible, self._viewport, bubble_scale=self._marker_scale
+        )
+        self._last_features = (key, self._visible.copy(), events)
+        return events
 
     def _outside(self) -> dict[str, int]:
         """Selected events, and a filter's results, on the map but outside the view (a
@@ -372,6 +407,13 @@ class MapView(QWidget):
     def _selected_features(self) -> ViewFeatures:
         assert self._viewport is not None
         rows = self._frame.rows_of(self._selection.ids)
+        shown = int(np.count_nonzero(self._visible))
+        if shown and len(rows) >= shown and int(np.count_nonzero(self._visible[rows])) == shown:
+            # every visible event selected (select all): beyond MAX_SELECTED in view the
+            # selected cells are the visible ones, aggregated already
+            events = self._features()
+            if events.in_view > MAX_SELECTED:
+                return events
         return self._index.selected(
             rows, self._visible, self._viewport, bubble_scale=self._marker_scale
         )

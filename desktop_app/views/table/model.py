@@ -173,6 +173,10 @@ class EventTableModel(QAbstractTableModel):
         frame_rows = self._frame.rows_of(ids)
         if not len(frame_rows):
             return np.zeros(0, np.int64)
+        if len(frame_rows) * 16 > len(self._frame):  # many (select all): a mask, no sort
+            chosen = np.zeros(len(self._frame), bool)
+            chosen[frame_rows] = True
+            return np.flatnonzero(chosen[self._order]).astype(np.int64)
         if self._position is None:
             position = np.full(len(self._frame), -1, np.int64)
             position[self._order] = np.arange(len(self._order))

@@ -30,7 +30,7 @@ from desktop_app.domain.dates import DAY_SECONDS, days_from_civil
 from desktop_app.frame.event_frame import EventFrame
 from desktop_app.frame.timeline_data import IndexCache, Lanes, TimelineIndex, assign_lanes
 from desktop_app.views.qt_workarounds import keep_none_alive
-from desktop_app.views.timeline import hover, marks, scroll
+from desktop_app.views.timeline import hover, kept_layer, marks, scroll
 from desktop_app.views.timeline.axis import MIN_SPAN, AxisLayout, clamp_range, layout_axis
 from desktop_app.views.timeline.layout import (
     AXIS_HEIGHT,
@@ -98,6 +98,7 @@ class TimelineCanvas(QWidget):
         self._layout: SparseLayout | DenseLayout | None = None
         self._axis: AxisLayout | None = None
         self._layer: QPixmap | None = None
+        self._kept_layer: kept_layer.Kept | None = None  # the last bars painted
         self.lane_scroll = 0.0  # pixels the lanes are scrolled up when they outgrow the pane
 
     # ---------------------------------------------------------------- data
@@ -295,10 +296,12 @@ class TimelineCanvas(QWidget):
             counts = self._index.histogram(t0, t1, bins)
             selected = None
             if self._selected.any():
-                if self._selected_index is None:
-                    self._selected_index = TimelineIndex(
-                        self._frame.start, self._frame.end, self._selected & self._visible
-                    )
+                if self._selected_index is None:  # all visible selected: the same index
+                    shown = self._selected & self._visible
+                    same = int(np.count_nonzero(shown)) == len(self._index)
+                    self._selected_index = self._index if same else TimelineIndex(
+                        self._frame.start, self._frame.end, shown
+                    )  # fmt: skip
                 selected = self._selected_index.histogram(t0, t1, bins)
             return DenseLayout(counts, selected, plot.width() / bins, in_view)
         positions = self._index.positions(t0, t1)
@@ -356,14 +359,15 @@ class TimelineCanvas(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._layer is None:
-            self._layer = self._render_layer()
+            key = kept_layer.bars_key(self, self.current_layout(), self._t0, self._t1)
+            self._layer = kept_layer.again(self._kept_layer, key) or self._render_layer(key)
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._layer)
         if self._brush is not None:
             self._paint_brush(painter)
         painter.end()
 
-    def _render_layer(self) -> QPixmap:
+    def _render_layer(self, key: tuple[object, ...] | None = None) -> QPixmap:
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(
             QSize(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
@@ -404,6 +408,7 @@ class TimelineCanvas(QWidget):
                 "No events to show" if len(self._frame) else "No events loaded",
             )
         painter.end()
+        self._kept_layer = kept_layer.keep(key, pixmap)
         return pixmap
 
     def lane_colour(self, lane: int) -> QColor:
