@@ -234,6 +234,7 @@ def test_changes_made_while_a_chart_is_computed_are_computed_once_from_the_lates
     frame = EventFrame.load(sample_project)
     view = LinksView(SelectionModel())
     qtbot.addWidget(view)
+    view.show()  # a hidden pane computes nothing (the next test)
     waiting: list[tuple[Any, tuple[Any, ...], Any]] = []
     view.runner = lambda fn, args, done: waiting.append((fn, args, done))  # held, not run
     view.set_frame(frame)
@@ -251,3 +252,37 @@ def test_changes_made_while_a_chart_is_computed_are_computed_once_from_the_lates
     done(fn(*args))
     assert view.chart is not None and not waiting
     assert sorted(view.chart.labels) == sorted([PLA, *FELLOWS])
+
+
+def test_a_hidden_links_pane_computes_nothing_until_shown_or_exported(
+    qtbot: Any, sample_project: Project
+) -> None:
+    """Behind its tab the chart is not computed on every filter (seconds of a core at a
+    million events that every brush and edit waited on); showing it, or exporting the
+    chart, computes the one of the current filters."""
+    from desktop_app.frame import EventFrame
+    from desktop_app.state.models import SelectionModel
+    from desktop_app.views.links import LinksView
+
+    frame = EventFrame.load(sample_project)
+    view = LinksView(SelectionModel())
+    qtbot.addWidget(view)
+    ran: list[tuple[Any, ...]] = []
+    view.runner = lambda fn, args, done: (ran.append(args), done(fn(*args)))
+    view.set_frame(frame)
+    implications = np.array([str(t).startswith("Implications") for t in frame.title])
+    view.set_visible(~implications)
+    view.set_visible(implications)
+    assert ran == [] and view.chart is None  # hidden: nothing computed
+    view.show()
+    qtbot.waitUntil(lambda: view.chart is not None, timeout=WAIT_MS)
+    assert len(ran) == 1 and ran[0][2] is view.visible  # once, with the latest filter
+    view.hide()
+    view.set_visible(np.ones(len(frame), bool))
+    assert len(ran) == 1
+    before = view.chart
+    view.bring_up_to_date()  # what an export of the chart asks for: now, on this thread
+    assert view.chart is not before and len(view.chart) > len(before)  # every event's
+    kept = view.chart
+    view.bring_up_to_date()  # nothing pending: the chart stays
+    assert view.chart is kept

@@ -236,6 +236,7 @@ class Links(QObject):
     def export_graph(self, path: Path) -> str:
         """Write the chart as drawn to ``path`` (.graphml, .gexf, or .svg for the
         picture); returns the kind."""
+        self.view.bring_up_to_date()  # a hidden pane's chart waits for it to be shown
         chart, graph = self.view.chart, self.view.graph
         if chart is None or graph is None:
             raise ValueError("the link chart is not drawn yet")

@@ -142,6 +142,7 @@ class LinksView(QWidget):
         self._generation = 0
         self._busy = False  # a computation is running
         self._stale = False  # and the state changed since it started
+        self._refresh_pending = False  # the state changed while the pane was hidden
         self._picked_nodes: set[int] = set()  # chart positions picked here
         self._picked_edges: set[int] = set()
         self._build_widgets()
@@ -255,6 +256,12 @@ class LinksView(QWidget):
         events) are computed once, when it ends, from the latest state."""
         self._generation += 1
         self.whole.setEnabled(self.focus is not None)
+        if not self.isVisible():
+            # a hidden tab computes nothing: at a million events a chart is seconds of a
+            # core that every filter, brush and edit would wait on; it is drawn when shown
+            self._refresh_pending = True
+            return
+        self._refresh_pending = False
         if self._busy:
             self._stale = True
             return
@@ -262,7 +269,10 @@ class LinksView(QWidget):
 
     def _start(self) -> None:
         self._busy, self._stale = True, False
-        args = (
+        self.runner(_compute_or_error, self._arguments(), self._computed)
+
+    def _arguments(self) -> tuple[Any, ...]:
+        return (
             self._generation,
             self.frame,
             self.visible,
@@ -272,7 +282,6 @@ class LinksView(QWidget):
             self.focus,
             self.graph,
         )
-        self.runner(_compute_or_error, args, self._computed)
 
     def _computed(self, result: object) -> None:
         self._busy = False
@@ -391,8 +400,18 @@ class LinksView(QWidget):
             return
         self._highlight()
 
+    def bring_up_to_date(self) -> None:
+        """Compute a chart left pending while the pane was hidden, now, on this thread
+        (an export of the chart asks for the one of the current filters)."""
+        if self._refresh_pending and not self._busy:
+            self._refresh_pending = False
+            self._busy = True
+            run_here(_compute_or_error, self._arguments(), self._computed)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._refresh_pending:
+            self.refresh()
         if self._highlight_pending:
             self._highlight()
 
