@@ -27,6 +27,7 @@ from desktop_app.views.timeline.axis import AxisLayout
 from desktop_app.views.timeline.layout import (
     AXIS_HEIGHT,
     LABEL_COLUMN,
+    LANE_PAD,
     POINT_SIZE,
     RIGHT_MARGIN,
     DenseLayout,
@@ -341,15 +342,16 @@ _FITTING: dict[tuple[str, int], QFont] = {}
 
 def _fitting_font(font: QFont, height: int) -> QFont:
     """The font at the largest pixel size whose whole line (ascent and descent: the
-    descenders of g, p and y) fits a row of ``height`` px with a pixel to spare; a pixel
-    size is the em, and a line is about 1.2 em, so ``setPixelSize(height)`` would cut it."""
+    descenders of g, p and y) fits a row of ``height`` px and the lane's 2 px padding
+    (``layout.LANE_PAD``); a pixel size is the em, and a line is about 1.17 em, so
+    ``setPixelSize(height)`` would cut the descenders."""
     key = (font.key(), height)
     found = _FITTING.get(key)
     if found is None:
         found = QFont(font)
         size = max(7, height)
         found.setPixelSize(size)
-        while size > 7 and QFontMetricsF(found).height() > height + 1:
+        while size > 7 and QFontMetricsF(found).height() > height + LANE_PAD:
             size -= 1
             found.setPixelSize(size)
         _FITTING[key] = found
