@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -86,6 +86,7 @@ class TableView(QWidget):
         self._selection = selection
         self._view_state = view_state
         self._applying = False  # True while this view mirrors the shared selection
+        self._pending_visible: np.ndarray | None = None  # a filter met while out of sight
         self.model = EventTableModel(self)
         self.table = _EventTable(self.select_all_visible, self)
         self.table.setObjectName("eventTable")
@@ -131,6 +132,7 @@ class TableView(QWidget):
 
     # ------------------------------------------------------------------ view contract
     def set_frame(self, frame: EventFrame) -> None:
+        self._pending_visible = None
         before = len(self.model.frame)
         self.model.set_frame(frame)
         # an edit's patched frame (a few rows more, fewer or changed) keeps the widths:
@@ -195,16 +197,35 @@ class TableView(QWidget):
         menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
     def set_visible(self, mask: np.ndarray) -> None:
+        # out of sight in a shown window (its dock closed, its tab behind another), the
+        # table does not sort a million rows for each filter or playback step: it takes
+        # the last mask when it is shown again
+        if self.window().isVisible() and not self.isVisible():
+            self._pending_visible = np.array(mask, bool)
+            return
+        self._pending_visible = None
         self.model.set_visible(mask)
+
+    def _catch_up(self) -> None:
+        """Apply a mask that arrived while the table was out of sight."""
+        if self._pending_visible is not None:
+            mask, self._pending_visible = self._pending_visible, None
+            self.model.set_visible(mask)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        self._catch_up()
+        super().showEvent(event)
 
     @property
     def visible_count(self) -> int:
         """How many events the table shows (what the filters let through)."""
+        self._catch_up()
         return self.model.visible_count
 
     # ------------------------------------------------------------------ table -> state
     def select_all_visible(self) -> None:
         """Every event the table shows becomes the shared selection (painted here)."""
+        self._catch_up()
         rows = np.sort(self.model.order)  # frame rows of what the table shows
         ids = frozenset(self.model.frame.ids[rows].tolist())
         self.model.frame.remember_rows(ids, rows)  # no pane looks the ids up again
@@ -212,6 +233,7 @@ class TableView(QWidget):
 
     def selected_rows(self) -> np.ndarray:
         """Display rows shown as selected (natively or painted), sorted."""
+        self._catch_up()
         return np.union1d(self._native_rows(), self.model.highlighted_rows())
 
     def _native_rows(self) -> np.ndarray:
