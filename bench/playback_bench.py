@@ -103,6 +103,8 @@ def main() -> int:
     window.close()
 
     frames = round(args.video_seconds * args.fps)
+    if frames <= 0:  # --video-seconds 0: the steps only
+        return 0
     lo = int(frame.start.min())
     day = 86_400
     start = lo + (int(frame.end.max()) - lo) // 3 // day * day

@@ -137,3 +137,61 @@ def test_empty_frame() -> None:
     index = MapIndex(np.zeros(0), np.zeros(0))
     got = index.features(np.zeros(0, bool), WORLD_VIEW)
     assert got.in_view == 0 and not got.aggregated
+
+
+def _reference_cells(index: MapIndex, mask: np.ndarray, view: Viewport) -> dict[int, list[int]]:
+    """Cell -> its rows, by brute force over every located row of ``mask``."""
+    from desktop_app.frame.map_cells import CELL_PX, MARGIN, WORLD, _cell_shift, _window
+
+    shift = _cell_shift(view.zoom, CELL_PX)
+    x0, y0, width, height = _window(view, MARGIN, shift)
+    cells: dict[int, list[int]] = {}
+    for row in np.flatnonzero(mask & index.located).tolist():
+        rel_x = (int(index.qx[row]) - x0) % WORLD
+        rel_y = int(index.qy[row]) - y0
+        if 0 <= rel_y < height and (width >= WORLD or rel_x < width):
+            cells.setdefault((rel_y >> shift) * WORLD + (rel_x >> shift), []).append(row)
+    return cells
+
+
+@pytest.mark.parametrize("share", [1.0, 0.3, 0.01])
+def test_cells_counts_and_lone_events_match_a_brute_force_count(share: float) -> None:
+    rng = np.random.default_rng(11)
+    n = 6_000
+    lat = np.concatenate([rng.normal(48, 3, n // 2), rng.uniform(-60, 70, n // 2)])
+    lon = np.concatenate([rng.normal(20, 6, n // 2), rng.uniform(-180, 180, n // 2)])
+    lat[rng.random(n) < 0.05] = np.nan
+    index = MapIndex(lat, lon)
+    for zoom, box in [
+        (2.0, (-70, -180, 80, 180)),
+        (5.0, (40, 5, 56, 35)),
+        (4.0, (30, 150, 60, 200)),
+    ]:
+        view = Viewport(*box, zoom)
+        mask = rng.random(n) < share
+        # bubbles drawn a thousandth of their size: none merge, the grid's cells stay
+        found = index.features(mask, view, max_points=0, bubble_scale=0.001)
+        cells = _reference_cells(index, mask, view)
+        assert sorted(found.cells.count.tolist()) == sorted(len(r) for r in cells.values())
+        lone = sorted(rows[0] for rows in cells.values() if len(rows) == 1)
+        got = found.cells.single_row
+        assert sorted(got[got >= 0].tolist()) == lone
+        assert np.array_equal(found.cells.lat[got >= 0], lat[got[got >= 0]])
+
+
+def test_touching_bubbles_are_the_whole_matrix_ones() -> None:
+    from desktop_app.frame.bubbles import GAP_PX, _touching, bubble_radius
+
+    rng = np.random.default_rng(4)
+    for n in (2, 5, 40, 400):
+        x, y = rng.uniform(0, 900, n), rng.uniform(0, 600, n)
+        x[: n // 4] = x[0]  # some in one column, some at one spot
+        y[: n // 8] = y[0]
+        r = bubble_radius(rng.integers(1, 5000, n).astype(float))
+        start, near = _touching(x, y, r)
+        dense = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) < (
+            r[:, None] + r[None, :] + GAP_PX
+        )
+        np.fill_diagonal(dense, False)
+        for i in range(n):
+            assert near[start[i] : start[i + 1]].tolist() == np.flatnonzero(dense[i]).tolist()

@@ -39,6 +39,30 @@ def _latlon(x: np.ndarray, y: np.ndarray, zoom: float) -> tuple[np.ndarray, np.n
     return latitude_of(y / world), x / world * 360.0 - 180.0
 
 
+def _touching(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of bubbles that touch, as lists of neighbours: bubble ``i`` touches
+    ``near[start[i]:start[i + 1]]``. Only pairs less than the widest reach apart in x
+    are measured (a sweep over the bubbles sorted by x), each by the very comparison of
+    the whole matrix it replaces (hypot(dx, dy) < r_i + r_j + GAP_PX)."""
+    n = len(x)
+    reach = 2.0 * float(r.max()) + GAP_PX + 1.0  # a pixel more: no rounding drops a pair
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    ends = np.searchsorted(xs, xs + reach, side="right")  # past the last within reach
+    spans = ends - np.arange(n) - 1  # candidates after each one in x order
+    first = np.repeat(np.arange(n), spans)
+    offset = np.arange(len(first)) - np.repeat(np.cumsum(spans) - spans, spans)
+    i, j = order[first], order[first + 1 + offset]
+    hit = np.hypot(x[i] - x[j], y[i] - y[j]) < (r[i] + r[j] + GAP_PX)
+    i, j = i[hit], j[hit]
+    a, b = np.concatenate([i, j]), np.concatenate([j, i])  # both ways
+    by = np.lexsort((b, a))
+    near = b[by]
+    start = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(a, minlength=n), out=start[1:])
+    return start, near
+
+
 def merge_overlapping(
     count: np.ndarray,
     lat: np.ndarray,
@@ -56,19 +80,17 @@ def merge_overlapping(
     c = count.astype(np.float64)
     for _ in range(MAX_PASSES):
         r = bubble_radius(c, scale)
-        dx = x[:, None] - x[None, :]
-        dy = y[:, None] - y[None, :]
-        touching = np.hypot(dx, dy) < (r[:, None] + r[None, :] + GAP_PX)
-        np.fill_diagonal(touching, False)
-        if not touching.any():
+        start, near_of = _touching(x, y, r)
+        if not len(near_of):
             break
         owner = np.arange(len(c))
         taken = np.zeros(len(c), bool)
-        for i in np.argsort(-c, kind="stable"):  # the biggest bubble absorbs its neighbours
+        for i in np.argsort(-c, kind="stable").tolist():  # the biggest absorbs its neighbours
             if taken[i]:
                 continue
             taken[i] = True
-            near = np.flatnonzero(touching[i] & ~taken)
+            near = near_of[start[i] : start[i + 1]]
+            near = near[~taken[near]]
             owner[near] = i
             taken[near] = True
         keep = np.unique(owner)

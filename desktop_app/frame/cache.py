@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import platformdirs
@@ -53,17 +54,41 @@ def _cacheable(project: Project) -> bool:
     return project.path is not None or project.engine.dialect.name == "postgresql"
 
 
+def _kept_copy(project: Project) -> Path | None:
+    """The project's one cached copy, whatever its key (``_write`` keeps one a project)."""
+    where = _path(project, "").name.split("-")[0]
+    found = sorted(cache_dir().glob(f"{where}-*.arrow"))
+    return found[0] if len(found) == 1 else None
+
+
 def load_frame(project: Project) -> EventFrame:
-    """The project's frame: from the cache when it is current, else from the store."""
+    """The project's frame: from the cache when it is current, else from the store.
+
+    The copy kept is read while the content key is worked out (the key's aggregate
+    queries and the Arrow read both run outside the GIL, so on two cores a reopen
+    waits for the longer one only); it is used only if the key names that very file."""
     if not _cacheable(project):
         return EventFrame.load(project)
-    key = content_key(project)
-    path = _path(project, key)
-    if path.exists():
-        try:
-            return _read(path)
-        except Exception:  # a damaged or foreign file: rebuild it
-            log.warning("ignoring unreadable frame cache %s", path, exc_info=True)
+    guess = _kept_copy(project)
+    early: Future[EventFrame] | None = None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sightline-frame-copy")
+    try:
+        if guess is not None:
+            early = pool.submit(_read, guess)
+        key = content_key(project)
+        path = _path(project, key)
+        if early is not None and path == guess:
+            try:
+                return early.result()
+            except Exception:  # a damaged or foreign file: rebuild it
+                log.warning("ignoring unreadable frame cache %s", path, exc_info=True)
+        elif path.exists():
+            try:
+                return _read(path)
+            except Exception:  # a damaged or foreign file: rebuild it
+                log.warning("ignoring unreadable frame cache %s", path, exc_info=True)
+    finally:
+        pool.shutdown(wait=True)  # a stale copy read for nothing is dropped
     frame = EventFrame.load(project)
     try:
         _write(frame, path)

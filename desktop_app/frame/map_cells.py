@@ -23,6 +23,7 @@ QBITS = 26  # world pixels: 2**26 across the world (zoom 18 at 256-px tiles)
 WORLD = 1 << QBITS
 MARGIN = 0.25  # fraction of the viewport added on each side
 MAX_SELECTED = 2000  # selected events drawn one by one; beyond, selected cells
+SPARSE_SHARE = 8  # rows shown below 1/8 of the frame are gathered first (same answer)
 
 
 @dataclass(frozen=True)
@@ -206,9 +207,13 @@ class MapIndex:
     ) -> ViewFeatures:
         """Events of ``mask`` (visible rows) in and around the viewport; cells whose
         bubbles (drawn ``bubble_scale`` times the normal size) would touch are merged."""
-        return self._query(
-            None, mask & self.located, view, max_points, cell_px, margin, bubble_scale
-        )
+        ok = mask & self.located
+        shown = int(np.count_nonzero(ok))
+        if shown * SPARSE_SHARE < len(ok):  # a week of a playback: work on its rows only
+            rows = np.flatnonzero(ok)
+            ones = np.ones(shown, bool)
+            return self._query(rows, ones, view, max_points, cell_px, margin, bubble_scale)
+        return self._query(None, ok, view, max_points, cell_px, margin, bubble_scale)
 
     def selected(
         self,
@@ -248,9 +253,12 @@ class MapIndex:
         qy = self.qy if subset is None else self.qy[subset]
         shift = _cell_shift(view.zoom, cell_px)
         x0, y0, width, height = _window(view, margin, shift)
-        rel_x = (qx - np.int32(x0)) & np.int32(WORLD - 1)  # wraps around the world
+        rel_x = qx - np.int32(x0)
+        rel_x &= np.int32(WORLD - 1)  # wraps around the world
         rel_y = qy - np.int32(y0)
-        inside = ok & (rel_y >= 0) & (rel_y < height)
+        # 0 <= rel_y < height in one comparison: a negative one is huge unsigned
+        inside = rel_y.view(np.uint32) < np.uint32(height)
+        inside &= ok
         if width < WORLD:
             inside &= rel_x < width
         at = np.flatnonzero(inside)
@@ -263,7 +271,9 @@ class MapIndex:
                 _nearest_copy(self.lon[frame_rows], view),
             )
             return ViewFeatures(points, _empty_cells(), in_view)
-        cells = self._cells(inside, at, frame_rows, rel_x, rel_y, x0, y0, width, height, shift)
+        cells = self._cells(
+            inside, at, subset, frame_rows, rel_x, rel_y, x0, y0, width, height, shift
+        )
         cells.lon = _nearest_copy(cells.lon, view)
         return ViewFeatures(_empty_points(), _unhidden(cells, view.zoom, bubble_scale), in_view)
 
@@ -271,6 +281,7 @@ class MapIndex:
         self,
         inside: np.ndarray,
         at: np.ndarray,
+        subset: np.ndarray | None,
         frame_rows: np.ndarray,
         rel_x: np.ndarray,
         rel_y: np.ndarray,
@@ -286,13 +297,15 @@ class MapIndex:
         ncy = (height >> shift) + 1
         nfx, nfy = ncx * per, ncy * per
         n_bins = nfx * nfy
-        if len(at) * 4 < len(inside):  # few rows inside: work on them only
+        few = len(at) * 4 < len(inside)
+        if few:  # few rows inside: work on them only
             key = (rel_y[at] >> sub) * np.int32(nfx) + (rel_x[at] >> sub)
             fine_flat = np.bincount(key, minlength=n_bins)
         else:  # most rows inside: one pass, rows outside counted in a spare bin
-            key = np.where(
-                inside, (rel_y >> sub) * np.int32(nfx) + (rel_x >> sub), np.int32(n_bins)
-            )
+            fine = rel_y >> sub
+            fine *= np.int32(nfx)
+            fine += rel_x >> sub
+            key = np.where(inside, fine, np.int32(n_bins))
             fine_flat = np.bincount(key, minlength=n_bins + 1)[:n_bins]
         # sum the sub-cells of each cell, weighting their centres for the centroid
         blocks = fine_flat.reshape(ncy, per, ncx, per)
@@ -309,13 +322,19 @@ class MapIndex:
         lon = wx * 360.0 - 180.0
         single = np.full(len(n), -1, np.int64)
         if (n == 1).any():
-            # events alone in their cell: their ids and exact positions
-            cell_key = (rel_y[at] >> shift) * np.int32(ncx) + (rel_x[at] >> shift)
-            lone = count.ravel()[cell_key] == 1
+            # events alone in their cell: their ids and exact positions, found by one
+            # lookup of each event's sub-cell in a table of the lone cells' sub-cells
+            lone_cell = np.repeat(np.repeat(count == 1, per, axis=0), per, axis=1).ravel()
+            if not few:
+                lone_cell = np.append(lone_cell, False)  # the spare bin of rows outside
+            hit = np.flatnonzero(lone_cell[key])
+            lone_key = key[hit]
+            # ``hit``: positions in ``at`` (few), else among all the rows queried
+            rows = frame_rows[hit] if few else (hit if subset is None else subset[hit])
+            cell_of = (lone_key // nfx) // per * ncx + (lone_key % nfx) // per
             out_of = np.full(ncx * ncy, -1, np.int64)
             out_of[cy_idx * ncx + cx_idx] = np.arange(len(n))
-            idx = out_of[cell_key[lone]]
-            rows = frame_rows[lone]
+            idx = out_of[cell_of]
             single[idx] = rows
             lat[idx] = self.lat[rows]
             lon[idx] = self.lon[rows]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -54,6 +55,80 @@ class FilterMasks:
         return mask
 
 
+class MaskCache:
+    """The masks of the last filters, each kept under what it is made of, so a change
+    recomputes only the masks of what changed: a playback step or a brushed window
+    makes the time mask alone, a facet click that facet's. Masks of the filters before
+    the last ones are kept too (a value ticked and unticked again). A new frame starts
+    afresh (frames are never changed in place). The cached masks are shared: no caller
+    writes into them."""
+
+    def __init__(self) -> None:
+        self._frame: EventFrame | None = None
+        self._now: dict[tuple[object, ...], np.ndarray] = {}
+        self._before: dict[tuple[object, ...], np.ndarray] = {}
+        self._sorted: bool = False  # the frame's starts ascend (EventFrame's rule)
+
+    def start(self, frame: EventFrame) -> None:
+        """Begin the masks of one set of filters on ``frame``."""
+        if frame is not self._frame:
+            self._frame = frame
+            self._now, self._before = {}, {}
+            start = frame.start
+            self._sorted = bool(len(start) < 2 or (start[1:] >= start[:-1]).all())
+        else:
+            self._before, self._now = {**self._before, **self._now}, {}
+
+    def finish(self) -> None:
+        """Forget the masks the last filters did not use but the ones before them."""
+        self._before = {k: v for k, v in self._before.items() if k not in self._now}
+        if len(self._before) > 16:
+            self._before = dict(list(self._before.items())[-16:])
+
+    def get(self, key: tuple[object, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
+        mask = self._now.get(key)
+        if mask is None:
+            mask = self._before.get(key)
+        if mask is None:
+            mask = make()
+            mask.flags.writeable = False
+        self._now[key] = mask
+        return mask
+
+    @property
+    def starts_sorted(self) -> bool:
+        return self._sorted
+
+
+class _Same:
+    """A key part equal only to the very object it holds (held, so its id stays its own)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+def time_mask(frame: EventFrame, t0: int | None, t1: int | None, starts_sorted: bool) -> np.ndarray:
+    """``frame.time_mask``; with the starts ascending, the rows starting before ``t1``
+    are a prefix found by a binary search, and only those are compared."""
+    if not starts_sorted or t1 is None:
+        return frame.time_mask(t0, t1)
+    hi = int(np.searchsorted(frame.start, t1, side="left"))
+    mask = np.zeros(len(frame), bool)
+    if t0 is None:
+        mask[:hi] = True
+    else:
+        np.greater(frame.end[:hi], t0, out=mask[:hi])
+    return mask
+
+
 def filter_masks(
     frame: EventFrame,
     t0: int | None,
@@ -66,24 +141,40 @@ def filter_masks(
     numbers: Mapping[str, NumberColumn] | None = None,
     clock: frozenset[int] = frozenset(),
     area: Sequence[Sequence[float]] = (),
+    cache: MaskCache | None = None,
 ) -> FilterMasks:
     """The masks of the time window + text (+ the map area), and of each facet, numeric
     range and the grid that has a choice (``numbers``: the frame's numeric columns by
-    name)."""
-    base = frame.time_mask(t0, t1)
+    name). With a ``cache``, the masks of filters that did not change since its last
+    call are its own (the same values: a test compares them on random filters)."""
+    cache = cache if cache is not None else MaskCache()
+    cache.start(frame)
+    starts_sorted = cache.starts_sorted
+    base = cache.get(("time", t0, t1), lambda: time_mask(frame, t0, t1, starts_sorted))
     if text.strip() and search is not None:
-        base &= frame.ids_mask(search(text))
+        hits = cache.get(("text", text), lambda: frame.ids_mask(search(text)))
+        base = base & hits
     if area:
-        base &= area_mask(frame, area)
-    masks = {
-        facet: frame.facet_mask(facet, set(values)) for facet, values in facets.items() if values
-    }
+        corners = tuple(tuple(float(v) for v in corner) for corner in area)
+        inside = cache.get(("area", corners), lambda: area_mask(frame, area))
+        base = base & inside
+    masks: dict[str, np.ndarray] = {}
+    for facet, values in facets.items():
+        if values:
+            chosen = frozenset(values)
+            make = partial(frame.facet_mask, facet, set(chosen))
+            masks[facet] = cache.get(("facet", facet, chosen), make)
     for name, (low, high) in sorted((ranges or {}).items()):
         column = (numbers or {}).get(name)
         if column is not None and (low is not None or high is not None):
-            masks[number_key(name)] = column.mask(low, high)
+            make = partial(column.mask, low, high)
+            masks[number_key(name)] = cache.get(("number", name, _Same(column), low, high), make)
     if clock:
-        masks[CLOCK] = clock_mask(clock_cells(frame.start, frame.precision), clock)
+        masks[CLOCK] = cache.get(
+            ("clock", frozenset(clock)),
+            lambda: clock_mask(clock_cells(frame.start, frame.precision), clock),
+        )
+    cache.finish()
     return FilterMasks(base, masks)
 
 

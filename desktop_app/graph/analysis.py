@@ -14,9 +14,12 @@ import itertools
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 from desktop_app.graph.build import LinkGraph
 
@@ -40,6 +43,8 @@ class Chart:
         return len(self.nodes)
 
     def to_networkx(self) -> nx.Graph:
+        import networkx as nx  # on first use, not at every start
+
         g = nx.Graph()
         for i in range(len(self)):
             g.add_node(i, label=self.labels[i], kind=self.kinds[i], events=int(self.events[i]))
@@ -118,6 +123,8 @@ def ranking(graph: LinkGraph, n: int = 50) -> list[Rank]:
     """The top ``n`` nodes by events, with their degree in the whole graph and their
     betweenness centrality within the top-``n`` subgraph (networkx, normalised,
     unweighted: the whole graph's would take minutes at 10,000 actors)."""
+    import networkx as nx  # on first use, not at every start
+
     chart = top_chart(graph, n)
     between = nx.betweenness_centrality(chart.to_networkx()) if len(chart) else {}
     degree = graph.degree()

@@ -8,9 +8,10 @@ names as stored (plain text: they are data, never markup).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from desktop_app.graph.analysis import Chart
 
@@ -49,6 +50,8 @@ def chart_json(chart: Chart, keys: list[str], event_ids: Any = None) -> dict[str
 
 
 def to_networkx(chart: Chart, keys: list[str], event_ids: Any = None) -> nx.Graph:
+    import networkx as nx  # on first use, not at every start
+
     data = chart_json(chart, keys, event_ids)
     g = nx.Graph()
     for node in data["nodes"]:  # type: ignore[attr-defined]
@@ -60,6 +63,8 @@ def to_networkx(chart: Chart, keys: list[str], event_ids: Any = None) -> nx.Grap
 
 def write_graph(chart: Chart, keys: list[str], path: Path, event_ids: Any = None) -> str:
     """Write GraphML (.graphml) or GEXF (.gexf), chosen by the suffix; returns the kind."""
+    import networkx as nx  # on first use, not at every start
+
     g = to_networkx(chart, keys, event_ids)
     suffix = path.suffix.lower()
     if suffix == ".graphml":

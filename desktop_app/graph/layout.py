@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:
+    pass
 
 from desktop_app.graph.analysis import Chart
 from desktop_app.graph.build import KINDS
@@ -42,6 +45,8 @@ def layout(chart: Chart, kind: str = "force", seed: int = 7) -> np.ndarray:
 def _force(chart: Chart, seed: int) -> np.ndarray:
     """Spring layout of the linked nodes; nodes without a link go in a row along the
     bottom (a spring layout pushes them to the far edges, squeezing everything else)."""
+    import networkx as nx  # on first use, not at every start
+
     n = len(chart)
     linked = np.zeros(n, bool)
     linked[chart.source] = True
@@ -73,6 +78,8 @@ def _circle(n: int, phase: float = 0.0) -> np.ndarray:
 def _grouped(chart: Chart, seed: int) -> np.ndarray:
     """Each kind in its own column, left to right (actors, places, sources, ...), a column
     as wide as the square root of its number of nodes; force-directed within it."""
+    import networkx as nx  # on first use, not at every start
+
     kinds = sorted(set(chart.kinds), key=lambda k: (KIND_ORDER.get(k, 99), k))
     groups = [[i for i, x in enumerate(chart.kinds) if x == kind] for kind in kinds]
     widths = np.array([math.sqrt(len(g)) for g in groups])

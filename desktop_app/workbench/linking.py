@@ -20,7 +20,14 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_app.frame import FACETS, EventFrame
 from desktop_app.frame.numeric import Numbers, NumberTable
-from desktop_app.frame.visible import Charts, FilterMasks, SearchFn, charts_of, filter_masks
+from desktop_app.frame.visible import (
+    Charts,
+    FilterMasks,
+    MaskCache,
+    SearchFn,
+    charts_of,
+    filter_masks,
+)
 from desktop_app.state.models import FilterModel
 from desktop_app.workbench.numbers import NumberLoader, ProjectGetter
 
@@ -71,6 +78,8 @@ class Linker(QObject):
         # the last select all: (frame ids, visible mask, the ids' set, their rows); a
         # million-id set costs ~0.1 s to build, and ids survive an edit's patch
         self._select_all: tuple[np.ndarray, np.ndarray, frozenset[int], np.ndarray] | None = None
+        # each filter's mask kept under its choice: a change recomputes what changed
+        self._mask_cache = MaskCache()
         # facet counts are computed on a thread (numpy releases the GIL), so filtering a
         # million events never holds the window up; stale results are dropped
         self._counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sightline-facets")
@@ -153,6 +162,7 @@ class Linker(QObject):
             ranges=f.ranges,
             numbers=self.numbers.columns,
             clock=f.clock,
+            cache=self._mask_cache,
         )
 
     def visible_ids(self) -> frozenset[int]:

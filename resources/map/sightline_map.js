@@ -44,7 +44,8 @@
   var noteBox = null;
   var boxButton = null;
   var boxMode = false;
-  var viewportTimer = null;
+  var viewportTimer = null;  // the quiet interval after a viewport report
+  var viewportMoved = false;  // the map moved again within it
   var suppressClick = false;
   var byId = {};  // event id -> layer, for tests and zoom-to
   var stacks = {};  // "lat,lon" -> the point markers drawn at exactly that spot (2 or more)
@@ -457,7 +458,6 @@
   }
 
   function reportViewport() {
-    viewportTimer = null;
     if (!bridge) { return; }
     var b = map.getBounds();
     var c = map.getCenter();
@@ -467,9 +467,17 @@
     }));
   }
 
+  /* A move is reported at once, from the first moveend listener (before the outlines'
+     canvas and the labels redraw), so Python aggregates the new view while the page
+     paints; further moves within the next VIEWPORT_DEBOUNCE_MS fold into one report
+     at its end. */
   function scheduleViewport() {
-    if (viewportTimer !== null) { clearTimeout(viewportTimer); }
-    viewportTimer = setTimeout(reportViewport, VIEWPORT_DEBOUNCE_MS);
+    if (viewportTimer !== null) { viewportMoved = true; return; }
+    reportViewport();
+    viewportTimer = setTimeout(function () {
+      viewportTimer = null;
+      if (viewportMoved) { viewportMoved = false; scheduleViewport(); }
+    }, VIEWPORT_DEBOUNCE_MS);
   }
 
   /* ------------------------------------------------------------------ interaction */
@@ -695,6 +703,7 @@
   /* ------------------------------------------------------------------ start */
   S.init = function (leafletMap, config) {
     map = leafletMap;
+    map.on('moveend', scheduleViewport);  // first of the moveend listeners
     map.boxZoom.disable();  // shift-drag selects instead
     map.attributionControl.setPrefix(false);
     L.DomUtil.addClass(map.getContainer(), 'sl-map');
@@ -730,7 +739,6 @@
     installBoxSelect();
     tools.forEach(function (start) { start(map); });
     S.plugins.forEach(function (plugin) { plugin(map); });
-    map.on('moveend', scheduleViewport);
     map.on('click', onMapClick);
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;

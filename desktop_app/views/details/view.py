@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.coords import STYLES, Style
 from desktop_app.domain.dates import Precision, from_seconds, iso_text
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.summary import summarise
+from desktop_app.frame.summary import SelectionSummary, summarise
 from desktop_app.ingest.countries import country_name
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.store.details import event_detail
@@ -72,6 +72,8 @@ class DetailsView(QWidget):
         self._frame = EventFrame.empty()
         self._visible = np.zeros(0, bool)
         self._listed_ids: frozenset[int] | None = None  # ids the list was built for
+        # (frame, ids, summary) of the last summary card's selection
+        self._summary: tuple[EventFrame, frozenset[int], SelectionSummary] | None = None
         self._filling = False
         self.shown_event: int | None = None  # the event the card shows
         self.coordinate_style: Style = "dd"  # View ▸ Coordinates (set_coordinate_style)
@@ -129,8 +131,12 @@ class DetailsView(QWidget):
         if len(mask) == len(self._visible) and np.array_equal(mask, self._visible):
             return
         self._visible = mask.copy()
-        if len(self._selection.ids) > 1:
-            self._listed_ids = None  # the "hidden by the filters" count changed
+        ids = self._selection.ids
+        if len(ids) > 1 and (ids is self._listed_ids or ids == self._listed_ids):
+            # the list stays (the selection did not change): only the summary's "hidden
+            # by the filters" count can, so rebuilding a thousand rows is spared
+            self._show_summary(ids, self._frame.rows_of(ids))
+        elif len(ids) > 1:
             self._refresh()
 
     def set_coordinate_style(self, style: Style) -> None:
@@ -180,9 +186,7 @@ class DetailsView(QWidget):
     def _fill_summary(self, ids: frozenset[int]) -> None:
         self._listed_ids = ids
         rows = self._frame.rows_of(ids)  # sorted = by start (the set: its rows are kept)
-        hidden = int((~self._visible[rows]).sum()) if len(self._visible) == len(self._frame) else 0
-        self.summary.setHtml(card.summary_card(summarise(self._frame, rows), hidden))
-        _to_top(self.summary)
+        self._show_summary(ids, rows)
         self._filling = True
         try:
             self.event_list.clear()
@@ -205,6 +209,16 @@ class DetailsView(QWidget):
         if missing:
             note += f" ({missing:,} not loaded)"
         self.list_note.setText(note)
+
+    def _show_summary(self, ids: frozenset[int], rows: np.ndarray) -> None:
+        """The summary card of the selected rows, with how many the filters hide (the
+        figures of one selection are worked out once: a filter changes the count only)."""
+        hidden = int((~self._visible[rows]).sum()) if len(self._visible) == len(self._frame) else 0
+        kept = self._summary
+        if kept is None or kept[0] is not self._frame or kept[1] is not ids:
+            kept = self._summary = (self._frame, ids, summarise(self._frame, rows))
+        self.summary.setHtml(card.summary_card(kept[2], hidden))
+        _to_top(self.summary)
 
     def _mark_current(self, event_id: int | None) -> None:
         self._filling = True

@@ -111,6 +111,11 @@ class MapView(QWidget):
         # positions (and so both answers) are most often the old ones
         self._labels_of: tuple[np.ndarray, ...] | None = None
         self._last_features: tuple[tuple[object, ...], np.ndarray, ViewFeatures] | None = None
+        # per index: how many rows are located; which are in the view's box (the box)
+        self._located_count: tuple[MapIndex, int] | None = None
+        self._in_view_cache: (
+            tuple[MapIndex, tuple[float, float, float, float], np.ndarray] | None
+        ) = None
 
         self._web = QWebEngineView(self)
         self._profile = QWebEngineProfile()  # off the record, this pane's alone
@@ -309,6 +314,8 @@ class MapView(QWidget):
         if not self._is_ready or self._viewport is None:
             return
         events = self._features()
+        shown = self._visible & self._index.located
+        n_shown = int(np.count_nonzero(shown))
         self._seq += 1
         self._bridge.send(
             "features",
@@ -316,16 +323,14 @@ class MapView(QWidget):
                 "seq": self._seq,
                 "events": {
                     **self._payload(events),
-                    "note": unlocated_note(
-                        int(np.count_nonzero(self._visible & ~self._index.located))
-                    ),
+                    "note": unlocated_note(int(np.count_nonzero(self._visible)) - n_shown),
                     **self.layers.payload(
                         self._frame, self._index, self._visible, self._viewport, events
                     ),
                 },
                 "selected": self._payload(self._selected_features()),
                 "trail": self._trail_payload(),
-                "outside": self._outside(),
+                "outside": self._outside(shown, n_shown),
             },
         )
 
@@ -348,26 +353,41 @@ class MapView(QWidget):
         self._last_features = (key, self._visible.copy(), events)
         return events
 
-    def _outside(self) -> dict[str, int]:
+    def _outside(
+        self, shown: np.ndarray | None = None, n_shown: int | None = None
+    ) -> dict[str, int]:
         """Selected events, and a filter's results, on the map but outside the view (a
         filter's only: with no filter, most of the world is always outside a close-up).
-        Only the rows concerned are looked at: a playback's week is a few thousand."""
+        ``shown``: the visible located rows (and how many), when the caller has them.
+        Which located events the view holds is kept per view, so a filter change counts
+        with two passes over booleans; the selection's rows only are looked at."""
         view = self._viewport
         located = self._index.located
         if view is None or not len(located):
             return {"results": 0, "selected": 0}
         box = (view.south, view.west, view.north, view.east)
         lat, lon = self._index.lat, self._index.lon
-        shown = self._visible & located
-        n_shown = int(np.count_nonzero(shown))
+        if shown is None or n_shown is None:
+            shown = self._visible & located
+            n_shown = int(np.count_nonzero(shown))
+        cached = self._located_count
+        if cached is None or cached[0] is not self._index:
+            cached = self._located_count = (self._index, int(np.count_nonzero(located)))
         results = 0
-        if n_shown < int(np.count_nonzero(located)):  # a filter hides some located events
-            rows = np.flatnonzero(shown)
-            results = n_shown - int(np.count_nonzero(in_box(lat[rows], lon[rows], *box)))
+        if n_shown < cached[1]:  # a filter hides some located events
+            results = n_shown - int(np.count_nonzero(shown & self._in_view(box)))
         rows = self._frame.rows_of(self._selection.ids)
         rows = rows[shown[rows]]
         selected = len(rows) - int(np.count_nonzero(in_box(lat[rows], lon[rows], *box)))
         return {"results": results, "selected": selected}
+
+    def _in_view(self, box: tuple[float, float, float, float]) -> np.ndarray:
+        """Which rows of the index lie in the view's box (kept for the last view)."""
+        cached = self._in_view_cache
+        if cached is None or cached[0] is not self._index or cached[1] != box:
+            inside = in_box(self._index.lat, self._index.lon, *box)
+            cached = self._in_view_cache = (self._index, box, inside)
+        return cached[2]
 
     def _trail_payload(self) -> list[dict[str, Any]]:
         """Each trail band as dots and counted bubbles (not clickable: no ids, no titles)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,6 +39,7 @@ NATIVE_ROWS_LIMIT = 10_000
 REFIT_AFTER_ROWS = 100
 # Column widths in characters: at least the header's, at most this much for a column
 # fitted to its values (the Title takes what is left)
+FIT_SAMPLE_ROWS = 200
 COLUMN_CHARS = {
     Column.DATE: (12, 22),
     Column.CATEGORY: (10, 34),
@@ -86,6 +87,7 @@ class TableView(QWidget):
         self._selection = selection
         self._view_state = view_state
         self._applying = False  # True while this view mirrors the shared selection
+        self._pending_visible: np.ndarray | None = None  # a filter met while out of sight
         self.model = EventTableModel(self)
         self.table = _EventTable(self.select_all_visible, self)
         self.table.setObjectName("eventTable")
@@ -104,6 +106,9 @@ class TableView(QWidget):
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        # fitting a column samples the rows in sight and this many more (Qt's default
+        # 1,000 asked the Python model for ~40,000 cells and roles: ~0.3 s of an open)
+        header.setResizeContentsPrecision(FIT_SAMPLE_ROWS)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
@@ -131,6 +136,7 @@ class TableView(QWidget):
 
     # ------------------------------------------------------------------ view contract
     def set_frame(self, frame: EventFrame) -> None:
+        self._pending_visible = None
         before = len(self.model.frame)
         self.model.set_frame(frame)
         # an edit's patched frame (a few rows more, fewer or changed) keeps the widths:
@@ -141,7 +147,7 @@ class TableView(QWidget):
     # ------------------------------------------------------------------ columns
     def _fit_columns(self) -> None:
         """Each short column as wide as its values (sampled by Qt: the visible rows and
-        a thousand more), between its limits; the Title stretches over the rest but
+        FIT_SAMPLE_ROWS more), between its limits; the Title stretches over the rest but
         is the one to give way, so Category is never cut beside an empty Title."""
         header = self.table.horizontalHeader()
         char = self.fontMetrics().horizontalAdvance("0")
@@ -195,16 +201,35 @@ class TableView(QWidget):
         menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
     def set_visible(self, mask: np.ndarray) -> None:
+        # out of sight in a shown window (its dock closed, its tab behind another), the
+        # table does not sort a million rows for each filter or playback step: it takes
+        # the last mask when it is shown again
+        if self.window().isVisible() and not self.isVisible():
+            self._pending_visible = np.array(mask, bool)
+            return
+        self._pending_visible = None
         self.model.set_visible(mask)
+
+    def _catch_up(self) -> None:
+        """Apply a mask that arrived while the table was out of sight."""
+        if self._pending_visible is not None:
+            mask, self._pending_visible = self._pending_visible, None
+            self.model.set_visible(mask)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        self._catch_up()
+        super().showEvent(event)
 
     @property
     def visible_count(self) -> int:
         """How many events the table shows (what the filters let through)."""
+        self._catch_up()
         return self.model.visible_count
 
     # ------------------------------------------------------------------ table -> state
     def select_all_visible(self) -> None:
         """Every event the table shows becomes the shared selection (painted here)."""
+        self._catch_up()
         rows = np.sort(self.model.order)  # frame rows of what the table shows
         ids = frozenset(self.model.frame.ids[rows].tolist())
         self.model.frame.remember_rows(ids, rows)  # no pane looks the ids up again
@@ -212,6 +237,7 @@ class TableView(QWidget):
 
     def selected_rows(self) -> np.ndarray:
         """Display rows shown as selected (natively or painted), sorted."""
+        self._catch_up()
         return np.union1d(self._native_rows(), self.model.highlighted_rows())
 
     def _native_rows(self) -> np.ndarray:

@@ -97,9 +97,12 @@ class TimelineCanvas(QWidget):
         self._dragged = False
         self._layout: SparseLayout | DenseLayout | None = None
         self._axis: AxisLayout | None = None
+        self._axis_key: tuple[object, ...] | None = None  # (t0, t1, width, fonts) of it
         self._layer: QPixmap | None = None
         self._kept_layer: kept_layer.Kept | None = None  # the last bars painted
         self.lane_scroll = 0.0  # pixels the lanes are scrolled up when they outgrow the pane
+        # the dense layout's bars of the visible events: (index, t0, t1, bins), counts
+        self._counts: tuple[tuple[object, int, int, int], np.ndarray] | None = None
 
     # ---------------------------------------------------------------- data
     def set_frame(self, frame: EventFrame) -> None:
@@ -261,7 +264,6 @@ class TimelineCanvas(QWidget):
     # ---------------------------------------------------------------- layout
     def _invalidate(self) -> None:
         self._layout = None
-        self._axis = None
         self._layer = None
         self.update()
 
@@ -276,8 +278,10 @@ class TimelineCanvas(QWidget):
         return self._layout
 
     def axis(self) -> AxisLayout:
-        if self._axis is None:
-            plot = self.plot_rect()
+        """The axis of the current range and width (a new selection or filter keeps it)."""
+        plot = self.plot_rect()
+        key = (self._t0, self._t1, plot.width(), id(self._metrics), id(self._bold_metrics))
+        if self._axis is None or self._axis_key != key:
             self._axis = layout_axis(
                 self._t0,
                 self._t1,
@@ -285,6 +289,7 @@ class TimelineCanvas(QWidget):
                 self._metrics.horizontalAdvance,
                 self._bold_metrics.horizontalAdvance,
             )
+            self._axis_key = key
         return self._axis
 
     def _build_layout(self) -> SparseLayout | DenseLayout:
@@ -293,7 +298,12 @@ class TimelineCanvas(QWidget):
         in_view = self._index.count_in(t0, t1)
         if in_view > SPARSE_LIMIT:
             bins = max(int(plot.width() // BAR_PIXELS), 1)
-            counts = self._index.histogram(t0, t1, bins)
+            # a new selection (a brush) keeps the bars of every visible event
+            key = (self._index, t0, t1, bins)
+            cached = self._counts
+            if cached is None or cached[0] != key:
+                cached = self._counts = (key, self._index.histogram(t0, t1, bins))
+            counts = cached[1]
             selected = None
             if self._selected.any():
                 if self._selected_index is None:  # all visible selected: the same index
