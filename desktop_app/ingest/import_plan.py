@@ -28,8 +28,9 @@ from desktop_app.ingest.presets.base import Options, recording_orders, text
 from desktop_app.ingest.presets.missing import arrow_text
 from desktop_app.ingest.preview import read_for_import
 from desktop_app.ingest.rawtable import RawTable
-from desktop_app.ingest.readers import BLOCK_BYTES, geo_reader
+from desktop_app.ingest.readers import geo_reader
 from desktop_app.ingest.slices import plan_slices, row_codes, slice_table
+from desktop_app.ingest.stream import BLOCK_BYTES
 
 Orders = list[tuple[str, OrderReport]]
 # rows of the head normalised to learn which file column holds the provider's ids

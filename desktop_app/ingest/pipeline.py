@@ -54,7 +54,8 @@ from desktop_app.ingest.presets.base import (
     replaying_orders,
 )
 from desktop_app.ingest.preview import Preview, preview, preview_table, read_for_import
-from desktop_app.ingest.readers import BLOCK_BYTES, UnreadableFile
+from desktop_app.ingest.readers import UnreadableFile
+from desktop_app.ingest.stream import BLOCK_BYTES
 from desktop_app.ingest.validation import Validated
 from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer, early_worker
 from desktop_app.store.guard import WriteBusy

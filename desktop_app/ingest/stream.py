@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -42,7 +43,6 @@ from desktop_app.ingest.encodings import (
 from desktop_app.ingest.filecheck import UnreadableFile, check_file
 from desktop_app.ingest.rawtable import RawTable
 from desktop_app.ingest.readers import (
-    BLOCK_BYTES,
     SNIFF_BYTES,
     WIDE_COLUMNS,
     _count_lines,
@@ -55,6 +55,9 @@ from desktop_app.ingest.readers import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
+# bytes pyarrow reads at a time. Its streaming reader reads up to 32 blocks of the raw
+# file ahead on its I/O thread, so the block is kept small: 32 x 2 MB at most held
+BLOCK_BYTES = 2 << 20
 # rows the head holds at least (when the file has them): enough for every look a preset
 # takes at the content (columns.CONTENT_SAMPLE non-blank values per column)
 HEAD_ROWS = 20_000
@@ -86,8 +89,13 @@ class Source:
             ragged.append(row)
             return "error"
 
+        # pyarrow's own threads read ahead without bound (a third of a million-row
+        # file held at once): one thread of ours parses, at most READ_AHEAD blocks ahead
         read = pacsv.ReadOptions(
-            encoding="utf8", autogenerate_column_names=not self.header, block_size=self.block_bytes
+            encoding="utf8",
+            autogenerate_column_names=not self.header,
+            block_size=self.block_bytes,
+            use_threads=False,
         )
         parse = pacsv.ParseOptions(
             delimiter=self.delimiter,
@@ -105,10 +113,53 @@ class Source:
         reader = pacsv.open_csv(
             stream, read_options=read, parse_options=parse, convert_options=convert
         )
+        yield from _read_ahead(reader)
+
+
+READ_AHEAD = 2  # blocks parsed ahead of the one being handled
+_END = object()
+
+
+def _read_ahead(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+    """The reader's batches, parsed on a thread of their own (pyarrow releases the GIL)
+    while the caller works on the previous ones; exceptions come out where they would."""
+    ready: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def put(item: object) -> None:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def produce() -> None:
         try:
-            yield from reader
-        finally:
-            reader.close()
+            while not stop.is_set():
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                put(batch)
+            put(_END)
+        except BaseException as exc:  # handed to the caller
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="sightline-read-csv", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+        reader.close()
 
 
 @dataclass
@@ -163,6 +214,21 @@ def _clean(source: Source, batch: pa.RecordBatch, first_row: int) -> Rows:
     return Rows(table, numbers, bad, repaired)
 
 
+def _split(parts: list[Rows], n: int) -> tuple[list[Rows], list[Rows]]:
+    """The first ``n`` rows of ``parts``, and the rest."""
+    head: list[Rows] = []
+    for k, part in enumerate(parts):
+        rows = part.table.num_rows
+        if rows < n:
+            head.append(part)
+            n -= rows
+            continue
+        cut = Rows(part.table.slice(0, n), part.numbers[:n], [], [])
+        rest = Rows(part.table.slice(n), part.numbers[n:], [], [])
+        return [*head, cut], ([rest] if rest.table.num_rows else []) + parts[k + 1 :]
+    return head, []
+
+
 def to_frame(table: pa.Table, columns: list[str]) -> pd.DataFrame:
     frame = table.to_pandas(types_mapper=lambda _t: pd.StringDtype())
     frame.columns = columns
@@ -208,18 +274,19 @@ class Survey:
             raise FileChanged("the file changed while it was imported (it reads differently now)")
 
     def slices(self, chunk_rows: int) -> Iterator[tuple[int, RawTable]]:
-        """The data rows ``chunk_rows`` (or a block's worth, when more) at a time, with
-        the position of each slice's first row; the first slice carries the bad rows."""
+        """The data rows ``chunk_rows`` at a time, with the position of each slice's
+        first row; the first slice carries the bad rows."""
         pending: list[Rows] = []
         held = 0
         done = 0
         for cleaned in self._cleaned():
             pending.append(cleaned)
             held += cleaned.table.num_rows
-            if held >= chunk_rows:
-                yield done, self._table(pending, first=done == 0)
-                done += held
-                pending, held = [], 0
+            while held >= chunk_rows:
+                part, pending = _split(pending, chunk_rows)
+                yield done, self._table(part, first=done == 0)
+                done += chunk_rows
+                held -= chunk_rows
         if held or done == 0:
             yield done, self._table(pending, first=done == 0)
 
