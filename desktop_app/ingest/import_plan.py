@@ -21,6 +21,7 @@ from desktop_app.domain.dates import OrderReport
 from desktop_app.ingest import presets as preset_registry
 from desktop_app.ingest import stream
 from desktop_app.ingest.columns import CONTENT_COLUMNS, CONTENT_SAMPLE
+from desktop_app.ingest.csv_blocks import BLOCK_BYTES
 from desktop_app.ingest.filecheck import UnreadableFile, check_file
 from desktop_app.ingest.fingerprints import content_fingerprints, id_column, ids_are_unique
 from desktop_app.ingest.presets import Preset, gdelt, generic
@@ -30,7 +31,6 @@ from desktop_app.ingest.preview import read_for_import
 from desktop_app.ingest.rawtable import RawTable
 from desktop_app.ingest.readers import geo_reader
 from desktop_app.ingest.slices import plan_slices, row_codes, slice_table
-from desktop_app.ingest.stream import BLOCK_BYTES
 
 Orders = list[tuple[str, OrderReport]]
 # rows of the head normalised to learn which file column holds the provider's ids

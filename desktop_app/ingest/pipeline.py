@@ -42,6 +42,7 @@ from desktop_app.ingest.assembly import (
     used_locations,
     with_own_coordinates,
 )
+from desktop_app.ingest.csv_blocks import BLOCK_BYTES
 from desktop_app.ingest.filecheck import check_file
 from desktop_app.ingest.fingerprints import id_column
 from desktop_app.ingest.import_plan import ImportPlan, plan_streamed, plan_whole
@@ -55,7 +56,6 @@ from desktop_app.ingest.presets.base import (
 )
 from desktop_app.ingest.preview import Preview, preview, preview_table, read_for_import
 from desktop_app.ingest.readers import UnreadableFile
-from desktop_app.ingest.stream import BLOCK_BYTES
 from desktop_app.ingest.validation import Validated
 from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer, early_worker
 from desktop_app.store.guard import WriteBusy
