@@ -274,8 +274,9 @@ def test_late_byte_that_is_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert result.imported == 1200 == len(stored["events"])
 
 
+@pytest.mark.parametrize("edit", ["append a row", "same rows, a date changed"])
 def test_a_file_that_changes_between_the_passes_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    edit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _write(tmp_path / "acled.csv", _acled(tmp_path, 30))
     db = tmp_path / "p.sightline"
@@ -286,8 +287,14 @@ def test_a_file_that_changes_between_the_passes_changes_nothing(
 
     def then_edit(*args: Any, **kwargs: Any) -> import_plan.ImportPlan | None:
         plan = real(*args, **kwargs)
-        with path.open("a", encoding="utf-8", newline="") as handle:
-            handle.write(path.read_text(encoding="utf-8").splitlines()[5] + "\r\n")
+        text = path.read_text(encoding="utf-8")
+        if edit == "append a row":
+            text += text.splitlines()[5] + "\r\n"
+        else:  # as many rows and bytes: only the file's change time tells
+            line = text.splitlines()[7]
+            date = line.split(",")[1]
+            text = text.replace(line, line.replace(date, date[:-1] + str(9 - int(date[-1]))))
+        path.write_text(text, encoding="utf-8", newline="")
         return plan
 
     monkeypatch.setattr(pipeline, "plan_streamed", then_edit)

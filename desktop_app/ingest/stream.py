@@ -168,11 +168,16 @@ class Survey:
                 records += batch.num_rows
                 rows += cleaned.table.num_rows
                 yield cleaned
-        except Exception as exc:
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if isinstance(exc, UnreadableFile):
                 raise
             raise FileChanged(f"the file changed while it was imported ({exc})") from exc
-        if ragged or records != self.records or rows != self.rows:
+        if (
+            ragged
+            or records != self.records
+            or rows != self.rows
+            or _stamp(self.source) != self.stamp
+        ):
             raise FileChanged("the file changed while it was imported (it reads differently now)")
 
     def slices(self, chunk_rows: int) -> Iterator[tuple[int, RawTable]]:
@@ -212,6 +217,7 @@ class Survey:
         )
 
     head_arrow: pa.Table | None = None
+    stamp: tuple[int, int] | None = None  # the file's size and change time when surveyed
 
     def column(self, name: str) -> pa.ChunkedArray:
         """One column over every data row (read again if it was not kept)."""
@@ -304,6 +310,7 @@ def survey(
     if len(names) > WIDE_COLUMNS:
         return None
     source = Source(data, delimiter, header, names, encoding, marked, block_bytes)
+    stamp = _stamp(source)
     first_row = 2 if header else 1
     lines: list[int] = []
     counter = threading.Thread(
@@ -384,7 +391,16 @@ def survey(
         bad,
         repaired,
         head_arrow=head_arrow,
+        stamp=stamp,
     )
+
+
+def _stamp(source: Source) -> tuple[int, int] | None:
+    """The file's size and last change (None for text decoded into memory)."""
+    if not isinstance(source.data, Path):
+        return None
+    info = source.data.stat()
+    return info.st_size, info.st_mtime_ns
 
 
 def _multiline_suspect(source: Source, width: int) -> bool:
