@@ -35,8 +35,9 @@ class Source:
     marked: bool  # bytes that did not decode are marked (see encodings.py)
     block_bytes: int = BLOCK_BYTES
 
-    def batches(self, ragged: list[object]) -> Iterator[pa.RecordBatch]:
-        """The file's records, block by block, every column as text."""
+    def batches(self, ragged: list[object], *, threads: bool = False) -> Iterator[pa.RecordBatch]:
+        """The file's records, block by block, every column as text. ``threads``: parse
+        on pyarrow's threads (both cores; for a caller that drops each block at once)."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -44,13 +45,14 @@ class Source:
             ragged.append(row)
             return "error"
 
-        # pyarrow's own threads read ahead without bound (a third of a million-row
-        # file held at once): one thread of ours parses, at most READ_AHEAD blocks ahead
+        # pyarrow's own threads parse ahead of a slow caller without bound (a third of
+        # a million-row file held at once): for one, a thread of ours parses, at most
+        # READ_AHEAD blocks ahead
         read = pacsv.ReadOptions(
             encoding="utf8",
             autogenerate_column_names=not self.header,
             block_size=self.block_bytes,
-            use_threads=False,
+            use_threads=threads,
         )
         parse = pacsv.ParseOptions(
             delimiter=self.delimiter,
@@ -68,7 +70,13 @@ class Source:
         reader = pacsv.open_csv(
             stream, read_options=read, parse_options=parse, convert_options=convert
         )
-        yield from _read_ahead(reader)
+        if threads:
+            try:
+                yield from reader
+            finally:
+                reader.close()
+        else:
+            yield from _read_ahead(reader)
 
 
 READ_AHEAD = 2  # blocks parsed ahead of the one being handled

@@ -346,7 +346,7 @@ def survey(
         return at
 
     try:
-        for batch in source.batches(ragged):
+        for batch in source.batches(ragged, threads=True):
             if columns is None:
                 columns = _header(batch.schema.names, header)
             cleaned = _clean(source, batch, first_row + records)
