@@ -3,6 +3,7 @@
 Usage::
 
     python bench/import_bench.py [--rows N] [--files acled,distinct] [--keep] [--timeout S]
+                                 [--old CHECKOUT] [--no-peers]
 
 ``--rows`` defaults to 1,000,000 (the size the targets are defined for); use
 ``--rows 20000`` for a quick smoke run.  For each file (``acled``: the generator's
@@ -21,6 +22,8 @@ worst case for joining nearby points into places):
    plus an index on ``event_date``; the sqlite3 shell's ``.import`` (all text, no
    checks); DuckDB's ``read_csv`` into its own file (if ``duckdb`` is installed: it is
    a bench-only extra, ``python3 -m pip install duckdb``).
+   With ``--old CHECKOUT`` the import is also timed with that checkout's code (e.g.
+   ``git archive COMMIT | tar -x -C /tmp/old``), in the same run.
 5. Print a table (seconds, peak MB, CPU seconds, load average before-after) and
    PASS/MISS for the targets: <= 8 s, <= 1500 MB peak, >= 3x pandas in the same run
    (defined for 1,000,000 rows).  Always exits 0: it is a benchmark, not a test.
@@ -126,7 +129,9 @@ def _maxrss_to_mb(maxrss: int) -> float:
     return maxrss / 1e6 if sys.platform == "darwin" else maxrss * 1024 / 1e6
 
 
-def run_step(name: str, cmd: list[str], workdir: Path, timeout: float) -> StepResult:
+def run_step(
+    name: str, cmd: list[str], workdir: Path, timeout: float, cwd: Path = REPO_ROOT
+) -> StepResult:
     """Run ``cmd`` under the measuring wrapper (own process group) and collect results."""
     tag = name.replace(" ", "_")
     res, out, err = (workdir / f"{tag}.{ext}" for ext in ("res.json", "out", "err"))
@@ -140,11 +145,11 @@ def run_step(name: str, cmd: list[str], workdir: Path, timeout: float) -> StepRe
     rc = -1
     with contextlib.ExitStack() as files:
         if have_resource:  # the wrapper writes the output files itself
-            proc = subprocess.Popen(full, cwd=REPO_ROOT, start_new_session=True)
+            proc = subprocess.Popen(full, cwd=cwd, start_new_session=True)
         else:
             stdout = files.enter_context(open(out, "wb"))
             stderr_file = files.enter_context(open(err, "wb"))
-            proc = subprocess.Popen(full, cwd=REPO_ROOT, stdout=stdout, stderr=stderr_file)
+            proc = subprocess.Popen(full, cwd=cwd, stdout=stdout, stderr=stderr_file)
         try:
             rc = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -326,8 +331,17 @@ def _fmt(v: float | None, spec: str) -> str:
     return ("-" if v is None else format(v, spec)).rjust(width)
 
 
-def bench_file(kind: str, rows: int, workdir: Path, timeout: float, keep: bool) -> None:
-    """Import one generated file with sightline and its peers, in the same run."""
+def bench_file(
+    kind: str,
+    rows: int,
+    workdir: Path,
+    timeout: float,
+    keep: bool,
+    old: Path | None = None,
+    with_peers: bool = True,
+) -> None:
+    """Import one generated file with sightline and its peers, in the same run (and
+    with the code of the checkout ``old``, run as ``python -m desktop_app`` there)."""
     print(f"\n=== {kind}: {rows:,} rows (load {load()}) ===")
     gen_t0 = time.perf_counter()
     csv_path, per_year, fresh = prepare_csv(kind, rows, workdir)
@@ -373,7 +387,15 @@ def bench_file(kind: str, rows: int, workdir: Path, timeout: float, keep: bool) 
         print(f"  query failed: {type(exc).__name__}: {exc}")
 
     others = []
-    for name, step in peers(csv_path, workdir, timeout):
+    if old is not None:
+        old_project = workdir / f"{kind}.old.sqlite"
+        old_cmd = [sys.executable, "-m", "desktop_app", "import", str(csv_path)]
+        old_cmd += ["--project", str(old_project), "--json"]
+        step = run_step(f"old {kind}", old_cmd, workdir, timeout, cwd=old)
+        others.append((f"sightline import, {old.name}", step, load()))
+        if not step.ok:
+            print(f"  old code FAILED (exit {step.rc}): {step.stderr.strip()[-300:]}")
+    for name, step in peers(csv_path, workdir, timeout) if with_peers else []:
         others.append((name, step, load()))
         if not step.ok:
             print(f"  {name} FAILED (exit {step.rc}): {step.stderr.strip()[-300:]}")
@@ -411,9 +433,14 @@ def bench_file(kind: str, rows: int, workdir: Path, timeout: float, keep: bool) 
         print(
             f"{name:<28}{_fmt(sec, '10.3f')}{_fmt(mb, '10.0f')}{_fmt(cpu, '9.2f')}{at:>12}  {tgt}"
         )
-    base = others[0][1]
-    ratio = base.seconds / imp.seconds if imp.ok and base.ok and imp.seconds > 0 else None
-    for name, step, _ in others[1:]:
+    peer_steps = [(n, st) for n, st, _ in others if not n.startswith("sightline import, ")]
+    base = peer_steps[0][1] if peer_steps else None
+    ratio = (
+        base.seconds / imp.seconds
+        if base is not None and imp.ok and base.ok and imp.seconds > 0
+        else None
+    )
+    for name, step in peer_steps[1:]:
         if imp.ok and step.ok:
             print(f"{name}: sightline takes {imp.seconds / step.seconds:.2f}x its time")
     if rows != TARGET_ROWS:
@@ -464,6 +491,12 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the temp dir and save a generated CSV to bench/.cache/",
     )
     ap.add_argument("--timeout", type=float, default=1800.0, help="per-step timeout, seconds")
+    ap.add_argument(
+        "--old",
+        type=Path,
+        help="a checkout of older code: its import is timed too, in the same run",
+    )
+    ap.add_argument("--no-peers", action="store_true", help="skip pandas, sqlite3, DuckDB")
     args = ap.parse_args(argv)
     if args.rows < 1:
         ap.error("--rows must be >= 1")
@@ -473,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="sightline-bench-"))
     print(f"work dir: {workdir}; {os.cpu_count()} cores; load {load()}")
     for kind in kinds:
-        bench_file(kind, args.rows, workdir, args.timeout, args.keep)
+        bench_file(kind, args.rows, workdir, args.timeout, args.keep, args.old, not args.no_peers)
     if args.keep:
         print(f"kept work dir: {workdir}")
     else:

@@ -67,16 +67,28 @@ def country_name(iso2: str) -> str:
 def iso_from_text(values: pd.Series) -> pd.Series:
     """'Philippines', 'PH', 'PHL', 'the Philippines' -> 'PH'; unknown -> NA."""
     by_text = _tables()[0]
-    keys = values.astype("string").fillna("").str.strip().str.lower()
-    return map_distinct(keys, by_text.get, "string")
+    return map_distinct(
+        values,
+        by_text.get,
+        "string",
+        missing=by_text.get(""),
+        prepare=lambda u: u.astype("string").fillna("").str.strip().str.lower(),
+    )
 
 
 def iso_from_fips(values: pd.Series) -> pd.Series:
     """GDELT geo country codes are FIPS 10-4 (RP = Philippines, CH = China)."""
     fips = _tables()[1]
-    return map_distinct(values.astype("string").str.strip().str.upper(), fips.get, "string")
+    return map_distinct(
+        values, fips.get, "string", prepare=lambda u: u.astype("string").str.strip().str.upper()
+    )
 
 
 def iso_from_numeric(values: pd.Series) -> pd.Series:
     numeric = {str(k): v for k, v in _tables()[2].items()}
-    return map_distinct(values.astype("string").str.strip().str.lstrip("0"), numeric.get, "string")
+    return map_distinct(
+        values,
+        numeric.get,
+        "string",
+        prepare=lambda u: u.astype("string").str.strip().str.lstrip("0"),
+    )

@@ -31,7 +31,6 @@ from pathlib import Path
 import numpy as np
 
 from desktop_app.domain.dates import DateOrder
-from desktop_app.ingest import presets as preset_registry
 from desktop_app.ingest.assembly import (
     ImportState,
     Known,
@@ -43,8 +42,10 @@ from desktop_app.ingest.assembly import (
     used_locations,
     with_own_coordinates,
 )
+from desktop_app.ingest.csv_blocks import BLOCK_BYTES
 from desktop_app.ingest.filecheck import check_file
-from desktop_app.ingest.fingerprints import id_column, ids_are_unique
+from desktop_app.ingest.fingerprints import id_column
+from desktop_app.ingest.import_plan import ImportPlan, plan_streamed, plan_whole
 from desktop_app.ingest.locations import place_hints, resolve
 from desktop_app.ingest.presets.base import (
     Draft,
@@ -54,8 +55,7 @@ from desktop_app.ingest.presets.base import (
     replaying_orders,
 )
 from desktop_app.ingest.preview import Preview, preview, preview_table, read_for_import
-from desktop_app.ingest.readers import RawTable, UnreadableFile
-from desktop_app.ingest.slices import plan_slices, slice_table
+from desktop_app.ingest.readers import UnreadableFile
 from desktop_app.ingest.validation import Validated
 from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer, early_worker
 from desktop_app.store.guard import WriteBusy
@@ -138,12 +138,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# Rows normalised and written at a time. A big file is read whole (pyarrow, all cores),
-# then handled in slices: the store's writer thread ingests slice k while slice k+1 is
-# prepared, and the working memory is that of a slice.
+# Rows normalised and written at a time. A CSV/TSV file is streamed (read block by block
+# twice, see import_plan.py), any other file read whole, then handled in slices: the
+# store's writer ingests slice k while slice k+1 is prepared, and the working memory
+# is that of a slice.
 CHUNK_ROWS = 100_000
-# slice only when the date columns hold at most this share of distinct rows (the order
-# is decided by running the preset once on those rows)
+# bytes pyarrow reads at a time when the file is streamed
+STREAM_BLOCK_BYTES = BLOCK_BYTES
+# a file read whole is sliced only when the date columns hold at most this share of
+# distinct rows (the order is decided by running the preset once on those rows)
 PLAN_MAX_DISTINCT = 0.25
 
 
@@ -194,27 +197,21 @@ def _import_file(project: Project, path: Path, options: Options, report: Progres
         check_file(path)  # before the hash thread opens it (a FIFO would block it)
         worker = stack.enter_context(early_worker(project, path.stat().st_size) or nullcontext())
         digest = background.submit(file_sha256, path)  # hashlib releases the GIL
-        table = read_for_import(path, options)
-        preset = preset_registry.choose(table, options.preset)
-        slices, orders = plan_slices(table, preset, options, CHUNK_ROWS, PLAN_MAX_DISTINCT)
+        plan = plan_streamed(path, options, CHUNK_ROWS, STREAM_BLOCK_BYTES) or plan_whole(
+            path, options, CHUNK_ROWS, PLAN_MAX_DISTINCT
+        )
+        preset, orders = plan.preset, plan.orders
         report("checking", 0.2)
         known = Known.load(project)  # every read happens before the write starts
         state = ImportState(known)
-        if table.repaired_rows:
-            state.warnings.append(repaired_warning(table.repaired_rows))
-        rows_read = len(table.frame) + len(table.bad_rows)
-
-        n_rows = len(table.frame)
-        # one table per slice, then none for the whole: a slice's rows are freed (in
-        # pyarrow's blocks) once it is written
-        parts = [slice_table(table, lo, hi, first=k == 0) for k, (lo, hi) in enumerate(slices)]
-        table.frame = table.frame.iloc[:0]
+        if plan.repaired_rows:
+            state.warnings.append(repaired_warning(plan.repaired_rows))
+        rows_read = plan.rows_read
+        n_rows = plan.n_rows
 
         def drafts() -> Iterator[Draft]:
-            for k, (lo, _hi) in enumerate(slices):
+            for k, (lo, part) in enumerate(plan.parts):
                 report("writing" if k else "checking", 0.2 + 0.7 * lo / max(n_rows, 1))
-                part = parts[k]
-                parts[k] = None  # type: ignore[call-overload]
                 with replaying_orders(orders) if orders is not None else nullcontext():
                     draft = preset.normalize(part, options)
                 del part
@@ -222,16 +219,16 @@ def _import_file(project: Project, path: Path, options: Options, report: Progres
 
         pending = drafts()
         first = [next(pending)]  # its mapping goes into the batch record
-        _decide_ids(first[0], [p for p in parts[1:] if p is not None], state)
+        _decide_ids(first[0], plan, state)
         batch = {
             "file_name": path.name,
             "sha256": "",
             "preset": first[0].preset,
             "mapping": first[0].mapping,
             "options": {
-                "encoding": table.encoding,
-                "delimiter": table.delimiter,
-                "sheet": table.sheet,
+                "encoding": plan.encoding,
+                "delimiter": plan.delimiter,
+                "sheet": plan.sheet,
                 "date_order": options.date_order.value if options.date_order else None,
             },
             "rows_read": rows_read,
@@ -275,9 +272,9 @@ def _import_file(project: Project, path: Path, options: Options, report: Progres
             state.warnings + built_titles_warning(state.built_titles) + _place_warning(unresolved)
         ),
         unresolved_places=unresolved,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-        sheet=table.sheet,
+        encoding=plan.encoding,
+        delimiter=plan.delimiter,
+        sheet=plan.sheet,
         duplicates_in_file=int((duplicate_of >= 0).sum()),
         duplicate_rows=duplicate_rows,
         duplicate_of=duplicate_of,
@@ -295,14 +292,13 @@ def repaired_warning(rows: list[int]) -> str:
     )
 
 
-def _decide_ids(first: Draft, rest: list[RawTable], state: ImportState) -> None:
+def _decide_ids(first: Draft, plan: ImportPlan, state: ImportState) -> None:
     """Whether the provider's ids tell events apart in this file: not when two rows of
     the file share an id and differ in anything else (then content does)."""
     if first.id_namespace is None or first.external_id is None:
         return
     column = id_column(first)
-    frames = [first.table.frame, *(p.frame for p in rest)]
-    state.by_id = column is not None and ids_are_unique(frames, column)
+    state.by_id = column is not None and plan.ids_unique(column, first.table.frame)
     if column is not None and not state.by_id:
         state.warnings.append(
             f"Column {column!r} gives the same id to rows that differ: rows are told apart "

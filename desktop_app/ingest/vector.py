@@ -18,12 +18,23 @@ import pyarrow.compute as pc
 
 
 def map_distinct(
-    values: pd.Series, func: Callable[[Any], Any], dtype: str = "object", missing: Any = None
+    values: pd.Series,
+    func: Callable[[Any], Any],
+    dtype: str = "object",
+    missing: Any = None,
+    prepare: Callable[[pd.Series], pd.Series] | None = None,
 ) -> pd.Series:
-    """``values.map(func)``, calling ``func`` once per distinct value."""
+    """``prepare(values).map(func)``, calling ``prepare`` (an elementwise transform) and
+    ``func`` once per distinct value; missing values give ``missing``."""
     codes, uniques = pd.factorize(values)
-    mapped = np.array([func(u) for u in uniques] + [missing], dtype=object)
-    out = mapped[np.where(codes < 0, len(uniques), codes)]
+    keys = uniques if prepare is None else prepare(pd.Series(uniques))
+    mapped = [func(u) for u in keys] + [missing]
+    at = np.where(codes < 0, len(uniques), codes)
+    if dtype == "string" and all(m is None or isinstance(m, str) for m in mapped):
+        # taken in Arrow: no million-object array to convert
+        taken = pa.array(mapped, type=pa.large_string()).take(pa.array(at))
+        return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index)
+    out = np.array(mapped, dtype=object)[at]
     return pd.Series(out, index=values.index).astype(dtype)
 
 
