@@ -163,3 +163,17 @@ def test_esc_cancels_an_unfinished_polygon_nothing_saved_the_tool_off(
     # with nothing drawing, Esc clears the selection as before
     QTest.keyClick(focus, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: wb.selection.ids == frozenset(), timeout=WAIT_MS)
+
+
+def test_a_reloaded_page_has_no_tool_on_and_the_menu_says_so(
+    make_main_window: Any, qtbot: Any, known: Project
+) -> None:
+    window = make_main_window(known)
+    actions = window.workbench.actions
+    actions.action("map.draw.polygon").trigger()
+    qtbot.waitUntil(lambda: _checked(window) == {"map.draw.polygon"}, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.map.ready, timeout=WAIT_MS):
+        window.map.web_view.reload()  # a page reload: its tools start off
+    assert _page_tool(qtbot, window) is None
+    assert window.map.tools.active_tool is None
+    assert _checked(window) == set()

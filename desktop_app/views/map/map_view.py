@@ -35,6 +35,7 @@ from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.layers import ONLINE, Basemap, MapLayers
+from desktop_app.views.map.outside import OutsideCounts, trail_payload
 from desktop_app.views.map.page import page_path
 from desktop_app.views.map.places import place_labels
 from desktop_app.views.map.tools import MapTools
@@ -111,11 +112,7 @@ class MapView(QWidget):
         # positions (and so both answers) are most often the old ones
         self._labels_of: tuple[np.ndarray, ...] | None = None
         self._last_features: tuple[tuple[object, ...], np.ndarray, ViewFeatures] | None = None
-        # per index: how many rows are located; which are in the view's box (the box)
-        self._located_count: tuple[MapIndex, int] | None = None
-        self._in_view_cache: (
-            tuple[MapIndex, tuple[float, float, float, float], np.ndarray] | None
-        ) = None
+        self._outside_counts = OutsideCounts()  # "N results outside the view"
 
         self._web = QWebEngineView(self)
         self._profile = QWebEngineProfile()  # off the record, this pane's alone
@@ -356,60 +353,14 @@ class MapView(QWidget):
     def _outside(
         self, shown: np.ndarray | None = None, n_shown: int | None = None
     ) -> dict[str, int]:
-        """Selected events, and a filter's results, on the map but outside the view (a
-        filter's only: with no filter, most of the world is always outside a close-up).
-        ``shown``: the visible located rows (and how many), when the caller has them.
-        Which located events the view holds is kept per view, so a filter change counts
-        with two passes over booleans; the selection's rows only are looked at."""
-        view = self._viewport
-        located = self._index.located
-        if view is None or not len(located):
-            return {"results": 0, "selected": 0}
-        box = (view.south, view.west, view.north, view.east)
-        lat, lon = self._index.lat, self._index.lon
-        if shown is None or n_shown is None:
-            shown = self._visible & located
-            n_shown = int(np.count_nonzero(shown))
-        cached = self._located_count
-        if cached is None or cached[0] is not self._index:
-            cached = self._located_count = (self._index, int(np.count_nonzero(located)))
-        results = 0
-        if n_shown < cached[1]:  # a filter hides some located events
-            results = n_shown - int(np.count_nonzero(shown & self._in_view(box)))
         rows = self._frame.rows_of(self._selection.ids)
-        rows = rows[shown[rows]]
-        selected = len(rows) - int(np.count_nonzero(in_box(lat[rows], lon[rows], *box)))
-        return {"results": results, "selected": selected}
-
-    def _in_view(self, box: tuple[float, float, float, float]) -> np.ndarray:
-        """Which rows of the index lie in the view's box (kept for the last view)."""
-        cached = self._in_view_cache
-        if cached is None or cached[0] is not self._index or cached[1] != box:
-            inside = in_box(self._index.lat, self._index.lon, *box)
-            cached = self._in_view_cache = (self._index, box, inside)
-        return cached[2]
+        return self._outside_counts.count(
+            self._index, self._viewport, self._visible, rows, shown, n_shown
+        )
 
     def _trail_payload(self) -> list[dict[str, Any]]:
-        """Each trail band as dots and counted bubbles (not clickable: no ids, no titles)."""
         assert self._viewport is not None
-        out = []
-        for opacity, mask in self._trail:
-            found = self._index.features(mask, self._viewport, bubble_scale=self._marker_scale)
-            cells = found.cells
-            lone = cells.single_row >= 0
-            lat = np.concatenate([found.points.lat, cells.lat[lone]])
-            lon = np.concatenate([found.points.lon, cells.lon[lone]])
-            many = ~lone
-            out.append(
-                {
-                    "opacity": opacity,
-                    "points": np.round(np.column_stack([lat, lon]), 5).tolist(),
-                    "cells": np.round(
-                        np.column_stack([cells.lat[many], cells.lon[many], cells.count[many]]), 5
-                    ).tolist(),
-                }
-            )
-        return out
+        return trail_payload(self._index, self._viewport, self._trail, self._marker_scale)
 
     def _push_selection(self) -> None:
         if not self._is_ready or self._viewport is None:
@@ -464,6 +415,7 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ from the page
     def _on_page_ready(self) -> None:
         self._is_ready = True
+        self.tools.page_loaded()
         queued, self._queued = self._queued, []
         position = self._view_state.map
         if position is not None:

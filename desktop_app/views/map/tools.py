@@ -140,6 +140,13 @@ class MapTools(QObject):
             raise ValueError(f"no map tool {name!r}")
         self._send("draw_tool", {"name": name})
 
+    def page_loaded(self) -> None:
+        """A page (re)loaded has no tool on: a check mark left from the page before
+        would say otherwise."""
+        if self.active_tool is not None:
+            self.active_tool = None
+            self.tool_changed.emit("")
+
     # ------------------------------------------------------------------ from the page
     def _on_report(self, data: dict[str, Any]) -> None:
         if data.get("tool") != "draw":  # another tool's (the pointer, measure)
