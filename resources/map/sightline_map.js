@@ -257,14 +257,45 @@
   /* ------------------------------------------------------------------ stacks */
   /* Events at exactly one spot: a count beside their dot, and a click fans them out
      around it (spiderfy) so each can be picked; a click elsewhere or a zoom folds them. */
-  function stackBadge(latlng, n) {
+  function stackBadge(latlng, n, anchor) {
     var label = document.createElement('span');
     label.textContent = compact(n);
     return L.marker(latlng, {
       interactive: false, keyboard: false, pane: 'markerPane',
       icon: L.divIcon({className: 'sl-stack', html: label, iconSize: null,
-                       iconAnchor: [-4, 16]})
+                       iconAnchor: anchor || [-4, 16]})
     });
+  }
+
+  /* Where each stack's count goes: beside its dot, up-right if free, else the first of
+     the other corners, above or below that touches no count placed before it (the
+     biggest stacks first), so two stacks a few pixels apart never hide each other's
+     counts. Returns the badges' icon anchors, by stack key. */
+  var BADGE_SPOTS = [[4, -16], [-4, -16], [4, 0], [-4, 0], [0, -26], [0, 10]];
+  function badgeAnchors(keys) {
+    var placed = [], anchors = {};
+    keys.slice().sort(function (a, b) {
+      return stacks[b].length - stacks[a].length;
+    }).forEach(function (key) {
+      var p = map.latLngToContainerPoint(stacks[key][0].getLatLng());
+      var w = 8 + 7 * compact(stacks[key].length).length, h = 16;
+      var chosen = null, first = null;
+      BADGE_SPOTS.some(function (spot) {
+        var x = spot[0] >= 0 ? p.x + spot[0] : p.x + spot[0] - w;
+        if (spot[1] === -26 || spot[1] === 10) { x = p.x - w / 2; }
+        var box = [x, p.y + spot[1], x + w, p.y + spot[1] + h];
+        if (first === null) { first = box; }
+        var free = placed.every(function (o) {
+          return box[2] <= o[0] || box[0] >= o[2] || box[3] <= o[1] || box[1] >= o[3];
+        });
+        if (free) { chosen = box; }
+        return free;
+      });
+      var box = chosen || first;  // no free spot: the usual one
+      placed.push(box);
+      anchors[key] = [p.x - box[0], p.y - box[1]];
+    });
+    return anchors;
   }
 
   function spiderfy(key) {
@@ -348,7 +379,11 @@
       if (spots[key].length < 2) { return; }
       stacks[key] = spots[key];
       spots[key].forEach(function (m) { m.options.stack = key; });
-      badgeLayer.addLayer(stackBadge(spots[key][0].getLatLng(), spots[key].length));
+    });
+    var anchors = badgeAnchors(Object.keys(stacks));
+    Object.keys(stacks).forEach(function (key) {
+      badgeLayer.addLayer(stackBadge(stacks[key][0].getLatLng(), stacks[key].length,
+                                     anchors[key]));
     });
     setNote(msg.note);
     drawLabels();  // they make way for the markers just drawn
@@ -755,6 +790,14 @@
     var p = map.latLngToContainerPoint(m.getLatLng());
     var r = map.getContainer().getBoundingClientRect();
     return {x: p.x + r.left, y: p.y + r.top};
+  };
+  /* Each stack's dot, in container pixels, by stack key (tests place its count). */
+  S.stackPoints = function () {
+    var out = {};
+    Object.keys(stacks).forEach(function (key) {
+      out[key] = map.latLngToContainerPoint(stacks[key][0].getLatLng());
+    });
+    return out;
   };
   S.counts = function () {
     return {events: eventsLayer.getLayers().length - trailCount, trail: trailCount, selected: selectedLayer.getLayers().length,

@@ -1,0 +1,102 @@
+"""Counts of co-located events through the real page: stacks a few pixels apart get
+their counts beside their dots without one count hiding another."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+import shiboken6
+from helpers import run_js
+
+# QtWebEngine must be imported before the QApplication exists
+from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
+
+from desktop_app.domain.dates import span_end_seconds
+from desktop_app.frame.event_frame import EventFrame, Links
+from desktop_app.state.models import SelectionModel, ViewState
+from desktop_app.views.map import MapView
+
+LOAD_MS = 30_000
+BADGES = """Array.from(document.querySelectorAll('.sl-stack span')).map(function (b) {
+  var r = b.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, b.textContent];
+})"""
+
+
+def _stacks(spots: list[tuple[float, float]], each: int) -> EventFrame:
+    """``each`` events at every spot (the same coordinates, as a place's events are)."""
+    n = len(spots) * each
+    lat = np.repeat([s[0] for s in spots], each).astype(np.float64)
+    lon = np.repeat([s[1] for s in spots], each).astype(np.float64)
+    start = np.full(n, 1_700_000_000 // 86_400 * 86_400, np.int64)
+    precision = np.full(n, 3, np.int8)
+    empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
+    return EventFrame(
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        start=start,
+        end=span_end_seconds(start, precision),
+        precision=precision,
+        has_end=np.zeros(n, bool),
+        lat=lat,
+        lon=lon,
+        location_id=np.repeat(np.arange(len(spots)), each).astype(np.int64),
+        title=np.full(n, "event", object),
+        place=np.full(n, "spot", object),
+        single={"category": (np.zeros(n, np.int32), ["Battles"])},
+        multi={"actor": empty, "tag": empty, "source": empty},
+    )
+
+
+@pytest.fixture()
+def shown_map(qtbot: Any) -> Iterator[MapView]:
+    view = MapView(SelectionModel(), ViewState())
+    view.resize(900, 600)
+    view.show()
+    with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
+        pass
+    yield view
+    view.close()
+    shiboken6.delete(view)
+
+
+def _overlapping(boxes: list[list[Any]]) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if not (
+            boxes[i][2] <= boxes[j][0]
+            or boxes[j][2] <= boxes[i][0]
+            or boxes[i][3] <= boxes[j][1]
+            or boxes[j][3] <= boxes[i][1]
+        )
+    ]
+
+
+def test_counts_of_stacks_a_few_pixels_apart_never_overlap(shown_map: MapView, qtbot: Any) -> None:
+    # two rows of eight places 5 degrees apart: about 14 px at zoom 2, under a count's width
+    spots = [(lat, 5.0 * k) for lat in (48.0, 44.0) for k in range(8)]
+    frame = _stacks(spots, 3)
+    with qtbot.waitSignal(shown_map.drawn, timeout=LOAD_MS):
+        shown_map.set_frame(frame)
+    with qtbot.waitSignal(shown_map.drawn, timeout=LOAD_MS):
+        run_js(
+            qtbot, shown_map.page, "(Sightline.map().setView([46, 17], 2, {animate: false}), true)"
+        )
+    qtbot.waitUntil(lambda: run_js(qtbot, shown_map.page, "Sightline.settled()"), timeout=LOAD_MS)
+    badges = run_js(qtbot, shown_map.page, BADGES)
+    assert len(badges) == len(spots) and {b[4] for b in badges} == {"3"}
+    assert _overlapping(badges) == []
+    # each count stays beside its own dot (within a badge's size of it)
+    dots = run_js(
+        qtbot,
+        shown_map.page,
+        "(function(){var r=Sightline.map().getContainer().getBoundingClientRect();"
+        "return Object.values(Sightline.stackPoints()).map(function(p){"
+        "return [p.x + r.left, p.y + r.top];});})()",
+    )
+    for left, top, right, bottom, _ in badges:
+        cx, cy = (left + right) / 2, (top + bottom) / 2
+        assert min(np.hypot(cx - x, cy - y) for x, y in dots) < 40
