@@ -76,8 +76,9 @@ def _overlapping(boxes: list[list[Any]]) -> list[tuple[int, int]]:
 
 
 def test_counts_of_stacks_a_few_pixels_apart_never_overlap(shown_map: MapView, qtbot: Any) -> None:
-    # two rows of eight places 5 degrees apart: about 14 px at zoom 2, under a count's width
-    spots = [(lat, 5.0 * k) for lat in (48.0, 44.0) for k in range(8)]
+    # two rows of eight places 5 degrees apart: about 14 px at zoom 2, under a count's
+    # width, so each neighbour's count must go elsewhere than up-right
+    spots = [(lat, 5.0 * k) for lat in (52.0, 38.0) for k in range(8)]
     frame = _stacks(spots, 3)
     with qtbot.waitSignal(shown_map.drawn, timeout=LOAD_MS):
         shown_map.set_frame(frame)

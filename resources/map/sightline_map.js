@@ -257,45 +257,48 @@
   /* ------------------------------------------------------------------ stacks */
   /* Events at exactly one spot: a count beside their dot, and a click fans them out
      around it (spiderfy) so each can be picked; a click elsewhere or a zoom folds them. */
-  function stackBadge(latlng, n, anchor) {
+  function stackBadge(latlng, n) {
     var label = document.createElement('span');
     label.textContent = compact(n);
     return L.marker(latlng, {
       interactive: false, keyboard: false, pane: 'markerPane',
       icon: L.divIcon({className: 'sl-stack', html: label, iconSize: null,
-                       iconAnchor: anchor || [-4, 16]})
+                       iconAnchor: [-4, 16]})
     });
   }
 
   /* Where each stack's count goes: beside its dot, up-right if free, else the first of
-     the other corners, above or below that touches no count placed before it (the
-     biggest stacks first), so two stacks a few pixels apart never hide each other's
-     counts. Returns the badges' icon anchors, by stack key. */
+     the other corners, above or below, so two stacks a few pixels apart never hide
+     each other's counts. */
   var BADGE_SPOTS = [[4, -16], [-4, -16], [4, 0], [-4, 0], [0, -26], [0, 10]];
-  function badgeAnchors(keys) {
-    var placed = [], anchors = {};
-    keys.slice().sort(function (a, b) {
-      return stacks[b].length - stacks[a].length;
-    }).forEach(function (key) {
-      var p = map.latLngToContainerPoint(stacks[key][0].getLatLng());
-      var w = 8 + 7 * compact(stacks[key].length).length, h = 16;
-      var chosen = null, first = null;
+  /* Move each count (already drawn, up-right of its dot) to the first of the spots
+     above that touches no count placed before it, biggest stacks first, measured as
+     the page lays them out; a count with no free spot stays up-right. */
+  function placeBadges(badges) {
+    var sized = badges.map(function (b) {
+      var el = b.marker.getElement();
+      return {b: b, el: el, w: el ? el.offsetWidth + 1 : 0, h: el ? el.offsetHeight + 1 : 0,
+              p: map.latLngToContainerPoint(b.marker.getLatLng())};
+    }).filter(function (s) { return s.el; });
+    sized.sort(function (a, b) { return b.b.count - a.b.count; });
+    var placed = [];
+    sized.forEach(function (s) {
+      var chosen = null;
       BADGE_SPOTS.some(function (spot) {
-        var x = spot[0] >= 0 ? p.x + spot[0] : p.x + spot[0] - w;
-        if (spot[1] === -26 || spot[1] === 10) { x = p.x - w / 2; }
-        var box = [x, p.y + spot[1], x + w, p.y + spot[1] + h];
-        if (first === null) { first = box; }
+        var x = spot[0] >= 0 ? s.p.x + spot[0] : s.p.x + spot[0] - s.w;
+        if (spot[1] === -26 || spot[1] === 10) { x = s.p.x - s.w / 2; }
+        var box = [x, s.p.y + spot[1], x + s.w, s.p.y + spot[1] + s.h];
         var free = placed.every(function (o) {
           return box[2] <= o[0] || box[0] >= o[2] || box[3] <= o[1] || box[1] >= o[3];
         });
         if (free) { chosen = box; }
         return free;
       });
-      var box = chosen || first;  // no free spot: the usual one
+      var box = chosen || [s.p.x + 4, s.p.y - 16, s.p.x + 4 + s.w, s.p.y];
       placed.push(box);
-      anchors[key] = [p.x - box[0], p.y - box[1]];
+      s.el.style.marginLeft = Math.round(box[0] - s.p.x) + 'px';
+      s.el.style.marginTop = Math.round(box[1] - s.p.y) + 'px';
     });
-    return anchors;
   }
 
   function spiderfy(key) {
@@ -380,11 +383,12 @@
       stacks[key] = spots[key];
       spots[key].forEach(function (m) { m.options.stack = key; });
     });
-    var anchors = badgeAnchors(Object.keys(stacks));
-    Object.keys(stacks).forEach(function (key) {
-      badgeLayer.addLayer(stackBadge(stacks[key][0].getLatLng(), stacks[key].length,
-                                     anchors[key]));
+    var badges = Object.keys(stacks).map(function (key) {
+      var marker = stackBadge(stacks[key][0].getLatLng(), stacks[key].length);
+      badgeLayer.addLayer(marker);
+      return {marker: marker, count: stacks[key].length};
     });
+    placeBadges(badges);
     setNote(msg.note);
     drawLabels();  // they make way for the markers just drawn
     selectedLayer.eachLayer(function (l) { l.bringToFront(); });
