@@ -27,6 +27,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,8 @@ from desktop_app.ingest.geojson_reader import read_geojson
 from desktop_app.ingest.kml_reader import read_kml
 from desktop_app.ingest.rawtable import RawTable, clean_header
 from desktop_app.ingest.xlsx import list_sheets, read_xlsx
+
+T = TypeVar("T")
 
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = [",", ";", "\t", "|"]
@@ -91,20 +94,36 @@ def read_delimited(
     has_header: bool | None = None,
 ) -> RawTable:
     """Read a CSV/TSV file. ``has_header=None`` means a header row is expected."""
+    header = True if has_header is None else has_header
+    table = as_utf8(
+        path,
+        encoding,
+        lambda source, head, chosen, marked: _parse(
+            source, head, chosen, delimiter, header, marked=marked
+        ),
+    )
+    if table is None:
+        raise UnreadableFile("the file is empty")
+    return table
+
+
+def as_utf8(
+    path: Path, encoding: str | None, parse: Callable[[Path | bytes, str, str, bool], T]
+) -> T | None:
+    """``parse(source, text_head, encoding, marked)`` of the file as UTF-8 text: the file
+    itself when it is UTF-8 (a byte that is not, past its first 256 KiB, sends it the code
+    page way), else its bytes transcoded from ``encoding`` or the one detected (``marked``:
+    some bytes were repaired). None when the file holds nothing but blanks. The whole
+    read and the streamed one (``stream.survey_file``) choose the encoding this one way."""
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
-        raise UnreadableFile("the file is empty")
-    header = True if has_header is None else has_header
+        return None
     chosen = canonical(encoding) if encoding else head_encoding(head)
     if chosen in ("utf-8", "utf-8-sig"):
         try:
-            return _parse(
-                path,
-                head.decode("utf-8", errors="ignore").lstrip("\ufeff"),
-                chosen,
-                delimiter,
-                header,
+            return parse(
+                path, head.decode("utf-8", errors="ignore").lstrip("\ufeff"), chosen, False
             )
         except _NotUtf8:  # a byte that is not UTF-8 after the first 256 KiB
             chosen = chosen if encoding else None
@@ -114,9 +133,8 @@ def read_delimited(
         chosen = canonical(detected)
     data, marks = transcode(path, chosen, utf8_lines=utf8_lines > 0)
     if not data.strip():
-        raise UnreadableFile("the file is empty")
-    text_head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
-    return _parse(data, text_head, chosen, delimiter, header, marked=marks > 0)
+        return None
+    return parse(data, data[:SNIFF_BYTES].decode("utf-8", errors="ignore"), chosen, marks > 0)
 
 
 def _parse(

@@ -35,20 +35,16 @@ from desktop_app.ingest.csv_blocks import BLOCK_BYTES, Source
 from desktop_app.ingest.encodings import (
     MARK,
     REPAIRED,
-    canonical,
-    detect_file_encoding,
-    head_encoding,
-    transcode,
 )
 from desktop_app.ingest.filecheck import UnreadableFile, check_file
 from desktop_app.ingest.rawtable import RawTable
 from desktop_app.ingest.readers import (
-    SNIFF_BYTES,
     WIDE_COLUMNS,
     _count_lines,
     _header,
     _not_valid,
     _NotUtf8,
+    as_utf8,
     detect_delimiter,
 )
 
@@ -243,43 +239,15 @@ def survey_file(
     """:func:`survey` of a CSV/TSV file, the encoding chosen as ``read_delimited``
     chooses it; None when the file must be read whole."""
     check_file(path)
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-    if not head.strip():
-        return None
-    chosen = canonical(encoding) if encoding else head_encoding(head)
-    if chosen in ("utf-8", "utf-8-sig"):
-        try:
-            return survey(
-                path,
-                head.decode("utf-8", errors="ignore").lstrip("\ufeff"),
-                chosen,
-                delimiter,
-                header,
-                decide,
-                block_bytes=block_bytes,
-            )
-        except _NotUtf8:
-            chosen = chosen if encoding else None
-    utf8_lines = 0
-    if chosen is None:
-        detected, utf8_lines = detect_file_encoding(path)
-        chosen = canonical(detected)
-    data, marks = transcode(path, chosen, utf8_lines=utf8_lines > 0)
-    if not data.strip():
-        return None
-    text_head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
     try:
-        return survey(
-            data,
-            text_head,
-            chosen,
-            delimiter,
-            header,
-            decide,
-            marked=marks > 0,
-            block_bytes=block_bytes,
-        )
+        return as_utf8(
+            path,
+            encoding,
+            lambda source, head, chosen, marked: survey(
+                source, head, chosen, delimiter, header, decide,
+                marked=marked, block_bytes=block_bytes,
+            ),
+        )  # fmt: skip
     except _NotUtf8:
         return None
 
