@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
+
+from desktop_app.domain.dates import span_end_seconds
+from desktop_app.frame.event_frame import EventFrame, Links
+
 
 def run_js(qtbot: Any, page: Any, expression: str) -> Any:
     """The value of a JS expression on a QWebEnginePage, through JSON."""
@@ -41,3 +46,26 @@ def click_event(qtbot: Any, page: Any, event_id: int) -> None:
         "return true;})()"
     )
     assert run_js(qtbot, page, click) is True
+
+
+def located_frame(lat: np.ndarray, lon: np.ndarray, place_id: np.ndarray) -> EventFrame:
+    """An EventFrame straight from positions (no database): one event a row, every one
+    on one day in one category, ids 1..n (the map tests' crowds of events)."""
+    n = len(lat)
+    start = np.full(n, 1_700_000_000 // 86_400 * 86_400, np.int64)
+    precision = np.full(n, 3, np.int8)
+    empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
+    return EventFrame(
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        start=start,
+        end=span_end_seconds(start, precision),
+        precision=precision,
+        has_end=np.zeros(n, bool),
+        lat=np.asarray(lat, np.float64),
+        lon=np.asarray(lon, np.float64),
+        location_id=np.asarray(place_id, np.int64),
+        title=np.full(n, "event", object),
+        place=np.full(n, "spot", object),
+        single={"category": (np.zeros(n, np.int32), ["Battles"])},
+        multi={"actor": empty, "tag": empty, "source": empty},
+    )

@@ -10,13 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 import shiboken6
-from helpers import run_js
+from helpers import located_frame, run_js
 
 # QtWebEngine must be imported before the QApplication exists
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-from desktop_app.domain.dates import span_end_seconds
-from desktop_app.frame.event_frame import EventFrame, Links
+from desktop_app.frame.event_frame import EventFrame
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 
@@ -47,23 +46,7 @@ def _million() -> EventFrame:
     town = rng.choice(40, N, p=weight / weight.sum())
     lat = towns_lat[town] + rng.normal(0, 0.08, N)
     lon = towns_lon[town] + rng.normal(0, 0.12, N)
-    start = np.sort(rng.integers(1_600_000_000, 1_700_000_000, N)) // 86_400 * 86_400
-    precision = np.full(N, 3, np.int8)
-    empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
-    return EventFrame(
-        ids=np.arange(1, N + 1, dtype=np.int64),
-        start=start,
-        end=span_end_seconds(start, precision),
-        precision=precision,
-        has_end=np.zeros(N, bool),
-        lat=lat,
-        lon=lon,
-        location_id=town.astype(np.int64),
-        title=np.full(N, "event", object),
-        place=np.full(N, "town", object),
-        single={"category": (np.zeros(N, np.int32), ["Battles"])},
-        multi={"actor": empty, "tag": empty, "source": empty},
-    )
+    return located_frame(lat, lon, town)
 
 
 @pytest.fixture()

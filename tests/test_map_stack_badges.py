@@ -9,13 +9,12 @@ from typing import Any
 import numpy as np
 import pytest
 import shiboken6
-from helpers import run_js
+from helpers import located_frame, run_js
 
 # QtWebEngine must be imported before the QApplication exists
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-from desktop_app.domain.dates import span_end_seconds
-from desktop_app.frame.event_frame import EventFrame, Links
+from desktop_app.frame.event_frame import EventFrame
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 
@@ -27,26 +26,9 @@ BADGES = """Array.from(document.querySelectorAll('.sl-stack span')).map(function
 
 def _stacks(spots: list[tuple[float, float]], each: int) -> EventFrame:
     """``each`` events at every spot (the same coordinates, as a place's events are)."""
-    n = len(spots) * each
-    lat = np.repeat([s[0] for s in spots], each).astype(np.float64)
-    lon = np.repeat([s[1] for s in spots], each).astype(np.float64)
-    start = np.full(n, 1_700_000_000 // 86_400 * 86_400, np.int64)
-    precision = np.full(n, 3, np.int8)
-    empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int32), [])
-    return EventFrame(
-        ids=np.arange(1, n + 1, dtype=np.int64),
-        start=start,
-        end=span_end_seconds(start, precision),
-        precision=precision,
-        has_end=np.zeros(n, bool),
-        lat=lat,
-        lon=lon,
-        location_id=np.repeat(np.arange(len(spots)), each).astype(np.int64),
-        title=np.full(n, "event", object),
-        place=np.full(n, "spot", object),
-        single={"category": (np.zeros(n, np.int32), ["Battles"])},
-        multi={"actor": empty, "tag": empty, "source": empty},
-    )
+    lat = np.repeat([s[0] for s in spots], each)
+    lon = np.repeat([s[1] for s in spots], each)
+    return located_frame(lat, lon, np.repeat(np.arange(len(spots)), each))
 
 
 @pytest.fixture()
