@@ -218,18 +218,9 @@ def screenshot(
     _wait_for_map_to_settle(window, clock, timeout_s)
     picture_of: QWidget = window
     if pane == "map":  # the central pane, not a dock: drawn as its PNG export draws it
-        written = _map_picture(window, out, width, height, timeout_s)
-        window.close()
-        settings.sync()
-        if out.with_suffix(".ini").exists():
-            out.with_suffix(".ini").unlink()
-        del app
-        if written:
-            print(f"sightline: {written}", file=sys.stderr)
-            return 1
-        print(f"wrote {out} ({width}x{height})")
-        return 0
-    if pane is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        problem = _map_picture(window, out, width, height, timeout_s)
+    elif pane is not None:
         dock = window.docks.get(pane)
         if dock is None:
             window.close()
@@ -244,16 +235,17 @@ def screenshot(
         dock.raise_()
         _wait_for_tasks(window, clock, timeout_s)
         picture_of = dock.widget()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ok = picture_of.grab().save(str(out))
+    if pane != "map":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        problem = "" if picture_of.grab().save(str(out)) else f"could not write {out}"
     window.close()
     settings.sync()  # written now, so nothing writes the file again once it is removed
     settings_file = out.with_suffix(".ini")
     if settings_file.exists():
         settings_file.unlink()
     del app
-    if not ok:
-        print(f"sightline: could not write {out}", file=sys.stderr)
+    if problem:
+        print(f"sightline: {problem}", file=sys.stderr)
         return 1
     print(f"wrote {out} ({width}x{height})")
     return 0
