@@ -303,18 +303,21 @@ def _picture_layers(window: MainWindow, layers: dict[str, object]) -> str:
 
 
 def _wait_for_map_to_settle(window: object, clock: object, timeout_s: float) -> None:
-    """Wait until the map page has finished moving and drawing (its ``settled()``)."""
+    """Wait until the map page has finished moving and drawing (its ``settled()``, twice
+    in a row 100 ms apart, as the PNG export waits: a fit or the tiles of a new zoom may
+    start just after one answer, and a picture taken then had half its basemap)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     page = window.map.page  # type: ignore[attr-defined]
     loop = QEventLoop()
-    state = {"settled": False}
+    state = {"settled": False, "in_a_row": 0}
 
     def ask() -> None:
         page.runJavaScript("Sightline.settled()", 0, answer)
 
     def answer(value: object) -> None:
-        if value and not state["settled"]:
+        state["in_a_row"] = state["in_a_row"] + 1 if value else 0
+        if state["in_a_row"] >= 2 and not state["settled"]:
             state["settled"] = True
             QTimer.singleShot(200, loop.quit)  # one more frame for the compositor
         elif clock.elapsed() < timeout_s * 1000:  # type: ignore[attr-defined]
