@@ -112,6 +112,17 @@ def test_html_of_the_view_is_offline_and_shows_the_events(
     assert run_js(qtbot, page, "SightlineExport.markerCount()") == located
     assert run_js(qtbot, page, "SightlineExport.listCount()") == int(visible.sum())
     assert run_js(qtbot, page, "SightlineExport.timelineMarks()") > 0
+    # the link chart follows the first screen instead of squeezing the map into what it leaves
+    box = run_js(
+        qtbot,
+        page,
+        "(function () { var m = document.getElementById('sl-map').getBoundingClientRect();"
+        " var c = document.getElementById('sl-links').getBoundingClientRect();"
+        " return [m.height, c.top, c.height, window.innerHeight]; })()",
+    )
+    map_height, chart_top, chart_height, window_height = box
+    assert chart_height > 100 and chart_top >= window_height - 1
+    assert map_height > window_height / 2
     assert run_js(
         qtbot, page, "document.querySelectorAll('#sl-timeline rect.sl-mark').length"
     ) == run_js(qtbot, page, "SightlineExport.timelineMarks()")

@@ -248,6 +248,7 @@ def build_html(
 <style>{font_face}{style}</style>
 </head>
 <body>
+<div id="sl-screen">
 <div class="classification" id="sl-class-top"></div>
 <header><h1 id="sl-title"></h1>
 <div id="sl-nav"><button id="sl-prev" type="button" title="Previous (←)">&#9664; Previous</button>
@@ -258,6 +259,7 @@ def build_html(
 <aside><h3>Events <span id="sl-count"></span></h3><div id="sl-detail"></div>
 <ol id="sl-list"></ol></aside></main>
 <svg id="sl-timeline" role="img" aria-label="Timeline of the events"></svg>
+</div>
 {_chart_section(chart_svg)}<footer><span id="sl-footnote"></span></footer>
 <div class="classification" id="sl-class-bottom"></div>
 <script type="application/json" id="sl-data">{payload}</script>
