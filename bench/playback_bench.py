@@ -40,12 +40,13 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--video-seconds", type=float, default=30.0)
     parser.add_argument("--fps", type=float, default=10.0)
+    parser.add_argument("--project", type=Path, help="a project (default: the cached one)")
     args = parser.parse_args()
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui_bench import _project, open_window
 
-    path, _imported = _project(args.rows)
+    path, _imported = (args.project, False) if args.project else _project(args.rows)
 
     from PySide6.QtCore import QEventLoop, QTimer
 
