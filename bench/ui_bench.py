@@ -115,6 +115,23 @@ def open_window(path: Path, prefix: str) -> tuple[Any, Any]:
     return app, window
 
 
+def wait_settled(app: Any, window: Any) -> None:
+    """Until the open's background work is done (numeric columns read, no task
+    running), then a second of quiet."""
+    linker = window.workbench.linker
+    deadline = time.perf_counter() + 120
+    while time.perf_counter() < deadline and (
+        window.workbench.tasks.tasks
+        or (linker.number_loader is not None and not linker.numbers.complete)
+    ):
+        app.processEvents()
+        time.sleep(0.05)
+    end = time.perf_counter() + 1.0
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
 def _facet_item(window: Any, name: str) -> Any:
     """The category list's row of ``name`` in the filters pane (None if not listed)."""
     from PySide6.QtCore import Qt
@@ -329,18 +346,7 @@ def main() -> int:
         return 0
 
     if args.settled:  # the numbers read and every task ended, then a second of quiet
-        linker = window.workbench.linker
-        deadline = time.perf_counter() + 120
-        while time.perf_counter() < deadline and (
-            window.workbench.tasks.tasks
-            or (linker.number_loader is not None and not linker.numbers.complete)
-        ):
-            app.processEvents()  # type: ignore[attr-defined]
-            time.sleep(0.05)
-        end = time.perf_counter() + 1.0
-        while time.perf_counter() < end:
-            app.processEvents()  # type: ignore[attr-defined]
-            time.sleep(0.02)
+        wait_settled(app, window)
 
     if args.map_only:  # the pans and zooms alone (issue 13's measure), quickly
         pan_ms, zoom_ms, about_ms, js_ms = _map_moves(window, wait)

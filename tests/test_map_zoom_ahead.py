@@ -83,6 +83,24 @@ def test_a_zoom_in_finds_its_answer_ready_and_it_is_the_fresh_one(
     assert drawn == len(fresh.points.rows) + len(fresh.cells.count)
 
 
+def test_an_animated_zoom_about_a_point_is_worked_out_while_it_runs(
+    make_map: Any,  # noqa: F811
+    sample_frame: EventFrame,  # noqa: F811
+    qtbot: Any,
+) -> None:
+    view, _, _ = make_map(sample_frame)
+    qtbot.waitUntil(lambda: view.prefetch.computed >= 2, timeout=WAIT_MS)
+    used, computed = view.prefetch.used, view.prefetch.computed
+    with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):  # the wheel's zoom: off the centre
+        run_js(qtbot, view.page, "Sightline.map().setZoomAround(L.point(200, 150), "
+               "Sightline.map().getZoom() + 1) && 1")  # fmt: skip
+    qtbot.waitUntil(lambda: run_js(qtbot, view.page, "Sightline.settled()") is True)
+    assert view.prefetch.computed > computed and view.prefetch.used == used + 1
+    viewport = view._viewport
+    assert viewport is not None
+    assert _same(view._features(), view._index.features(view._visible, viewport))
+
+
 def test_an_answer_is_kept_for_its_view_and_state_only(qtbot: Any) -> None:
     rng = np.random.default_rng(7)
     lat, lon = rng.uniform(-60, 70, 5000), rng.uniform(-170, 170, 5000)
@@ -120,6 +138,12 @@ def test_the_bridge_reads_the_views_ahead_and_drops_what_is_not_one(qtbot: Any) 
     with qtbot.waitSignal(bridge.events.viewport) as got:
         bridge.viewportChanged(json.dumps({**report, "next": "no"}))
     assert got.args[0]["next"] == []
+    with qtbot.waitSignal(bridge.events.views_ahead) as ahead:
+        bridge.viewsAhead(json.dumps([good, *bad]))
+    assert ahead.args[0] == [{k: float(v) for k, v in good.items()}]
+    with qtbot.waitSignal(bridge.events.views_ahead) as ahead:
+        bridge.viewsAhead("{not json")
+    assert ahead.args[0] == []
 
 
 def test_douglas_peucker_significance_gives_the_simplification_at_any_tolerance(

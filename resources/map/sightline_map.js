@@ -165,7 +165,9 @@
     pane.style.zIndex = 420;  // over the basemap, under the events
     pane.style.pointerEvents = 'none';
     labelCanvas = L.DomUtil.create('canvas', 'sl-labels', pane);
-    map.on('moveend zoomend resize viewreset', drawLabels);
+    // every zoomend and viewreset is followed (or preceded, in the same task) by a
+    // moveend: one drawing per move, not three
+    map.on('moveend resize', drawLabels);
   }
 
   function markerBoxes() {
@@ -724,6 +726,11 @@
   S.init = function (leafletMap, config) {
     map = leafletMap;
     map.on('moveend', scheduleViewport);  // first of the moveend listeners
+    // an animated zoom (the wheel, the +/- buttons) knows where it lands: Python works
+    // that view out while the animation runs, and its report at the end finds it ready
+    map.on('zoomanim', function (e) {
+      if (bridge) { bridge.viewsAhead(JSON.stringify([viewAt(e.center, e.zoom)])); }
+    });
     map.boxZoom.disable();  // shift-drag selects instead
     map.attributionControl.setPrefix(false);
     L.DomUtil.addClass(map.getContainer(), 'sl-map');

@@ -37,6 +37,10 @@ FIT_MAX_ZOOM = 6  # fitting to a single place keeps its region in view
 FOLLOW_LIMIT = 10_000  # a bigger selection (select all) does not move the map
 
 
+def _viewport(data: dict[str, Any]) -> Viewport:
+    return Viewport(data["south"], data["west"], data["north"], data["east"], data["zoom"])
+
+
 def unlocated_note(count: int) -> str:
     """The map's note about events it cannot place ("" when there are none)."""
     if count <= 0:
@@ -143,6 +147,9 @@ class MapView(QWidget):
 
         self._bridge.events.page_ready.connect(self._on_page_ready)
         self._bridge.events.viewport.connect(self._on_viewport)
+        self._bridge.events.views_ahead.connect(
+            lambda views: self.prefetch.plan([_viewport(v) for v in views], self._made_of, 0)
+        )
         self._bridge.events.event_clicked.connect(self._on_event_clicked)
         self._bridge.events.box_selected.connect(self._on_box_selected)
         self._bridge.events.fit_all_requested.connect(self.fit_all)
@@ -423,12 +430,8 @@ class MapView(QWidget):
         self.ready.emit()
 
     def _on_viewport(self, data: dict[str, Any]) -> None:
-        self._viewport = Viewport(
-            data["south"], data["west"], data["north"], data["east"], data["zoom"]
-        )
-        nearby = data.get("next", [])
-        self._next = [Viewport(v["south"], v["west"], v["north"], v["east"], v["zoom"])
-                      for v in nearby]  # fmt: skip
+        self._viewport = _viewport(data)
+        self._next = [_viewport(v) for v in data.get("next", [])]
         self._view_state.set_map(MapPosition(data["lat"], data["lon"], data["zoom"]), source=self)
         self._push_features()
 

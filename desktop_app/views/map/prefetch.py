@@ -5,9 +5,11 @@ which a zoom waited for on top of the page's own redraw. The page reports, with 
 viewport, the exact views one zoom in and one zoom out about the same centre (what the
 +/- buttons and keys give); once the map has been quiet for ``IDLE_MS`` the answers
 for them are worked out, one per turn of the event loop, and kept with the views
-already drawn. An answer is used only for exactly the view it was made for and only
-while what it was made of is unchanged: the same index object, the same visible mask
-object (the map view replaces it, never changes it in place) and the same bubble size.
+already drawn. An animated zoom (the wheel) reports where it will land when it starts,
+and that view is worked out at once, while the animation runs. An answer is used only
+for exactly the view it was made for and only while what it was made of is unchanged:
+the same index object, the same visible mask object (the map view replaces it, never
+changes it in place) and the same bubble size.
 """
 
 from __future__ import annotations
@@ -74,12 +76,12 @@ class Prefetch(QObject):
         self._state(made_of)
         self._put(view, found)
 
-    def plan(self, views: list[Viewport], of: Callable[[], MadeOf]) -> None:
-        """Work out ``views`` once the map has been idle a while (each call restarts the
-        wait); ``of()`` tells what the map is made of when the work is done."""
+    def plan(self, views: list[Viewport], of: Callable[[], MadeOf], wait_ms: int = IDLE_MS) -> None:
+        """Work out ``views`` once the map has been idle ``wait_ms`` (each call restarts
+        the wait); ``of()`` tells what the map is made of when the work is done."""
         self._pending = list(views)
         self._of = of
-        self._timer.start(IDLE_MS)
+        self._timer.start(wait_ms)
 
     def cancel(self) -> None:
         self._pending = []
