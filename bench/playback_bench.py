@@ -40,18 +40,26 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--video-seconds", type=float, default=30.0)
     parser.add_argument("--fps", type=float, default=10.0)
+    parser.add_argument("--project", type=Path, help="a project (default: the cached one)")
+    parser.add_argument(
+        "--settled",
+        action="store_true",
+        help="play once the open's background work is done (as ui_bench.py --settled)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui_bench import _project, open_window
+    from ui_bench import _project, open_window, wait_settled
 
-    path, _imported = _project(args.rows)
+    path, _imported = (args.project, False) if args.project else _project(args.rows)
 
     from PySide6.QtCore import QEventLoop, QTimer
 
     from desktop_app.domain.periods import parse_period
 
-    _app, window = open_window(path, "sightline-playback-bench-")
+    app, window = open_window(path, "sightline-playback-bench-")
+    if args.settled:
+        wait_settled(app, window)
     wb = window.workbench
     folder = tempfile.mkdtemp(prefix="sightline-playback-video-")
     frame = wb.linker.frame
@@ -89,7 +97,8 @@ def main() -> int:
     floor = [drawn_after(floor_step) for _ in range(count)]
     playback.stop()
     shown = int(wb.linker.visible.sum())
-    print(f"playback at {len(frame):,} events, {count} one-week steps, load {_load()}")
+    settled = ", settled" if args.settled else ""
+    print(f"playback at {len(frame):,} events, {count} one-week steps{settled}, load {_load()}")
     print(f"{'':34}{'median ms':>10}{'p90 ms':>9}{'steps/s':>9}")
     for name, values in (
         ("step, no trail", plain),

@@ -165,7 +165,9 @@
     pane.style.zIndex = 420;  // over the basemap, under the events
     pane.style.pointerEvents = 'none';
     labelCanvas = L.DomUtil.create('canvas', 'sl-labels', pane);
-    map.on('moveend zoomend resize viewreset', drawLabels);
+    // every zoomend and viewreset is followed (or preceded, in the same task) by a
+    // moveend: one drawing per move, not three
+    map.on('moveend resize', drawLabels);
   }
 
   function markerBoxes() {
@@ -496,13 +498,29 @@
     setOutside(outside);
   }
 
+  /* The bounds Leaflet will report after setZoom(zoom) about centre c (the +/- buttons,
+     the keys): its pixel origin rounded, the map pane back at 0 (Map._resetView). */
+  function viewAt(c, zoom) {
+    var size = map.getSize();
+    var origin = map.project(c, zoom)._subtract(size.divideBy(2))._round();
+    var sw = map.unproject(L.point(origin.x, origin.y + size.y), zoom);
+    var ne = map.unproject(L.point(origin.x + size.x, origin.y), zoom);
+    return {south: sw.lat, west: sw.lng, north: ne.lat, east: ne.lng, zoom: zoom};
+  }
+
   function reportViewport() {
     if (!bridge) { return; }
     var b = map.getBounds();
     var c = map.getCenter();
+    var z = map.getZoom();
+    // the views one zoom in and out about this centre: Python works them out while the
+    // map is idle, so such a zoom finds its answer ready
+    var next = [z + 1, z - 1].filter(function (n) {
+      return n === Math.round(n) && n >= map.getMinZoom() && n <= map.getMaxZoom();
+    }).map(function (n) { return viewAt(c, n); });
     bridge.viewportChanged(JSON.stringify({
       south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast(),
-      zoom: map.getZoom(), lat: c.lat, lon: c.lng
+      zoom: z, lat: c.lat, lon: c.lng, next: next
     }));
   }
 
@@ -699,50 +717,20 @@
   }
 
   /* ------------------------------------------------------------------ basemap */
-  /* The outlines' ~100,000 points go through the map projection once, to the unit
-     square of Web Mercator, and are only scaled at each zoom: Leaflet projects every
-     point through the CRS again at every zoom, which was most of a zoom's cost whatever
-     the number of events. Leaflet 1.9's Polyline._projectLatlngs is replaced for these
-     polygons only (their points are kept and moved, not made anew, at each zoom). */
-  var MAX_LAT = 85.0511287798;
-
-  function unitRing(latlngs) {
-    var unit = new Float64Array(2 * latlngs.length);
-    for (var i = 0; i < latlngs.length; i++) {
-      var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, latlngs[i].lat)) * Math.PI / 180;
-      unit[2 * i] = (latlngs[i].lng + 180) / 360;
-      unit[2 * i + 1] = 0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI);
-    }
-    return unit;
-  }
-
-  function projectOnce(layer) {
-    layer._projectLatlngs = function (latlngs, result, bounds) {
-      if (!(latlngs[0] instanceof L.LatLng)) {
-        for (var k = 0; k < latlngs.length; k++) {
-          this._projectLatlngs(latlngs[k], result, bounds);
-        }
-        return;
-      }
-      var unit = latlngs._slUnit || (latlngs._slUnit = unitRing(latlngs));
-      var ring = latlngs._slRing || (latlngs._slRing = new Array(latlngs.length));
-      var scale = this._map.options.crs.scale(this._map.getZoom());
-      var origin = this._map.getPixelOrigin();
-      for (var i = 0; i < latlngs.length; i++) {
-        var x = Math.round(unit[2 * i] * scale) - origin.x;
-        var y = Math.round(unit[2 * i + 1] * scale) - origin.y;
-        var p = ring[i];
-        if (p) { p.x = x; p.y = y; } else { p = ring[i] = L.point(x, y); }
-        bounds.extend(p);
-      }
-      result.push(ring);
-    };
-  }
+  /* The outlines are projected once and simplified per zoom from their precomputed
+     Douglas-Peucker significance, and their canvas does a zoom's work once, not three
+     times: sightline_outlines.js. */
+  var outlines = window.SightlineOutlines;
 
   /* ------------------------------------------------------------------ start */
   S.init = function (leafletMap, config) {
     map = leafletMap;
     map.on('moveend', scheduleViewport);  // first of the moveend listeners
+    // an animated zoom (the wheel, the +/- buttons) knows where it lands: Python works
+    // that view out while the animation runs, and its report at the end finds it ready
+    map.on('zoomanim', function (e) {
+      if (bridge) { bridge.viewsAhead(JSON.stringify([viewAt(e.center, e.zoom)])); }
+    });
     map.boxZoom.disable();  // shift-drag selects instead
     map.attributionControl.setPrefix(false);
     L.DomUtil.addClass(map.getContainer(), 'sl-map');
@@ -752,11 +740,12 @@
       L.tileLayer(config.onlineUrl, {maxZoom: 19, attribution: config.onlineAttribution})
         .addTo(map);
     } else if (window.SIGHTLINE_BASEMAP) {
+      var outlineCanvas = L.canvas({pane: 'basemap', padding: 0.3});
+      outlines.quietReset(outlineCanvas);
       basemapLayer = L.geoJSON(window.SIGHTLINE_BASEMAP, {
-        pane: 'basemap', interactive: false, style: STYLE.land,
-        renderer: L.canvas({pane: 'basemap', padding: 0.3})
+        pane: 'basemap', interactive: false, style: STYLE.land, renderer: outlineCanvas
       });
-      basemapLayer.eachLayer(projectOnce);
+      basemapLayer.eachLayer(outlines.projectOnce);
       basemapLayer.addTo(map);
       map.attributionControl.addAttribution('Natural Earth');
     }

@@ -25,8 +25,10 @@ class PlaybackFeature:
         self.render: AnimationRender | None = None
         playback.moved.connect(self._draw_trail)
 
-    def _draw_trail(self, _index: int, _count: int, _caption: str) -> None:
-        """The map draws the last windows' events fading behind the current ones."""
+    def _draw_trail(self, index: int, _count: int, _caption: str) -> None:
+        """The map draws the last windows' events fading behind the current ones (and,
+        while a trail is played, draws each next window with its trail in one push)."""
+        self.host.map.trail_follows = index >= 0 and self.playback.trail > 0
         self.host.map.set_trail(self.playback.trail_masks())
 
     def export_dialog(self) -> None:

@@ -7,6 +7,21 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+NEXT_KEYS = ("south", "west", "north", "east", "zoom")  # a view one zoom in or out
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _views(value: object) -> list[dict[str, float]]:
+    """The well-formed views (south, west, north, east, zoom) of a list; others dropped."""
+    return [
+        {k: float(v[k]) for k in NEXT_KEYS}
+        for v in (value if isinstance(value, list) else [])
+        if isinstance(v, dict) and all(_number(v.get(k)) for k in NEXT_KEYS)
+    ]
+
 
 def _parse(payload: str) -> dict[str, Any]:
     try:
@@ -22,7 +37,11 @@ class BridgeEvents(QObject):
 
     Signals:
         page_ready(): the page has loaded and connected to the channel.
-        viewport(dict): the page's bounds and zoom changed (debounced in JS).
+        viewport(dict): the page's bounds and zoom changed (debounced in JS); ``next``
+            lists the views one zoom in and out about the same centre (south, west,
+            north, east, zoom), which the map works out ahead while idle.
+        views_ahead(list): views the page is about to show (an animated zoom's end),
+            as dicts like ``next``'s.
         event_clicked(object event_id): an event marker was clicked.
         box_selected(dict): a box was drawn (south, west, north, east).
         fit_all_requested(): the page's "fit all" button was pressed.
@@ -35,6 +54,7 @@ class BridgeEvents(QObject):
 
     page_ready = Signal()
     viewport = Signal(dict)
+    views_ahead = Signal(list)
     event_clicked = Signal(object)
     box_selected = Signal(dict)
     fit_all_requested = Signal()
@@ -71,8 +91,19 @@ class MapBridge(QObject):
     def viewportChanged(self, payload: str) -> bool:
         data = _parse(payload)
         keys = ("south", "west", "north", "east", "zoom", "lat", "lon")
-        if all(isinstance(data.get(k), int | float) for k in keys):
-            self.events.viewport.emit({k: float(data[k]) for k in keys})
+        if all(_number(data.get(k)) for k in keys):
+            report: dict[str, Any] = {k: float(data[k]) for k in keys}
+            report["next"] = _views(data.get("next"))
+            self.events.viewport.emit(report)
+        return True
+
+    @Slot(str, result=bool)
+    def viewsAhead(self, payload: str) -> bool:
+        try:
+            views = json.loads(payload)
+        except (TypeError, ValueError):
+            views = None
+        self.events.views_ahead.emit(_views(views))
         return True
 
     @Slot(str, result=bool)

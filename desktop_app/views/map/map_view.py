@@ -8,7 +8,6 @@ viewport, computed by :class:`desktop_app.frame.map_cells.MapIndex`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,15 +20,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop_app.frame.area import area_mask
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.frame.map_cells import (
-    MAX_SELECTED,
-    Cells,
-    MapIndex,
-    Points,
-    ViewFeatures,
-    Viewport,
-    in_box,
-)
+from desktop_app.frame.map_cells import MAX_SELECTED, MapIndex, ViewFeatures, Viewport, in_box
 from desktop_app.state.models import MapView as MapPosition
 from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map.bridge import MapBridge
@@ -37,19 +28,17 @@ from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.layers import ONLINE, Basemap, MapLayers
 from desktop_app.views.map.outside import OutsideCounts, trail_payload
 from desktop_app.views.map.page import page_path
+from desktop_app.views.map.payload import features_payload
 from desktop_app.views.map.places import place_labels
+from desktop_app.views.map.prefetch import MadeOf, Prefetch
 from desktop_app.views.map.tools import MapTools
 
-TITLE_CHARS = 160  # tooltips show this much of a title
 FIT_MAX_ZOOM = 6  # fitting to a single place keeps its region in view
 FOLLOW_LIMIT = 10_000  # a bigger selection (select all) does not move the map
 
 
-def _escaped(title: object) -> str:
-    text = str(title) if title is not None else ""
-    if len(text) > TITLE_CHARS:
-        text = text[: TITLE_CHARS - 1] + "\u2026"
-    return html.escape(text, quote=True)
+def _viewport(data: dict[str, Any]) -> Viewport:
+    return Viewport(data["south"], data["west"], data["north"], data["east"], data["zoom"])
 
 
 def unlocated_note(count: int) -> str:
@@ -98,6 +87,8 @@ class MapView(QWidget):
         self._index = MapIndex(self._frame.lat, self._frame.lon)
         self._visible = np.zeros(0, bool)
         self._trail: list[tuple[float, np.ndarray]] = []  # (opacity, events) fading
+        self._push_pending = False  # a push waits for the trail of the same step
+        self.trail_follows = False  # a playback with a trail: set_trail follows set_visible
         self._viewport: Viewport | None = None
         self._is_ready = False
         self._queued: list[tuple[str, dict[str, Any]]] = []
@@ -113,6 +104,12 @@ class MapView(QWidget):
         self._labels_of: tuple[np.ndarray, ...] | None = None
         self._last_features: tuple[tuple[object, ...], np.ndarray, ViewFeatures] | None = None
         self._outside_counts = OutsideCounts()  # "N results outside the view"
+        # the views one zoom in and out, worked out ahead while the map is idle
+        self._next: list[Viewport] = []
+        self.prefetch = Prefetch(
+            lambda view: self._index.features(self._visible, view, bubble_scale=self._marker_scale),
+            self,
+        )
 
         self._web = QWebEngineView(self)
         self._profile = QWebEngineProfile()  # off the record, this pane's alone
@@ -150,6 +147,9 @@ class MapView(QWidget):
 
         self._bridge.events.page_ready.connect(self._on_page_ready)
         self._bridge.events.viewport.connect(self._on_viewport)
+        self._bridge.events.views_ahead.connect(
+            lambda views: self.prefetch.plan([_viewport(v) for v in views], self._made_of, 0)
+        )
         self._bridge.events.event_clicked.connect(self._on_event_clicked)
         self._bridge.events.box_selected.connect(self._on_box_selected)
         self._bridge.events.fit_all_requested.connect(self.fit_all)
@@ -201,7 +201,14 @@ class MapView(QWidget):
         if mask.shape != (len(self._frame),) or np.array_equal(mask, self._visible):
             return
         self._visible = mask.copy()
-        self._push_features()
+        if not (self._trail or self.trail_follows):
+            self._push_features()
+            return
+        # a playback with a trail: its new trail follows in this turn (set_trail), and
+        # one push draws both; the push happens at the end of the turn if none comes
+        if not self._push_pending:
+            self._push_pending = True
+            QTimer.singleShot(0, self._push_if_pending)
 
     def set_trail(self, bands: list[tuple[float, np.ndarray]]) -> None:
         """Events drawn fading under the visible ones, as (opacity, events mask) pairs:
@@ -215,6 +222,10 @@ class MapView(QWidget):
             return
         self._trail = trail
         self._push_features()
+
+    def _push_if_pending(self) -> None:
+        if self._push_pending:
+            self._push_features()
 
     def fit_events(self, ids: Any) -> None:
         """Show the located events among ``ids`` (an import's new events)."""
@@ -308,6 +319,7 @@ class MapView(QWidget):
         self._send("fit", {"bounds": [[south, west], [north, east]], "maxZoom": FIT_MAX_ZOOM})
 
     def _push_features(self) -> None:
+        self._push_pending = False
         if not self._is_ready or self._viewport is None:
             return
         events = self._features()
@@ -330,6 +342,7 @@ class MapView(QWidget):
                 "outside": self._outside(shown, n_shown),
             },
         )
+        self.prefetch.plan(self._next, self._made_of)
 
     def _features(self) -> ViewFeatures:
         """The visible events' aggregation in the viewport (the last one again when
@@ -344,11 +357,18 @@ class MapView(QWidget):
             and np.array_equal(last[1], self._visible)
         ):
             return last[2]
-        events = self._index.features(
-            self._visible, self._viewport, bubble_scale=self._marker_scale
-        )
+        made_of = self._made_of()
+        events = self.prefetch.take(self._viewport, made_of)
+        if events is None:
+            events = self._index.features(
+                self._visible, self._viewport, bubble_scale=self._marker_scale
+            )
+            self.prefetch.keep(self._viewport, made_of, events)
         self._last_features = (key, self._visible.copy(), events)
         return events
+
+    def _made_of(self) -> MadeOf:
+        return (self._index, self._visible, self._marker_scale)
 
     def _outside(
         self, shown: np.ndarray | None = None, n_shown: int | None = None
@@ -390,27 +410,7 @@ class MapView(QWidget):
         )
 
     def _payload(self, found: ViewFeatures) -> dict[str, list[list[Any]]]:
-        points: Points = found.points
-        cells: Cells = found.cells
-        lone = cells.single_row >= 0
-        rows = np.concatenate([points.rows, cells.single_row[lone]])
-        lat = np.round(np.concatenate([points.lat, cells.lat[lone]]), 5).tolist()
-        lon = np.round(np.concatenate([points.lon, cells.lon[lone]]), 5).tolist()
-        ids = self._frame.ids[rows].tolist()
-        titles = [_escaped(t) for t in self._frame.title[rows]]
-        many = ~lone
-        return {
-            "points": [list(p) for p in zip(ids, lat, lon, titles, strict=True)],
-            "cells": [
-                list(c)
-                for c in zip(
-                    np.round(cells.lat[many], 5).tolist(),
-                    np.round(cells.lon[many], 5).tolist(),
-                    cells.count[many].tolist(),
-                    strict=True,
-                )
-            ],
-        }
+        return features_payload(self._frame, found)
 
     # ------------------------------------------------------------------ from the page
     def _on_page_ready(self) -> None:
@@ -429,10 +429,9 @@ class MapView(QWidget):
             self.fit_all()
         self.ready.emit()
 
-    def _on_viewport(self, data: dict[str, float]) -> None:
-        self._viewport = Viewport(
-            data["south"], data["west"], data["north"], data["east"], data["zoom"]
-        )
+    def _on_viewport(self, data: dict[str, Any]) -> None:
+        self._viewport = _viewport(data)
+        self._next = [_viewport(v) for v in data.get("next", [])]
         self._view_state.set_map(MapPosition(data["lat"], data["lon"], data["zoom"]), source=self)
         self._push_features()
 

@@ -81,6 +81,7 @@ def build_html(online_basemap_url: str | None = None) -> str:
     if online_basemap_url is None:  # online tiles carry their own labels
         scripts.append(("sightline_basemap", "basemap.js"))
         scripts.append(("sightline_labels", "labels.js"))
+    scripts.append(("sightline_outlines", "sightline_outlines.js"))  # before the map's
     scripts.append(("sightline", "sightline_map.js"))
     scripts += tool_assets.SCRIPTS  # measure, pointer, the CJK font: after the map's script
     scripts += [("sl_" + Path(name).stem, name) for name in LAYER_SCRIPTS]
@@ -113,6 +114,7 @@ def _write_assets(folder: Path, online_basemap_url: str | None) -> None:
     resources = files("desktop_app.resources")
     drawing = (path for _, path in PLUGIN_SCRIPTS)
     for name in (
+        "sightline_outlines.js",
         "sightline_map.js",
         "sightline_map.css",
         "sightline_layers.css",
