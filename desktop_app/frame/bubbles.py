@@ -8,6 +8,10 @@ way supercluster's clustering does, in screen pixels at the current zoom: the bi
 bubble absorbs every bubble that touches it, at the counts-weighted centroid of their
 events, and the pass repeats until no two bubbles touch. No Qt here.
 
+Point views go through the same merge (``map_cells._clustered``): each distinct spot is
+an item of its events' count, and an item that has not merged yet may reach further
+than its bubble (``reach``: a stack's dot and the count badge beside it).
+
 The radius is the page's own (``cellRadius`` in resources/map/sightline_map.js):
 ``min(8 + 3.2 log10(count), 22)`` pixels times the marker scale.
 """
@@ -19,14 +23,29 @@ import numpy as np
 from desktop_app.frame.mercator import latitude_of, mercator_x, mercator_y
 
 GAP_PX = 2.0  # bubbles closer than this (edge to edge) count as touching
-MAX_PASSES = 8
+MAX_PASSES = 64  # a pass merges at least one pair, and it ends when none touch
 TILE_PX = 256.0
+# a stack's count badge (sightline_map.css .sl-stack span): 16 px high, its text (600
+# 11px, at most 7 px a character) padded 4 px each side, at least 14 px of text, and
+# drawn first 4 px right of the dot and 16 px up (BADGE_SPOTS[0] in sightline_map.js)
+BADGE_H, BADGE_PAD, BADGE_MIN_TEXT, BADGE_CHAR, BADGE_DX = 16.0, 9.0, 14.0, 7.0, 4.0
 
 
 def bubble_radius(count: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """The drawn radius, in pixels, of bubbles of these counts (sightline_map.js)."""
     radius: np.ndarray = np.minimum(8.0 + 3.2 * np.log10(np.maximum(count, 1)), 22.0) * scale
     return radius
+
+
+def badge_reach(count: np.ndarray) -> np.ndarray:
+    """How far from its dot, in pixels, a stack of ``count`` events reaches with its
+    count badge up-right of the dot (the far corner of the badge; the text is the page's
+    ``compact``: at most three digits, else four characters such as 1.5k)."""
+    n = np.maximum(np.asarray(count, np.float64), 1.0)
+    chars = np.minimum(np.floor(np.log10(n)) + 1.0, 4.0)
+    width = np.maximum(chars * BADGE_CHAR, BADGE_MIN_TEXT) + BADGE_PAD
+    reach: np.ndarray = np.hypot(BADGE_DX + width, BADGE_H) + 1.0
+    return reach
 
 
 def _pixels(lat: np.ndarray, lon: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
@@ -39,20 +58,67 @@ def _latlon(x: np.ndarray, y: np.ndarray, zoom: float) -> tuple[np.ndarray, np.n
     return latitude_of(y / world), x / world * 360.0 - 180.0
 
 
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (k, position) with lo[k] <= position < hi[k], as two arrays."""
+    spans = np.maximum(hi - lo, 0)
+    source = np.repeat(np.arange(len(lo)), spans)
+    position = np.repeat(lo - np.cumsum(spans) + spans, spans) + np.arange(int(spans.sum()))
+    return source, position
+
+
+def _small_pairs(x: np.ndarray, y: np.ndarray, side: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions closer than ``side`` in x and in y, found on a grid of
+    ``side`` squares (each pair once: same square, or the square right, below-left,
+    below or below-right), and some farther pairs."""
+    gx = np.floor((x - x.min()) / side).astype(np.int64)
+    gy = np.floor((y - y.min()) / side).astype(np.int64)
+    columns = int(gx.max()) + 2  # a spare column: a step left never wraps a row
+    key = gy * columns + gx
+    order = np.argsort(key, kind="stable")
+    keys = key[order]
+    first, second = [], []
+    source, position = _ranges(
+        np.arange(1, len(keys) + 1), np.searchsorted(keys, keys, side="right")
+    )
+    first.append(source)
+    second.append(position)
+    for step in (1, columns - 1, columns, columns + 1):
+        lo = np.searchsorted(keys, keys + step, side="left")
+        hi = np.searchsorted(keys, keys + step, side="right")
+        source, position = _ranges(lo, hi)
+        first.append(source)
+        second.append(position)
+    return order[np.concatenate(first)], order[np.concatenate(second)]
+
+
 def _touching(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of bubbles that touch, as lists of neighbours: bubble ``i`` touches
-    ``near[start[i]:start[i + 1]]``. Only pairs less than the widest reach apart in x
-    are measured (a sweep over the bubbles sorted by x), each by the very comparison of
-    the whole matrix it replaces (hypot(dx, dy) < r_i + r_j + GAP_PX)."""
+    ``near[start[i]:start[i + 1]]``. Each pair is measured by the very comparison of the
+    whole matrix it replaces (hypot(dx, dy) < r_i + r_j + GAP_PX), but only candidates
+    are measured: the smallest bubbles (a view of single dots is mostly these) against
+    each other on a grid of squares as wide as their reach, and each bigger one against
+    the bubbles within its reach in x (a sweep over the bubbles sorted by x)."""
     n = len(x)
-    reach = 2.0 * float(r.max()) + GAP_PX + 1.0  # a pixel more: no rounding drops a pair
+    pad = GAP_PX + 1.0  # a pixel more: no rounding drops a pair
+    r_min, r_max = float(r.min()), float(r.max())
+    small = r <= r_min
     order = np.argsort(x, kind="stable")
-    xs = x[order]
-    ends = np.searchsorted(xs, xs + reach, side="right")  # past the last within reach
-    spans = ends - np.arange(n) - 1  # candidates after each one in x order
-    first = np.repeat(np.arange(n), spans)
-    offset = np.arange(len(first)) - np.repeat(np.cumsum(spans) - spans, spans)
-    i, j = order[first], order[first + 1 + offset]
+    xs, rs = x[order], r[order]
+    big = np.flatnonzero(~small[order])  # positions in x order
+    # a big bubble and any bubble after it in x order
+    hi = np.searchsorted(xs, xs[big] + rs[big] + r_max + pad, side="right")
+    source, position = _ranges(big + 1, hi)
+    i_big, j_big = order[big[source]], order[position]
+    # a small bubble before a big one in x order
+    lo = np.searchsorted(xs, xs[big] - rs[big] - r_min - pad, side="left")
+    source, position = _ranges(lo, big)
+    i_back, j_back = order[big[source]], order[position]
+    keep = small[j_back]
+    # two small bubbles
+    at = np.flatnonzero(small)
+    i_small, j_small = _small_pairs(x[at], y[at], 2.0 * r_min + pad)
+    i = np.concatenate([i_big, i_back[keep], at[i_small]])
+    j = np.concatenate([j_big, j_back[keep], at[j_small]])
     hit = np.hypot(x[i] - x[j], y[i] - y[j]) < (r[i] + r[j] + GAP_PX)
     i, j = i[hit], j[hit]
     a, b = np.concatenate([i, j]), np.concatenate([j, i])  # both ways
@@ -69,24 +135,30 @@ def merge_overlapping(
     lon: np.ndarray,
     zoom: float,
     scale: float = 1.0,
+    reach: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Merge touching bubbles; returns (count, lat, lon, group) where ``group[i]`` is the
-    index, in the returned arrays, of the bubble that cell ``i`` ended in."""
+    index, in the returned arrays, of the bubble that cell ``i`` ended in. ``reach``
+    (pixels) is how far each item reaches while it is on its own, when that is more than
+    its bubble; a merged bubble reaches its bubble's radius."""
     n = len(count)
     group = np.arange(n)
     if n < 2:
         return count.copy(), lat.copy(), lon.copy(), group
     x, y = _pixels(lat.astype(np.float64), lon.astype(np.float64), zoom)
     c = count.astype(np.float64)
+    r = bubble_radius(c, scale)
+    if reach is not None:
+        r = np.maximum(r, reach)
     for _ in range(MAX_PASSES):
-        r = bubble_radius(c, scale)
         start, near_of = _touching(x, y, r)
         if not len(near_of):
             break
         owner = np.arange(len(c))
         taken = np.zeros(len(c), bool)
-        for i in np.argsort(-c, kind="stable").tolist():  # the biggest absorbs its neighbours
-            if taken[i]:
+        touching = np.flatnonzero(start[1:] > start[:-1])  # the others stay their own
+        for i in touching[np.argsort(-c[touching], kind="stable")].tolist():
+            if taken[i]:  # the biggest absorbs its neighbours
                 continue
             taken[i] = True
             near = near_of[start[i] : start[i + 1]]
@@ -100,7 +172,9 @@ def merge_overlapping(
         total: np.ndarray = np.bincount(target, weights=c, minlength=len(keep)).astype(float)
         x = np.bincount(target, weights=c * x, minlength=len(keep)) / total
         y = np.bincount(target, weights=c * y, minlength=len(keep)) / total
+        alone = np.bincount(target, minlength=len(keep)) == 1
         c = total.astype(np.float64)
+        r = np.where(alone, r[keep], bubble_radius(c, scale))
         group = target[group]
     out_lat, out_lon = _latlon(x, y, zoom)
     return np.rint(c).astype(np.int64), out_lat, out_lon, group
