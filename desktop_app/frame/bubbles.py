@@ -37,14 +37,28 @@ def bubble_radius(count: np.ndarray, scale: float = 1.0) -> np.ndarray:
     return radius
 
 
-def badge_reach(count: np.ndarray) -> np.ndarray:
-    """How far from its dot, in pixels, a stack of ``count`` events reaches with its
-    count badge up-right of the dot (the far corner of the badge; the text is the page's
-    ``compact``: at most three digits, else four characters such as 1.5k)."""
+def badge_width(count: np.ndarray) -> np.ndarray:
+    """The width in pixels of a stack's count badge (the text is the page's ``compact``:
+    at most three digits, else four characters such as 1.5k)."""
     n = np.maximum(np.asarray(count, np.float64), 1.0)
     chars = np.minimum(np.floor(np.log10(n)) + 1.0, 4.0)
-    width = np.maximum(chars * BADGE_CHAR, BADGE_MIN_TEXT) + BADGE_PAD
-    reach: np.ndarray = np.hypot(BADGE_DX + width, BADGE_H) + 1.0
+    width: np.ndarray = np.maximum(chars * BADGE_CHAR, BADGE_MIN_TEXT) + BADGE_PAD
+    return width
+
+
+def badge_box(
+    x: np.ndarray, y: np.ndarray, count: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(left, top, right, bottom) of the count badges of stacks whose dots are at pixels
+    (x, y): up-right of the dot, where the page puts a count first."""
+    left = x + BADGE_DX
+    return left, y - BADGE_H, left + badge_width(count), y
+
+
+def badge_reach(count: np.ndarray) -> np.ndarray:
+    """How far from its dot, in pixels, a stack of ``count`` events reaches with its
+    count badge up-right of the dot (the far corner of the badge)."""
+    reach: np.ndarray = np.hypot(BADGE_DX + badge_width(count), BADGE_H) + 1.0
     return reach
 
 
