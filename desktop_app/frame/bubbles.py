@@ -8,7 +8,7 @@ way supercluster's clustering does, in screen pixels at the current zoom: the bi
 bubble absorbs every bubble that touches it, at the counts-weighted centroid of their
 events, and the pass repeats until no two bubbles touch. No Qt here.
 
-Point views go through the same merge (``map_cells._clustered``): each distinct spot is
+Point views go through the same merge (:func:`merge_spots`): each distinct spot is
 an item of its events' count, and an item that has not merged yet may reach further
 than its bubble (``reach``: a stack's dot and the count badge beside it).
 
@@ -28,6 +28,7 @@ TILE_PX = 256.0
 # a stack's count badge (sightline_map.css .sl-stack span): 16 px high, its text (600
 # 11px, at most 7 px a character) padded 4 px each side, at least 14 px of text, and
 # drawn first 4 px right of the dot and 16 px up (BADGE_SPOTS[0] in sightline_map.js)
+BADGE_ATTEMPTS = 4  # merges while badges are in the way, before every stack reaches far
 BADGE_H, BADGE_PAD, BADGE_MIN_TEXT, BADGE_CHAR, BADGE_DX = 16.0, 9.0, 14.0, 7.0, 4.0
 
 
@@ -192,3 +193,64 @@ def merge_overlapping(
         group = target[group]
     out_lat, out_lon = _latlon(x, y, zoom)
     return np.rint(c).astype(np.int64), out_lat, out_lon, group
+
+
+def _hidden_badges(
+    spot_x: np.ndarray,
+    spot_y: np.ndarray,
+    size: np.ndarray,
+    merged: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    zoom: float,
+    scale: float,
+) -> np.ndarray:
+    """Which spots are stacks drawn alone whose count badge (up-right of the dot) would
+    touch another marker or another stack's badge."""
+    count, lat, lon, group = merged
+    spots_in = np.bincount(group, minlength=len(count))
+    lone_stack = np.flatnonzero((size > 1) & (spots_in[group] == 1))
+    if not len(lone_stack):
+        return np.zeros(len(size), bool)
+    x, y = _pixels(lat, lon, zoom)
+    radius = bubble_radius(count, scale)
+    own = group[lone_stack]
+    left, top, right, bottom = badge_box(spot_x[lone_stack], spot_y[lone_stack], size[lone_stack])
+    # a badge and the circle of every other marker: the nearest point of the box
+    dx = np.clip(x[None, :], left[:, None], right[:, None]) - x[None, :]
+    dy = np.clip(y[None, :], top[:, None], bottom[:, None]) - y[None, :]
+    near = np.hypot(dx, dy) < radius[None, :] + GAP_PX
+    near[np.arange(len(own)), own] = False
+    # two badges
+    apart = (
+        (right[:, None] + GAP_PX <= left[None, :])
+        | (right[None, :] + GAP_PX <= left[:, None])
+        | (bottom[:, None] + GAP_PX <= top[None, :])
+        | (bottom[None, :] + GAP_PX <= top[:, None])
+    )
+    np.fill_diagonal(apart, True)
+    hidden = np.zeros(len(size), bool)
+    hidden[lone_stack] = near.any(axis=1) | ~apart.all(axis=1)
+    return hidden
+
+
+def merge_spots(
+    size: np.ndarray, lat: np.ndarray, lon: np.ndarray, zoom: float, scale: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`merge_overlapping` for the spots of a point view (``size`` events at each
+    distinct position): a spot of one event is a dot, a spot of several a stack with its
+    count badge up-right of its dot. A stack counts as its dot until its badge would
+    touch another marker or badge, then as far as its badge reaches, so no dot, bubble
+    or badge touches another and a stack with its badge clear stays a stack."""
+    x, y = _pixels(lat, lon, zoom)
+    reach = bubble_radius(size, scale)
+    badge = np.maximum(reach, badge_reach(size))
+    merged = merge_overlapping(size, lat, lon, zoom, scale, reach=reach)
+    for attempt in range(BADGE_ATTEMPTS):
+        hidden = _hidden_badges(x, y, size, merged, zoom, scale)
+        if not hidden.any():
+            break
+        # a badge in the way: that stack reaches as far as its badge (every stack, the
+        # last time: then no badge can touch anything)
+        grow = hidden if attempt < BADGE_ATTEMPTS - 1 else size > 1
+        reach = np.where(grow, badge, reach)
+        merged = merge_overlapping(size, lat, lon, zoom, scale, reach=reach)
+    return merged

@@ -16,14 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop_app.frame.bubbles import (
-    GAP_PX,
-    _pixels,
-    badge_box,
-    badge_reach,
-    bubble_radius,
-    merge_overlapping,
-)
+from desktop_app.frame.bubbles import merge_overlapping, merge_spots
 from desktop_app.frame.mercator import latitude_of, mercator_x, mercator_y
 
 TILE_PX = 256.0
@@ -34,7 +27,6 @@ QBITS = 26  # world pixels: 2**26 across the world (zoom 18 at 256-px tiles)
 WORLD = 1 << QBITS
 MARGIN = 0.25  # fraction of the viewport added on each side
 MAX_SELECTED = 2000  # selected events drawn one by one; beyond, selected cells
-BADGE_ATTEMPTS = 4  # merges while badges are in the way, before every stack reaches far
 SPARSE_SHARE = 8  # rows shown below 1/8 of the frame are gathered first (same answer)
 
 
@@ -195,65 +187,15 @@ def _spots(points: Points) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return lat5[heads], lon5[heads], np.bincount(spot_of, minlength=len(heads)), spot_of
 
 
-def _hidden_badges(
-    spot_x: np.ndarray,
-    spot_y: np.ndarray,
-    size: np.ndarray,
-    merged: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    zoom: float,
-    scale: float,
-) -> np.ndarray:
-    """Which spots are stacks drawn alone whose count badge (up-right of the dot) would
-    touch another marker or another stack's badge."""
-    count, lat, lon, group = merged
-    spots_in = np.bincount(group, minlength=len(count))
-    lone_stack = np.flatnonzero((size > 1) & (spots_in[group] == 1))
-    if not len(lone_stack):
-        return np.zeros(len(size), bool)
-    x, y = _pixels(lat, lon, zoom)
-    radius = bubble_radius(count, scale)
-    own = group[lone_stack]
-    left, top, right, bottom = badge_box(spot_x[lone_stack], spot_y[lone_stack], size[lone_stack])
-    # a badge and the circle of every other marker: the nearest point of the box
-    dx = np.clip(x[None, :], left[:, None], right[:, None]) - x[None, :]
-    dy = np.clip(y[None, :], top[:, None], bottom[:, None]) - y[None, :]
-    near = np.hypot(dx, dy) < radius[None, :] + GAP_PX
-    near[np.arange(len(own)), own] = False
-    # two badges
-    apart = (
-        (right[:, None] + GAP_PX <= left[None, :])
-        | (right[None, :] + GAP_PX <= left[:, None])
-        | (bottom[:, None] + GAP_PX <= top[None, :])
-        | (bottom[None, :] + GAP_PX <= top[:, None])
-    )
-    np.fill_diagonal(apart, True)
-    hidden = np.zeros(len(size), bool)
-    hidden[lone_stack] = near.any(axis=1) | ~apart.all(axis=1)
-    return hidden
-
-
 def _clustered(points: Points, zoom: float, scale: float) -> ViewFeatures:
     """The points with every two spots (a dot, or the dot and count badge of a stack of
     events at one spot) that would touch at ``zoom`` merged into cluster bubbles at their
-    events' centroid; the spots left alone stay points. A stack counts as its dot until
-    its badge would touch something, then as far as its badge reaches."""
+    events' centroid (``frame.bubbles.merge_spots``); the spots left alone stay points."""
     n = len(points.rows)
     if n < 2:
         return ViewFeatures(points, _empty_cells(), n)
     spot_lat, spot_lon, size, spot_of = _spots(points)
-    spot_x, spot_y = _pixels(spot_lat, spot_lon, zoom)
-    reach = bubble_radius(size, scale)
-    badge = np.maximum(reach, badge_reach(size))
-    for attempt in range(BADGE_ATTEMPTS + 1):
-        merged = merge_overlapping(size, spot_lat, spot_lon, zoom, scale, reach=reach)
-        hidden = _hidden_badges(spot_x, spot_y, size, merged, zoom, scale)
-        if not hidden.any():
-            break
-        # a badge in the way: that stack reaches as far as its badge (every stack, the
-        # last time: then no badge can touch anything)
-        grow = hidden if attempt < BADGE_ATTEMPTS - 1 else size > 1
-        reach = np.where(grow, badge, reach)
-    count, lat, lon, group = merged
+    count, lat, lon, group = merge_spots(size, spot_lat, spot_lon, zoom, scale)
     spots_in = np.bincount(group, minlength=len(count))
     if not (spots_in > 1).any():
         return ViewFeatures(points, _empty_cells(), n)
