@@ -9,6 +9,7 @@ import pytest
 
 from desktop_app.frame.bubbles import (
     GAP_PX,
+    _owners,
     _pixels,
     _touching,
     badge_box,
@@ -223,3 +224,31 @@ def test_stacks_left_alone_keep_clear_badges_in_a_crowd() -> None:
         assert _touching_pairs((circles, boxes)) == []
         if zoom >= 7.0:
             assert len(boxes) > 0  # some stacks stand alone with their counts
+
+
+def _owners_one_by_one(c: np.ndarray, start: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """The merge's absorbing pass as it was written first: biggest first, one by one."""
+    owner = np.arange(len(c))
+    taken = np.zeros(len(c), bool)
+    for i in np.argsort(-c, kind="stable").tolist():
+        if taken[i]:
+            continue
+        taken[i] = True
+        neighbours = near[start[i] : start[i + 1]]
+        neighbours = neighbours[~taken[neighbours]]
+        owner[neighbours] = i
+        taken[neighbours] = True
+    return owner
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_absorbing_in_rounds_gives_the_one_by_one_answer(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 800
+    x, y = rng.uniform(0, 600, n), rng.uniform(0, 400, n)
+    c = rng.integers(1, 4, n).astype(np.float64)  # many ties: the index order decides
+    big = rng.random(n) < 0.05
+    c[big] = rng.integers(5, 900, int(big.sum()))
+    start, near = _touching(x, y, bubble_radius(c))
+    assert len(near) > n  # crowded: chains of touching bubbles
+    assert np.array_equal(_owners(c, start, near), _owners_one_by_one(c, start, near))

@@ -144,6 +144,40 @@ def _touching(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, 
     return start, near
 
 
+def _owners(c: np.ndarray, start: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """The bubble each bubble goes to when, biggest first (ties in index order), every
+    bubble not yet absorbed absorbs the touching ones not yet absorbed: itself for the
+    absorbers, else the first absorber touching it.
+
+    The absorbers are the first independent set of the touching graph in that order,
+    found in rounds rather than one bubble at a time: a bubble ranked before every
+    undecided neighbour absorbs, and its undecided neighbours are absorbed (the same
+    answer as the one-by-one pass, in a few array steps per round)."""
+    n = len(c)
+    by_rank = np.argsort(-c, kind="stable")
+    rank = np.empty(n, np.int64)
+    rank[by_rank] = np.arange(n)
+    a = np.repeat(np.arange(n), np.diff(start))
+    b = near
+    undecided = np.ones(n, bool)
+    absorber = np.zeros(n, bool)
+    while undecided.any():
+        live = undecided[a] & undecided[b]
+        first = np.full(n, n, np.int64)  # the best rank among undecided neighbours
+        np.minimum.at(first, a[live], rank[b[live]])
+        now = undecided & (rank < first)
+        absorber |= now
+        undecided &= ~now
+        undecided[b[now[a]]] = False  # their neighbours are absorbed
+    owner = np.arange(n)
+    to = absorber[b] & ~absorber[a]
+    best = np.full(n, n, np.int64)
+    np.minimum.at(best, a[to], rank[b[to]])
+    absorbed = ~absorber
+    owner[absorbed] = by_rank[best[absorbed]]
+    return owner
+
+
 def merge_overlapping(
     count: np.ndarray,
     lat: np.ndarray,
@@ -169,17 +203,7 @@ def merge_overlapping(
         start, near_of = _touching(x, y, r)
         if not len(near_of):
             break
-        owner = np.arange(len(c))
-        taken = np.zeros(len(c), bool)
-        touching = np.flatnonzero(start[1:] > start[:-1])  # the others stay their own
-        for i in touching[np.argsort(-c[touching], kind="stable")].tolist():
-            if taken[i]:  # the biggest absorbs its neighbours
-                continue
-            taken[i] = True
-            near = near_of[start[i] : start[i + 1]]
-            near = near[~taken[near]]
-            owner[near] = i
-            taken[near] = True
+        owner = _owners(c, start, near_of)
         keep = np.unique(owner)
         new_index = np.full(len(c), -1)
         new_index[keep] = np.arange(len(keep))
