@@ -1,5 +1,9 @@
 """What the map draws for one viewport: individual events when sparse, grid cells when dense.
 
+Individual events whose dots (or stacks of events at one spot, with their count badge)
+would touch at the current zoom are clustered into count bubbles by the very merge the
+cells go through (``frame.bubbles``), so no marker hides another at any zoom.
+
 Positions are kept in Web-Mercator "world" units (0..1 across the world, y down), computed
 once per frame by :class:`MapIndex`, so each viewport change costs only comparisons and
 bincounts. Cells are squares of ``cell_px`` screen pixels at the current zoom, anchored to
@@ -8,11 +12,11 @@ the world origin so they stay put while the analyst pans. No Qt here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop_app.frame.bubbles import merge_overlapping
+from desktop_app.frame.bubbles import merge_overlapping, merge_spots
 from desktop_app.frame.mercator import latitude_of, mercator_x, mercator_y
 
 TILE_PX = 256.0
@@ -57,16 +61,38 @@ class Cells:
 
 
 @dataclass
+class Members:
+    """The events inside a point view's cluster bubbles: frame rows, and the index in
+    ``cells`` of the bubble each one is counted in."""
+
+    rows: np.ndarray  # int64 frame rows
+    bubble: np.ndarray  # int64
+
+
+def _empty_members() -> Members:
+    return Members(np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+
+@dataclass
 class ViewFeatures:
-    """Either points or cells (the other one is empty), and how many events are in view."""
+    """What to draw, and how many events are in view. A dense view is grid cells only
+    (``aggregated``); a sparse one is points, and the bubbles of clustered points
+    (``cells``, every one of several events, its events in ``members``)."""
 
     points: Points
     cells: Cells
     in_view: int
+    members: Members = field(default_factory=_empty_members)
 
     @property
     def aggregated(self) -> bool:
-        return len(self.cells.count) > 0
+        """Grid cells: too many events in view to draw them one by one."""
+        return len(self.cells.count) > 0 and not len(self.members.rows)
+
+    @property
+    def clustered(self) -> bool:
+        """Points, some of which are gathered into cluster bubbles."""
+        return len(self.members.rows) > 0
 
 
 def in_box(
@@ -147,6 +173,48 @@ def _unhidden(cells: Cells, zoom: float, scale: float) -> Cells:
     return Cells(count=count, lat=lat, lon=lon, single_row=single)
 
 
+def _spots(points: Points) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct positions the page draws the points at (five decimals, so a stack
+    here is a stack there): their lat, lon, events, and each point's spot."""
+    n = len(points.rows)
+    lat5, lon5 = np.round(points.lat, 5), np.round(points.lon, 5)
+    order = np.lexsort((lon5, lat5))
+    first = np.ones(n, bool)
+    first[1:] = (lat5[order][1:] != lat5[order][:-1]) | (lon5[order][1:] != lon5[order][:-1])
+    spot_of = np.empty(n, np.int64)
+    spot_of[order] = np.cumsum(first) - 1
+    heads = order[first]
+    return lat5[heads], lon5[heads], np.bincount(spot_of, minlength=len(heads)), spot_of
+
+
+def _clustered(points: Points, zoom: float, scale: float) -> ViewFeatures:
+    """The points with every two spots (a dot, or the dot and count badge of a stack of
+    events at one spot) that would touch at ``zoom`` merged into cluster bubbles at their
+    events' centroid (``frame.bubbles.merge_spots``); the spots left alone stay points."""
+    n = len(points.rows)
+    if n < 2:
+        return ViewFeatures(points, _empty_cells(), n)
+    spot_lat, spot_lon, size, spot_of = _spots(points)
+    count, lat, lon, group = merge_spots(size, spot_lat, spot_lon, zoom, scale)
+    spots_in = np.bincount(group, minlength=len(count))
+    if not (spots_in > 1).any():
+        return ViewFeatures(points, _empty_cells(), n)
+    bubbles = np.flatnonzero(spots_in > 1)
+    bubble_of = np.full(len(count), -1, np.int64)
+    bubble_of[bubbles] = np.arange(len(bubbles))
+    event_bubble = bubble_of[group[spot_of]]
+    alone = event_bubble < 0
+    kept = Points(points.rows[alone], points.lat[alone], points.lon[alone])
+    cells = Cells(
+        count=count[bubbles],
+        lat=lat[bubbles],
+        lon=lon[bubbles],
+        single_row=np.full(len(bubbles), -1, np.int64),
+    )
+    members = Members(points.rows[~alone], event_bubble[~alone])
+    return ViewFeatures(kept, cells, n, members)
+
+
 def _empty_points() -> Points:
     return Points(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
@@ -204,16 +272,18 @@ class MapIndex:
         cell_px: int = CELL_PX,
         margin: float = MARGIN,
         bubble_scale: float = 1.0,
+        cluster: bool = True,
     ) -> ViewFeatures:
         """Events of ``mask`` (visible rows) in and around the viewport; cells whose
-        bubbles (drawn ``bubble_scale`` times the normal size) would touch are merged."""
+        bubbles (drawn ``bubble_scale`` times the normal size) would touch are merged,
+        and so (unless ``cluster`` is False) are points whose markers would touch."""
         ok = mask & self.located
         shown = int(np.count_nonzero(ok))
         if shown * SPARSE_SHARE < len(ok):  # a week of a playback: work on its rows only
             rows = np.flatnonzero(ok)
             ones = np.ones(shown, bool)
-            return self._query(rows, ones, view, max_points, cell_px, margin, bubble_scale)
-        return self._query(None, ok, view, max_points, cell_px, margin, bubble_scale)
+            return self._query(rows, ones, view, max_points, cell_px, margin, bubble_scale, cluster)
+        return self._query(None, ok, view, max_points, cell_px, margin, bubble_scale, cluster)
 
     def selected(
         self,
@@ -226,8 +296,9 @@ class MapIndex:
         margin: float = MARGIN,
         bubble_scale: float = 1.0,
     ) -> ViewFeatures:
-        """Selected rows that are visible, located and in view: points, or cells beyond
-        ``max_points``. Costs in proportion to the selection, not the frame."""
+        """Selected rows that are visible, located and in view: points (never clustered:
+        each one highlights its event), or cells beyond ``max_points``. Costs in
+        proportion to the selection, not the frame."""
         sel = _sorted_unique(np.asarray(selected_rows, np.int64))
         sel = sel[(sel >= 0) & (sel < len(self))]
         if len(sel) == len(self):  # everything (select all): masks, not gathers
@@ -235,7 +306,7 @@ class MapIndex:
         else:
             sel = sel[mask[sel] & self.located[sel]]
         return self._query(
-            sel, np.ones(len(sel), bool), view, max_points, cell_px, margin, bubble_scale
+            sel, np.ones(len(sel), bool), view, max_points, cell_px, margin, bubble_scale, False
         )
 
     def _query(
@@ -247,6 +318,7 @@ class MapIndex:
         cell_px: int,
         margin: float,
         bubble_scale: float = 1.0,
+        cluster: bool = False,
     ) -> ViewFeatures:
         """Aggregate the rows ``subset`` (all rows when None) where ``ok`` holds."""
         qx = self.qx if subset is None else self.qx[subset]
@@ -270,6 +342,8 @@ class MapIndex:
                 self.lat[frame_rows],
                 _nearest_copy(self.lon[frame_rows], view),
             )
+            if cluster:
+                return _clustered(points, view.zoom, bubble_scale)
             return ViewFeatures(points, _empty_cells(), in_view)
         cells = self._cells(
             inside, at, subset, frame_rows, rel_x, rel_y, x0, y0, width, height, shift

@@ -792,8 +792,24 @@
     });
     return out;
   };
+  /* The events the drawn markers stand for (a dot one, a bubble its count; no trail),
+     and how many markers that takes. */
+  function shownEvents() {
+    var n = {events: 0, markers: 0};
+    eventsLayer.eachLayer(function (l) {
+      var o = l.options;
+      if (o.trail || (o.count === undefined && (o.eventId === undefined || o.eventId === null))) {
+        return;
+      }
+      n.events += o.count === undefined ? 1 : o.count;
+      n.markers += 1;
+    });
+    return n;
+  }
   S.counts = function () {
-    return {events: eventsLayer.getLayers().length - trailCount, trail: trailCount, selected: selectedLayer.getLayers().length,
+    var shown = shownEvents();
+    return {events: shown.events, markers: shown.markers, trail: trailCount,
+            selected: selectedLayer.getLayers().length,
             selectedIds: selectedLayer.getLayers().map(function (l) {
               return l.options.eventId;
             }).filter(function (v) { return v !== undefined; }),

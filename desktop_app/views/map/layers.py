@@ -99,6 +99,16 @@ def online_host(url: str) -> str:
     return parts.hostname.lower()
 
 
+def _members_mix(colour: Colouring, found: ViewFeatures) -> np.ndarray:
+    """Each cluster bubble's events per slot (bubbles x slots), from its members (a
+    point view's bubbles are all of several events: none is drawn as a point)."""
+    n_bubbles, n_slots = len(found.cells.count), len(colour.legend) + 1
+    members = found.members
+    key = members.bubble * n_slots + colour.slots[members.rows]
+    mix = np.bincount(key, minlength=n_bubbles * n_slots)
+    return mix.reshape(n_bubbles, n_slots).astype(np.int64)
+
+
 class MapLayers(QObject):
     """Signals:
     changed(): the basemap, the heatmap or the colouring changed.
@@ -221,7 +231,10 @@ class MapLayers(QObject):
         lone = cells.single_row >= 0
         rows = np.concatenate([found.points.rows, cells.single_row[lone]])
         many = ~lone
-        mix = bubble_mix(colour, index, visible, view, cells.lat[many], cells.lon[many])
+        if found.clustered:  # bubbles of clustered points: their own events, exactly
+            mix = _members_mix(colour, found)
+        else:
+            mix = bubble_mix(colour, index, visible, view, cells.lat[many], cells.lon[many])
         extra["colour"] = {
             "facet": COLOUR_FACETS[self.colour_facet],
             "points": colour.slots[rows].tolist(),
