@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.store import schema_sqlite
 from desktop_app.store.addresses import (
     APP_NAME,
     PROJECT_SUFFIX,
@@ -162,6 +163,8 @@ class Project:
         return project
 
     def _migrate(self, may_upgrade: bool) -> None:
+        if self.path is not None and self._head_sqlite():
+            return
         with alembic_config() as config:
             script = ScriptDirectory.from_config(config)
             head = script.get_current_head()
@@ -192,6 +195,22 @@ class Project:
                 if current is not None and self.path is not None:
                     self.backup_path = self._backup(current)
                 self._upgrade(config)
+
+    def _head_sqlite(self) -> bool:
+        """A SQLite file at the head schema, or an empty one given it at once (see
+        ``schema_sqlite.py``): True; False when the migrations must look at it."""
+        objects = "SELECT count(*) FROM sqlite_master"
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current is not None or conn.exec_driver_sql(objects).scalar():
+                return current == schema_sqlite.HEAD
+        with self._lock.hold("creating the project"), self.engine.connect() as raw:
+            conn = raw.execution_options(sightline_write=True)  # BEGIN IMMEDIATE
+            with conn.begin():  # all of it or nothing
+                empty = conn.exec_driver_sql(objects).scalar() == 0
+                if empty:
+                    schema_sqlite.create(raw.connection.driver_connection)
+        return empty
 
     def _upgrade(self, config: Config) -> None:
         """Run the migrations in one transaction. SQLite: with foreign keys off (tables
