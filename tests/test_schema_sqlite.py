@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from desktop_app.store import schema_sqlite
 from desktop_app.store.connecting import schema_head
 from desktop_app.store.errors import ProjectError
 from desktop_app.store.project import Project
+from desktop_app.store.schema_sqlite import HEAD
 
 
 def _objects(path: Path) -> dict[str, Any]:
@@ -112,3 +115,21 @@ def test_a_failed_creation_leaves_the_file_empty(
     names = [r[0] for r in con.execute("SELECT name FROM sqlite_master")]
     con.close()
     assert names == []  # one transaction: nothing of it was kept
+
+
+def test_new_and_head_files_open_without_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "p.sightline"
+    script = (
+        "import sys\n"
+        "from desktop_app.store.project import Project\n"
+        f"Project.open({str(path)!r}).close()\n"
+        f"Project.open({str(path)!r}).close()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
+    con.close()

@@ -84,6 +84,18 @@ def capture(conn: Any) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
     return statements, sequences, revision
 
 
+def recorded_revision(conn: Any) -> str | None:
+    """The schema revision a SQLite file records (None: none), read without Alembic
+    (``conn``: a SQLAlchemy connection)."""
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if found is None:
+        return None
+    revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return None if revision is None else str(revision)
+
+
 def create(conn: Any) -> None:
     """Create the head schema in an empty file, inside the caller's transaction
     (``conn``: a sqlite3 connection or a DB-API one that speaks SQLite)."""
