@@ -208,8 +208,12 @@ def _known(
         pt = np.repeat(idx, m)
         within = np.arange(len(pt)) - np.repeat(np.cumsum(m) - m, m)
         pl = offsets[inv[pt]] + within
-        d = distances_km(lat[pt], lon[pt], known_lat[pl], known_lon[pl])
         limit_km = np.where(named[pt], np.maximum(tolerance[pt], known_tolerance[pl]), 0.0)
+        # the north-south part alone rules most pairs out (the distance is never less,
+        # as computed: the same expression inside distances_km's hypot)
+        near = np.flatnonzero(np.abs((lat[pt] - known_lat[pl]) * 110.57) <= limit_km)
+        pt, pl, limit_km = pt[near], pl[near], limit_km[near]
+        d = distances_km(lat[pt], lon[pt], known_lat[pl], known_lon[pl])
         ok = np.flatnonzero(d <= limit_km)
         if len(ok):
             points, at = np.unique(pt[ok], return_index=True)  # the first place of each
