@@ -61,7 +61,16 @@ def test_rounds_match_one_by_one(monkeypatch: pytest.MonkeyPatch, seed: int, rou
     # (name, country) codes, as the caller makes them
     keys = {k: i for i, k in enumerate(dict.fromkeys(zip(names, countries, strict=True)))}
     group = np.array([keys[k] for k in zip(names, countries, strict=True)], np.int64)
-    places = {k: [list(p) for p in v] for k, v in before.items()}
+    book = nearby.PlaceBook()
+    for (name, cc), near in before.items():
+        for e in near:
+            book.add(
+                np.array([book.group_of((name, cc))]),
+                np.array([e[0]], np.float64),
+                np.array([e[1]], np.float64),
+                np.array([e[2]], np.float64),
+                np.array([e[3]], np.int64),
+            )
     got = nearby.join_nearby(
         group,
         np.array(names, dtype=object),
@@ -69,16 +78,26 @@ def test_rounds_match_one_by_one(monkeypatch: pytest.MonkeyPatch, seed: int, rou
         lat,
         lon,
         tolerance,
-        places,
+        book,
     )
+
+    def entry(p: int) -> list[float]:
+        return [
+            float(book.lat[p]),
+            float(book.lon[p]),
+            float(book.tolerance[p]),
+            float(book.project_id[p]),
+            float(book.local_id[p]),
+        ]
+
+    positions = {  # the places of each name, in the order they were made
+        key: np.flatnonzero(book.group[: book.size] == g).tolist() for key, g in book.groups.items()
+    }
+    places = {key: [entry(p) for p in at] for key, at in positions.items()}
     assert places == expected_places  # the same places, in the same order per name
-    assert [e for e, _ in expected] == got.entries
+    assert [e for e, _ in expected] == [entry(p) for p in got.place.tolist()]
     assert [m for _, m in expected] == got.created.tolist()
     assert got.created.sum() < len(names) / 2  # most points joined a place
-    for i, (entry, _) in enumerate(expected):  # each joined the very same place
-        assert (
-            got.entries[i]
-            is places[(names[i], countries[i])][
-                expected_places[(names[i], countries[i])].index(entry)
-            ]
-        )
+    for i, (e, _) in enumerate(expected):  # each joined the very same place
+        key = (names[i], countries[i])
+        assert got.place[i] == positions[key][expected_places[key].index(e)]

@@ -142,14 +142,35 @@ def with_own_coordinates(
             lon_col: d.longitude[keep].iloc[rows].to_numpy(dtype=object),
         }
     )
-    if d.attributes is not None:
+    out = attributes.astype(object).copy()
+    if d.attributes is not None and any(c in own.columns for c in d.attributes.columns):
         rest = d.attributes[keep].iloc[rows].reset_index(drop=True)
         own = pd.concat(
             [rest.drop(columns=[c for c in rest.columns if c in own.columns]), own], axis=1
         )
-    out = attributes.astype(object).copy()
-    out.iloc[rows] = json_objects(own.astype("string").fillna("")).to_numpy(dtype=object)
+        out.iloc[rows] = json_objects(own.astype("string").fillna("")).to_numpy(dtype=object)
+        return out
+    # the object of the other columns is already built: add the two members to it
+    # (the same text json_objects gives for the other columns and these two)
+    out.iloc[rows] = _join_objects(
+        out.iloc[rows], json_objects(own.astype("string").fillna(""))
+    ).to_numpy(dtype=object)
     return out
+
+
+def _join_objects(first: pd.Series, then: pd.Series) -> pd.Series:
+    """Two JSON objects per row (None: empty) as one: the members of ``first``, then
+    those of ``then``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = pa.array(first.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    b = pa.array(then.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    both = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(a, 0, -1), pc.utf8_slice_codeunits(b, 1), ","
+    )
+    joined = pc.if_else(pc.is_null(a), b, pc.if_else(pc.is_null(b), a, both))
+    return pd.Series(joined.to_pandas(types_mapper=lambda _t: pd.StringDtype()), dtype="string")
 
 
 def used_locations(events: pd.DataFrame, state: ImportState) -> pd.DataFrame:

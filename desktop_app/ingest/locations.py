@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from desktop_app.ingest.nearby import join_nearby
+from desktop_app.ingest.nearby import PlaceBook, join_nearby
 from desktop_app.ingest.place_names import name_index, place_by_name
 from desktop_app.ingest.placeholders import is_placeholder
 from desktop_app.ingest.presets.base import Draft
@@ -132,10 +132,11 @@ class LocationRegistry:
         self.by_city: dict[tuple[str, int], int] = {}  # (name, gazetteer id) -> local id
         self.frames: list[pd.DataFrame] = []  # the new locations, in local-id order
         self._name_index: dict[str, list[tuple[int, str | None, float, float]]] | None = None
-        # (name, country) -> [lat, lon, tolerance km, project id or -1, local id or -1]
-        self._places: dict[tuple[str, str], list[list[float]]] | None = None
-        # (name, country, lat, lon) -> (the place such a point joined, lies elsewhere)
-        self._exact: dict[tuple[str, str, float, float], tuple[list[float], bool]] | None = None
+        # the places rows with coordinates may join (the project's first)
+        self._places: PlaceBook | None = None
+        # (name, country, lat, lon) -> the position of the project place at that point
+        self._exact: dict[tuple[str, str, float, float], int] | None = None
+        self._project_keys: list[tuple[str, str]] = []  # (name, country) of each
         self._unlocated: dict[tuple[str, str], int] | None = None
 
     def name_index(self) -> dict[str, list[tuple[int, str | None, float, float]]]:
@@ -145,37 +146,48 @@ class LocationRegistry:
             self._name_index = name_index(self.known)
         return self._name_index
 
-    def places(self) -> dict[tuple[str, str], list[list[float]]]:
-        """(name, country) -> the places rows with coordinates may join."""
+    def places(self) -> PlaceBook:
+        """The places rows with coordinates may join: the project's located ones first."""
         if self._places is None:
-            places: dict[tuple[str, str], list[list[float]]] = {}
+            book = PlaceBook()
             k = self.known
             if len(k):
                 lat = pd.to_numeric(k.latitude, errors="coerce").to_numpy(np.float64)
                 lon = pd.to_numeric(k.longitude, errors="coerce").to_numpy(np.float64)
-                for i, name, cc, a, b in zip(
-                    k.id.to_numpy(),
-                    k.name.to_numpy(),
-                    k.country.fillna("").to_numpy(),
-                    lat,
-                    lon,
-                    strict=True,
-                ):
-                    if not (np.isnan(a) or np.isnan(b)):
-                        places.setdefault((str(name), str(cc)), []).append(
-                            [round(float(a), 5), round(float(b), 5), 1.0, float(i), -1.0]
-                        )
-            self._places = places
+                at = np.flatnonzero(~(np.isnan(lat) | np.isnan(lon)))
+                names = k.name.to_numpy()[at].tolist()
+                ccs = k.country.fillna("").to_numpy()[at].tolist()
+                groups = np.array(
+                    [book.group_of((str(a), str(b))) for a, b in zip(names, ccs, strict=True)],
+                    np.int64,
+                )
+                book.add(  # to 5 decimals as Python rounds (as a file's points are)
+                    groups,
+                    np.array([round(v, 5) for v in lat[at].tolist()], np.float64),
+                    np.array([round(v, 5) for v in lon[at].tolist()], np.float64),
+                    np.ones(len(at)),
+                    k.id.to_numpy()[at].astype(np.int64),
+                )
+                self._project_keys = [(str(a), str(b)) for a, b in zip(names, ccs, strict=True)]
+            self._places = book
         return self._places
 
-    def exact_points(self) -> dict[tuple[str, str, float, float], tuple[list[float], bool]]:
-        """(name, country, lat, lon to 5 decimals) -> the project place at exactly that
-        point (and False: it lies there)."""
+    def exact_points(self) -> dict[tuple[str, str, float, float], int]:
+        """(name, country, lat, lon to 5 decimals) -> the position of the project place
+        at exactly that point."""
         if self._exact is None:
+            book = self.places()
+            keys = self._project_keys
             self._exact = {
-                (name, cc, p[0], p[1]): (p, False)
-                for (name, cc), near in self.places().items()
-                for p in near
+                (name, cc, a, b): p
+                for p, ((name, cc), a, b) in enumerate(
+                    zip(
+                        keys,
+                        book.lat[: len(keys)].tolist(),
+                        book.lon[: len(keys)].tolist(),
+                        strict=True,
+                    )
+                )
             }
         return self._exact
 
@@ -344,26 +356,23 @@ def _by_coordinates(
     # an earlier slice is joined again below (the first place that reaches a point
     # stays the first: places never move and new ones come after)
     exact = registry.exact_points()
-    met: list[tuple[list[float], bool] | None] = (
-        [
-            exact.get(k)
+    book = registry.places()
+    joined = np.full(len(firsts), -1, np.int64)  # the position of each point's place
+    if exact:
+        joined[:] = [
+            exact.get(k, -1)
             for k in zip(names.tolist(), ccs.tolist(), lats.tolist(), lons.tolist(), strict=True)
         ]
-        if exact
-        else [None] * len(names)
-    )
-    seen = np.array([m is not None for m in met], bool)
-    joined: list[list[float] | None] = [m[0] if m is not None else None for m in met]
-    elsewhere = np.array([m is not None and m[1] for m in met], bool)
+    seen = joined >= 0
+    elsewhere = np.zeros(len(firsts), bool)  # a project place at that very point is there
     # the others, by (name, country): those alone under their name with no place of that
     # name known are new places; the rest need a look at distances
     group = pd.factorize(parts[0][0][firsts] * (len(parts[1][1]) + 1) + parts[1][0][firsts])[0]
-    places = registry.places()
     unseen = np.flatnonzero(~seen)
     group_firsts = unseen[np.unique(group[unseen], return_index=True)[1]]
     known = np.zeros(int(group.max()) + 1 if len(group) else 0, bool)
     known[group[group_firsts]] = [
-        k in places
+        book.has(k)
         for k in zip(names[group_firsts].tolist(), ccs[group_firsts].tolist(), strict=True)
     ]
     slow = ((np.bincount(group, weights=~seen) > 1) | known)[group] & ~seen
@@ -377,36 +386,31 @@ def _by_coordinates(
             lats[slow_at],
             lons[slow_at],
             _tolerances(names[slow_at], how[slow_at]),
-            places,
+            book,
         )
-        for i, entry in zip(slow_at.tolist(), took.entries, strict=True):
-            joined[i] = entry
+        joined[slow_at] = took.place
         fresh[slow_at[took.created]] = True
-        elsewhere[slow_at] = (took.lat != lats[slow_at]) | (took.lon != lons[slow_at])
+        at_lat, at_lon = took.where(book)
+        elsewhere[slow_at] = (at_lat != lats[slow_at]) | (at_lon != lons[slow_at])
     # local ids of the new places, in order of first appearance
     local = np.full(len(firsts), -1, np.int64)
     local[fresh] = count[0] + np.arange(int(fresh.sum()))
     count[0] += int(fresh.sum())
     alone = np.flatnonzero(fresh & ~slow)  # new places alone under their name
-    tolerances = _tolerances(names[alone], how[alone])
-    entries = [
-        [a, b, t, -1.0, k]
-        for a, b, t, k in zip(
-            lats[alone].tolist(),
-            lons[alone].tolist(),
-            tolerances.tolist(),
-            local[alone].astype(np.float64).tolist(),
-            strict=True,
+    if len(alone):
+        groups = np.array(
+            [
+                book.group_of(k)
+                for k in zip(names[alone].tolist(), ccs[alone].tolist(), strict=True)
+            ],
+            np.int64,
         )
-    ]
-    pairs = list(zip(names[alone].tolist(), ccs[alone].tolist(), strict=True))
-    places.update(zip(pairs, [[e] for e in entries], strict=True))
-    for i, e in zip(alone.tolist(), entries, strict=True):
-        joined[i] = e
-    for i in np.flatnonzero(fresh & slow).tolist():
-        joined[i][4] = float(local[i])  # type: ignore[index]
-    ids = np.array([(h[3], h[4]) for h in joined], np.int64).reshape(-1, 2)  # type: ignore[index]
-    match, local = ids[:, 0], ids[:, 1]
+        joined[alone] = book.add(
+            groups, lats[alone], lons[alone], _tolerances(names[alone], how[alone])
+        )
+    made = np.flatnonzero(fresh)
+    book.local_id[joined[made]] = local[made]
+    match, local = book.project_id[joined], book.local_id[joined]
     existing[rows_idx] = match[codes]
     new[rows_idx] = local[codes]
     moved[rows_idx] = elsewhere[codes]

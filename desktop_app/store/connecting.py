@@ -10,21 +10,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
 from desktop_app.store.errors import ProjectError, ReadOnlyProject, SchemaTooNew, short_message
 from desktop_app.store.guard import UnsafeConnection, keep_wal_on_close, safe_connect
+from desktop_app.store.schema_sqlite import HEAD
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (a second or so of imports on a busy machine) is imported only where a schema
+# is upgraded or checked against the revision scripts: a file at the head schema, and a
+# new one (store/schema_sqlite.py), open without it.
 
 log = logging.getLogger("sightline.store")
 
 
 @contextmanager
 def alembic_config() -> Iterator[Config]:
+    from alembic.config import Config
+
     with as_file(files("desktop_app.store").joinpath("migrations")) as location:
         config = Config()
         config.set_main_option("script_location", str(location))
@@ -32,6 +40,8 @@ def alembic_config() -> Iterator[Config]:
 
 
 def schema_head() -> str:
+    from alembic.script import ScriptDirectory
+
     with alembic_config() as config:
         head = ScriptDirectory.from_config(config).get_current_head()
     assert head is not None
@@ -111,7 +121,9 @@ def check_read_only(path: Path) -> None:
         raise ProjectError(
             f"{path} holds tables but no Sightline schema version; it is not a Sightline project"
         )
-    if current is not None:
+    if current is not None and current != HEAD:
+        from alembic.script import ScriptDirectory
+
         with alembic_config() as config:
             script = ScriptDirectory.from_config(config)
             known = {rev.revision for rev in script.walk_revisions()}

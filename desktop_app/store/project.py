@@ -29,17 +29,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.store import schema_sqlite
 from desktop_app.store.addresses import (
     APP_NAME,
     PROJECT_SUFFIX,
@@ -76,6 +73,9 @@ from desktop_app.store.guard import (
     write_lock_for,
 )
 from desktop_app.store.schema import Setting
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger("sightline.store")
 
@@ -162,6 +162,11 @@ class Project:
         return project
 
     def _migrate(self, may_upgrade: bool) -> None:
+        if self.path is not None and self._head_sqlite():
+            return
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
         with alembic_config() as config:
             script = ScriptDirectory.from_config(config)
             head = script.get_current_head()
@@ -193,10 +198,28 @@ class Project:
                     self.backup_path = self._backup(current)
                 self._upgrade(config)
 
+    def _head_sqlite(self) -> bool:
+        """A SQLite file at the head schema, or an empty one given it at once (see
+        ``schema_sqlite.py``): True; False when the migrations must look at it."""
+        objects = "SELECT count(*) FROM sqlite_master"
+        with self.engine.connect() as conn:
+            current = schema_sqlite.recorded_revision(conn)
+            if current is not None or conn.exec_driver_sql(objects).scalar():
+                return current == schema_sqlite.HEAD
+        with self._lock.hold("creating the project"), self.engine.connect() as raw:
+            conn = raw.execution_options(sightline_write=True)  # BEGIN IMMEDIATE
+            with conn.begin():  # all of it or nothing
+                empty = conn.exec_driver_sql(objects).scalar() == 0
+                if empty:
+                    schema_sqlite.create(raw.connection.driver_connection)
+        return empty
+
     def _upgrade(self, config: Config) -> None:
         """Run the migrations in one transaction. SQLite: with foreign keys off (tables
         are rebuilt; dropping an old one must not cascade), every key checked before the
         commit. PostgreSQL: under a lock, so two upgrades of one server run one at a time."""
+        from alembic import command
+
         sqlite = self.engine.dialect.name == "sqlite"
         with self.engine.connect() as conn:
             raw = conn.connection.driver_connection
@@ -253,6 +276,10 @@ class Project:
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
+            if self.path is not None:
+                return schema_sqlite.recorded_revision(conn)
+            from alembic.runtime.migration import MigrationContext
+
             return MigrationContext.configure(conn).get_current_revision()
 
     def get_setting(self, key: str, default: str = "") -> str:
