@@ -30,6 +30,9 @@ def build_window(
 ) -> MainWindow:
     """The main window on ``project``, every feature installed; its events load on a
     worker thread (``workbench.frame_loaded`` tells when they are in every pane)."""
+    from desktop_app.frame.cache import start_loading
+
+    start_loading(project)  # the events are read while the features and panes are built
     from PySide6.QtCore import QSettings
 
     from desktop_app.app import logs
