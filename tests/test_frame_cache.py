@@ -227,3 +227,21 @@ def test_a_small_wal_is_left_alone(project: Project, data_dir: Path) -> None:
     assert Path(f"{project.path}-wal").stat().st_size == size
     assert truncate_wal(project, at_least=0)
     assert Path(f"{project.path}-wal").stat().st_size == 0
+
+
+def test_the_copy_reads_back_events_without_a_place_and_repeated_texts(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ingest.sample import load_sample
+
+    load_sample(project)  # one event has no place; places repeat across events
+    rebuilt = EventFrame.load(project)
+    assert not rebuilt.located.all()
+    assert len(set(rebuilt.place.tolist())) < len(rebuilt)
+    cache.load_frame(project)  # writes the copy
+    with monkeypatch.context() as patched:
+        the_store_is_not_read(patched)
+        copied = cache.load_frame(project)
+    assert_same_frame(copied, rebuilt)
+    copied.title[0] = "edited in place"  # a patch writes into these arrays
+    assert copied.title[1] != "edited in place"

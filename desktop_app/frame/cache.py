@@ -33,6 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import platformdirs
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -42,7 +43,7 @@ from desktop_app.store import frame_rows
 from desktop_app.store.project import APP_NAME, Project
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # bump when the layout of the file changes
+FORMAT = 2  # bump when the layout of the file changes (2: text columns as dictionaries)
 _ROW_COLUMNS = ("ids", "start", "end", "precision", "has_end", "lat", "lon", "location_id")
 
 
@@ -180,8 +181,10 @@ def _write(frame: EventFrame, path: Path) -> None:
     for old in path.parent.glob(path.name.split("-")[0] + "-*"):
         old.unlink(missing_ok=True)  # one copy per project (its link files, a dead writer's)
     columns = {name: getattr(frame, name) for name in _ROW_COLUMNS}
-    columns["title"] = pa.array(frame.title.tolist(), pa.large_string())
-    columns["place"] = pa.array(frame.place.tolist(), pa.large_string())
+    # as dictionaries: reading back makes one Python string per distinct value (a place
+    # name is shared by thousands of events) instead of one per event
+    columns["title"] = pa.array(frame.title.tolist(), pa.large_string()).dictionary_encode()
+    columns["place"] = pa.array(frame.place.tolist(), pa.large_string()).dictionary_encode()
     names: dict[str, list[str]] = {}
     for facet, (codes, values) in frame.single.items():
         columns[f"single:{facet}"] = codes
@@ -230,8 +233,19 @@ def _read(path: Path) -> EventFrame:
     arrays = {name: table[name].to_numpy() for name in _ROW_COLUMNS}
     return EventFrame(
         **arrays,
-        title=table["title"].to_numpy(zero_copy_only=False),
-        place=table["place"].to_numpy(zero_copy_only=False),
+        title=_texts(table["title"]),
+        place=_texts(table["place"]),
         single=single,
         multi=multi,
     )
+
+
+def _texts(column: pa.ChunkedArray) -> np.ndarray:
+    """A text column (dictionary-encoded when written by this format) as the frame's
+    object array: each distinct value made once, then picked out by the indices."""
+    array = column.combine_chunks()
+    if not pa.types.is_dictionary(array.type) or array.null_count:
+        return np.asarray(array.to_numpy(zero_copy_only=False), object)
+    values = np.asarray(array.dictionary.to_numpy(zero_copy_only=False), object)
+    picked: np.ndarray = values[array.indices.to_numpy()]
+    return picked
