@@ -95,7 +95,13 @@ def start_loading(project: Project) -> None:
     project changed meanwhile). The composition root calls this before it builds the
     window, so the read overlaps the imports and the widgets."""
     global _early
-    version = project.data_version()  # before the read: a later commit shows as a change
+    if not _cacheable(project):  # in-memory SQLite: one connection, small; read as before
+        return
+    try:
+        version = project.data_version()  # before the read: a later commit is a change
+    except Exception:  # a server gone away: the workbench's own read tells the analyst
+        log.warning("cannot read the project's data version", exc_info=True)
+        return
     frame: Future[EventFrame] = Future()
 
     def read() -> None:
