@@ -334,6 +334,8 @@ def _import(args: argparse.Namespace, project_target: str | None) -> int:
             f"cannot import {args.file}: unexpected {exc.__class__.__name__}: {exc}; "
             "nothing was imported (set SIGHTLINE_DEBUG=1 for the details)"
         )
+    else:
+        _keep_frame_ready(project)  # the first open after the import is a reopen
     finally:
         project.close()  # type: ignore[attr-defined]
     if failed is not None:
@@ -418,6 +420,22 @@ def _info(args: argparse.Namespace, project_target: str | None) -> int:
     return 0
 
 
+def _keep_frame_ready(project: object) -> None:
+    """Write the frame copy of the project as it now is (``frame.cache.keep_ready``): a
+    copy that cannot be written is only a slower next open, never a failed command."""
+    from desktop_app.frame.cache import keep_ready
+    from desktop_app.store.project import Project
+
+    if not isinstance(project, Project):
+        return
+    try:
+        keep_ready(project)
+    except Exception:
+        import logging
+
+        logging.getLogger("sightline.cli").warning("the frame copy was not written", exc_info=True)
+
+
 def _undo(args: argparse.Namespace, project_target: str | None) -> int:
     from desktop_app.store.batches import BatchError, undo_batch
     from desktop_app.store.guard import WriteBusy
@@ -428,6 +446,8 @@ def _undo(args: argparse.Namespace, project_target: str | None) -> int:
         removed = undo_batch(project, args.batch)  # type: ignore[arg-type]
     except (BatchError, WriteBusy, WriteFailed) as exc:
         return _fail(str(exc))
+    else:
+        _keep_frame_ready(project)
     finally:
         project.close()  # type: ignore[attr-defined]
     print(f"Removed import batch {args.batch}: {removed:,} events.")

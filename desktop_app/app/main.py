@@ -30,8 +30,19 @@ def build_window(
 ) -> MainWindow:
     """The main window on ``project``, every feature installed; its events load on a
     worker thread (``workbench.frame_loaded`` tells when they are in every pane)."""
+    from desktop_app.frame.cache import start_loading
+
+    start_loading(project)  # the events are read while the features and panes are built
     from PySide6.QtCore import QSettings
 
+    from desktop_app.shell.window import MainWindow
+    from desktop_app.workbench import Workbench
+
+    workbench = Workbench(project, settings or QSettings("Sightline", "Sightline"))
+    # the shell first: its map starts the web engine's page, which gets ready while the
+    # features are imported and installed
+    shell = MainWindow(workbench, online_basemap_url=online_basemap_url)
+    workbench.setParent(shell)  # one lifetime: the window's
     from desktop_app.app import logs
     from desktop_app.features import (
         annotations,
@@ -48,12 +59,7 @@ def build_window(
     from desktop_app.features.help import feature as help_feature
     from desktop_app.features.import_history import feature as import_history
     from desktop_app.features.importing import feature as importing
-    from desktop_app.shell.window import MainWindow
-    from desktop_app.workbench import Workbench
 
-    workbench = Workbench(project, settings or QSettings("Sightline", "Sightline"))
-    shell = MainWindow(workbench, online_basemap_url=online_basemap_url)
-    workbench.setParent(shell)  # one lifetime: the window's
     importer = importing.install(workbench, shell)
     shell.features = {
         "projects": projects.install(workbench, shell),

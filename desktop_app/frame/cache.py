@@ -9,6 +9,17 @@ coordinates, the import batches and their undo marks, the ``data_version`` setti
 every committed change bumps, in ``Project.writing``). Any change to events, places,
 links or batches changes the key, so a stale copy is simply never found. A copy that
 cannot be read is ignored.
+
+The read can start before the window exists (:func:`start_loading`, called by the
+composition root before it imports the features and builds the panes, so the Arrow
+read and the key's queries overlap that work); the first :func:`load_frame` of that
+project takes it, provided the ``data_version`` read before it began is still the
+project's (no commit in between). An import leaves the copy ready
+(:func:`keep_ready`), so the first open after it is a reopen.
+
+A copy is written under a name of its own (process and thread) and renamed into place,
+its link files first and the row file last: a writer killed halfway leaves only files
+no reader looks for, which the next write of that project removes.
 """
 
 from __future__ import annotations
@@ -16,9 +27,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import platformdirs
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -28,7 +43,7 @@ from desktop_app.store import frame_rows
 from desktop_app.store.project import APP_NAME, Project
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # bump when the layout of the file changes
+FORMAT = 2  # bump when the layout of the file changes (2: text columns as dictionaries)
 _ROW_COLUMNS = ("ids", "start", "end", "precision", "has_end", "lat", "lon", "location_id")
 
 
@@ -61,7 +76,77 @@ def _kept_copy(project: Project) -> Path | None:
     return found[0] if len(found) == 1 else None
 
 
+@dataclass
+class _Early:
+    """A frame read begun before anyone asked for it (:func:`start_loading`)."""
+
+    project: Project
+    version: str  # the project's data version before the read began
+    frame: Future[EventFrame]
+
+
+_early: _Early | None = None
+_early_lock = threading.Lock()
+
+
+def start_loading(project: Project) -> None:
+    """Begin reading ``project``'s frame now, on a thread of its own; the next
+    :func:`load_frame` of this project takes the result (or reads again if the
+    project changed meanwhile). The composition root calls this before it builds the
+    window, so the read overlaps the imports and the widgets."""
+    global _early
+    if not _cacheable(project):  # in-memory SQLite: one connection, small; read as before
+        return
+    try:
+        version = project.data_version()  # before the read: a later commit is a change
+    except Exception:  # a server gone away: the workbench's own read tells the analyst
+        log.warning("cannot read the project's data version", exc_info=True)
+        return
+    frame: Future[EventFrame] = Future()
+
+    def read() -> None:
+        try:
+            frame.set_result(_load(project))
+        except BaseException as exc:  # handed to whoever takes the read
+            frame.set_exception(exc)
+
+    with _early_lock:
+        _early = _Early(project, version, frame)
+    threading.Thread(target=read, name="sightline-early-frame", daemon=True).start()
+
+
+def _take_early(project: Project) -> EventFrame | None:
+    """The frame :func:`start_loading` read for ``project``, if it is still current."""
+    global _early
+    with _early_lock:
+        early, _early = _early, None
+    if early is None or early.project is not project:
+        return None
+    try:
+        frame = early.frame.result()
+    except Exception:  # read again below, where the error (if it stays) is told
+        log.warning("the early read of the frame failed", exc_info=True)
+        return None
+    if project.data_version() != early.version:
+        return None  # a commit since the read began: read the project as it is now
+    return frame
+
+
+def keep_ready(project: Project) -> None:
+    """After an import (or its undo) has committed: make sure the frame copy of the
+    project as it is now exists, so the next open reads it instead of the store."""
+    if _cacheable(project):
+        _load(project)
+
+
 def load_frame(project: Project) -> EventFrame:
+    """The project's frame: from the cache when it is current, else from the store
+    (taken from :func:`start_loading` when that read is of this project and current)."""
+    early = _take_early(project)
+    return early if early is not None else _load(project)
+
+
+def _load(project: Project) -> EventFrame:
     """The project's frame: from the cache when it is current, else from the store.
 
     The copy kept is read while the content key is worked out (the key's aggregate
@@ -99,11 +184,13 @@ def load_frame(project: Project) -> EventFrame:
 
 def _write(frame: EventFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob(path.name.split("-")[0] + "-*.arrow"):
-        old.unlink(missing_ok=True)  # one copy per project
+    for old in path.parent.glob(path.name.split("-")[0] + "-*"):
+        old.unlink(missing_ok=True)  # one copy per project (its link files, a dead writer's)
     columns = {name: getattr(frame, name) for name in _ROW_COLUMNS}
-    columns["title"] = pa.array(frame.title.tolist(), pa.large_string())
-    columns["place"] = pa.array(frame.place.tolist(), pa.large_string())
+    # as dictionaries: reading back makes one Python string per distinct value (a place
+    # name is shared by thousands of events) instead of one per event
+    columns["title"] = pa.array(frame.title.tolist(), pa.large_string()).dictionary_encode()
+    columns["place"] = pa.array(frame.place.tolist(), pa.large_string()).dictionary_encode()
     names: dict[str, list[str]] = {}
     for facet, (codes, values) in frame.single.items():
         columns[f"single:{facet}"] = codes
@@ -116,7 +203,7 @@ def _write(frame: EventFrame, path: Path) -> None:
     for facet, links in frame.multi.items():
         names[f"multi:{facet}"] = links.names
     meta = {b"names": json.dumps(names).encode(), b"links": json.dumps(list(link_tables)).encode()}
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}-{threading.get_ident()}.tmp")
     with pa.OSFile(str(tmp), "wb") as sink:
         schema = rows_table.schema.with_metadata(meta)
         with ipc.new_file(sink, schema) as writer:
@@ -152,8 +239,19 @@ def _read(path: Path) -> EventFrame:
     arrays = {name: table[name].to_numpy() for name in _ROW_COLUMNS}
     return EventFrame(
         **arrays,
-        title=table["title"].to_numpy(zero_copy_only=False),
-        place=table["place"].to_numpy(zero_copy_only=False),
+        title=_texts(table["title"]),
+        place=_texts(table["place"]),
         single=single,
         multi=multi,
     )
+
+
+def _texts(column: pa.ChunkedArray) -> np.ndarray:
+    """A text column (dictionary-encoded when written by this format) as the frame's
+    object array: each distinct value made once, then picked out by the indices."""
+    array = column.combine_chunks()
+    if not pa.types.is_dictionary(array.type) or array.null_count:
+        return np.asarray(array.to_numpy(zero_copy_only=False), object)
+    values = np.asarray(array.dictionary.to_numpy(zero_copy_only=False), object)
+    picked: np.ndarray = values[array.indices.to_numpy()]
+    return picked

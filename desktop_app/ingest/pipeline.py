@@ -60,6 +60,7 @@ from desktop_app.ingest.validation import Validated
 from desktop_app.store.bulk import BatchWriteError, BatchWriter, batch_writer, early_worker
 from desktop_app.store.guard import WriteBusy
 from desktop_app.store.project import Project
+from desktop_app.store.wal import truncate_wal
 
 Progress = Callable[[str, float], None]
 
@@ -180,7 +181,9 @@ def import_file(
     waiting = (lambda text: notify(text, -1.0)) if progress is not None else None
     try:
         with project.write_lock(f"the import of {path.name}", on_wait=waiting):
-            return _import_file(project, path, options, report)
+            result = _import_file(project, path, options, report)
+        truncate_wal(project)  # committed: the next open does not read the import back
+        return result
     except WriteBusy as exc:
         raise BatchWriteError(f"Nothing was imported: {exc}") from exc
     except BatchWriteError as exc:

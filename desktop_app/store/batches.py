@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select, text
 from desktop_app.store.project import Project
 from desktop_app.store.schema import ImportBatch, table_of
 from desktop_app.store.search import forget_events, has_fts, watermark
+from desktop_app.store.wal import truncate_wal
 
 LINKS = ("event_actor", "event_source")  # the tables whose rows point at events
 
@@ -76,6 +77,7 @@ def undo_batch(project: Project, batch_id: int) -> int:
             .where(ImportBatch.id == batch_id)
             .values(undone_at=datetime.now().replace(microsecond=0))
         )
+    truncate_wal(project)  # committed: the next open does not read the undo back
     return int(removed)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QSize, Signal
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.export.csv_export import write_csv
 from desktop_app.export.geo import write_geojson, write_kml
-from desktop_app.export.html_page import HtmlStep, write_html
 from desktop_app.export.records import export_events, visible_ids
 from desktop_app.features.exporting.png_capture import DEFAULT_RATIO, PngCapture
 from desktop_app.features.host import Host
@@ -41,6 +40,9 @@ from desktop_app.views import plain_text
 from desktop_app.views.map.layers import COLOUR_FACETS
 from desktop_app.workbench import MenuId, Workbench
 from desktop_app.workbench.linking import search_function
+
+if TYPE_CHECKING:
+    from desktop_app.export.html_page import HtmlStep
 
 EVENT_FORMATS: dict[str, tuple[str, str]] = {  # kind -> (file filter, suffix)
     "csv": ("CSV (*.csv)", ".csv"),
@@ -150,6 +152,8 @@ class Exports(QObject):
         return self.wb.classification()
 
     def current_step(self, title: str = "", note: str = "") -> HtmlStep:
+        from desktop_app.export.html_page import HtmlStep  # not for the first paint
+
         wb = self.wb
         map_view = wb.view_state.map
         return HtmlStep(
@@ -172,6 +176,8 @@ class Exports(QObject):
 
     def export_html_view(self, path: Path, title: str = "") -> int:
         """Write the current view as one offline HTML file; returns its size in bytes."""
+        from desktop_app.export.html_page import write_html  # not for the first paint
+
         project = self.wb.project
         if project is None:
             return 0
@@ -229,6 +235,8 @@ class Exports(QObject):
 
     def export_html_story(self, story_id: int, path: Path) -> int:
         """Write a story (one step per saved view) as one offline HTML file."""
+        from desktop_app.export.html_page import HtmlStep, write_html  # not for the first paint
+
         project = self.wb.project
         title, snapshots = self.story_steps(story_id)
         if project is None or not snapshots:

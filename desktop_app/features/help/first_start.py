@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.features.host import Host
-from desktop_app.ingest.pipeline import file_sha256
 from desktop_app.store.batch_history import batch_history
 from desktop_app.workbench import Workbench
 
@@ -33,6 +32,8 @@ CLOSED_KEY = "help/sample_banner_closed"  # a window setting: the analyst closed
 @cache
 def sample_sha256() -> str:
     """The fingerprint of the sample's events file, as its import batch records it."""
+    from desktop_app.ingest.pipeline import file_sha256  # the importer: not for the first paint
+
     with as_file(files("desktop_app.sample_data").joinpath("sample", "events.csv")) as path:
         return file_sha256(path)
 

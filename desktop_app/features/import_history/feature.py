@@ -17,7 +17,6 @@ from PySide6.QtGui import QDesktopServices
 from desktop_app.features.host import Host
 from desktop_app.features.import_history.commands import BatchCommand, BatchKeeper, ImportCommand
 from desktop_app.features.import_history.dialog import HistoryRow, ImportHistoryDialog
-from desktop_app.ingest.pipeline import ImportResult
 from desktop_app.store.batch_history import batch_history
 from desktop_app.store.project import Project
 from desktop_app.workbench import MenuId, Workbench
@@ -69,6 +68,8 @@ class ImportHistory(QObject):
 
     def import_finished(self, result: object) -> None:
         """An import ended: keep its rejects and make it one step of the undo stack."""
+        from desktop_app.ingest.pipeline import ImportResult  # the importer: not at open
+
         project = self.wb.project
         if not isinstance(result, ImportResult) or result.batch is None or project is None:
             return

@@ -6,17 +6,20 @@ panes reload and the status bar says what happened.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop_app.features.host import Host
-from desktop_app.features.importing.wizard import FILE_FILTER, ImportWizard
-from desktop_app.ingest.pipeline import ImportResult, import_file
 from desktop_app.store.queries import batch_event_ids
 from desktop_app.views import plain_text
 from desktop_app.workbench import MenuId, Workbench
 from desktop_app.workbench.tasks import message_of
+
+if TYPE_CHECKING:  # the wizard and the importer are imported when first used, not at open
+    from desktop_app.features.importing.wizard import ImportWizard
+    from desktop_app.ingest.pipeline import ImportResult
 
 
 class Importing(QObject):
@@ -47,6 +50,8 @@ class Importing(QObject):
     # ------------------------------------------------------------------ the wizard
     def open(self, path: str | Path | None = None) -> ImportWizard | None:
         """Open the wizard on a file (asked for when None)."""
+        from desktop_app.features.importing.wizard import FILE_FILTER, ImportWizard
+
         project = self.wb.project
         if project is None:
             return None
@@ -96,6 +101,8 @@ class Importing(QObject):
 
     def import_path(self, path: Path) -> None:
         """Import a file on a worker thread; the panes reload when it is done."""
+        from desktop_app.ingest.pipeline import import_file
+
         if self.wb.project is None:
             return
         self.wb.tasks.run(
@@ -110,6 +117,8 @@ class Importing(QObject):
         )
 
     def _import_done(self, result: object) -> None:
+        from desktop_app.ingest.pipeline import ImportResult
+
         assert isinstance(result, ImportResult)
         lines = [f"Imported {result.imported:,} events (preset {result.preset})."]
         if result.duplicates_in_project:
