@@ -62,13 +62,22 @@ def _douglas_peucker(points: list[tuple[float, float]], tol: float) -> list[int]
     return sorted(keep)
 
 
+def _worked_ahead(qtbot: Any, view: Any) -> None:
+    """Wait until the page has settled on its view (a fit can land after the first
+    answers) and the views one zoom in and out of that view are worked out."""
+    qtbot.waitUntil(lambda: run_js(qtbot, view.page, "Sightline.settled()") is True)
+    qtbot.waitUntil(
+        lambda: view.prefetch.computed >= 2 and not view.prefetch.waiting, timeout=WAIT_MS
+    )
+
+
 def test_a_zoom_in_finds_its_answer_ready_and_it_is_the_fresh_one(
     make_map: Any,  # noqa: F811
     sample_frame: EventFrame,  # noqa: F811
     qtbot: Any,
 ) -> None:
     view, _, _ = make_map(sample_frame)
-    qtbot.waitUntil(lambda: view.prefetch.computed >= 2, timeout=WAIT_MS)  # zoom in and out
+    _worked_ahead(qtbot, view)
     used = view.prefetch.used
     with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):
         run_js(qtbot, view.page, "Sightline.map().setZoom(Sightline.map().getZoom() + 1, "
@@ -89,7 +98,7 @@ def test_an_animated_zoom_about_a_point_is_worked_out_while_it_runs(
     qtbot: Any,
 ) -> None:
     view, _, _ = make_map(sample_frame)
-    qtbot.waitUntil(lambda: view.prefetch.computed >= 2, timeout=WAIT_MS)
+    _worked_ahead(qtbot, view)
     used, computed = view.prefetch.used, view.prefetch.computed
     with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):  # the wheel's zoom: off the centre
         run_js(qtbot, view.page, "Sightline.map().setZoomAround(L.point(200, 150), "

@@ -47,6 +47,11 @@ class Prefetch(QObject):
         self.computed = 0  # answers worked out ahead (tests, benchmarks)
         self.used = 0  # of them, or of those kept, handed back for a view asked for
 
+    @property
+    def waiting(self) -> bool:
+        """Views planned and not yet worked out."""
+        return bool(self._pending)
+
     def _same(self, made_of: MadeOf) -> bool:
         kept = self._made_of
         return (
