@@ -9,6 +9,7 @@ and reloaded after an import or a change made elsewhere.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,12 @@ class EventFrame:
     _id_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _sorted_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _last_rows: tuple[Any, np.ndarray] | None = None
+    # (the frame this one was patched in place from, the rows overwritten): lets a pane
+    # patch what it derived from that frame instead of deriving it again (weak: a chain
+    # of edits never keeps the old frames alive)
+    _patched: tuple[weakref.ref[EventFrame], np.ndarray] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._id_order = np.argsort(self.ids, kind="stable")
@@ -86,6 +93,18 @@ class EventFrame:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def patched_rows(self, old: EventFrame) -> np.ndarray | None:
+        """The rows overwritten when this frame was patched in place from ``old`` (the
+        same ids in the same rows; every other row's values are the old ones), or None
+        when it was not made that way from ``old``."""
+        if self._patched is None or self._patched[0]() is not old:
+            return None
+        return self._patched[1]
+
+    def mark_patched(self, old: EventFrame, rows: np.ndarray) -> None:
+        """Record that this frame is ``old`` with ``rows`` overwritten (patch_in_place)."""
+        self._patched = (weakref.ref(old), np.asarray(rows, np.int64))
 
     # ------------------------------------------------------------------ ids <-> rows
     def rows_of(self, ids: Any) -> np.ndarray:

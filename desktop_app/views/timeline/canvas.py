@@ -106,11 +106,15 @@ class TimelineCanvas(QWidget):
 
     # ---------------------------------------------------------------- data
     def set_frame(self, frame: EventFrame) -> None:
-        self._frame, self.lane_scroll = frame, 0.0  # other lanes: from the top
-        self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
+        old, self._frame, self.lane_scroll = self._frame, frame, 0.0  # other lanes: from the top
+        patched = frame.patched_rows(old) is not None  # an edit: the same rows
+        if not (patched and old.precision is frame.precision and old.has_end is frame.has_end):
+            self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
         self._selected = np.zeros(len(frame), bool)
         self._selected_index = None
-        self.set_visible(np.ones(len(frame), bool))
+        # an edit's frame keeps the rows shown (the linker's mask follows): no index of
+        # every event built in between
+        self.set_visible(self._visible if patched else np.ones(len(frame), bool))
         self.set_selection(self._selected_ids, self._active)
 
     def set_visible(self, mask: np.ndarray) -> None:
