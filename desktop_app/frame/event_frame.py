@@ -83,6 +83,7 @@ class EventFrame:
     _patched: tuple[weakref.ref[EventFrame], np.ndarray] | None = field(
         default=None, compare=False, repr=False
     )
+    _located: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._id_order = np.argsort(self.ids, kind="stable")
@@ -151,7 +152,14 @@ class EventFrame:
 
     @property
     def located(self) -> np.ndarray:
-        return np.asarray(~np.isnan(self.lat))
+        """Rows with coordinates (kept for the frame's ``lat`` array: every refilter's
+        status line asks; shared, so read-only)."""
+        kept = self._located
+        if kept is None or kept[0] is not self.lat:
+            mask = np.asarray(~np.isnan(self.lat))
+            mask.flags.writeable = False
+            kept = self._located = (self.lat, mask)
+        return kept[1]
 
     # ------------------------------------------------------------------ filters
     def time_mask(self, t0: int | None, t1: int | None) -> np.ndarray:
@@ -180,6 +188,8 @@ class EventFrame:
     def facet_counts(self, facet: str, mask: np.ndarray) -> list[tuple[str, int]]:
         """(value, count among ``mask``), most frequent first, zero counts left out."""
         names = self.facet_values(facet)
+        if not names:  # a facet no event has (no gather of a million codes for nothing)
+            return []
         if facet in self.multi:
             counts = self.multi[facet].counts(mask)
         else:

@@ -292,7 +292,7 @@ class EventTableModel(QAbstractTableModel):
     def _reorder(self) -> None:
         self._position = None
         if self._sort_column < 0:
-            self._order = np.flatnonzero(self._visible).astype(np.int64)
+            self._order = np.flatnonzero(self._visible).astype(np.int64, copy=False)
             return
         perm = self.sorted_rows(self._sort_column)
         if self._sort_order == Qt.SortOrder.DescendingOrder:
