@@ -197,3 +197,38 @@ def test_any_in_is_a_count_above_zero_and_counts_are_kept_per_range() -> None:
             want = int(np.count_nonzero((index.start < t1) & (index.end > t0)))
             assert index.count_in(t0, t1) == want == index.count_in(t0, t1)
             assert index.any_in(t0, t1) == (want > 0)
+
+
+def test_a_title_edit_in_frame_order_changes_cells_without_a_reset(
+    loaded: Project,  # noqa: F811
+    qtbot: Any,
+) -> None:
+    frame = load_frame(loaded)
+    model = EventTableModel()
+    model.set_frame(frame)
+    shown = frame.precision >= 0  # every row: then some rows hidden by a filter
+    shown[::3] = False
+    model.set_visible(shown)
+    resets: list[int] = []
+    changed: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda *_a: changed.append(1))
+    row = int(np.flatnonzero(shown)[1])
+    event_id = int(frame.ids[row])
+    old = editing.read_event(loaded, event_id)
+    editing.update_event(loaded, event_id, replace(old, title="A new title"))
+    patched = patch_frame(frame, loaded, [event_id])
+    model.set_frame(patched)
+    assert resets == [] and changed == [1]  # the same rows in the same order
+    at = int(np.flatnonzero(model.order == row)[0])
+    assert model.data(model.index(at, Column.TITLE)) == "A new title"
+    assert model.order.tolist() == np.flatnonzero(shown).tolist()
+
+    model.sort(Column.TITLE)
+    resets.clear()
+    editing.update_event(loaded, event_id, replace(old, title="Zz last of all"))
+    again = patch_frame(patched, loaded, [event_id])
+    model.set_frame(again)
+    assert resets == [1]  # sorted by the edited column: the order is made again
+    assert model.order.tolist() == _fresh_order(load_frame(loaded), Column.TITLE, shown)
+    assert model.data(model.index(len(model.order) - 1, Column.TITLE)) == "Zz last of all"

@@ -98,23 +98,35 @@ class EventTableModel(QAbstractTableModel):
 
     def set_frame(self, frame: EventFrame, visible: np.ndarray | None = None) -> None:
         """New data; every event is visible unless ``visible`` says otherwise (a frame
-        patched in place from the shown one keeps the rows shown)."""
-        self.beginResetModel()
-        old, self._frame = self._frame, frame
-        self._highlight = None
+        patched in place from the shown one keeps the rows shown, and when their order
+        is kept too the model is not reset: only the cells change, the view keeps its
+        scroll and selection)."""
+        old = self._frame
         # an edit's patched frame shares the columns it did not change: their orders stay
-        title_perm = self._perm_cache.get(Column.TITLE)
-        self._perm_cache = {
+        kept = {
             column: perm
             for column, perm in self._perm_cache.items()
             if same_inputs(old, frame, Column(column).name.lower())
         }
+        patched = visible is None and frame.patched_rows(old) is not None
+        same_order = patched and (self._sort_column < 0 or self._sort_column in kept)
+        if not same_order:
+            self.beginResetModel()
+            self._highlight = None
+        title_perm = self._perm_cache.get(Column.TITLE)
+        self._frame, self._perm_cache = frame, kept
         self._title_order = self._prepare_title_order(old, frame, title_perm)
         codes_names = frame.single.get("country", (np.zeros(0, np.int32), []))[1]
         self._country_names = [country_name(c) if c else "" for c in codes_names]
+        if same_order:  # the same rows in the same order (and marks): new cells only
+            if self._order.size:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self._order) - 1, len(Column) - 1)
+                )
+            return
         if visible is not None:
             self._visible = visible.astype(bool)
-        elif frame.patched_rows(old) is None:
+        elif not patched:
             self._visible = np.ones(len(frame), bool)
         # else an edit's patched frame: the same rows as shown (the linker's mask follows)
         self._reorder()
