@@ -9,6 +9,7 @@ and reloaded after an import or a change made elsewhere.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,13 @@ class EventFrame:
     _id_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _sorted_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _last_rows: tuple[Any, np.ndarray] | None = None
+    # (the frame this one was patched in place from, the rows overwritten): lets a pane
+    # patch what it derived from that frame instead of deriving it again (weak: a chain
+    # of edits never keeps the old frames alive)
+    _patched: tuple[weakref.ref[EventFrame], np.ndarray] | None = field(
+        default=None, compare=False, repr=False
+    )
+    _located: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._id_order = np.argsort(self.ids, kind="stable")
@@ -86,6 +94,18 @@ class EventFrame:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def patched_rows(self, old: EventFrame) -> np.ndarray | None:
+        """The rows overwritten when this frame was patched in place from ``old`` (the
+        same ids in the same rows; every other row's values are the old ones), or None
+        when it was not made that way from ``old``."""
+        if self._patched is None or self._patched[0]() is not old:
+            return None
+        return self._patched[1]
+
+    def mark_patched(self, old: EventFrame, rows: np.ndarray) -> None:
+        """Record that this frame is ``old`` with ``rows`` overwritten (patch_in_place)."""
+        self._patched = (weakref.ref(old), np.asarray(rows, np.int64))
 
     # ------------------------------------------------------------------ ids <-> rows
     def rows_of(self, ids: Any) -> np.ndarray:
@@ -132,7 +152,14 @@ class EventFrame:
 
     @property
     def located(self) -> np.ndarray:
-        return np.asarray(~np.isnan(self.lat))
+        """Rows with coordinates (kept for the frame's ``lat`` array: every refilter's
+        status line asks; shared, so read-only)."""
+        kept = self._located
+        if kept is None or kept[0] is not self.lat:
+            mask = np.asarray(~np.isnan(self.lat))
+            mask.flags.writeable = False
+            kept = self._located = (self.lat, mask)
+        return kept[1]
 
     # ------------------------------------------------------------------ filters
     def time_mask(self, t0: int | None, t1: int | None) -> np.ndarray:
@@ -161,6 +188,8 @@ class EventFrame:
     def facet_counts(self, facet: str, mask: np.ndarray) -> list[tuple[str, int]]:
         """(value, count among ``mask``), most frequent first, zero counts left out."""
         names = self.facet_values(facet)
+        if not names:  # a facet no event has (no gather of a million codes for nothing)
+            return []
         if facet in self.multi:
             counts = self.multi[facet].counts(mask)
         else:

@@ -81,6 +81,7 @@ def patch_in_place(
             setattr(patched, name, column)
     patched.single, patched.multi = single, multi
     patched._last_rows = None  # rows_of's memo belongs to the old frame
+    patched.mark_patched(frame, rows)
     return patched
 
 

@@ -34,25 +34,33 @@ def summarise(frame: EventFrame, rows: np.ndarray, top: int = 5) -> SelectionSum
         rows = np.unique(rows)
     if not len(rows):
         return SelectionSummary(0, None, 0, None, 0, [], [])
-    first = int(rows[np.argmin(frame.start[rows])])
+    # every row (select all, no filter): the columns themselves, no gather of a million
+    every = len(rows) == len(frame)
+
+    def pick(column: np.ndarray) -> np.ndarray:
+        return column if every else column[rows]
+
+    first = int(rows[np.argmin(pick(frame.start))])
     codes, names = frame.single.get("category", (np.full(len(frame), -1, np.int32), []))
     return SelectionSummary(
         count=len(rows),
         first_start=int(frame.start[first]),
         first_precision=int(frame.precision[first]),
-        last_end=int(frame.end[rows].max()),
-        located=int((~np.isnan(frame.lat[rows])).sum()),
-        top_categories=_top_codes(codes[rows], names, top),
-        top_places=_top_places(frame, rows, top),
+        last_end=int(pick(frame.end).max()),
+        located=len(rows) - int(np.count_nonzero(np.isnan(pick(frame.lat)))),
+        top_categories=_top_codes(pick(codes), names, top),
+        top_places=_top_places(frame, rows, top, every),
     )
 
 
-def _top_places(frame: EventFrame, rows: np.ndarray, top: int) -> list[tuple[str, int]]:
+def _top_places(
+    frame: EventFrame, rows: np.ndarray, top: int, every: bool = False
+) -> list[tuple[str, int]]:
     """The most frequent place names of ``rows``. A row's place name is its place's (or
     "" without one), so the rows are counted by place id (a bincount) and only the
     places' names are then added up by name (two places may share one): a tenth of
     hashing a million names (select all)."""
-    places = frame.location_id[rows]
+    places = frame.location_id if every else frame.location_id[rows]  # every: rows is arange
     has = places >= 0
     if not bool(has.any()):
         return _top_text(frame.place[rows], top)

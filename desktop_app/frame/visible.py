@@ -79,6 +79,16 @@ class MaskCache:
         else:
             self._before, self._now = {**self._before, **self._now}, {}
 
+    def carry(self, old: EventFrame, new: EventFrame) -> None:
+        """Keep the masks made on ``old`` for ``new``, a frame whose every column a mask
+        but the text's reads is the very same array (an edit's patched frame, see the
+        linker's ``_counted_alike``); the text's masks go (a search may answer otherwise)."""
+        if self._frame is not old or new is old:
+            return
+        self._frame = new
+        self._now = {k: v for k, v in self._now.items() if k[0] != "text"}
+        self._before = {k: v for k, v in self._before.items() if k[0] != "text"}
+
     def finish(self) -> None:
         """Forget the masks the last filters did not use but the ones before them."""
         self._before = {k: v for k, v in self._before.items() if k not in self._now}

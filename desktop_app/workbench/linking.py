@@ -104,11 +104,14 @@ class Linker(QObject):
         # a frame patched in place whose counted columns are all the old ones (a title
         # edited) filters and counts as the old one did: no recount on the counting
         # thread, which would compete with the panes for the GIL for ~0.1-0.3 s
+        alike = _counted_alike(self.frame, frame)
         same_counts = (
-            _counted_alike(self.frame, frame)
+            alike
             and not self.filters.filters.text  # a search may answer otherwise now
             and (self.number_loader is None or self.numbers.complete)
         )
+        if alike:  # and so do the masks (but the text's)
+            self._mask_cache.carry(self.frame, frame)
         self.frame = frame
         self._search_cache = None
         self._align_numbers()

@@ -179,9 +179,13 @@ class MapView(QWidget):
 
     def set_frame(self, frame: EventFrame) -> None:
         first = len(self._frame) == 0
-        self._frame = frame
-        self._index = self._index.updated(frame.lat, frame.lon)  # patched, not rebuilt
-        self._visible = np.ones(len(frame), bool)
+        old, self._frame = self._frame, frame
+        if frame.lat is not old.lat or frame.lon is not old.lon:  # an edit shares them
+            self._index = self._index.updated(frame.lat, frame.lon)  # patched, not rebuilt
+        # an edit's patched frame keeps the rows shown (the linker's mask follows): no
+        # aggregation of every event in between
+        patched = frame.patched_rows(old) is not None
+        self._visible = self._visible if patched else np.ones(len(frame), bool)
         self._trail = []
         columns = (frame.location_id, frame.place, frame.lat, frame.lon)
         if self._labels_of is None or any(

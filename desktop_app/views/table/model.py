@@ -30,6 +30,7 @@ from desktop_app.domain.dates import Precision, describe, from_seconds, iso_text
 from desktop_app.frame.event_frame import PRECISION_NAMES, EventFrame
 from desktop_app.ingest.countries import country_name
 from desktop_app.views import plain_text
+from desktop_app.views.table.orders import patched_text_order, same_inputs
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -96,19 +97,38 @@ class EventTableModel(QAbstractTableModel):
         return view
 
     def set_frame(self, frame: EventFrame, visible: np.ndarray | None = None) -> None:
-        """New data; every event is visible unless ``visible`` says otherwise."""
-        self.beginResetModel()
-        self._frame = frame
-        self._highlight = None
-        self._perm_cache.clear()
-        self._title_order = (
-            _SORTER.submit(_text_order, frame.title, False)
-            if len(frame) >= PREPARE_TITLE_ORDER_FROM
-            else None
-        )
+        """New data; every event is visible unless ``visible`` says otherwise (a frame
+        patched in place from the shown one keeps the rows shown, and when their order
+        is kept too the model is not reset: only the cells change, the view keeps its
+        scroll and selection)."""
+        old = self._frame
+        # an edit's patched frame shares the columns it did not change: their orders stay
+        kept = {
+            column: perm
+            for column, perm in self._perm_cache.items()
+            if same_inputs(old, frame, Column(column).name.lower())
+        }
+        patched = visible is None and frame.patched_rows(old) is not None
+        same_order = patched and (self._sort_column < 0 or self._sort_column in kept)
+        if not same_order:
+            self.beginResetModel()
+            self._highlight = None
+        title_perm = self._perm_cache.get(Column.TITLE)
+        self._frame, self._perm_cache = frame, kept
+        self._title_order = self._prepare_title_order(old, frame, title_perm)
         codes_names = frame.single.get("country", (np.zeros(0, np.int32), []))[1]
         self._country_names = [country_name(c) if c else "" for c in codes_names]
-        self._visible = np.ones(len(frame), bool) if visible is None else visible.astype(bool)
+        if same_order:  # the same rows in the same order (and marks): new cells only
+            if self._order.size:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self._order) - 1, len(Column) - 1)
+                )
+            return
+        if visible is not None:
+            self._visible = visible.astype(bool)
+        elif not patched:
+            self._visible = np.ones(len(frame), bool)
+        # else an edit's patched frame: the same rows as shown (the linker's mask follows)
         self._reorder()
         self.endResetModel()
 
@@ -123,6 +143,31 @@ class EventTableModel(QAbstractTableModel):
         self._visible = mask.copy()
         self._reorder()
         self.endResetModel()
+
+    def _prepare_title_order(
+        self, old: EventFrame, frame: EventFrame, old_perm: np.ndarray | None
+    ) -> Future[np.ndarray] | None:
+        """The title order, worked out in the background for a big frame: kept when the
+        titles are the same array, patched when an edit changed a few, else sorted."""
+        if len(frame) < PREPARE_TITLE_ORDER_FROM or Column.TITLE in self._perm_cache:
+            return None
+        if same_inputs(old, frame, "title") and self._title_order is not None:
+            return self._title_order
+        rows = frame.patched_rows(old)
+        before: Future[np.ndarray] | np.ndarray | None = (
+            old_perm if old_perm is not None else self._title_order
+        )
+        if rows is not None and before is not None:
+            titles = frame.title
+            return _SORTER.submit(
+                lambda: patched_text_order(
+                    before if isinstance(before, np.ndarray) else before.result(),
+                    titles,
+                    rows,
+                    lambda: _text_order(titles, False),
+                )
+            )
+        return _SORTER.submit(_text_order, frame.title, False)
 
     @property
     def visible_count(self) -> int:
@@ -259,7 +304,7 @@ class EventTableModel(QAbstractTableModel):
     def _reorder(self) -> None:
         self._position = None
         if self._sort_column < 0:
-            self._order = np.flatnonzero(self._visible).astype(np.int64)
+            self._order = np.flatnonzero(self._visible).astype(np.int64, copy=False)
             return
         perm = self.sorted_rows(self._sort_column)
         if self._sort_order == Qt.SortOrder.DescendingOrder:

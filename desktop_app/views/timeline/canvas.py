@@ -100,17 +100,22 @@ class TimelineCanvas(QWidget):
         self._axis_key: tuple[object, ...] | None = None  # (t0, t1, width, fonts) of it
         self._layer: QPixmap | None = None
         self._kept_layer: kept_layer.Kept | None = None  # the last bars painted
+        self._ground = kept_layer.Ground()  # under them, the background and the grid
         self.lane_scroll = 0.0  # pixels the lanes are scrolled up when they outgrow the pane
         # the dense layout's bars of the visible events: (index, t0, t1, bins), counts
         self._counts: tuple[tuple[object, int, int, int], np.ndarray] | None = None
 
     # ---------------------------------------------------------------- data
     def set_frame(self, frame: EventFrame) -> None:
-        self._frame, self.lane_scroll = frame, 0.0  # other lanes: from the top
-        self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
+        old, self._frame, self.lane_scroll = self._frame, frame, 0.0  # other lanes: from the top
+        patched = frame.patched_rows(old) is not None  # an edit: the same rows
+        if not (patched and old.precision is frame.precision and old.has_end is frame.has_end):
+            self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
         self._selected = np.zeros(len(frame), bool)
         self._selected_index = None
-        self.set_visible(np.ones(len(frame), bool))
+        # an edit's frame keeps the rows shown (the linker's mask follows): no index of
+        # every event built in between
+        self.set_visible(self._visible if patched else np.ones(len(frame), bool))
         self.set_selection(self._selected_ids, self._active)
 
     def set_visible(self, mask: np.ndarray) -> None:
@@ -379,17 +384,22 @@ class TimelineCanvas(QWidget):
 
     def _render_layer(self, key: tuple[object, ...] | None = None) -> QPixmap:
         ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(
-            QSize(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
-        )
-        pixmap.setDevicePixelRatio(ratio)
+        size = QSize(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
         theme = marks.use_palette(self.palette())
-        pixmap.fill(theme.background)
+        layout = self.current_layout()
+        plot = self.plot_rect()
+        dense = not isinstance(layout, SparseLayout)
+        if dense:  # the background and grid of this range and size, kept (kept_layer.Ground)
+            self.axis()  # its key current
+            ground = (size, ratio, self.palette().cacheKey(), plot, self._axis_key, self._t0)
+            pixmap = self._ground.layer(ground, size, ratio, self._paint_ground)
+        else:
+            pixmap = QPixmap(size)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(theme.background)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._font)
-        layout = self.current_layout()
-        plot = self.plot_rect()
         if isinstance(layout, SparseLayout):
             painter.save()
             painter.setClipRect(QRectF(0, plot.top(), self.width(), plot.height()))
@@ -402,7 +412,8 @@ class TimelineCanvas(QWidget):
                 self.lanes.names,
                 LABEL_COLUMN,
             )
-        marks.paint_grid(painter, plot, self.axis(), self._t0)
+        if not dense:
+            marks.paint_grid(painter, plot, self.axis(), self._t0)
         if isinstance(layout, SparseLayout):
             marks.paint_items(painter, layout, plot, self.lanes.names, bool(self._selected_ids))
             painter.restore()
@@ -420,6 +431,15 @@ class TimelineCanvas(QWidget):
         painter.end()
         self._kept_layer = kept_layer.keep(key, pixmap)
         return pixmap
+
+    def _paint_ground(self, pixmap: QPixmap) -> None:
+        """The background and the grid lines, as a layer of bars starts."""
+        pixmap.fill(marks.use_palette(self.palette()).background)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._font)
+        marks.paint_grid(painter, self.plot_rect(), self.axis(), self._t0)
+        painter.end()
 
     def lane_colour(self, lane: int) -> QColor:
         return marks.lane_colour(self.lanes.names, lane)

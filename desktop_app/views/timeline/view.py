@@ -177,9 +177,7 @@ class TimelineView(QWidget):
 
     def _after_data_change(self) -> None:
         t0, t1 = self.canvas.time_range
-        if not self._has_range or (
-            len(self.canvas.index) and self.canvas.index.count_in(t0, t1) == 0
-        ):
+        if not self._has_range or (len(self.canvas.index) and not self.canvas.index.any_in(t0, t1)):
             self.fit_all()
         self._show_status()
 
