@@ -32,6 +32,7 @@ from desktop_app.frame.timeline_data import IndexCache, Lanes, TimelineIndex, as
 from desktop_app.views.qt_workarounds import keep_none_alive
 from desktop_app.views.timeline import hover, kept_layer, marks, scroll
 from desktop_app.views.timeline.axis import MIN_SPAN, AxisLayout, clamp_range, layout_axis
+from desktop_app.views.timeline.density import DensityBars
 from desktop_app.views.timeline.layout import (
     AXIS_HEIGHT,
     LABEL_COLUMN,
@@ -43,7 +44,6 @@ from desktop_app.views.timeline.layout import (
 )
 
 SPARSE_LIMIT = 1500  # at most this many events in view are drawn one by one
-BAR_PIXELS = 3  # width of a density bar
 TOP_MARGIN = 6.0
 DRAG_THRESHOLD = 4.0
 
@@ -84,7 +84,6 @@ class TimelineCanvas(QWidget):
         self._lanes: Lanes | None = assign_lanes(np.zeros(0, np.int32), [])  # None: to do
         self.lane_facet = "category"  # what the lanes are by (frame.timeline_data)
         self._selected = np.zeros(0, bool)
-        self._selected_index: TimelineIndex | None = None
         self._selected_ids: frozenset[int] = frozenset()
         self._active: int | None = None
         now = int(days_from_civil(np.array([2020]), np.array([1]), np.array([1]))[0]) * DAY_SECONDS
@@ -103,7 +102,7 @@ class TimelineCanvas(QWidget):
         self._ground = kept_layer.Ground()  # under them, the background and the grid
         self.lane_scroll = 0.0  # pixels the lanes are scrolled up when they outgrow the pane
         # the dense layout's bars of the visible events: (index, t0, t1, bins), counts
-        self._counts: tuple[tuple[object, int, int, int], np.ndarray] | None = None
+        self._density = DensityBars()  # a new selection keeps the bars of every visible event
 
     # ---------------------------------------------------------------- data
     def set_frame(self, frame: EventFrame) -> None:
@@ -112,7 +111,7 @@ class TimelineCanvas(QWidget):
         if not (patched and old.precision is frame.precision and old.has_end is frame.has_end):
             self._styles = styles_of(frame.precision, frame.has_end).astype(np.int8)
         self._selected = np.zeros(len(frame), bool)
-        self._selected_index = None
+        self._density.forget_selection()
         # an edit's frame keeps the rows shown (the linker's mask follows): no index of
         # every event built in between
         self.set_visible(self._visible if patched else np.ones(len(frame), bool))
@@ -124,7 +123,7 @@ class TimelineCanvas(QWidget):
             raise ValueError(f"mask has {len(mask)} rows, the frame {len(self._frame)}")
         self._visible, self._lanes = mask, None  # lanes: worked out when drawn one by one
         self._index = self._indexes.index(self._frame, mask)  # built again if changed
-        self._selected_index = None
+        self._density.forget_selection()
         self._invalidate()
 
     def set_lane_facet(self, facet: str) -> None:
@@ -135,7 +134,7 @@ class TimelineCanvas(QWidget):
     def set_selection(self, ids: frozenset[int], active: int | None) -> None:
         self._selected_ids, self._active = frozenset(ids), active
         self._selected = self._frame.ids_mask(ids) if ids else np.zeros(len(self._frame), bool)
-        self._selected_index = None
+        self._density.forget_selection()
         self._invalidate()
 
     @property
@@ -302,23 +301,10 @@ class TimelineCanvas(QWidget):
         t0, t1 = self._t0, self._t1
         in_view = self._index.count_in(t0, t1)
         if in_view > SPARSE_LIMIT:
-            bins = max(int(plot.width() // BAR_PIXELS), 1)
-            # a new selection (a brush) keeps the bars of every visible event
-            key = (self._index, t0, t1, bins)
-            cached = self._counts
-            if cached is None or cached[0] != key:
-                cached = self._counts = (key, self._index.histogram(t0, t1, bins))
-            counts = cached[1]
-            selected = None
-            if self._selected.any():
-                if self._selected_index is None:  # all visible selected: the same index
-                    shown = self._selected & self._visible
-                    same = int(np.count_nonzero(shown)) == len(self._index)
-                    self._selected_index = self._index if same else TimelineIndex(
-                        self._frame.start, self._frame.end, shown
-                    )  # fmt: skip
-                selected = self._selected_index.histogram(t0, t1, bins)
-            return DenseLayout(counts, selected, plot.width() / bins, in_view)
+            return self._density.layout(
+                self._index, self._frame, self._visible, self._selected, t0, t1,
+                plot.width(), in_view,
+            )  # fmt: skip
         positions = self._index.positions(t0, t1)
         rows = self._index.rows[positions]
         scale = plot.width() / (t1 - t0)
