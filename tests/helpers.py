@@ -1,14 +1,21 @@
-"""Helpers shared by the tests that drive the real map page."""
+"""Helpers shared by several test files: driving the real map page, generated ACLED rows."""
 
 from __future__ import annotations
 
+import csv
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from desktop_app.domain.dates import span_end_seconds
 from desktop_app.frame.event_frame import EventFrame, Links
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+from acled_gen import COLUMNS as ACLED_COLUMNS
+from acled_gen import write_acled_csv
 
 
 def run_js(qtbot: Any, page: Any, expression: str) -> Any:
@@ -69,3 +76,21 @@ def located_frame(lat: np.ndarray, lon: np.ndarray, place_id: np.ndarray) -> Eve
         single={"category": (np.zeros(n, np.int32), ["Battles"])},
         multi={"actor": empty, "tag": empty, "source": empty},
     )
+
+
+def acled_records(tmp: Path, rows: int = 40, seed: int = 3) -> list[dict[str, str]]:
+    """``rows`` generated ACLED rows (bench/acled_gen.py, the export's own columns) as
+    dicts, for a test to edit before writing them with ``write_acled``."""
+    path = tmp / "gen.csv"
+    write_acled_csv(path, rows, seed=seed)
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_acled(path: Path, records: list[dict[str, str]], encoding: str = "utf-8") -> Path:
+    """ACLED rows written as an ACLED export is: its header, then the rows; ``path``."""
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS)
+        writer.writeheader()
+        writer.writerows(records)
+    return path
