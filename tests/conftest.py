@@ -165,3 +165,45 @@ def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]
         window.workbench.project = None  # the test's own fixture closes its project
         window.close()
         shiboken6.delete(window)
+
+
+@pytest.fixture()
+def make_map(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """Factory: ``make_map(width=800, height=500)``, a MapView on a selection and view
+    state of its own, shown offscreen at that size, its page loaded and ready; each one
+    closed (and deleted) after the test. A test module using it imports
+    desktop_app.views.map (or PySide6.QtWebEngineWidgets) at its top: QtWebEngine must be
+    imported before the QApplication exists.
+    (test_map.py keeps its own ``make_map``, which also draws a frame.)"""
+    import shiboken6
+
+    from desktop_app.state.models import SelectionModel, ViewState
+    from desktop_app.views.map import MapView
+
+    made: list[Any] = []
+
+    def make(width: int = 800, height: int = 500) -> Any:
+        view = MapView(SelectionModel(), ViewState())
+        made.append(view)
+        view.resize(width, height)
+        view.show()
+        with qtbot.waitSignal(view.ready, timeout=30_000):
+            pass
+        return view
+
+    yield make
+    for view in made:
+        view.close()
+        shiboken6.delete(view)
+
+
+@pytest.fixture()
+def sqlite_project(tmp_path: Path) -> Iterator[Any]:
+    """A new, empty project that is a SQLite file (``p.sightline`` in ``tmp_path``) even
+    when SIGHTLINE_TEST_DATABASE_URL is set: the import files' tests, written against
+    the file, take it as their ``project``."""
+    from desktop_app.store.project import Project
+
+    opened = Project.open(tmp_path / "p.sightline")
+    yield opened
+    opened.close()

@@ -8,13 +8,12 @@ private-use characters shows the comparison does see boxes).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
-import shiboken6
 from helpers import run_js
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QImage, QPainter, QTextLayout
@@ -22,7 +21,6 @@ from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before the
 from PySide6.QtWidgets import QLabel
 
 from desktop_app.export.pdf_pack import PackDocument, PackEvent, PackStep, write_pack
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.fonts import FAMILY, font_bytes
 from desktop_app.views.map import MapView
 
@@ -139,23 +137,8 @@ def test_the_pdf_pack_embeds_the_font_for_a_chinese_title(qapp: Any, tmp_path: P
 
 # ---------------------------------------------------------------------- the map page
 @pytest.fixture()
-def page_map(qtbot: Any) -> Iterator[Callable[[], MapView]]:
-    made: list[MapView] = []
-    state = (SelectionModel(), ViewState())
-
-    def make() -> MapView:
-        view = MapView(*state)
-        made.append(view)
-        view.resize(900, 600)
-        view.show()
-        with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-            pass
-        return view
-
-    yield make
-    for view in made:
-        view.close()
-        shiboken6.delete(view)
+def page_map(make_map: Callable[..., MapView]) -> Callable[[], MapView]:
+    return lambda: make_map(900, 600)
 
 
 CANVAS_SAME = """(function (a, b, family) {

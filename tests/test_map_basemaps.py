@@ -4,17 +4,15 @@ and nothing else leaving the page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from helpers import run_js
 from PySide6.QtCore import QUrl
 from tile_files import make_mbtiles, make_pmtiles
 
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.layers import FILE, ONLINE, OUTLINES, Basemap, online_host
@@ -22,25 +20,6 @@ from desktop_app.views.map.tiles import TILE_SCHEME, BasemapError, open_tile_fil
 
 LOAD_MS = 30_000
 LOCAL = ("file:", "qrc:", "data:", f"{TILE_SCHEME}:")
-
-
-@pytest.fixture()
-def make_map(qtbot: Any) -> Iterator[Callable[[], MapView]]:
-    made: list[MapView] = []
-
-    def make() -> MapView:
-        view = MapView(SelectionModel(), ViewState())
-        made.append(view)
-        view.resize(800, 500)
-        view.show()
-        with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-            pass
-        return view
-
-    yield make
-    for view in made:
-        view.close()
-        shiboken6.delete(view)
 
 
 def _basemap(qtbot: Any, view: MapView) -> Any:

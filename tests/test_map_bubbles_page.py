@@ -4,19 +4,17 @@ geometry is read back from Leaflet, in screen pixels, not from the aggregation).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-import shiboken6
 from helpers import located_frame, run_js
 
 # QtWebEngine must be imported before the QApplication exists
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 
 LOAD_MS = 60_000
@@ -50,21 +48,14 @@ def _million() -> EventFrame:
 
 
 @pytest.fixture()
-def big_map(qtbot: Any) -> Iterator[MapView]:
-    selection, view_state = SelectionModel(), ViewState()
-    view = MapView(selection, view_state)
-    view.resize(1000, 700)
-    view.show()
-    with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-        pass
+def big_map(qtbot: Any, make_map: Callable[..., MapView]) -> MapView:
+    view = make_map(1000, 700)
     with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
         view.set_frame(_million())
     qtbot.waitUntil(
         lambda: run_js(qtbot, view.page, "Sightline.settled()") is True, timeout=LOAD_MS
     )
-    yield view
-    view.close()
-    shiboken6.delete(view)
+    return view
 
 
 def _overlaps(bubbles: list[list[float]]) -> list[tuple[int, int]]:

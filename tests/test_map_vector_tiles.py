@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from helpers import run_js
 from PySide6.QtGui import QColor
 from vector_tile_files import ROAD, SEA, make_vector_mbtiles, make_vector_pmtiles
 
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 from desktop_app.views.map.layers import FILE, OUTLINES, Basemap
 from desktop_app.views.map.tiles import TILE_SCHEME, BasemapError, open_tile_file
@@ -58,25 +56,6 @@ CANVAS_PIXEL = """(function (lat, lon, dy) {
   }
   return null;
 })"""
-
-
-@pytest.fixture()
-def make_map(qtbot: Any) -> Iterator[Callable[[], MapView]]:
-    made: list[MapView] = []
-
-    def make() -> MapView:
-        view = MapView(SelectionModel(), ViewState())
-        made.append(view)
-        view.resize(800, 500)
-        view.show()
-        with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-            pass
-        return view
-
-    yield make
-    for view in made:
-        view.close()
-        shiboken6.delete(view)
 
 
 def _js(qtbot: Any, view: MapView, expression: str) -> Any:
