@@ -78,48 +78,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def empty_project_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new project file made by ``Project.open`` (every migration run) once a session,
-    closed; the project fixtures start from a copy of it (``copy_empty_project``) instead
-    of migrating a new file for every test (about a second each on the CI machine)."""
-    from desktop_app.store.project import Project
-
-    folder = tmp_path_factory.mktemp("empty-project")
-    with pytest.MonkeyPatch.context() as patch:  # no test's user data folders exist yet
-        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-            patch.setenv(name, str(folder / name.lower()))
-        Project.open(folder / "empty.sightline").close()
-    return folder / "empty.sightline"
-
-
-def copy_empty_project(template: Path, target: Path) -> Path:
-    """``target``: a copy of the session's new project file, through SQLite's backup (the
-    one file, its WAL folded in), so it is what ``Project.open(target)`` would make."""
-    import sqlite3
-
-    source, copy = sqlite3.connect(template), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
-    return target
-
-
 @pytest.fixture()
-def project(  # type: ignore[no-untyped-def]
-    tmp_path: Path, request: pytest.FixtureRequest, empty_project_file: Path
-):
+def project(tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """A new, empty project: a real SQLite file (a copy of the session's new one), or,
     when SIGHTLINE_TEST_DATABASE_URL names a PostgreSQL server, a fresh database on it
     (dropped after the test)."""
+    from helpers import new_project_file
     from pg_server import fresh_database, server_url
 
     from desktop_app.store.project import Project
 
     if server_url() is None or request.node.get_closest_marker("sqlite_only"):
-        opened = Project.open(copy_empty_project(empty_project_file, tmp_path / "test.sightline"))
+        opened = Project.open(new_project_file(tmp_path / "test.sightline"))
         yield opened
         opened.close()
         return
@@ -232,12 +202,14 @@ def make_map(qtbot: Any) -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture()
-def sqlite_project(tmp_path: Path, empty_project_file: Path) -> Iterator[Any]:
+def sqlite_project(tmp_path: Path) -> Iterator[Any]:
     """A new, empty project that is a SQLite file (``p.sightline`` in ``tmp_path``, a copy
     of the session's new one) even when SIGHTLINE_TEST_DATABASE_URL is set: the import
     files' tests, written against the file, take it as their ``project``."""
+    from helpers import new_project_file
+
     from desktop_app.store.project import Project
 
-    opened = Project.open(copy_empty_project(empty_project_file, tmp_path / "p.sightline"))
+    opened = Project.open(new_project_file(tmp_path / "p.sightline"))
     yield opened
     opened.close()

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import acled_records, write_acled
+from helpers import acled_records, new_project_file, write_acled
 
 from desktop_app.ingest import fingerprints, pipeline
 from desktop_app.ingest.pipeline import ImportResult, Options, import_file
@@ -35,7 +35,7 @@ def _import(
 ) -> tuple[ImportResult, dict[str, Any]]:
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", chunk)
     monkeypatch.setattr(pipeline, "PLAN_MAX_DISTINCT", 1.0)  # slice even tiny files
-    project = Project.open(tmp / f"{name}.sightline")
+    project = Project.open(new_project_file(tmp / f"{name}.sightline"))
     try:
         result = import_file(project, path, options)
         if twice:

@@ -23,7 +23,7 @@ from desktop_app.store.bulk import BatchWriteError
 from desktop_app.store.project import Project
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers import ACLED_COLUMNS, acled_records, write_acled
+from helpers import ACLED_COLUMNS, acled_records, new_project_file, write_acled
 from test_import_speed_paths import _contents
 
 DATA = Path(__file__).parent / "data"
@@ -71,7 +71,7 @@ def _import(
             m.setattr(pipeline, "STREAM_BLOCK_BYTES", 1024)
             m.setattr(stream, "HEAD_ROWS", 4)
             m.setattr(import_plan, "CONTENT_SLICE_ROWS", 2)
-        project = Project.open(db)
+        project = Project.open(new_project_file(db))
         try:
             result = import_file(project, path, options or Options())
             if twice:
