@@ -350,6 +350,20 @@ def test_a_writer_waits_for_another_process_and_is_told_why(project: Any) -> Non
 
 
 # ---------------------------------------------------------------- finding 4: two imports
+def _start_imports(files: list[Path], path: Path) -> list[subprocess.Popen[str]]:
+    """A command-line import of each file into ``path``, all started at once (--json)."""
+    return [
+        subprocess.Popen(
+            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+
+
 def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path, data_dir: Path) -> None:
     """Both commands start while a third process writes; each says it is waiting, then
     they run one after the other and both batches are there with the right counts."""
@@ -360,16 +374,7 @@ def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path, data_d
     Project.open(path).close()
     holder = LockHolder(path, "the import of first.csv")
     files = [data_dir / "acled_sample.csv", data_dir / "gdelt_v1.tsv"]
-    runs = [
-        subprocess.Popen(
-            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for f in files
-    ]
+    runs = _start_imports(files, path)
     try:
         for run in runs:  # both are queued behind the holder
             assert run.stderr is not None
@@ -393,6 +398,24 @@ def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path, data_d
     check = sqlite3.connect(path)
     assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     check.close()
+
+
+def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) -> None:
+    """Finding 4 as it happens: two command-line imports started at the same moment."""
+    from desktop_app.store.project import Project
+
+    path = tmp_path / "shared.sightline"
+    Project.open(path).close()
+    files = [data_dir / "timemap.csv", data_dir / "timelinejs.csv"]
+    runs = _start_imports(files, path)
+    imported = 0
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+        imported += json.loads(out)["imported"]
+    with Project.open(path) as project, project.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM import_batch").scalar() == 2
+        assert conn.exec_driver_sql("SELECT count(*) FROM event").scalar() == imported > 0
 
 
 TRY_WRITE = textwrap.dedent("""

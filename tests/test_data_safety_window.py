@@ -1,12 +1,11 @@
 """Data safety through the main window: an edit or undo that must wait, or is refused, says
-so and leaves the undo stack right; the window follows an import made by another process;
-two imports started together both land. The processes and helpers are test_data_safety's.
+so and leaves the undo stack right; the window follows an import made by another process
+and waits for one to land. The processes and helpers are test_data_safety's.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,7 @@ import pytest
 # QtWebEngine must be imported before the QApplication exists (the main window's map)
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 from test_data_safety import (
-    SIGHTLINE,
     LockHolder,
-    _env,
     _sightline,
 )
 
@@ -196,30 +193,3 @@ def test_an_import_in_the_window_waits_for_another_import_then_lands(
     qtbot.waitUntil(
         lambda: len(window.workbench.linker.frame) == before + result.imported, timeout=WAIT
     )
-
-
-def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) -> None:
-    """Finding 4 as it happens: two command-line imports started at the same moment."""
-    from desktop_app.store.project import Project
-
-    path = tmp_path / "shared.sightline"
-    Project.open(path).close()
-    files = [data_dir / "timemap.csv", data_dir / "timelinejs.csv"]
-    runs = [
-        subprocess.Popen(
-            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for f in files
-    ]
-    imported = 0
-    for run in runs:
-        out, err = run.communicate(timeout=300)
-        assert run.returncode == 0, err
-        imported += json.loads(out)["imported"]
-    with Project.open(path) as project, project.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM import_batch").scalar() == 2
-        assert conn.exec_driver_sql("SELECT count(*) FROM event").scalar() == imported > 0
