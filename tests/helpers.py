@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +20,17 @@ from desktop_app.frame.event_frame import EventFrame, Links
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 from acled_gen import COLUMNS as ACLED_COLUMNS
 from acled_gen import write_acled_csv
+
+# JS: whether two characters draw the same pixels in a font family on a canvas (a
+# missing glyph draws as the same box for both): called as CANVAS_SAME(a, b, family)
+CANVAS_SAME = """(function (a, b, family) {
+  function draw(ch) {
+    var c = document.createElement('canvas'); c.width = 40; c.height = 40;
+    var ctx = c.getContext('2d'); ctx.font = '28px ' + family; ctx.fillText(ch, 4, 32);
+    return c.toDataURL();
+  }
+  return draw(a) === draw(b);
+})"""
 
 
 def run_js(qtbot: Any, page: Any, expression: str) -> Any:
@@ -121,3 +134,25 @@ def new_project_file(target: Path) -> Path:
         source.close()
         copy.close()
     return target
+
+
+def sample_project_file(path: Path) -> Path:
+    """``path``: a closed project file holding the sample dataset."""
+    from desktop_app.ingest.sample import load_sample
+    from desktop_app.store.project import Project
+
+    project = Project.open(new_project_file(path))
+    try:
+        load_sample(project)
+    finally:
+        project.close()
+    return path
+
+
+def screenshot(project: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``sightline --project PROJECT screenshot OUT ARGS...`` in its own process, offscreen."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "desktop_app", "--project", str(project), "screenshot"]
+    return subprocess.run(
+        [*command, str(out), *args], capture_output=True, text=True, env=env, timeout=240
+    )

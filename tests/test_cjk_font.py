@@ -14,7 +14,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from helpers import run_js
+from helpers import CANVAS_SAME, run_js
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QImage, QPainter, QTextLayout
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before the QApplication)
@@ -139,16 +139,6 @@ def test_the_pdf_pack_embeds_the_font_for_a_chinese_title(qapp: Any, tmp_path: P
 @pytest.fixture()
 def page_map(make_map: Callable[..., MapView]) -> Callable[[], MapView]:
     return lambda: make_map(900, 600)
-
-
-CANVAS_SAME = """(function (a, b, family) {
-  function draw(ch) {
-    var c = document.createElement('canvas'); c.width = 40; c.height = 40;
-    var ctx = c.getContext('2d'); ctx.font = '28px ' + family; ctx.fillText(ch, 4, 32);
-    return c.toDataURL();
-  }
-  return draw(a) === draw(b);
-})"""
 
 
 def test_the_map_page_loads_and_draws_the_font(page_map: Any, qtbot: Any) -> None:
