@@ -180,20 +180,13 @@ def make_map(qtbot: Any) -> Iterator[Callable[..., Any]]:
     imported before the QApplication exists.
     (test_map.py keeps its own ``make_map``, which also draws a frame.)"""
     import shiboken6
-
-    from desktop_app.state.models import SelectionModel, ViewState
-    from desktop_app.views.map import MapView
+    from helpers import show_map
 
     made: list[Any] = []
 
     def make(width: int = 800, height: int = 500) -> Any:
-        view = MapView(SelectionModel(), ViewState())
-        made.append(view)
-        view.resize(width, height)
-        view.show()
-        with qtbot.waitSignal(view.ready, timeout=30_000):
-            pass
-        return view
+        made.append(show_map(qtbot, width, height))
+        return made[-1]
 
     yield make
     for view in made:

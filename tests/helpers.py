@@ -156,3 +156,18 @@ def screenshot(project: Path, out: Path, *args: str) -> subprocess.CompletedProc
     return subprocess.run(
         [*command, str(out), *args], capture_output=True, text=True, env=env, timeout=240
     )
+
+
+def show_map(qtbot: Any, width: int = 800, height: int = 500, timeout: int = 30_000) -> Any:
+    """A MapView on a selection and view state of its own, shown offscreen at that size,
+    its page loaded and ready (the caller closes and deletes it). A test module using it
+    imports desktop_app.views.map at its top: QtWebEngine before the QApplication."""
+    from desktop_app.state.models import SelectionModel, ViewState
+    from desktop_app.views.map import MapView
+
+    view = MapView(SelectionModel(), ViewState())
+    view.resize(width, height)
+    view.show()
+    with qtbot.waitSignal(view.ready, timeout=timeout):
+        pass
+    return view
