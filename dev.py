@@ -36,7 +36,7 @@ clones on the 2-core CI machine (pip's cache warm, wheels from the configured in
 other jobs running): making ``.venv`` and installing into it took 73 s with Debian's
 /usr/bin/python3 and 101 s with pyenv's 3.11, 1.3 GB on disk; with
 ``--system-site-packages`` over pyenv's already-installed packages it took 27 s. So a
-fresh clone's CI (~7 min of tests) is one to one and a half minutes longer; later runs
+fresh clone's CI (~12 min of tests) is one to one and a half minutes longer; later runs
 in the same checkout check the stamp in ~0.2 s. Without pip's cache the wheels (PySide6
 is most of it) are downloaded once.
 

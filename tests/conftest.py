@@ -27,6 +27,8 @@ keep_none_alive()  # PySide6 6.12 on Python 3.11 leaks references to None; see t
 register_tile_scheme()  # the map's tile files: before pytest-qt makes the QApplication
 
 DATA = Path(__file__).parent / "data"
+# fixtures shared by the test files of one subject, in modules of their own
+pytest_plugins = ("wizard_steps",)
 
 
 @pytest.fixture(scope="session")
@@ -78,14 +80,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture()
 def project(tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """A new, empty project: a real SQLite file, or, when SIGHTLINE_TEST_DATABASE_URL
-    names a PostgreSQL server, a fresh database on it (dropped after the test)."""
+    """A new, empty project: a real SQLite file (a copy of the session's new one), or,
+    when SIGHTLINE_TEST_DATABASE_URL names a PostgreSQL server, a fresh database on it
+    (dropped after the test)."""
+    from helpers import new_project_file
     from pg_server import fresh_database, server_url
 
     from desktop_app.store.project import Project
 
     if server_url() is None or request.node.get_closest_marker("sqlite_only"):
-        opened = Project.open(tmp_path / "test.sightline")
+        opened = Project.open(new_project_file(tmp_path / "test.sightline"))
         yield opened
         opened.close()
         return
@@ -165,3 +169,40 @@ def make_main_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]
         window.workbench.project = None  # the test's own fixture closes its project
         window.close()
         shiboken6.delete(window)
+
+
+@pytest.fixture()
+def make_map(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """Factory: ``make_map(width=800, height=500)``, a MapView on a selection and view
+    state of its own, shown offscreen at that size, its page loaded and ready; each one
+    closed (and deleted) after the test. A test module using it imports
+    desktop_app.views.map (or PySide6.QtWebEngineWidgets) at its top: QtWebEngine must be
+    imported before the QApplication exists.
+    (test_map.py keeps its own ``make_map``, which also draws a frame.)"""
+    import shiboken6
+    from helpers import show_map
+
+    made: list[Any] = []
+
+    def make(width: int = 800, height: int = 500) -> Any:
+        made.append(show_map(qtbot, width, height))
+        return made[-1]
+
+    yield make
+    for view in made:
+        view.close()
+        shiboken6.delete(view)
+
+
+@pytest.fixture()
+def sqlite_project(tmp_path: Path) -> Iterator[Any]:
+    """A new, empty project that is a SQLite file (``p.sightline`` in ``tmp_path``, a copy
+    of the session's new one) even when SIGHTLINE_TEST_DATABASE_URL is set: the import
+    files' tests, written against the file, take it as their ``project``."""
+    from helpers import new_project_file
+
+    from desktop_app.store.project import Project
+
+    opened = Project.open(new_project_file(tmp_path / "p.sightline"))
+    yield opened
+    opened.close()

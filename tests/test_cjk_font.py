@@ -8,21 +8,19 @@ private-use characters shows the comparison does see boxes).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
-import shiboken6
-from helpers import run_js
+from helpers import CANVAS_SAME, run_js
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QImage, QPainter, QTextLayout
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before the QApplication)
 from PySide6.QtWidgets import QLabel
 
 from desktop_app.export.pdf_pack import PackDocument, PackEvent, PackStep, write_pack
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.fonts import FAMILY, font_bytes
 from desktop_app.views.map import MapView
 
@@ -139,33 +137,8 @@ def test_the_pdf_pack_embeds_the_font_for_a_chinese_title(qapp: Any, tmp_path: P
 
 # ---------------------------------------------------------------------- the map page
 @pytest.fixture()
-def page_map(qtbot: Any) -> Iterator[Callable[[], MapView]]:
-    made: list[MapView] = []
-    state = (SelectionModel(), ViewState())
-
-    def make() -> MapView:
-        view = MapView(*state)
-        made.append(view)
-        view.resize(900, 600)
-        view.show()
-        with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-            pass
-        return view
-
-    yield make
-    for view in made:
-        view.close()
-        shiboken6.delete(view)
-
-
-CANVAS_SAME = """(function (a, b, family) {
-  function draw(ch) {
-    var c = document.createElement('canvas'); c.width = 40; c.height = 40;
-    var ctx = c.getContext('2d'); ctx.font = '28px ' + family; ctx.fillText(ch, 4, 32);
-    return c.toDataURL();
-  }
-  return draw(a) === draw(b);
-})"""
+def page_map(make_map: Callable[..., MapView]) -> Callable[[], MapView]:
+    return lambda: make_map(900, 600)
 
 
 def test_the_map_page_loads_and_draws_the_font(page_map: Any, qtbot: Any) -> None:

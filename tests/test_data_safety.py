@@ -19,9 +19,6 @@ from typing import Any
 
 import pytest
 
-# QtWebEngine must be imported before the QApplication exists (the window tests below)
-from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
-
 ROOT = Path(__file__).resolve().parents[1]
 SIGHTLINE = [
     sys.executable,
@@ -353,6 +350,20 @@ def test_a_writer_waits_for_another_process_and_is_told_why(project: Any) -> Non
 
 
 # ---------------------------------------------------------------- finding 4: two imports
+def _start_imports(files: list[Path], path: Path) -> list[subprocess.Popen[str]]:
+    """A command-line import of each file into ``path``, all started at once (--json)."""
+    return [
+        subprocess.Popen(
+            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+
+
 def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path, data_dir: Path) -> None:
     """Both commands start while a third process writes; each says it is waiting, then
     they run one after the other and both batches are there with the right counts."""
@@ -363,16 +374,7 @@ def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path, data_d
     Project.open(path).close()
     holder = LockHolder(path, "the import of first.csv")
     files = [data_dir / "acled_sample.csv", data_dir / "gdelt_v1.tsv"]
-    runs = [
-        subprocess.Popen(
-            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for f in files
-    ]
+    runs = _start_imports(files, path)
     try:
         for run in runs:  # both are queued behind the holder
             assert run.stderr is not None
@@ -398,183 +400,6 @@ def test_two_imports_at_once_from_two_processes_both_land(tmp_path: Path, data_d
     check.close()
 
 
-# ---------------------------------------------------------------- the window
-WAIT = 30_000
-
-
-def _first_event(window: Any) -> int:
-    return int(window.workbench.linker.frame.ids[0])
-
-
-def _select(window: Any, event_id: int) -> None:
-    window.workbench.selection.set([event_id], active=event_id, source=None)
-
-
-def test_an_edit_waits_for_the_text_index_then_lands(
-    make_main_window: Any, qtbot: Any, sample_project: Any
-) -> None:
-    """Finding 3: an edit while another thread writes (the text index, an import) waits
-    its turn instead of failing with "database is locked"."""
-    import threading
-
-    from desktop_app.store import editing as store
-
-    window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
-    editing = window.features["editing"]
-    event_id = _first_event(window)
-    _select(window, event_id)
-    holding, release = threading.Event(), threading.Event()
-
-    def index_build() -> None:  # what refresh_index does, one long chunk
-        with sample_project.writing("building the text index", changes_data=False):
-            holding.set()
-            release.wait(30)
-
-    writer = threading.Thread(target=index_build)
-    writer.start()
-    assert holding.wait(30)
-    timer = threading.Timer(0.3, release.set)
-    timer.start()
-    with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
-        editing.actions["delete_event"].trigger()
-    writer.join(30)
-    timer.join(30)
-    assert editing.undo_stack.count() == 1 and editing.last_message == ""
-    assert (
-        window.statusBar()
-        .currentMessage()
-        .startswith("Waiting for building the text index to finish")
-    )
-    assert window.workbench.linker.frame.row_of(event_id) is None
-    with pytest.raises(store.EditError):
-        store.read_event(sample_project, event_id)
-
-
-def test_a_refused_edit_or_undo_says_so_and_leaves_the_undo_stack_right(
-    make_main_window: Any, qtbot: Any, sample_project: Any
-) -> None:
-    """Finding 3: a write that cannot be made (another process imports for longer than
-    an edit waits) shows a clear message, leaves no undo entry, and Undo never raises."""
-    from desktop_app.store import editing as store
-
-    window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
-    editing = window.features["editing"]
-    sample_project.edit_wait = 0.3
-    event_id = _first_event(window)
-    _select(window, event_id)
-    title = store.read_event(sample_project, event_id).title
-
-    holder = LockHolder(sample_project.path, "the import of other.csv")
-    try:
-        editing.actions["delete_event"].trigger()
-        assert editing.undo_stack.count() == 0
-        assert "busy with the import of other.csv" in editing.last_message
-        assert editing.message_box is not None and editing.message_box.isVisible()
-        assert "busy with the import of other.csv" in editing.message_box.text()
-        editing.message_box.close()
-        assert store.read_event(sample_project, event_id).title == title
-        assert window.workbench.linker.frame.row_of(event_id) is not None
-    finally:
-        holder.release()
-
-    with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
-        editing.actions["delete_event"].trigger()  # free again: it lands
-    assert editing.undo_stack.count() == 1 and editing.undo_stack.canUndo()
-
-    holder = LockHolder(sample_project.path, "the import of third.csv")
-    try:
-        editing.actions["undo"].trigger()  # refused: the stack does not move
-        assert "busy with the import of third.csv" in editing.last_message
-        assert editing.undo_stack.index() == 1 and editing.undo_stack.canUndo()
-        assert window.workbench.linker.frame.row_of(event_id) is None
-        editing.undo_stack.undo()  # straight on the stack: no exception, the step is dropped
-        assert "removed from the undo history" in editing.last_message
-        assert editing.undo_stack.count() == 0
-        editing.message_box.close()
-    finally:
-        holder.release()
-    # the store was never half-changed: the event is still deleted, whole
-    with sample_project.engine.connect() as conn:
-        assert (
-            conn.exec_driver_sql("SELECT count(*) FROM event WHERE id = ?", (event_id,)).scalar()
-            == 0
-        )
-        assert (
-            conn.exec_driver_sql(
-                "SELECT count(*) FROM event_source WHERE event_id = ?", (event_id,)
-            ).scalar()
-            == 0
-        )
-
-
-def test_the_window_follows_an_import_made_by_another_process(
-    make_main_window: Any, qtbot: Any, sample_project: Any, data_dir: Path
-) -> None:
-    """Finding 5: a CLI import appears in the window within seconds, read in the
-    background, with the selection and the time range kept."""
-    window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
-    before = len(window.workbench.linker.frame)
-    event_id = _first_event(window)
-    _select(window, event_id)
-    window.timeline.set_range(*window.workbench.view_state.timeline)
-    span = window.workbench.view_state.timeline
-    done = _sightline(
-        "import",
-        str(data_dir / "acled_sample.csv"),
-        "--project",
-        str(sample_project.path),
-        "--json",
-    )
-    assert done.returncode == 0, done.stderr
-    imported = json.loads(done.stdout)["imported"]
-    with qtbot.waitSignal(window.workbench.followed, timeout=WAIT):
-        pass  # the window looks every two seconds
-    assert len(window.workbench.linker.frame) == before + imported
-    assert (
-        window.workbench.selection.ids == frozenset([event_id])
-        and window.workbench.selection.active == event_id
-    )
-    assert window.workbench.view_state.timeline == span
-    # its own edits do not make it read everything again
-    editing = window.features["editing"]
-    with qtbot.waitSignal(editing.reloaded, timeout=WAIT):
-        editing.actions["delete_event"].trigger()
-    with qtbot.assertNotEmitted(window.workbench.followed, wait=2 * 2000 + 500):
-        pass
-
-
-def test_an_import_in_the_window_waits_for_another_import_then_lands(
-    make_main_window: Any, qtbot: Any, sample_project: Any, data_dir: Path
-) -> None:
-    """Finding 4: the window's import, started while another process imports, says it
-    is waiting and lands once the other is done."""
-    from desktop_app.ingest.pipeline import ImportResult
-
-    window = make_main_window(sample_project)
-    qtbot.waitUntil(lambda: not window.workbench.tasks.tasks, timeout=WAIT)
-    before = len(window.workbench.linker.frame)
-    holder = LockHolder(sample_project.path, "the import of colleague.csv")
-    try:
-        window.features["importing"].import_path(data_dir / "timemap.csv")
-        qtbot.waitUntil(
-            lambda: "Waiting for the import of colleague.csv" in window.progress_label.text(),
-            timeout=WAIT,
-        )
-    finally:
-        with qtbot.waitSignal(
-            window.features["importing"].import_finished, timeout=WAIT
-        ) as finished:
-            holder.release()
-    result = finished.args[0]
-    assert isinstance(result, ImportResult) and result.imported > 0
-    qtbot.waitUntil(
-        lambda: len(window.workbench.linker.frame) == before + result.imported, timeout=WAIT
-    )
-
-
 def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) -> None:
     """Finding 4 as it happens: two command-line imports started at the same moment."""
     from desktop_app.store.project import Project
@@ -582,16 +407,7 @@ def test_two_imports_started_together_both_land(tmp_path: Path, data_dir: Path) 
     path = tmp_path / "shared.sightline"
     Project.open(path).close()
     files = [data_dir / "timemap.csv", data_dir / "timelinejs.csv"]
-    runs = [
-        subprocess.Popen(
-            [*SIGHTLINE, "import", str(f), "--project", str(path), "--json"],
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for f in files
-    ]
+    runs = _start_imports(files, path)
     imported = 0
     for run in runs:
         out, err = run.communicate(timeout=300)

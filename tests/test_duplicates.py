@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import acled_records as _generated
+from helpers import write_acled as _write
 from sqlalchemy import func, select
 
 from desktop_app.app import cli
@@ -20,10 +21,6 @@ from desktop_app.ingest import pipeline
 from desktop_app.ingest.pipeline import ImportResult, import_file
 from desktop_app.store.project import Project
 from desktop_app.store.schema import Event, Source, event_source
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-from test_import_speed_paths import _acled as _generated
-from test_import_speed_paths import _write
 
 OSINT_HEADER = [
     "id",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fontTools.ttLib import TTFont
-from helpers import run_js
+from helpers import CANVAS_SAME, run_js
 from test_html_export import _load, _no_remote_reference
 
 from desktop_app.export.html_font import FAMILY, covered
@@ -42,14 +42,6 @@ WIDTH_EM = """(function (node) {
   var size = parseFloat(getComputedStyle(node).fontSize);
   return Math.round(range.getBoundingClientRect().width / size * 10) / 10;
 })(%s)"""
-CANVAS_SAME = """(function (a, b, family) {
-  function draw(ch) {
-    var c = document.createElement('canvas'); c.width = 40; c.height = 40;
-    var ctx = c.getContext('2d'); ctx.font = '28px ' + family; ctx.fillText(ch, 4, 32);
-    return c.toDataURL();
-  }
-  return draw(a) === draw(b);
-})"""
 
 
 def _embedded(text: str) -> TTFont:

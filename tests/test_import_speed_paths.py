@@ -7,15 +7,14 @@ and every stored row, reject and warning is compared with a one-slice import.
 
 from __future__ import annotations
 
-import csv
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import acled_records, new_project_file, write_acled
 
 from desktop_app.ingest import fingerprints, pipeline
 from desktop_app.ingest.pipeline import ImportResult, Options, import_file
@@ -23,9 +22,6 @@ from desktop_app.ingest.vector import explode_names, split_names
 from desktop_app.store.project import Project
 
 DATA = Path(__file__).parent / "data"
-sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-from acled_gen import COLUMNS as ACLED_COLUMNS  # noqa: E402
-from acled_gen import write_acled_csv  # noqa: E402
 
 
 def _import(
@@ -39,7 +35,7 @@ def _import(
 ) -> tuple[ImportResult, dict[str, Any]]:
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", chunk)
     monkeypatch.setattr(pipeline, "PLAN_MAX_DISTINCT", 1.0)  # slice even tiny files
-    project = Project.open(tmp / f"{name}.sightline")
+    project = Project.open(new_project_file(tmp / f"{name}.sightline"))
     try:
         result = import_file(project, path, options)
         if twice:
@@ -142,21 +138,6 @@ def _same(
     return many, stored_many
 
 
-def _acled(tmp: Path, rows: int = 40, seed: int = 3) -> list[dict[str, str]]:
-    path = tmp / "gen.csv"
-    write_acled_csv(path, rows, seed=seed)
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _write(path: Path, records: list[dict[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS)
-        writer.writeheader()
-        writer.writerows(records)
-    return path
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -196,12 +177,12 @@ def test_reimport_sliced_finds_every_duplicate(
 def test_acled_slices_duplicates_rejects_and_places(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = _acled(tmp_path)
+    records = acled_records(tmp_path)
     records[30] = dict(records[2])  # the same event again, several slices later
     records[31] = dict(records[5], event_date="31/02/2024")  # row 33: no such date
     records[34] = dict(records[7], latitude="95.0")  # row 36: out of range
     records[35]["actor1"] = records[3]["actor1"]  # an actor met in an earlier slice
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     result, stored = _same(path, tmp_path, monkeypatch, chunk=7)
     (tmp_path / "one").mkdir()
     assert _same(path, tmp_path / "one", monkeypatch, chunk=1)[1]["events"] == stored["events"]
@@ -215,12 +196,12 @@ def test_month_first_decided_by_a_late_slice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only the last slice shows the dates are month-first: every slice reads them so."""
-    records = _acled(tmp_path, 30)
+    records = acled_records(tmp_path, 30)
     for i, r in enumerate(records):
         r["event_date"] = f"03/{(i % 12) + 1:02d}/2024"
         r["time_precision"] = "1"
     records[-1]["event_date"] = "03/25/2024"
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     result, stored = _same(path, tmp_path, monkeypatch, chunk=4)
     assert result.rejected == 0
     assert stored["events"][0][4] == 1709251200  # 2024-03-01 (03/01 read month-first)
@@ -231,11 +212,11 @@ def test_month_first_decided_by_a_late_slice(
 def test_conflicting_orders_reject_in_a_late_slice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = _acled(tmp_path, 30)
+    records = acled_records(tmp_path, 30)
     for i, r in enumerate(records):
         r["event_date"] = f"{13 + i % 10}/04/2024"  # day-first evidence, many values
     records[-2]["event_date"] = "04/20/2024"  # one month-first value: rejected
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     result, _ = _same(path, tmp_path, monkeypatch, chunk=4)
     assert [(r.row, r.column) for r in result.rejects] == [(len(records), "event_date")]
     assert any("mix day-first and month-first" in w for w in result.warnings)
@@ -252,8 +233,8 @@ def test_ambiguous_warning_once_across_slices(
 def test_ragged_rows_keep_their_numbers_across_slices(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = _acled(tmp_path, 20)
-    path = _write(tmp_path / "acled.csv", records)
+    records = acled_records(tmp_path, 20)
+    path = write_acled(tmp_path / "acled.csv", records)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[15] = lines[15].rstrip("\r\n") + ",extra\r\n"  # row 16 has a field too many
     lines.insert(9, "\r\n")  # a blank line is row 10
@@ -264,10 +245,10 @@ def test_ragged_rows_keep_their_numbers_across_slices(
 
 
 def test_quoted_newlines_across_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    records = _acled(tmp_path, 20)
+    records = acled_records(tmp_path, 20)
     records[4]["notes"] = "first line\nsecond line"
     records[12]["event_date"] = "not a date"  # row 14 (records count, not lines)
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     result, stored = _same(path, tmp_path, monkeypatch, chunk=3)
     assert [r.row for r in result.rejects] == [14]
     assert any(e[3] == "first line\nsecond line" for e in stored["events"])

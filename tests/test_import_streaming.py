@@ -23,9 +23,7 @@ from desktop_app.store.bulk import BatchWriteError
 from desktop_app.store.project import Project
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-from acled_gen import COLUMNS as ACLED_COLUMNS
-from acled_gen import write_acled_csv
+from helpers import ACLED_COLUMNS, acled_records, new_project_file, write_acled
 from test_import_speed_paths import _contents
 
 DATA = Path(__file__).parent / "data"
@@ -73,7 +71,7 @@ def _import(
             m.setattr(pipeline, "STREAM_BLOCK_BYTES", 1024)
             m.setattr(stream, "HEAD_ROWS", 4)
             m.setattr(import_plan, "CONTENT_SLICE_ROWS", 2)
-        project = Project.open(db)
+        project = Project.open(new_project_file(db))
         try:
             result = import_file(project, path, options or Options())
             if twice:
@@ -120,21 +118,6 @@ def _same_three_ways(
     return out
 
 
-def _acled(tmp: Path, rows: int = 40, seed: int = 5) -> list[dict[str, str]]:
-    path = tmp / "gen.csv"
-    write_acled_csv(path, rows, seed=seed)
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _write(path: Path, records: list[dict[str, str]], encoding: str = "utf-8") -> Path:
-    with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS)
-        writer.writeheader()
-        writer.writerows(records)
-    return path
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -173,11 +156,11 @@ def test_provider_files_streamed_equal_whole(
 
 
 def test_generated_acled_is_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    records = _acled(tmp_path, 60)
+    records = acled_records(tmp_path, 60, seed=5)
     records[40] = dict(records[2])  # the same event again, many blocks later
     records[41] = dict(records[5], event_date="31/02/2024")  # row 43: no such date
     records[44] = dict(records[7], latitude="95.0")  # row 46: out of range
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     result, stored, streamed = _same_three_ways(path, tmp_path, monkeypatch)
     assert streamed == [True]
     assert result.duplicates == 1 and result.duplicate_rows.tolist() == [42]
@@ -189,7 +172,7 @@ def test_generated_acled_is_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_reimport_streamed_finds_every_duplicate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _write(tmp_path / "acled.csv", _acled(tmp_path, 30))
+    path = write_acled(tmp_path / "acled.csv", acled_records(tmp_path, 30, seed=5))
     result, stored, _ = _same_three_ways(path, tmp_path, monkeypatch, twice=True)
     assert result.imported == 0 and result.duplicates == 30 == len(stored["events"])
 
@@ -197,12 +180,12 @@ def test_reimport_streamed_finds_every_duplicate(
 def test_month_first_decided_by_the_last_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = _acled(tmp_path, 30)
+    records = acled_records(tmp_path, 30, seed=5)
     for i, r in enumerate(records):
         r["event_date"] = f"03/{(i % 12) + 1:02d}/2024"
         r["time_precision"] = "1"
     records[-1]["event_date"] = "03/25/2024"
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     result, stored, streamed = _same_three_ways(path, tmp_path, monkeypatch)
     assert streamed == [True] and result.rejected == 0
     assert stored["events"][0][4] == 1709251200  # 2024-03-01, read month-first
@@ -213,10 +196,10 @@ def test_repeated_ids_that_differ_fall_back_to_content(
 ) -> None:
     """Two rows far apart share an id but differ: ids do not tell events apart, in every
     slice; a true repeat of a whole row is still found."""
-    records = _acled(tmp_path, 40)
+    records = acled_records(tmp_path, 40, seed=5)
     records[35] = dict(records[3], notes="another event, same id")
     records[37] = dict(records[9])
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     result, _, streamed = _same_three_ways(path, tmp_path, monkeypatch)
     assert streamed == [True]
     assert any("gives the same id to rows that differ" in w for w in result.warnings)
@@ -226,10 +209,10 @@ def test_repeated_ids_that_differ_fall_back_to_content(
 def test_blank_lines_ragged_rows_and_quoted_newlines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = _acled(tmp_path, 30)
+    records = acled_records(tmp_path, 30, seed=5)
     records[4]["notes"] = "first line\nsecond line"
     records[20]["event_date"] = "not a date"  # row 22 (records count, not lines)
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(12, "\r\n")  # a blank line, far from the start
     path.write_text("".join(lines), encoding="utf-8")
@@ -250,9 +233,9 @@ def test_blank_lines_ragged_rows_and_quoted_newlines(
 def test_unclosed_quote_is_read_record_by_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = _acled(tmp_path, 20)
+    records = acled_records(tmp_path, 20, seed=5)
     records[6]["notes"] = "no end"
-    path = _write(tmp_path / "acled.csv", records)
+    path = write_acled(tmp_path / "acled.csv", records)
     text = path.read_text(encoding="utf-8").replace(",no end,", ',"no end,', 1)
     path.write_text(text, encoding="utf-8")
     result, _, streamed = _same_three_ways(path, tmp_path, monkeypatch)
@@ -262,10 +245,10 @@ def test_unclosed_quote_is_read_record_by_record(
 
 def test_late_byte_that_is_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Windows-1252 byte after the first 256 KiB: the file is decoded first, as whole."""
-    records = _acled(tmp_path, 1200)
+    records = acled_records(tmp_path, 1200, seed=5)
     records[1100]["notes"] = "caf\u00e9 \u2013 done"
     path = tmp_path / "acled.csv"
-    _write(path, records[:1100])
+    write_acled(path, records[:1100])
     with path.open("a", newline="", encoding="cp1252") as handle:
         csv.DictWriter(handle, fieldnames=ACLED_COLUMNS).writerows(records[1100:])
     assert path.stat().st_size > 300_000
@@ -278,7 +261,7 @@ def test_late_byte_that_is_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_a_file_that_changes_between_the_passes_changes_nothing(
     edit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _write(tmp_path / "acled.csv", _acled(tmp_path, 30))
+    path = write_acled(tmp_path / "acled.csv", acled_records(tmp_path, 30, seed=5))
     db = tmp_path / "p.sightline"
     project = Project.open(db)
     project.close()

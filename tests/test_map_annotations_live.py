@@ -5,17 +5,15 @@ the PNG pictures do), with no reopening."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from helpers import run_js
 from test_map_annotations import KNOWN, _click_corners, _show
 
 from desktop_app.ingest.pipeline import import_file
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.store.annotations import AnnotationFields, list_annotations
 from desktop_app.store.project import Project
 from desktop_app.views.map import MapView
@@ -33,15 +31,8 @@ def known(project: Project, tmp_path: Path) -> Project:
 
 
 @pytest.fixture()
-def follower(qtbot: Any) -> Iterator[MapView]:
-    view = MapView(SelectionModel(), ViewState())
-    view.resize(600, 400)
-    view.show()
-    with qtbot.waitSignal(view.ready, timeout=WAIT_MS):
-        pass
-    yield view
-    view.close()
-    shiboken6.delete(view)
+def follower(make_map: Callable[..., MapView]) -> MapView:
+    return make_map(600, 400)
 
 
 def _labels(qtbot: Any, page: Any) -> list[list[str]]:

@@ -4,17 +4,15 @@ and nothing else leaving the page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
-from helpers import run_js
+from helpers import run_js, sample_project_file, screenshot
 from PySide6.QtCore import QUrl
 from tile_files import make_mbtiles, make_pmtiles
 
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 from desktop_app.views.map.interceptor import LocalOnlyInterceptor
 from desktop_app.views.map.layers import FILE, ONLINE, OUTLINES, Basemap, online_host
@@ -22,25 +20,6 @@ from desktop_app.views.map.tiles import TILE_SCHEME, BasemapError, open_tile_fil
 
 LOAD_MS = 30_000
 LOCAL = ("file:", "qrc:", "data:", f"{TILE_SCHEME}:")
-
-
-@pytest.fixture()
-def make_map(qtbot: Any) -> Iterator[Callable[[], MapView]]:
-    made: list[MapView] = []
-
-    def make() -> MapView:
-        view = MapView(SelectionModel(), ViewState())
-        made.append(view)
-        view.resize(800, 500)
-        view.show()
-        with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-            pass
-        return view
-
-    yield make
-    for view in made:
-        view.close()
-        shiboken6.delete(view)
 
 
 def _basemap(qtbot: Any, view: MapView) -> Any:
@@ -188,27 +167,14 @@ def test_the_page_asks_the_online_host_only(qtbot: Any, make_map: Callable[[], M
 def test_screenshot_draws_the_map_on_a_basemap_file(qapp: Any, tmp_path: Path) -> None:
     """``sightline screenshot OUT.png --basemap FILE``: the picture shows the file's
     tiles (the test tiles are flat colours, one per zoom); a bad file is refused."""
-    import os
-    import subprocess
-    import sys
 
     from PySide6.QtGui import QColor, QImage
     from tile_files import COLOURS
 
-    from desktop_app.ingest.sample import load_sample
-    from desktop_app.store.project import Project
-
-    project = Project.open(tmp_path / "shot.sightline")
-    load_sample(project)
-    project.close()
+    shot = sample_project_file(tmp_path / "shot.sightline")
     tiles = make_mbtiles(tmp_path / "shot.mbtiles", zooms=range(0, 3))
     out = tmp_path / "shot.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    command = [sys.executable, "-m", "desktop_app", "--project", str(tmp_path / "shot.sightline")]
-    done = subprocess.run(
-        [*command, "screenshot", str(out), "--basemap", str(tiles), "--size", "1000x700"],
-        capture_output=True, text=True, env=env, timeout=240,
-    )  # fmt: skip
+    done = screenshot(shot, out, "--basemap", str(tiles), "--size", "1000x700")
     assert done.returncode == 0, done.stderr[-2000:]
     image = QImage(str(out))
     tile_colours = {QColor(c).rgb() for c in COLOURS}
@@ -222,20 +188,13 @@ def test_screenshot_draws_the_map_on_a_basemap_file(qapp: Any, tmp_path: Path) -
     assert hits > 100
     bad = tmp_path / "bad.mbtiles"
     bad.write_bytes(b"nothing")
-    refused = subprocess.run(
-        [*command, "screenshot", str(tmp_path / "no.png"), "--basemap", str(bad)],
-        capture_output=True, text=True, env=env, timeout=240,
-    )  # fmt: skip
+    refused = screenshot(shot, tmp_path / "no.png", "--basemap", str(bad))
     assert refused.returncode == 2
     assert "neither an MBTiles nor a PMTiles" in refused.stderr
     assert not (tmp_path / "no.png").exists()
     # --pane map: the map alone at the size asked, as the PNG export draws it
     alone = tmp_path / "map.png"
-    done = subprocess.run(
-        [*command, "screenshot", str(alone), "--pane", "map", "--basemap", str(tiles),
-         "--size", "800x500"],
-        capture_output=True, text=True, env=env, timeout=240,
-    )  # fmt: skip
+    done = screenshot(shot, alone, "--pane", "map", "--basemap", str(tiles), "--size", "800x500")
     assert done.returncode == 0, done.stderr[-2000:]
     picture = QImage(str(alone))
     assert (picture.width(), picture.height()) == (800, 500)

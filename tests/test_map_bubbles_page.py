@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 import shiboken6
-from helpers import located_frame, run_js
+from helpers import located_frame, run_js, show_map
 
 # QtWebEngine must be imported before the QApplication exists
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
+from pytestqt.qtbot import QtBot
 
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 
 LOAD_MS = 60_000
@@ -49,16 +49,19 @@ def _million() -> EventFrame:
     return located_frame(lat, lon, town)
 
 
-@pytest.fixture()
-def big_map(qtbot: Any) -> Iterator[MapView]:
-    selection, view_state = SelectionModel(), ViewState()
-    view = MapView(selection, view_state)
-    view.resize(1000, 700)
-    view.show()
-    with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-        pass
+@pytest.fixture(scope="module")
+def million() -> EventFrame:
+    return _million()
+
+
+@pytest.fixture(scope="module")
+def big_map(qapp: Any, request: pytest.FixtureRequest, million: EventFrame) -> Iterator[MapView]:
+    """One page with the million events for the module's tests: each only moves the view
+    (to a place of its own, so the page draws again) and reads what is drawn."""
+    qtbot = QtBot(request)
+    view = show_map(qtbot, 1000, 700, LOAD_MS)
     with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
-        view.set_frame(_million())
+        view.set_frame(million)
     qtbot.waitUntil(
         lambda: run_js(qtbot, view.page, "Sightline.settled()") is True, timeout=LOAD_MS
     )
@@ -101,9 +104,11 @@ def test_bubbles_never_overlap_at_a_million_events(
     assert all(b[4] < 2 * b[2] for b in bubbles), [b for b in bubbles if b[4] >= 2 * b[2]]
 
 
-def test_at_city_zoom_every_event_is_drawn_and_none_is_lost(big_map: MapView, qtbot: Any) -> None:
+def test_at_city_zoom_every_event_is_drawn_and_none_is_lost(
+    big_map: MapView, million: EventFrame, qtbot: Any
+) -> None:
     """Zoomed in on one town, what the bubbles and dots count is what lies in the view."""
-    frame = _million()
+    frame = million
     centre = (float(np.median(frame.lat[:1])), float(np.median(frame.lon[:1])))
     with qtbot.waitSignal(big_map.drawn, timeout=LOAD_MS):
         run_js(

@@ -3,19 +3,17 @@ their counts beside their dots without one count hiding another."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-import shiboken6
 from helpers import located_frame, run_js
 
 # QtWebEngine must be imported before the QApplication exists
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
 from desktop_app.frame.event_frame import EventFrame
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 
 LOAD_MS = 30_000
@@ -32,15 +30,8 @@ def _stacks(spots: list[tuple[float, float]], each: int) -> EventFrame:
 
 
 @pytest.fixture()
-def shown_map(qtbot: Any) -> Iterator[MapView]:
-    view = MapView(SelectionModel(), ViewState())
-    view.resize(900, 600)
-    view.show()
-    with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-        pass
-    yield view
-    view.close()
-    shiboken6.delete(view)
+def shown_map(make_map: Callable[..., MapView]) -> MapView:
+    return make_map(900, 600)
 
 
 def _overlapping(boxes: list[list[Any]]) -> list[tuple[int, int]]:

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
-from helpers import run_js
+from helpers import run_js, sample_project_file, screenshot
 from PySide6.QtGui import QColor
 from vector_tile_files import ROAD, SEA, make_vector_mbtiles, make_vector_pmtiles
 
-from desktop_app.state.models import SelectionModel, ViewState
 from desktop_app.views.map import MapView
 from desktop_app.views.map.layers import FILE, OUTLINES, Basemap
 from desktop_app.views.map.tiles import TILE_SCHEME, BasemapError, open_tile_file
@@ -58,25 +56,6 @@ CANVAS_PIXEL = """(function (lat, lon, dy) {
   }
   return null;
 })"""
-
-
-@pytest.fixture()
-def make_map(qtbot: Any) -> Iterator[Callable[[], MapView]]:
-    made: list[MapView] = []
-
-    def make() -> MapView:
-        view = MapView(SelectionModel(), ViewState())
-        made.append(view)
-        view.resize(800, 500)
-        view.show()
-        with qtbot.waitSignal(view.ready, timeout=LOAD_MS):
-            pass
-        return view
-
-    yield make
-    for view in made:
-        view.close()
-        shiboken6.delete(view)
 
 
 def _js(qtbot: Any, view: MapView, expression: str) -> Any:
@@ -371,26 +350,13 @@ def test_screenshot_draws_the_map_on_a_vector_file(qapp: Any, tmp_path: Path) ->
     the picture is the file's land and sea in the Protomaps style's colours (neither is
     drawn without the file); a corrupt vector file is refused, and no picture is
     written."""
-    import os
-    import subprocess
-    import sys
 
     from PySide6.QtGui import QImage
 
-    from desktop_app.ingest.sample import load_sample
-    from desktop_app.store.project import Project
-
-    project = Project.open(tmp_path / "shot.sightline")
-    load_sample(project)
-    project.close()
+    shot = sample_project_file(tmp_path / "shot.sightline")
     tiles = make_vector_pmtiles(tmp_path / "shot.pmtiles", "protomaps")
     out = tmp_path / "shot.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    command = [sys.executable, "-m", "desktop_app", "--project", str(tmp_path / "shot.sightline")]
-    done = subprocess.run(
-        [*command, "screenshot", str(out), "--basemap", str(tiles), "--size", "1600x1000"],
-        capture_output=True, text=True, env=env, timeout=240,
-    )  # fmt: skip
+    done = screenshot(shot, out, "--basemap", str(tiles), "--size", "1600x1000")
     assert done.returncode == 0, done.stderr[-2000:]
     image = QImage(str(out))
     counts = {EARTH: 0, WATER: 0}
@@ -406,10 +372,7 @@ def test_screenshot_draws_the_map_on_a_vector_file(qapp: Any, tmp_path: Path) ->
     db.execute("UPDATE tiles SET tile_data=? WHERE zoom_level=0", (b"\x1a\xff\xff\xff\x0f",))
     db.commit()
     db.close()
-    refused = subprocess.run(
-        [*command, "screenshot", str(tmp_path / "no.png"), "--basemap", str(broken)],
-        capture_output=True, text=True, env=env, timeout=240,
-    )  # fmt: skip
+    refused = screenshot(shot, tmp_path / "no.png", "--basemap", str(broken))
     assert refused.returncode == 2
     assert "broken.mbtiles holds vector tiles that cannot be read" in refused.stderr
     assert not (tmp_path / "no.png").exists()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
-from test_timeline import DAY, make_frame, s, sparse
+from timeline_frames import DAY, make_frame, s, sparse
 
 from desktop_app.domain.dates import Precision
 from desktop_app.state.models import SelectionModel, ViewState
