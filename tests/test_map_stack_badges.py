@@ -48,18 +48,52 @@ def _overlapping(boxes: list[list[Any]]) -> list[tuple[int, int]]:
     ]
 
 
+CIRCLES = """(function(){
+  var map = Sightline.map(), box = map.getContainer().getBoundingClientRect(), out = [];
+  map.eachLayer(function (l) {
+    if (!(l instanceof L.CircleMarker) || !l._point) { return; }
+    var p = map.latLngToContainerPoint(l.getLatLng()), r = l.getRadius();
+    out.push([p.x + box.left - r, p.y + box.top - r, p.x + box.left + r, p.y + box.top + r]);
+  });
+  return out;
+})()"""
+
+
+def _show(view: MapView, qtbot: Any, frame: EventFrame | None, zoom: int) -> None:
+    if frame is not None:
+        with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
+            view.set_frame(frame)
+    with qtbot.waitSignal(view.drawn, timeout=LOAD_MS):
+        run_js(
+            qtbot,
+            view.page,
+            f"(Sightline.map().setView([46, 17], {zoom}, {{animate: false}}), true)",
+        )
+    qtbot.waitUntil(lambda: run_js(qtbot, view.page, "Sightline.settled()"), timeout=LOAD_MS)
+
+
 def test_counts_of_stacks_a_few_pixels_apart_never_overlap(shown_map: MapView, qtbot: Any) -> None:
-    # two rows of eight places 5 degrees apart: about 14 px at zoom 2, under a count's
-    # width, so each neighbour's count must go elsewhere than up-right
+    # two rows of eight places 5 degrees apart, three events at each: about 14 px at
+    # zoom 2, under a count's width, so their counts would cover each other and the
+    # neighbouring dots; they are clustered there, and apart at zoom 4
     spots = [(lat, 5.0 * k) for lat in (52.0, 38.0) for k in range(8)]
     frame = _stacks(spots, 3)
-    with qtbot.waitSignal(shown_map.drawn, timeout=LOAD_MS):
-        shown_map.set_frame(frame)
-    with qtbot.waitSignal(shown_map.drawn, timeout=LOAD_MS):
-        run_js(
-            qtbot, shown_map.page, "(Sightline.map().setView([46, 17], 2, {animate: false}), true)"
-        )
-    qtbot.waitUntil(lambda: run_js(qtbot, shown_map.page, "Sightline.settled()"), timeout=LOAD_MS)
+    _show(shown_map, qtbot, frame, 2)
+    badges = run_js(qtbot, shown_map.page, BADGES)
+    circles = run_js(qtbot, shown_map.page, CIRCLES)
+    # no count box touches another count or a marker other than its own dot (the
+    # nearest), and no two markers touch
+    assert _overlapping(badges) == []
+    assert _overlapping([[*c, ""] for c in circles]) == []
+    for badge in badges:
+        centre = ((badge[0] + badge[2]) / 2, (badge[1] + badge[3]) / 2)
+        others = sorted(
+            circles,
+            key=lambda c: np.hypot((c[0] + c[2]) / 2 - centre[0], (c[1] + c[3]) / 2 - centre[1]),
+        )[1:]
+        assert all(_overlapping([badge, [*c, ""]]) == [] for c in others)
+    assert run_js(qtbot, shown_map.page, "Sightline.counts().events") == len(frame.ids)
+    _show(shown_map, qtbot, None, 4)
     badges = run_js(qtbot, shown_map.page, BADGES)
     assert len(badges) == len(spots) and {b[4] for b in badges} == {"3"}
     assert _overlapping(badges) == []
