@@ -7,7 +7,8 @@
   var byId = new Map();
   data.events.forEach(function (e) { byId.set(e.id, e); });
   var SVGNS = "http://www.w3.org/2000/svg";
-  var state = { step: -1, selected: new Set(), active: null, shown: [], marks: 0 };
+  var state = { step: -1, selected: new Set(), active: null, shown: [], marks: 0,
+                spots: null, picked: [], drawn: null, drawnZoom: null, clusterMs: 0 };
 
   // the CJK font the page carries (html_font.py; only when it shows CJK text)
   var fonts = { cjk: "unsupported" };
@@ -76,25 +77,227 @@
     return box;
   }
 
-  function drawMarkers(ids) {
-    markerLayer.clearLayers();
-    var n = 0;
+  // ------------------------------------------------------------------ clusters
+  // Events whose markers would touch merge into count bubbles, as on the app's map
+  // (desktop_app/frame/bubbles.py): a bubble of n events has radius min(8 + 3.2 log10 n, 22)
+  // px; a lone event is its marker, radius 6 plus half its 1.2 px stroke (LONE_R); two
+  // touch when their centres are closer than r1 + r2 + GAP px. Events at one spot are one
+  // item of their count from the start (a bubble: they never separate). Biggest first (ties
+  // in order of the events), each item not yet absorbed absorbs the touching ones not yet
+  // absorbed, at their events' pixel centroid; passes repeat until none touch. Pixels are
+  // the world's at the current zoom; a grid hash of squares as wide as the farthest reach
+  // keeps each pass near linear. Picked events stay out and are drawn over the bubbles.
+  var GAP = 2, LONE_R = 6.6, MAX_PASSES = 200;
+  var NEUTRAL = "#8a94a0", PLAIN = "#4f83b6";
+  var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
+  function bubbleRadius(count) {  // to the half pixel its icon is drawn at
+    return Math.round(2 * Math.min(8 + 3.2 * Math.log(Math.max(count, 1)) / Math.LN10, 22)) / 2;
+  }
+  function colourOf(e) { return e.colour && COLOUR.test(e.colour) ? e.colour : PLAIN; }
+
+  // the located, unpicked events of ``ids`` as spots: one item per distinct position
+  function spotsOf(events) {
+    var at = new Map(), items = [];
+    events.forEach(function (e) {
+      var key = e.lat + "," + e.lon, item = at.get(key);
+      if (!item) {
+        item = { lat: e.lat, lon: e.lon, x: 0, y: 0, c: 0, r: 0, ids: [], colours: {} };
+        at.set(key, item);
+        items.push(item);
+      }
+      item.c += 1;
+      item.ids.push(e.id);
+      var colour = colourOf(e);
+      item.colours[colour] = (item.colours[colour] || 0) + 1;
+    });
+    return items;
+  }
+
+  function mergeOnce(items) {
+    var n = items.length, rmax = 0, i, j;
+    for (i = 0; i < n; i++) if (items[i].r > rmax) rmax = items[i].r;
+    var side = 2 * rmax + GAP + 1, grid = new Map(), cellOf = new Array(n);
+    for (i = 0; i < n; i++) {
+      var gx = Math.floor(items[i].x / side), gy = Math.floor(items[i].y / side);
+      var key = gx * 4194304 + gy;  // a world is at most 2^22 px wide at zoom 14
+      cellOf[i] = [gx, gy];
+      var cell = grid.get(key);
+      if (cell) cell.push(i); else grid.set(key, [i]);
+    }
+    var order = new Array(n);
+    for (i = 0; i < n; i++) order[i] = i;
+    order.sort(function (a, b) { return items[b].c - items[a].c || a - b; });
+    var owner = new Int32Array(n).fill(-1), touched = false;
+    for (var k = 0; k < n; k++) {
+      i = order[k];
+      if (owner[i] >= 0) continue;
+      owner[i] = i;  // absorbs every touching item not yet taken
+      var a = items[i], cx = cellOf[i][0], cy = cellOf[i][1];
+      for (var dx = -1; dx <= 1; dx++) {
+        for (var dy = -1; dy <= 1; dy++) {
+          var near = grid.get((cx + dx) * 4194304 + cy + dy);
+          if (!near) continue;
+          for (var m = 0; m < near.length; m++) {
+            j = near[m];
+            if (owner[j] >= 0) continue;
+            var b = items[j], reach = a.r + b.r + GAP;
+            var ex = a.x - b.x, ey = a.y - b.y;
+            if (ex * ex + ey * ey < reach * reach) { owner[j] = i; touched = true; }
+          }
+        }
+      }
+    }
+    if (!touched) return null;
+    var merged = new Map(), out = [];
+    for (i = 0; i < n; i++) {
+      var item = items[i], into = merged.get(owner[i]);
+      if (!into) {
+        into = { x: 0, y: 0, c: 0, r: item.r, ids: [], colours: {}, parts: 0 };
+        merged.set(owner[i], into);
+        out.push(into);
+      }
+      into.x += item.x * item.c;
+      into.y += item.y * item.c;
+      into.c += item.c;
+      into.parts += 1;
+      for (j = 0; j < item.ids.length; j++) into.ids.push(item.ids[j]);
+      Object.keys(item.colours).forEach(function (colour) {
+        into.colours[colour] = (into.colours[colour] || 0) + item.colours[colour];
+      });
+    }
+    out.forEach(function (b) {
+      b.x /= b.c;
+      b.y /= b.c;
+      if (b.parts > 1) b.r = bubbleRadius(b.c);
+    });
+    return out;
+  }
+
+  // items (spots) merged at ``zoom`` until no two touch
+  function clusters(spots, zoom) {
+    var items = spots.map(function (s) {
+      var p = map.project([s.lat, s.lon], zoom);
+      return { x: p.x, y: p.y, c: s.c, r: s.c > 1 ? bubbleRadius(s.c) : LONE_R,
+               ids: s.ids, colours: s.colours };
+    });
+    for (var pass = 0; pass < MAX_PASSES && items.length > 1; pass++) {
+      var next = mergeOnce(items);
+      if (!next) break;
+      items = next;
+    }
+    return items;
+  }
+
+  // a bubble's face: filled with its events' colour when they share one, else neutral
+  // and ringed with each colour's share (the app's colour mix); its count as text
+  function bubbleNode(item) {
+    var names = Object.keys(item.colours).sort(function (p, q) {
+      return item.colours[q] - item.colours[p] || (p < q ? -1 : 1);
+    });
+    var size = 2 * item.r;
+    var node = el("div", "sl-bubble");
+    node.style.width = size + "px";
+    node.style.height = size + "px";
+    var face = el("span", "sl-bubble-face", item.c.toLocaleString());
+    if (names.length === 1) {
+      face.style.background = names[0];
+      node.style.background = "#1f4e79";
+    } else {
+      face.style.background = NEUTRAL;
+      var stops = [], from = 0;
+      names.forEach(function (name) {
+        var to = from + item.colours[name] / item.c * 360;
+        stops.push(name + " " + from.toFixed(2) + "deg " + to.toFixed(2) + "deg");
+        from = to;
+      });
+      node.style.background = "conic-gradient(" + stops.join(", ") + ")";
+      node.classList.add("sl-mixed");
+    }
+    if (item.c >= 1000) face.classList.add("sl-small-text");
+    node.appendChild(face);
+    node.title = item.c.toLocaleString() + " events: click to zoom in";
+    return node;
+  }
+
+  // picked events go over the bubbles (markerPane, 600) in a pane of their own
+  map.createPane("sl-picked").style.zIndex = "620";
+  var pickedRenderer = L.canvas({ pane: "sl-picked" });
+  var pickedLayer = L.layerGroup().addTo(map);
+
+  function eventMarker(e, picked) {
+    var marker = L.circleMarker([e.lat, e.lon], {
+      radius: picked ? 8 : 6, weight: picked ? 2.5 : 1.2,
+      color: picked ? "#b3261e" : "#1f4e79",
+      fillColor: picked ? "#f28b82" : (e.colour || PLAIN),  // colour by a facet
+      fillOpacity: 0.85, renderer: picked ? pickedRenderer : undefined });
+    marker.bindTooltip(tooltipOf(e));  // a DOM node: Leaflet does not parse it as HTML
+    marker.on("click", function () { choose(e.id); });
+    return marker;
+  }
+
+  // a click on a bubble zooms in to its events (at least two steps); events that cannot
+  // come apart (one spot, or the deepest zoom) are chosen instead, the first in the list
+  function openBubble(item) {
+    var bounds = L.latLngBounds(item.ids.map(function (id) {
+      var e = byId.get(id);
+      return [e.lat, e.lon];
+    }));
+    var zoom = map.getZoom(), top = map.getMaxZoom();
+    if (bounds.getNorthEast().equals(bounds.getSouthWest()) || zoom >= top) {
+      choose(item.ids.slice().sort(function (p, q) { return byId.get(p).s - byId.get(q).s; })[0]);
+      return;
+    }
+    var target = Math.min(top, Math.max(map.getBoundsZoom(bounds, false, L.point(80, 80)),
+                                        zoom + 2));
+    map.setView(bounds.getCenter(), target);
+  }
+
+  // the step's events to draw: picked ones alone, the rest as spots to cluster
+  function placeEvents(ids) {
+    var rest = [], picked = [];
     ids.forEach(function (id) {
       var e = byId.get(id);
       if (!e || e.lat === null || e.lon === null) return;
-      var picked = state.selected.has(id);
-      var marker = L.circleMarker([e.lat, e.lon], {
-        radius: picked ? 8 : 6, weight: picked ? 2.5 : 1.2,
-        color: picked ? "#b3261e" : "#1f4e79",
-        fillColor: picked ? "#f28b82" : (e.colour || "#4f83b6"),  // colour by a facet
-        fillOpacity: 0.85 });
-      marker.bindTooltip(tooltipOf(e));  // a DOM node: Leaflet does not parse it as HTML
-      marker.on("click", function () { choose(id); });
-      marker.addTo(markerLayer);
-      n += 1;
+      (state.selected.has(id) ? picked : rest).push(e);
     });
-    state.marks = n;
+    state.spots = spotsOf(rest);
+    state.picked = picked;
+    state.marks = rest.length + picked.length;  // every located event is drawn, alone or counted
+    state.drawnZoom = null;
+    drawMarkers();
   }
+
+  function drawMarkers() {
+    var zoom = map.getZoom();
+    if (!state.spots || state.drawnZoom === zoom) return;
+    state.drawnZoom = zoom;
+    markerLayer.clearLayers();
+    pickedLayer.clearLayers();
+    var started = performance.now();
+    var drawn = { bubbles: [], lones: [], picked: [] };
+    clusters(state.spots, zoom).forEach(function (item) {
+      if (item.c === 1) {
+        var e = byId.get(item.ids[0]);
+        eventMarker(e, false).addTo(markerLayer);
+        drawn.lones.push({ at: L.latLng(e.lat, e.lon), r: LONE_R, id: e.id });
+        return;
+      }
+      var at = map.unproject([item.x, item.y], zoom), size = 2 * item.r;
+      var icon = L.divIcon({ html: bubbleNode(item), className: "sl-bubble-icon",
+                             iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
+      var marker = L.marker(at, { icon: icon, keyboard: true });
+      marker.on("click", function () { openBubble(item); });
+      marker.addTo(markerLayer);
+      drawn.bubbles.push({ at: at, r: size / 2, c: item.c });
+    });
+    state.picked.forEach(function (e) {
+      eventMarker(e, true).addTo(pickedLayer);
+      drawn.picked.push({ at: L.latLng(e.lat, e.lon), r: 8 + 1.25, id: e.id });
+    });
+    state.drawn = drawn;
+    state.clusterMs = performance.now() - started;
+  }
+  map.on("zoomend", drawMarkers);
 
   // ------------------------------------------------------------------ timeline
   var timeline = document.getElementById("sl-timeline");
@@ -223,7 +426,7 @@
       "Step " + (index + 1) + " of " + steps.length : "";
     document.getElementById("sl-prev").disabled = index === 0;
     document.getElementById("sl-next").disabled = index === steps.length - 1;
-    drawMarkers(step.ids);
+    placeEvents(step.ids);
     drawAnnotations(step.annotations);
     drawTimeline(step.ids, step.timeline, step.window);
     drawList(step.ids);
@@ -236,6 +439,14 @@
       if (located.length) map.fitBounds(located.map(function (e) { return [e.lat, e.lon]; }),
                                         { padding: [30, 30], maxZoom: 6, animate: false });
     }
+  }
+
+  function pixels(rows, last) {
+    return rows.map(function (row) {
+      // unrounded (latLngToContainerPoint rounds to the pixel)
+      var p = map.layerPointToContainerPoint(map.project(row.at).subtract(map.getPixelOrigin()));
+      return [p.x, p.y, row.r, row[last]];
+    });
   }
 
   function start() {
@@ -265,6 +476,13 @@
     // what tests and curious readers can ask the page
     window.SightlineExport = {
       markerCount: function () { return state.marks; },
+      // what the map draws, in container pixels: bubbles [x, y, r, count], lone events'
+      // markers [x, y, r, id], and the picked events drawn over them [x, y, r, id]
+      bubbles: function () { return pixels(state.drawn ? state.drawn.bubbles : [], "c"); },
+      lones: function () { return pixels(state.drawn ? state.drawn.lones : [], "id"); },
+      picked: function () { return pixels(state.drawn ? state.drawn.picked : [], "id"); },
+      clusterMs: function () { return state.clusterMs; },
+      zoomTo: function (lat, lon, zoom) { map.setView([lat, lon], zoom, { animate: false }); return map.getZoom(); },
       annotations: function () {
         var texts = [];
         annotationLayer.eachLayer(function collect(l) {
