@@ -125,9 +125,9 @@ def test_world_zoom_merges_touching_markers_into_bubbles_that_never_overlap(
     assert_apart(bubbles + lones)
     # the bubbles in the page are where the page says, and show their counts as text
     boxes = dom_bubbles(qtbot, page)
-    assert len(boxes) == len(bubbles)
+    assert len(boxes) == sum(b[4] for b in bubbles) > 4  # those in and around the view
     by_place = sorted((round(x), round(y), r, int(t.replace(",", ""))) for x, y, r, t in boxes)
-    said = sorted((round(x), round(y), r, int(c)) for x, y, r, c in bubbles)
+    said = sorted((round(x), round(y), r, int(c)) for x, y, r, c, made in bubbles if made)
     assert all(
         abs(a[0] - b[0]) <= 1 and abs(a[1] - b[1]) <= 1 and a[2:] == b[2:]
         for a, b in zip(by_place, said, strict=True)
@@ -163,8 +163,17 @@ def test_zoomed_to_a_city_every_event_is_its_own_marker(qtbot: Any, tmp_path: Pa
 def test_a_bubble_click_zooms_in_to_its_events(qtbot: Any, tmp_path: Path) -> None:
     view, _ = _load(qtbot, page_of(tmp_path, crowd()))
     page = view.page()
+    width, height = run_js(
+        qtbot,
+        page,
+        "[document.getElementById('sl-map').clientWidth,"
+        " document.getElementById('sl-map').clientHeight]",
+    )
     bubbles, _lones = drawn(qtbot, page)
-    biggest = max(bubbles, key=lambda b: b[3])
+    biggest = max(
+        (b for b in bubbles if 30 < b[0] < width - 30 and 30 < b[1] < height - 30),
+        key=lambda b: b[3],
+    )
     before = run_js(qtbot, page, "SightlineExport.center()")
     # a real click where the bubble is drawn, through the element under that point
     run_js(
@@ -182,12 +191,6 @@ def test_a_bubble_click_zooms_in_to_its_events(qtbot: Any, tmp_path: Path) -> No
     bubbles, lones = drawn(qtbot, page)
     assert_apart(bubbles + lones)
     # the view now holds that bubble's place; its events spread over more markers
-    width, height = run_js(
-        qtbot,
-        page,
-        "[document.getElementById('sl-map').clientWidth,"
-        " document.getElementById('sl-map').clientHeight]",
-    )
     inside = [b for b in bubbles + lones if 0 <= b[0] <= width and 0 <= b[1] <= height]
     assert len(inside) > 1
 

@@ -8,7 +8,8 @@
   data.events.forEach(function (e) { byId.set(e.id, e); });
   var SVGNS = "http://www.w3.org/2000/svg";
   var state = { step: -1, selected: new Set(), active: null, shown: [], marks: 0,
-                spots: null, picked: [], drawn: null, drawnZoom: null, clusterMs: 0 };
+                spots: null, items: null, picked: [], drawn: null, drawnZoom: null, clusterMs: 0,
+                drawMs: 0 };
 
   // the CJK font the page carries (html_font.py; only when it shows CJK text)
   var fonts = { cjk: "unsupported" };
@@ -95,104 +96,116 @@
   }
   function colourOf(e) { return e.colour && COLOUR.test(e.colour) ? e.colour : PLAIN; }
 
-  // the located, unpicked events of ``ids`` as spots: one item per distinct position
+  // the located, unpicked events as spots: one per distinct position, with its place in
+  // Web Mercator's unit square (zoom 0 pixels / 256, as Leaflet projects it)
+  var MAX_LAT = 85.0511287798;
   function spotsOf(events) {
-    var at = new Map(), items = [];
+    var at = new Map(), spots = [];
     events.forEach(function (e) {
-      var key = e.lat + "," + e.lon, item = at.get(key);
-      if (!item) {
-        item = { lat: e.lat, lon: e.lon, x: 0, y: 0, c: 0, r: 0, ids: [], colours: {} };
-        at.set(key, item);
-        items.push(item);
+      var key = e.lat + "," + e.lon, spot = at.get(key);
+      if (!spot) {
+        var s = Math.sin(Math.max(Math.min(e.lat, MAX_LAT), -MAX_LAT) * Math.PI / 180);
+        spot = { mx: e.lon / 360 + 0.5, my: 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI),
+                 ids: [] };
+        at.set(key, spot);
+        spots.push(spot);
       }
-      item.c += 1;
-      item.ids.push(e.id);
-      var colour = colourOf(e);
-      item.colours[colour] = (item.colours[colour] || 0) + 1;
+      spot.ids.push(e.id);
     });
-    return items;
+    return spots;
   }
 
-  function mergeOnce(items) {
-    var n = items.length, rmax = 0, i, j;
-    for (i = 0; i < n; i++) if (items[i].r > rmax) rmax = items[i].r;
-    var side = 2 * rmax + GAP + 1, grid = new Map(), cellOf = new Array(n);
+  // one pass: biggest first, each item not yet taken takes the touching ones not yet taken;
+  // returns the owner of each item, or null when none touch
+  function owners(n, x, y, c, r) {
+    var rmax = 0, i, j;
+    for (i = 0; i < n; i++) if (r[i] > rmax) rmax = r[i];
+    var side = 2 * rmax + GAP + 1, grid = new Map(), gx = new Int32Array(n), gy = new Int32Array(n);
     for (i = 0; i < n; i++) {
-      var gx = Math.floor(items[i].x / side), gy = Math.floor(items[i].y / side);
-      var key = gx * 4194304 + gy;  // a world is at most 2^22 px wide at zoom 14
-      cellOf[i] = [gx, gy];
+      gx[i] = Math.floor(x[i] / side);
+      gy[i] = Math.floor(y[i] / side);
+      var key = gx[i] * 4194304 + gy[i];  // a world is at most 2^22 px wide at zoom 14
       var cell = grid.get(key);
       if (cell) cell.push(i); else grid.set(key, [i]);
     }
     var order = new Array(n);
     for (i = 0; i < n; i++) order[i] = i;
-    order.sort(function (a, b) { return items[b].c - items[a].c || a - b; });
+    order.sort(function (a, b) { return c[b] - c[a] || a - b; });
     var owner = new Int32Array(n).fill(-1), touched = false;
     for (var k = 0; k < n; k++) {
       i = order[k];
       if (owner[i] >= 0) continue;
-      owner[i] = i;  // absorbs every touching item not yet taken
-      var a = items[i], cx = cellOf[i][0], cy = cellOf[i][1];
+      owner[i] = i;
       for (var dx = -1; dx <= 1; dx++) {
         for (var dy = -1; dy <= 1; dy++) {
-          var near = grid.get((cx + dx) * 4194304 + cy + dy);
+          var near = grid.get((gx[i] + dx) * 4194304 + gy[i] + dy);
           if (!near) continue;
           for (var m = 0; m < near.length; m++) {
             j = near[m];
             if (owner[j] >= 0) continue;
-            var b = items[j], reach = a.r + b.r + GAP;
-            var ex = a.x - b.x, ey = a.y - b.y;
+            var reach = r[i] + r[j] + GAP, ex = x[i] - x[j], ey = y[i] - y[j];
             if (ex * ex + ey * ey < reach * reach) { owner[j] = i; touched = true; }
           }
         }
       }
     }
-    if (!touched) return null;
-    var merged = new Map(), out = [];
-    for (i = 0; i < n; i++) {
-      var item = items[i], into = merged.get(owner[i]);
-      if (!into) {
-        into = { x: 0, y: 0, c: 0, r: item.r, ids: [], colours: {}, parts: 0 };
-        merged.set(owner[i], into);
-        out.push(into);
-      }
-      into.x += item.x * item.c;
-      into.y += item.y * item.c;
-      into.c += item.c;
-      into.parts += 1;
-      for (j = 0; j < item.ids.length; j++) into.ids.push(item.ids[j]);
-      Object.keys(item.colours).forEach(function (colour) {
-        into.colours[colour] = (into.colours[colour] || 0) + item.colours[colour];
-      });
-    }
-    out.forEach(function (b) {
-      b.x /= b.c;
-      b.y /= b.c;
-      if (b.parts > 1) b.r = bubbleRadius(b.c);
-    });
-    return out;
+    return touched ? owner : null;
   }
 
-  // items (spots) merged at ``zoom`` until no two touch
+  // the spots merged at ``zoom`` until no two touch: [{x, y, c, r, ids}] in world pixels
   function clusters(spots, zoom) {
-    var items = spots.map(function (s) {
-      var p = map.project([s.lat, s.lon], zoom);
-      return { x: p.x, y: p.y, c: s.c, r: s.c > 1 ? bubbleRadius(s.c) : LONE_R,
-               ids: s.ids, colours: s.colours };
-    });
-    for (var pass = 0; pass < MAX_PASSES && items.length > 1; pass++) {
-      var next = mergeOnce(items);
-      if (!next) break;
-      items = next;
+    var n = spots.length, world = 256 * Math.pow(2, zoom), i;
+    var x = new Float64Array(n), y = new Float64Array(n), c = new Float64Array(n);
+    var r = new Float64Array(n), group = new Int32Array(n);
+    for (i = 0; i < n; i++) {
+      x[i] = spots[i].mx * world;
+      y[i] = spots[i].my * world;
+      c[i] = spots[i].ids.length;
+      r[i] = c[i] > 1 ? bubbleRadius(c[i]) : LONE_R;
+      group[i] = i;
     }
+    for (var pass = 0; pass < MAX_PASSES && n > 1; pass++) {
+      var owner = owners(n, x, y, c, r);
+      if (!owner) break;
+      var index = new Int32Array(n).fill(-1), m = 0;
+      for (i = 0; i < n; i++) if (owner[i] === i) index[i] = m++;
+      var nx = new Float64Array(m), ny = new Float64Array(m), nc = new Float64Array(m);
+      var nr = new Float64Array(m), parts = new Int32Array(m);
+      for (i = 0; i < n; i++) {
+        var to = index[owner[i]];
+        nx[to] += x[i] * c[i];
+        ny[to] += y[i] * c[i];
+        nc[to] += c[i];
+        parts[to] += 1;
+        if (owner[i] === i) nr[to] = r[i];
+      }
+      for (i = 0; i < m; i++) {
+        nx[i] /= nc[i];
+        ny[i] /= nc[i];
+        if (parts[i] > 1) nr[i] = bubbleRadius(nc[i]);
+      }
+      for (i = 0; i < group.length; i++) group[i] = index[owner[group[i]]];
+      x = nx; y = ny; c = nc; r = nr; n = m;
+    }
+    var items = [];
+    for (i = 0; i < n; i++) items.push({ x: x[i], y: y[i], c: c[i], r: r[i], ids: [] });
+    spots.forEach(function (spot, s) {
+      var ids = items[group[s]].ids;
+      for (var k = 0; k < spot.ids.length; k++) ids.push(spot.ids[k]);
+    });
     return items;
   }
 
   // a bubble's face: filled with its events' colour when they share one, else neutral
   // and ringed with each colour's share (the app's colour mix); its count as text
   function bubbleNode(item) {
-    var names = Object.keys(item.colours).sort(function (p, q) {
-      return item.colours[q] - item.colours[p] || (p < q ? -1 : 1);
+    var shares = {};
+    item.ids.forEach(function (id) {
+      var colour = colourOf(byId.get(id));
+      shares[colour] = (shares[colour] || 0) + 1;
+    });
+    var names = Object.keys(shares).sort(function (p, q) {
+      return shares[q] - shares[p] || (p < q ? -1 : 1);
     });
     var size = 2 * item.r;
     var node = el("div", "sl-bubble");
@@ -206,7 +219,7 @@
       face.style.background = NEUTRAL;
       var stops = [], from = 0;
       names.forEach(function (name) {
-        var to = from + item.colours[name] / item.c * 360;
+        var to = from + shares[name] / item.c * 360;
         stops.push(name + " " + from.toFixed(2) + "deg " + to.toFixed(2) + "deg");
         from = to;
       });
@@ -264,40 +277,63 @@
     state.picked = picked;
     state.marks = rest.length + picked.length;  // every located event is drawn, alone or counted
     state.drawnZoom = null;
-    drawMarkers();
+    layout();
+    drawView();
   }
 
-  function drawMarkers() {
+  // the zoom's clusters (worked out on each zoom), then the markers of those in and around
+  // the view (drawn on each move: 50,000 markers at street zoom would take seconds)
+  var VIEW_PAD = 300;
+  function layout() {
     var zoom = map.getZoom();
     if (!state.spots || state.drawnZoom === zoom) return;
-    state.drawnZoom = zoom;
-    markerLayer.clearLayers();
-    pickedLayer.clearLayers();
     var started = performance.now();
-    var drawn = { bubbles: [], lones: [], picked: [] };
-    clusters(state.spots, zoom).forEach(function (item) {
+    state.drawnZoom = zoom;
+    state.items = clusters(state.spots, zoom).map(function (item) {
       if (item.c === 1) {
         var e = byId.get(item.ids[0]);
-        eventMarker(e, false).addTo(markerLayer);
-        drawn.lones.push({ at: L.latLng(e.lat, e.lon), r: LONE_R, id: e.id });
-        return;
+        return { item: item, at: L.latLng(e.lat, e.lon), r: LONE_R, id: e.id, layer: null };
       }
-      var at = map.unproject([item.x, item.y], zoom), size = 2 * item.r;
-      var icon = L.divIcon({ html: bubbleNode(item), className: "sl-bubble-icon",
-                             iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
-      var marker = L.marker(at, { icon: icon, keyboard: true });
-      marker.on("click", function () { openBubble(item); });
-      marker.addTo(markerLayer);
-      drawn.bubbles.push({ at: at, r: size / 2, c: item.c });
+      return { item: item, at: map.unproject([item.x, item.y], zoom), r: item.r, c: item.c,
+               layer: null };
     });
-    state.picked.forEach(function (e) {
-      eventMarker(e, true).addTo(pickedLayer);
-      drawn.picked.push({ at: L.latLng(e.lat, e.lon), r: 8 + 1.25, id: e.id });
-    });
-    state.drawn = drawn;
     state.clusterMs = performance.now() - started;
   }
-  map.on("zoomend", drawMarkers);
+
+  function drawView() {
+    if (!state.items) return;
+    var started = performance.now();
+    markerLayer.clearLayers();
+    pickedLayer.clearLayers();
+    var view = map.getPixelBounds(), pad = L.point(VIEW_PAD, VIEW_PAD);
+    var area = L.bounds(view.min.subtract(pad), view.max.add(pad));
+    state.items.forEach(function (row) {
+      row.drawn = area.contains([row.item.x, row.item.y]);
+      if (!row.drawn) return;
+      if (!row.layer) row.layer = row.id !== undefined ? eventMarker(byId.get(row.id), false)
+                                                       : bubbleMarker(row);
+      row.layer.addTo(markerLayer);
+    });
+    state.drawn = {
+      bubbles: state.items.filter(function (row) { return row.id === undefined; }),
+      lones: state.items.filter(function (row) { return row.id !== undefined; }),
+      picked: state.picked.map(function (e) {
+        eventMarker(e, true).addTo(pickedLayer);
+        return { at: L.latLng(e.lat, e.lon), r: 8 + 1.25, id: e.id, drawn: true };
+      })
+    };
+    state.drawMs = performance.now() - started;
+  }
+  function bubbleMarker(row) {
+    var size = 2 * row.r;
+    var icon = L.divIcon({ html: bubbleNode(row.item), className: "sl-bubble-icon",
+                           iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
+    var marker = L.marker(row.at, { icon: icon, keyboard: true });
+    marker.on("click", function () { openBubble(row.item); });
+    return marker;
+  }
+  map.on("zoomend", layout);
+  map.on("moveend", drawView);
 
   // ------------------------------------------------------------------ timeline
   var timeline = document.getElementById("sl-timeline");
@@ -445,7 +481,7 @@
     return rows.map(function (row) {
       // unrounded (latLngToContainerPoint rounds to the pixel)
       var p = map.layerPointToContainerPoint(map.project(row.at).subtract(map.getPixelOrigin()));
-      return [p.x, p.y, row.r, row[last]];
+      return [p.x, p.y, row.r, row[last], row.drawn];
     });
   }
 
@@ -476,12 +512,13 @@
     // what tests and curious readers can ask the page
     window.SightlineExport = {
       markerCount: function () { return state.marks; },
-      // what the map draws, in container pixels: bubbles [x, y, r, count], lone events'
-      // markers [x, y, r, id], and the picked events drawn over them [x, y, r, id]
+      // the map's markers at this zoom, in container pixels: bubbles [x, y, r, count, drawn],
+      // lone events [x, y, r, id, drawn], the picked events over them [x, y, r, id, true]
+      // (drawn: in or near the view, so made; the rest are made when the view comes to them)
       bubbles: function () { return pixels(state.drawn ? state.drawn.bubbles : [], "c"); },
       lones: function () { return pixels(state.drawn ? state.drawn.lones : [], "id"); },
       picked: function () { return pixels(state.drawn ? state.drawn.picked : [], "id"); },
-      clusterMs: function () { return state.clusterMs; },
+      clusterMs: function () { return [state.clusterMs, state.drawMs]; },
       zoomTo: function (lat, lon, zoom) { map.setView([lat, lon], zoom, { animate: false }); return map.getZoom(); },
       annotations: function () {
         var texts = [];
