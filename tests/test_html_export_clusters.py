@@ -237,3 +237,34 @@ def test_picked_events_are_drawn_alone_over_the_bubbles_and_titles_stay_inert(
         )
         == 0
     )
+
+
+def test_events_at_one_spot_are_one_bubble_whose_click_chooses_the_first(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    # five reports given the same coordinates (the export writes two decimals): they can
+    # never come apart, so the bubble stays at every zoom and a click opens the earliest
+    events = [
+        ExportEvent(
+            id=10 + i,
+            title=f"Same spot {i}",
+            start_s=1_700_000_000 - i * 86_400,  # the last is the earliest
+            precision=int(Precision.DAY),
+            latitude=KYIV[0],
+            longitude=KYIV[1],
+        )
+        for i in range(5)
+    ]
+    view, _ = _load(qtbot, page_of(tmp_path, events))
+    page = view.page()
+    run_js(qtbot, page, f"SightlineExport.zoomTo({KYIV[0]}, {KYIV[1]}, 12)")
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, page, "SightlineExport.center()")[2] == 12, timeout=WAIT_MS
+    )
+    bubbles, lones = drawn(qtbot, page)
+    assert [b[3] for b in bubbles] == [5] and lones == []
+    run_js(qtbot, page, "document.querySelector('.sl-bubble').click()")
+    assert run_js(qtbot, page, "document.querySelector('#sl-detail h4').textContent") == (
+        "Same spot 4"
+    )
+    assert run_js(qtbot, page, "SightlineExport.center()")[2] == 12
