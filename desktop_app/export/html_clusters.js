@@ -35,19 +35,36 @@
     return spots;
   }
 
+  // the grid: squares hashed into a table of 2^k buckets, each a linked list of items in
+  // typed arrays (nothing allocated per item); squares sharing a bucket only add items the
+  // distance test leaves alone
+  function cellKey(gx, gy) { return Math.imul(gx, 73856093) ^ Math.imul(gy, 19349663); }
+  function bucketsOf(n, bucket, keep, size) {
+    var head = new Int32Array(size).fill(-1), next = new Int32Array(n);
+    for (var i = 0; i < n; i++) {
+      if (keep && !keep[i]) continue;
+      next[i] = head[bucket[i]];
+      head[bucket[i]] = i;
+    }
+    return { head: head, next: next };
+  }
+
   // one pass: biggest first, each item not yet taken takes the touching ones not yet taken;
-  // returns the owner of each item, or null when none touch
-  function owners(n, x, y, c, r) {
-    var rmax = 0, i, j;
+  // returns the owner of each item, or null when none touch. Two items the last pass left
+  // as they were (``fresh`` 0) do not touch (else one had taken the other), so an old item
+  // looks only among the fresh ones: after the first passes most items are old.
+  function owners(n, x, y, c, r, fresh) {
+    var rmax = 0, i, j, size = 1024;
     for (i = 0; i < n; i++) if (r[i] > rmax) rmax = r[i];
-    var side = 2 * rmax + GAP + 1, grid = new Map(), gx = new Int32Array(n), gy = new Int32Array(n);
+    while (size < 2 * n) size *= 2;
+    var mask = size - 1, side = 2 * rmax + GAP + 1;
+    var gx = new Int32Array(n), gy = new Int32Array(n), bucket = new Int32Array(n);
     for (i = 0; i < n; i++) {
       gx[i] = Math.floor(x[i] / side);
       gy[i] = Math.floor(y[i] / side);
-      var key = gx[i] * 4194304 + gy[i];  // a world is at most 2^22 px wide at zoom 14
-      var cell = grid.get(key);
-      if (cell) cell.push(i); else grid.set(key, [i]);
+      bucket[i] = cellKey(gx[i], gy[i]) & mask;
     }
+    var all = bucketsOf(n, bucket, null, size), young = bucketsOf(n, bucket, fresh, size);
     var order = new Array(n);
     for (i = 0; i < n; i++) order[i] = i;
     order.sort(function (a, b) { return c[b] - c[a] || a - b; });
@@ -56,12 +73,10 @@
       i = order[k];
       if (owner[i] >= 0) continue;
       owner[i] = i;
+      var among = fresh[i] ? all : young, head = among.head, next = among.next;
       for (var dx = -1; dx <= 1; dx++) {
         for (var dy = -1; dy <= 1; dy++) {
-          var near = grid.get((gx[i] + dx) * 4194304 + gy[i] + dy);
-          if (!near) continue;
-          for (var m = 0; m < near.length; m++) {
-            j = near[m];
+          for (j = head[cellKey(gx[i] + dx, gy[i] + dy) & mask]; j >= 0; j = next[j]) {
             if (owner[j] >= 0) continue;
             var reach = r[i] + r[j] + GAP, ex = x[i] - x[j], ey = y[i] - y[j];
             if (ex * ex + ey * ey < reach * reach) { owner[j] = i; touched = true; }
@@ -76,7 +91,7 @@
   function clusters(spots, zoom) {
     var n = spots.length, world = 256 * Math.pow(2, zoom), i;
     var x = new Float64Array(n), y = new Float64Array(n), c = new Float64Array(n);
-    var r = new Float64Array(n), group = new Int32Array(n);
+    var r = new Float64Array(n), group = new Int32Array(n), fresh = new Uint8Array(n).fill(1);
     for (i = 0; i < n; i++) {
       x[i] = spots[i].mx * world;
       y[i] = spots[i].my * world;
@@ -85,7 +100,7 @@
       group[i] = i;
     }
     for (var pass = 0; pass < MAX_PASSES && n > 1; pass++) {
-      var owner = owners(n, x, y, c, r);
+      var owner = owners(n, x, y, c, r, fresh);
       if (!owner) break;
       var index = new Int32Array(n).fill(-1), m = 0;
       for (i = 0; i < n; i++) if (owner[i] === i) index[i] = m++;
@@ -99,10 +114,11 @@
         parts[to] += 1;
         if (owner[i] === i) nr[to] = r[i];
       }
+      fresh = new Uint8Array(m);
       for (i = 0; i < m; i++) {
         nx[i] /= nc[i];
         ny[i] /= nc[i];
-        if (parts[i] > 1) nr[i] = bubbleRadius(nc[i]);
+        if (parts[i] > 1) { nr[i] = bubbleRadius(nc[i]); fresh[i] = 1; }
       }
       for (i = 0; i < group.length; i++) group[i] = index[owner[group[i]]];
       x = nx; y = ny; c = nc; r = nr; n = m;

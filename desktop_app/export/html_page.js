@@ -223,7 +223,7 @@
     return marker;
   }
   map.on("zoomend", layout);
-  map.on("moveend", drawView);
+  map.on("moveend resize", drawView);
 
   // ------------------------------------------------------------------ timeline
   var timeline = document.getElementById("sl-timeline");
