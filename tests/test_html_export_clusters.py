@@ -216,6 +216,9 @@ def test_picked_events_are_drawn_alone_over_the_bubbles_and_titles_stay_inert(
     assert sum(int(b[3]) for b in bubbles) + len(lones) + len(shown) == located
     assert run_js(qtbot, page, "SightlineExport.markerCount()") == located
     assert_apart(bubbles + lones)
+    # the picked events' pane lies over the bubbles' (Leaflet's marker pane)
+    z_index = "parseInt(getComputedStyle(document.querySelector('.leaflet-%s-pane')).zIndex)"
+    assert run_js(qtbot, page, z_index % "sl-picked") > run_js(qtbot, page, z_index % "marker")
     # mixed bubbles are ringed with the colour mix; the count is the only text in them
     assert run_js(qtbot, page, "document.querySelectorAll('.sl-bubble.sl-mixed').length") > 0
     texts = run_js(
