@@ -7,7 +7,9 @@
   var byId = new Map();
   data.events.forEach(function (e) { byId.set(e.id, e); });
   var SVGNS = "http://www.w3.org/2000/svg";
-  var state = { step: -1, selected: new Set(), active: null, shown: [], marks: 0 };
+  var state = { step: -1, selected: new Set(), active: null, shown: [], marks: 0,
+                spots: null, items: null, picked: [], drawn: null, drawnZoom: null, clusterMs: 0,
+                drawMs: 0 };
 
   // the CJK font the page carries (html_font.py; only when it shows CJK text)
   var fonts = { cjk: "unsupported" };
@@ -76,25 +78,152 @@
     return box;
   }
 
-  function drawMarkers(ids) {
-    markerLayer.clearLayers();
-    var n = 0;
+  // ------------------------------------------------------------------ clusters
+  // markers that would touch are count bubbles (html_clusters.js: the rule and the merge)
+  var clustering = window.SightlineClusters, LONE_R = clustering.LONE_R;
+  var spotsOf = clustering.spotsOf, clusters = clustering.clusters;
+  var NEUTRAL = "#8a94a0", PLAIN = "#4f83b6";
+  var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
+  function colourOf(e) { return e.colour && COLOUR.test(e.colour) ? e.colour : PLAIN; }
+
+  // a bubble's face: filled with its events' colour when they share one, else neutral
+  // and ringed with each colour's share (the app's colour mix); its count as text
+  function bubbleNode(item) {
+    var shares = {};
+    item.ids.forEach(function (id) {
+      var colour = colourOf(byId.get(id));
+      shares[colour] = (shares[colour] || 0) + 1;
+    });
+    var names = Object.keys(shares).sort(function (p, q) {
+      return shares[q] - shares[p] || (p < q ? -1 : 1);
+    });
+    var size = 2 * item.r;
+    var node = el("div", "sl-bubble");
+    node.style.width = size + "px";
+    node.style.height = size + "px";
+    var face = el("span", "sl-bubble-face", item.c.toLocaleString());
+    if (names.length === 1) {
+      face.style.background = names[0];
+      node.style.background = "#1f4e79";
+    } else {
+      face.style.background = NEUTRAL;
+      var stops = [], from = 0;
+      names.forEach(function (name) {
+        var to = from + shares[name] / item.c * 360;
+        stops.push(name + " " + from.toFixed(2) + "deg " + to.toFixed(2) + "deg");
+        from = to;
+      });
+      node.style.background = "conic-gradient(" + stops.join(", ") + ")";
+      node.classList.add("sl-mixed");
+    }
+    if (item.c >= 1000) face.classList.add("sl-small-text");
+    node.appendChild(face);
+    node.title = item.c.toLocaleString() + " events: click to zoom in";
+    return node;
+  }
+
+  // picked events go over the bubbles (markerPane, 600) in a pane of their own
+  map.createPane("sl-picked").style.zIndex = "620";
+  var pickedRenderer = L.canvas({ pane: "sl-picked" });
+  var pickedLayer = L.layerGroup().addTo(map);
+
+  function eventMarker(e, picked) {
+    var marker = L.circleMarker([e.lat, e.lon], {
+      radius: picked ? 8 : 6, weight: picked ? 2.5 : 1.2,
+      color: picked ? "#b3261e" : "#1f4e79",
+      fillColor: picked ? "#f28b82" : (e.colour || PLAIN),  // colour by a facet
+      fillOpacity: 0.85, renderer: picked ? pickedRenderer : undefined });
+    marker.bindTooltip(tooltipOf(e));  // a DOM node: Leaflet does not parse it as HTML
+    marker.on("click", function () { choose(e.id); });
+    return marker;
+  }
+
+  // a click on a bubble zooms in to its events (at least two steps); events that cannot
+  // come apart (one spot, or the deepest zoom) are chosen instead, the first in the list
+  function openBubble(item) {
+    var bounds = L.latLngBounds(item.ids.map(function (id) {
+      var e = byId.get(id);
+      return [e.lat, e.lon];
+    }));
+    var zoom = map.getZoom(), top = map.getMaxZoom();
+    if (bounds.getNorthEast().equals(bounds.getSouthWest()) || zoom >= top) {
+      choose(item.ids.slice().sort(function (p, q) { return byId.get(p).s - byId.get(q).s; })[0]);
+      return;
+    }
+    var target = Math.min(top, Math.max(map.getBoundsZoom(bounds, false, L.point(80, 80)),
+                                        zoom + 2));
+    map.setView(bounds.getCenter(), target);
+  }
+
+  // the step's events to draw: picked ones alone, the rest as spots to cluster
+  function placeEvents(ids) {
+    var rest = [], picked = [];
     ids.forEach(function (id) {
       var e = byId.get(id);
       if (!e || e.lat === null || e.lon === null) return;
-      var picked = state.selected.has(id);
-      var marker = L.circleMarker([e.lat, e.lon], {
-        radius: picked ? 8 : 6, weight: picked ? 2.5 : 1.2,
-        color: picked ? "#b3261e" : "#1f4e79",
-        fillColor: picked ? "#f28b82" : (e.colour || "#4f83b6"),  // colour by a facet
-        fillOpacity: 0.85 });
-      marker.bindTooltip(tooltipOf(e));  // a DOM node: Leaflet does not parse it as HTML
-      marker.on("click", function () { choose(id); });
-      marker.addTo(markerLayer);
-      n += 1;
+      (state.selected.has(id) ? picked : rest).push(e);
     });
-    state.marks = n;
+    state.spots = spotsOf(rest);
+    state.picked = picked;
+    state.marks = rest.length + picked.length;  // every located event is drawn, alone or counted
+    state.drawnZoom = null;
+    layout();
+    drawView();
   }
+
+  // the zoom's clusters (worked out on each zoom), then the markers of those in and around
+  // the view (drawn on each move: 50,000 markers at street zoom would take seconds)
+  var VIEW_PAD = 300;
+  function layout() {
+    var zoom = map.getZoom();
+    if (!state.spots || state.drawnZoom === zoom) return;
+    var started = performance.now();
+    state.drawnZoom = zoom;
+    state.items = clusters(state.spots, zoom).map(function (item) {
+      if (item.c === 1) {
+        var e = byId.get(item.ids[0]);
+        return { item: item, at: L.latLng(e.lat, e.lon), r: LONE_R, id: e.id, layer: null };
+      }
+      return { item: item, at: map.unproject([item.x, item.y], zoom), r: item.r, c: item.c,
+               layer: null };
+    });
+    state.clusterMs = performance.now() - started;
+  }
+
+  function drawView() {
+    if (!state.items) return;
+    var started = performance.now();
+    markerLayer.clearLayers();
+    pickedLayer.clearLayers();
+    var view = map.getPixelBounds(), pad = L.point(VIEW_PAD, VIEW_PAD);
+    var area = L.bounds(view.min.subtract(pad), view.max.add(pad));
+    state.items.forEach(function (row) {
+      row.drawn = area.contains([row.item.x, row.item.y]);
+      if (!row.drawn) return;
+      if (!row.layer) row.layer = row.id !== undefined ? eventMarker(byId.get(row.id), false)
+                                                       : bubbleMarker(row);
+      row.layer.addTo(markerLayer);
+    });
+    state.drawn = {
+      bubbles: state.items.filter(function (row) { return row.id === undefined; }),
+      lones: state.items.filter(function (row) { return row.id !== undefined; }),
+      picked: state.picked.map(function (e) {
+        eventMarker(e, true).addTo(pickedLayer);
+        return { at: L.latLng(e.lat, e.lon), r: 8 + 1.25, id: e.id, drawn: true };
+      })
+    };
+    state.drawMs = performance.now() - started;
+  }
+  function bubbleMarker(row) {
+    var size = 2 * row.r;
+    var icon = L.divIcon({ html: bubbleNode(row.item), className: "sl-bubble-icon",
+                           iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
+    var marker = L.marker(row.at, { icon: icon, keyboard: true });
+    marker.on("click", function () { openBubble(row.item); });
+    return marker;
+  }
+  map.on("zoomend", layout);
+  map.on("moveend resize", drawView);
 
   // ------------------------------------------------------------------ timeline
   var timeline = document.getElementById("sl-timeline");
@@ -223,7 +352,7 @@
       "Step " + (index + 1) + " of " + steps.length : "";
     document.getElementById("sl-prev").disabled = index === 0;
     document.getElementById("sl-next").disabled = index === steps.length - 1;
-    drawMarkers(step.ids);
+    placeEvents(step.ids);
     drawAnnotations(step.annotations);
     drawTimeline(step.ids, step.timeline, step.window);
     drawList(step.ids);
@@ -236,6 +365,14 @@
       if (located.length) map.fitBounds(located.map(function (e) { return [e.lat, e.lon]; }),
                                         { padding: [30, 30], maxZoom: 6, animate: false });
     }
+  }
+
+  function pixels(rows, last) {
+    return rows.map(function (row) {
+      // unrounded (latLngToContainerPoint rounds to the pixel)
+      var p = map.layerPointToContainerPoint(map.project(row.at).subtract(map.getPixelOrigin()));
+      return [p.x, p.y, row.r, row[last], row.drawn];
+    });
   }
 
   function start() {
@@ -265,6 +402,14 @@
     // what tests and curious readers can ask the page
     window.SightlineExport = {
       markerCount: function () { return state.marks; },
+      // the map's markers at this zoom, in container pixels: bubbles [x, y, r, count, drawn],
+      // lone events [x, y, r, id, drawn], the picked events over them [x, y, r, id, true]
+      // (drawn: in or near the view, so made; the rest are made when the view comes to them)
+      bubbles: function () { return pixels(state.drawn ? state.drawn.bubbles : [], "c"); },
+      lones: function () { return pixels(state.drawn ? state.drawn.lones : [], "id"); },
+      picked: function () { return pixels(state.drawn ? state.drawn.picked : [], "id"); },
+      clusterMs: function () { return [state.clusterMs, state.drawMs]; },
+      zoomTo: function (lat, lon, zoom) { map.setView([lat, lon], zoom, { animate: false }); return map.getZoom(); },
       annotations: function () {
         var texts = [];
         annotationLayer.eachLayer(function collect(l) {

@@ -178,7 +178,10 @@ def shapes_script() -> str:
 
 
 def page_script() -> str:
-    return files("desktop_app.export").joinpath("html_page.js").read_text("utf-8")
+    here = files("desktop_app.export")  # the clustering first: the page uses it
+    return "\n".join(
+        here.joinpath(n).read_text("utf-8") for n in ("html_clusters.js", "html_page.js")
+    )
 
 
 # ---------------------------------------------------------------------- the page
