@@ -236,3 +236,22 @@ def test_a_playback_step_with_a_trail_is_one_push(
     with qtbot.waitSignal(window.map.drawn, timeout=WAIT_MS):
         playback.stop()
     assert [m["trail"] for m in sent if m["kind"] == "features"][-1] == []
+
+
+def test_a_filter_change_plans_no_work_ahead(
+    make_map: Any,  # noqa: F811
+    sample_frame: EventFrame,  # noqa: F811
+    qtbot: Any,
+) -> None:
+    """Only a move plans the views ahead: after a filter the GUI thread stays free for
+    the next change (the old answers are for the old rows and are never used)."""
+    view, _, _ = make_map(sample_frame)
+    _worked_ahead(qtbot, view)
+    half = np.arange(len(sample_frame)) % 2 == 0
+    with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):
+        view.set_visible(half)
+    assert not view.prefetch.waiting
+    with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):  # a move plans again
+        run_js(qtbot, view.page, "Sightline.map().setZoom(Sightline.map().getZoom() + 1, "
+               "{animate: false}) && 1")  # fmt: skip
+    qtbot.waitUntil(lambda: view.prefetch.waiting or view.prefetch.computed > 2, timeout=WAIT_MS)

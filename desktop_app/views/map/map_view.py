@@ -106,6 +106,7 @@ class MapView(QWidget):
         self._outside_counts = OutsideCounts()  # "N results outside the view"
         # the views one zoom in and out, worked out ahead while the map is idle
         self._next: list[Viewport] = []
+        self._planned_for: Viewport | None = None  # the view the views ahead were planned for
         self.prefetch = Prefetch(
             lambda view: self._index.features(self._visible, view, bubble_scale=self._marker_scale),
             self,
@@ -346,7 +347,11 @@ class MapView(QWidget):
                 "outside": self._outside(shown, n_shown),
             },
         )
-        self.prefetch.plan(self._next, self._made_of)
+        if self._viewport != self._planned_for:
+            # ahead after a move only: after a filter or an edit it took the GUI thread
+            # (~30 ms a view at 1M) from the next change; a zoom can aggregate on demand
+            self._planned_for = self._viewport
+            self.prefetch.plan(self._next, self._made_of)
 
     def _features(self) -> ViewFeatures:
         """The visible events' aggregation in the viewport (the last one again when
