@@ -71,6 +71,14 @@ def _worked_ahead(qtbot: Any, view: Any) -> None:
     )
 
 
+def _zoom_in(qtbot: Any, view: Any) -> None:
+    """One zoom step in, without animation, as the +/- buttons and keys give; returns
+    once the map has drawn it."""
+    with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):
+        run_js(qtbot, view.page, "Sightline.map().setZoom(Sightline.map().getZoom() + 1, "
+               "{animate: false}) && 1")  # fmt: skip
+
+
 def test_a_zoom_in_finds_its_answer_ready_and_it_is_the_fresh_one(
     make_map: Any,  # noqa: F811
     sample_frame: EventFrame,  # noqa: F811
@@ -79,9 +87,7 @@ def test_a_zoom_in_finds_its_answer_ready_and_it_is_the_fresh_one(
     view, _, _ = make_map(sample_frame)
     _worked_ahead(qtbot, view)
     used = view.prefetch.used
-    with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):
-        run_js(qtbot, view.page, "Sightline.map().setZoom(Sightline.map().getZoom() + 1, "
-               "{animate: false}) && 1")  # fmt: skip
+    _zoom_in(qtbot, view)
     qtbot.waitUntil(lambda: run_js(qtbot, view.page, "Sightline.settled()") is True)
     assert view.prefetch.used == used + 1  # the page's view is exactly the one foreseen
     viewport = view._viewport
@@ -251,7 +257,5 @@ def test_a_filter_change_plans_no_work_ahead(
     with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):
         view.set_visible(half)
     assert not view.prefetch.waiting
-    with qtbot.waitSignal(view.drawn, timeout=WAIT_MS):  # a move plans again
-        run_js(qtbot, view.page, "Sightline.map().setZoom(Sightline.map().getZoom() + 1, "
-               "{animate: false}) && 1")  # fmt: skip
+    _zoom_in(qtbot, view)  # a move plans again
     qtbot.waitUntil(lambda: view.prefetch.waiting or view.prefetch.computed > 2, timeout=WAIT_MS)
